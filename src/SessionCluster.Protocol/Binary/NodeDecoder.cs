@@ -1,0 +1,170 @@
+using System.Buffers;
+using System.IO.Compression;
+
+namespace SessionCluster.Protocol.Binary;
+
+/// <summary>
+/// Reads nodes in WhatsApp's binary-XML format, returning what Baileys' decoder returns (FACTS.md §4).
+/// Any malformed input — truncated, oversized, unknown tag, bad zlib — throws <see cref="BinaryFormatException"/>
+/// and nothing else, after bounded work: no length taken from the input is trusted before it is checked.
+/// </summary>
+public static class NodeDecoder
+{
+    /// <summary>Decodes a node body (no flag byte). The node must use every byte.</summary>
+    /// <exception cref="BinaryFormatException">The body is malformed or over a limit; the offset is into <paramref name="body"/>.</exception>
+    public static Node Decode(ReadOnlySpan<byte> body, DecoderLimits? limits = null)
+    {
+        limits ??= DecoderLimits.Default;
+        CheckInputSize(body.Length, limits);
+        return new NodeReader(body, limits, reportedOffset: 0).ReadRoot();
+    }
+
+    /// <summary>
+    /// Decodes a decrypted frame: a flag byte, then the body, zlib-compressed (RFC 1950) when the flag has
+    /// bit 0x02 set. Other flag bits are ignored, as both clients do.
+    /// </summary>
+    /// <exception cref="BinaryFormatException">
+    /// The frame is malformed or over a limit. The offset is into <paramref name="plaintextFrame"/> for an
+    /// uncompressed frame, and into the inflated body for a compressed one.
+    /// </exception>
+    public static Node DecodeFrame(ReadOnlySpan<byte> plaintextFrame, DecoderLimits? limits = null)
+    {
+        limits ??= DecoderLimits.Default;
+        if (plaintextFrame.IsEmpty)
+        {
+            throw new BinaryFormatException("frame is empty: no flag byte", 0);
+        }
+
+        CheckInputSize(plaintextFrame.Length, limits);
+        var body = plaintextFrame[1..];
+        if ((plaintextFrame[0] & BinaryTag.CompressedFlag) == 0)
+        {
+            return new NodeReader(body, limits, reportedOffset: 1).ReadRoot();
+        }
+
+        var inflated = Inflate(body, limits, out var length);
+        try
+        {
+            return new NodeReader(inflated.AsSpan(0, length), limits, reportedOffset: 0).ReadRoot();
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(inflated);
+        }
+    }
+
+    /// <summary>As <see cref="Decode(ReadOnlySpan{byte}, DecoderLimits?)"/>, for a body spread over segments.</summary>
+    public static Node Decode(ReadOnlySequence<byte> body, DecoderLimits? limits = null)
+    {
+        if (body.IsSingleSegment)
+        {
+            return Decode(body.FirstSpan, limits);
+        }
+
+        limits ??= DecoderLimits.Default;
+        CheckInputSize(body.Length, limits);
+        var copy = Gather(body);
+        try
+        {
+            return Decode(copy.AsSpan(0, (int)body.Length), limits);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(copy);
+        }
+    }
+
+    /// <summary>As <see cref="DecodeFrame(ReadOnlySpan{byte}, DecoderLimits?)"/>, for a frame spread over segments.</summary>
+    public static Node DecodeFrame(ReadOnlySequence<byte> plaintextFrame, DecoderLimits? limits = null)
+    {
+        if (plaintextFrame.IsSingleSegment)
+        {
+            return DecodeFrame(plaintextFrame.FirstSpan, limits);
+        }
+
+        limits ??= DecoderLimits.Default;
+        CheckInputSize(plaintextFrame.Length, limits);
+        var copy = Gather(plaintextFrame);
+        try
+        {
+            return DecodeFrame(copy.AsSpan(0, (int)plaintextFrame.Length), limits);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(copy);
+        }
+    }
+
+    private static void CheckInputSize(long length, DecoderLimits limits)
+    {
+        if (length > limits.MaxInputBytes)
+        {
+            throw new BinaryFormatException($"input of {length} bytes exceeds MaxInputBytes {limits.MaxInputBytes}", limits.MaxInputBytes);
+        }
+    }
+
+    // Decoded nodes copy what they keep, so a pooled buffer may be returned as soon as decoding ends.
+    private static byte[] Gather(ReadOnlySequence<byte> sequence)
+    {
+        var copy = ArrayPool<byte>.Shared.Rent((int)sequence.Length);
+        sequence.CopyTo(copy);
+        return copy;
+    }
+
+    /// <summary>
+    /// Inflates into a pooled buffer that never grows past <see cref="DecoderLimits.MaxInflatedBytes"/> + 1 bytes:
+    /// reading that extra byte is what proves the body too large, so a zlib bomb costs at most the limit.
+    /// </summary>
+    private static byte[] Inflate(ReadOnlySpan<byte> compressed, DecoderLimits limits, out int length)
+    {
+        var hardStop = (int)Math.Min(Array.MaxLength, (long)limits.MaxInflatedBytes + 1);
+        var source = ArrayPool<byte>.Shared.Rent(compressed.Length);
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(hardStop, Math.Max(4096L, compressed.Length * 4L)));
+        length = 0;
+        var inflated = false;
+        try
+        {
+            compressed.CopyTo(source);
+            using var zlib = new ZLibStream(
+                new MemoryStream(source, 0, compressed.Length, writable: false), CompressionMode.Decompress);
+            while (true)
+            {
+                var window = Math.Min(buffer.Length, hardStop) - length;
+                if (window == 0)
+                {
+                    if (length >= hardStop)
+                    {
+                        throw new BinaryFormatException($"compressed body inflates past MaxInflatedBytes {limits.MaxInflatedBytes}", length);
+                    }
+
+                    var grown = ArrayPool<byte>.Shared.Rent((int)Math.Min(hardStop, buffer.Length * 2L));
+                    buffer.AsSpan(0, length).CopyTo(grown);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = grown;
+                    continue;
+                }
+
+                var read = zlib.Read(buffer, length, window);
+                if (read == 0)
+                {
+                    inflated = true;
+                    return buffer;
+                }
+
+                length += read;
+            }
+        }
+        catch (InvalidDataException e)
+        {
+            throw new BinaryFormatException("compressed body is not valid zlib data", 1, e);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(source);
+            if (!inflated)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+    }
+}
