@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Runs every test of SessionCluster on a fresh machine of this kind (Debian, .NET 10 SDK, Node 20+).
+# It installs what the tests need first and fails loudly if it cannot: nothing is ever skipped.
+#   - libsodium23 (Curve25519 for the protocol code), from apt when missing;
+#   - the npm peers the interop tests run against (Baileys, libsignal), with `npm ci` from tests/Interop's lockfile.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+apt_install() {
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "test.sh: '$*' is missing and installing it needs root (apt-get install -y $*)" >&2
+    exit 1
+  fi
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@"
+}
+
+if ! ldconfig -p | grep -q 'libsodium\.so\.23'; then
+  apt_install libsodium23
+fi
+
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  apt_install nodejs npm
+fi
+
+npm ci --prefix tests/Interop --no-audit --no-fund --loglevel=error
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+status=0
+dotnet test SessionCluster.sln -c Release 2>&1 | tee "$log" || status=$?
+
+# One closing line for the whole run, summed over the test assemblies.
+awk '/(Passed|Failed)!  - Failed:/ {
+       gsub(/,/, ""); for (i = 1; i <= NF; i++) { if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1) }
+     }
+     END { printf "tests: %d passed, %d failed, %d skipped\n", p, f, s }' "$log"
+if [ "$status" -ne 0 ]; then
+  echo "test.sh: dotnet test exited with $status (a build error or a failing test; see above)" >&2
+fi
+exit "$status"
