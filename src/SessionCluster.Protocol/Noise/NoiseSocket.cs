@@ -1,4 +1,5 @@
 using System.Buffers;
+using SessionCluster.Protocol.Binary;
 
 namespace SessionCluster.Protocol.Noise;
 
@@ -58,6 +59,23 @@ public sealed class NoiseSocket : IAsyncDisposable
         }
 
         return plaintext;
+    }
+
+    /// <summary>The next frame decoded as a node, or null when the peer closed the stream.</summary>
+    /// <exception cref="BinaryFormatException">The decrypted frame is not a valid node.</exception>
+    /// <exception cref="NoiseTransportException">The frame failed authentication.</exception>
+    public async ValueTask<Node?> ReceiveNodeAsync(DecoderLimits? limits = null, CancellationToken cancellationToken = default)
+    {
+        var plaintext = await ReceiveAsync(cancellationToken).ConfigureAwait(false);
+        return plaintext is null ? null : NodeDecoder.DecodeFrame(plaintext, limits);
+    }
+
+    /// <summary>Encodes (flag byte 0x00, uncompressed, as clients send) and sends one node.</summary>
+    public ValueTask SendNodeAsync(Node node, CancellationToken cancellationToken = default)
+    {
+        var encoded = new ArrayBufferWriter<byte>(256);
+        NodeEncoder.WriteFrame(node, encoded);
+        return SendAsync(encoded.WrittenMemory, cancellationToken);
     }
 
     /// <summary>Encrypts and sends one frame. Safe to call from several tasks; frames never interleave.</summary>

@@ -126,7 +126,7 @@ public sealed class NoiseInteropTests
         {
             foreach (var frame in frames)
             {
-                await socket.SendAsync(NodeEncoder.EncodeFrame(frame));
+                await socket.SendNodeAsync(frame);
             }
         });
 

@@ -54,6 +54,23 @@ public sealed class NoiseSocketTests
     }
 
     [Fact]
+    public async Task Nodes_go_through_encoder_cipher_and_decoder_and_a_bad_node_is_a_binary_error()
+    {
+        var server = new NoiseTestServer();
+        var pipes = new DuplexPipePair();
+        var accepting = NoiseHandshake.AcceptAsync(pipes.Server, server.NewResponder());
+        await using var client = await NoiseHandshake.ConnectAsync(pipes.Client, new NoiseInitiator(Curve25519.GenerateKeyPair(), server.TrustingOptions), "p"u8.ToArray());
+        await using var serverSocket = (await accepting).Socket;
+        var ping = new SessionCluster.Protocol.Binary.Node("iq", [new("id", "1.2-3"), new("to", "@s.whatsapp.net"), new("type", "get"), new("xmlns", "w:p")], [new SessionCluster.Protocol.Binary.Node("ping")]);
+
+        await client.SendNodeAsync(ping);
+        Assert.Equal(ping, await serverSocket.ReceiveNodeAsync());
+
+        await client.SendAsync(new byte[] { 0, 0xF8 });
+        await Assert.ThrowsAsync<SessionCluster.Protocol.Binary.BinaryFormatException>(async () => await serverSocket.ReceiveNodeAsync());
+    }
+
+    [Fact]
     public async Task The_routing_prefix_reaches_the_server()
     {
         var server = new NoiseTestServer();
