@@ -127,7 +127,7 @@ public static class NodeEncoder
             return;
         }
 
-        if (value.Length <= BinaryTag.PackedMax)
+        if (value.Length <= PackedString.MaxChars)
         {
             if (!value.ContainsAnyExcept(NibbleChars))
             {
@@ -151,36 +151,14 @@ public static class NodeEncoder
         WriteRaw(ref sink, value);
     }
 
-    /// <summary>Packs 0-9 - . (nibble) or 0-9 A-F (hex), two characters a byte, high nibble first, pad 15.</summary>
     private static void WritePacked(ref ByteSink sink, ReadOnlySpan<char> value, byte tag)
     {
-        var packedLength = (value.Length + 1) >> 1;
-        var span = sink.Reserve(2 + packedLength);
+        var length = 1 + PackedString.EncodedLength(value.Length);
+        var span = sink.Reserve(length);
         span[0] = tag;
-        span[1] = (byte)(packedLength | ((value.Length & 1) << 7));
-        var pairs = value.Length >> 1;
-        for (var i = 0; i < pairs; i++)
-        {
-            span[2 + i] = (byte)((PackChar(value[2 * i]) << 4) | PackChar(value[(2 * i) + 1]));
-        }
-
-        if ((value.Length & 1) != 0)
-        {
-            span[2 + pairs] = (byte)((PackChar(value[^1]) << 4) | 0x0F);
-        }
-
-        sink.Advance(2 + packedLength);
+        PackedString.Pack(value, span[1..]);
+        sink.Advance(length);
     }
-
-    // The caller has checked the alphabet, so every other character is A-F.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int PackChar(char c) => c switch
-    {
-        >= '0' and <= '9' => c - '0',
-        '-' => 10,
-        '.' => 11,
-        _ => c - 'A' + 10,
-    };
 
     private static void WriteRaw(ref ByteSink sink, ReadOnlySpan<char> value)
     {

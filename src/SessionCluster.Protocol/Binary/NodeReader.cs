@@ -1,5 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
 
@@ -16,17 +15,11 @@ namespace SessionCluster.Protocol.Binary;
 /// by <see cref="DecoderLimits.MaxDepth"/> and by a stack probe.
 /// </remarks>
 [SkipLocalsInit]
-internal ref struct NodeReader
+internal ref partial struct NodeReader
 {
     // Smallest encodings: a child node is LIST_8 n tag (3 bytes), an attribute is key + value (2 bytes).
     private const int MinNodeBytes = 3;
     private const int MinAttributeBytes = 2;
-
-    // Packed strings hold at most 127 bytes, two characters each.
-    private const int MaxPackedChars = 254;
-
-    // Nibble values 12, 13 and 14 have no character; both clients reject them.
-    private const int InvalidNibbles = 0b0111_0000_0000_0000;
 
     private readonly ReadOnlySpan<byte> _input;
     private readonly DecoderLimits _limits;
@@ -228,8 +221,8 @@ internal ref struct NodeReader
                 return value;
             case BinaryTag.Nibble8:
             case BinaryTag.Hex8:
-                Span<char> chars = stackalloc char[MaxPackedChars];
-                return new string(chars[..ReadPacked(tag, chars)]);
+                var packed = ReadPacked(tag, out var charCount);
+                return PackedString.ToString(packed, tag == BinaryTag.Nibble8, charCount);
             case BinaryTag.JidPair:
                 return ReadJidPair();
             case BinaryTag.AdJid:
@@ -255,8 +248,8 @@ internal ref struct NodeReader
         return dictionary[index];
     }
 
-    /// <summary>Unpacks a nibble or hex string into <paramref name="chars"/> and returns its length.</summary>
-    private int ReadPacked(byte tag, scoped Span<char> chars)
+    /// <summary>Reads a packed string's header and bytes, checking length and nibble values.</summary>
+    private ReadOnlySpan<byte> ReadPacked(byte tag, out int charCount)
     {
         var at = _position - 1;
         var header = ReadByte();
@@ -266,159 +259,16 @@ internal ref struct NodeReader
             throw Error($"packed string of {byteCount} bytes exceeds the {Remaining} bytes left", at);
         }
 
-        var alphabet = tag == BinaryTag.Nibble8 ? "0123456789-.\0\0\0\0" : "0123456789ABCDEF";
-        var invalid = tag == BinaryTag.Nibble8 ? InvalidNibbles : 0;
         var packed = _input.Slice(_position, byteCount);
-        for (var i = 0; i < packed.Length; i++)
+        var invalid = PackedString.FindInvalid(packed, tag == BinaryTag.Nibble8);
+        if (invalid >= 0)
         {
-            int high = packed[i] >> 4, low = packed[i] & 0x0F;
-            if ((((invalid >> high) | (invalid >> low)) & 1) != 0)
-            {
-                throw Error($"nibble byte 0x{packed[i]:X2} holds a value outside 0-9 - . and pad", _position + i);
-            }
-
-            // Value 15 is the pad; as in both clients it reads as '\0' if it is not the dropped last character.
-            chars[2 * i] = alphabet[high];
-            chars[(2 * i) + 1] = alphabet[low];
+            throw Error($"nibble byte 0x{packed[invalid]:X2} holds a value outside 0-9 - . and pad", _position + invalid);
         }
 
         _position += byteCount;
-        // The high bit marks an odd length: drop the last character (Baileys: "" stays "").
-        return Math.Max(0, (2 * byteCount) - (header >> 7));
-    }
-
-    /// <summary>
-    /// Reads a JID component: packed strings are unpacked into <paramref name="scratch"/> (returning their length
-    /// and a null <paramref name="text"/>) so the final JID string is the only allocation; tokens come from the
-    /// tables; other forms (raw, nested JID) are returned in <paramref name="text"/>.
-    /// </summary>
-    private int ReadJidPart(scoped Span<char> scratch, out string? text)
-    {
-        var tag = ReadByte();
-        if (tag is BinaryTag.Nibble8 or BinaryTag.Hex8)
-        {
-            text = null;
-            return ReadPacked(tag, scratch);
-        }
-
-        text = ReadString(tag);
-        return text.Length;
-    }
-
-    private string ReadJidPair()
-    {
-        var start = _position - 1;
-        Enter(start);
-        Span<char> userChars = stackalloc char[MaxPackedChars];
-        Span<char> serverChars = stackalloc char[MaxPackedChars];
-        var userLength = ReadJidPart(userChars, out var userText);
-        ReadOnlySpan<char> user = userText is null ? userChars[..userLength] : userText;
-        var serverLength = ReadJidPart(serverChars, out var serverText);
-        ReadOnlySpan<char> server = serverText is null ? serverChars[..serverLength] : serverText;
-        if (server.IsEmpty)
-        {
-            throw Error("JID pair has an empty server", start);
-        }
-
-        _depth--;
-        return string.Concat(user, "@", server);
-    }
-
-    private string ReadAdJid()
-    {
-        var start = _position - 1;
-        Enter(start);
-        var domain = ReadByte();
-        var device = ReadByte();
-        Span<char> userChars = stackalloc char[MaxPackedChars];
-        var userLength = ReadJidPart(userChars, out var userText);
-        ReadOnlySpan<char> user = userText is null ? userChars[..userLength] : userText;
-        var (server, agent) = domain switch
-        {
-            BinaryTag.DomainWhatsApp => (JidServer.WhatsApp, 0),
-            BinaryTag.DomainLid => (JidServer.Lid, 0),
-            BinaryTag.DomainHosted => (JidServer.Hosted, 0),
-            BinaryTag.DomainHostedLid => (JidServer.HostedLid, 0),
-            // Any other domain byte is an agent on s.whatsapp.net. Baileys drops it; we keep it as "user_agent".
-            _ => (JidServer.WhatsApp, domain),
-        };
-
-        var text = new DefaultInterpolatedStringHandler(0, 4, CultureInfo.InvariantCulture, stackalloc char[128]);
-        text.AppendFormatted(user);
-        if (agent != 0)
-        {
-            text.AppendLiteral("_");
-            text.AppendFormatted(agent);
-        }
-
-        // Device 0 is left out, as Baileys' jidEncode does.
-        if (device != 0)
-        {
-            text.AppendLiteral(":");
-            text.AppendFormatted(device);
-        }
-
-        text.AppendLiteral("@");
-        text.AppendLiteral(server);
-        _depth--;
-        return text.ToStringAndClear();
-    }
-
-    private string ReadFbJid()
-    {
-        var start = _position - 1;
-        Enter(start);
-        Span<char> userChars = stackalloc char[MaxPackedChars];
-        Span<char> serverChars = stackalloc char[MaxPackedChars];
-        var userLength = ReadJidPart(userChars, out var userText);
-        ReadOnlySpan<char> user = userText is null ? userChars[..userLength] : userText;
-        var device = ReadUInt16();
-        var serverLength = ReadJidPart(serverChars, out var serverText);
-        ReadOnlySpan<char> server = serverText is null ? serverChars[..serverLength] : serverText;
-        if (server.IsEmpty)
-        {
-            throw Error("FB JID has an empty server", start);
-        }
-
-        // Always "user:device@server", even for device 0, as Baileys prints it.
-        var text = new DefaultInterpolatedStringHandler(2, 3, CultureInfo.InvariantCulture, stackalloc char[128]);
-        text.AppendFormatted(user);
-        text.AppendLiteral(":");
-        text.AppendFormatted(device);
-        text.AppendLiteral("@");
-        text.AppendFormatted(server);
-        _depth--;
-        return text.ToStringAndClear();
-    }
-
-    private string ReadInteropJid()
-    {
-        var start = _position - 1;
-        Enter(start);
-        Span<char> userChars = stackalloc char[MaxPackedChars];
-        Span<char> serverChars = stackalloc char[MaxPackedChars];
-        var userLength = ReadJidPart(userChars, out var userText);
-        ReadOnlySpan<char> user = userText is null ? userChars[..userLength] : userText;
-        var device = ReadUInt16();
-        var integrator = ReadUInt16();
-        // Baileys falls back to "interop" when the server cannot be read; whatsmeow requires it, and so do we.
-        var serverLength = ReadJidPart(serverChars, out var serverText);
-        ReadOnlySpan<char> server = serverText is null ? serverChars[..serverLength] : serverText;
-        if (server.IsEmpty)
-        {
-            throw Error("interop JID has an empty server", start);
-        }
-
-        var text = new DefaultInterpolatedStringHandler(3, 4, CultureInfo.InvariantCulture, stackalloc char[128]);
-        text.AppendFormatted(integrator);
-        text.AppendLiteral("-");
-        text.AppendFormatted(user);
-        text.AppendLiteral(":");
-        text.AppendFormatted(device);
-        text.AppendLiteral("@");
-        text.AppendFormatted(server);
-        _depth--;
-        return text.ToStringAndClear();
+        charCount = PackedString.CharCount(header);
+        return packed;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -453,7 +303,8 @@ internal ref struct NodeReader
             throw Error($"nesting exceeds MaxDepth {_limits.MaxDepth}", at);
         }
 
-        if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
+        // Probing the stack costs a little; every 8th level is often enough, as eight levels use a few KiB.
+        if ((_depth & 7) == 0 && !RuntimeHelpers.TryEnsureSufficientExecutionStack())
         {
             throw Error("nesting too deep for the thread's stack", at);
         }
