@@ -112,16 +112,18 @@ public static class NodeDecoder
     }
 
     /// <summary>
-    /// Inflates into a pooled buffer that never grows past <see cref="DecoderLimits.MaxInflatedBytes"/> + 1 bytes:
-    /// reading that extra byte is what proves the body too large, so a zlib bomb costs at most the limit.
+    /// Inflates into a pooled buffer that grows by doubling but never past <see cref="DecoderLimits.MaxInflatedBytes"/>;
+    /// once the buffer holds exactly that much, a one-byte probe read tells whether the body is larger. So a zlib
+    /// bomb costs at most the limit, however far it would expand.
     /// </summary>
     private static byte[] Inflate(ReadOnlySpan<byte> compressed, DecoderLimits limits, out int length)
     {
-        var hardStop = (int)Math.Min(Array.MaxLength, (long)limits.MaxInflatedBytes + 1);
+        var cap = limits.MaxInflatedBytes;
         var source = ArrayPool<byte>.Shared.Rent(compressed.Length);
-        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(hardStop, Math.Max(4096L, compressed.Length * 4L)));
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(cap, Math.Max(4096L, compressed.Length * 4L)));
         length = 0;
         var inflated = false;
+        Span<byte> probe = stackalloc byte[1];
         try
         {
             compressed.CopyTo(source);
@@ -129,15 +131,20 @@ public static class NodeDecoder
                 new MemoryStream(source, 0, compressed.Length, writable: false), CompressionMode.Decompress);
             while (true)
             {
-                var window = Math.Min(buffer.Length, hardStop) - length;
-                if (window == 0)
+                if (length == cap)
                 {
-                    if (length >= hardStop)
+                    if (zlib.Read(probe) > 0)
                     {
-                        throw new BinaryFormatException($"compressed body inflates past MaxInflatedBytes {limits.MaxInflatedBytes}", length);
+                        throw new BinaryFormatException($"compressed body inflates past MaxInflatedBytes {cap}", length);
                     }
 
-                    var grown = ArrayPool<byte>.Shared.Rent((int)Math.Min(hardStop, buffer.Length * 2L));
+                    break;
+                }
+
+                var window = Math.Min(buffer.Length, cap) - length;
+                if (window == 0)
+                {
+                    var grown = ArrayPool<byte>.Shared.Rent((int)Math.Min(cap, buffer.Length * 2L));
                     buffer.AsSpan(0, length).CopyTo(grown);
                     ArrayPool<byte>.Shared.Return(buffer);
                     buffer = grown;
@@ -147,15 +154,19 @@ public static class NodeDecoder
                 var read = zlib.Read(buffer, length, window);
                 if (read == 0)
                 {
-                    inflated = true;
-                    return buffer;
+                    break;
                 }
 
                 length += read;
             }
+
+            inflated = true;
+            return buffer;
         }
-        catch (InvalidDataException e)
+        catch (Exception e) when (e is InvalidDataException or IOException)
         {
+            // Corrupt data is InvalidDataException; zlib's other refusals (a preset dictionary, say) are
+            // ZLibException, an IOException. The source is a MemoryStream, so no IOException means real I/O.
             throw new BinaryFormatException("compressed body is not valid zlib data", 1, e);
         }
         finally

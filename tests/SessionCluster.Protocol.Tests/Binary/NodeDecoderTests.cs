@@ -176,6 +176,10 @@ public sealed class NodeDecoderTests
         var notZlib = Assert.Throws<BinaryFormatException>(() => NodeDecoder.DecodeFrame(Hex.Bytes("02f80119")));
         Assert.IsType<InvalidDataException>(notZlib.InnerException);
 
+        // A zlib header asking for a preset dictionary: zlib refuses with ZLibException (an IOException).
+        var presetDictionary = Assert.Throws<BinaryFormatException>(() => NodeDecoder.DecodeFrame(Hex.Bytes("0278bb00000001f80119")));
+        Assert.IsAssignableFrom<IOException>(presetDictionary.InnerException);
+
         Assert.Throws<BinaryFormatException>(() => NodeDecoder.DecodeFrame([0x02]));
         var withLeftover = Compressed(0x02, Hex.Bytes("f8011956"));
         Assert.Equal(3, Assert.Throws<BinaryFormatException>(() => NodeDecoder.DecodeFrame(withLeftover)).Offset);
