@@ -141,13 +141,13 @@ public readonly record struct Jid
         {
             text.AppendFormatted(Integrator);
             text.AppendLiteral("-");
-            text.AppendLiteral(User);
+            text.AppendFormatted(User);
             text.AppendLiteral(":");
             text.AppendFormatted(Device);
         }
         else
         {
-            text.AppendLiteral(User);
+            text.AppendFormatted(User);
             if (Agent != 0)
             {
                 text.AppendLiteral("_");
@@ -162,7 +162,7 @@ public readonly record struct Jid
         }
 
         text.AppendLiteral("@");
-        text.AppendLiteral(_server);
+        text.AppendFormatted(_server);
         return text.ToStringAndClear();
     }
 
