@@ -43,7 +43,7 @@ out('|---|---|---:|---:|---:|---:|---:|---:|');
 const csharp = {};
 for (const subset of Object.keys(corpus)) {
   csharp[subset] = {};
-  for (const method of ['Encode', 'EncodeToArray', 'Decode']) {
+  for (const method of ['Encode', 'EncodeToArray', 'Decode', 'DecodeOwned']) {
     const b = find('NodeCodecBenchmarks', method, `Corpus=${subset}`);
     const stats = corpus[subset];
     const seconds = b.Statistics.Median / 1e9;
@@ -93,7 +93,8 @@ for (const subset of Object.keys(corpus)) {
   const rows = [
     ['Encode (reused buffer) vs encodeBinaryNode', csharp[subset].Encode.nodesPerSecond, b.encode.nodesPerSecond],
     ['EncodeToArray vs encodeBinaryNode', csharp[subset].EncodeToArray.nodesPerSecond, b.encode.nodesPerSecond],
-    [`Decode vs Baileys decode (${bestDecode[1]})`, csharp[subset].Decode.nodesPerSecond, b[bestDecode[0]].nodesPerSecond],
+    [`Decode (copies bytes) vs Baileys decode (${bestDecode[1]})`, csharp[subset].Decode.nodesPerSecond, b[bestDecode[0]].nodesPerSecond],
+    [`DecodeOwned (views, like Baileys) vs Baileys decode (${bestDecode[1]})`, csharp[subset].DecodeOwned.nodesPerSecond, b[bestDecode[0]].nodesPerSecond],
   ];
   for (const [label, ours, theirs] of rows) {
     const ratio = ours / theirs;

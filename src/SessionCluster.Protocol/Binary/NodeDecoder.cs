@@ -53,6 +53,41 @@ public static class NodeDecoder
         }
     }
 
+    /// <summary>
+    /// As <see cref="DecodeFrame(ReadOnlySpan{byte}, DecoderLimits?)"/>, but byte contents of the returned
+    /// nodes are slices of <paramref name="plaintextFrame"/> rather than copies. Use it for a buffer that
+    /// belongs to the caller and is never reused or returned to a pool while the nodes are alive — a freshly
+    /// decrypted frame, as <c>NoiseSocket</c> produces. A compressed frame is inflated into a new buffer that
+    /// the nodes share in the same way.
+    /// </summary>
+    public static Node DecodeOwnedFrame(ReadOnlyMemory<byte> plaintextFrame, DecoderLimits? limits = null)
+    {
+        limits ??= DecoderLimits.Default;
+        var frame = plaintextFrame.Span;
+        if (frame.IsEmpty)
+        {
+            throw new BinaryFormatException("frame is empty: no flag byte", 0);
+        }
+
+        CheckInputSize(frame.Length, limits);
+        if ((frame[0] & BinaryTag.CompressedFlag) == 0)
+        {
+            return new NodeReader(plaintextFrame[1..], limits, reportedOffset: 1).ReadRoot();
+        }
+
+        var inflated = Inflate(frame[1..], limits, out var length);
+        try
+        {
+            // The pooled buffer goes back to the pool, so the nodes get their own exact-size copy to share.
+            ReadOnlyMemory<byte> body = inflated.AsSpan(0, length).ToArray();
+            return new NodeReader(body, limits, reportedOffset: 0).ReadRoot();
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(inflated);
+        }
+    }
+
     /// <summary>As <see cref="Decode(ReadOnlySpan{byte}, DecoderLimits?)"/>, for a body spread over segments.</summary>
     public static Node Decode(ReadOnlySequence<byte> body, DecoderLimits? limits = null)
     {

@@ -22,6 +22,10 @@ internal ref partial struct NodeReader
     private const int MinAttributeBytes = 2;
 
     private readonly ReadOnlySpan<byte> _input;
+
+    // When set, the same bytes as _input, owned by the caller for as long as the nodes live: byte
+    // contents become slices of it instead of copies (Baileys returns views the same way).
+    private readonly ReadOnlyMemory<byte> _shared;
     private readonly DecoderLimits _limits;
     private readonly int _reportedOffset;
     private int _position;
@@ -31,8 +35,20 @@ internal ref partial struct NodeReader
     /// <param name="limits">Limits to enforce.</param>
     /// <param name="reportedOffset">Added to positions in errors, e.g. 1 when the body follows a frame's flag byte.</param>
     public NodeReader(ReadOnlySpan<byte> input, DecoderLimits limits, int reportedOffset)
+        : this(input, default, limits, reportedOffset)
+    {
+    }
+
+    /// <param name="shared">The input as memory the nodes may keep slices of; see <see cref="NodeDecoder.DecodeOwnedFrame"/>.</param>
+    public NodeReader(ReadOnlyMemory<byte> shared, DecoderLimits limits, int reportedOffset)
+        : this(shared.Span, shared, limits, reportedOffset)
+    {
+    }
+
+    private NodeReader(ReadOnlySpan<byte> input, ReadOnlyMemory<byte> shared, DecoderLimits limits, int reportedOffset)
     {
         _input = input;
+        _shared = shared;
         _limits = limits;
         _reportedOffset = reportedOffset;
         _position = 0;
@@ -143,7 +159,7 @@ internal ref partial struct NodeReader
             case BinaryTag.Binary20:
             case BinaryTag.Binary32:
                 var length = ReadByteLength(contentTag);
-                var bytes = _input.Slice(_position, length).ToArray();
+                ReadOnlyMemory<byte> bytes = _shared.IsEmpty ? _input.Slice(_position, length).ToArray() : _shared.Slice(_position, length);
                 _position += length;
                 return new Node(tag, attributes, NodeContentKind.Bytes, null, bytes, [], 1);
             default:

@@ -67,7 +67,8 @@ public sealed class NoiseSocket : IAsyncDisposable
     public async ValueTask<Node?> ReceiveNodeAsync(DecoderLimits? limits = null, CancellationToken cancellationToken = default)
     {
         var plaintext = await ReceiveAsync(cancellationToken).ConfigureAwait(false);
-        return plaintext is null ? null : NodeDecoder.DecodeFrame(plaintext, limits);
+        // The plaintext array is ours alone, so the node may keep slices of it instead of copies.
+        return plaintext is null ? null : NodeDecoder.DecodeOwnedFrame(plaintext, limits);
     }
 
     /// <summary>Encodes (flag byte 0x00, uncompressed, as clients send) and sends one node.</summary>

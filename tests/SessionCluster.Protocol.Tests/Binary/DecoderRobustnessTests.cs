@@ -95,12 +95,22 @@ public sealed class DecoderRobustnessTests
         try
         {
             var node = frame ? NodeDecoder.DecodeFrame(input) : NodeDecoder.Decode(input);
-            // Whatever decodes must be encodable again.
+            // Whatever decodes must be encodable again, and the zero-copy path must read the same node.
             _ = NodeEncoder.EncodeFrame(node);
+            if (frame && node != NodeDecoder.DecodeOwnedFrame(input.ToArray()))
+            {
+                Assert.Fail($"seed {seed}, iteration {iteration}: DecodeOwnedFrame read another node from {Hex.Of(input)}");
+            }
+
             return 1;
         }
         catch (BinaryFormatException e) when (e.Offset >= 0)
         {
+            if (frame)
+            {
+                Assert.Throws<BinaryFormatException>(() => NodeDecoder.DecodeOwnedFrame(input.ToArray()));
+            }
+
             return 0;
         }
         catch (Exception e)
