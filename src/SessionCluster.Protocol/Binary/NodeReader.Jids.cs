@@ -73,34 +73,13 @@ internal ref partial struct NodeReader
     }
 
     /// <summary>FB_JID: user, device u16, server → "user:device@server", device 0 included, as Baileys prints it.</summary>
-    private string ReadFbJid()
-    {
-        var start = _position - 1;
-        Enter(start);
-        Span<char> userChars = stackalloc char[PackedString.MaxUnpackedChars];
-        Span<char> serverChars = stackalloc char[PackedString.MaxUnpackedChars];
-        var userLength = ReadJidPart(userChars, out var userText);
-        var device = ReadUInt16();
-        var serverLength = ReadJidPart(serverChars, out var serverText);
-        ReadOnlySpan<char> user = userText is null ? userChars[..userLength] : userText;
-        ReadOnlySpan<char> server = serverText is null ? serverChars[..serverLength] : serverText;
-        if (server.IsEmpty)
-        {
-            throw Error("FB JID has an empty server", start);
-        }
-
-        _depth--;
-        var text = new DefaultInterpolatedStringHandler(2, 3, CultureInfo.InvariantCulture, stackalloc char[128]);
-        text.AppendFormatted(user);
-        text.AppendLiteral(":");
-        text.AppendFormatted(device);
-        text.AppendLiteral("@");
-        text.AppendFormatted(server);
-        return text.ToStringAndClear();
-    }
+    private string ReadFbJid() => ReadWideDeviceJid(interop: false);
 
     /// <summary>INTEROP_JID: user, device u16, integrator u16, server → "integrator-user:device@server".</summary>
-    private string ReadInteropJid()
+    private string ReadInteropJid() => ReadWideDeviceJid(interop: true);
+
+    // FB_JID and INTEROP_JID differ only in the integrator between device and server, and its prefix in the text.
+    private string ReadWideDeviceJid(bool interop)
     {
         var start = _position - 1;
         Enter(start);
@@ -108,20 +87,25 @@ internal ref partial struct NodeReader
         Span<char> serverChars = stackalloc char[PackedString.MaxUnpackedChars];
         var userLength = ReadJidPart(userChars, out var userText);
         var device = ReadUInt16();
-        var integrator = ReadUInt16();
-        // Baileys falls back to "interop" when the server cannot be read; whatsmeow requires it, and so do we.
+        var integrator = interop ? ReadUInt16() : 0;
+
+        // Baileys falls back to "interop" when an interop server cannot be read; whatsmeow requires it, and so do we.
         var serverLength = ReadJidPart(serverChars, out var serverText);
         ReadOnlySpan<char> user = userText is null ? userChars[..userLength] : userText;
         ReadOnlySpan<char> server = serverText is null ? serverChars[..serverLength] : serverText;
         if (server.IsEmpty)
         {
-            throw Error("interop JID has an empty server", start);
+            throw Error(interop ? "interop JID has an empty server" : "FB JID has an empty server", start);
         }
 
         _depth--;
         var text = new DefaultInterpolatedStringHandler(3, 4, CultureInfo.InvariantCulture, stackalloc char[128]);
-        text.AppendFormatted(integrator);
-        text.AppendLiteral("-");
+        if (interop)
+        {
+            text.AppendFormatted(integrator);
+            text.AppendLiteral("-");
+        }
+
         text.AppendFormatted(user);
         text.AppendLiteral(":");
         text.AppendFormatted(device);
