@@ -19,7 +19,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { performance } from 'node:perf_hooks';
+import { measure, statistics } from './measure.mjs';
 
 const wabinary = new URL('../../tests/Interop/node_modules/baileys/lib/WABinary/', import.meta.url);
 let encodeBinaryNode, decodeBinaryNode, decodeDecompressedBinaryNode, constants;
@@ -85,31 +85,31 @@ async function measureOne(subset, op) {
   let measured;
   switch (op) {
     case 'encode':
-      measured = measure(() => {
+      measured = await measure(() => {
         let written = 0;
         for (const node of nodes) {
           written += encodeBinaryNode(node).length;
         }
         return written;
-      });
+      }, options);
       break;
     case 'decode':
-      measured = await measureAsync(async () => {
+      measured = await measure(async () => {
         let attributes = 0;
         for (const frame of frames) {
           attributes += Object.keys((await decodeBinaryNode(frame)).attrs).length;
         }
         return attributes;
-      });
+      }, options);
       break;
     case 'decodeSync':
-      measured = measure(() => {
+      measured = await measure(() => {
         let attributes = 0;
         for (const frame of frames) {
           attributes += Object.keys(decodeDecompressedBinaryNode(frame.subarray(1), constants).attrs).length;
         }
         return attributes;
-      });
+      }, options);
       break;
     default:
       usage(`unknown operation ${op}`);
@@ -172,59 +172,12 @@ function checkCorpus(entries, nodes, frames) {
   return { identical, baileysEncodedBytes };
 }
 
-/** Runs `pass` until warm, then `rounds` timed rounds of at least roundMs each; returns ms per pass per round. */
-function measure(pass) {
-  let sink = 0;
-  const warmUntil = performance.now() + options.warmupMs;
-  let warmPasses = 0;
-  const warmStart = performance.now();
-  while (warmPasses < 5 || performance.now() < warmUntil) {
-    sink += pass();
-    warmPasses++;
-  }
-  const passesPerRound = Math.max(1, Math.ceil(options.roundMs / ((performance.now() - warmStart) / warmPasses)));
-  const perPass = [];
-  for (let round = 0; round < options.rounds; round++) {
-    const start = performance.now();
-    for (let i = 0; i < passesPerRound; i++) {
-      sink += pass();
-    }
-    perPass.push((performance.now() - start) / passesPerRound);
-  }
-  return { perPass, passesPerRound, sink };
-}
-
-async function measureAsync(pass) {
-  let sink = 0;
-  const warmUntil = performance.now() + options.warmupMs;
-  let warmPasses = 0;
-  const warmStart = performance.now();
-  while (warmPasses < 5 || performance.now() < warmUntil) {
-    sink += await pass();
-    warmPasses++;
-  }
-  const passesPerRound = Math.max(1, Math.ceil(options.roundMs / ((performance.now() - warmStart) / warmPasses)));
-  const perPass = [];
-  for (let round = 0; round < options.rounds; round++) {
-    const start = performance.now();
-    for (let i = 0; i < passesPerRound; i++) {
-      sink += await pass();
-    }
-    perPass.push((performance.now() - start) / passesPerRound);
-  }
-  return { perPass, passesPerRound, sink };
-}
-
 function figures({ perPass, passesPerRound }, nodes, bytes) {
-  const sorted = [...perPass].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  const medianMs = sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-  const meanMs = perPass.reduce((sum, ms) => sum + ms, 0) / perPass.length;
-  const deviation = Math.sqrt(perPass.reduce((sum, ms) => sum + (ms - meanMs) ** 2, 0) / Math.max(1, perPass.length - 1));
+  const { medianMs, meanMs, stdDevMs } = statistics(perPass);
   return {
     medianMsPerPass: medianMs,
     meanMsPerPass: meanMs,
-    stdDevMsPerPass: deviation,
+    stdDevMsPerPass: stdDevMs,
     passesPerRound,
     nodesPerSecond: nodes / (medianMs / 1000),
     megabytesPerSecond: bytes / 1e6 / (medianMs / 1000),
