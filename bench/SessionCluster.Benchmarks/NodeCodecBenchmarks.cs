@@ -10,7 +10,7 @@ namespace SessionCluster.Benchmarks;
 /// per node = allocated per operation ÷ nodes; bench/node/summarize-wire-benchmarks.mjs computes these
 /// from the corpus statistics that <c>--export-corpus</c> writes.
 /// </summary>
-[Config(typeof(WireBenchmarkConfig))]
+[Config(typeof(SuiteConfig))]
 public class NodeCodecBenchmarks
 {
     private Node[] _nodes = [];

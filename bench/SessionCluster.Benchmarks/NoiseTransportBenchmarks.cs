@@ -16,7 +16,7 @@ namespace SessionCluster.Benchmarks;
 /// Encryption uses one long-lived cipher: it cannot run out of nonces within a benchmark run
 /// (2^32 frames would take well over ten minutes).
 /// </remarks>
-[Config(typeof(WireBenchmarkConfig))]
+[Config(typeof(SuiteConfig))]
 public class NoiseTransportBenchmarks
 {
     private const int SmallFrame = 100;
