@@ -1,0 +1,65 @@
+using System.Security.Cryptography;
+using SessionCluster.Protocol.Crypto;
+
+namespace SessionCluster.Protocol.Signal;
+
+/// <summary>
+/// The HKDF steps of a 1:1 session (libsignal-node <c>crypto.js</c> deriveSecrets, used by
+/// <c>session_builder.js</c> and <c>session_cipher.js</c>). deriveSecrets returns up to three 32-byte
+/// HKDF-SHA256 output blocks, so its results are prefixes of one HKDF expansion.
+/// </summary>
+internal static class RatchetKdf
+{
+    public const int KeySize = 32;
+
+    /// <summary>cipherKey 32 | macKey 32 | iv 16.</summary>
+    public const int MessageKeysSize = 80;
+
+    private static ReadOnlySpan<byte> WhisperText => "WhisperText"u8;
+
+    private static ReadOnlySpan<byte> WhisperRatchet => "WhisperRatchet"u8;
+
+    private static ReadOnlySpan<byte> WhisperMessageKeys => "WhisperMessageKeys"u8;
+
+    /// <summary>X3DH: HKDF(salt = 32 zero bytes, secret, "WhisperText") → root key. (The chain key half is unused: the first ratchet step replaces it.)</summary>
+    public static void DeriveInitialRootKey(ReadOnlySpan<byte> sharedSecret, Span<byte> rootKey)
+    {
+        Span<byte> output = stackalloc byte[2 * KeySize];
+        Span<byte> zeroSalt = stackalloc byte[KeySize];
+        zeroSalt.Clear();
+        Hkdf.DeriveSha256(sharedSecret, zeroSalt, WhisperText, output);
+        output[..KeySize].CopyTo(rootKey);
+        CryptographicOperations.ZeroMemory(output);
+    }
+
+    /// <summary>Root step: HKDF(salt = rootKey, DH output, "WhisperRatchet") → new root key || chain key.</summary>
+    public static void RootStep(ReadOnlySpan<byte> rootKey, ReadOnlySpan<byte> agreement, Span<byte> newRootKey, Span<byte> chainKey)
+    {
+        Span<byte> output = stackalloc byte[2 * KeySize];
+        Hkdf.DeriveSha256(agreement, rootKey, WhisperRatchet, output);
+        output[..KeySize].CopyTo(newRootKey);
+        output[KeySize..].CopyTo(chainKey);
+        CryptographicOperations.ZeroMemory(output);
+    }
+
+    /// <summary>Message keys from a seed: HKDF(salt = 32 zero bytes, seed, "WhisperMessageKeys", 80).</summary>
+    public static void MessageKeys(ReadOnlySpan<byte> seed, Span<byte> keys)
+    {
+        Span<byte> zeroSalt = stackalloc byte[KeySize];
+        zeroSalt.Clear();
+        Hkdf.DeriveSha256(seed, zeroSalt, WhisperMessageKeys, keys[..MessageKeysSize]);
+    }
+
+    /// <summary>One Curve25519 agreement, with a low-order peer key reported as a bad message.</summary>
+    public static void Agree(ReadOnlySpan<byte> privateKey, ReadOnlySpan<byte> publicKey, Span<byte> secret)
+    {
+        try
+        {
+            Curve25519.SharedSecret(privateKey, publicKey, secret);
+        }
+        catch (CryptographicException e)
+        {
+            throw new SignalDecryptException(DecryptFailure.InvalidMessage, "The ratchet key is a low-order point.", e);
+        }
+    }
+}
