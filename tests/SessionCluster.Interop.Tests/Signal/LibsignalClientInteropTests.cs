@@ -152,7 +152,8 @@ public sealed class LibsignalClientInteropTests(LibsignalClientPeerFixture fixtu
 
         var theirs = await _client.SenderKeyDistributionAsync();
         Assert.Null(await _client.ParseSenderKeyDistributionAsync(theirs));
-        Assert.ThrowsAny<Exception>(() => ours.GroupProcess("g@g.us", "client-sender.1", theirs));
+        var refusal = Assert.Throws<SignalDecryptException>(() => ours.GroupProcess("g@g.us", "client-sender.1", theirs));
+        Assert.Equal(DecryptFailure.InvalidMessage, refusal.Failure);
         Assert.True(ours.SenderKey("g@g.us", "client-sender.1").IsEmpty);
     }
 
