@@ -17,13 +17,29 @@ internal static class ChainKdf
 
     private static ReadOnlySpan<byte> ChainKeyInput => [0x02];
 
+    /// <summary>
+    /// Both outputs of one step: the message key seed and the next chain key. <paramref name="seed"/> and
+    /// <paramref name="next"/> may not overlap <paramref name="chainKey"/>.
+    /// </summary>
+    public static void Step(ReadOnlySpan<byte> chainKey, Span<byte> seed, Span<byte> next)
+    {
+        MessageKeySeed(chainKey, seed);
+        NextChainKey(chainKey, next);
+    }
+
     /// <summary>next = HMAC-SHA256(chainKey, 0x02).</summary>
-    public static void NextChainKey(ReadOnlySpan<byte> chainKey, Span<byte> next) => Step(chainKey, ChainKeyInput, next);
+    public static void NextChainKey(ReadOnlySpan<byte> chainKey, Span<byte> next) => Compute(chainKey, ChainKeyInput, next);
 
     /// <summary>seed = HMAC-SHA256(chainKey, 0x01).</summary>
-    public static void MessageKeySeed(ReadOnlySpan<byte> chainKey, Span<byte> seed) => Step(chainKey, MessageKeySeedInput, seed);
+    public static void MessageKeySeed(ReadOnlySpan<byte> chainKey, Span<byte> seed) => Compute(chainKey, MessageKeySeedInput, seed);
 
-    private static void Step(ReadOnlySpan<byte> chainKey, ReadOnlySpan<byte> input, Span<byte> output)
+    private static void Compute(ReadOnlySpan<byte> chainKey, ReadOnlySpan<byte> input, Span<byte> output)
+    {
+        RequireSizes(chainKey, output);
+        HMACSHA256.HashData(chainKey, input, output);
+    }
+
+    private static void RequireSizes(ReadOnlySpan<byte> chainKey, Span<byte> output)
     {
         if (chainKey.Length != KeySize)
         {
@@ -34,7 +50,5 @@ internal static class ChainKdf
         {
             throw new ArgumentException($"The output buffer must be {KeySize} bytes.", nameof(output));
         }
-
-        HMACSHA256.HashData(chainKey, input, output);
     }
 }

@@ -39,16 +39,14 @@ internal static class DoubleRatchet
         Span<byte> seed = stackalloc byte[KeySize];
         Span<byte> keys = stackalloc byte[RatchetKdf.MessageKeysSize];
         var nextChainKey = new byte[KeySize];
-        ChainKdf.MessageKeySeed(chainKey, seed);
-        ChainKdf.NextChainKey(chainKey, nextChainKey);
+        ChainKdf.Step(chainKey, seed, nextChainKey);
         RatchetKdf.MessageKeys(seed, keys);
-        var ciphertext = PayloadCipher.Encrypt(keys[..32], keys[64..80], plaintext);
-        whisperMessage = WhisperMessage.Encode(
+        whisperMessage = WhisperMessage.Seal(
             state.SenderRatchetPublicKey,
             state.SendingIndex,
             state.PreviousCounter,
-            ciphertext,
-            keys[32..64],
+            keys,
+            plaintext,
             ours.IdentityKey.PublicKey.Span,
             state.RemoteIdentityKey);
         CryptographicOperations.ZeroMemory(seed);
@@ -98,8 +96,7 @@ internal static class DoubleRatchet
             Span<byte> keyAtCounter = stackalloc byte[KeySize];
             var skipped = chain.Skipped.AppendWalk(chainKey, chain.NextIndex, counter, keyAtCounter);
             var nextChainKey = new byte[KeySize];
-            ChainKdf.MessageKeySeed(keyAtCounter, seed);
-            ChainKdf.NextChainKey(keyAtCounter, nextChainKey);
+            ChainKdf.Step(keyAtCounter, seed, nextChainKey);
             CryptographicOperations.ZeroMemory(keyAtCounter);
             advanced = new ReceiverChain(chain.RatchetKey, nextChainKey, counter + 1, skipped);
         }
@@ -109,16 +106,7 @@ internal static class DoubleRatchet
         CryptographicOperations.ZeroMemory(seed);
         try
         {
-            if (!message.VerifyMac(keys[32..64], state.RemoteIdentityKey, ours.IdentityKey.PublicKey.Span))
-            {
-                // libsignal-node: "This is where we most likely fail if the session is not a match."
-                throw new SignalDecryptException(DecryptFailure.InvalidMac, "The message MAC does not verify with this session.");
-            }
-
-            if (!PayloadCipher.TryDecrypt(keys[..32], keys[64..80], message.Ciphertext, out plaintext))
-            {
-                throw new SignalDecryptException(DecryptFailure.InvalidMessage, "The authenticated ciphertext does not decrypt (bad length or padding).");
-            }
+            plaintext = message.Open(keys, state.RemoteIdentityKey, ours.IdentityKey.PublicKey.Span);
         }
         finally
         {

@@ -8,17 +8,20 @@ internal static class PayloadCipher
     public const int KeySize = 32;
     public const int IvSize = 16;
 
-    public static byte[] Encrypt(ReadOnlySpan<byte> key, ReadOnlySpan<byte> iv, ReadOnlySpan<byte> plaintext)
+    /// <summary>PKCS7 always adds 1–16 bytes.</summary>
+    public static int GetCiphertextLength(int plaintextLength) => ((plaintextLength / IvSize) + 1) * IvSize;
+
+    public static void Encrypt(ReadOnlySpan<byte> key, ReadOnlySpan<byte> iv, ReadOnlySpan<byte> plaintext, Span<byte> ciphertext)
     {
         using var aes = Aes.Create();
         aes.SetKey(key);
-        return aes.EncryptCbc(plaintext, iv, PaddingMode.PKCS7);
+        aes.EncryptCbc(plaintext, iv, ciphertext, PaddingMode.PKCS7);
     }
 
-    /// <summary>False when the ciphertext is not whole blocks or its padding is wrong.</summary>
-    public static bool TryDecrypt(ReadOnlySpan<byte> key, ReadOnlySpan<byte> iv, ReadOnlySpan<byte> ciphertext, out byte[] plaintext)
+    /// <summary>False when the ciphertext is not whole blocks or its padding is wrong. <paramref name="plaintext"/> must hold the ciphertext's length.</summary>
+    public static bool TryDecrypt(ReadOnlySpan<byte> key, ReadOnlySpan<byte> iv, ReadOnlySpan<byte> ciphertext, Span<byte> plaintext, out int bytesWritten)
     {
-        plaintext = [];
+        bytesWritten = 0;
         if (ciphertext.IsEmpty || ciphertext.Length % IvSize != 0)
         {
             return false;
@@ -28,8 +31,7 @@ internal static class PayloadCipher
         aes.SetKey(key);
         try
         {
-            plaintext = aes.DecryptCbc(ciphertext, iv, PaddingMode.PKCS7);
-            return true;
+            return aes.TryDecryptCbc(ciphertext, iv, plaintext, out bytesWritten, PaddingMode.PKCS7);
         }
         catch (CryptographicException)
         {

@@ -116,11 +116,14 @@ internal sealed class SkippedMessageKeys
             if (i >= droppedNew)
             {
                 newCounters[slot] = from + (uint)i;
-                ChainKdf.MessageKeySeed(key, newSeeds.AsSpan(slot * SeedSize, SeedSize));
+                ChainKdf.Step(key, newSeeds.AsSpan(slot * SeedSize, SeedSize), next);
                 slot++;
             }
+            else
+            {
+                ChainKdf.NextChainKey(key, next);
+            }
 
-            ChainKdf.NextChainKey(key, next);
             next.CopyTo(key);
         }
 

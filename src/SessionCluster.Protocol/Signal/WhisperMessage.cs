@@ -1,26 +1,50 @@
-using System.Buffers;
 using System.Security.Cryptography;
 using Google.Protobuf;
+using System.Buffers;
+using SessionCluster.Protocol.Crypto;
 
 namespace SessionCluster.Protocol.Signal;
 
 /// <summary>
 /// A version-3 WhisperMessage: <c>0x33 || proto{ratchetKey, counter, previousCounter, ciphertext} || mac[8]</c>
 /// with <c>mac = HMAC-SHA256(macKey, senderIdentity33 || receiverIdentity33 || 0x33 || proto)[0..8]</c>
-/// (libsignal-node <c>session_cipher.js</c> encrypt/doDecryptWhisperMessage).
+/// and the payload in AES-256-CBC with PKCS7 (libsignal-node <c>session_cipher.js</c>
+/// encrypt/doDecryptWhisperMessage).
 /// </summary>
+/// <remarks>
+/// <see cref="Seal"/> writes the four fields itself, in field-number order with every field present, as
+/// libsignal-node's protobufjs encoder does: the protobuf is MAC'd, so its bytes must match, and
+/// writing them straight into the output spares the encoder's copies. Reading uses the generated
+/// parser for <c>proto/signal/whisper.proto</c>, which handles any field order, unknown fields and
+/// repeats as every protobuf reader does.
+/// </remarks>
 internal sealed class WhisperMessage
 {
-    /// <summary>(current version 3 &lt;&lt; 4) | 3, the only version libsignal-node reads or writes.</summary>
+    /// <summary>
+    /// (message version 3 &lt;&lt; 4) | current version 3: the byte every writer sends. libsignal-node's
+    /// reader only checks high nibble ≥ 3 and low nibble ≤ 3 and MACs a fixed 0x33 whatever arrived, so
+    /// it would also take 0x32 or 0x43; we take 0x33 alone, which keeps the first byte authenticated.
+    /// </summary>
     public const byte VersionByte = 0x33;
 
     public const int MacSize = 8;
 
-    private const int IdentitiesSize = 2 * SignalPublicKey.SerializedSize;
+    /// <summary>Message keys: cipher key 32 | MAC key 32 | IV 16 (<see cref="RatchetKdf.MessageKeys"/>).</summary>
+    private const int CipherKeyOffset = 0;
+    private const int MacKeyOffset = 32;
+    private const int IvOffset = 64;
+
+    private const byte RatchetKeyTag = (1 << 3) | 2;
+    private const byte CounterTag = 2 << 3;
+    private const byte PreviousCounterTag = 3 << 3;
+    private const byte CiphertextTag = (4 << 3) | 2;
+
+    /// <summary>0x05 || sender || 0x05 || receiver || 0x33: what the MAC covers before the protobuf.</summary>
+    private const int MacHeaderSize = (2 * SignalPublicKey.SerializedSize) + 1;
 
     private readonly ReadOnlyMemory<byte> serialized;
 
-    private WhisperMessage(ReadOnlyMemory<byte> serialized, byte[] ratchetKey, uint counter, uint previousCounter, byte[] ciphertext)
+    private WhisperMessage(ReadOnlyMemory<byte> serialized, byte[] ratchetKey, uint counter, uint previousCounter, ReadOnlyMemory<byte> ciphertext)
     {
         this.serialized = serialized;
         RatchetKey = ratchetKey;
@@ -36,7 +60,7 @@ internal sealed class WhisperMessage
 
     public uint PreviousCounter { get; }
 
-    public byte[] Ciphertext { get; }
+    public ReadOnlyMemory<byte> Ciphertext { get; }
 
     /// <summary>
     /// Reads a WhisperMessage. Fields libsignal-node always writes are required except
@@ -80,7 +104,7 @@ internal sealed class WhisperMessage
             throw new SignalDecryptException(DecryptFailure.InvalidMessage, "The WhisperMessage ratchet key is not a canonical 33-byte 0x05 key.");
         }
 
-        return new WhisperMessage(serialized, ratchetKey, proto.Counter, proto.PreviousCounter, proto.Ciphertext.ToByteArray());
+        return new WhisperMessage(serialized, ratchetKey, proto.Counter, proto.PreviousCounter, proto.Ciphertext.Memory);
     }
 
     /// <summary>
@@ -91,52 +115,104 @@ internal sealed class WhisperMessage
     public static bool TryParseKey(ReadOnlySpan<byte> serialized, out byte[] publicKey) =>
         SignalPublicKey.TryParse(serialized, out publicKey) && (publicKey[^1] & 0x80) == 0;
 
-    /// <summary>Builds and MACs a WhisperMessage.</summary>
-    public static byte[] Encode(
+    /// <summary>Encrypts <paramref name="plaintext"/> under <paramref name="messageKeys"/> and returns the whole MAC'd message.</summary>
+    /// <param name="ratchetKey">The sender's ratchet public key, raw 32 bytes.</param>
+    /// <param name="messageKeys">The 80 bytes of <see cref="RatchetKdf.MessageKeys"/>.</param>
+    /// <param name="senderIdentity">Raw 32 bytes.</param>
+    /// <param name="receiverIdentity">Raw 32 bytes.</param>
+    public static byte[] Seal(
         ReadOnlySpan<byte> ratchetKey,
         uint counter,
         uint previousCounter,
-        byte[] ciphertext,
-        ReadOnlySpan<byte> macKey,
+        ReadOnlySpan<byte> messageKeys,
+        ReadOnlySpan<byte> plaintext,
         ReadOnlySpan<byte> senderIdentity,
         ReadOnlySpan<byte> receiverIdentity)
     {
-        var proto = new Proto.WhisperMessage
-        {
-            RatchetKey = UnsafeByteOperations.UnsafeWrap(SignalPublicKey.Serialize(ratchetKey)),
-            Counter = counter,
-            PreviousCounter = previousCounter,
-            Ciphertext = UnsafeByteOperations.UnsafeWrap(ciphertext),
-        };
-        var protoSize = proto.CalculateSize();
-        var serialized = new byte[1 + protoSize + MacSize];
-        serialized[0] = VersionByte;
-        proto.WriteTo(serialized.AsSpan(1, protoSize));
-        ComputeMac(macKey, senderIdentity, receiverIdentity, serialized.AsSpan(1, protoSize), serialized.AsSpan(1 + protoSize));
-        return serialized;
+        var ciphertextLength = PayloadCipher.GetCiphertextLength(plaintext.Length);
+        var protoLength = 2 + SignalPublicKey.SerializedSize
+            + 1 + VarintSize(counter)
+            + 1 + VarintSize(previousCounter)
+            + 1 + VarintSize((uint)ciphertextLength) + ciphertextLength;
+        var output = new byte[1 + protoLength + MacSize];
+        var position = 0;
+        output[position++] = VersionByte;
+        output[position++] = RatchetKeyTag;
+        output[position++] = SignalPublicKey.SerializedSize;
+        output[position++] = SignalPublicKey.DjbType;
+        ratchetKey.CopyTo(output.AsSpan(position, Curve25519.KeySize));
+        position += Curve25519.KeySize;
+        output[position++] = CounterTag;
+        position += WriteVarint(output.AsSpan(position), counter);
+        output[position++] = PreviousCounterTag;
+        position += WriteVarint(output.AsSpan(position), previousCounter);
+        output[position++] = CiphertextTag;
+        position += WriteVarint(output.AsSpan(position), (uint)ciphertextLength);
+        PayloadCipher.Encrypt(
+            messageKeys.Slice(CipherKeyOffset, PayloadCipher.KeySize),
+            messageKeys.Slice(IvOffset, PayloadCipher.IvSize),
+            plaintext,
+            output.AsSpan(position, ciphertextLength));
+        ComputeMac(messageKeys.Slice(MacKeyOffset, 32), senderIdentity, receiverIdentity, output.AsSpan(1, protoLength), output.AsSpan(1 + protoLength));
+        return output;
     }
 
-    /// <summary>True when the message's MAC is the one <paramref name="macKey"/> gives for this sender and receiver.</summary>
-    public bool VerifyMac(ReadOnlySpan<byte> macKey, ReadOnlySpan<byte> senderIdentity, ReadOnlySpan<byte> receiverIdentity)
+    /// <summary>Checks the MAC, then decrypts the payload.</summary>
+    /// <exception cref="SignalDecryptException">InvalidMac, or InvalidMessage when an authenticated ciphertext does not decrypt.</exception>
+    public byte[] Open(ReadOnlySpan<byte> messageKeys, ReadOnlySpan<byte> senderIdentity, ReadOnlySpan<byte> receiverIdentity)
     {
         var bytes = serialized.Span;
         Span<byte> expected = stackalloc byte[MacSize];
-        ComputeMac(macKey, senderIdentity, receiverIdentity, bytes[1..^MacSize], expected);
-        return CryptographicOperations.FixedTimeEquals(expected, bytes[^MacSize..]);
+        ComputeMac(messageKeys.Slice(MacKeyOffset, 32), senderIdentity, receiverIdentity, bytes[1..^MacSize], expected);
+        if (!CryptographicOperations.FixedTimeEquals(expected, bytes[^MacSize..]))
+        {
+            // libsignal-node: "This is where we most likely fail if the session is not a match."
+            throw new SignalDecryptException(DecryptFailure.InvalidMac, "The message MAC does not verify with this session.");
+        }
+
+        var ciphertext = Ciphertext.Span;
+        const int StackLimit = 1024;
+        byte[]? rented = null;
+        var buffer = ciphertext.Length <= StackLimit
+            ? stackalloc byte[ciphertext.Length]
+            : (rented = ArrayPool<byte>.Shared.Rent(ciphertext.Length));
+        try
+        {
+            if (!PayloadCipher.TryDecrypt(
+                messageKeys.Slice(CipherKeyOffset, PayloadCipher.KeySize),
+                messageKeys.Slice(IvOffset, PayloadCipher.IvSize),
+                ciphertext,
+                buffer,
+                out var length))
+            {
+                throw new SignalDecryptException(DecryptFailure.InvalidMessage, "The authenticated ciphertext does not decrypt (bad length or padding).");
+            }
+
+            var plaintext = buffer[..length].ToArray();
+            CryptographicOperations.ZeroMemory(buffer[..length]);
+            return plaintext;
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
     }
 
     /// <summary>HMAC-SHA256(macKey, 0x05 || sender || 0x05 || receiver || 0x33 || proto), first 8 bytes. Identities are raw 32-byte keys.</summary>
     private static void ComputeMac(ReadOnlySpan<byte> macKey, ReadOnlySpan<byte> senderIdentity, ReadOnlySpan<byte> receiverIdentity, ReadOnlySpan<byte> proto, Span<byte> mac)
     {
-        var inputSize = IdentitiesSize + 1 + proto.Length;
+        var inputSize = MacHeaderSize + proto.Length;
         byte[]? rented = null;
         var input = inputSize <= 512 ? stackalloc byte[inputSize] : (rented = ArrayPool<byte>.Shared.Rent(inputSize)).AsSpan(0, inputSize);
         input[0] = SignalPublicKey.DjbType;
         senderIdentity.CopyTo(input[1..]);
         input[SignalPublicKey.SerializedSize] = SignalPublicKey.DjbType;
         receiverIdentity.CopyTo(input[(SignalPublicKey.SerializedSize + 1)..]);
-        input[IdentitiesSize] = VersionByte;
-        proto.CopyTo(input[(IdentitiesSize + 1)..]);
+        input[MacHeaderSize - 1] = VersionByte;
+        proto.CopyTo(input[MacHeaderSize..]);
         Span<byte> full = stackalloc byte[HMACSHA256.HashSizeInBytes];
         HMACSHA256.HashData(macKey, input, full);
         full[..MacSize].CopyTo(mac);
@@ -144,5 +220,27 @@ internal sealed class WhisperMessage
         {
             ArrayPool<byte>.Shared.Return(rented);
         }
+    }
+
+    private static int VarintSize(uint value) => value switch
+    {
+        < 1u << 7 => 1,
+        < 1u << 14 => 2,
+        < 1u << 21 => 3,
+        < 1u << 28 => 4,
+        _ => 5,
+    };
+
+    private static int WriteVarint(Span<byte> destination, uint value)
+    {
+        var written = 0;
+        while (value >= 0x80)
+        {
+            destination[written++] = (byte)(value | 0x80);
+            value >>= 7;
+        }
+
+        destination[written++] = (byte)value;
+        return written;
     }
 }
