@@ -1,4 +1,4 @@
-using System.Security.Cryptography;
+using SessionCluster.Protocol.Crypto;
 
 namespace SessionCluster.Protocol.Signal;
 
@@ -18,13 +18,16 @@ internal static class ChainKdf
     private static ReadOnlySpan<byte> ChainKeyInput => [0x02];
 
     /// <summary>
-    /// Both outputs of one step: the message key seed and the next chain key. <paramref name="seed"/> and
-    /// <paramref name="next"/> may not overlap <paramref name="chainKey"/>.
+    /// Both outputs of one step: the message key seed and the next chain key, preparing the HMAC key
+    /// once (about half the cost of calling <see cref="MessageKeySeed"/> and <see cref="NextChainKey"/>).
     /// </summary>
     public static void Step(ReadOnlySpan<byte> chainKey, Span<byte> seed, Span<byte> next)
     {
-        MessageKeySeed(chainKey, seed);
-        NextChainKey(chainKey, next);
+        RequireSizes(chainKey, seed);
+        RequireSizes(chainKey, next);
+        var key = new HmacSha256Key(chainKey);
+        key.Compute(MessageKeySeedInput, seed);
+        key.Compute(ChainKeyInput, next);
     }
 
     /// <summary>next = HMAC-SHA256(chainKey, 0x02).</summary>
@@ -36,7 +39,7 @@ internal static class ChainKdf
     private static void Compute(ReadOnlySpan<byte> chainKey, ReadOnlySpan<byte> input, Span<byte> output)
     {
         RequireSizes(chainKey, output);
-        HMACSHA256.HashData(chainKey, input, output);
+        HmacSha256.Compute(chainKey, input, output);
     }
 
     private static void RequireSizes(ReadOnlySpan<byte> chainKey, Span<byte> output)

@@ -129,7 +129,7 @@ internal sealed class WhisperMessage
         ReadOnlySpan<byte> senderIdentity,
         ReadOnlySpan<byte> receiverIdentity)
     {
-        var ciphertextLength = PayloadCipher.GetCiphertextLength(plaintext.Length);
+        var ciphertextLength = AesCbc.GetCiphertextLength(plaintext.Length);
         var protoLength = 2 + SignalPublicKey.SerializedSize
             + 1 + VarintSize(counter)
             + 1 + VarintSize(previousCounter)
@@ -148,9 +148,9 @@ internal sealed class WhisperMessage
         position += WriteVarint(output.AsSpan(position), previousCounter);
         output[position++] = CiphertextTag;
         position += WriteVarint(output.AsSpan(position), (uint)ciphertextLength);
-        PayloadCipher.Encrypt(
-            messageKeys.Slice(CipherKeyOffset, PayloadCipher.KeySize),
-            messageKeys.Slice(IvOffset, PayloadCipher.IvSize),
+        AesCbc.Encrypt(
+            messageKeys.Slice(CipherKeyOffset, AesCbc.KeySize),
+            messageKeys.Slice(IvOffset, AesCbc.IvSize),
             plaintext,
             output.AsSpan(position, ciphertextLength));
         ComputeMac(messageKeys.Slice(MacKeyOffset, 32), senderIdentity, receiverIdentity, output.AsSpan(1, protoLength), output.AsSpan(1 + protoLength));
@@ -178,9 +178,9 @@ internal sealed class WhisperMessage
             : (rented = ArrayPool<byte>.Shared.Rent(ciphertext.Length));
         try
         {
-            if (!PayloadCipher.TryDecrypt(
-                messageKeys.Slice(CipherKeyOffset, PayloadCipher.KeySize),
-                messageKeys.Slice(IvOffset, PayloadCipher.IvSize),
+            if (!AesCbc.TryDecrypt(
+                messageKeys.Slice(CipherKeyOffset, AesCbc.KeySize),
+                messageKeys.Slice(IvOffset, AesCbc.IvSize),
                 ciphertext,
                 buffer,
                 out var length))
@@ -204,22 +204,15 @@ internal sealed class WhisperMessage
     /// <summary>HMAC-SHA256(macKey, 0x05 || sender || 0x05 || receiver || 0x33 || proto), first 8 bytes. Identities are raw 32-byte keys.</summary>
     private static void ComputeMac(ReadOnlySpan<byte> macKey, ReadOnlySpan<byte> senderIdentity, ReadOnlySpan<byte> receiverIdentity, ReadOnlySpan<byte> proto, Span<byte> mac)
     {
-        var inputSize = MacHeaderSize + proto.Length;
-        byte[]? rented = null;
-        var input = inputSize <= 512 ? stackalloc byte[inputSize] : (rented = ArrayPool<byte>.Shared.Rent(inputSize)).AsSpan(0, inputSize);
-        input[0] = SignalPublicKey.DjbType;
-        senderIdentity.CopyTo(input[1..]);
-        input[SignalPublicKey.SerializedSize] = SignalPublicKey.DjbType;
-        receiverIdentity.CopyTo(input[(SignalPublicKey.SerializedSize + 1)..]);
-        input[MacHeaderSize - 1] = VersionByte;
-        proto.CopyTo(input[MacHeaderSize..]);
-        Span<byte> full = stackalloc byte[HMACSHA256.HashSizeInBytes];
-        HMACSHA256.HashData(macKey, input, full);
+        Span<byte> header = stackalloc byte[MacHeaderSize];
+        header[0] = SignalPublicKey.DjbType;
+        senderIdentity.CopyTo(header[1..]);
+        header[SignalPublicKey.SerializedSize] = SignalPublicKey.DjbType;
+        receiverIdentity.CopyTo(header[(SignalPublicKey.SerializedSize + 1)..]);
+        header[^1] = VersionByte;
+        Span<byte> full = stackalloc byte[HmacSha256.MacSize];
+        new HmacSha256Key(macKey).Compute(header, proto, full);
         full[..MacSize].CopyTo(mac);
-        if (rented is not null)
-        {
-            ArrayPool<byte>.Shared.Return(rented);
-        }
     }
 
     private static int VarintSize(uint value) => value switch
