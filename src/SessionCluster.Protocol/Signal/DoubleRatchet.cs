@@ -204,6 +204,12 @@ internal static class DoubleRatchet
             throw new SignalDecryptException(DecryptFailure.TooFarInFuture, $"Message {counter} is more than {MaxForwardJump} past this chain's last key ({(long)chain.NextIndex - 1}).");
         }
 
+        if (counter == uint.MaxValue)
+        {
+            // The chain's next index would wrap to 0.
+            throw new SignalDecryptException(DecryptFailure.InvalidMessage, "A counter of 2^32 − 1 ends the chain.");
+        }
+
         return chain.ChainKey
             ?? throw new SignalDecryptException(DecryptFailure.InvalidMessage, $"Message {counter} belongs to a closed chain past its last message.");
     }
