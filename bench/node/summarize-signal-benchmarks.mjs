@@ -1,0 +1,67 @@
+// Turns one run of bench/run-signal-benchmarks.sh into the Markdown tables of docs/BENCHMARKS.md:
+// BenchmarkDotNet's full JSON report for SignalBenchmarks and libsignal-node's figures from
+// libsignal-bench.mjs (the faster of its two runs), with the C# ÷ libsignal-node ratios.
+//
+//   node bench/node/summarize-signal-benchmarks.mjs <run directory>
+
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const run = process.argv[2];
+if (!run) {
+  console.error('usage: node bench/node/summarize-signal-benchmarks.mjs <run directory>');
+  process.exit(2);
+}
+
+// C# benchmark, libsignal-node operation, what it is, target ratio (null: reported only).
+const Rows = [
+  ['Encrypt', 'encrypt', '100-byte message, established session', 20],
+  ['EncryptAndSerialize', 'encrypt', 'the same, plus serializing the new record (C# only does this)', null],
+  ['Decrypt', 'decrypt', '100-byte message, established session, in order', 20],
+  ['SessionSetup', 'setup', 'session from a bundle with a one-time prekey', null],
+  ['X25519', 'x25519', 'Diffie-Hellman agreement', null],
+  ['XEdDsaSign', 'sign', 'XEdDSA signature over 33 bytes', null],
+  ['XEdDsaVerify', 'verify', 'XEdDSA verification of 33 bytes', null],
+];
+
+const runs = ['before', 'after'].map((when) => JSON.parse(readFileSync(join(run, `libsignal-${when}.json`), 'utf8')));
+const benchmarks = [];
+for (const file of readdirSync(join(run, 'results')).filter((name) => name.endsWith('-report-full.json'))) {
+  benchmarks.push(...JSON.parse(readFileSync(join(run, 'results', file), 'utf8')).Benchmarks);
+}
+
+const lines = ['### Machine', '', '```', readFileSync(join(run, 'machine.txt'), 'utf8').trimEnd(), '```', ''];
+lines.push(`### C# (BenchmarkDotNet) and libsignal-node ${runs[0].libsignal} on Node ${runs[0].node}, same run`);
+lines.push('');
+lines.push('Per operation, median. libsignal-node: the faster of its runs before and after BenchmarkDotNet (before / after shown).');
+lines.push('');
+lines.push('| Operation | C# median | C# ops/s | C# allocated | libsignal-node median (before / after) | libsignal-node ops/s | Ratio | Target |');
+lines.push('|---|---:|---:|---:|---:|---:|---:|---|');
+for (const [method, op, what, target] of Rows) {
+  const ours = benchmarks.find((b) => b.Type === 'SignalBenchmarks' && b.Method === method);
+  if (!ours?.Statistics) {
+    throw new Error(`No BenchmarkDotNet result for SignalBenchmarks.${method}`);
+  }
+  const oursNs = ours.Statistics.Median;
+  const theirs = runs.map((r) => r.operations[op]);
+  const best = theirs.reduce((a, b) => (b.opsPerSecond > a.opsPerSecond ? b : a));
+  const ratio = (1e9 / oursNs) / best.opsPerSecond;
+  const verdict = target === null ? 'reported' : ratio >= target ? `≥ ${target}x: met` : `≥ ${target}x: missed by ${fixed(target / ratio, 2)}x`;
+  lines.push(`| ${method} (${what}) | ${time(oursNs)} | ${count(1e9 / oursNs)} | ${fixed(ours.Memory.BytesAllocatedPerOperation, 0)} B | `
+    + `${theirs.map((t) => time(t.medianUsPerOp * 1000)).join(' / ')} | ${count(best.opsPerSecond)} | ${fixed(ratio, 1)}x | ${verdict} |`);
+}
+console.log(lines.join('\n'));
+
+function time(ns) {
+  if (ns >= 1e6) return `${fixed(ns / 1e6, 2)} ms`;
+  if (ns >= 1e3) return `${fixed(ns / 1e3, 2)} µs`;
+  return `${fixed(ns, 1)} ns`;
+}
+
+function count(value) {
+  return Math.round(value).toLocaleString('en-US');
+}
+
+function fixed(value, digits = 1) {
+  return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
