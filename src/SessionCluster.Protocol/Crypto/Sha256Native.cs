@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -104,6 +105,25 @@ internal static unsafe partial class Sha256Native
         }
     }
 
+    /// <summary>
+    /// Writes the running state's eight words big-endian: the digest, when the data hashed so far was already
+    /// padded by the caller (whole blocks fed through <see cref="Update"/>, so <c>num</c> stays 0 and no
+    /// <c>SHA256_Final</c> is needed). <c>SHA256_CTX</c> starts with <c>uint h[8]</c>; the self-test checks this.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void WriteState(ref Sha256Context context, Span<byte> digest)
+    {
+        if (digest.Length < Sha256Context.DigestSize)
+        {
+            ThrowDigestTooSmall();
+        }
+
+        for (var i = 0; i < Sha256Context.DigestSize / sizeof(uint); i++)
+        {
+            BinaryPrimitives.WriteUInt32BigEndian(digest[(i * sizeof(uint))..], context[i]);
+        }
+    }
+
     private static void ThrowUnavailable() =>
         throw new InvalidOperationException("OpenSSL's SHA-256 is not available; use the managed backend.");
 
@@ -178,6 +198,20 @@ internal static unsafe partial class Sha256Native
                 {
                     return false;
                 }
+            }
+
+            // "abc" padded by hand, one whole block through Update, the digest read from h[8] (WriteState).
+            a[..Sha256Context.BlockSize].Clear();
+            "abc"u8.CopyTo(a);
+            a[3] = 0x80;
+            a[Sha256Context.BlockSize - 1] = 3 * 8;
+            SHA256_Init(pointer);
+            SHA256_Update(pointer, input, Sha256Context.BlockSize);
+            digest.Clear();
+            WriteState(ref context, digest);
+            if (!digest.SequenceEqual(abcDigest))
+            {
+                return false;
             }
         }
 
