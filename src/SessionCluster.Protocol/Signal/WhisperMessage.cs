@@ -84,6 +84,23 @@ internal sealed class WhisperMessage
             throw new SignalDecryptException(DecryptFailure.InvalidMessage, $"A WhisperMessage of {bytes.Length} bytes is too short.");
         }
 
+        if (TryParseCanonical(serialized[1..^MacSize], out var ratchetKeyField, out var counter, out var previousCounter, out var ciphertext))
+        {
+            if (!TryParseKey(ratchetKeyField, out var key))
+            {
+                throw new SignalDecryptException(DecryptFailure.InvalidMessage, "The WhisperMessage ratchet key is not a canonical 33-byte 0x05 key.");
+            }
+
+            return new WhisperMessage(serialized, key, counter, previousCounter, ciphertext);
+        }
+
+        return ParseGeneral(serialized);
+    }
+
+    /// <summary>The generated protobuf parser: any field order, unknown fields, repeats (last wins).</summary>
+    internal static WhisperMessage ParseGeneral(ReadOnlyMemory<byte> serialized)
+    {
+        var bytes = serialized.Span;
         Proto.WhisperMessage proto;
         try
         {
@@ -105,6 +122,61 @@ internal sealed class WhisperMessage
         }
 
         return new WhisperMessage(serialized, ratchetKey, proto.Counter, proto.PreviousCounter, proto.Ciphertext.Memory);
+    }
+
+    /// <summary>
+    /// The layout <see cref="Seal"/> and libsignal write, read without the protobuf runtime: exactly the
+    /// four fields in field-number order (ratchet key of 33 bytes; varints of at most 5 bytes, truncated to
+    /// 32 bits as protobuf's ReadUInt32 does) and nothing after. Anything else returns false and goes to
+    /// <see cref="ParseGeneral"/>, so the result never differs from the generated parser's.
+    /// </summary>
+    internal static bool TryParseCanonical(ReadOnlyMemory<byte> proto, out ReadOnlySpan<byte> ratchetKey, out uint counter, out uint previousCounter, out ReadOnlyMemory<byte> ciphertext)
+    {
+        var bytes = proto.Span;
+        ratchetKey = default;
+        counter = 0;
+        previousCounter = 0;
+        ciphertext = default;
+        const int KeyEnd = 2 + SignalPublicKey.SerializedSize;
+        if (bytes.Length < KeyEnd + 6 || bytes[0] != RatchetKeyTag || bytes[1] != SignalPublicKey.SerializedSize)
+        {
+            return false;
+        }
+
+        var position = KeyEnd;
+        if (bytes[position++] != CounterTag || !TryReadVarint(bytes, ref position, out counter)
+            || position >= bytes.Length || bytes[position++] != PreviousCounterTag || !TryReadVarint(bytes, ref position, out previousCounter)
+            || position >= bytes.Length || bytes[position++] != CiphertextTag || !TryReadVarint(bytes, ref position, out var length)
+            || length != (uint)(bytes.Length - position))
+        {
+            return false;
+        }
+
+        ratchetKey = bytes[2..KeyEnd];
+        ciphertext = proto[position..];
+        return true;
+    }
+
+    /// <summary>A varint of 1–5 bytes whose last byte ends it; bits past 32 are dropped as protobuf's ReadRawVarint32 does.</summary>
+    private static bool TryReadVarint(ReadOnlySpan<byte> bytes, ref int position, out uint value)
+    {
+        value = 0;
+        for (var shift = 0; shift < 35; shift += 7)
+        {
+            if (position >= bytes.Length)
+            {
+                return false;
+            }
+
+            var b = bytes[position++];
+            value |= (uint)(b & 0x7F) << shift;
+            if (b < 0x80)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>
