@@ -25,9 +25,7 @@ internal static class ChainKdf
     {
         RequireSizes(chainKey, seed);
         RequireSizes(chainKey, next);
-        var key = new HmacSha256Key(chainKey);
-        key.Compute(MessageKeySeedInput, seed);
-        key.Compute(ChainKeyInput, next);
+        new HmacSha256Key(chainKey).ComputePair(MessageKeySeedInput, seed, ChainKeyInput, next);
     }
 
     /// <summary>next = HMAC-SHA256(chainKey, 0x02).</summary>

@@ -165,4 +165,43 @@ public sealed class HmacSha256Tests
     }
 
     private static string Hex(string ascii) => Convert.ToHexStringLower(Encoding.ASCII.GetBytes(ascii));
+
+    [Theory]
+    [InlineData(Backends.OpenSsl)]
+    [InlineData(Backends.Managed)]
+    public void ComputePair_matches_two_separate_MACs_for_short_and_long_messages(string backend)
+    {
+        var random = new Random(0x9A1E);
+        var first = new byte[32];
+        var second = new byte[32];
+        for (var i = 0; i < 2_000; i++)
+        {
+            var key = new byte[random.Next(0, 101)];
+            var a = new byte[random.Next(0, 70)];
+            var b = new byte[random.Next(0, 70)];
+            random.NextBytes(key);
+            random.NextBytes(a);
+            random.NextBytes(b);
+            new HmacSha256Key(key, Backends.Sha256(backend)).ComputePair(a, first, b, second);
+            Assert.Equal(HMACSHA256.HashData(key, a), first);
+            Assert.Equal(HMACSHA256.HashData(key, b), second);
+        }
+    }
+
+    [Fact]
+    public void ComputePair_reads_both_inputs_before_writing_either_output()
+    {
+        var key = new HmacSha256Key("chain"u8);
+        var buffer = new byte[64];
+        buffer[0] = 0x01;
+        buffer[32] = 0x02;
+        var expectedFirst = HMACSHA256.HashData("chain"u8, [0x02]);
+        var expectedSecond = HMACSHA256.HashData("chain"u8, [0x01]);
+
+        // The first output overwrites the second input and the other way round.
+        key.ComputePair(buffer.AsSpan(32, 1), buffer.AsSpan(0, 32), buffer.AsSpan(0, 1), buffer.AsSpan(32, 32));
+
+        Assert.Equal(expectedFirst, buffer[..32]);
+        Assert.Equal(expectedSecond, buffer[32..]);
+    }
 }
