@@ -220,12 +220,15 @@ internal sealed class WhisperMessage
         position += WriteVarint(output.AsSpan(position), previousCounter);
         output[position++] = CiphertextTag;
         position += WriteVarint(output.AsSpan(position), (uint)ciphertextLength);
+        // The MAC key's two compressions do not depend on the ciphertext: prepared first, they overlap with
+        // the end of the key derivation and the AES-CBC chain, which are latency-bound.
+        var macKey = new HmacSha256Key(messageKeys.Slice(MacKeyOffset, HmacSha256Key.MacSize));
         AesCbc.Encrypt(
             messageKeys.Slice(CipherKeyOffset, AesCbc.KeySize),
             messageKeys.Slice(IvOffset, AesCbc.IvSize),
             plaintext,
             output.AsSpan(position, ciphertextLength));
-        ComputeMac(messageKeys.Slice(MacKeyOffset, 32), senderIdentity, receiverIdentity, output.AsSpan(1, protoLength), output.AsSpan(1 + protoLength));
+        ComputeMac(macKey, senderIdentity, receiverIdentity, output.AsSpan(1, protoLength), output.AsSpan(1 + protoLength));
         return output;
     }
 
@@ -234,38 +237,43 @@ internal sealed class WhisperMessage
     public byte[] Open(ReadOnlySpan<byte> messageKeys, ReadOnlySpan<byte> senderIdentity, ReadOnlySpan<byte> receiverIdentity)
     {
         var bytes = serialized.Span;
-        Span<byte> expected = stackalloc byte[MacSize];
-        ComputeMac(messageKeys.Slice(MacKeyOffset, 32), senderIdentity, receiverIdentity, bytes[1..^MacSize], expected);
-        if (!CryptographicOperations.FixedTimeEquals(expected, bytes[^MacSize..]))
-        {
-            // libsignal-node: "This is where we most likely fail if the session is not a match."
-            throw new SignalDecryptException(DecryptFailure.InvalidMac, "The message MAC does not verify with this session.");
-        }
-
+        var macKey = new HmacSha256Key(messageKeys.Slice(MacKeyOffset, HmacSha256Key.MacSize));
         var ciphertext = Ciphertext.Span;
         const int StackLimit = 1024;
         byte[]? rented = null;
         var buffer = ciphertext.Length <= StackLimit
             ? stackalloc byte[ciphertext.Length]
             : (rented = ArrayPool<byte>.Shared.Rent(ciphertext.Length));
+        var length = 0;
         try
         {
-            if (!AesCbc.TryDecrypt(
+            // AES-CBC decryption and the MAC are independent, so they run back to back and the CPU overlaps
+            // them. The plaintext stays in this buffer, unseen, until the MAC has verified; a bad MAC is
+            // reported as such whatever the decryption found.
+            var decrypted = AesCbc.TryDecrypt(
                 messageKeys.Slice(CipherKeyOffset, AesCbc.KeySize),
                 messageKeys.Slice(IvOffset, AesCbc.IvSize),
                 ciphertext,
                 buffer,
-                out var length))
+                out length);
+            Span<byte> expected = stackalloc byte[MacSize];
+            ComputeMac(macKey, senderIdentity, receiverIdentity, bytes[1..^MacSize], expected);
+            if (!CryptographicOperations.FixedTimeEquals(expected, bytes[^MacSize..]))
+            {
+                // libsignal-node: "This is where we most likely fail if the session is not a match."
+                throw new SignalDecryptException(DecryptFailure.InvalidMac, "The message MAC does not verify with this session.");
+            }
+
+            if (!decrypted)
             {
                 throw new SignalDecryptException(DecryptFailure.InvalidMessage, "The authenticated ciphertext does not decrypt (bad length or padding).");
             }
 
-            var plaintext = buffer[..length].ToArray();
-            CryptographicOperations.ZeroMemory(buffer[..length]);
-            return plaintext;
+            return buffer[..length].ToArray();
         }
         finally
         {
+            CryptographicOperations.ZeroMemory(buffer[..length]);
             if (rented is not null)
             {
                 ArrayPool<byte>.Shared.Return(rented);
@@ -274,7 +282,7 @@ internal sealed class WhisperMessage
     }
 
     /// <summary>HMAC-SHA256(macKey, 0x05 || sender || 0x05 || receiver || 0x33 || proto), first 8 bytes. Identities are raw 32-byte keys.</summary>
-    private static void ComputeMac(ReadOnlySpan<byte> macKey, ReadOnlySpan<byte> senderIdentity, ReadOnlySpan<byte> receiverIdentity, ReadOnlySpan<byte> proto, Span<byte> mac)
+    private static void ComputeMac(in HmacSha256Key macKey, ReadOnlySpan<byte> senderIdentity, ReadOnlySpan<byte> receiverIdentity, ReadOnlySpan<byte> proto, Span<byte> mac)
     {
         Span<byte> header = stackalloc byte[MacHeaderSize];
         header[0] = SignalPublicKey.DjbType;
@@ -283,7 +291,7 @@ internal sealed class WhisperMessage
         receiverIdentity.CopyTo(header[(SignalPublicKey.SerializedSize + 1)..]);
         header[^1] = VersionByte;
         Span<byte> full = stackalloc byte[HmacSha256.MacSize];
-        new HmacSha256Key(macKey).Compute(header, proto, full);
+        macKey.Compute(header, proto, full);
         full[..MacSize].CopyTo(mac);
     }
 
