@@ -40,12 +40,13 @@ internal static class DoubleRatchet
         Span<byte> keys = stackalloc byte[RatchetKdf.MessageKeysSize];
         var nextChainKey = new byte[KeySize];
         ChainKdf.Step(chainKey, seed, nextChainKey);
-        RatchetKdf.MessageKeys(seed, keys);
+        RatchetKdf.MessageKeys(seed, keys, out var macKey);
         whisperMessage = WhisperMessage.Seal(
             state.SenderRatchetPublicKey,
             state.SendingIndex,
             state.PreviousCounter,
             keys,
+            macKey,
             plaintext,
             ours.IdentityKey.PublicKey.Span,
             state.RemoteIdentityKey);
@@ -102,11 +103,11 @@ internal static class DoubleRatchet
         }
 
         Span<byte> keys = stackalloc byte[RatchetKdf.MessageKeysSize];
-        RatchetKdf.MessageKeys(seed, keys);
+        RatchetKdf.MessageKeys(seed, keys, out var macKey);
         CryptographicOperations.ZeroMemory(seed);
         try
         {
-            plaintext = message.Open(keys, state.RemoteIdentityKey, ours.IdentityKey.PublicKey.Span);
+            plaintext = message.Open(keys, macKey, state.RemoteIdentityKey, ours.IdentityKey.PublicKey.Span);
         }
         finally
         {

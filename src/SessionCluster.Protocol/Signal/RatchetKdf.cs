@@ -21,6 +21,9 @@ internal static class RatchetKdf
 
     private static ReadOnlySpan<byte> WhisperMessageKeys => "WhisperMessageKeys"u8;
 
+    /// <summary>HKDF's extract key for a salt of 32 zero bytes (the same HMAC key as an empty one).</summary>
+    private static readonly HmacSha256Key ZeroSalt = new(new byte[KeySize]);
+
     /// <summary>X3DH: HKDF(salt = 32 zero bytes, secret, "WhisperText") → root key. (The chain key half is unused: the first ratchet step replaces it.)</summary>
     public static void DeriveInitialRootKey(ReadOnlySpan<byte> sharedSecret, Span<byte> rootKey)
     {
@@ -48,6 +51,40 @@ internal static class RatchetKdf
         Span<byte> zeroSalt = stackalloc byte[KeySize];
         zeroSalt.Clear();
         Hkdf.DeriveSha256(seed, zeroSalt, WhisperMessageKeys, keys[..MessageKeysSize]);
+    }
+
+    /// <summary>
+    /// <see cref="MessageKeys(ReadOnlySpan{byte}, Span{byte})"/>, plus the MAC key (bytes 32–63) already
+    /// prepared for HMAC. The same bytes as <see cref="Hkdf.DeriveSha256(ReadOnlySpan{byte}, ReadOnlySpan{byte}, ReadOnlySpan{byte}, Span{byte})"/>:
+    /// T1 ‖ T2 ‖ T3[..16] with T(i) = HMAC(PRK, T(i−1) ‖ info ‖ i), PRK = HMAC(32 zero bytes, seed). The MAC
+    /// key's preparation depends on T2 only, so it runs just before T3 and the CPU overlaps the two.
+    /// </summary>
+    public static void MessageKeys(ReadOnlySpan<byte> seed, Span<byte> keys, out HmacSha256Key macKey)
+    {
+        if (keys.Length < MessageKeysSize)
+        {
+            throw new ArgumentException($"The message keys need {MessageKeysSize} bytes.", nameof(keys));
+        }
+
+        const int InfoLength = 18;
+        Span<byte> block = stackalloc byte[KeySize + InfoLength + 1];
+        ZeroSalt.Compute(seed, block);
+        var prk = new HmacSha256Key(block[..KeySize]);
+        WhisperMessageKeys.CopyTo(block);
+        block[InfoLength] = 1;
+        var t1 = keys[..KeySize];
+        prk.Compute(block[..(InfoLength + 1)], t1);
+        t1.CopyTo(block);
+        WhisperMessageKeys.CopyTo(block[KeySize..]);
+        block[^1] = 2;
+        var t2 = keys.Slice(KeySize, KeySize);
+        prk.Compute(block, t2);
+        macKey = new HmacSha256Key(t2);
+        t2.CopyTo(block);
+        block[^1] = 3;
+        prk.Compute(block, block[..KeySize]);
+        block[..(MessageKeysSize - (2 * KeySize))].CopyTo(keys[(2 * KeySize)..]);
+        CryptographicOperations.ZeroMemory(block);
     }
 
     /// <summary>One Curve25519 agreement, with a low-order peer key reported as a bad message.</summary>

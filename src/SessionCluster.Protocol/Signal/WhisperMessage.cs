@@ -201,6 +201,23 @@ internal sealed class WhisperMessage
         ReadOnlySpan<byte> senderIdentity,
         ReadOnlySpan<byte> receiverIdentity)
     {
+        // The MAC key's two compressions do not depend on the ciphertext: prepared first, they overlap with
+        // the AES-CBC chain, which is latency-bound.
+        var macKey = new HmacSha256Key(messageKeys.Slice(MacKeyOffset, HmacSha256Key.MacSize));
+        return Seal(ratchetKey, counter, previousCounter, messageKeys, macKey, plaintext, senderIdentity, receiverIdentity);
+    }
+
+    /// <summary><see cref="Seal(ReadOnlySpan{byte}, uint, uint, ReadOnlySpan{byte}, ReadOnlySpan{byte}, ReadOnlySpan{byte}, ReadOnlySpan{byte})"/> with the MAC key (message key bytes 32–63) already prepared.</summary>
+    public static byte[] Seal(
+        ReadOnlySpan<byte> ratchetKey,
+        uint counter,
+        uint previousCounter,
+        ReadOnlySpan<byte> messageKeys,
+        in HmacSha256Key macKey,
+        ReadOnlySpan<byte> plaintext,
+        ReadOnlySpan<byte> senderIdentity,
+        ReadOnlySpan<byte> receiverIdentity)
+    {
         var ciphertextLength = AesCbc.GetCiphertextLength(plaintext.Length);
         var protoLength = 2 + SignalPublicKey.SerializedSize
             + 1 + VarintSize(counter)
@@ -220,9 +237,6 @@ internal sealed class WhisperMessage
         position += WriteVarint(output.AsSpan(position), previousCounter);
         output[position++] = CiphertextTag;
         position += WriteVarint(output.AsSpan(position), (uint)ciphertextLength);
-        // The MAC key's two compressions do not depend on the ciphertext: prepared first, they overlap with
-        // the end of the key derivation and the AES-CBC chain, which are latency-bound.
-        var macKey = new HmacSha256Key(messageKeys.Slice(MacKeyOffset, HmacSha256Key.MacSize));
         AesCbc.Encrypt(
             messageKeys.Slice(CipherKeyOffset, AesCbc.KeySize),
             messageKeys.Slice(IvOffset, AesCbc.IvSize),
@@ -234,10 +248,13 @@ internal sealed class WhisperMessage
 
     /// <summary>Checks the MAC, then decrypts the payload.</summary>
     /// <exception cref="SignalDecryptException">InvalidMac, or InvalidMessage when an authenticated ciphertext does not decrypt.</exception>
-    public byte[] Open(ReadOnlySpan<byte> messageKeys, ReadOnlySpan<byte> senderIdentity, ReadOnlySpan<byte> receiverIdentity)
+    public byte[] Open(ReadOnlySpan<byte> messageKeys, ReadOnlySpan<byte> senderIdentity, ReadOnlySpan<byte> receiverIdentity) =>
+        Open(messageKeys, new HmacSha256Key(messageKeys.Slice(MacKeyOffset, HmacSha256Key.MacSize)), senderIdentity, receiverIdentity);
+
+    /// <summary><see cref="Open(ReadOnlySpan{byte}, ReadOnlySpan{byte}, ReadOnlySpan{byte})"/> with the MAC key (message key bytes 32–63) already prepared.</summary>
+    public byte[] Open(ReadOnlySpan<byte> messageKeys, in HmacSha256Key macKey, ReadOnlySpan<byte> senderIdentity, ReadOnlySpan<byte> receiverIdentity)
     {
         var bytes = serialized.Span;
-        var macKey = new HmacSha256Key(messageKeys.Slice(MacKeyOffset, HmacSha256Key.MacSize));
         var ciphertext = Ciphertext.Span;
         const int StackLimit = 1024;
         byte[]? rented = null;
