@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using SessionCluster.Protocol.Crypto;
 
@@ -16,6 +17,7 @@ namespace SessionCluster.Protocol.Signal;
 /// (on receive) of the receiver chain and the ≤5-element chain array. Skipped keys, the ratchet step
 /// and its fresh key pair are only touched when the message asks for them.</para>
 /// </remarks>
+[SkipLocalsInit]
 internal static class DoubleRatchet
 {
     /// <summary>

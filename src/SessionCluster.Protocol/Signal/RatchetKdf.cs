@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using SessionCluster.Protocol.Crypto;
 
@@ -8,6 +9,7 @@ namespace SessionCluster.Protocol.Signal;
 /// <c>session_builder.js</c> and <c>session_cipher.js</c>). deriveSecrets returns up to three 32-byte
 /// HKDF-SHA256 output blocks, so its results are prefixes of one HKDF expansion.
 /// </summary>
+[SkipLocalsInit]
 internal static class RatchetKdf
 {
     public const int KeySize = 32;

@@ -69,7 +69,9 @@ internal sealed record SessionState
     /// <summary>A copy of the receiver chains with one replaced.</summary>
     public ReceiverChain[] ReplaceReceiverChain(int index, ReceiverChain chain)
     {
-        var chains = (ReceiverChain[])ReceiverChains.Clone();
+        // A plain copy: Array.Clone goes through the runtime's generic object clone, several times slower for five references.
+        var chains = new ReceiverChain[ReceiverChains.Length];
+        ReceiverChains.AsSpan().CopyTo(chains);
         chains[index] = chain;
         return chains;
     }

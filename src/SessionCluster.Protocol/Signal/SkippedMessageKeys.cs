@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 
 namespace SessionCluster.Protocol.Signal;
@@ -13,6 +14,7 @@ namespace SessionCluster.Protocol.Signal;
 /// <c>maxMessageKeys</c>, libsignal <c>MAX_MESSAGE_KEYS</c>; libsignal-node has no cap), and a message
 /// whose key was dropped is then reported as a duplicate.
 /// </remarks>
+[SkipLocalsInit]
 internal sealed class SkippedMessageKeys
 {
     public const int MaxKeys = 2000;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using Google.Protobuf;
 using System.Buffers;
@@ -18,6 +19,7 @@ namespace SessionCluster.Protocol.Signal;
 /// parser for <c>proto/signal/whisper.proto</c>, which handles any field order, unknown fields and
 /// repeats as every protobuf reader does.
 /// </remarks>
+[SkipLocalsInit]
 internal sealed class WhisperMessage
 {
     /// <summary>
