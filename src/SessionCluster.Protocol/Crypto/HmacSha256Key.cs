@@ -155,6 +155,72 @@ public readonly struct HmacSha256Key
         contextB = default;
     }
 
+    /// <summary>
+    /// The inner hash after the first whole blocks of a message, for a MAC whose start is known before the
+    /// rest (Signal's MAC header precedes a ciphertext still being computed): the compressions can then run
+    /// while the rest is produced. Finish with <see cref="FinishPartial"/>. The context holds key-derived
+    /// state: clear it if it is not finished.
+    /// </summary>
+    /// <param name="blocks">A multiple of <see cref="BlockSize"/> bytes.</param>
+    internal Sha256Context BeginPartial(ReadOnlySpan<byte> blocks)
+    {
+        if (blocks.Length % BlockSize != 0)
+        {
+            throw new ArgumentException($"A partial MAC starts with whole {BlockSize}-byte blocks.", nameof(blocks));
+        }
+
+        if (_inner.Backend == Sha256Backend.None)
+        {
+            ThrowUninitialized();
+        }
+
+        var context = _inner;
+        context.Append(blocks);
+        return context;
+    }
+
+    /// <summary>
+    /// Completes a MAC begun with <see cref="BeginPartial"/> over <paramref name="hashedLength"/> bytes: HMAC of
+    /// those bytes ‖ <paramref name="first"/> ‖ <paramref name="second"/>. The context is cleared.
+    /// </summary>
+    internal void FinishPartial(ref Sha256Context context, int hashedLength, ReadOnlySpan<byte> first, ReadOnlySpan<byte> second, Span<byte> destination)
+    {
+        if (destination.Length < MacSize)
+        {
+            ThrowDestinationTooSmall();
+        }
+
+        Span<byte> buffer = stackalloc byte[CoalesceLimit + BlockSize];
+        var length = first.Length + second.Length;
+        var innerHash = buffer[..Sha256Context.DigestSize];
+        if (context.Backend == Sha256Backend.Native && length <= CoalesceLimit && hashedLength % BlockSize == 0)
+        {
+            first.CopyTo(buffer);
+            second.CopyTo(buffer[first.Length..]);
+            var padded = (length + 9 + BlockSize - 1) & ~(BlockSize - 1);
+            buffer[length] = 0x80;
+            buffer[(length + 1)..(padded - sizeof(ulong))].Clear();
+            BinaryPrimitives.WriteUInt64BigEndian(buffer[(padded - sizeof(ulong))..], (ulong)(BlockSize + hashedLength + length) * 8);
+            Sha256Native.Update(ref context, buffer[..padded]);
+            Sha256Native.WriteState(ref context, innerHash);
+            buffer[Sha256Context.DigestSize..padded].Clear();
+            context = _outer;
+            FinishOuterNative(ref context, buffer[..BlockSize], destination);
+        }
+        else
+        {
+            context.Append(first);
+            context.Append(second);
+            context.Finish(innerHash);
+            context = _outer;
+            context.Append(innerHash);
+            context.Finish(destination);
+        }
+
+        buffer[..BlockSize].Clear();
+        context = default;
+    }
+
     /// <summary>The type's name only: a key is never shown.</summary>
     public override string ToString() => nameof(HmacSha256Key);
 
@@ -225,17 +291,22 @@ public readonly struct HmacSha256Key
         var context = _inner;
         Sha256Native.Update(ref context, buffer[..padded]);
 
-        // Outer: inner digest ‖ 0x80 ‖ 0… ‖ bit length of 96 bytes: one block.
-        var block = buffer[..BlockSize];
-        Sha256Native.WriteState(ref context, block);
+        Sha256Native.WriteState(ref context, buffer);
+        context = _outer;
+        FinishOuterNative(ref context, buffer[..BlockSize], destination);
+        buffer[..padded].Clear();
+        context = default;
+    }
+
+    /// <summary>Outer hash on OpenSSL: <paramref name="block"/> holds the inner digest in its first 32 bytes; padded here to one block.</summary>
+    private static void FinishOuterNative(ref Sha256Context outer, Span<byte> block, Span<byte> destination)
+    {
+        // Inner digest ‖ 0x80 ‖ 0… ‖ bit length of 96 bytes.
         block[Sha256Context.DigestSize] = 0x80;
         block[(Sha256Context.DigestSize + 1)..(BlockSize - sizeof(ulong))].Clear();
         BinaryPrimitives.WriteUInt64BigEndian(block[(BlockSize - sizeof(ulong))..], (BlockSize + Sha256Context.DigestSize) * 8);
-        context = _outer;
-        Sha256Native.Update(ref context, block);
-        Sha256Native.WriteState(ref context, destination);
-        buffer[..padded].Clear();
-        context = default;
+        Sha256Native.Update(ref outer, block);
+        Sha256Native.WriteState(ref outer, destination);
     }
 
     /// <summary>Writes <paramref name="data"/> (≤ 55 bytes, may already sit at the block's start) padded to one block for <paramref name="hashedLength"/> bytes in all.</summary>

@@ -239,12 +239,15 @@ internal sealed class WhisperMessage
         position += WriteVarint(output.AsSpan(position), previousCounter);
         output[position++] = CiphertextTag;
         position += WriteVarint(output.AsSpan(position), (uint)ciphertextLength);
+        // The MAC's first block (identities) does not depend on the ciphertext: hashed first, it overlaps with AES.
+        Span<byte> header = stackalloc byte[MacHeaderSize];
+        var mac = BeginMac(macKey, senderIdentity, receiverIdentity, header);
         AesCbc.Encrypt(
             messageKeys.Slice(CipherKeyOffset, AesCbc.KeySize),
             messageKeys.Slice(IvOffset, AesCbc.IvSize),
             plaintext,
             output.AsSpan(position, ciphertextLength));
-        ComputeMac(macKey, senderIdentity, receiverIdentity, output.AsSpan(1, protoLength), output.AsSpan(1 + protoLength));
+        FinishMac(macKey, ref mac, header, output.AsSpan(1, protoLength), output.AsSpan(1 + protoLength));
         return output;
     }
 
@@ -264,6 +267,8 @@ internal sealed class WhisperMessage
             ? stackalloc byte[ciphertext.Length]
             : (rented = ArrayPool<byte>.Shared.Rent(ciphertext.Length));
         var length = 0;
+        Span<byte> header = stackalloc byte[MacHeaderSize];
+        var mac = BeginMac(macKey, senderIdentity, receiverIdentity, header);
         try
         {
             // AES-CBC decryption and the MAC are independent, so they run back to back and the CPU overlaps
@@ -276,7 +281,7 @@ internal sealed class WhisperMessage
                 buffer,
                 out length);
             Span<byte> expected = stackalloc byte[MacSize];
-            ComputeMac(macKey, senderIdentity, receiverIdentity, bytes[1..^MacSize], expected);
+            FinishMac(macKey, ref mac, header, bytes[1..^MacSize], expected);
             if (!CryptographicOperations.FixedTimeEquals(expected, bytes[^MacSize..]))
             {
                 // libsignal-node: "This is where we most likely fail if the session is not a match."
@@ -300,17 +305,25 @@ internal sealed class WhisperMessage
         }
     }
 
-    /// <summary>HMAC-SHA256(macKey, 0x05 || sender || 0x05 || receiver || 0x33 || proto), first 8 bytes. Identities are raw 32-byte keys.</summary>
-    private static void ComputeMac(in HmacSha256Key macKey, ReadOnlySpan<byte> senderIdentity, ReadOnlySpan<byte> receiverIdentity, ReadOnlySpan<byte> proto, Span<byte> mac)
+    /// <summary>
+    /// Starts HMAC-SHA256(macKey, 0x05 || sender || 0x05 || receiver || 0x33 || proto): writes those 67 header
+    /// bytes to <paramref name="header"/> and hashes its first block. Identities are raw 32-byte keys.
+    /// </summary>
+    private static Sha256Context BeginMac(in HmacSha256Key macKey, ReadOnlySpan<byte> senderIdentity, ReadOnlySpan<byte> receiverIdentity, Span<byte> header)
     {
-        Span<byte> header = stackalloc byte[MacHeaderSize];
         header[0] = SignalPublicKey.DjbType;
         senderIdentity.CopyTo(header[1..]);
         header[SignalPublicKey.SerializedSize] = SignalPublicKey.DjbType;
         receiverIdentity.CopyTo(header[(SignalPublicKey.SerializedSize + 1)..]);
         header[^1] = VersionByte;
+        return macKey.BeginPartial(header[..HmacSha256Key.BlockSize]);
+    }
+
+    /// <summary>Completes <see cref="BeginMac"/> over the protobuf and writes the MAC's first 8 bytes.</summary>
+    private static void FinishMac(in HmacSha256Key macKey, ref Sha256Context context, ReadOnlySpan<byte> header, ReadOnlySpan<byte> proto, Span<byte> mac)
+    {
         Span<byte> full = stackalloc byte[HmacSha256.MacSize];
-        macKey.Compute(header, proto, full);
+        macKey.FinishPartial(ref context, HmacSha256Key.BlockSize, header[HmacSha256Key.BlockSize..], proto, full);
         full[..MacSize].CopyTo(mac);
     }
 

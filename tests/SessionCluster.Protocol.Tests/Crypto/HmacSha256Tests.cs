@@ -204,4 +204,28 @@ public sealed class HmacSha256Tests
         Assert.Equal(expectedFirst, buffer[..32]);
         Assert.Equal(expectedSecond, buffer[32..]);
     }
+
+    [Theory]
+    [InlineData(Backends.OpenSsl)]
+    [InlineData(Backends.Managed)]
+    public void A_MAC_begun_on_whole_blocks_and_finished_later_matches_the_one_shot_MAC(string backend)
+    {
+        var random = new Random(0x9A27);
+        var mac = new byte[32];
+        for (var i = 0; i < 2_000; i++)
+        {
+            var key = new byte[random.Next(0, 101)];
+            var data = new byte[random.Next(0, 400)];
+            random.NextBytes(key);
+            random.NextBytes(data);
+            var blocks = random.Next(0, (data.Length / 64) + 1) * 64;
+            var cut = random.Next(blocks, data.Length + 1);
+            var prepared = new HmacSha256Key(key, Backends.Sha256(backend));
+
+            var context = prepared.BeginPartial(data.AsSpan(0, blocks));
+            prepared.FinishPartial(ref context, blocks, data.AsSpan(blocks, cut - blocks), data.AsSpan(cut), mac);
+
+            Assert.Equal(HMACSHA256.HashData(key, data), mac);
+        }
+    }
 }
