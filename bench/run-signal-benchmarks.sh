@@ -18,17 +18,7 @@ if [[ ! -d tests/Interop/node_modules/libsignal ]]; then
   exit 2
 fi
 
-{
-  echo "date (UTC):   $(date -u '+%Y-%m-%d %H:%M:%S')"
-  echo "command:      bench/run-signal-benchmarks.sh"
-  echo "commit:       $(git rev-parse --short HEAD)$([[ -z "$(git status --porcelain -- src bench)" ]] || echo ' + uncommitted changes in src or bench')"
-  echo "cpu:          $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) logical cores"
-  echo "memory:       $(free -h | awk '/^Mem:/ {print $2}')"
-  echo "os:           $(. /etc/os-release && echo "$PRETTY_NAME"), kernel $(uname -r)"
-  echo ".NET SDK:     $(dotnet --version)"
-  echo "node:         $(node --version)"
-  echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) (at start)"
-} | tee "$run/machine.txt"
+bench/machine-info.sh bench/run-signal-benchmarks.sh src bench | tee "$run/machine.txt"
 
 echo "== build"
 dotnet build -c Release "$project" -nologo -v q

@@ -6,6 +6,7 @@
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { count, fixed, time } from './format.mjs';
 
 const run = process.argv[2];
 if (!run) {
@@ -51,17 +52,3 @@ for (const [method, op, what, target] of Rows) {
     + `${theirs.map((t) => time(t.medianUsPerOp * 1000)).join(' / ')} | ${count(best.opsPerSecond)} | ${fixed(ratio, 1)}x | ${verdict} |`);
 }
 console.log(lines.join('\n'));
-
-function time(ns) {
-  if (ns >= 1e6) return `${fixed(ns / 1e6, 2)} ms`;
-  if (ns >= 1e3) return `${fixed(ns / 1e3, 2)} µs`;
-  return `${fixed(ns, 1)} ns`;
-}
-
-function count(value) {
-  return Math.round(value).toLocaleString('en-US');
-}
-
-function fixed(value, digits = 1) {
-  return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-}

@@ -11,6 +11,7 @@
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { count, fixed, time } from './format.mjs';
 
 const TargetRatio = 5;
 const run = process.argv[2];
@@ -159,18 +160,4 @@ function find(type, method, parameters) {
     throw new Error(`No BenchmarkDotNet result for ${type}.${method} ${parameters}: did it run (see the log)?`);
   }
   return found;
-}
-
-function time(ns) {
-  if (ns >= 1e6) return `${fixed(ns / 1e6, 2)} ms`;
-  if (ns >= 1e3) return `${fixed(ns / 1e3, 2)} µs`;
-  return `${fixed(ns, 1)} ns`;
-}
-
-function count(value) {
-  return Math.round(value).toLocaleString('en-US');
-}
-
-function fixed(value, digits = 1) {
-  return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 }
