@@ -156,19 +156,11 @@ internal struct Field25519
     // One pass of carries, folding the top carry back in as ×19 (2^255 ≡ 19).
     private void Carry()
     {
-        _1 += _0 >> 51;
-        _0 &= Mask51;
-        _2 += _1 >> 51;
-        _1 &= Mask51;
-        _3 += _2 >> 51;
-        _2 &= Mask51;
-        _4 += _3 >> 51;
-        _3 &= Mask51;
-        _0 += (_4 >> 51) * 19;
-        _4 &= Mask51;
+        CarryWithoutWrap(out var top);
+        _0 += top * 19;
     }
 
-    // Carries without folding: what spills past bit 255 is reported instead (0 or 1 here).
+    // Carries without folding: what spills past bit 255 is reported instead.
     private void CarryWithoutWrap(out ulong overflow)
     {
         _1 += _0 >> 51;

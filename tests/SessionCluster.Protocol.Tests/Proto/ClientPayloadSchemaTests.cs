@@ -101,26 +101,7 @@ public sealed class ClientPayloadSchemaTests
     [Fact]
     public void RegistrationPayload_EncodesLikeBaileys()
     {
-        var payload = new ClientPayload
-        {
-            Passive = false,
-            UserAgent = WebUserAgent(),
-            WebInfo = new WebInfo { WebSubPlatform = WebInfo.Types.WebSubPlatform.WebBrowser },
-            ConnectType = ClientPayload.Types.ConnectType.WifiUnknown,
-            ConnectReason = ClientPayload.Types.ConnectReason.UserActivated,
-            DevicePairingData = new ClientPayload.Types.DevicePairingRegistrationData
-            {
-                ERegid = ByteString.CopyFrom(0x00, 0x00, 0x30, 0x39),
-                EKeytype = ByteString.CopyFrom(0x05),
-                EIdent = SeqBytes(0x10, 32),
-                ESkeyID = ByteString.CopyFrom(0x00, 0x00, 0x01),
-                ESkeyVal = SeqBytes(0x30, 32),
-                ESkeySig = SeqBytes(0x50, 64),
-                BuildHash = SeqBytes(0x90, 16),
-                DeviceProps = ByteString.CopyFrom(0x0a, 0x01, 0x58),
-            },
-            Pull = false,
-        };
+        var payload = Registration(ByteString.CopyFrom(0x00, 0x00, 0x30, 0x39), SeqBytes(0x90, 16), ByteString.CopyFrom(0x0a, 0x01, 0x58));
 
         EncodesTo(RegistrationHex, payload);
     }
@@ -162,26 +143,7 @@ public sealed class ClientPayloadSchemaTests
             },
         };
         var buildHash = MD5.HashData(Encoding.ASCII.GetBytes("2.3000.1045649367"));
-        var payload = new ClientPayload
-        {
-            Passive = false,
-            UserAgent = WebUserAgent(),
-            WebInfo = new WebInfo { WebSubPlatform = WebInfo.Types.WebSubPlatform.WebBrowser },
-            ConnectType = ClientPayload.Types.ConnectType.WifiUnknown,
-            ConnectReason = ClientPayload.Types.ConnectReason.UserActivated,
-            DevicePairingData = new ClientPayload.Types.DevicePairingRegistrationData
-            {
-                ERegid = ByteString.CopyFrom(0x12, 0x34, 0x56, 0x78),
-                EKeytype = ByteString.CopyFrom(0x05),
-                EIdent = SeqBytes(0x10, 32),
-                ESkeyID = ByteString.CopyFrom(0x00, 0x00, 0x01),
-                ESkeyVal = SeqBytes(0x30, 32),
-                ESkeySig = SeqBytes(0x50, 64),
-                BuildHash = ByteString.CopyFrom(buildHash),
-                DeviceProps = deviceProps.ToByteString(),
-            },
-            Pull = false,
-        };
+        var payload = Registration(ByteString.CopyFrom(0x12, 0x34, 0x56, 0x78), ByteString.CopyFrom(buildHash), deviceProps.ToByteString());
 
         var parsed = RoundTrip(payload);
         var parsedProps = DeviceProps.Parser.ParseFrom(parsed.DevicePairingData.DeviceProps);
@@ -235,4 +197,26 @@ public sealed class ClientPayloadSchemaTests
         Assert.True(parsed.HasIsSyncdPureLidSession);
         Assert.False(parsed.HasIsSyncdSnapshotRecoveryEnabled);
     }
+
+    // A registration payload as both clients build it (FACTS §3), with fixed pairing keys.
+    private static ClientPayload Registration(ByteString registrationId, ByteString buildHash, ByteString deviceProps) => new()
+    {
+        Passive = false,
+        UserAgent = WebUserAgent(),
+        WebInfo = new WebInfo { WebSubPlatform = WebInfo.Types.WebSubPlatform.WebBrowser },
+        ConnectType = ClientPayload.Types.ConnectType.WifiUnknown,
+        ConnectReason = ClientPayload.Types.ConnectReason.UserActivated,
+        DevicePairingData = new ClientPayload.Types.DevicePairingRegistrationData
+        {
+            ERegid = registrationId,
+            EKeytype = ByteString.CopyFrom(0x05),
+            EIdent = SeqBytes(0x10, 32),
+            ESkeyID = ByteString.CopyFrom(0x00, 0x00, 0x01),
+            ESkeyVal = SeqBytes(0x30, 32),
+            ESkeySig = SeqBytes(0x50, 64),
+            BuildHash = buildHash,
+            DeviceProps = deviceProps,
+        },
+        Pull = false,
+    };
 }
