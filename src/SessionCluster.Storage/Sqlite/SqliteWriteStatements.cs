@@ -1,0 +1,175 @@
+using System.Runtime.InteropServices;
+using Microsoft.Data.Sqlite;
+using SessionCluster.Actors.Persistence;
+using SessionCluster.Storage.Schema;
+
+namespace SessionCluster.Storage.Sqlite;
+
+/// <summary>
+/// The prepared statements of the single write connection, and the write operations built on them. Only
+/// <see cref="SqliteWriter"/>'s loop calls these, inside its open transaction and a savepoint per request:
+/// a method that throws has left nothing the savepoint does not undo.
+/// </summary>
+internal sealed class SqliteWriteStatements : IDisposable
+{
+    private readonly SqliteCommand _advance;
+    private readonly SqliteCommand _insert;
+    private readonly SqliteCommand _diagnose;
+    private readonly SqliteCommand _claim;
+    private readonly SqliteCommand _recordClaim;
+    private readonly SqliteCommand _deleteEvents;
+    private readonly SqliteCommand _saveSnapshot;
+    private readonly SqliteCommand _deleteSnapshots;
+    private readonly List<SqliteCommand> _all = [];
+
+    public SqliteWriteStatements(SqliteConnection connection)
+    {
+        _advance = Prepare(connection, """
+            UPDATE persistence_ids SET highest_sequence_nr = $highest
+            WHERE persistence_id = $pid AND writer_id = $writer AND highest_sequence_nr = $lowest - 1
+            """, ("$highest", SqliteType.Integer), ("$pid", SqliteType.Text), ("$writer", SqliteType.Text), ("$lowest", SqliteType.Integer));
+        _insert = Prepare(connection, """
+            INSERT INTO journal (persistence_id, sequence_nr, manifest, payload, checksum, writer_id, created_at)
+            VALUES ($pid, $seq, $manifest, $payload, $checksum, $writer, $created)
+            """, ("$pid", SqliteType.Text), ("$seq", SqliteType.Integer), ("$manifest", SqliteType.Text), ("$payload", SqliteType.Blob),
+            ("$checksum", SqliteType.Integer), ("$writer", SqliteType.Text), ("$created", SqliteType.Integer));
+        _diagnose = Prepare(connection, """
+            SELECT (SELECT writer_id FROM persistence_ids WHERE persistence_id = $pid),
+                   coalesce((SELECT highest_sequence_nr FROM persistence_ids WHERE persistence_id = $pid), 0),
+                   EXISTS (SELECT 1 FROM journal_claims WHERE persistence_id = $pid AND writer_id = $writer)
+            """, ("$pid", SqliteType.Text), ("$writer", SqliteType.Text));
+        _claim = Prepare(connection, """
+            INSERT INTO persistence_ids (persistence_id, writer_id, highest_sequence_nr)
+            VALUES ($pid, $writer, coalesce((SELECT max(sequence_nr) FROM journal WHERE persistence_id = $pid), 0))
+            ON CONFLICT (persistence_id) DO UPDATE SET writer_id = excluded.writer_id
+            RETURNING highest_sequence_nr
+            """, ("$pid", SqliteType.Text), ("$writer", SqliteType.Text));
+        _recordClaim = Prepare(connection, """
+            INSERT INTO journal_claims (persistence_id, writer_id, claimed_at) VALUES ($pid, $writer, $at)
+            ON CONFLICT (persistence_id, writer_id) DO NOTHING
+            """, ("$pid", SqliteType.Text), ("$writer", SqliteType.Text), ("$at", SqliteType.Integer));
+        _deleteEvents = Prepare(connection, "DELETE FROM journal WHERE persistence_id = $pid AND sequence_nr <= $to",
+            ("$pid", SqliteType.Text), ("$to", SqliteType.Integer));
+        _saveSnapshot = Prepare(connection, """
+            INSERT INTO snapshots (persistence_id, sequence_nr, manifest, payload, checksum, created_at)
+            VALUES ($pid, $seq, $manifest, $payload, $checksum, $created)
+            ON CONFLICT (persistence_id, sequence_nr) DO UPDATE SET
+                manifest = excluded.manifest, payload = excluded.payload, checksum = excluded.checksum, created_at = excluded.created_at
+            """, ("$pid", SqliteType.Text), ("$seq", SqliteType.Integer), ("$manifest", SqliteType.Text), ("$payload", SqliteType.Blob),
+            ("$checksum", SqliteType.Integer), ("$created", SqliteType.Integer));
+        _deleteSnapshots = Prepare(connection, "DELETE FROM snapshots WHERE persistence_id = $pid AND sequence_nr <= $to",
+            ("$pid", SqliteType.Text), ("$to", SqliteType.Integer));
+    }
+
+    /// <summary>Stores every event of the write or throws (the caller's savepoint then undoes any part).</summary>
+    public void Append(AtomicWrite write)
+    {
+        // The gate: one row per persistence id advances only for its claimant and only from the sequence number
+        // the write continues. Zero rows changed means rejected; the diagnosis names the reason.
+        var p = _advance.Parameters;
+        p[0].Value = write.HighestSequenceNr;
+        p[1].Value = write.PersistenceId;
+        p[2].Value = write.WriterId;
+        p[3].Value = write.LowestSequenceNr;
+        if (_advance.ExecuteNonQuery() != 1)
+        {
+            throw Diagnose(write);
+        }
+
+        var q = _insert.Parameters;
+        foreach (var e in write.Events)
+        {
+            q[0].Value = e.PersistenceId;
+            q[1].Value = e.SequenceNr;
+            q[2].Value = e.Manifest;
+            q[3].Value = AsArray(e.Payload);
+            q[4].Value = PayloadChecksum.Compute(e.Manifest, e.Payload.Span);
+            q[5].Value = e.WriterId;
+            q[6].Value = e.Timestamp.UtcTicks;
+            try
+            {
+                _insert.ExecuteNonQuery();
+            }
+            catch (SqliteException ex) when (ex.SqliteErrorCode == 19 /* SQLITE_CONSTRAINT: the unique key, a row the gate did not know of */)
+            {
+                throw new JournalWriteRejectedException(write.PersistenceId, e.SequenceNr, write.WriterId, WriteRejection.SequenceNrTaken);
+            }
+        }
+    }
+
+    /// <summary>Makes the writer the claimant and returns the highest sequence number.</summary>
+    public long Claim(string persistenceId, string writerId)
+    {
+        _recordClaim.Parameters[0].Value = persistenceId;
+        _recordClaim.Parameters[1].Value = writerId;
+        _recordClaim.Parameters[2].Value = DateTime.UtcNow.Ticks;
+        _recordClaim.ExecuteNonQuery();
+        _claim.Parameters[0].Value = persistenceId;
+        _claim.Parameters[1].Value = writerId;
+        return (long)_claim.ExecuteScalar()!;
+    }
+
+    public void DeleteEvents(string persistenceId, long toSequenceNr)
+    {
+        _deleteEvents.Parameters[0].Value = persistenceId;
+        _deleteEvents.Parameters[1].Value = toSequenceNr;
+        _deleteEvents.ExecuteNonQuery();
+    }
+
+    public void SaveSnapshot(SnapshotEntry snapshot)
+    {
+        var p = _saveSnapshot.Parameters;
+        p[0].Value = snapshot.PersistenceId;
+        p[1].Value = snapshot.SequenceNr;
+        p[2].Value = snapshot.Manifest;
+        p[3].Value = AsArray(snapshot.Payload);
+        p[4].Value = PayloadChecksum.Compute(snapshot.Manifest, snapshot.Payload.Span);
+        p[5].Value = snapshot.Timestamp.UtcTicks;
+        _saveSnapshot.ExecuteNonQuery();
+    }
+
+    public void DeleteSnapshots(string persistenceId, long toSequenceNr)
+    {
+        _deleteSnapshots.Parameters[0].Value = persistenceId;
+        _deleteSnapshots.Parameters[1].Value = toSequenceNr;
+        _deleteSnapshots.ExecuteNonQuery();
+    }
+
+    public void Dispose()
+    {
+        foreach (var command in _all)
+        {
+            command.Dispose();
+        }
+    }
+
+    private Exception Diagnose(AtomicWrite write)
+    {
+        _diagnose.Parameters[0].Value = write.PersistenceId;
+        _diagnose.Parameters[1].Value = write.WriterId;
+        using var reader = _diagnose.ExecuteReader();
+        reader.Read();
+        var current = reader.IsDBNull(0) ? null : reader.GetString(0);
+        return WriteRejections.Diagnose(write, current, reader.GetInt64(1), reader.GetInt64(2) != 0);
+    }
+
+    /// <summary>The payload as an array, without a copy when it already is a whole one.</summary>
+    internal static byte[] AsArray(ReadOnlyMemory<byte> payload) =>
+        MemoryMarshal.TryGetArray(payload, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
+            ? segment.Array
+            : payload.ToArray();
+
+    private SqliteCommand Prepare(SqliteConnection connection, string sql, params (string Name, SqliteType Type)[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, type) in parameters)
+        {
+            command.Parameters.Add(name, type);
+        }
+
+        command.Prepare();
+        _all.Add(command);
+        return command;
+    }
+}
