@@ -2,7 +2,8 @@
 # Runs every test of SessionCluster on a fresh machine of this kind (Debian, .NET 10 SDK, Node 20+).
 # It installs what the tests need first and fails loudly if it cannot: nothing is ever skipped.
 #   - libsodium23 (Curve25519 for the protocol code), from apt when missing;
-#   - the npm peers the interop tests run against (Baileys, libsignal), with `npm ci` from tests/Interop's lockfile.
+#   - the npm peers the interop tests run against (Baileys, libsignal), with `npm ci` from tests/Interop's lockfile;
+#   - PostgreSQL's server binaries (the storage tests start their own throwaway server), from apt when missing.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -17,6 +18,10 @@ apt_install() {
 
 if ! ldconfig -p | grep -q 'libsodium\.so\.23'; then
   apt_install libsodium23
+fi
+
+if ! compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; then
+  apt_install postgresql
 fi
 
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then

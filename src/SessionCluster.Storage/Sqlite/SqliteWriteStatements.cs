@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Microsoft.Data.Sqlite;
 using SessionCluster.Actors.Persistence;
 using SessionCluster.Storage.Schema;
@@ -82,7 +81,7 @@ internal sealed class SqliteWriteStatements : IDisposable
             q[0].Value = e.PersistenceId;
             q[1].Value = e.SequenceNr;
             q[2].Value = e.Manifest;
-            q[3].Value = AsArray(e.Payload);
+            q[3].Value = PayloadArrays.AsArray(e.Payload);
             q[4].Value = PayloadChecksum.Compute(e.Manifest, e.Payload.Span);
             q[5].Value = e.WriterId;
             q[6].Value = e.Timestamp.UtcTicks;
@@ -122,7 +121,7 @@ internal sealed class SqliteWriteStatements : IDisposable
         p[0].Value = snapshot.PersistenceId;
         p[1].Value = snapshot.SequenceNr;
         p[2].Value = snapshot.Manifest;
-        p[3].Value = AsArray(snapshot.Payload);
+        p[3].Value = PayloadArrays.AsArray(snapshot.Payload);
         p[4].Value = PayloadChecksum.Compute(snapshot.Manifest, snapshot.Payload.Span);
         p[5].Value = snapshot.Timestamp.UtcTicks;
         _saveSnapshot.ExecuteNonQuery();
@@ -152,12 +151,6 @@ internal sealed class SqliteWriteStatements : IDisposable
         var current = reader.IsDBNull(0) ? null : reader.GetString(0);
         return WriteRejections.Diagnose(write, current, reader.GetInt64(1), reader.GetInt64(2) != 0);
     }
-
-    /// <summary>The payload as an array, without a copy when it already is a whole one.</summary>
-    internal static byte[] AsArray(ReadOnlyMemory<byte> payload) =>
-        MemoryMarshal.TryGetArray(payload, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
-            ? segment.Array
-            : payload.ToArray();
 
     private SqliteCommand Prepare(SqliteConnection connection, string sql, params (string Name, SqliteType Type)[] parameters)
     {

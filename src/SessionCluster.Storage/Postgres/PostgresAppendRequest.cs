@@ -1,0 +1,23 @@
+using SessionCluster.Actors.Persistence;
+
+namespace SessionCluster.Storage.Postgres;
+
+/// <summary>One caller's <see cref="AtomicWrite"/> waiting in <see cref="PostgresAppendWriter"/>'s queue.</summary>
+internal sealed class PostgresAppendRequest(AtomicWrite write, CancellationToken cancellationToken)
+{
+    // Continuations run on the thread pool, never inline on the writer loop.
+    private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public AtomicWrite Write { get; } = write;
+
+    public CancellationToken CancellationToken { get; } = cancellationToken;
+
+    /// <summary>How often the request was put back because the diagnosis found its write acceptable after all.</summary>
+    public int Retries { get; set; }
+
+    public Task Task => _completion.Task;
+
+    public void Succeed() => _completion.TrySetResult();
+
+    public void Fail(Exception exception) => _completion.TrySetException(exception);
+}
