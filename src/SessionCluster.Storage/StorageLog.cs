@@ -20,6 +20,9 @@ internal static partial class StorageLog
     [LoggerMessage(EventId = 5010, Level = LogLevel.Error, Message = "{Engine}: a write batch of {Requests} requests failed; each caller gets the error")]
     public static partial void BatchFailed(ILogger logger, Exception exception, string engine, int requests);
 
+    [LoggerMessage(EventId = 5012, Level = LogLevel.Critical, Message = "{Engine}: the writer loop stopped on an unexpected error; queued and later writes fail with it")]
+    public static partial void WriterStopped(ILogger logger, Exception exception, string engine);
+
     [LoggerMessage(EventId = 5011, Level = LogLevel.Debug, Message = "{Engine}: a batch of {Requests} requests was redone one by one after {Error}")]
     public static partial void BatchRedone(ILogger logger, string engine, int requests, string error);
 }

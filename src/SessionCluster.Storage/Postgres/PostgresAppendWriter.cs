@@ -78,6 +78,7 @@ internal sealed class PostgresAppendWriter : IAsyncDisposable
     private readonly BatchArrays _arrays = new();
     private readonly Task _loop;
     private NpgsqlConnection? _connection;
+    private Exception? _stopped;
     private NpgsqlCommand? _append;
 
     public PostgresAppendWriter(NpgsqlDataSource dataSource, int maxBatchSize, ILogger logger)
@@ -94,13 +95,43 @@ internal sealed class PostgresAppendWriter : IAsyncDisposable
         var request = new PostgresAppendRequest(write, cancellationToken);
         if (!_queue.Writer.TryWrite(request))
         {
-            throw new ObjectDisposedException(nameof(PostgresAppendWriter), "The PostgreSQL journal is closed.");
+            throw _stopped is { } stopped
+                ? new InvalidOperationException("The PostgreSQL journal's append writer stopped on an unexpected error.", stopped)
+                : new ObjectDisposedException(nameof(PostgresAppendWriter), "The PostgreSQL journal is closed.");
         }
 
         return request.Task;
     }
 
     private async Task RunAsync()
+    {
+        try
+        {
+            await RunBatchesAsync().ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            // Only a bug gets here (RunBatchAsync handles database errors): stop taking writes and fail the queued ones.
+            _stopped = e;
+            StorageLog.WriterStopped(_logger, e, PostgresMigrator.Engine);
+            _queue.Writer.TryComplete(e);
+            foreach (var request in _batch.Concat(_deferred))
+            {
+                request.Fail(e);
+            }
+
+            while (_queue.Reader.TryRead(out var request))
+            {
+                request.Fail(e);
+            }
+        }
+        finally
+        {
+            await ResetConnectionAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task RunBatchesAsync()
     {
         var reader = _queue.Reader;
         while (_deferred.Count > 0 || await reader.WaitToReadAsync().ConfigureAwait(false))
@@ -124,11 +155,6 @@ internal sealed class PostgresAppendWriter : IAsyncDisposable
 
             _batch.Clear();
             _idsInBatch.Clear();
-        }
-
-        if (_connection is not null)
-        {
-            await _connection.DisposeAsync().ConfigureAwait(false);
         }
     }
 
@@ -321,10 +347,6 @@ internal sealed class PostgresAppendWriter : IAsyncDisposable
     {
         _queue.Writer.TryComplete();
         await _loop.ConfigureAwait(false);
-        if (_append is not null)
-        {
-            await _append.DisposeAsync().ConfigureAwait(false);
-        }
     }
 
     /// <summary>The statement's array parameters, reused from batch to batch.</summary>

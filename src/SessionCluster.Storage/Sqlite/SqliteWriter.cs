@@ -35,6 +35,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
     private readonly int _maxBatchSize;
     private readonly ILogger _logger;
     private readonly Task _loop;
+    private Exception? _stopped;
 
     public SqliteWriter(SqliteConnection connection, int maxBatchSize, ILogger logger)
     {
@@ -48,7 +49,8 @@ internal sealed class SqliteWriter : IAsyncDisposable
         _savepoint = Command("SAVEPOINT request");
         _release = Command("RELEASE request");
         _rollbackToSavepoint = Command("ROLLBACK TO request");
-        _loop = Task.Factory.StartNew(RunAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+        // A thread-pool loop: between batches it awaits the queue; during one it blocks its thread on SQLite (and the fsync).
+        _loop = Task.Run(RunAsync);
     }
 
     /// <summary>Queues the work and completes when the batch holding it has committed.</summary>
@@ -59,13 +61,34 @@ internal sealed class SqliteWriter : IAsyncDisposable
         var request = new SqliteWriteRequest<TState, TResult>(state, work, weight, cancellationToken);
         if (!_queue.Writer.TryWrite(request))
         {
-            throw new ObjectDisposedException(nameof(SqliteWriter), "The SQLite journal is closed.");
+            throw _stopped is { } stopped
+                ? new InvalidOperationException("The SQLite journal's writer stopped on an unexpected error.", stopped)
+                : new ObjectDisposedException(nameof(SqliteWriter), "The SQLite journal is closed.");
         }
 
         return request.Task;
     }
 
     private async Task RunAsync()
+    {
+        try
+        {
+            await RunBatchesAsync().ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            // Only a bug gets here (RunBatch handles database errors): stop taking writes and fail the queued ones.
+            _stopped = e;
+            StorageLog.WriterStopped(_logger, e, SqliteMigrator.Engine);
+            _queue.Writer.TryComplete(e);
+            while (_queue.Reader.TryRead(out var request))
+            {
+                request.Fail(e);
+            }
+        }
+    }
+
+    private async Task RunBatchesAsync()
     {
         var batch = new List<SqliteWriteRequest>(_maxBatchSize);
         var failures = new List<Exception?>(_maxBatchSize);
