@@ -87,7 +87,7 @@ internal abstract partial class ActorCell
     {
         var extras = Extras;
         long now = clock.GetTimestamp();
-        if (extras.RestartWindowStart == 0 || clock.GetElapsedTime(extras.RestartWindowStart, now) > strategy.WithinWindow)
+        if (extras.RestartCount == 0 || clock.GetElapsedTime(extras.RestartWindowStart, now) > strategy.WithinWindow)
         {
             extras.RestartWindowStart = now;
             extras.RestartCount = 0;

@@ -27,7 +27,7 @@ internal sealed class CellExtras
     /// <summary>Owned by the parent's turn: restarts counted in the current window.</summary>
     public int RestartCount;
 
-    /// <summary>Owned by the parent's turn: timestamp of the window's first restart (0: no window).</summary>
+    /// <summary>Owned by the parent's turn: timestamp of the window's first restart (meaningful while RestartCount > 0).</summary>
     public long RestartWindowStart;
 
     /// <summary>The failure being restarted for.</summary>
