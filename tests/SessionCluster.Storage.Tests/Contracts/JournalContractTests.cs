@@ -172,6 +172,19 @@ public abstract class JournalContractTests(ITestOutputHelper output) : IAsyncLif
     }
 
     [Fact]
+    public async Task Append_cancelled_before_it_starts_stores_nothing()
+    {
+        var pid = Id("cancelled");
+        await Journal.ClaimAsync(pid, "w1");
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await Journal.AppendAsync(TestEvents.Write(pid, "w1", 1), cancelled.Token));
+        Assert.Equal(0, await Journal.ReadHighestSequenceNrAsync(pid));
+        await Journal.AppendAsync(TestEvents.Write(pid, "w1", 1));
+        TestEvents.AssertSequence(await Journal.ReplayAllAsync(pid), pid, 1, 1);
+    }
+
+    [Fact]
     public async Task Rejected_write_among_200_concurrent_ones_fails_alone()
     {
         var ids = Enumerable.Range(0, 200).Select(i => Id($"crowd{i}")).ToArray();
@@ -232,6 +245,26 @@ public abstract class JournalContractTests(ITestOutputHelper output) : IAsyncLif
             TestEvents.AssertSequence(await Journal.ReplayAllAsync(pid), pid, 1, 10, "w1");
             Assert.Equal(10, await Journal.ReadHighestSequenceNrAsync(pid));
         }
+    }
+
+    [Fact]
+    public async Task Appends_queued_for_one_id_without_awaiting_are_applied_in_call_order()
+    {
+        // What PersistAsync-style callers do: several writes of one id in flight at once.
+        var pid = Id("pipelined");
+        var other = Id("pipelined-other");
+        await Journal.ClaimAsync(pid, "w1");
+        await Journal.ClaimAsync(other, "w1");
+        var appends = new List<Task>();
+        for (var seq = 1; seq <= 60; seq += 3)
+        {
+            appends.Add(Journal.AppendAsync(TestEvents.Write(pid, "w1", seq, 3)).AsTask());
+            appends.Add(Journal.AppendAsync(TestEvents.Write(other, "w1", (seq + 2) / 3)).AsTask());
+        }
+
+        await Task.WhenAll(appends);
+        TestEvents.AssertSequence(await Journal.ReplayAllAsync(pid), pid, 1, 60, "w1");
+        TestEvents.AssertSequence(await Journal.ReplayAllAsync(other), other, 1, 20, "w1");
     }
 
     [Fact]

@@ -92,6 +92,22 @@ public sealed class PostgresJournalTests(PostgresServer server, ITestOutputHelpe
     }
 }
 
+/// <summary>The contract again with batches of 7 events, so that batch boundaries fall inside every scenario.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresJournalSmallBatchTests(PostgresServer server, ITestOutputHelper output) : JournalContractTests(output)
+{
+    private string _connectionString = "";
+
+    protected override async Task<IJournal> CreateJournalAsync()
+    {
+        _connectionString = await server.DatabaseForClassAsync(nameof(PostgresJournalSmallBatchTests));
+        return await PostgresJournal.OpenAsync(new PostgresStorageOptions { ConnectionString = _connectionString, MaxBatchSize = 7, ReplayPageSize = 7 });
+    }
+
+    protected override Task CorruptPayloadAsync(string persistenceId, long sequenceNr) =>
+        PostgresRows.CorruptPayloadAsync(_connectionString, "journal", persistenceId, sequenceNr);
+}
+
 [Collection(PostgresCollection.Name)]
 public sealed class PostgresSnapshotStoreTests(PostgresServer server) : SnapshotStoreContractTests
 {

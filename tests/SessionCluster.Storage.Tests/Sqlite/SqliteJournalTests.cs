@@ -62,6 +62,31 @@ public sealed class SqliteJournalTests(ITestOutputHelper output) : DurableJourna
     }
 }
 
+/// <summary>The contract again with batches of 7 events, so that batch boundaries fall inside every scenario.</summary>
+public sealed class SqliteJournalSmallBatchTests(ITestOutputHelper output) : JournalContractTests(output)
+{
+    private readonly SqliteFiles _files = new();
+    private string _path = "";
+
+    protected override async Task<IJournal> CreateJournalAsync()
+    {
+        _path = _files.NewPath();
+        return await SqliteJournal.OpenAsync(new SqliteStorageOptions { Path = _path, MaxBatchSize = 7, ReplayPageSize = 7, MaxReadConnections = 2 });
+    }
+
+    protected override Task CorruptPayloadAsync(string persistenceId, long sequenceNr)
+    {
+        SqliteFiles.CorruptPayload(_path, "journal", persistenceId, sequenceNr);
+        return Task.CompletedTask;
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        _files.Dispose();
+    }
+}
+
 public sealed class SqliteSnapshotStoreTests : SnapshotStoreContractTests
 {
     private readonly SqliteFiles _files = new();
