@@ -29,7 +29,7 @@ internal abstract partial class ActorCell
     protected abstract SupervisorStrategy CurrentSupervisorStrategy { get; }
 
     /// <summary>Schedules the first turn, which creates the instance and runs PreStart.</summary>
-    public void Launch() => TrySchedule(preferLocal: true);
+    public void Launch() => TrySchedule(preferLocal: false);
 
     /// <summary>Context.Stop(Self): stop after the current message or phase.</summary>
     public void RequestStopSelf() => _stopRequested = true;

@@ -45,7 +45,9 @@ public sealed class FootprintTests(ITestOutputHelper output)
 
         int after = ThreadPool.ThreadCount;
         output.WriteLine($"Thread pool threads: {before} before, {after} with 10,000 idle actors");
-        Assert.True(after <= before + 8, $"thread pool grew from {before} to {after}");
+        // A thread (or a parked task) per actor would add thousands; the pool's own injection under a loaded CI
+        // machine adds a few, which is not what this test is about.
+        Assert.True(after <= before + 32, $"thread pool grew from {before} to {after}");
         GC.KeepAlive(refs);
     }
 
