@@ -29,9 +29,10 @@ namespace SessionCluster.Storage.Postgres;
 /// and the claim history, and each caller gets the precise <see cref="WriteRejection"/>.</para>
 /// <para><b>Order.</b> A batch holds at most one write per persistence id; a second one waits for the next
 /// batch, so a persistence id's writes are applied in the order they were queued.</para>
-/// <para><b>Pipelining</b> (a second batch in flight on another connection) is not done: it would need the
-/// per-id ordering above across connections, and with one connection a batch already fills with everything
-/// that arrived during the previous round trip, which is what group commit needs.</para>
+/// <para><b>Pipelining.</b> One writer has one batch in flight; while it is, the next batch collects
+/// everything that arrives, which is what group commit needs. <see cref="PostgresStorageOptions.AppendWriters"/>
+/// runs several writers, each on its own connection, with every persistence id always on the same one (so its
+/// writes stay ordered and two writers never touch the same rows).</para>
 /// </remarks>
 internal sealed class PostgresAppendWriter : IAsyncDisposable
 {

@@ -7,7 +7,7 @@ namespace SessionCluster.Storage.Postgres;
 
 /// <summary>
 /// A PostgreSQL database holding a journal and a snapshot store: the migrated schema, the pooled data source,
-/// and the node's single append writer (<see cref="PostgresAppendWriter"/>). Open it once per node.
+/// and the node's append writers (<see cref="PostgresAppendWriter"/>). Open it once per node.
 /// </summary>
 /// <remarks>
 /// Durability is the server's: with its defaults (<c>fsync = on</c>, <c>synchronous_commit = on</c>) a
@@ -17,11 +17,13 @@ public sealed class PostgresDatabase : IAsyncDisposable
 {
     private int _disposed;
 
-    private PostgresDatabase(PostgresStorageOptions options, NpgsqlDataSource dataSource, PostgresAppendWriter writer, int schemaVersion)
+    private readonly PostgresAppendWriter[] _writers;
+
+    private PostgresDatabase(PostgresStorageOptions options, NpgsqlDataSource dataSource, PostgresAppendWriter[] writers, int schemaVersion)
     {
         Options = options;
         DataSource = dataSource;
-        Writer = writer;
+        _writers = writers;
         SchemaVersion = schemaVersion;
     }
 
@@ -33,7 +35,9 @@ public sealed class PostgresDatabase : IAsyncDisposable
 
     internal NpgsqlDataSource DataSource { get; }
 
-    internal PostgresAppendWriter Writer { get; }
+    /// <summary>The append writer of <paramref name="persistenceId"/>: always the same one, so its writes stay in order.</summary>
+    internal PostgresAppendWriter WriterFor(string persistenceId) =>
+        _writers.Length == 1 ? _writers[0] : _writers[(uint)StringComparer.Ordinal.GetHashCode(persistenceId) % (uint)_writers.Length];
 
     /// <summary>Connects, migrates the schema (under an advisory lock) and starts the append writer.</summary>
     public static async Task<PostgresDatabase> OpenAsync(PostgresStorageOptions options, ILogger? logger = null, CancellationToken cancellationToken = default)
@@ -52,7 +56,13 @@ public sealed class PostgresDatabase : IAsyncDisposable
         {
             var version = await PostgresMigrator.MigrateAsync(dataSource, options.MigrationLockKey, logger, cancellationToken).ConfigureAwait(false);
             StorageLog.Opened(logger, PostgresMigrator.Engine, $"{connectionString.Host}:{connectionString.Port}/{connectionString.Database}", version);
-            return new PostgresDatabase(options, dataSource, new PostgresAppendWriter(dataSource, options.MaxBatchSize, logger), version);
+            var writers = new PostgresAppendWriter[options.AppendWriters];
+            for (var i = 0; i < writers.Length; i++)
+            {
+                writers[i] = new PostgresAppendWriter(dataSource, options.MaxBatchSize, logger);
+            }
+
+            return new PostgresDatabase(options, dataSource, writers, version);
         }
         catch
         {
@@ -75,7 +85,11 @@ public sealed class PostgresDatabase : IAsyncDisposable
             return;
         }
 
-        await Writer.DisposeAsync().ConfigureAwait(false);
+        foreach (var writer in _writers)
+        {
+            await writer.DisposeAsync().ConfigureAwait(false);
+        }
+
         await DataSource.DisposeAsync().ConfigureAwait(false);
     }
 }

@@ -57,7 +57,7 @@ public sealed class PostgresJournal : IJournal
     {
         ArgumentNullException.ThrowIfNull(write);
         write.Validate();
-        return new(_database.Writer.Enqueue(write, cancellationToken));
+        return new(_database.WriterFor(write.PersistenceId).Enqueue(write, cancellationToken));
     }
 
     /// <inheritdoc />

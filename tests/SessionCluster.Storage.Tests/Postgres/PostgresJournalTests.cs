@@ -16,7 +16,11 @@ public sealed class PostgresJournalTests(PostgresServer server, ITestOutputHelpe
     protected override async Task<IJournal> CreateJournalAsync()
     {
         _connectionString = await server.DatabaseForClassAsync(nameof(PostgresJournalTests));
-        return await PostgresJournal.OpenAsync(new PostgresStorageOptions { ConnectionString = _connectionString });
+        return await PostgresJournal.OpenAsync(new PostgresStorageOptions
+        {
+            ConnectionString = _connectionString,
+            AppendWriters = int.TryParse(Environment.GetEnvironmentVariable("STORAGE_TESTS_PG_WRITERS"), out var writers) ? writers : 1,
+        });
     }
 
     protected override Task CorruptPayloadAsync(string persistenceId, long sequenceNr) =>
@@ -92,7 +96,10 @@ public sealed class PostgresJournalTests(PostgresServer server, ITestOutputHelpe
     }
 }
 
-/// <summary>The contract again with batches of 7 events, so that batch boundaries fall inside every scenario.</summary>
+/// <summary>
+/// The contract again with batches of 7 events, so that batch boundaries fall inside every scenario, and three
+/// append writers, so that batches of different ids are in flight together.
+/// </summary>
 [Collection(PostgresCollection.Name)]
 public sealed class PostgresJournalSmallBatchTests(PostgresServer server, ITestOutputHelper output) : JournalContractTests(output)
 {
@@ -101,7 +108,7 @@ public sealed class PostgresJournalSmallBatchTests(PostgresServer server, ITestO
     protected override async Task<IJournal> CreateJournalAsync()
     {
         _connectionString = await server.DatabaseForClassAsync(nameof(PostgresJournalSmallBatchTests));
-        return await PostgresJournal.OpenAsync(new PostgresStorageOptions { ConnectionString = _connectionString, MaxBatchSize = 7, ReplayPageSize = 7 });
+        return await PostgresJournal.OpenAsync(new PostgresStorageOptions { ConnectionString = _connectionString, MaxBatchSize = 7, ReplayPageSize = 7, AppendWriters = 3 });
     }
 
     protected override Task CorruptPayloadAsync(string persistenceId, long sequenceNr) =>
