@@ -1,9 +1,25 @@
 using BenchmarkDotNet.Running;
 using SessionCluster.Benchmarks;
+using SessionCluster.Benchmarks.Actors;
 
 // `--export-corpus <path>` writes the codec corpus as JSON for the Node (Baileys) benchmark and exits;
+// `--actors-footprint`, `--persistence` and `--actors-summary` are the actor measurements BenchmarkDotNet cannot make
+// (1 M live actors, per-event latency percentiles) and their summary (bench/run-actor-benchmarks.sh);
 // anything else runs the benchmarks named on the command line (BenchmarkDotNet's --filter).
 // See docs/BENCHMARKS.md and bench/run-wire-benchmarks.sh.
+switch (args.FirstOrDefault())
+{
+    case ActorFootprint.Option:
+        Environment.ExitCode = await ActorFootprint.RunAsync(args);
+        return;
+    case PersistenceBenchmark.Option:
+        Environment.ExitCode = await PersistenceBenchmark.RunAsync(args);
+        return;
+    case ActorSummary.Option:
+        Environment.ExitCode = ActorSummary.Run(args);
+        return;
+}
+
 if (args is [CorpusExport.Option, var path])
 {
     CorpusExport.Write(path);
