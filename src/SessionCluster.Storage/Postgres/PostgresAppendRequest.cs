@@ -12,9 +12,6 @@ internal sealed class PostgresAppendRequest(AtomicWrite write, CancellationToken
 
     public CancellationToken CancellationToken { get; } = cancellationToken;
 
-    /// <summary>How often the request was put back because the diagnosis found its write acceptable after all.</summary>
-    public int Retries { get; set; }
-
     public Task Task => _completion.Task;
 
     public void Succeed() => _completion.TrySetResult();

@@ -65,8 +65,6 @@ internal sealed class PostgresAppendWriter : IAsyncDisposable
         LEFT JOIN persistence_ids p ON p.persistence_id = w.persistence_id
         """;
 
-    private const int MaxRetries = 3;
-
     private readonly Channel<PostgresAppendRequest> _queue = Channel.CreateUnbounded<PostgresAppendRequest>(
         new UnboundedChannelOptions { SingleReader = true, SingleWriter = false, AllowSynchronousContinuations = false });
 
@@ -275,7 +273,7 @@ internal sealed class PostgresAppendWriter : IAsyncDisposable
         return advanced;
     }
 
-    /// <summary>Fails each refused write with its precise reason (or queues it again if it has become acceptable).</summary>
+    /// <summary>Fails each refused write with its precise reason.</summary>
     private async Task DiagnoseAsync(List<PostgresAppendRequest> refused)
     {
         try
@@ -291,10 +289,11 @@ internal sealed class PostgresAppendWriter : IAsyncDisposable
                 var write = request.Write;
                 var current = reader.IsDBNull(1) ? null : reader.GetString(1);
                 var highest = reader.GetInt64(2);
-                if (current == write.WriterId && write.LowestSequenceNr == highest + 1 && request.Retries++ < MaxRetries)
+                if (current == write.WriterId && write.LowestSequenceNr == highest + 1)
                 {
-                    // Acceptable now (the state changed between the statement and this query): try again.
-                    _deferred.Enqueue(request);
+                    // Acceptable now, so when the statement ran another writer held the claim (and this one has
+                    // claimed again since): the write was fenced out then. Not retried, which could reorder it.
+                    request.Fail(new JournalWriteRejectedException(write.PersistenceId, write.LowestSequenceNr, write.WriterId, WriteRejection.FencedOut));
                     continue;
                 }
 
