@@ -40,6 +40,4 @@ internal abstract partial class ActorCell
     public void RemoveChild(ActorCell child) => _extras?.Children?.Remove(child);
 
     public List<ActorCell> ChildrenSnapshot() => _extras?.Children?.Snapshot() ?? [];
-
-    public bool IsChild(ActorCell cell) => ReferenceEquals(cell.Parent, this) && !cell.IsTerminated;
 }

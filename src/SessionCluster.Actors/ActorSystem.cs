@@ -65,9 +65,6 @@ public sealed class ActorSystem : IAsyncDisposable
 
     internal long NextUid() => Interlocked.Increment(ref _uidCounter);
 
-    /// <summary>The user guardian's reference (parent of top-level actors).</summary>
-    internal IActorRef Guardian => _guardian.Self;
-
     /// <summary>Creates a top-level actor under the user guardian, which supervises it with
     /// <see cref="ActorSystemOptions.GuardianStrategy"/>. Throws <see cref="InvalidActorNameException"/> for a name
     /// used by a live top-level actor and <see cref="InvalidOperationException"/> once shutdown has begun.</summary>

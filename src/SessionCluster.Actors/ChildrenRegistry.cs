@@ -61,16 +61,6 @@ internal sealed class ChildrenRegistry
         lock (this) _closed = true;
     }
 
-    public bool Contains(ActorCell child)
-    {
-        lock (this)
-        {
-            for (var cell = _first; cell is not null; cell = cell.NextSibling)
-                if (ReferenceEquals(cell, child)) return true;
-            return false;
-        }
-    }
-
     public List<ActorCell> Snapshot()
     {
         lock (this)

@@ -44,9 +44,6 @@ internal static partial class RuntimeLog
     [LoggerMessage(EventId = 1020, Level = LogLevel.Error, Message = "PipeTo of actor {Path}: the success or failure mapping threw; no message is sent")]
     public static partial void PipeToMappingFailed(ILogger logger, Exception exception, string path);
 
-    [LoggerMessage(EventId = 1021, Level = LogLevel.Error, Message = "Timer {Key} of actor {Path} could not be delivered")]
-    public static partial void TimerFailed(ILogger logger, Exception exception, string key, string path);
-
     [LoggerMessage(EventId = 1030, Level = LogLevel.Information, Message = "Actor system {Name} shutting down")]
     public static partial void ShutdownStarted(ILogger logger, string name);
 
