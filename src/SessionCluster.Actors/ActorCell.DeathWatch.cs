@@ -24,8 +24,9 @@ internal abstract partial class ActorCell
     {
         if (_extras?.Watching is not { } watching || !watching.Remove(actor, out var customMessage)) return; // unwatched
         if (_state is CellState.Terminating or CellState.Stopping or CellState.Terminated) return;
-        // Through the user mailbox: ordered with user messages and handled like one (not re-entrant, supervised).
-        PostInternal(customMessage is null
+        // As in Akka, a death is handled before the user messages already queued (so the actor stops using a dead
+        // actor at once), but like a message: on the actor's turn, one at a time, not re-entrant, supervised.
+        (Extras.Front ??= new Queue<object>()).Enqueue(customMessage is null
             ? InternalEnvelope.ForTerminated(new Terminated(actor.SelfRef))
             : InternalEnvelope.ForWatchMessage(customMessage));
     }

@@ -1,9 +1,9 @@
 namespace SessionCluster.Actors;
 
 /// <summary>
-/// A runtime-made message that travels in the user mailbox (so it is ordered with user messages, not re-entrant and
-/// supervised like one) but is not sent by a user: a timer firing, a death-watch notification, or a <c>WatchWith</c>
-/// message. It does not count against a bounded mailbox. Sealed, so the mailbox recognises it with one type comparison.
+/// A runtime-made message handled like a user message (on the actor's turn, not re-entrant, supervised) but not sent
+/// by a user: a timer firing (queued in the mailbox), a death-watch notification or a <c>WatchWith</c> message (put in
+/// front of the mailbox). It does not count against a bounded mailbox. Sealed, so the mailbox recognises it with one type comparison.
 /// </summary>
 internal sealed class InternalEnvelope
 {

@@ -8,12 +8,16 @@ public sealed class DeathWatchTests : ActorTestKit
     private sealed record WatchWithIt(IActorRef Target, string Message);
     private sealed record UnwatchIt(IActorRef Target);
 
-    private sealed class Watcher(ActorRef<object> probe) : Actor<object>
+    private sealed class Watcher(ActorRef<object> probe, Task? gate = null) : Actor<object>
     {
-        protected internal override ValueTask ReceiveAsync(object message)
+        protected internal override async ValueTask ReceiveAsync(object message)
         {
             switch (message)
             {
+                case "block":
+                    probe.Tell("blocked");
+                    await gate!;
+                    break;
                 case WatchIt watch:
                     Context.Watch(watch.Target);
                     probe.Tell("watching");
@@ -30,7 +34,6 @@ public sealed class DeathWatchTests : ActorTestKit
                     probe.Tell(message);
                     break;
             }
-            return default;
         }
 
         protected internal override ValueTask OnTerminatedAsync(Terminated terminated)
@@ -38,6 +41,28 @@ public sealed class DeathWatchTests : ActorTestKit
             probe.Tell(terminated);
             return default;
         }
+    }
+
+    [Fact]
+    public async Task Terminated_is_handled_before_user_messages_already_queued()
+    {
+        var probe = CreateProbe<object>();
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var watcher = System.Spawn<object>(() => new Watcher(probe.Ref, gate.Task));
+        var target = SpawnTarget();
+        watcher.Tell(new WatchIt(target));
+        probe.ExpectMsg((object)"watching");
+        watcher.Tell("block");
+        probe.ExpectMsg((object)"blocked");
+        watcher.Tell("queued 1");
+        watcher.Tell("queued 2");
+
+        await System.StopAsync(target); // the notification arrives while the handler awaits
+        gate.SetResult();
+
+        probe.ExpectMsg((object)new Terminated(target));
+        probe.ExpectMsg((object)"queued 1");
+        probe.ExpectMsg((object)"queued 2");
     }
 
     private ActorRef<string> SpawnTarget() => System.Spawn(() => new LambdaActor<string>((_, _) => default));
