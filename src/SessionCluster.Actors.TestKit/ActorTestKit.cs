@@ -16,10 +16,10 @@ public abstract class ActorTestKit : IAsyncLifetime, IAsyncDisposable
     private bool _deadLettersExpected;
     private bool _disposed;
 
-    /// <summary>Creates the test's system, named after the test class.</summary>
-    protected ActorTestKit(ActorSystemOptions? options = null)
+    /// <summary>Creates the test's system, named after the test class, logging to <paramref name="loggerFactory"/> if given.</summary>
+    protected ActorTestKit(ActorSystemOptions? options = null, Microsoft.Extensions.Logging.ILoggerFactory? loggerFactory = null)
     {
-        System = ActorSystem.Create(GetType().Name, options);
+        System = ActorSystem.Create(GetType().Name, options, loggerFactory);
         System.DeadLetters.Published += OnDeadLetter;
     }
 
