@@ -11,8 +11,8 @@ namespace SessionCluster.Storage.Sqlite;
 /// </summary>
 internal sealed class SqliteWriteStatements : IDisposable
 {
-    private readonly SqliteCommand _advance;
-    private readonly SqliteCommand _insert;
+    private readonly SqliteRawStatement _advance;
+    private readonly SqliteRawStatement _insert;
     private readonly SqliteCommand _diagnose;
     private readonly SqliteCommand _claim;
     private readonly SqliteCommand _recordClaim;
@@ -23,15 +23,14 @@ internal sealed class SqliteWriteStatements : IDisposable
 
     public SqliteWriteStatements(SqliteConnection connection)
     {
-        _advance = Prepare(connection, """
-            UPDATE persistence_ids SET highest_sequence_nr = $highest
-            WHERE persistence_id = $pid AND writer_id = $writer AND highest_sequence_nr = $lowest - 1
-            """, ("$highest", SqliteType.Integer), ("$pid", SqliteType.Text), ("$writer", SqliteType.Text), ("$lowest", SqliteType.Integer));
-        _insert = Prepare(connection, """
+        _advance = new SqliteRawStatement(connection, """
+            UPDATE persistence_ids SET highest_sequence_nr = ?1
+            WHERE persistence_id = ?2 AND writer_id = ?3 AND highest_sequence_nr = ?4 - 1
+            """);
+        _insert = new SqliteRawStatement(connection, """
             INSERT INTO journal (persistence_id, sequence_nr, manifest, payload, checksum, writer_id, created_at)
-            VALUES ($pid, $seq, $manifest, $payload, $checksum, $writer, $created)
-            """, ("$pid", SqliteType.Text), ("$seq", SqliteType.Integer), ("$manifest", SqliteType.Text), ("$payload", SqliteType.Blob),
-            ("$checksum", SqliteType.Integer), ("$writer", SqliteType.Text), ("$created", SqliteType.Integer));
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+            """);
         _diagnose = Prepare(connection, """
             SELECT (SELECT writer_id FROM persistence_ids WHERE persistence_id = $pid),
                    coalesce((SELECT highest_sequence_nr FROM persistence_ids WHERE persistence_id = $pid), 0),
@@ -65,29 +64,28 @@ internal sealed class SqliteWriteStatements : IDisposable
     {
         // The gate: one row per persistence id advances only for its claimant and only from the sequence number
         // the write continues. Zero rows changed means rejected; the diagnosis names the reason.
-        var p = _advance.Parameters;
-        p[0].Value = write.HighestSequenceNr;
-        p[1].Value = write.PersistenceId;
-        p[2].Value = write.WriterId;
-        p[3].Value = write.LowestSequenceNr;
-        if (_advance.ExecuteNonQuery() != 1)
+        _advance.Bind(1, write.HighestSequenceNr);
+        _advance.Bind(2, write.PersistenceId);
+        _advance.Bind(3, write.WriterId);
+        _advance.Bind(4, write.LowestSequenceNr);
+        if (_advance.Execute() != 1)
         {
             throw Diagnose(write);
         }
 
-        var q = _insert.Parameters;
+        _insert.Bind(1, write.PersistenceId);
+        _insert.Bind(6, write.WriterId);
         foreach (var e in write.Events)
         {
-            q[0].Value = e.PersistenceId;
-            q[1].Value = e.SequenceNr;
-            q[2].Value = e.Manifest;
-            q[3].Value = PayloadArrays.AsArray(e.Payload);
-            q[4].Value = PayloadChecksum.Compute(e.Manifest, e.Payload.Span);
-            q[5].Value = e.WriterId;
-            q[6].Value = e.Timestamp.UtcTicks;
+            var payload = e.Payload.Span;
+            _insert.Bind(2, e.SequenceNr);
+            _insert.Bind(3, e.Manifest);
+            _insert.Bind(4, payload);
+            _insert.Bind(5, PayloadChecksum.Compute(e.Manifest, payload));
+            _insert.Bind(7, e.Timestamp.UtcTicks);
             try
             {
-                _insert.ExecuteNonQuery();
+                _insert.Execute();
             }
             catch (SqliteException ex) when (ex.SqliteErrorCode == 19 /* SQLITE_CONSTRAINT: the unique key, a row the gate did not know of */)
             {
@@ -136,6 +134,8 @@ internal sealed class SqliteWriteStatements : IDisposable
 
     public void Dispose()
     {
+        _advance.Dispose();
+        _insert.Dispose();
         foreach (var command in _all)
         {
             command.Dispose();

@@ -31,7 +31,8 @@ internal sealed class SqliteWriter : IAsyncDisposable
 
     private readonly SqliteConnection _connection;
     private readonly SqliteWriteStatements _statements;
-    private readonly SqliteCommand _begin, _commit, _rollback, _savepoint, _release, _rollbackToSavepoint;
+    private readonly SqliteCommand _begin, _commit, _rollback;
+    private readonly SqliteRawStatement _savepoint, _release, _rollbackToSavepoint;
     private readonly int _maxBatchSize;
     private readonly ILogger _logger;
     private readonly Task _loop;
@@ -46,9 +47,9 @@ internal sealed class SqliteWriter : IAsyncDisposable
         _begin = Command("BEGIN IMMEDIATE");
         _commit = Command("COMMIT");
         _rollback = Command("ROLLBACK");
-        _savepoint = Command("SAVEPOINT request");
-        _release = Command("RELEASE request");
-        _rollbackToSavepoint = Command("ROLLBACK TO request");
+        _savepoint = new SqliteRawStatement(connection, "SAVEPOINT request");
+        _release = new SqliteRawStatement(connection, "RELEASE request");
+        _rollbackToSavepoint = new SqliteRawStatement(connection, "ROLLBACK TO request");
         // A thread-pool loop: between batches it awaits the queue; during one it blocks its thread on SQLite (and the fsync).
         _loop = Task.Run(RunAsync);
     }
@@ -125,7 +126,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
             _begin.ExecuteNonQuery();
             foreach (var request in batch)
             {
-                _savepoint.ExecuteNonQuery();
+                _savepoint.Execute();
                 try
                 {
                     request.Execute(_statements);
@@ -135,11 +136,11 @@ internal sealed class SqliteWriter : IAsyncDisposable
                 {
                     // The request's own failure (a rejection, or a constraint): undo it alone. Other SQLite errors
                     // (I/O, disk full, corruption) fall through and fail the whole batch below.
-                    _rollbackToSavepoint.ExecuteNonQuery();
+                    _rollbackToSavepoint.Execute();
                     failures.Add(rejected);
                 }
 
-                _release.ExecuteNonQuery();
+                _release.Execute();
             }
 
             _commit.ExecuteNonQuery();
@@ -187,7 +188,12 @@ internal sealed class SqliteWriter : IAsyncDisposable
         _queue.Writer.TryComplete();
         await _loop.ConfigureAwait(false);
         _statements.Dispose();
-        foreach (var command in new[] { _begin, _commit, _rollback, _savepoint, _release, _rollbackToSavepoint })
+        foreach (var statement in new[] { _savepoint, _release, _rollbackToSavepoint })
+        {
+            statement.Dispose();
+        }
+
+        foreach (var command in new[] { _begin, _commit, _rollback })
         {
             command.Dispose();
         }
