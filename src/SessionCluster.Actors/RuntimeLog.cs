@@ -20,7 +20,9 @@ internal static partial class RuntimeLog
     [LoggerMessage(EventId = 1004, Level = LogLevel.Debug, Message = "Actor {Path} escalates a child's failure to its own supervisor")]
     public static partial void Escalating(ILogger logger, string path);
 
-    [LoggerMessage(EventId = 1005, Level = LogLevel.Warning, Message = "Actor {Path} failed after it asked to stop itself; it stops without asking its supervisor")]
+    // Debug: an actor that stops itself and then throws has decided what the failure means and reports it
+    // itself (PersistentActor logs its persist or recovery failure at Error), so the failure is logged once.
+    [LoggerMessage(EventId = 1005, Level = LogLevel.Debug, Message = "Actor {Path} failed after it asked to stop itself; it stops without asking its supervisor")]
     public static partial void FailedWhileStopping(ILogger logger, Exception exception, string path);
 
     [LoggerMessage(EventId = 1006, Level = LogLevel.Error, Message = "{Hook} of actor {Path} threw; the runtime continues")]
