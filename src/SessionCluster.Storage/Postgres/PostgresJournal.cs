@@ -22,11 +22,16 @@ public sealed class PostgresJournal : IJournal
         RETURNING highest_sequence_nr
         """;
 
+    // A page is a closed range of sequence numbers, not "from … LIMIT n": with stale statistics (a hot id whose
+    // rows arrived since the last ANALYZE) the planner estimates a handful of rows and picks a bitmap scan that
+    // sorts everything after "from" for every page, which made a 100,000-event replay quadratic.
     private const string ReplaySql = """
         SELECT sequence_nr, manifest, payload, checksum, writer_id, created_at FROM journal
         WHERE persistence_id = $1 AND sequence_nr >= $2 AND sequence_nr <= $3
-        ORDER BY sequence_nr LIMIT $4
+        ORDER BY sequence_nr
         """;
+
+    private const string LowestFromSql = "SELECT min(sequence_nr) FROM journal WHERE persistence_id = $1 AND sequence_nr >= $2 AND sequence_nr <= $3";
 
     private readonly PostgresDatabase _database;
     private readonly bool _ownsDatabase;
@@ -67,22 +72,36 @@ public sealed class PostgresJournal : IJournal
         ArgumentNullException.ThrowIfNull(persistenceId);
         var pageSize = _database.Options.ReplayPageSize;
         var page = new List<JournalEvent>(Math.Min(pageSize, 1024));
-        var next = Math.Max(fromSequenceNr, 0);
+        var next = Math.Max(fromSequenceNr, 1);
         while (next <= toSequenceNr)
         {
+            var upper = toSequenceNr - next >= pageSize - 1 ? next + pageSize - 1 : toSequenceNr;
             page.Clear();
-            await ReadPageAsync(persistenceId, next, toSequenceNr, pageSize, page, cancellationToken).ConfigureAwait(false);
+            await ReadPageAsync(persistenceId, next, upper, page, cancellationToken).ConfigureAwait(false);
+            if (page.Count == 0)
+            {
+                // Before the first stored event (deleted, or never written): jump to it, if there is one.
+                if (await LowestFromAsync(persistenceId, next, toSequenceNr, cancellationToken).ConfigureAwait(false) is not { } lowest)
+                {
+                    yield break;
+                }
+
+                next = lowest;
+                continue;
+            }
+
             foreach (var e in page)
             {
                 yield return e;
             }
 
-            if (page.Count < pageSize || page[^1].SequenceNr == long.MaxValue)
+            // From the first stored event on, sequence numbers are gapless: a page that stops short is the end.
+            if (page[^1].SequenceNr < upper || upper == toSequenceNr)
             {
                 yield break;
             }
 
-            next = page[^1].SequenceNr + 1;
+            next = upper + 1;
         }
     }
 
@@ -109,13 +128,21 @@ public sealed class PostgresJournal : IJournal
     /// <inheritdoc />
     public ValueTask DisposeAsync() => _ownsDatabase ? _database.DisposeAsync() : ValueTask.CompletedTask;
 
-    private async Task ReadPageAsync(string persistenceId, long from, long to, int pageSize, List<JournalEvent> page, CancellationToken cancellationToken)
+    private async Task<long?> LowestFromAsync(string persistenceId, long from, long to, CancellationToken cancellationToken)
+    {
+        await using var command = _database.DataSource.CreateCommand(LowestFromSql);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = persistenceId });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = from });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = to });
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long lowest ? lowest : null;
+    }
+
+    private async Task ReadPageAsync(string persistenceId, long from, long to, List<JournalEvent> page, CancellationToken cancellationToken)
     {
         await using var command = _database.DataSource.CreateCommand(ReplaySql);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = persistenceId });
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = from });
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = to });
-        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = pageSize });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {

@@ -290,6 +290,23 @@ public abstract class JournalContractTests(ITestOutputHelper output) : IAsyncLif
     }
 
     [Fact]
+    public async Task Replay_after_deleting_a_long_prefix_starts_at_the_first_stored_event()
+    {
+        var pid = Id("long-prefix");
+        await Journal.ClaimAsync(pid, "w1");
+        for (var from = 1; from <= 2_500; from += 250)
+        {
+            await Journal.AppendAsync(TestEvents.Write(pid, "w1", from, 250));
+        }
+
+        await Journal.DeleteUpToAsync(pid, 2_100);
+        TestEvents.AssertSequence(await Journal.ReplayAllAsync(pid), pid, 2_101, 2_500);
+        TestEvents.AssertSequence(await Journal.ReplayAllAsync(pid, 5, 2_105), pid, 2_101, 2_105);
+        Assert.Empty(await Journal.ReplayAllAsync(pid, 1, 2_100));
+        Assert.Equal(2_500, await Journal.ReadHighestSequenceNrAsync(pid));
+    }
+
+    [Fact]
     public async Task Corrupted_payload_fails_replay_naming_the_persistence_id_and_sequence_nr()
     {
         var pid = Id("corrupt");
