@@ -20,6 +20,11 @@ bench() { dotnet "$project/bin/Release/net10.0/SessionCluster.Benchmarks.dll" "$
 load() { echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) ($1)" | tee -a "$run/machine.txt"; }
 
 bench/machine-info.sh bench/run-actor-benchmarks.sh src bench | tee "$run/machine.txt"
+# What one durable write costs on this disk (the SQLite and PostgreSQL files live in the temp folder too):
+# 1,000 synchronous 4 KiB writes, so the seconds dd reports are the milliseconds per write.
+probe=$(mktemp -d)
+echo "sync write:   $(dd if=/dev/zero of="$probe/probe" bs=4k count=1000 oflag=dsync 2>&1 | tail -1 | awk '{print $(NF-3)}') ms per 4 KiB O_DSYNC write in $(dirname "$probe") (dd, 1,000 writes)" | tee -a "$run/machine.txt"
+rm -rf "$probe"
 
 echo "== build"
 dotnet build -c Release "$project" -nologo -v q
