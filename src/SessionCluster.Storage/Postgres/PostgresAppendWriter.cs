@@ -1,7 +1,6 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Npgsql;
-using NpgsqlTypes;
 using SessionCluster.Actors.Persistence;
 using SessionCluster.Storage.Schema;
 
