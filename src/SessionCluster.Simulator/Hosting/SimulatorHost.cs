@@ -1,0 +1,71 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using SessionCluster.Protocol.Crypto;
+using SessionCluster.Protocol.Noise;
+
+namespace SessionCluster.Simulator;
+
+/// <summary>
+/// A running simulator: Kestrel serving the chat WebSocket (<c>/ws/chat</c>) and the admin API (<c>/admin</c>).
+/// Tests embed it with <see cref="StartAsync"/> on a loopback port of the system's choosing.
+/// </summary>
+public sealed class SimulatorHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private SimulatorHost(WebApplication app, SimulatorServer server, string baseUrl)
+    {
+        _app = app;
+        Server = server;
+        WebSocketUrl = baseUrl.Replace("http://", "ws://", StringComparison.Ordinal) + "/ws/chat";
+        AdminUrl = baseUrl + "/admin";
+    }
+
+    /// <summary>The URL a client connects to, e.g. <c>ws://127.0.0.1:5123/ws/chat</c>.</summary>
+    public string WebSocketUrl { get; }
+
+    /// <summary>The admin API's base URL, e.g. <c>http://127.0.0.1:5123/admin</c>.</summary>
+    public string AdminUrl { get; }
+
+    /// <summary>The 32-byte root public key clients must be told to trust.</summary>
+    public ReadOnlyMemory<byte> RootPublicKey => Server.Authority.RootPublicKey;
+
+    internal SimulatorServer Server { get; }
+
+    /// <summary>Starts a simulator; <paramref name="configureLogging"/> defaults to no logging providers.</summary>
+    public static async Task<SimulatorHost> StartAsync(
+        SimulatorOptions? options = null,
+        Action<ILoggingBuilder>? configureLogging = null,
+        CancellationToken cancellationToken = default)
+    {
+        options ??= new SimulatorOptions();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        configureLogging?.Invoke(builder.Logging);
+        builder.WebHost.UseUrls([.. options.Urls]);
+        builder.Services.AddProblemDetails();
+        var app = builder.Build();
+
+        var server = new SimulatorServer(options, CertificateAuthority.CreateRandom(), Curve25519.GenerateKeyPair(), app.Services.GetRequiredService<ILoggerFactory>());
+        app.UseWebSockets();
+        app.Map("/ws/chat", server.AcceptAsync);
+        AdminApi.Map(app, server);
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses
+            ?? throw new InvalidOperationException("Kestrel reported no listen address.");
+        var baseUrl = addresses.First().Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal);
+        return new SimulatorHost(app, server, baseUrl.TrimEnd('/'));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Server.DisposeAsync().ConfigureAwait(false);
+        await _app.StopAsync().ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
+    }
+}

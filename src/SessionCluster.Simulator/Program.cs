@@ -1,0 +1,45 @@
+using SessionCluster.Simulator;
+
+// The simulator's command line: --urls <url;url> | --port <n>, --data <folder>.
+// It prints the WebSocket URL and the root public key clients must trust, then serves until Ctrl+C.
+CommandLine parsed;
+try
+{
+    parsed = CommandLine.Parse(args);
+}
+catch (CommandLineException e)
+{
+    await Console.Error.WriteLineAsync(e.Message);
+    await Console.Error.WriteLineAsync(CommandLine.Usage);
+    return 2;
+}
+
+if (parsed.ShowHelp)
+{
+    Console.WriteLine(CommandLine.Usage);
+    return 0;
+}
+
+await using var host = await SimulatorHost.StartAsync(parsed.Options, configureLogging: null);
+Console.WriteLine($"WebSocket: {host.WebSocketUrl}");
+Console.WriteLine($"Admin:     {host.AdminUrl}");
+Console.WriteLine($"Root key:  {Convert.ToHexStringLower(host.RootPublicKey.Span)}");
+Console.WriteLine(parsed.Options.DataFolder is null ? "Accounts:  in memory" : $"Accounts:  {parsed.Options.DataFolder}");
+
+using var stop = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    stop.Cancel();
+};
+AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.Cancel();
+try
+{
+    await Task.Delay(Timeout.Infinite, stop.Token);
+}
+catch (OperationCanceledException) when (stop.IsCancellationRequested)
+{
+    // Ctrl+C or SIGTERM: fall through to the host's disposal.
+}
+
+return 0;
