@@ -1,0 +1,569 @@
+// One complete Baileys client (makeWASocket, baileys 7.0.0-rc14) per process, pointed at the
+// SessionCluster simulator and driven over the JSON-lines protocol of peer-protocol.mjs. The C#
+// wrapper is tests/SessionCluster.Interop.Tests/Simulator/BaileysClient.cs.
+//
+// How Baileys is pointed at the simulator (nothing of Baileys is patched on disk):
+//   - waWebSocketUrl = the simulator's ws://…/ws/chat;
+//   - WA_CERT_DETAILS.PUBLIC_KEY = the simulator's root key, so Baileys' Noise certificate check
+//     trusts the simulator's chain instead of WhatsApp's;
+//   - NODE_TLS_REJECT_UNAUTHORIZED=0 is set in THIS process only, for the simulator's self-signed
+//     media host (/mms/…);
+//   - useMultiFileAuthState(authDir): credentials and Signal keys live in a folder, so a restart or
+//     a second process (conflict test) reuses them; every creds.update is saved, and the driver
+//     waits for pending saves before a 515 restart, `end` and `logout`.
+//
+// Ops (request args → result):
+//   start({ url, rootPublicKeyHex, authDir, phoneForPairingCode?, browser?: [os, browser, version],
+//           markOnlineOnConnect? (false), logLevel? ('warn': trace|debug|info|warn|error|silent),
+//           connectTimeoutMs? (20000), defaultQueryTimeoutMs? (60000), qrTimeoutMs?, maxRestarts? (5) })
+//       → { generation, registered, me }     creates the socket; progress arrives as events.
+//       Calling start again after a close (or `end`) reconnects with the same auth folder.
+//   requestPairingCode({ phone, customCode? }) → { code }   waits for the socket's first QR (the
+//       moment the server accepted the registration payload), then sends companion_hello.
+//   sendText({ to, text })                 → { id, key }
+//   sendImage({ to, bytes (base64), caption?, mimetype? ('image/jpeg') }) → { id, key }
+//   downloadMedia({ id })                  → { base64, length, sha256 }   for a received media message
+//   readMessages({ keys: [key…] })         → null     sends read receipts
+//   groupCreate({ subject, participants }) → group metadata summary
+//   groupMetadata({ jid })                 → group metadata summary
+//   dropSession({ jid })                   → { deleted: [addresses], before, after }  deletes the
+//       Signal session(s) with that contact (and its mapped LID), for the retry-receipt test
+//   hasSession({ jid })                    → { exists, reason? }
+//   logout()                               → null     remove-companion-device, then close (401)
+//   end()                                  → null     closes the socket without logging out
+//   state()                                → { generation, connection, restarts, registered, me,
+//                                              lastDisconnect, qrCount, started }
+//
+// Events ({"event", "data"} lines, in the order Baileys produced them):
+//   qr          { qr, generation }         the raw QR string (ref,noiseKey,identityKey,advSecret,platform)
+//   pairingCode { code, generation }       after requestPairingCode or start's phoneForPairingCode
+//   connection  { generation, connection?, statusCode?, error?, errorData?, isNewLogin?, qr?,
+//                 receivedPendingNotifications?, isOnline? }        every connection.update
+//   restart     { generation, previousGeneration, statusCode, attempt }   a new socket after 515
+//   creds       { generation, me, lid, name, registered, platform, paired }   after every creds.update
+//   message     { generation, upsertType, key, pushName, timestamp, type, text, caption, hasMedia,
+//                 stubType, stubName, stubParameters, status }   one per messages.upsert entry
+//   receipt     { generation, source: 'messages.update' | 'message-receipt.update', key, status,
+//                 statusName, userJid, receiptTimestamp, readTimestamp, update }
+//   group       { generation, kind: 'groups.upsert' | 'groups.update' | 'group-participants.update', data }
+//   error       { origin, message, stack }  unhandled rejections, exceptions, failed restarts
+//
+// Restart after stream error 515: Baileys' makeWASocket never reconnects by itself. After pair-success
+// the server ends the stream with code 515 (restartRequired); Baileys emits connection 'close' with
+// that status, and this driver then (exactly like Baileys' example) waits for the pending creds
+// saves and creates a new socket with the same auth state, emitting `restart` first. Only 515 is
+// restarted automatically (at most maxRestarts times in a row without reaching 'open'); every other
+// close is reported and left to the test (e.g. 440 conflict, 401 logged out, 428 connection closed).
+
+import { createHash } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import makeWASocket, {
+  Browsers,
+  DisconnectReason,
+  WA_CERT_DETAILS,
+  downloadMediaMessage,
+  getContentType,
+  normalizeMessageContent,
+  proto,
+  useMultiFileAuthState,
+} from 'baileys';
+import { emit, runPeer } from './peer-protocol.mjs';
+
+// Only this process talks to the simulator's self-signed media host.
+process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
+
+const LEVELS = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60, silent: Infinity };
+
+/** Converts Baileys values (Buffers, Longs, Booms, protobuf objects, cycles) to plain JSON. */
+function plain(value, depth = 0, seen = new WeakSet()) {
+  if (value === null || value === undefined) {
+    return null;
+  }
+  if (typeof value === 'bigint') {
+    return value.toString();
+  }
+  if (typeof value !== 'object') {
+    return typeof value === 'function' ? undefined : value;
+  }
+  if (value instanceof Uint8Array) {
+    return Buffer.from(value).toString('base64');
+  }
+  if (value?.type === 'Buffer' && Array.isArray(value.data)) {
+    return Buffer.from(value.data).toString('base64');
+  }
+  if (typeof value.toNumber === 'function' && 'low' in value && 'high' in value) {
+    return value.toNumber();
+  }
+  if (value instanceof Date) {
+    return value.toISOString();
+  }
+  if (value instanceof Error) {
+    return { name: value.name, message: value.message, statusCode: value.output?.statusCode ?? null };
+  }
+  if (depth > 12 || seen.has(value)) {
+    return '[…]';
+  }
+  seen.add(value);
+  if (Array.isArray(value)) {
+    return value.map((item) => plain(item, depth + 1, seen) ?? null);
+  }
+  const result = {};
+  for (const [name, item] of Object.entries(value)) {
+    const converted = plain(item, depth + 1, seen);
+    if (converted !== undefined) {
+      result[name] = converted;
+    }
+  }
+  return result;
+}
+
+/** A pino-shaped logger writing JSON lines to stderr, which the C# side keeps as the stderr tail. */
+function makeLogger(level, bindings = {}) {
+  const threshold = LEVELS[level] ?? LEVELS.warn;
+  const write = (name) => (first, second) => {
+    if (LEVELS[name] < threshold) {
+      return;
+    }
+    const fields = typeof first === 'object' && first !== null ? plain(first) : {};
+    const msg = typeof first === 'string' ? first : typeof second === 'string' ? second : undefined;
+    process.stderr.write(JSON.stringify({ level: name, time: new Date().toISOString(), ...bindings, msg, ...fields }) + '\n');
+  };
+  return {
+    level,
+    child: (more) => makeLogger(level, { ...bindings, ...more }),
+    trace: write('trace'),
+    debug: write('debug'),
+    info: write('info'),
+    warn: write('warn'),
+    error: write('error'),
+    fatal: write('fatal'),
+  };
+}
+
+function reportError(origin, error) {
+  emit('error', {
+    origin,
+    message: error instanceof Error ? error.message : String(error),
+    stack: error instanceof Error ? (error.stack ?? null) : null,
+  });
+}
+
+process.on('unhandledRejection', (reason) => reportError('unhandledRejection', reason));
+process.on('uncaughtException', (error) => reportError('uncaughtException', error));
+
+let options = null; // the last start() arguments
+let auth = null; // { dir, state, saveCreds }
+let logger = makeLogger('warn');
+let sock = null;
+let generation = 0;
+let connection = 'idle';
+let lastDisconnect = null;
+let restartsInARow = 0;
+let totalRestarts = 0;
+let qrCount = 0;
+let qrGeneration = 0; // the socket generation that showed the latest QR
+let stopping = false;
+let pairingRequested = false;
+let qrWaiters = [];
+const pendingSaves = new Set();
+const sentMessages = new Map(); // id → proto.IMessage, answered to Baileys' getMessage for retries
+const receivedMessages = new Map(); // id → WAMessage, for downloadMedia
+
+function trackSave() {
+  const save = auth.saveCreds().catch((error) => reportError('saveCreds', error));
+  pendingSaves.add(save);
+  save.finally(() => pendingSaves.delete(save));
+}
+
+async function flushSaves() {
+  await Promise.allSettled([...pendingSaves]);
+}
+
+function credsSummary() {
+  const creds = auth.state.creds;
+  return {
+    generation,
+    me: creds.me?.id ?? null,
+    lid: creds.me?.lid ?? null,
+    name: creds.me?.name ?? null,
+    registered: creds.registered === true,
+    platform: creds.platform ?? null,
+    paired: Boolean(creds.me?.id && creds.account),
+  };
+}
+
+function keySummary(key) {
+  return key ? plain(key) : null;
+}
+
+function summarizeMessage(message, upsertType) {
+  const content = normalizeMessageContent(message.message);
+  const type = content ? (getContentType(content) ?? null) : null;
+  const text = content?.conversation ?? content?.extendedTextMessage?.text ?? null;
+  const media = type ? content[type] : null;
+  const stubType = message.messageStubType ?? null;
+  return {
+    generation,
+    upsertType,
+    key: keySummary(message.key),
+    pushName: message.pushName ?? null,
+    timestamp: plain(message.messageTimestamp),
+    type,
+    text,
+    caption: media?.caption ?? null,
+    hasMedia: Boolean(media?.mediaKey),
+    stubType,
+    stubName: stubType === null ? null : (proto.WebMessageInfo.StubType[stubType] ?? null),
+    stubParameters: message.messageStubParameters ?? [],
+    status: message.status ?? null,
+  };
+}
+
+function guard(origin, handler) {
+  return (data) => {
+    try {
+      const result = handler(data);
+      if (result && typeof result.catch === 'function') {
+        result.catch((error) => reportError(origin, error));
+      }
+    } catch (error) {
+      reportError(origin, error);
+    }
+  };
+}
+
+function currentSocket() {
+  if (!sock) {
+    throw new Error('no socket: call start first');
+  }
+  return sock;
+}
+
+function createSocket() {
+  generation++;
+  const own = generation;
+  qrWaiters = [];
+  const browser = options.browser ?? Browsers.ubuntu('Chrome');
+  const socket = makeWASocket({
+    waWebSocketUrl: options.url,
+    auth: auth.state,
+    logger,
+    browser,
+    markOnlineOnConnect: options.markOnlineOnConnect === true,
+    connectTimeoutMs: options.connectTimeoutMs ?? 20_000,
+    defaultQueryTimeoutMs: options.defaultQueryTimeoutMs ?? 60_000,
+    qrTimeout: options.qrTimeoutMs,
+    getMessage: async (key) => sentMessages.get(key.id),
+  });
+  sock = socket;
+  connection = 'connecting';
+  const ev = socket.ev;
+  const mine = () => own === generation;
+
+  ev.on('creds.update', guard('creds.update', () => {
+    trackSave();
+    emit('creds', credsSummary());
+  }));
+
+  ev.on('connection.update', guard('connection.update', (update) => onConnectionUpdate(own, mine(), update)));
+
+  ev.on('messages.upsert', guard('messages.upsert', ({ messages, type }) => {
+    for (const message of messages) {
+      if (message.key?.id) {
+        receivedMessages.set(message.key.id, message);
+      }
+      emit('message', summarizeMessage(message, type));
+    }
+  }));
+
+  ev.on('messages.update', guard('messages.update', (updates) => {
+    for (const { key, update } of updates) {
+      const status = update?.status ?? null;
+      emit('receipt', {
+        generation: own,
+        source: 'messages.update',
+        key: keySummary(key),
+        status,
+        statusName: status === null ? null : (proto.WebMessageInfo.Status[status] ?? null),
+        userJid: null,
+        receiptTimestamp: null,
+        readTimestamp: null,
+        update: plain(update),
+      });
+    }
+  }));
+
+  ev.on('message-receipt.update', guard('message-receipt.update', (updates) => {
+    for (const { key, receipt } of updates) {
+      emit('receipt', {
+        generation: own,
+        source: 'message-receipt.update',
+        key: keySummary(key),
+        status: null,
+        statusName: receipt?.readTimestamp ? 'READ' : receipt?.receiptTimestamp ? 'DELIVERY_ACK' : null,
+        userJid: receipt?.userJid ?? null,
+        receiptTimestamp: plain(receipt?.receiptTimestamp),
+        readTimestamp: plain(receipt?.readTimestamp),
+        update: plain(receipt),
+      });
+    }
+  }));
+
+  for (const kind of ['groups.upsert', 'groups.update', 'group-participants.update']) {
+    ev.on(kind, guard(kind, (data) => emit('group', { generation: own, kind, data: plain(data) })));
+  }
+
+  return socket;
+}
+
+function onConnectionUpdate(own, isCurrent, update) {
+  const error = update.lastDisconnect?.error;
+  const statusCode = error?.output?.statusCode ?? null;
+  emit('connection', {
+    generation: own,
+    connection: update.connection ?? null,
+    statusCode,
+    error: error ? (error.message ?? String(error)) : null,
+    errorData: error?.data ? plain(error.data) : null,
+    isNewLogin: update.isNewLogin ?? null,
+    qr: update.qr ?? null,
+    receivedPendingNotifications: update.receivedPendingNotifications ?? null,
+    isOnline: update.isOnline ?? null,
+  });
+  if (!isCurrent) {
+    return;
+  }
+
+  if (update.qr) {
+    qrCount++;
+    qrGeneration = own;
+    emit('qr', { qr: update.qr, generation: own });
+    const waiters = qrWaiters;
+    qrWaiters = [];
+    for (const waiter of waiters) {
+      waiter();
+    }
+    if (options.phoneForPairingCode && !pairingRequested && !auth.state.creds.me?.id) {
+      pairingRequested = true;
+      requestPairingCode({ phone: options.phoneForPairingCode }).catch((failure) => reportError('phoneForPairingCode', failure));
+    }
+  }
+
+  if (update.connection) {
+    connection = update.connection;
+  }
+  if (update.connection === 'open') {
+    restartsInARow = 0;
+  }
+  if (update.connection === 'close') {
+    lastDisconnect = { statusCode, error: error ? (error.message ?? String(error)) : null, date: new Date().toISOString() };
+    const waiters = qrWaiters;
+    qrWaiters = [];
+    for (const waiter of waiters) {
+      waiter.fail();
+    }
+    if (statusCode === DisconnectReason.restartRequired && !stopping) {
+      restartAfter515(own, statusCode).catch((failure) => reportError('restart', failure));
+    }
+  }
+}
+
+async function restartAfter515(previousGeneration, statusCode) {
+  const limit = options.maxRestarts ?? 5;
+  if (restartsInARow >= limit) {
+    throw new Error(`stream error ${statusCode} asked for a restart ${restartsInARow + 1} times in a row without reaching 'open'; not restarting again (maxRestarts ${limit})`);
+  }
+  restartsInARow++;
+  totalRestarts++;
+  // The pair-success creds (me, account, platform) must be on disk before the next login, so a
+  // second process started from the same folder sees them too.
+  await flushSaves();
+  if (stopping || previousGeneration !== generation) {
+    return;
+  }
+  emit('restart', { generation: generation + 1, previousGeneration, statusCode, attempt: restartsInARow });
+  createSocket();
+}
+
+async function start(args) {
+  const { url, rootPublicKeyHex, authDir } = args ?? {};
+  if (typeof url !== 'string' || typeof rootPublicKeyHex !== 'string' || typeof authDir !== 'string') {
+    throw new Error('start needs { url, rootPublicKeyHex, authDir } as strings');
+  }
+  const root = Buffer.from(rootPublicKeyHex, 'hex');
+  if (root.length !== 32) {
+    throw new Error(`rootPublicKeyHex must be 32 bytes of hex, got ${root.length} bytes`);
+  }
+  if (sock && connection !== 'close') {
+    throw new Error(`a socket is already ${connection} (generation ${generation}); call end first`);
+  }
+  options = { ...args };
+  logger = makeLogger(args.logLevel ?? 'warn', { peer: 'baileys-client' });
+  // Baileys reads this at every handshake; the simulator's chain is signed by this root.
+  WA_CERT_DETAILS.PUBLIC_KEY = root;
+  if (!auth || auth.dir !== authDir) {
+    await mkdir(authDir, { recursive: true });
+    const { state, saveCreds } = await useMultiFileAuthState(authDir);
+    auth = { dir: authDir, state, saveCreds };
+    // Baileys saves only on creds.update; saving now means the folder always holds the keys this
+    // socket shows the server (noise key, identity), even if the process dies before pairing.
+    await saveCreds();
+  }
+  stopping = false;
+  pairingRequested = false;
+  restartsInARow = 0;
+  createSocket();
+  return { generation, registered: auth.state.creds.registered === true, me: auth.state.creds.me?.id ?? null };
+}
+
+function waitForQr(timeoutMs) {
+  if (qrGeneration === generation && connection !== 'close') {
+    return Promise.resolve();
+  }
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no QR (pair-device) within ${timeoutMs} ms; connection is ${connection}`)), timeoutMs);
+    const done = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    done.fail = () => {
+      clearTimeout(timer);
+      reject(new Error(`the connection closed before a QR arrived (${JSON.stringify(lastDisconnect)})`));
+    };
+    qrWaiters.push(done);
+  });
+}
+
+async function requestPairingCode({ phone, customCode }) {
+  if (typeof phone !== 'string' || !/^\d+$/.test(phone)) {
+    throw new Error('requestPairingCode needs { phone } as digits only');
+  }
+  pairingRequested = true;
+  const socket = currentSocket();
+  await waitForQr(30_000);
+  const code = await socket.requestPairingCode(phone, customCode);
+  emit('pairingCode', { code, generation });
+  return { code };
+}
+
+async function send(to, content) {
+  const message = await currentSocket().sendMessage(to, content);
+  if (!message?.key?.id) {
+    throw new Error(`sendMessage to ${to} returned no message key`);
+  }
+  sentMessages.set(message.key.id, message.message);
+  return { id: message.key.id, key: keySummary(message.key) };
+}
+
+function sendText({ to, text }) {
+  return send(to, { text });
+}
+
+function sendImage({ to, bytes, caption, mimetype }) {
+  return send(to, { image: Buffer.from(bytes, 'base64'), caption, mimetype: mimetype ?? 'image/jpeg' });
+}
+
+async function downloadMedia({ id }) {
+  const message = receivedMessages.get(id);
+  if (!message) {
+    throw new Error(`no received message with id ${id}`);
+  }
+  const socket = currentSocket();
+  const buffer = await downloadMediaMessage(message, 'buffer', {}, { logger, reuploadRequest: socket.updateMediaMessage });
+  return { base64: buffer.toString('base64'), length: buffer.length, sha256: createHash('sha256').update(buffer).digest('hex') };
+}
+
+async function readMessages({ keys }) {
+  await currentSocket().readMessages(keys);
+  return null;
+}
+
+function groupSummary(metadata) {
+  return {
+    id: metadata.id,
+    subject: metadata.subject,
+    owner: metadata.owner ?? null,
+    participants: (metadata.participants ?? []).map((participant) => ({ id: participant.id, admin: participant.admin ?? null })),
+  };
+}
+
+async function groupCreate({ subject, participants }) {
+  return groupSummary(await currentSocket().groupCreate(subject, participants));
+}
+
+async function groupMetadata({ jid }) {
+  return groupSummary(await currentSocket().groupMetadata(jid));
+}
+
+async function addressesFor(jid) {
+  const repository = currentSocket().signalRepository;
+  const jids = [jid];
+  const lid = await repository.lidMapping.getLIDForPN(jid).catch(() => null);
+  if (lid && lid !== jid) {
+    jids.push(lid);
+  }
+  return jids;
+}
+
+async function hasSession({ jid }) {
+  return currentSocket().signalRepository.validateSession(jid);
+}
+
+async function dropSession({ jid }) {
+  const repository = currentSocket().signalRepository;
+  const jids = await addressesFor(jid);
+  const before = await repository.validateSession(jid);
+  await repository.deleteSession(jids);
+  const after = await repository.validateSession(jid);
+  if (after.exists) {
+    throw new Error(`the session with ${jid} still exists after deleteSession(${jids.join(', ')})`);
+  }
+  return { deleted: jids.map((each) => repository.jidToSignalProtocolAddress(each)), before, after };
+}
+
+async function closeWith(action) {
+  const socket = currentSocket();
+  stopping = true;
+  if (connection !== 'close') {
+    const closed = new Promise((resolve) => socket.ev.on('connection.update', (update) => {
+      if (update.connection === 'close') {
+        resolve();
+      }
+    }));
+    await action(socket);
+    await closed;
+  }
+  await flushSaves();
+  return null;
+}
+
+function state() {
+  const creds = auth?.state.creds;
+  return {
+    started: options !== null,
+    generation,
+    connection,
+    restarts: totalRestarts,
+    registered: creds?.registered === true,
+    me: creds?.me?.id ?? null,
+    lid: creds?.me?.lid ?? null,
+    lastDisconnect,
+    qrCount,
+  };
+}
+
+runPeer({
+  start,
+  requestPairingCode,
+  sendText,
+  sendImage,
+  downloadMedia,
+  readMessages,
+  groupCreate,
+  groupMetadata,
+  dropSession,
+  hasSession,
+  logout: () => closeWith((socket) => socket.logout()),
+  end: () => closeWith((socket) => socket.end(undefined)),
+  state,
+});

@@ -1,0 +1,109 @@
+using System.Net;
+using System.Net.Sockets;
+using SessionCluster.Interop.Tests.Noise;
+using SessionCluster.Protocol.Binary;
+using SessionCluster.Protocol.Wa.Client;
+
+namespace SessionCluster.Interop.Tests.Simulator;
+
+/// <summary>
+/// The Baileys driver (baileys-client-peer.mjs through <see cref="BaileysClient"/>) on its own: it reports
+/// every way a connection ends with a status code instead of hanging, performs the 515 restart on the
+/// same credentials, and keeps those credentials in its auth folder across processes. The end-to-end
+/// linking tests live with the simulator's own tests.
+/// </summary>
+[Trait("Category", "Interop")]
+public sealed class BaileysClientSmokeTests : IDisposable
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "baileys-driver-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_folder))
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_refused_tcp_connection_is_reported_as_a_close_with_a_status_code_and_not_retried()
+    {
+        var port = UnusedLoopbackPort();
+        await using var client = await BaileysClient.StartAsync($"ws://127.0.0.1:{port}/ws/chat", new byte[32], AuthFolder("refused"));
+
+        var close = await client.WaitForConnectionCloseAsync(expectedStatus: null, Timeout);
+
+        Assert.Equal(408, close.StatusCode);
+        Assert.Contains("ECONNREFUSED", close.Error, StringComparison.Ordinal);
+        var state = await client.StateAsync();
+        Assert.Equal("close", state.GetProperty("connection").GetString());
+        Assert.Equal(1, state.GetProperty("generation").GetInt32());
+        Assert.Equal(0, state.GetProperty("restarts").GetInt32());
+        Assert.Empty(client.Errors);
+    }
+
+    [Fact]
+    public async Task A_server_whose_certificate_chain_Baileys_refuses_ends_in_a_close_with_status_400()
+    {
+        await using var server = await LoopbackNoiseServer.StartAsync();
+        server.Chain = [];
+        await using var client = await BaileysClient.StartAsync(server.Url, server.Authority.RootPublicKey, AuthFolder("bad-chain"));
+
+        var close = await client.WaitForConnectionCloseAsync(expectedStatus: 400, Timeout);
+
+        Assert.Contains("certificate", close.Error, StringComparison.Ordinal);
+        await server.NextFailureAsync(Timeout);
+        Assert.Equal(0, (await client.StateAsync()).GetProperty("restarts").GetInt32());
+        Assert.Empty(client.Errors);
+    }
+
+    [Fact]
+    public async Task Stream_error_515_makes_the_driver_reconnect_with_the_same_credentials_and_other_closes_do_not()
+    {
+        await using var server = await LoopbackNoiseServer.StartAsync();
+        var folder = AuthFolder("restart");
+        await using var client = await BaileysClient.StartAsync(server.Url, server.Authority.RootPublicKey, folder);
+
+        var first = await server.NextConnectionAsync(Timeout);
+        Assert.NotNull(ClientPayload.Parser.ParseFrom(first.Accepted.ClientPayload.Span).DevicePairingData);
+        await first.Socket.SendNodeAsync(new Node("stream:error", [new NodeAttribute("code", "515")]));
+        // Baileys decodes frames asynchronously but sees a WebSocket close at once, so a server that
+        // closed right after the stream error would be reported as 428. It waits for Baileys to close.
+        Assert.Null(await first.Socket.ReceiveAsync().AsTask().WaitAsync(Timeout));
+        first.Done.TrySetResult();
+
+        var restart = await client.WaitForRestartAsync(Timeout);
+        Assert.Equal(BaileysClient.RestartRequired, restart.StatusCode);
+        Assert.Equal(2, restart.Generation);
+        var second = await server.NextConnectionAsync(Timeout);
+        Assert.Equal(first.Accepted.ClientStaticKey.ToArray(), second.Accepted.ClientStaticKey.ToArray());
+
+        // The server dropping the restarted connection is final: reported, not restarted.
+        var mark = client.Mark();
+        second.Done.TrySetResult();
+        var close = await client.WaitForConnectionCloseAsync(expectedStatus: 428, Timeout, since: mark);
+        Assert.Equal(2, close.Generation);
+        var events = client.Events;
+        var closes = events.OfType<BaileysConnectionUpdate>().Where(update => update.IsClose).Select(update => update.StatusCode).ToList();
+        Assert.Equal([515, 428], closes);
+        Assert.Single(events.OfType<BaileysRestart>());
+        Assert.Empty(client.Errors);
+
+        // A second process on the same auth folder is the same client: same Noise static key.
+        await client.DisposeAsync();
+        await using var again = await BaileysClient.StartAsync(server.Url, server.Authority.RootPublicKey, folder);
+        var third = await server.NextConnectionAsync(Timeout);
+        third.Done.TrySetResult();
+        Assert.Equal(first.Accepted.ClientStaticKey.ToArray(), third.Accepted.ClientStaticKey.ToArray());
+    }
+
+    private string AuthFolder(string name) => Path.Combine(_folder, name);
+
+    private static int UnusedLoopbackPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
