@@ -11,13 +11,18 @@ namespace SessionCluster.Simulator.Tests.Pairing;
 /// A companion's side of pair-success written from FACTS §6 step 5 (not from the code under test), so the unit
 /// tests have an independent counterpart. The Baileys cross-checks live in the interop tests.
 /// </summary>
-internal sealed class TestCompanion
+internal sealed class TestCompanion(KeyPair identity, byte[] advSecret)
 {
-    public KeyPair Identity { get; } = Curve25519.GenerateKeyPair();
+    public TestCompanion()
+        : this(Curve25519.GenerateKeyPair(), RandomNumberGenerator.GetBytes(32))
+    {
+    }
+
+    public KeyPair Identity { get; } = identity;
 
     public KeyPair Noise { get; } = Curve25519.GenerateKeyPair();
 
-    public byte[] AdvSecret { get; } = RandomNumberGenerator.GetBytes(32);
+    public byte[] AdvSecret { get; } = advSecret;
 
     public QrPairingCode Qr(string @ref = "ref-1") => new(@ref, Noise.PublicKey, Identity.PublicKey, AdvSecret, "1");
 
