@@ -1,18 +1,126 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using SessionCluster.Simulator.Accounts;
 
 namespace SessionCluster.Simulator;
 
-/// <summary>The admin HTTP API under <c>/admin</c> (JSON; errors as RFC 7807 problem responses).</summary>
+/// <summary>
+/// The admin HTTP API under <c>/admin</c>: JSON in and out, refusals as RFC 7807 problem responses
+/// (<c>application/problem+json</c>) with a 4xx status for anything the caller got wrong.
+/// </summary>
 internal static class AdminApi
 {
     public static void Map(IEndpointRouteBuilder app, SimulatorServer server)
     {
         var admin = app.MapGroup("/admin");
         admin.MapGet("/root-key", () => Results.Json(new RootKeyResponse(Convert.ToHexStringLower(server.Authority.RootPublicKey.Span))));
+        admin.MapGet("/stats", () => Results.Json(server.Stats.Snapshot(server.Accounts.Count)));
+        admin.MapGet("/accounts", () => Results.Json(server.Accounts.All.OrderBy(a => a.Phone, StringComparer.Ordinal).Select(ToResponse).ToArray()));
+        admin.MapPost("/accounts", (HttpRequest http) => Guarded(async () =>
+        {
+            var context = http.HttpContext;
+            var request = await ReadBodyAsync<CreateAccountRequest>(context).ConfigureAwait(false);
+            var phone = RequirePhone(request.Phone);
+            try
+            {
+                var account = await server.Accounts.CreateAsync(phone, context.RequestAborted).ConfigureAwait(false);
+                return Results.Json(ToResponse(account), statusCode: StatusCodes.Status201Created);
+            }
+            catch (AccountExistsException)
+            {
+                throw new AdminProblemException(409, "Account exists", $"An account for {phone} exists already.");
+            }
+        }));
+        admin.MapGet("/accounts/{phone}", (string phone) => Guarded(() =>
+            Task.FromResult(Results.Json(ToResponse(FindAccount(server, phone))))));
+        admin.MapGet("/accounts/{phone}/devices", (string phone) => Guarded(() =>
+        {
+            var account = FindAccount(server, phone);
+            DeviceResponse[] devices =
+            [
+                new DeviceResponse(0, account.DeviceJid(0).ToString(), account.DeviceLid(0).ToString(), 0, QrLinking.PhonePlatform, true, account.CreatedAt, null, false),
+                .. account.Devices.Select(d => new DeviceResponse(
+                    d.DeviceId,
+                    account.DeviceJid(d.DeviceId).ToString(),
+                    account.DeviceLid(d.DeviceId).ToString(),
+                    d.KeyIndex,
+                    d.Platform,
+                    false,
+                    d.LinkedAt,
+                    d.PreKeys.Count,
+                    server.Connections.FindDevice(account.DeviceJid(d.DeviceId).ToString()) is not null)),
+            ];
+            return Task.FromResult(Results.Json(devices));
+        }));
+        admin.MapPost("/accounts/{phone}/link", (string phone, HttpContext context) => Guarded(async () =>
+        {
+            var request = await ReadBodyAsync<LinkRequest>(context).ConfigureAwait(false);
+            if (string.IsNullOrEmpty(request.Qr))
+            {
+                throw AdminProblemException.BadRequest("The body needs \"qr\": the string the companion shows as its QR code.");
+            }
+
+            var linked = await QrLinking.LinkAsync(server, RequirePhone(phone), request.Qr, context.RequestAborted).ConfigureAwait(false);
+            return Results.Json(linked);
+        }));
     }
+
+    private static async Task<IResult> Guarded(Func<Task<IResult>> handler)
+    {
+        try
+        {
+            return await handler().ConfigureAwait(false);
+        }
+        catch (AdminProblemException e)
+        {
+            return Results.Problem(statusCode: e.Status, title: e.Title, detail: e.Message);
+        }
+    }
+
+    private static async Task<T> ReadBodyAsync<T>(HttpContext context)
+        where T : class
+    {
+        try
+        {
+            return await JsonSerializer.DeserializeAsync<T>(context.Request.Body, JsonSerializerOptions.Web, context.RequestAborted).ConfigureAwait(false)
+                ?? throw AdminProblemException.BadRequest("The body is JSON null; an object was expected.");
+        }
+        catch (JsonException e)
+        {
+            throw AdminProblemException.BadRequest("The body is not the expected JSON object: " + e.Message);
+        }
+    }
+
+    /// <summary>A phone number as the account key: 5 to 15 digits (E.164 without the '+'), no leading zero.</summary>
+    private static string RequirePhone(string? phone)
+    {
+        if (phone is null || phone.Length is < 5 or > 15 || phone[0] == '0' || !phone.All(char.IsAsciiDigit))
+        {
+            throw AdminProblemException.BadRequest("\"phone\" must be 5 to 15 digits (E.164 without '+'), not starting with 0.");
+        }
+
+        return phone;
+    }
+
+    private static Account FindAccount(SimulatorServer server, string phone) =>
+        server.Accounts.Find(RequirePhone(phone)) ?? throw AdminProblemException.NotFound($"No account for {phone}.");
+
+    private static AccountResponse ToResponse(Account account) => new(account.Phone, account.Jid.ToString(), account.Lid.ToString());
 }
 
 /// <summary><c>GET /admin/root-key</c>.</summary>
-internal sealed record RootKeyResponse(string PublicKey);
+public sealed record RootKeyResponse(string PublicKey);
+
+/// <summary><c>POST /admin/accounts</c> body.</summary>
+public sealed record CreateAccountRequest(string? Phone);
+
+/// <summary>An account as the admin API shows it.</summary>
+public sealed record AccountResponse(string Phone, string Jid, string Lid);
+
+/// <summary><c>POST /admin/accounts/{phone}/link</c> body.</summary>
+public sealed record LinkRequest(string? Qr);
+
+/// <summary>One device of an account (device 0 is the phone the simulator plays).</summary>
+public sealed record DeviceResponse(int Device, string Jid, string Lid, uint KeyIndex, string Platform, bool Primary, DateTimeOffset LinkedAt, int? PreKeys, bool Online);

@@ -4,8 +4,6 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using SessionCluster.Protocol.Crypto;
-using SessionCluster.Protocol.Noise;
 
 namespace SessionCluster.Simulator;
 
@@ -50,7 +48,8 @@ public sealed class SimulatorHost : IAsyncDisposable
         builder.Services.AddProblemDetails();
         var app = builder.Build();
 
-        var server = new SimulatorServer(options, CertificateAuthority.CreateRandom(), Curve25519.GenerateKeyPair(), app.Services.GetRequiredService<ILoggerFactory>());
+        var keys = options.DataFolder is null ? ServerKeys.Generate() : await ServerKeys.LoadOrCreateAsync(options.DataFolder, cancellationToken).ConfigureAwait(false);
+        var server = new SimulatorServer(options, keys.Authority, keys.Static, app.Services.GetRequiredService<ILoggerFactory>(), TimeProvider.System);
         app.UseWebSockets();
         app.Map("/ws/chat", server.AcceptAsync);
         AdminApi.Map(app, server);
@@ -64,7 +63,6 @@ public sealed class SimulatorHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await Server.DisposeAsync().ConfigureAwait(false);
         await _app.StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
     }

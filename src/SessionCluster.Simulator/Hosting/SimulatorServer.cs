@@ -2,26 +2,33 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using SessionCluster.Protocol.Crypto;
 using SessionCluster.Protocol.Noise;
+using SessionCluster.Simulator.Accounts;
+using SessionCluster.Simulator.Connections;
 
 namespace SessionCluster.Simulator;
 
 /// <summary>
-/// The simulator's state shared by every connection: its certificate authority and Noise static key,
-/// and (as the slice grows) accounts, live connections and statistics.
+/// The simulator's state shared by every connection: its certificate authority and Noise static key, the accounts,
+/// the live connections and the statistics. <see cref="AcceptAsync"/> is the <c>/ws/chat</c> endpoint.
 /// </summary>
-internal sealed partial class SimulatorServer : IAsyncDisposable
+internal sealed partial class SimulatorServer
 {
+    /// <summary>How long a closing connection waits for its last frames and the WebSocket close handshake.</summary>
+    private static readonly TimeSpan CloseGrace = TimeSpan.FromSeconds(5);
+
     private readonly byte[] _chain;
     private readonly ILogger _logger;
 
-    public SimulatorServer(SimulatorOptions options, CertificateAuthority authority, KeyPair staticKey, ILoggerFactory loggerFactory)
+    public SimulatorServer(SimulatorOptions options, CertificateAuthority authority, KeyPair staticKey, ILoggerFactory loggerFactory, TimeProvider clock)
     {
         Options = options;
         Authority = authority;
         StaticKey = staticKey;
         LoggerFactory = loggerFactory;
+        Clock = clock;
         _logger = loggerFactory.CreateLogger<SimulatorServer>();
-        _chain = authority.IssueChain(staticKey.PublicKey.Span, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
+        Accounts = new AccountDirectory(options.DataFolder, clock);
+        _chain = authority.IssueChain(staticKey.PublicKey.Span, clock.GetUtcNow().AddDays(-1), clock.GetUtcNow().AddYears(1));
     }
 
     public SimulatorOptions Options { get; }
@@ -32,7 +39,15 @@ internal sealed partial class SimulatorServer : IAsyncDisposable
 
     public ILoggerFactory LoggerFactory { get; }
 
-    /// <summary>The <c>/ws/chat</c> endpoint: WebSocket upgrade, then the Noise handshake as responder.</summary>
+    public TimeProvider Clock { get; }
+
+    public AccountDirectory Accounts { get; }
+
+    public ConnectionRegistry Connections { get; } = new();
+
+    public SimulatorStats Stats { get; } = new();
+
+    /// <summary>The <c>/ws/chat</c> endpoint: WebSocket upgrade, the Noise handshake as responder, then the connection.</summary>
     public async Task AcceptAsync(HttpContext context)
     {
         if (!context.WebSockets.IsWebSocketRequest)
@@ -54,11 +69,47 @@ internal sealed partial class SimulatorServer : IAsyncDisposable
             return;
         }
 
-        await accepted.Socket.DisposeAsync().ConfigureAwait(false);
-    }
+        Stats.ConnectionOpened();
+        try
+        {
+            var connection = new ChatConnection(this, accepted.Socket, accepted.ClientStaticKey);
+            ClientHelloRequest request;
+            try
+            {
+                request = ClientPayloads.Parse(accepted.ClientPayload.Span);
+            }
+            catch (ClientPayloadException e)
+            {
+                LogBadPayload(_logger, connection.Id, e.Message);
+                Stats.LoginFailure();
+                await connection.CloseAsync(ServerStanzas.Failure(e.FailureReason), "bad ClientPayload").ConfigureAwait(false);
+                return;
+            }
 
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+            await connection.RunAsync(request, context.RequestAborted).ConfigureAwait(false);
+        }
+        finally
+        {
+            Stats.ConnectionClosed();
+            // Completing the socket lets the pipe's send pump flush the last frames and close the WebSocket.
+            await accepted.Socket.DisposeAsync().ConfigureAwait(false);
+            try
+            {
+                await pipe.Completion.WaitAsync(CloseGrace, context.RequestAborted).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is TimeoutException or OperationCanceledException or IOException or System.Net.WebSockets.WebSocketException)
+            {
+                LogCloseIncomplete(_logger, e.Message);
+            }
+        }
+    }
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Noise handshake failed: {Reason}")]
     private static partial void LogHandshakeFailed(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Connection {Id}: ClientPayload refused (failure 400): {Reason}")]
+    private static partial void LogBadPayload(ILogger logger, long id, string reason);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Debug, Message = "WebSocket close did not complete cleanly: {Reason}")]
+    private static partial void LogCloseIncomplete(ILogger logger, string reason);
 }

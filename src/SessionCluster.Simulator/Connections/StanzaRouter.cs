@@ -1,0 +1,40 @@
+using SessionCluster.Protocol.Binary;
+
+namespace SessionCluster.Simulator.Connections;
+
+/// <summary>
+/// Sends each stanza a client sends to the file that handles that wire concept: iq answers to the server's own
+/// queries, iq requests by <c>xmlns</c> (<see cref="IqRouter"/>), <c>&lt;ib&gt;</c>, presence and chatstate.
+/// What this slice does not handle yet is logged once per kind and not answered (never a crash).
+/// </summary>
+internal static class StanzaRouter
+{
+    /// <exception cref="MalformedStanzaException">The stanza is too broken to answer; the caller ends the stream.</exception>
+    public static ValueTask RouteAsync(ChatConnection connection, Node node, CancellationToken cancellationToken)
+    {
+        switch (node.Tag)
+        {
+            case "iq":
+                return IqRouter.RouteAsync(connection, node, cancellationToken);
+            case "ib":
+                InfoBroadcast.Handle(connection, node);
+                return ValueTask.CompletedTask;
+            case "presence" or "chatstate":
+                // Presence and chatstate routing between accounts arrives with message relay (a later slice);
+                // the real server sends nothing back to the sender for either.
+                RequireNoContentBeyond(node);
+                return ValueTask.CompletedTask;
+            default:
+                connection.ReportUnhandled("<" + node.Tag + ">");
+                return ValueTask.CompletedTask;
+        }
+    }
+
+    private static void RequireNoContentBeyond(Node node)
+    {
+        if (node.ContentKind is NodeContentKind.Text or NodeContentKind.Bytes)
+        {
+            throw new MalformedStanzaException($"<{node.Tag}> carries raw content.");
+        }
+    }
+}

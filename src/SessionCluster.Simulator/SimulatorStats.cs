@@ -1,0 +1,68 @@
+namespace SessionCluster.Simulator;
+
+/// <summary>Counters behind <c>GET /admin/stats</c>. Lock-free; every field changes with Interlocked.</summary>
+internal sealed class SimulatorStats
+{
+    private long _connectionsOpen;
+    private long _connectionsTotal;
+    private long _registrations;
+    private long _logins;
+    private long _loginFailures;
+    private long _conflicts;
+    private long _devicesLinked;
+    private long _stanzasIn;
+    private long _stanzasOut;
+    private long _errorsSent;
+
+    public void ConnectionOpened()
+    {
+        Interlocked.Increment(ref _connectionsOpen);
+        Interlocked.Increment(ref _connectionsTotal);
+    }
+
+    public void ConnectionClosed() => Interlocked.Decrement(ref _connectionsOpen);
+
+    public void Registration() => Interlocked.Increment(ref _registrations);
+
+    public void Login() => Interlocked.Increment(ref _logins);
+
+    public void LoginFailure() => Interlocked.Increment(ref _loginFailures);
+
+    public void Conflict() => Interlocked.Increment(ref _conflicts);
+
+    public void DeviceLinked() => Interlocked.Increment(ref _devicesLinked);
+
+    public void StanzaIn() => Interlocked.Increment(ref _stanzasIn);
+
+    public void StanzaOut() => Interlocked.Increment(ref _stanzasOut);
+
+    /// <summary>An iq error, failure or stream error went out.</summary>
+    public void ErrorSent() => Interlocked.Increment(ref _errorsSent);
+
+    public StatsSnapshot Snapshot(int accounts) => new(
+        Interlocked.Read(ref _connectionsOpen),
+        Interlocked.Read(ref _connectionsTotal),
+        accounts,
+        Interlocked.Read(ref _registrations),
+        Interlocked.Read(ref _logins),
+        Interlocked.Read(ref _loginFailures),
+        Interlocked.Read(ref _conflicts),
+        Interlocked.Read(ref _devicesLinked),
+        Interlocked.Read(ref _stanzasIn),
+        Interlocked.Read(ref _stanzasOut),
+        Interlocked.Read(ref _errorsSent));
+}
+
+/// <summary>The JSON body of <c>GET /admin/stats</c>.</summary>
+public sealed record StatsSnapshot(
+    long Connections,
+    long ConnectionsTotal,
+    long Accounts,
+    long Registrations,
+    long Logins,
+    long LoginFailures,
+    long Conflicts,
+    long DevicesLinked,
+    long StanzasIn,
+    long StanzasOut,
+    long ErrorsSent);
