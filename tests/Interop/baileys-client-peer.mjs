@@ -35,7 +35,8 @@
 //                                              lastDisconnect, qrCount, started }
 //
 // Events ({"event", "data"} lines, in the order Baileys produced them):
-//   qr          { qr, generation }         the raw QR string (ref,noiseKey,identityKey,advSecret,platform)
+//   qr          { qr, generation }         the raw QR string, as Baileys builds it:
+//                                          https://wa.me/settings/linked_devices#ref,noiseKey,identityKey,advSecret,platform
 //   pairingCode { code, generation }       after requestPairingCode or start's phoneForPairingCode
 //   connection  { generation, connection?, statusCode?, error?, errorData?, isNewLogin?, qr?,
 //                 receivedPendingNotifications?, isOnline? }        every connection.update

@@ -149,7 +149,7 @@ public sealed class BaileysClient : IAsyncDisposable
         }
     }
 
-    /// <summary>Waits for a QR (pair-device from the server turned into <c>ref,noiseKey,identityKey,advSecret,platform</c>).</summary>
+    /// <summary>Waits for a QR: the server's pair-device turned into Baileys' QR string (see <see cref="BaileysQr"/>).</summary>
     public Task<BaileysQr> WaitForQrAsync(TimeSpan? timeout = null, int since = 0, CancellationToken cancellationToken = default) =>
         WaitForEventAsync<BaileysQr>(_ => true, "a QR", timeout, since, FailOnFinalClose, cancellationToken);
 

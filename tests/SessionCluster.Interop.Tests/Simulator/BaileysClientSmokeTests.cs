@@ -98,6 +98,46 @@ public sealed class BaileysClientSmokeTests : IDisposable
         Assert.Equal(first.Accepted.ClientStaticKey.ToArray(), third.Accepted.ClientStaticKey.ToArray());
     }
 
+    [Fact]
+    public async Task A_pair_device_iq_becomes_a_qr_event_and_a_pairing_code_request_sends_companion_hello()
+    {
+        await using var server = await LoopbackNoiseServer.StartAsync();
+        await using var client = await BaileysClient.StartAsync(server.Url, server.Authority.RootPublicKey, AuthFolder("pair-device"));
+        var connection = await server.NextConnectionAsync(Timeout);
+        try
+        {
+            Node[] refs = [new("ref", null, "first-ref"u8.ToArray()), new("ref", null, "second-ref"u8.ToArray())];
+            await connection.Socket.SendNodeAsync(new Node(
+                "iq",
+                [new NodeAttribute("from", "s.whatsapp.net"), new NodeAttribute("type", "set"), new NodeAttribute("id", "pair-1"), new NodeAttribute("xmlns", "md")],
+                [new Node("pair-device", null, refs)]));
+
+            var qr = await client.WaitForQrAsync(Timeout);
+            Assert.Equal(5, qr.Parts.Count);
+            Assert.EndsWith("#first-ref", qr.Parts[0], StringComparison.Ordinal);
+            var payload = ClientPayload.Parser.ParseFrom(connection.Accepted.ClientPayload.Span);
+            Assert.Equal(Convert.ToBase64String(connection.Accepted.ClientStaticKey.Span), qr.Parts[1]);
+            Assert.Equal(Convert.ToBase64String(payload.DevicePairingData.EIdent.Span), qr.Parts[2]);
+            var answer = await ReceiveAsync(connection);
+            Assert.Equal(("iq", "result", "pair-1"), (answer.Tag, answer.GetString("type"), answer.GetString("id")));
+
+            var code = await client.RequestPairingCodeAsync("15550001111");
+            Assert.Matches("^[1-9A-HJ-NP-TV-Z]{8}$", code);
+            Assert.Equal(code, (await client.WaitForPairingCodeAsync(Timeout)).Code);
+            var hello = (await ReceiveAsync(connection)).GetChild("link_code_companion_reg");
+            Assert.Equal("companion_hello", hello.GetString("stage"));
+            Assert.Equal("15550001111@s.whatsapp.net", hello.GetString("jid"));
+            Assert.Empty(client.Errors);
+        }
+        finally
+        {
+            connection.Done.TrySetResult();
+        }
+    }
+
+    private static async Task<Node> ReceiveAsync(ServerConnection connection) =>
+        await connection.Socket.ReceiveNodeAsync().AsTask().WaitAsync(Timeout) ?? throw new InvalidOperationException("Baileys closed the connection.");
+
     private string AuthFolder(string name) => Path.Combine(_folder, name);
 
     private static int UnusedLoopbackPort()

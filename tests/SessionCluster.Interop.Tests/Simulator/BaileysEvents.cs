@@ -83,7 +83,10 @@ public abstract record BaileysEvent
             : [];
 }
 
-/// <summary>The companion shows a QR: <c>ref,noiseKey,identityKey,advSecret,platform</c> (five comma-separated parts).</summary>
+/// <summary>
+/// The companion shows a QR. Baileys rc14 builds <c>https://wa.me/settings/linked_devices#ref,noiseKey,identityKey,advSecret,platform</c>
+/// (keys in base64): five comma-separated parts, the first carrying the URL prefix.
+/// </summary>
 public sealed record BaileysQr(string Qr, int Generation) : BaileysEvent
 {
     public override string Name => "qr";
