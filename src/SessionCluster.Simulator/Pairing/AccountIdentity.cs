@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Security.Cryptography;
 using SessionCluster.Protocol.Crypto;
 
@@ -28,10 +29,12 @@ public sealed record AccountIdentity(KeyPair IdentityKey, uint RawId)
     /// <summary>A fresh identity key pair and a random non-zero raw id.</summary>
     public static AccountIdentity Generate()
     {
+        Span<byte> random = stackalloc byte[4];
         uint rawId;
         do
         {
-            rawId = (uint)RandomNumberGenerator.GetInt32(int.MaxValue) ^ ((uint)RandomNumberGenerator.GetInt32(2) << 31);
+            RandomNumberGenerator.Fill(random);
+            rawId = BinaryPrimitives.ReadUInt32LittleEndian(random);
         }
         while (rawId == 0);
 
