@@ -99,6 +99,38 @@ public sealed class BaileysClientSmokeTests : IDisposable
     }
 
     [Fact]
+    public async Task End_and_a_conflict_stream_error_close_without_a_restart_and_reconnect_comes_back_as_the_same_client()
+    {
+        await using var server = await LoopbackNoiseServer.StartAsync();
+        await using var client = await BaileysClient.StartAsync(server.Url, server.Authority.RootPublicKey, AuthFolder("end"));
+        var first = await server.NextConnectionAsync(Timeout);
+
+        // Baileys' end waits for the WebSocket to close; this server ends the connection once it sees the close.
+        var ending = client.EndAsync();
+        Assert.Null(await first.Socket.ReceiveAsync().AsTask().WaitAsync(Timeout));
+        first.Done.TrySetResult();
+        await ending;
+        var ended = await client.WaitForConnectionCloseAsync(expectedStatus: null, Timeout);
+        Assert.Null(ended.StatusCode);
+
+        var mark = client.Mark();
+        await client.ReconnectAsync();
+        var second = await server.NextConnectionAsync(Timeout);
+        Assert.Equal(first.Accepted.ClientStaticKey.ToArray(), second.Accepted.ClientStaticKey.ToArray());
+        await second.Socket.SendNodeAsync(new Node("stream:error", null, [new Node("conflict", [new NodeAttribute("type", "replaced")])]));
+        Assert.Null(await second.Socket.ReceiveAsync().AsTask().WaitAsync(Timeout));
+        second.Done.TrySetResult();
+
+        var replaced = await client.WaitForConnectionCloseAsync(expectedStatus: 440, Timeout, since: mark);
+        Assert.Equal(2, replaced.Generation);
+        var state = await client.StateAsync();
+        Assert.Equal(0, state.GetProperty("restarts").GetInt32());
+        Assert.Equal(440, state.GetProperty("lastDisconnect").GetProperty("statusCode").GetInt32());
+        Assert.Empty(client.Events.OfType<BaileysRestart>());
+        Assert.Empty(client.Errors);
+    }
+
+    [Fact]
     public async Task A_pair_device_iq_becomes_a_qr_event_and_a_pairing_code_request_sends_companion_hello()
     {
         await using var server = await LoopbackNoiseServer.StartAsync();
