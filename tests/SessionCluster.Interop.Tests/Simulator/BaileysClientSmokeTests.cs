@@ -3,14 +3,15 @@ using System.Net.Sockets;
 using SessionCluster.Interop.Tests.Noise;
 using SessionCluster.Protocol.Binary;
 using SessionCluster.Protocol.Wa.Client;
+using SessionCluster.Simulator;
 
 namespace SessionCluster.Interop.Tests.Simulator;
 
 /// <summary>
 /// The Baileys driver (baileys-client-peer.mjs through <see cref="BaileysClient"/>) on its own: it reports
 /// every way a connection ends with a status code instead of hanging, performs the 515 restart on the
-/// same credentials, and keeps those credentials in its auth folder across processes. The end-to-end
-/// linking tests live with the simulator's own tests.
+/// same credentials, keeps those credentials in its auth folder across processes, and shows the
+/// simulator's pair-device as a QR. The end-to-end linking tests are BaileysLinkingTests.
 /// </summary>
 [Trait("Category", "Interop")]
 public sealed class BaileysClientSmokeTests : IDisposable
@@ -169,6 +170,19 @@ public sealed class BaileysClientSmokeTests : IDisposable
 
     private static async Task<Node> ReceiveAsync(ServerConnection connection) =>
         await connection.Socket.ReceiveNodeAsync().AsTask().WaitAsync(Timeout) ?? throw new InvalidOperationException("Baileys closed the connection.");
+
+    [Fact]
+    public async Task Against_the_simulator_the_driver_shows_a_QR_of_five_comma_separated_parts()
+    {
+        await using var simulator = await SimulatorHost.StartAsync();
+        await using var client = await BaileysClient.StartAsync(simulator.WebSocketUrl, simulator.RootPublicKey, AuthFolder("qr"));
+
+        var qr = await client.WaitForQrAsync(Timeout);
+
+        Assert.Equal(5, qr.Parts.Count);
+        Assert.All(qr.Parts, part => Assert.NotEmpty(part));
+        Assert.Equal(1, qr.Generation);
+    }
 
     private string AuthFolder(string name) => Path.Combine(_folder, name);
 
