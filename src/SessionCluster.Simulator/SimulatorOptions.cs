@@ -21,6 +21,14 @@ public sealed record SimulatorOptions
     /// <summary>How many refs one pair-device iq carries. Default 6 (FACTS §6).</summary>
     public int RefsPerPairDevice { get; init; } = 6;
 
+    /// <summary>
+    /// After its last stanza (a stream error or failure) the server waits this long for the client to close the
+    /// connection before closing it itself. Clients decode frames asynchronously but see a WebSocket close at once,
+    /// so closing right away would make Baileys report "connection closed" (428) instead of the stream error.
+    /// Default 3 s.
+    /// </summary>
+    public TimeSpan CloseGrace { get; init; } = TimeSpan.FromSeconds(3);
+
     /// <summary>How long the server waits for a companion's reply to one of its iqs (pair-success → pair-device-sign). Default 30 s.</summary>
     public TimeSpan IqReplyTimeout { get; init; } = TimeSpan.FromSeconds(30);
 }

@@ -13,6 +13,7 @@ internal sealed class SimulatorStats
     private long _stanzasIn;
     private long _stanzasOut;
     private long _errorsSent;
+    private long _unhandled;
 
     public void ConnectionOpened()
     {
@@ -39,6 +40,9 @@ internal sealed class SimulatorStats
     /// <summary>An iq error, failure or stream error went out.</summary>
     public void ErrorSent() => Interlocked.Increment(ref _errorsSent);
 
+    /// <summary>A stanza or iq this slice does not implement arrived (it got a 501 or no answer).</summary>
+    public void Unhandled() => Interlocked.Increment(ref _unhandled);
+
     public StatsSnapshot Snapshot(int accounts) => new(
         Interlocked.Read(ref _connectionsOpen),
         Interlocked.Read(ref _connectionsTotal),
@@ -50,7 +54,8 @@ internal sealed class SimulatorStats
         Interlocked.Read(ref _devicesLinked),
         Interlocked.Read(ref _stanzasIn),
         Interlocked.Read(ref _stanzasOut),
-        Interlocked.Read(ref _errorsSent));
+        Interlocked.Read(ref _errorsSent),
+        Interlocked.Read(ref _unhandled));
 }
 
 /// <summary>The JSON body of <c>GET /admin/stats</c>.</summary>
@@ -65,4 +70,5 @@ public sealed record StatsSnapshot(
     long DevicesLinked,
     long StanzasIn,
     long StanzasOut,
-    long ErrorsSent);
+    long ErrorsSent,
+    long Unhandled);

@@ -65,16 +65,16 @@ internal sealed partial class ChatConnection
         var token = linked.Token;
         try
         {
-            var started = request switch
+            _ = request switch
             {
                 RegistrationRequest registration => await StartRegistrationAsync(registration, token).ConfigureAwait(false),
                 LoginRequest login => await Simulator.Login.LoginAsync(this, login, token).ConfigureAwait(false),
+                RejectedRequest rejected => await CloseAsync(ServerStanzas.Failure(rejected.FailureReason), rejected.Reason).ConfigureAwait(false),
                 _ => throw new InvalidOperationException($"Unexpected request {request.GetType().Name}."),
             };
-            if (started)
-            {
-                await ReadLoopAsync(token).ConfigureAwait(false);
-            }
+
+            // Also after a refusal: the loop then only waits for the client to close (see CloseAsync).
+            await ReadLoopAsync(token).ConfigureAwait(false);
         }
         finally
         {
@@ -143,8 +143,9 @@ internal sealed partial class ChatConnection
     }
 
     /// <summary>
-    /// Closes the connection once: sends <paramref name="finalStanza"/> (if any) and stops the read loop. Later
-    /// calls do nothing. Returns false when the connection was already closing.
+    /// Closes the connection once: sends <paramref name="finalStanza"/> (if any), stops accepting stanzas, and ends the
+    /// read loop when the client closes or <see cref="SimulatorOptions.CloseGrace"/> has passed (at once without a final
+    /// stanza). Later calls do nothing. Returns false when the connection was already closing.
     /// </summary>
     public async Task<bool> CloseAsync(Node? finalStanza, string reason)
     {
@@ -161,7 +162,15 @@ internal sealed partial class ChatConnection
         }
 
         LogClosing(_logger, Id, reason);
-        await _stop.CancelAsync().ConfigureAwait(false);
+        if (finalStanza is null)
+        {
+            await _stop.CancelAsync().ConfigureAwait(false);
+        }
+        else
+        {
+            _stop.CancelAfter(Server.Options.CloseGrace);
+        }
+
         return true;
     }
 
@@ -176,6 +185,7 @@ internal sealed partial class ChatConnection
     /// <summary>Logs a stanza the simulator does not handle, once per kind per connection.</summary>
     public void ReportUnhandled(string kind)
     {
+        Server.Stats.Unhandled();
         if (_reportedUnknown.TryAdd(kind, 0))
         {
             LogUnhandled(_logger, Id, kind);
@@ -223,10 +233,11 @@ internal sealed partial class ChatConnection
             catch (BinaryFormatException e)
             {
                 LogMalformedFrame(_logger, Id, e.Message);
+                // The frame itself decrypted, so the stream is still in step: keep reading until the client closes.
                 await CloseAsync(ServerStanzas.NotWellFormed(), "malformed frame").ConfigureAwait(false);
-                return;
+                continue;
             }
-            catch (Exception e) when (e is NoiseTransportException or FrameFormatException or IOException)
+            catch (Exception e) when (e is NoiseTransportException or FrameFormatException or IOException or System.Net.WebSockets.WebSocketException)
             {
                 LogTransportFailed(_logger, Id, e.Message);
                 await CloseAsync(null, "transport failure").ConfigureAwait(false);
@@ -244,6 +255,17 @@ internal sealed partial class ChatConnection
             }
 
             Server.Stats.StanzaIn();
+            if (_logger.IsEnabled(LogLevel.Debug))
+            {
+                LogReceived(_logger, Id, node.Tag, node.GetOptionalString("type") ?? "", node.GetOptionalString("xmlns") ?? "", IqRouter.FirstChild(node));
+            }
+
+            if (IsClosed)
+            {
+                // Closing: the final stanza is out; whatever the client still sends is dropped.
+                continue;
+            }
+
             try
             {
                 await StanzaRouter.RouteAsync(this, node, token).ConfigureAwait(false);
@@ -252,7 +274,7 @@ internal sealed partial class ChatConnection
             {
                 LogMalformedStanza(_logger, Id, node.Tag, e.Message);
                 await CloseAsync(ServerStanzas.NotWellFormed(), "malformed stanza").ConfigureAwait(false);
-                return;
+                continue;
             }
             catch (OperationCanceledException) when (token.IsCancellationRequested)
             {
@@ -306,12 +328,18 @@ internal sealed partial class ChatConnection
     [LoggerMessage(EventId = 105, Level = LogLevel.Information, Message = "Connection {Id}: transport failed: {Reason}")]
     private static partial void LogTransportFailed(ILogger logger, long id, string reason);
 
+    [LoggerMessage(EventId = 108, Level = LogLevel.Debug, Message = "Connection {Id} received <{Tag} type={Type} xmlns={Xmlns}><{Child}>")]
+    private static partial void LogReceived(ILogger logger, long id, string tag, string type, string xmlns, string child);
+
     [LoggerMessage(EventId = 106, Level = LogLevel.Warning, Message = "Connection {Id}: the client answered pair-device with type {Type}")]
     private static partial void LogPairDeviceRefused(ILogger logger, long id, string type);
 
     [LoggerMessage(EventId = 107, Level = LogLevel.Information, Message = "Connection {Id}: pair-device not acknowledged: {Reason}")]
     private static partial void LogPairDeviceUnanswered(ILogger logger, long id, string reason);
 }
+
+/// <summary>A ClientPayload the server refuses: the connection gets <c>&lt;failure reason&gt;</c> and closes.</summary>
+internal sealed record RejectedRequest(int FailureReason, string Reason) : ClientHelloRequest;
 
 /// <summary>A registering companion: the keys from its devicePairingData and the refs it was given.</summary>
 internal sealed record RegisteringCompanion(RegistrationRequest Registration, PairDevice PairDevice);

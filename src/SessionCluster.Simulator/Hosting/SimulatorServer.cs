@@ -63,7 +63,7 @@ internal sealed partial class SimulatorServer
         {
             accepted = await NoiseHandshake.AcceptAsync(pipe, new NoiseResponder(StaticKey, _chain), cancellationToken: context.RequestAborted).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is NoiseHandshakeException or FrameFormatException or IOException or OperationCanceledException)
+        catch (Exception e) when (e is NoiseHandshakeException or FrameFormatException or IOException or System.Net.WebSockets.WebSocketException or OperationCanceledException)
         {
             LogHandshakeFailed(_logger, e.Message);
             return;
@@ -82,8 +82,7 @@ internal sealed partial class SimulatorServer
             {
                 LogBadPayload(_logger, connection.Id, e.Message);
                 Stats.LoginFailure();
-                await connection.CloseAsync(ServerStanzas.Failure(e.FailureReason), "bad ClientPayload").ConfigureAwait(false);
-                return;
+                request = new RejectedRequest(e.FailureReason, "bad ClientPayload");
             }
 
             await connection.RunAsync(request, context.RequestAborted).ConfigureAwait(false);

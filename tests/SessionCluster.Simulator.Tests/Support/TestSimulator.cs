@@ -3,8 +3,9 @@ namespace SessionCluster.Simulator.Tests.Support;
 /// <summary>Starts an embedded simulator with test timings; one per test (they are cheap).</summary>
 internal static class TestSimulator
 {
+    /// <summary>Starts a simulator; the close grace is shortened so that tests asserting a server-side close stay fast.</summary>
     public static Task<SimulatorHost> StartAsync(SimulatorOptions? options = null) =>
-        SimulatorHost.StartAsync(options ?? new SimulatorOptions());
+        SimulatorHost.StartAsync((options ?? new SimulatorOptions()) with { CloseGrace = TimeSpan.FromMilliseconds(300) });
 
     /// <summary>Creates an account through the admin API's code path and returns its phone number.</summary>
     public static async Task<string> CreateAccountAsync(SimulatorHost host, string phone = "15550001111")

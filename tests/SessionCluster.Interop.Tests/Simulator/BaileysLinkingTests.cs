@@ -1,0 +1,159 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using SessionCluster.Simulator;
+using Xunit.Abstractions;
+
+namespace SessionCluster.Interop.Tests.Simulator;
+
+/// <summary>
+/// A real Baileys 7.0.0-rc14 client (through <see cref="BaileysClient"/>) against the embedded simulator: it links
+/// as a companion by QR (the admin API plays the phone scanning it), survives the 515 restart, logs in, and reaches
+/// connection 'open' without any query timing out.
+/// </summary>
+[Trait("Category", "Interop")]
+public sealed class BaileysLinkingTests(ITestOutputHelper output) : IDisposable
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "baileys-sim-" + Guid.NewGuid().ToString("N"));
+    private readonly ServerLog _log = new();
+
+    public void Dispose()
+    {
+        foreach (var line in _log.Lines)
+        {
+            output.WriteLine(line);
+        }
+
+        if (Directory.Exists(_folder))
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Baileys_links_by_QR_and_reaches_the_open_state()
+    {
+        await using var host = await SimulatorHost.StartAsync(configureLogging: _log.Attach);
+        using var http = new HttpClient();
+        var phone = await CreateAccountAsync(http, host, "15550001111");
+        await using var client = await BaileysClient.StartAsync(host.WebSocketUrl, host.RootPublicKey, Path.Combine(_folder, "a"), Options());
+
+        var qr = await client.WaitForQrAsync(Timeout);
+        using var link = await http.PostAsync($"{host.AdminUrl}/accounts/{phone}/link", Json(new { qr = qr.Qr }));
+        Assert.Equal(HttpStatusCode.OK, link.StatusCode);
+        var linked = await link.Content.ReadFromJsonAsync<LinkedCompanion>();
+        Assert.NotNull(linked);
+        Assert.StartsWith(phone + ":", linked.Jid, StringComparison.Ordinal);
+
+        var restart = await client.WaitForRestartAsync(Timeout);
+        Assert.Equal(BaileysClient.RestartRequired, restart.StatusCode);
+        var open = await client.WaitForOpenAsync(Timeout);
+        Assert.Equal(restart.Generation, open.Generation);
+        var paired = await client.WaitForPairedAsync(Timeout);
+        Assert.Equal(linked.Jid, paired.Me);
+
+        // The prekey upload and the init queries Baileys fires once open (props, blocklist, privacy) are all
+        // answered by something the simulator implements: nothing Baileys sends is left unhandled.
+        await WaitUntilAsync(async () => (await DevicesAsync(http, host, phone)).Single(d => d.Device == linked.Device).PreKeys > 0);
+        await WaitUntilAsync(async () => (await http.GetFromJsonAsync<StatsSnapshot>(host.AdminUrl + "/stats"))!.StanzasIn >= 10);
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        var device = (await DevicesAsync(http, host, phone)).Single(d => d.Device == linked.Device);
+        Assert.True(device.Online);
+        Assert.Equal(812, device.PreKeys);
+        var stats = await http.GetFromJsonAsync<StatsSnapshot>(host.AdminUrl + "/stats");
+        Assert.Equal(1, stats!.DevicesLinked);
+        Assert.Equal(1, stats.Logins);
+        Assert.Equal(0, stats.Conflicts);
+        Assert.Equal(0, stats.Unhandled);
+        Assert.Empty(client.Errors);
+        Assert.DoesNotContain(client.Events.OfType<BaileysConnectionUpdate>(), u => u.IsClose && u.StatusCode != BaileysClient.RestartRequired);
+    }
+
+    [Fact]
+    public async Task A_second_Baileys_process_with_the_same_credentials_replaces_the_first()
+    {
+        await using var host = await SimulatorHost.StartAsync(configureLogging: _log.Attach);
+        using var http = new HttpClient();
+        var phone = await CreateAccountAsync(http, host, "15550002222");
+        var auth = Path.Combine(_folder, "b");
+        await using var first = await BaileysClient.StartAsync(host.WebSocketUrl, host.RootPublicKey, auth, Options());
+        var qr = await first.WaitForQrAsync(Timeout);
+        using (var link = await http.PostAsync($"{host.AdminUrl}/accounts/{phone}/link", Json(new { qr = qr.Qr })))
+        {
+            Assert.Equal(HttpStatusCode.OK, link.StatusCode);
+        }
+
+        await first.WaitForOpenAsync(Timeout);
+        var mark = first.Mark();
+        await using var second = await BaileysClient.StartAsync(host.WebSocketUrl, host.RootPublicKey, auth, Options());
+        await second.WaitForOpenAsync(Timeout);
+
+        var replaced = await first.WaitForConnectionCloseAsync(expectedStatus: 440, Timeout, since: mark);
+        Assert.Equal(440, replaced.StatusCode);
+        var stats = await http.GetFromJsonAsync<StatsSnapshot>(host.AdminUrl + "/stats");
+        Assert.Equal(1, stats!.Conflicts);
+        Assert.Empty(second.Errors);
+    }
+
+    private BaileysClientOptions Options() => new() { LogLevel = "info", StderrLine = _log.Add };
+
+    private static async Task<string> CreateAccountAsync(HttpClient http, SimulatorHost host, string phone)
+    {
+        using var response = await http.PostAsync(host.AdminUrl + "/accounts", Json(new { phone }));
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return phone;
+    }
+
+    private static async Task<DeviceResponse[]> DevicesAsync(HttpClient http, SimulatorHost host, string phone) =>
+        await http.GetFromJsonAsync<DeviceResponse[]>($"{host.AdminUrl}/accounts/{phone}/devices") ?? [];
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow + Timeout;
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The condition did not become true in time.");
+            await Task.Delay(100);
+        }
+    }
+
+    private static StringContent Json(object body) =>
+        new(JsonSerializer.Serialize(body), System.Text.Encoding.UTF8, "application/json");
+
+    /// <summary>Collects the simulator's log and Baileys' stderr so a failing test shows both.</summary>
+    private sealed class ServerLog : ILoggerProvider
+    {
+        private readonly ConcurrentQueue<string> _lines = new();
+
+        public IEnumerable<string> Lines => _lines;
+
+        public void Attach(ILoggingBuilder builder)
+        {
+            builder.AddProvider(this);
+            builder.SetMinimumLevel(LogLevel.Debug);
+            builder.AddFilter("Microsoft", LogLevel.Warning);
+        }
+
+        public void Add(string line) => _lines.Enqueue("baileys: " + line);
+
+        public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class Logger(ServerLog log, string category) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state)
+                where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => true;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+                log._lines.Enqueue($"simulator {logLevel} {category}: {formatter(state, exception)}{(exception is null ? "" : " " + exception)}");
+        }
+    }
+}
