@@ -15,9 +15,13 @@
 // Ops (request args → result):
 //   start({ url, rootPublicKeyHex, authDir, phoneForPairingCode?, browser?: [os, browser, version],
 //           markOnlineOnConnect? (false), logLevel? ('warn': trace|debug|info|warn|error|silent),
-//           connectTimeoutMs? (20000), defaultQueryTimeoutMs? (60000), qrTimeoutMs?, maxRestarts? (5) })
+//           connectTimeoutMs? (20000), defaultQueryTimeoutMs? (60000), qrTimeoutMs?, maxRestarts? (5),
+//           skipHistorySync? (false) })
 //       → { generation, registered, me }     creates the socket; progress arrives as events.
 //       Calling start again after a close (or `end`) reconnects with the same auth folder.
+//       On the first login after linking, Baileys buffers messages.upsert, receipts and group updates
+//       until the phone's history sync notification arrives or 20 s pass; skipHistorySync: true
+//       makes it go online at once (shouldSyncHistoryMessage → false, which Baileys warns about).
 //   requestPairingCode({ phone, customCode? }) → { code }   waits for the socket's first QR (the
 //       moment the server accepted the registration payload), then sends companion_hello.
 //   sendText({ to, text })                 → { id, key }
@@ -255,6 +259,9 @@ function createSocket() {
     defaultQueryTimeoutMs: options.defaultQueryTimeoutMs ?? 60_000,
     qrTimeout: options.qrTimeoutMs,
     getMessage: async (key) => sentMessages.get(key.id),
+    // Only when asked: Baileys' default (wait up to 20 s for the phone's history sync after the
+    // first login, buffering messages and receipts meanwhile) stays in force otherwise.
+    ...(options.skipHistorySync === true ? { shouldSyncHistoryMessage: () => false } : {}),
   });
   sock = socket;
   connection = 'connecting';

@@ -116,6 +116,7 @@ public sealed class BaileysClient : IAsyncDisposable
             connectTimeoutMs = (long)options.ConnectTimeout.TotalMilliseconds,
             defaultQueryTimeoutMs = (long)options.DefaultQueryTimeout.TotalMilliseconds,
             maxRestarts = options.MaxRestarts,
+            skipHistorySync = options.SkipHistorySync,
         };
         var peer = await NodePeer.StartAsync(
             Script,

@@ -30,6 +30,14 @@ public sealed record BaileysClientOptions
     /// <summary>How many 515 restarts in a row (without reaching open) the driver performs before giving up with an error event. Default: 5.</summary>
     public int MaxRestarts { get; init; } = 5;
 
+    /// <summary>
+    /// Tells Baileys not to sync history (shouldSyncHistoryMessage → false). By default Baileys, on the first
+    /// login after linking, buffers messages, receipts and group updates until the phone's history sync
+    /// notification arrives or 20 s pass; a simulator whose phone sends none costs every fresh link those
+    /// 20 s. Default: false (Baileys' own behaviour).
+    /// </summary>
+    public bool SkipHistorySync { get; init; }
+
     /// <summary>How long the WaitFor… helpers wait unless told otherwise. Default: 60 s.</summary>
     public TimeSpan WaitTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
