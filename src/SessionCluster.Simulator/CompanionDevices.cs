@@ -6,10 +6,32 @@ namespace SessionCluster.Simulator;
 /// <summary>
 /// <c>xmlns="md"</c>: a companion logging itself out with
 /// <c>&lt;iq type="set"&gt;&lt;remove-companion-device jid reason="user_initiated"/&gt;</c> (FACTS §13). The device is
-/// unlinked from its account and acknowledged. Pairing by code (<c>link_code_companion_reg</c>) arrives with a later slice.
+/// unlinked from its account and acknowledged. The phone unlinking a companion (<see cref="UnlinkAsync"/>, from
+/// <c>DELETE /admin/accounts/{phone}/devices/{device}</c>) also ends that companion's live connection with
+/// <c>&lt;stream:error code="401"&gt;&lt;conflict type="device_removed"/&gt;&lt;/stream:error&gt;</c>. Pairing by code (<c>link_code_companion_reg</c>) arrives with a later slice.
 /// </summary>
 internal static class CompanionDevices
 {
+    /// <summary>The phone removes a companion: forget it, persist, and log out its connection if it is online.</summary>
+    /// <exception cref="AdminProblemException">404 when the account has no such device.</exception>
+    public static async Task UnlinkAsync(SimulatorServer server, Accounts.Account account, int deviceId, CancellationToken cancellationToken)
+    {
+        if (!account.RemoveDevice(deviceId))
+        {
+            throw AdminProblemException.NotFound($"Device {deviceId} is not linked to {account.Phone}.");
+        }
+
+        await server.Accounts.SaveAsync(cancellationToken).ConfigureAwait(false);
+        if (server.Connections.FindDevice(account.DeviceJid(deviceId).ToString()) is { } connection)
+        {
+            await connection.CloseAsync(DeviceRemoved(), "device removed by the phone").ConfigureAwait(false);
+        }
+    }
+
+    /// <summary><c>&lt;stream:error code="401"&gt;&lt;conflict type="device_removed"/&gt;&lt;/stream:error&gt;</c> (FACTS §3: logged out).</summary>
+    public static Node DeviceRemoved() =>
+        new("stream:error", [("code", "401")], [new Node("conflict", [("type", "device_removed")])]);
+
     public static async ValueTask<Node?> HandleAsync(ChatConnection connection, Node iq, CancellationToken cancellationToken)
     {
         var first = IqRouter.FirstChild(iq);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using SessionCluster.Simulator;
 
 // The simulator's command line: --urls <url;url> | --port <n>, --data <folder>.
@@ -20,7 +21,12 @@ if (parsed.ShowHelp)
     return 0;
 }
 
-await using var host = await SimulatorHost.StartAsync(parsed.Options, configureLogging: null);
+await using var host = await SimulatorHost.StartAsync(parsed.Options, configureLogging: logging =>
+{
+    logging.AddSimpleConsole(console => console.SingleLine = true);
+    logging.SetMinimumLevel(LogLevel.Information);
+    logging.AddFilter("Microsoft", LogLevel.Warning);
+});
 Console.WriteLine($"WebSocket: {host.WebSocketUrl}");
 Console.WriteLine($"Admin:     {host.AdminUrl}");
 Console.WriteLine($"Root key:  {Convert.ToHexStringLower(host.RootPublicKey.Span)}");

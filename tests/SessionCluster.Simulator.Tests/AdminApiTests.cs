@@ -41,6 +41,9 @@ public sealed class AdminApiTests
         { "POST", "/accounts/15550001111/link", "{}", HttpStatusCode.BadRequest },
         { "POST", "/accounts/15550001111/link", "{\"qr\":\"not,a,qr\"}", HttpStatusCode.BadRequest },
         { "POST", "/accounts/15559999999/link", "{\"qr\":\"x\"}", HttpStatusCode.NotFound },
+        { "DELETE", "/accounts/15550001111/devices/0", "", HttpStatusCode.BadRequest },
+        { "DELETE", "/accounts/15550001111/devices/x", "", HttpStatusCode.BadRequest },
+        { "DELETE", "/accounts/15550001111/devices/9", "", HttpStatusCode.NotFound },
     };
 
     [Theory]

@@ -56,4 +56,36 @@ public sealed class LoginTests
         Assert.Equal(1, stats!.Conflicts);
         Assert.Equal(2, stats.Logins);
     }
+
+    [Fact]
+    public async Task Removing_a_device_logs_its_connection_out_and_it_cannot_log_in_again()
+    {
+        await using var host = await TestSimulator.StartAsync();
+        var phone = await TestSimulator.CreateAccountAsync(host);
+        var device = new TestDevice();
+        var deviceId = await TestLinking.LinkAsync(host, phone, device);
+        var (connection, _) = await TestLinking.LoginAsync(host, phone, deviceId, device);
+        await using (connection)
+        {
+            using var http = new HttpClient();
+            using (var removed = await http.DeleteAsync($"{host.AdminUrl}/accounts/{phone}/devices/{deviceId}"))
+            {
+                Assert.Equal(System.Net.HttpStatusCode.NoContent, removed.StatusCode);
+            }
+
+            var error = await connection.ReceiveAsync();
+            Assert.Equal("stream:error", error.Tag);
+            Assert.Equal("401", error.GetString("code"));
+            Assert.Equal("device_removed", error.GetChild("conflict").GetString("type"));
+            await connection.AssertClosedAsync();
+
+            using var again = await http.DeleteAsync($"{host.AdminUrl}/accounts/{phone}/devices/{deviceId}");
+            Assert.Equal(System.Net.HttpStatusCode.NotFound, again.StatusCode);
+        }
+
+        await using var retry = await TestConnection.ConnectAsync(host, device.Noise, TestDevice.LoginPayload(phone, deviceId));
+        var failure = await retry.ReceiveAsync();
+        Assert.Equal("failure", failure.Tag);
+        Assert.Equal("401", failure.GetString("reason"));
+    }
 }

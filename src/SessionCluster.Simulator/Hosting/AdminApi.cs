@@ -54,6 +54,22 @@ internal static class AdminApi
             ];
             return Task.FromResult(Results.Json(devices));
         }));
+        admin.MapDelete("/accounts/{phone}/devices/{device}", (string phone, string device, HttpContext context) => Guarded(async () =>
+        {
+            var account = FindAccount(server, phone);
+            if (!int.TryParse(device, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var deviceId))
+            {
+                throw AdminProblemException.BadRequest("The device must be a device number.");
+            }
+
+            if (deviceId == 0)
+            {
+                throw AdminProblemException.BadRequest("Device 0 is the phone itself; it cannot be unlinked.");
+            }
+
+            await CompanionDevices.UnlinkAsync(server, account, deviceId, context.RequestAborted).ConfigureAwait(false);
+            return Results.NoContent();
+        }));
         admin.MapPost("/accounts/{phone}/link", (string phone, HttpContext context) => Guarded(async () =>
         {
             var request = await ReadBodyAsync<LinkRequest>(context).ConfigureAwait(false);
