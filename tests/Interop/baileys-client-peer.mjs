@@ -30,8 +30,10 @@
 //   readMessages({ keys: [key…] })         → null     sends read receipts
 //   groupCreate({ subject, participants }) → group metadata summary
 //   groupMetadata({ jid })                 → group metadata summary
-//   dropSession({ jid })                   → { deleted: [addresses], before, after }  deletes the
-//       Signal session(s) with that contact (and its mapped LID), for the retry-receipt test
+//   dropSession({ jid })                   → { deleted: [ids that existed], checked: [ids] }  deletes
+//       the Signal session(s) with that contact, for the retry-receipt test: the JID's own address and
+//       its mapped LID's; for a JID without a device (user@s.whatsapp.net) every device's session of
+//       that user in the auth folder. Verified gone afterwards.
 //   hasSession({ jid })                    → { exists, reason? }
 //   logout()                               → null     remove-companion-device, then close (401)
 //   end()                                  → null     closes the socket without logging out
@@ -61,13 +63,14 @@
 // close is reported and left to the test (e.g. 440 conflict, 401 logged out, 428 connection closed).
 
 import { createHash } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readdir } from 'node:fs/promises';
 import makeWASocket, {
   Browsers,
   DisconnectReason,
   WA_CERT_DETAILS,
   downloadMediaMessage,
   getContentType,
+  jidDecode,
   normalizeMessageContent,
   proto,
   useMultiFileAuthState,
@@ -503,14 +506,33 @@ async function groupMetadata({ jid }) {
   return groupSummary(await currentSocket().groupMetadata(jid));
 }
 
-async function addressesFor(jid) {
+/** The Signal user part of an address ("15550001111" or "272322497308592_1" for a LID). */
+function signalUser(address) {
+  return address.slice(0, address.lastIndexOf('.'));
+}
+
+/**
+ * The session ids (libsignal addresses, as the auth state stores them) to drop for `jid`: its own
+ * address and its mapped LID's; for a JID without a device, every device's session of that user
+ * (PN and LID) found in the auth folder, since Baileys keeps one session per device.
+ */
+async function sessionIdsFor(jid) {
   const repository = currentSocket().signalRepository;
-  const jids = [jid];
+  const ids = new Set([repository.jidToSignalProtocolAddress(jid)]);
   const lid = await repository.lidMapping.getLIDForPN(jid).catch(() => null);
   if (lid && lid !== jid) {
-    jids.push(lid);
+    ids.add(repository.jidToSignalProtocolAddress(lid));
   }
-  return jids;
+  if (!jidDecode(jid)?.device) {
+    const users = new Set([...ids].map(signalUser));
+    for (const file of await readdir(auth.dir)) {
+      const match = /^session-(.+)\.json$/.exec(file);
+      if (match && users.has(signalUser(match[1]))) {
+        ids.add(match[1]);
+      }
+    }
+  }
+  return [...ids];
 }
 
 async function hasSession({ jid }) {
@@ -518,15 +540,16 @@ async function hasSession({ jid }) {
 }
 
 async function dropSession({ jid }) {
-  const repository = currentSocket().signalRepository;
-  const jids = await addressesFor(jid);
-  const before = await repository.validateSession(jid);
-  await repository.deleteSession(jids);
-  const after = await repository.validateSession(jid);
-  if (after.exists) {
-    throw new Error(`the session with ${jid} still exists after deleteSession(${jids.join(', ')})`);
+  const socket = currentSocket();
+  const ids = await sessionIdsFor(jid);
+  const before = await socket.authState.keys.get('session', ids);
+  await socket.authState.keys.set({ session: Object.fromEntries(ids.map((id) => [id, null])) });
+  const after = await socket.authState.keys.get('session', ids);
+  const left = ids.filter((id) => after[id]);
+  if (left.length > 0) {
+    throw new Error(`sessions still stored after deleting them: ${left.join(', ')}`);
   }
-  return { deleted: jids.map((each) => repository.jidToSignalProtocolAddress(each)), before, after };
+  return { deleted: ids.filter((id) => before[id]), checked: ids };
 }
 
 async function closeWith(action) {

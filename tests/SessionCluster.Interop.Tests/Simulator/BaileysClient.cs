@@ -304,11 +304,16 @@ public sealed class BaileysClient : IAsyncDisposable
         CallAsync("groupMetadata", new { jid }, cancellationToken);
 
     /// <summary>
-    /// Deletes this client's Signal session(s) with <paramref name="jid"/> (and its mapped LID), so the next
-    /// message from that contact cannot be decrypted and Baileys must send a retry receipt.
+    /// Deletes this client's Signal session(s) with <paramref name="jid"/>, so the next message from that
+    /// contact cannot be decrypted and Baileys must send a retry receipt: the JID's own address and its
+    /// mapped LID's; for a JID without a device (<c>user@s.whatsapp.net</c>) every device's session of that
+    /// user. Returns the session ids (libsignal addresses such as <c>15550001111.1</c>) that existed and are gone.
     /// </summary>
-    public Task<JsonElement> DropSessionAsync(string jid, CancellationToken cancellationToken = default) =>
-        CallAsync("dropSession", new { jid }, cancellationToken);
+    public async Task<IReadOnlyList<string>> DropSessionAsync(string jid, CancellationToken cancellationToken = default)
+    {
+        var result = await CallAsync("dropSession", new { jid }, cancellationToken);
+        return [.. BaileysEvent.Property(result, "deleted").EnumerateArray().Select(id => id.GetString() ?? "")];
+    }
 
     /// <summary>Whether this client holds an open Signal session with <paramref name="jid"/>.</summary>
     public async Task<bool> HasSessionAsync(string jid, CancellationToken cancellationToken = default) =>

@@ -172,6 +172,29 @@ public sealed class BaileysClientSmokeTests : IDisposable
         await connection.Socket.ReceiveNodeAsync().AsTask().WaitAsync(Timeout) ?? throw new InvalidOperationException("Baileys closed the connection.");
 
     [Fact]
+    public async Task DropSession_deletes_one_device_or_every_device_of_a_user_and_leaves_other_users_alone()
+    {
+        var folder = AuthFolder("sessions");
+        Directory.CreateDirectory(folder);
+        string[] planted = ["15550009999.1", "15550009999.2", "15550008888.1"];
+        foreach (var id in planted)
+        {
+            await File.WriteAllTextAsync(Path.Combine(folder, $"session-{id}.json"), "\"planted\"");
+        }
+
+        await using var client = await BaileysClient.StartAsync($"ws://127.0.0.1:{UnusedLoopbackPort()}/ws/chat", new byte[32], folder);
+        await client.WaitForConnectionCloseAsync(expectedStatus: null, Timeout);
+
+        Assert.Equal(["15550009999.2"], await client.DropSessionAsync("15550009999:2@s.whatsapp.net"));
+        Assert.True(File.Exists(Path.Combine(folder, "session-15550009999.1.json")));
+        Assert.Equal(["15550009999.1"], await client.DropSessionAsync("15550009999@s.whatsapp.net"));
+        Assert.Empty(await client.DropSessionAsync("15550009999@s.whatsapp.net"));
+        Assert.False(File.Exists(Path.Combine(folder, "session-15550009999.1.json")));
+        Assert.False(File.Exists(Path.Combine(folder, "session-15550009999.2.json")));
+        Assert.True(File.Exists(Path.Combine(folder, "session-15550008888.1.json")));
+    }
+
+    [Fact]
     public async Task Against_the_simulator_the_driver_shows_a_QR_of_five_comma_separated_parts()
     {
         await using var simulator = await SimulatorHost.StartAsync();
