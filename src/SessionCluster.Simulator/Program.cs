@@ -21,12 +21,24 @@ if (parsed.ShowHelp)
     return 0;
 }
 
-await using var host = await SimulatorHost.StartAsync(parsed.Options, configureLogging: logging =>
+SimulatorHost started;
+try
 {
-    logging.AddSimpleConsole(console => console.SingleLine = true);
-    logging.SetMinimumLevel(LogLevel.Information);
-    logging.AddFilter("Microsoft", LogLevel.Warning);
-});
+    started = await SimulatorHost.StartAsync(parsed.Options, configureLogging: logging =>
+    {
+        logging.AddSimpleConsole(console => console.SingleLine = true);
+        logging.SetMinimumLevel(LogLevel.Information);
+        logging.AddFilter("Microsoft", LogLevel.Warning);
+    });
+}
+catch (Exception e) when (e is IOException or SessionCluster.Simulator.Accounts.AccountFileException or UnauthorizedAccessException)
+{
+    // IOException covers Kestrel's "address already in use".
+    await Console.Error.WriteLineAsync("The simulator could not start: " + e.Message);
+    return 1;
+}
+
+await using var host = started;
 Console.WriteLine($"WebSocket: {host.WebSocketUrl}");
 Console.WriteLine($"Admin:     {host.AdminUrl}");
 Console.WriteLine($"Root key:  {Convert.ToHexStringLower(host.RootPublicKey.Span)}");

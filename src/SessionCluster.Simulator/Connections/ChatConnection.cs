@@ -28,6 +28,7 @@ internal sealed partial class ChatConnection
     private readonly ConcurrentDictionary<string, TaskCompletionSource<Node>> _pending = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> _reportedUnknown = new(StringComparer.Ordinal);
     private long _iqCounter;
+    private int _closing;
     private int _closed;
     private int _linking;
 
@@ -149,18 +150,18 @@ internal sealed partial class ChatConnection
     /// </summary>
     public async Task<bool> CloseAsync(Node? finalStanza, string reason)
     {
-        if (finalStanza is not null && !IsClosed)
-        {
-            // Sent before the flag flips so that SendAsync still accepts it; a concurrent close may also get its
-            // final stanza out, which is harmless (the client stops at the first).
-            await SendAsync(finalStanza).ConfigureAwait(false);
-        }
-
-        if (Interlocked.Exchange(ref _closed, 1) != 0)
+        if (Interlocked.Exchange(ref _closing, 1) != 0)
         {
             return false;
         }
 
+        if (finalStanza is not null)
+        {
+            // Still accepted by SendAsync: only the flag below stops sends, and only one closer gets here.
+            await SendAsync(finalStanza).ConfigureAwait(false);
+        }
+
+        Volatile.Write(ref _closed, 1);
         LogClosing(_logger, Id, reason);
         if (finalStanza is null)
         {
@@ -289,6 +290,7 @@ internal sealed partial class ChatConnection
 
     private void Cleanup()
     {
+        Interlocked.Exchange(ref _closing, 1);
         Interlocked.Exchange(ref _closed, 1);
         if (Registering is { } registering)
         {

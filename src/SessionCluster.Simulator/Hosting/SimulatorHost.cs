@@ -53,7 +53,16 @@ public sealed class SimulatorHost : IAsyncDisposable
         app.UseWebSockets();
         app.Map("/ws/chat", server.AcceptAsync);
         AdminApi.Map(app, server);
-        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // Kestrel could not bind (port in use, bad URL): release what was built, then report.
+            await app.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
 
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses
             ?? throw new InvalidOperationException("Kestrel reported no listen address.");
