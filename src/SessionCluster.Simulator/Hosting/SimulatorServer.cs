@@ -47,6 +47,8 @@ internal sealed partial class SimulatorServer
 
     public SimulatorStats Stats { get; } = new();
 
+    public Groups.GroupDirectory Groups => LazyInitializer.EnsureInitialized(ref field, () => new(Accounts, Clock));
+
     /// <summary>The <c>/ws/chat</c> endpoint: WebSocket upgrade, the Noise handshake as responder, then the connection.</summary>
     public async Task AcceptAsync(HttpContext context)
     {
