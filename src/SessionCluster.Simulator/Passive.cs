@@ -31,7 +31,8 @@ internal static class Passive
         if (mode == "active" && !connection.OfflineDelivered)
         {
             connection.OfflineDelivered = true;
-            await connection.SendAsync(InfoBroadcast.Offline(0), cancellationToken).ConfigureAwait(false);
+            var delivered = await connection.Server.Relay.DeliverOfflineAsync(connection, cancellationToken).ConfigureAwait(false);
+            await connection.SendAsync(InfoBroadcast.Offline(delivered), cancellationToken).ConfigureAwait(false);
         }
 
         return null;

@@ -14,6 +14,10 @@ internal sealed class SimulatorStats
     private long _stanzasOut;
     private long _errorsSent;
     private long _unhandled;
+    private long _relayed;
+    private long _acksReceived;
+    private long _relayErrors;
+    private long _bundlesServed;
 
     public void ConnectionOpened()
     {
@@ -43,7 +47,19 @@ internal sealed class SimulatorStats
     /// <summary>A stanza or iq this slice does not implement arrived (it got a 501 or no answer).</summary>
     public void Unhandled() => Interlocked.Increment(ref _unhandled);
 
-    public StatsSnapshot Snapshot(int accounts) => new(
+    /// <summary>A message, receipt or notification copy was queued for a device.</summary>
+    public void Relayed() => Interlocked.Increment(ref _relayed);
+
+    /// <summary>A device acked a stanza the server delivered.</summary>
+    public void AckReceived() => Interlocked.Increment(ref _acksReceived);
+
+    /// <summary>A message was refused with an error ack, or a receipt/delivery could not be routed.</summary>
+    public void RelayError() => Interlocked.Increment(ref _relayErrors);
+
+    /// <summary>A prekey bundle (one device) was served.</summary>
+    public void BundleServed() => Interlocked.Increment(ref _bundlesServed);
+
+    public StatsSnapshot Snapshot(int accounts, int offlineQueueDepth) => new(
         Interlocked.Read(ref _connectionsOpen),
         Interlocked.Read(ref _connectionsTotal),
         accounts,
@@ -55,7 +71,12 @@ internal sealed class SimulatorStats
         Interlocked.Read(ref _stanzasIn),
         Interlocked.Read(ref _stanzasOut),
         Interlocked.Read(ref _errorsSent),
-        Interlocked.Read(ref _unhandled));
+        Interlocked.Read(ref _unhandled),
+        Interlocked.Read(ref _relayed),
+        Interlocked.Read(ref _acksReceived),
+        offlineQueueDepth,
+        Interlocked.Read(ref _relayErrors),
+        Interlocked.Read(ref _bundlesServed));
 }
 
 /// <summary>The JSON body of <c>GET /admin/stats</c>.</summary>
@@ -71,4 +92,9 @@ public sealed record StatsSnapshot(
     long StanzasIn,
     long StanzasOut,
     long ErrorsSent,
-    long Unhandled);
+    long Unhandled,
+    long StanzasRelayed,
+    long AcksReceived,
+    long OfflineQueueDepth,
+    long RelayErrors,
+    long BundlesServed);

@@ -35,6 +35,12 @@ internal sealed class AccountDirectory
 
     public Account? Find(string phone) => _byPhone.GetValueOrDefault(phone);
 
+    /// <summary>The account a phone-number or LID JID (any device) belongs to, or null.</summary>
+    public Account? Find(SessionCluster.Protocol.Binary.Jid jid) =>
+        jid.IsPhoneNumber ? Find(jid.User)
+        : jid.IsLid ? _byPhone.Values.FirstOrDefault(a => a.LidUser == jid.User)
+        : null;
+
     /// <summary>Creates an account with a fresh identity, registration id and random LID.</summary>
     /// <exception cref="AccountExistsException">The phone number already has an account.</exception>
     public async Task<Account> CreateAsync(string phone, CancellationToken cancellationToken)

@@ -19,6 +19,13 @@ internal static class StanzaRouter
             case "ib":
                 InfoBroadcast.Handle(connection, node);
                 return ValueTask.CompletedTask;
+            case "message":
+                return connection.Server.Relay.HandleMessageAsync(connection, node, cancellationToken);
+            case "receipt":
+                return connection.Server.Relay.HandleReceiptAsync(connection, node, cancellationToken);
+            case "ack":
+                connection.Server.Relay.HandleAck(connection, node);
+                return ValueTask.CompletedTask;
             case "presence" or "chatstate":
                 // Presence and chatstate routing between accounts arrives with message relay (a later slice);
                 // the real server sends nothing back to the sender for either.

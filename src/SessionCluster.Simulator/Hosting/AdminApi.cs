@@ -16,7 +16,7 @@ internal static class AdminApi
     {
         var admin = app.MapGroup("/admin");
         admin.MapGet("/root-key", () => Results.Json(new RootKeyResponse(Convert.ToHexStringLower(server.Authority.RootPublicKey.Span))));
-        admin.MapGet("/stats", () => Results.Json(server.Stats.Snapshot(server.Accounts.Count)));
+        admin.MapGet("/stats", () => Results.Json(server.Stats.Snapshot(server.Accounts.Count, server.Relay.QueueDepth)));
         admin.MapGet("/accounts", () => Results.Json(server.Accounts.All.OrderBy(a => a.Phone, StringComparer.Ordinal).Select(ToResponse).ToArray()));
         admin.MapPost("/accounts", (HttpRequest http) => Guarded(async () =>
         {
@@ -81,6 +81,7 @@ internal static class AdminApi
             var linked = await QrLinking.LinkAsync(server, RequirePhone(phone), request.Qr, context.RequestAborted).ConfigureAwait(false);
             return Results.Json(linked);
         }));
+        LinkCodeAdmin.Map(admin, server);
     }
 
     private static async Task<IResult> Guarded(Func<Task<IResult>> handler)

@@ -47,7 +47,29 @@ internal sealed partial class SimulatorServer
 
     public SimulatorStats Stats { get; } = new();
 
+    /// <summary>The message relay: fan-out, receipts, acks and every device's offline queue.</summary>
+    public Relay.MessageRelay Relay => LazyInitializer.EnsureInitialized(ref field, () => new(this));
+
+    /// <summary>
+    /// Device 0 of every account (the phone the simulator plays). Until it is set, stanzas for device 0 wait in
+    /// device 0's offline queue; setting it delivers them.
+    /// </summary>
+    public Relay.IPrimaryDevices? PrimaryDevices
+    {
+        get;
+        set
+        {
+            field = value;
+            if (value is not null)
+            {
+                Relay.FlushPhones();
+            }
+        }
+    }
+
     public Groups.GroupDirectory Groups => LazyInitializer.EnsureInitialized(ref field, () => new(Accounts, Clock));
+
+    public LinkCodeRegistry LinkCodes { get; } = new();
 
     /// <summary>The <c>/ws/chat</c> endpoint: WebSocket upgrade, the Noise handshake as responder, then the connection.</summary>
     public async Task AcceptAsync(HttpContext context)

@@ -1,0 +1,378 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using SessionCluster.Protocol.Binary;
+using SessionCluster.Simulator.Accounts;
+using SessionCluster.Simulator.Connections;
+
+namespace SessionCluster.Simulator.Relay;
+
+/// <summary>
+/// The message relay (FACTS §9-§10): 1:1 fan-out of <c>&lt;message&gt;</c>, receipts back to the sender's devices,
+/// acks, and every device's offline queue. Companions are connections; device 0 is the phone behind
+/// <see cref="SimulatorServer.PrimaryDevices"/>.
+/// </summary>
+/// <remarks>
+/// Design: everything addressed to a device goes through that device's <see cref="OfflineQueue"/> first and leaves it
+/// only when the device acks it (the phone: when <see cref="IPrimaryDevices.DeliverAsync"/> completes). A connected
+/// companion that has turned active gets it at once; one that has not (or is offline) gets the whole queue, marked
+/// <c>offline</c>, when it sends passive <c>&lt;active/&gt;</c>, followed by <c>&lt;ib&gt;&lt;offline count/&gt;</c>.
+/// The sender addresses devices by phone number or LID; each copy is delivered with the sender in the same form.
+/// Simulator choices where the real server's behaviour is unknown (documented in docs/SIMULATOR.md): a message to an
+/// account the server does not know gets <c>&lt;ack class="message" error="404"/&gt;</c> and a <c>&lt;to&gt;</c> naming a
+/// device that does not exist, belongs to a third account or is the sending device gets <c>error="400"</c>; nothing is
+/// delivered then.
+/// </remarks>
+internal sealed partial class MessageRelay : IStanzaRelay
+{
+    /// <summary>Error ack code for a message to an account the server does not know (simulator choice).</summary>
+    public const string UnknownAccountError = "404";
+
+    /// <summary>Error ack code for a participant list naming a device that may not receive it (simulator choice).</summary>
+    public const string BadParticipantError = "400";
+
+    private readonly SimulatorServer _server;
+    private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<string, OfflineQueue> _queues = new(StringComparer.Ordinal);
+
+    public MessageRelay(SimulatorServer server)
+    {
+        _server = server;
+        _logger = server.LoggerFactory.CreateLogger<MessageRelay>();
+    }
+
+    /// <summary>Stanzas waiting in every device's queue (delivered but not acked, or not yet deliverable).</summary>
+    public int QueueDepth => _queues.Values.Sum(q => q.Count);
+
+    /// <summary>The queue of one device (tests and the admin API read it).</summary>
+    public IReadOnlyList<Node> Queued(Account account, int device) => QueueOf(account, device).Snapshot();
+
+    public async ValueTask<Node> SendMessageAsync(Account sender, int fromDevice, Node message, CancellationToken cancellationToken)
+    {
+        var id = message.GetOptionalString("id");
+        var to = message.GetOptionalJid("to");
+        if (string.IsNullOrEmpty(id) || to is not { } chat)
+        {
+            throw new MalformedStanzaException("A message needs an id and a to.");
+        }
+
+        var now = _server.Clock.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        var recipient = _server.Accounts.Find(chat);
+        if (recipient is null)
+        {
+            LogRefused(_logger, sender.Phone, fromDevice, id, "unknown account " + chat);
+            return ErrorAck(id, chat, now, UnknownAccountError);
+        }
+
+        var copies = new List<(Account Account, int Device, Jid Address, IReadOnlyList<Node> Content)>();
+        var deviceIdentity = message.GetOptionalChild("device-identity");
+        if (message.GetOptionalChild("participants") is { } participants)
+        {
+            foreach (var target in participants.Children)
+            {
+                if (target.Tag != "to" || target.GetOptionalJid("jid") is not { } address)
+                {
+                    throw new MalformedStanzaException("<participants> holds <to jid>.");
+                }
+
+                copies.Add((null!, 0, address, target.ContentKind == NodeContentKind.Children ? target.Children : []));
+            }
+        }
+        else
+        {
+            // A retry resend or a peer message: the <enc> sits directly under <message>, for the device in `to`.
+            var encs = message.GetChildren("enc").ToArray();
+            copies.Add((null!, 0, chat, encs));
+        }
+
+        for (var i = 0; i < copies.Count; i++)
+        {
+            var address = copies[i].Address;
+            var owner = _server.Accounts.Find(address);
+            var problem = owner is null ? "unknown account"
+                : owner != recipient && owner != sender ? "a third account's device"
+                : !DeviceExists(owner, address.Device) ? "an unknown device"
+                : owner == sender && address.Device == fromDevice ? "the sending device"
+                : !copies[i].Content.Any(c => c.Tag == "enc") ? "no <enc>"
+                : null;
+            if (problem is not null)
+            {
+                LogRefused(_logger, sender.Phone, fromDevice, id, $"{address} is {problem}");
+                return ErrorAck(id, chat, now, BadParticipantError);
+            }
+
+            copies[i] = copies[i] with { Account = owner!, Device = address.Device };
+        }
+
+        foreach (var copy in copies)
+        {
+            var from = copy.Address.IsLid ? sender.DeviceLid(fromDevice) : sender.DeviceJid(fromDevice);
+            var attributes = new List<NodeAttribute> { ("from", from.ToString()), ("id", id), ("t", now) };
+            CopyAttribute(message, attributes, "type");
+            CopyAttribute(message, attributes, "category");
+            CopyAttribute(message, attributes, "edit");
+            var peer = copy.Account == sender && recipient == sender;
+            if (copy.Account == sender && !peer)
+            {
+                // A copy for one of the sender's own devices names the chat it was sent to.
+                attributes.Add(("recipient", chat.ToNonAd().ToString()));
+            }
+
+            var content = new List<Node>(copy.Content);
+            if (deviceIdentity is not null && content.Any(c => c.Tag == "enc" && c.GetOptionalString("type") == "pkmsg"))
+            {
+                content.Add(deviceIdentity);
+            }
+
+            _server.Stats.Relayed();
+            await EnqueueAsync(copy.Account, copy.Device, new Node("message", attributes, content), cancellationToken).ConfigureAwait(false);
+        }
+
+        return new Node("ack", [("class", "message"), ("id", id), ("from", chat.ToString()), ("t", now)]);
+    }
+
+    public async ValueTask SendReceiptAsync(Account sender, int fromDevice, Node receipt, CancellationToken cancellationToken)
+    {
+        var id = receipt.GetOptionalString("id");
+        var to = receipt.GetOptionalJid("to");
+        if (string.IsNullOrEmpty(id) || to is not { } target)
+        {
+            throw new MalformedStanzaException("A receipt needs an id and a to.");
+        }
+
+        var type = receipt.GetOptionalString("type");
+        var owner = _server.Accounts.Find(target);
+        if (owner is null)
+        {
+            LogRefused(_logger, sender.Phone, fromDevice, id, "receipt to unknown account " + target);
+            _server.Stats.RelayError();
+            return;
+        }
+
+        var from = target.IsLid ? sender.DeviceLid(fromDevice) : sender.DeviceJid(fromDevice);
+        var attributes = new List<NodeAttribute> { ("from", from.ToString()), ("id", id) };
+        // "inactive" (a client that is not marked active) still means delivered to the sender.
+        if (type is not null and not "inactive")
+        {
+            attributes.Add(("type", type));
+        }
+
+        attributes.Add(("t", receipt.GetOptionalString("t") ?? _server.Clock.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)));
+        CopyAttribute(receipt, attributes, "recipient");
+        CopyAttribute(receipt, attributes, "category");
+
+        IEnumerable<int> devices;
+        if (type is "retry" or "sender")
+        {
+            // A retry goes to the device that sent the message (bare JID = device 0); "sender" to the own device named.
+            devices = DeviceExists(owner, target.Device) ? [target.Device] : [];
+        }
+        else
+        {
+            devices = AllDevices(owner).Where(d => owner != sender || d != fromDevice);
+        }
+
+        var forwarded = receipt.ContentKind == NodeContentKind.Children
+            ? new Node("receipt", attributes, receipt.Children)
+            : new Node("receipt", attributes);
+        foreach (var device in devices)
+        {
+            _server.Stats.Relayed();
+            await EnqueueAsync(owner, device, forwarded, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>A <c>&lt;message&gt;</c> from a connected companion: relay it and ack the sender.</summary>
+    public async ValueTask HandleMessageAsync(ChatConnection connection, Node message, CancellationToken cancellationToken)
+    {
+        var device = RequireLoggedIn(connection);
+        var ack = await SendMessageAsync(device.Account, device.Device.DeviceId, message, cancellationToken).ConfigureAwait(false);
+        if (ack.GetOptionalString("error") is not null)
+        {
+            _server.Stats.RelayError();
+        }
+
+        await connection.SendAsync(ack, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A <c>&lt;receipt&gt;</c> from a connected companion: route it and answer <c>&lt;ack class="receipt"&gt;</c>.</summary>
+    public async ValueTask HandleReceiptAsync(ChatConnection connection, Node receipt, CancellationToken cancellationToken)
+    {
+        var device = RequireLoggedIn(connection);
+        await SendReceiptAsync(device.Account, device.Device.DeviceId, receipt, cancellationToken).ConfigureAwait(false);
+        var attributes = new List<NodeAttribute> { ("class", "receipt"), ("id", receipt.GetString("id")), ("from", receipt.GetString("to")) };
+        CopyAttribute(receipt, attributes, "type");
+        CopyAttribute(receipt, attributes, "participant");
+        await connection.SendAsync(new Node("ack", attributes), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A device's <c>&lt;ack class id [type]&gt;</c>: drops the stanza it names from that device's queue.</summary>
+    public void HandleAck(ChatConnection connection, Node ack)
+    {
+        var device = RequireLoggedIn(connection);
+        var ackClass = ack.GetOptionalString("class");
+        var id = ack.GetOptionalString("id");
+        if (string.IsNullOrEmpty(ackClass) || string.IsNullOrEmpty(id))
+        {
+            throw new MalformedStanzaException("An ack needs a class and an id.");
+        }
+
+        _server.Stats.AckReceived();
+        if (!QueueOf(device.Account, device.Device.DeviceId).Acknowledge(ackClass, id, ack.GetOptionalString("type")))
+        {
+            connection.ReportUnhandled("ack class=" + ackClass + " naming nothing queued");
+        }
+    }
+
+    /// <summary>
+    /// Delivers the device's queue on <paramref name="connection"/> (passive <c>&lt;active/&gt;</c>): every stanza is
+    /// marked <c>offline</c>; returns how many went out, for <c>&lt;ib&gt;&lt;offline count/&gt;</c>.
+    /// </summary>
+    public async ValueTask<int> DeliverOfflineAsync(ChatConnection connection, CancellationToken cancellationToken)
+    {
+        var device = RequireLoggedIn(connection);
+        return await FlushAsync(QueueOf(device.Account, device.Device.DeviceId), connection, offline: true, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Queues <paramref name="stanza"/> for one device and delivers it now if the device can take it.</summary>
+    public async ValueTask EnqueueAsync(Account account, int device, Node stanza, CancellationToken cancellationToken)
+    {
+        var queue = QueueOf(account, device);
+        queue.Add(stanza);
+        if (device == 0)
+        {
+            FlushPhone(account, queue);
+            return;
+        }
+
+        var connection = _server.Connections.FindDevice(account.DeviceJid(device).ToString());
+        if (connection is { OfflineDelivered: true, IsClosed: false })
+        {
+            await FlushAsync(queue, connection, offline: false, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Delivers what waits for every phone (after <see cref="SimulatorServer.PrimaryDevices"/> was set).</summary>
+    public void FlushPhones()
+    {
+        foreach (var account in _server.Accounts.All)
+        {
+            if (_queues.TryGetValue(Key(account, 0), out var queue) && queue.Count > 0)
+            {
+                FlushPhone(account, queue);
+            }
+        }
+    }
+
+    /// <summary>Device 0 and every linked companion.</summary>
+    public static IEnumerable<int> AllDevices(Account account) => [0, .. account.Devices.Select(d => d.DeviceId)];
+
+    private static bool DeviceExists(Account account, int device) => device == 0 || account.FindDevice(device) is not null;
+
+    private static LoggedInDevice RequireLoggedIn(ChatConnection connection) =>
+        connection.LoggedIn ?? throw new MalformedStanzaException("Only a logged-in device relays stanzas.");
+
+    private static void CopyAttribute(Node source, List<NodeAttribute> attributes, string key)
+    {
+        if (source.GetOptionalString(key) is { } value)
+        {
+            attributes.Add((key, value));
+        }
+    }
+
+    private static Node ErrorAck(string id, Jid chat, string now, string error) =>
+        new("ack", [("class", "message"), ("id", id), ("from", chat.ToString()), ("t", now), ("error", error)]);
+
+    private static string Key(Account account, int device) => account.Phone + ":" + device.ToString(CultureInfo.InvariantCulture);
+
+    private OfflineQueue QueueOf(Account account, int device) => _queues.GetOrAdd(Key(account, device), _ => new OfflineQueue());
+
+    private async ValueTask<int> FlushAsync(OfflineQueue queue, ChatConnection connection, bool offline, CancellationToken cancellationToken)
+    {
+        await queue.SendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var sent = 0;
+            foreach (var (stanza, _) in queue.TakeUnsent(connection.Id))
+            {
+                var wire = offline ? WithOffline(stanza) : stanza;
+                if (!await connection.SendAsync(wire, cancellationToken).ConfigureAwait(false))
+                {
+                    queue.MarkUnsent(stanza, connection.Id);
+                    break;
+                }
+
+                sent++;
+            }
+
+            return sent;
+        }
+        finally
+        {
+            queue.SendLock.Release();
+        }
+    }
+
+    /// <summary>
+    /// Hands the phone's queue to <see cref="IPrimaryDevices.DeliverAsync"/> on the thread pool, in order: the phone may
+    /// answer (receipts) through this relay, which must not wait on the caller's own delivery.
+    /// </summary>
+    private void FlushPhone(Account account, OfflineQueue queue)
+    {
+        if (_server.PrimaryDevices is not { } phones)
+        {
+            return;
+        }
+
+        _ = Task.Run(async () =>
+        {
+            await queue.SendLock.WaitAsync().ConfigureAwait(false);
+            try
+            {
+                foreach (var (stanza, _) in queue.TakeUnsent(-1))
+                {
+                    try
+                    {
+                        await phones.DeliverAsync(account, stanza, CancellationToken.None).ConfigureAwait(false);
+                        queue.Remove(stanza);
+                    }
+                    catch (Exception e) when (e is not OutOfMemoryException)
+                    {
+                        // The phone refused or failed: the stanza stays queued and is offered again with the next one.
+                        queue.MarkUnsent(stanza, -1);
+                        _server.Stats.RelayError();
+                        LogPhoneFailed(_logger, account.Phone, stanza.Tag, e.GetType().Name + ": " + e.Message);
+                        return;
+                    }
+                }
+            }
+            finally
+            {
+                queue.SendLock.Release();
+            }
+        });
+    }
+
+    private static Node WithOffline(Node stanza)
+    {
+        if (stanza.GetOptionalString("offline") is not null)
+        {
+            return stanza;
+        }
+
+        NodeAttribute[] attributes = [.. stanza.Attributes, ("offline", "1")];
+        return stanza.ContentKind switch
+        {
+            NodeContentKind.Children => new Node(stanza.Tag, attributes, stanza.Children),
+            NodeContentKind.Bytes => new Node(stanza.Tag, attributes, stanza.Bytes),
+            NodeContentKind.Text => new Node(stanza.Tag, attributes, stanza.Text!),
+            _ => new Node(stanza.Tag, attributes),
+        };
+    }
+
+    [LoggerMessage(EventId = 600, Level = LogLevel.Information, Message = "Message {Id} from {Phone}:{Device} refused: {Reason}")]
+    private static partial void LogRefused(ILogger logger, string phone, int device, string id, string reason);
+
+    [LoggerMessage(EventId = 601, Level = LogLevel.Warning, Message = "The phone of {Phone} failed to take a <{Tag}> (kept queued): {Reason}")]
+    private static partial void LogPhoneFailed(ILogger logger, string phone, string tag, string reason);
+}
