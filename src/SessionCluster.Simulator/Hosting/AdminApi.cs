@@ -82,6 +82,7 @@ internal static class AdminApi
             return Results.Json(linked);
         }));
         LinkCodeAdmin.Map(admin, server);
+        Phone.PhoneAdmin.Map(admin, server);
     }
 
     private static async Task<IResult> Guarded(Func<Task<IResult>> handler)

@@ -69,7 +69,11 @@ internal sealed partial class SimulatorServer
 
     public Groups.GroupDirectory Groups => LazyInitializer.EnsureInitialized(ref field, () => new(Accounts, Clock));
 
+    public Phone.PhoneDirectory Phones => LazyInitializer.EnsureInitialized(ref field, () => new(Accounts, () => Relay, Clock, LoggerFactory));
+
     public LinkCodeRegistry LinkCodes { get; } = new();
+
+    public Media.MediaServer Media => LazyInitializer.EnsureInitialized(ref field, () => new(Clock, LoggerFactory));
 
     /// <summary>The <c>/ws/chat</c> endpoint: WebSocket upgrade, the Noise handshake as responder, then the connection.</summary>
     public async Task AcceptAsync(HttpContext context)

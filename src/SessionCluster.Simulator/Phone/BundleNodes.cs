@@ -1,0 +1,98 @@
+using System.Buffers.Binary;
+using SessionCluster.Protocol.Binary;
+using SessionCluster.Protocol.Crypto;
+using SessionCluster.Protocol.Signal;
+using SessionCluster.Simulator.Accounts;
+
+namespace SessionCluster.Simulator.Phone;
+
+/// <summary>
+/// A device's prekey bundle as the server answers a bundle fetch (FACTS §7):
+/// <c>&lt;user jid&gt;&lt;registration&gt;4&lt;/registration&gt;&lt;type&gt;05&lt;/type&gt;&lt;identity&gt;32&lt;/identity&gt;
+/// &lt;skey&gt;&lt;id&gt;3&lt;/id&gt;&lt;value&gt;32&lt;/value&gt;&lt;signature&gt;64&lt;/signature&gt;&lt;/skey&gt;[&lt;key&gt;&lt;id&gt;3&lt;/id&gt;&lt;value&gt;32&lt;/value&gt;&lt;/key&gt;]&lt;/user&gt;</c>
+/// (Baileys parseAndInjectE2ESessions reads exactly these children), and the companion bundles the phone takes
+/// straight from the server's prekey store.
+/// </summary>
+internal static class BundleNodes
+{
+    public static Node User(Jid deviceJid, PreKeyBundle bundle)
+    {
+        var registration = new byte[4];
+        BinaryPrimitives.WriteUInt32BigEndian(registration, bundle.RegistrationId);
+        List<Node> children =
+        [
+            new Node("registration", null, registration),
+            new Node("type", null, new byte[] { SignalPublicKey.DjbType }),
+            new Node("identity", null, bundle.IdentityKey),
+            new Node("skey", null,
+            [
+                new Node("id", null, Id3(bundle.SignedPreKeyId)),
+                new Node("value", null, bundle.SignedPreKey),
+                new Node("signature", null, bundle.SignedPreKeySignature),
+            ]),
+        ];
+        if (bundle is { PreKeyId: { } preKeyId, PreKey: { } preKey })
+        {
+            children.Add(new Node("key", null, [new Node("id", null, Id3(preKeyId)), new Node("value", null, preKey)]));
+        }
+
+        return new Node("user", [("jid", deviceJid.ToString())], children);
+    }
+
+    /// <summary>Reads a <c>&lt;user&gt;</c> bundle node back (strict: every size checked).</summary>
+    /// <exception cref="FormatException">A child is missing or has the wrong size.</exception>
+    public static PreKeyBundle Parse(Node user)
+    {
+        var skey = Child(user, "skey");
+        var key = user.GetOptionalChild("key");
+        if (Bytes(user, "type", 1).Span[0] != SignalPublicKey.DjbType)
+        {
+            throw new FormatException("The bundle's key type is not 0x05.");
+        }
+
+        return new PreKeyBundle(
+            BinaryPrimitives.ReadUInt32BigEndian(Bytes(user, "registration", 4).Span),
+            Bytes(user, "identity", Curve25519.KeySize),
+            ReadId(skey),
+            Bytes(skey, "value", Curve25519.KeySize),
+            Bytes(skey, "signature", XEdDsa.SignatureSize),
+            key is null ? null : ReadId(key),
+            key is null ? null : Bytes(key, "value", Curve25519.KeySize));
+    }
+
+    /// <summary>A linked companion's bundle from what it uploaded, consuming one of its one-time prekeys when any is left.</summary>
+    public static PreKeyBundle TakeCompanion(CompanionDevice device)
+    {
+        var oneTime = device.PreKeys.Take();
+        return new PreKeyBundle(
+            device.RegistrationId,
+            device.IdentityKey,
+            device.SignedPreKey.Id,
+            device.SignedPreKey.PublicKey,
+            device.SignedPreKey.Signature,
+            oneTime?.Id,
+            oneTime?.PublicKey);
+    }
+
+    public static byte[] Id3(uint id) => [(byte)(id >> 16), (byte)(id >> 8), (byte)id];
+
+    private static uint ReadId(Node parent)
+    {
+        var bytes = Bytes(parent, "id", 3).Span;
+        return (uint)(bytes[0] << 16 | bytes[1] << 8 | bytes[2]);
+    }
+
+    private static Node Child(Node parent, string tag) =>
+        parent.GetOptionalChild(tag) ?? throw new FormatException($"<{parent.Tag}> has no <{tag}>.");
+
+    private static ReadOnlyMemory<byte> Bytes(Node parent, string tag, int size)
+    {
+        var child = Child(parent, tag);
+        if (child.ContentKind != NodeContentKind.Bytes || child.Bytes.Length != size)
+        {
+            throw new FormatException($"<{tag}> must hold {size} bytes.");
+        }
+
+        return child.Bytes;
+    }
+}

@@ -1,0 +1,22 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace SessionCluster.Simulator.Phone;
+
+/// <summary>
+/// Message ids as WhatsApp clients make them (FACTS §9, BL generateMessageIDV2 / WM GenerateMessageID):
+/// <c>"3EB0"</c> + uppercase hex of the first 9 bytes of SHA-256(uint64 BE unix seconds ‖ own user + "@c.us" ‖ 16 random bytes).
+/// </summary>
+internal static class MessageIds
+{
+    public static string New(string ownUser, DateTimeOffset now)
+    {
+        var user = Encoding.UTF8.GetBytes(ownUser + "@c.us");
+        var data = new byte[8 + user.Length + 16];
+        BinaryPrimitives.WriteUInt64BigEndian(data, (ulong)now.ToUnixTimeSeconds());
+        user.CopyTo(data, 8);
+        RandomNumberGenerator.Fill(data.AsSpan(8 + user.Length));
+        return "3EB0" + Convert.ToHexString(SHA256.HashData(data).AsSpan(0, 9));
+    }
+}

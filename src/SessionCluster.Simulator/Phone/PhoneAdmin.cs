@@ -1,0 +1,97 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using SessionCluster.Protocol.Binary;
+using SessionCluster.Simulator.Accounts;
+
+namespace SessionCluster.Simulator.Phone;
+
+/// <summary>
+/// The phone's admin endpoints: <c>POST /admin/accounts/{phone}/messages</c> <c>{"to": "&lt;jid&gt;", "text": "…"}</c> makes the
+/// phone send a text (answer <c>{"id", "to", "devices"}</c>), <c>GET /admin/accounts/{phone}/messages</c> lists what it received
+/// and decrypted and <c>GET /admin/accounts/{phone}/receipts</c> the receipts it got. Refusals are problem responses:
+/// 404 unknown account or recipient, 400 bad phone, jid or text, or a message to the phone's own account.
+/// </summary>
+internal static class PhoneAdmin
+{
+    public static void Map(IEndpointRouteBuilder admin, SimulatorServer server) => Map(admin, server.Accounts, server.Phones);
+
+    public static void Map(IEndpointRouteBuilder admin, AccountDirectory accounts, PhoneDirectory phones)
+    {
+        admin.MapPost("/accounts/{phone}/messages", (string phone, HttpContext context) => Guarded(async () =>
+        {
+            var account = FindAccount(accounts, phone);
+            var request = await ReadBodyAsync(context).ConfigureAwait(false);
+            if (!Jid.TryParse(request.To, out var to) || to.Device != 0 || !(to.IsPhoneNumber || to.IsLid))
+            {
+                throw AdminProblemException.BadRequest("\"to\" must be a user jid: digits@s.whatsapp.net or digits@lid.");
+            }
+
+            if (string.IsNullOrEmpty(request.Text))
+            {
+                throw AdminProblemException.BadRequest("\"text\" must be a non-empty string.");
+            }
+
+            if (phones.FindAccount(to) is null)
+            {
+                throw AdminProblemException.NotFound($"No account for {to}.");
+            }
+
+            try
+            {
+                var sent = await phones.Get(account).SendTextAsync(to, request.Text, context.RequestAborted).ConfigureAwait(false);
+                return Results.Json(new PhoneSendResponse(sent.Id, to.ToString(), sent.Devices), statusCode: StatusCodes.Status201Created);
+            }
+            catch (PhoneSendException e)
+            {
+                throw AdminProblemException.BadRequest(e.Message);
+            }
+        }));
+        admin.MapGet("/accounts/{phone}/messages", (string phone) => Guarded(() =>
+            Task.FromResult(Results.Json(phones.Get(FindAccount(accounts, phone)).Inbox.Snapshot()))));
+        admin.MapGet("/accounts/{phone}/receipts", (string phone) => Guarded(() =>
+            Task.FromResult(Results.Json(phones.Get(FindAccount(accounts, phone)).Inbox.Receipts()))));
+    }
+
+    private static Account FindAccount(AccountDirectory accounts, string phone)
+    {
+        if (phone.Length is < 5 or > 15 || phone[0] == '0' || !phone.All(char.IsAsciiDigit))
+        {
+            throw AdminProblemException.BadRequest("The phone must be 5 to 15 digits (E.164 without '+'), not starting with 0.");
+        }
+
+        return accounts.Find(phone) ?? throw AdminProblemException.NotFound($"No account for {phone}.");
+    }
+
+    private static async Task<PhoneSendRequest> ReadBodyAsync(HttpContext context)
+    {
+        try
+        {
+            return await JsonSerializer.DeserializeAsync<PhoneSendRequest>(context.Request.Body, JsonSerializerOptions.Web, context.RequestAborted).ConfigureAwait(false)
+                ?? throw AdminProblemException.BadRequest("The body is JSON null; an object was expected.");
+        }
+        catch (JsonException e)
+        {
+            throw AdminProblemException.BadRequest("The body is not the expected JSON object: " + e.Message);
+        }
+    }
+
+    private static async Task<IResult> Guarded(Func<Task<IResult>> handler)
+    {
+        try
+        {
+            return await handler().ConfigureAwait(false);
+        }
+        catch (AdminProblemException e)
+        {
+            return Results.Problem(statusCode: e.Status, title: e.Title, detail: e.Message);
+        }
+    }
+}
+
+/// <summary><c>POST /admin/accounts/{phone}/messages</c> body.</summary>
+public sealed record PhoneSendRequest(string? To, string? Text);
+
+/// <summary>What the phone sent: the message id, the recipient and how many devices got a ciphertext.</summary>
+public sealed record PhoneSendResponse(string Id, string To, int Devices);

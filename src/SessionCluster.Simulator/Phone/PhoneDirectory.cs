@@ -1,0 +1,51 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using SessionCluster.Protocol.Binary;
+using SessionCluster.Simulator.Accounts;
+using SessionCluster.Simulator.Relay;
+
+namespace SessionCluster.Simulator.Phone;
+
+/// <summary>
+/// The phones the simulator plays, one per account (device 0), created on first use; the relay's
+/// <see cref="IPrimaryDevices"/>. Phones send through the relay, which is resolved on first send so the relay and the
+/// phones can reference each other.
+/// </summary>
+internal sealed class PhoneDirectory : IPrimaryDevices
+{
+    private readonly ConcurrentDictionary<string, Lazy<Phone>> _phones = new(StringComparer.Ordinal);
+    private readonly AccountDirectory _accounts;
+    private readonly Lazy<IStanzaRelay> _relay;
+    private readonly TimeProvider _clock;
+    private readonly ILogger _logger;
+
+    public PhoneDirectory(AccountDirectory accounts, Func<IStanzaRelay> relay, TimeProvider clock, ILoggerFactory loggerFactory)
+    {
+        _accounts = accounts;
+        _relay = new Lazy<IStanzaRelay>(relay);
+        _clock = clock;
+        _logger = loggerFactory.CreateLogger<Phone>();
+    }
+
+    public IStanzaRelay Relay => _relay.Value;
+
+    /// <summary>The phone of <paramref name="account"/> (one per phone number, created on first use).</summary>
+    public Phone Get(Account account) =>
+        _phones.GetOrAdd(account.Phone, _ => new Lazy<Phone>(() => new Phone(account, this, _clock, _logger))).Value;
+
+    /// <summary>The account a PN or LID jid (any device) belongs to, or null.</summary>
+    public Account? FindAccount(Jid jid)
+    {
+        if (jid.IsPhoneNumber)
+        {
+            return _accounts.Find(jid.User);
+        }
+
+        return jid.IsLid ? _accounts.All.FirstOrDefault(a => a.LidUser == jid.User) : null;
+    }
+
+    public ValueTask DeliverAsync(Account account, Node stanza, CancellationToken cancellationToken) =>
+        Get(account).DeliverAsync(stanza, cancellationToken);
+
+    public Node TakeBundle(Account account, Jid deviceJid) => Get(account).TakeBundle(deviceJid);
+}

@@ -1,0 +1,89 @@
+using System.Globalization;
+using SessionCluster.Protocol.Binary;
+using SessionCluster.Simulator.Accounts;
+using SessionCluster.Simulator.Phone;
+using SessionCluster.Simulator.Relay;
+
+namespace SessionCluster.Simulator.Tests.Phone;
+
+/// <summary>
+/// A stand-in relay for phone tests: every <c>&lt;to&gt;</c> of a sent message becomes the stanza that device would receive
+/// (<c>from</c> = sending device, <c>recipient</c> for the sender's own devices); phones get theirs at once, companions' are
+/// kept for the test to read. Receipts are recorded.
+/// </summary>
+internal sealed class LoopbackRelay : IStanzaRelay
+{
+    private readonly List<(Jid Device, Node Stanza)> _toCompanions = [];
+    private readonly List<(string From, Node Receipt)> _receipts = [];
+
+    public PhoneDirectory? Phones { get; set; }
+
+    public AccountDirectory? Accounts { get; set; }
+
+    public List<Node> Sent { get; } = [];
+
+    public IReadOnlyList<(string From, Node Receipt)> Receipts
+    {
+        get
+        {
+            lock (_receipts)
+            {
+                return [.. _receipts];
+            }
+        }
+    }
+
+    public IReadOnlyList<Node> StanzasFor(Jid device)
+    {
+        lock (_toCompanions)
+        {
+            return [.. _toCompanions.Where(s => s.Device == device).Select(s => s.Stanza)];
+        }
+    }
+
+    public async ValueTask<Node> SendMessageAsync(Account sender, int fromDevice, Node message, CancellationToken cancellationToken)
+    {
+        lock (Sent)
+        {
+            Sent.Add(message);
+        }
+
+        var id = message.GetString("id");
+        var to = message.GetJid("to");
+        var t = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        foreach (var participant in message.GetChild("participants").GetChildren("to"))
+        {
+            var device = participant.GetJid("jid");
+            List<NodeAttribute> attributes = [("from", sender.DeviceJid(fromDevice).ToString()), ("id", id), ("t", t), ("type", message.GetString("type"))];
+            if (device.User == sender.Phone)
+            {
+                attributes.Add(("recipient", to.ToString()));
+            }
+
+            var delivered = new Node("message", attributes, [participant.GetChild("enc")]);
+            if (device.Device == 0)
+            {
+                await Phones!.DeliverAsync(Accounts!.Find(device.User)!, delivered, cancellationToken);
+            }
+            else
+            {
+                lock (_toCompanions)
+                {
+                    _toCompanions.Add((device, delivered));
+                }
+            }
+        }
+
+        return new Node("ack", [("class", "message"), ("id", id), ("t", t)]);
+    }
+
+    public ValueTask SendReceiptAsync(Account sender, int fromDevice, Node receipt, CancellationToken cancellationToken)
+    {
+        lock (_receipts)
+        {
+            _receipts.Add((sender.DeviceJid(fromDevice).ToString(), receipt));
+        }
+
+        return ValueTask.CompletedTask;
+    }
+}
