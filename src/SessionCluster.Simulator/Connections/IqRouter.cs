@@ -20,12 +20,13 @@ internal static partial class IqRouter
         ["w:p"] = KeepAlive.HandleAsync,
         ["passive"] = Passive.HandleAsync,
         ["encrypt"] = PreKeys.HandleAsync,
+        ["usync"] = Usync.HandleAsync,
         ["abt"] = InitQueries.PropsAsync,
         ["blocklist"] = InitQueries.BlocklistAsync,
         ["privacy"] = InitQueries.PrivacyAsync,
         ["urn:xmpp:whatsapp:dirty"] = InitQueries.DirtyAsync,
         ["w:sync:app:state"] = AppStateSync.HandleAsync,
-        ["md"] = CompanionDevices.HandleAsync,
+        ["md"] = LinkCodeRegistration.HandleMdAsync,
     };
 
     public static async ValueTask RouteAsync(ChatConnection connection, Node iq, CancellationToken cancellationToken)
@@ -53,7 +54,7 @@ internal static partial class IqRouter
         }
 
         var xmlns = iq.GetOptionalString("xmlns") ?? "";
-        if (connection.LoggedIn is null && xmlns != "w:p")
+        if (connection.LoggedIn is null && xmlns != "w:p" && !LinkCodeRegistration.ServesBeforeLogin(connection, iq))
         {
             await connection.SendAsync(ServerStanzas.IqError(id, IqErrorCode.NotAuthorized), cancellationToken).ConfigureAwait(false);
             return;
