@@ -26,6 +26,7 @@ internal static partial class IqRouter
         ["urn:xmpp:whatsapp:dirty"] = InitQueries.DirtyAsync,
         ["w:sync:app:state"] = AppStateSync.HandleAsync,
         ["md"] = LinkCodeRegistration.HandleMdAsync,
+        ["w:m"] = Media.MediaConn.HandleAsync,
     };
 
     public static async ValueTask RouteAsync(ChatConnection connection, Node iq, CancellationToken cancellationToken)

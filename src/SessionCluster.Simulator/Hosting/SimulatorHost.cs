@@ -29,6 +29,9 @@ public sealed class SimulatorHost : IAsyncDisposable
     /// <summary>The admin API's base URL, e.g. <c>http://127.0.0.1:5123/admin</c>.</summary>
     public string AdminUrl { get; }
 
+    /// <summary>The media host (HTTPS, self-signed certificate made at start), e.g. <c>https://127.0.0.1:5124</c>; media_conn names it.</summary>
+    public string MediaUrl => Server.Media.BaseUrl ?? throw new InvalidOperationException("The media host is not running.");
+
     /// <summary>The 32-byte root public key clients must be told to trust.</summary>
     public ReadOnlyMemory<byte> RootPublicKey => Server.Authority.RootPublicKey;
 
@@ -56,6 +59,7 @@ public sealed class SimulatorHost : IAsyncDisposable
         try
         {
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            await server.Media.StartAsync(cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -74,5 +78,6 @@ public sealed class SimulatorHost : IAsyncDisposable
     {
         await _app.StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
+        await Server.Media.DisposeAsync().ConfigureAwait(false);
     }
 }
