@@ -16,12 +16,14 @@ internal static class CompanionDevices
     /// <exception cref="AdminProblemException">404 when the account has no such device.</exception>
     public static async Task UnlinkAsync(SimulatorServer server, Accounts.Account account, int deviceId, CancellationToken cancellationToken)
     {
-        if (!account.RemoveDevice(deviceId))
+        var removed = account.FindDevice(deviceId);
+        if (removed is null || !account.RemoveDevice(deviceId))
         {
             throw AdminProblemException.NotFound($"Device {deviceId} is not linked to {account.Phone}.");
         }
 
         await server.Accounts.SaveAsync(cancellationToken).ConfigureAwait(false);
+        await server.DeviceLists.ChangedAsync(account, deviceId, removed.KeyIndex, added: false, cancellationToken).ConfigureAwait(false);
         if (server.Connections.FindDevice(account.DeviceJid(deviceId).ToString()) is { } connection)
         {
             await connection.CloseAsync(DeviceRemoved(), "device removed by the phone").ConfigureAwait(false);
@@ -50,6 +52,7 @@ internal static class CompanionDevices
 
         account.RemoveDevice(device.DeviceId);
         await connection.Server.Accounts.SaveAsync(cancellationToken).ConfigureAwait(false);
+        await connection.Server.DeviceLists.ChangedAsync(account, device.DeviceId, device.KeyIndex, added: false, cancellationToken).ConfigureAwait(false);
         return ServerStanzas.IqResult(iq);
     }
 }

@@ -12,7 +12,7 @@ namespace SessionCluster.Simulator;
 /// <summary>
 /// <c>xmlns="encrypt"</c> (FACTS §7): the prekey count a client checks after login, its prekey upload (kept per
 /// device, every size and the signed-prekey signature checked), the key-bundle digest Baileys asks for right
-/// after, and signed-prekey rotation. Bundle fetch (<c>&lt;key&gt;</c>) belongs to the message-relay slice.
+/// after, and signed-prekey rotation. Bundle fetch (<c>&lt;key&gt;</c>) is <see cref="PreKeyBundles"/>.
 /// </summary>
 internal static class PreKeys
 {
@@ -40,7 +40,7 @@ internal static class PreKeys
                 await UploadAsync(connection, iq, cancellationToken).ConfigureAwait(false);
                 return ServerStanzas.IqResult(iq);
             case ("get", "key"):
-                throw new IqRequestException(IqErrorCode.FeatureNotImplemented, "Prekey bundle fetch arrives with message relay.");
+                return await PreKeyBundles.FetchAsync(connection, iq, cancellationToken).ConfigureAwait(false);
             default:
                 throw new IqRequestException(IqErrorCode.BadRequest, $"encrypt {type} <{first}> is not a prekey request.");
         }

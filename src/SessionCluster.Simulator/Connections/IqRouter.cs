@@ -20,6 +20,7 @@ internal static partial class IqRouter
         ["w:p"] = KeepAlive.HandleAsync,
         ["passive"] = Passive.HandleAsync,
         ["encrypt"] = PreKeys.HandleAsync,
+        ["usync"] = Usync.HandleAsync,
         ["abt"] = InitQueries.PropsAsync,
         ["blocklist"] = InitQueries.BlocklistAsync,
         ["privacy"] = InitQueries.PrivacyAsync,

@@ -50,13 +50,16 @@ internal sealed partial class SimulatorServer
     /// <summary>The message relay: fan-out, receipts, acks and every device's offline queue.</summary>
     public Relay.MessageRelay Relay => LazyInitializer.EnsureInitialized(ref field, () => new(this));
 
+    /// <summary>Device lists for usync and devices notifications.</summary>
+    public DeviceLists DeviceLists => LazyInitializer.EnsureInitialized(ref field, () => new(this));
+
     /// <summary>
-    /// Device 0 of every account (the phone the simulator plays). Until it is set, stanzas for device 0 wait in
-    /// device 0's offline queue; setting it delivers them.
+    /// Device 0 of every account: the phones the simulator plays (<see cref="Phones"/>) unless a test sets its own.
+    /// Setting it delivers what waits in every device 0's offline queue.
     /// </summary>
     public Relay.IPrimaryDevices? PrimaryDevices
     {
-        get;
+        get => field ?? Phones;
         set
         {
             field = value;

@@ -1,0 +1,118 @@
+using System.Buffers.Binary;
+using System.Collections.Concurrent;
+using System.Globalization;
+using SessionCluster.Protocol.Binary;
+using SessionCluster.Protocol.Signal;
+using SessionCluster.Simulator.Accounts;
+using SessionCluster.Simulator.Connections;
+
+namespace SessionCluster.Simulator;
+
+/// <summary>
+/// Prekey bundle fetch (FACTS §7): <c>&lt;iq xmlns="encrypt" type="get"&gt;&lt;key&gt;&lt;user jid [reason]/&gt;…&lt;/key&gt;&lt;/iq&gt;</c>
+/// → <c>&lt;list&gt;&lt;user jid&gt;registration, type, identity, skey[, key]&lt;/user&gt;…&lt;/list&gt;</c>. Each fetch consumes one
+/// one-time prekey of the device (lowest id first); without any left the bundle has no <c>&lt;key&gt;</c>. Device 0's
+/// bundle comes from the phone (<see cref="Relay.IPrimaryDevices.TakeBundle"/>).
+/// </summary>
+/// <remarks>
+/// A device the server does not know gets <c>&lt;user jid&gt;&lt;error code="404" text="item-not-found"/&gt;&lt;/user&gt;</c>
+/// in the list (WM nodeToPreKeyBundle reads an <c>&lt;error&gt;</c> child per user; the code is the simulator's choice;
+/// Baileys fails the whole fetch on it, so it only ever asks for devices usync listed). When a companion's one-time
+/// keys drop below <see cref="LowWatermark"/>, it is sent <c>&lt;notification type="encrypt"&gt;&lt;count value/&gt;</c>
+/// once per drop (again only after its count was back at or above the mark).
+/// </remarks>
+internal static class PreKeyBundles
+{
+    /// <summary>Below this many one-time prekeys the device is told to upload more (WM/BL MinPreKeyCount = 5).</summary>
+    public const int LowWatermark = 5;
+
+    private static readonly ConcurrentDictionary<(SimulatorServer, string), byte> s_lowNotified = new();
+    private static long s_notificationIds;
+
+    public static async ValueTask<Node?> FetchAsync(ChatConnection connection, Node iq, CancellationToken cancellationToken)
+    {
+        var server = connection.Server;
+        var users = IqRouter.RequireChild(iq, "key").GetChildren("user").ToArray();
+        if (users.Length == 0)
+        {
+            throw new IqRequestException(IqErrorCode.BadRequest, "<key> names no <user jid>.");
+        }
+
+        var answers = new List<Node>(users.Length);
+        foreach (var user in users)
+        {
+            var jid = user.GetOptionalJid("jid") ?? throw new IqRequestException(IqErrorCode.BadRequest, "<user> needs a jid.");
+            answers.Add(await BundleAsync(server, jid, cancellationToken).ConfigureAwait(false));
+        }
+
+        return ServerStanzas.IqResult(iq, new Node("list", null, answers));
+    }
+
+    private static async ValueTask<Node> BundleAsync(SimulatorServer server, Jid jid, CancellationToken cancellationToken)
+    {
+        var account = server.Accounts.Find(jid);
+        if (account is not null && jid.Device == 0 && server.PrimaryDevices is { } phones)
+        {
+            server.Stats.BundleServed();
+            return phones.TakeBundle(account, jid);
+        }
+
+        var device = account?.FindDevice(jid.Device);
+        if (account is null || device is null)
+        {
+            return new Node("user", [("jid", jid.ToString())], [new Node("error", [("code", "404"), ("text", "item-not-found")])]);
+        }
+
+        var registration = new byte[4];
+        BinaryPrimitives.WriteUInt32BigEndian(registration, device.RegistrationId);
+        List<Node> children =
+        [
+            new Node("registration", null, registration),
+            new Node("type", null, new byte[] { SignalPublicKey.DjbType }),
+            new Node("identity", null, device.IdentityKey),
+            new Node("skey", null,
+            [
+                new Node("id", null, Id3(device.SignedPreKey.Id)),
+                new Node("value", null, device.SignedPreKey.PublicKey),
+                new Node("signature", null, device.SignedPreKey.Signature),
+            ]),
+        ];
+        if (device.PreKeys.Take() is { } oneTime)
+        {
+            children.Add(new Node("key", null, [new Node("id", null, Id3(oneTime.Id)), new Node("value", null, oneTime.PublicKey)]));
+        }
+
+        server.Stats.BundleServed();
+        await NotifyIfLowAsync(server, account, device, cancellationToken).ConfigureAwait(false);
+        return new Node("user", [("jid", jid.ToString())], children);
+    }
+
+    private static async ValueTask NotifyIfLowAsync(SimulatorServer server, Account account, CompanionDevice device, CancellationToken cancellationToken)
+    {
+        var key = (server, account.DeviceJid(device.DeviceId).ToString());
+        var count = device.PreKeys.Count;
+        if (count >= LowWatermark)
+        {
+            s_lowNotified.TryRemove(key, out _);
+            return;
+        }
+
+        if (!s_lowNotified.TryAdd(key, 0))
+        {
+            return;
+        }
+
+        var notification = new Node(
+            "notification",
+            [
+                ("from", ServerStanzas.Server),
+                ("type", "encrypt"),
+                ("id", "enc." + Interlocked.Increment(ref s_notificationIds).ToString(CultureInfo.InvariantCulture)),
+                ("t", server.Clock.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)),
+            ],
+            [new Node("count", [("value", count.ToString(CultureInfo.InvariantCulture))])]);
+        await server.Relay.EnqueueAsync(account, device.DeviceId, notification, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static byte[] Id3(uint id) => [(byte)(id >> 16), (byte)(id >> 8), (byte)id];
+}
