@@ -1,0 +1,93 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using SessionCluster.Simulator;
+
+namespace SessionCluster.Interop.Tests.Simulator;
+
+/// <summary>What the pairing-code, media and group interop tests share: accounts, QR linking through the admin API,
+/// a log collecting the simulator's lines and Baileys' stderr for a failing test.</summary>
+internal static class GroupAndMediaSupport
+{
+    public static readonly TimeSpan WaitLimit = TimeSpan.FromSeconds(90);
+
+    public static async Task<string> CreateAccountAsync(HttpClient http, SimulatorHost host, string phone)
+    {
+        using var response = await http.PostAsync(host.AdminUrl + "/accounts", Json(new { phone }));
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return phone;
+    }
+
+    /// <summary>Starts a Baileys client, links it to <paramref name="phone"/> by QR and waits for 'open'.</summary>
+    public static async Task<(BaileysClient Client, LinkedCompanion Linked)> StartLinkedAsync(
+        HttpClient http, SimulatorHost host, string phone, string authFolder, BaileysClientOptions options)
+    {
+        var client = await BaileysClient.StartAsync(host.WebSocketUrl, host.RootPublicKey, authFolder, options);
+        try
+        {
+            var qr = await client.WaitForQrAsync(WaitLimit);
+            using var link = await http.PostAsync($"{host.AdminUrl}/accounts/{phone}/link", Json(new { qr = qr.Qr }));
+            Assert.Equal(HttpStatusCode.OK, link.StatusCode);
+            var linked = await link.Content.ReadFromJsonAsync<LinkedCompanion>();
+            Assert.NotNull(linked);
+            await client.WaitForOpenAsync(WaitLimit);
+            return (client, linked);
+        }
+        catch
+        {
+            await client.DisposeAsync();
+            throw;
+        }
+    }
+
+    public static StringContent Json(object body) =>
+        new(JsonSerializer.Serialize(body), System.Text.Encoding.UTF8, "application/json");
+
+    public static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + WaitLimit;
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, what + " did not happen in time.");
+            await Task.Delay(100);
+        }
+    }
+}
+
+/// <summary>Collects the simulator's log and Baileys' stderr so a failing test shows both.</summary>
+internal sealed class InteropLog : ILoggerProvider
+{
+    private readonly ConcurrentQueue<string> _lines = new();
+
+    public IEnumerable<string> Lines => _lines;
+
+    public void Attach(ILoggingBuilder builder)
+    {
+        builder.AddProvider(this);
+        builder.SetMinimumLevel(LogLevel.Debug);
+        builder.AddFilter("Microsoft", LogLevel.Warning);
+    }
+
+    public void Add(string line) => _lines.Enqueue("baileys: " + line);
+
+    public BaileysClientOptions Options(string name) => new() { LogLevel = "info", StderrLine = line => _lines.Enqueue($"baileys {name}: {line}") };
+
+    public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class Logger(InteropLog log, string category) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            log._lines.Enqueue($"simulator {logLevel} {category}: {formatter(state, exception)}{(exception is null ? "" : " " + exception)}");
+    }
+}

@@ -1,0 +1,70 @@
+using System.Net;
+using System.Net.Http.Json;
+using SessionCluster.Simulator;
+using Xunit.Abstractions;
+using static SessionCluster.Interop.Tests.Simulator.GroupAndMediaSupport;
+
+namespace SessionCluster.Interop.Tests.Simulator;
+
+/// <summary>
+/// A real Baileys 7.0.0-rc14 client links by pairing code: <c>requestPairingCode</c> sends companion_hello, the admin
+/// API enters the code on the phone, Baileys answers the primary hello notification with companion_finish, accepts
+/// pair-success signed for the ADV secret both derived, restarts on 515 and reaches 'open'.
+/// </summary>
+[Trait("Category", "Interop")]
+public sealed class PairingCodeLinkingTests(ITestOutputHelper output) : IDisposable
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "baileys-code-" + Guid.NewGuid().ToString("N"));
+    private readonly InteropLog _log = new();
+
+    public void Dispose()
+    {
+        foreach (var line in _log.Lines)
+        {
+            output.WriteLine(line);
+        }
+
+        if (Directory.Exists(_folder))
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Baileys_links_by_pairing_code_and_reaches_the_open_state()
+    {
+        await using var host = await SimulatorHost.StartAsync(configureLogging: _log.Attach);
+        using var http = new HttpClient();
+        var phone = await CreateAccountAsync(http, host, "15550003333");
+        await using var client = await BaileysClient.StartAsync(host.WebSocketUrl, host.RootPublicKey, _folder, _log.Options("a"));
+
+        var code = await client.RequestPairingCodeAsync(phone);
+        Assert.Equal(8, code.Length);
+
+        // requestPairingCode does not wait for the server's answer to companion_hello: retry while no hello is pending.
+        HttpResponseMessage? link = null;
+        await WaitUntilAsync(
+            async () =>
+            {
+                link?.Dispose();
+                link = await http.PostAsync($"{host.AdminUrl}/accounts/{phone}/link-code", Json(new { code = code[..4] + "-" + code[4..] }));
+                return link.StatusCode != HttpStatusCode.NotFound;
+            },
+            "companion_hello");
+        using (link)
+        {
+            Assert.Equal(HttpStatusCode.OK, link!.StatusCode);
+            var linked = await link.Content.ReadFromJsonAsync<LinkedCompanion>();
+            Assert.NotNull(linked);
+            Assert.StartsWith(phone + ":", linked.Jid, StringComparison.Ordinal);
+
+            var restart = await client.WaitForRestartAsync(WaitLimit);
+            Assert.Equal(BaileysClient.RestartRequired, restart.StatusCode);
+            var open = await client.WaitForOpenAsync(WaitLimit);
+            Assert.Equal(restart.Generation, open.Generation);
+            var paired = await client.WaitForPairedAsync(WaitLimit);
+            Assert.Equal(linked.Jid, paired.Me);
+            Assert.Empty(client.Errors);
+        }
+    }
+}
