@@ -1,0 +1,169 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using SessionCluster.Simulator;
+using SessionCluster.Simulator.Phone;
+using Xunit.Abstractions;
+
+namespace SessionCluster.Interop.Tests.Simulator;
+
+/// <summary>
+/// The phone the simulator plays (device 0, the project's Signal engine) and a real Baileys 7.0.0-rc14 companion talk
+/// through the simulator's relay: the phone of account A and a Baileys companion of account B exchange texts both ways,
+/// and what the companion sends arrives on B's own phone as a <c>deviceSentMessage</c> copy.
+/// </summary>
+[Trait("Category", "Interop")]
+public sealed class PhoneMessagingTests(ITestOutputHelper output) : IDisposable
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+    private const string PhoneA = "15550001111";
+    private const string PhoneB = "15550002222";
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "baileys-phone-" + Guid.NewGuid().ToString("N"));
+    private readonly ConcurrentQueue<string> _log = new();
+
+    public void Dispose()
+    {
+        foreach (var line in _log)
+        {
+            output.WriteLine(line);
+        }
+
+        if (Directory.Exists(_folder))
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task The_phone_and_a_Baileys_companion_of_another_account_exchange_messages_both_ways()
+    {
+        await using var host = await SimulatorHost.StartAsync(configureLogging: Attach);
+        using var http = new HttpClient();
+        await CreateAccountAsync(http, host, PhoneA);
+        await CreateAccountAsync(http, host, PhoneB);
+        await using var b = await LinkBaileysAsync(http, host, PhoneB);
+
+        // Phone A → Baileys B.
+        using (var sent = await http.PostAsync($"{host.AdminUrl}/accounts/{PhoneA}/messages", Json(new { to = PhoneB + "@s.whatsapp.net", text = "hello from the phone" })))
+        {
+            Assert.Equal(HttpStatusCode.Created, sent.StatusCode);
+            var response = await sent.Content.ReadFromJsonAsync<PhoneSendResponse>();
+            Assert.Matches("^3EB0[0-9A-F]{18}$", response!.Id);
+            var atB = await b.WaitForMessageAsync(m => m.Key.Id == response.Id, "the phone's message", Timeout);
+            Assert.Equal("hello from the phone", atB.Text);
+            Assert.False(atB.Key.FromMe);
+            Assert.False(atB.IsDecryptFailure);
+            await WaitUntilAsync(async () => (await ReceiptsAsync(http, host, PhoneA)).Any(r => r.Id == response.Id));
+        }
+
+        // Baileys B → phone A, twice (the second on the session the first started).
+        var first = await b.SendTextAsync(PhoneA + "@s.whatsapp.net", "hello phone");
+        var second = await b.SendTextAsync(PhoneA + "@s.whatsapp.net", "and again");
+        await WaitUntilAsync(async () => (await MessagesAsync(http, host, PhoneA)).Count(m => m.Id == first.Id || m.Id == second.Id) == 2);
+        var atA = await MessagesAsync(http, host, PhoneA);
+        var one = atA.Single(m => m.Id == first.Id);
+        Assert.Equal(("hello phone", PhoneB + "@s.whatsapp.net", false), (one.Text, one.Chat, one.SentCopy));
+        Assert.StartsWith(PhoneB + ":", one.Sender, StringComparison.Ordinal);
+        Assert.Equal("and again", atA.Single(m => m.Id == second.Id).Text);
+        Assert.Empty(b.Errors);
+    }
+
+    [Fact]
+    public async Task A_Baileys_companion_message_arrives_on_its_own_phone_as_a_sent_copy()
+    {
+        await using var host = await SimulatorHost.StartAsync(configureLogging: Attach);
+        using var http = new HttpClient();
+        await CreateAccountAsync(http, host, PhoneA);
+        await CreateAccountAsync(http, host, PhoneB);
+        await using var b = await LinkBaileysAsync(http, host, PhoneB);
+
+        var sent = await b.SendTextAsync(PhoneA + "@s.whatsapp.net", "copied to my phone");
+
+        await WaitUntilAsync(async () => (await MessagesAsync(http, host, PhoneB)).Any(m => m.Id == sent.Id));
+        var copy = (await MessagesAsync(http, host, PhoneB)).Single(m => m.Id == sent.Id);
+        Assert.True(copy.SentCopy);
+        Assert.Equal(("copied to my phone", PhoneA + "@s.whatsapp.net", "text"), (copy.Text, copy.Chat, copy.Kind));
+        Assert.StartsWith(PhoneB + ":", copy.Sender, StringComparison.Ordinal);
+        // And the recipient's phone has it as an ordinary message.
+        await WaitUntilAsync(async () => (await MessagesAsync(http, host, PhoneA)).Any(m => m.Id == sent.Id && !m.SentCopy));
+        Assert.Empty(b.Errors);
+    }
+
+    private async Task<BaileysClient> LinkBaileysAsync(HttpClient http, SimulatorHost host, string phone)
+    {
+        var client = await BaileysClient.StartAsync(
+            host.WebSocketUrl,
+            host.RootPublicKey,
+            Path.Combine(_folder, phone),
+            new BaileysClientOptions { LogLevel = "info", StderrLine = line => _log.Enqueue("baileys: " + line), SkipHistorySync = true, WaitTimeout = Timeout });
+        try
+        {
+            var qr = await client.WaitForQrAsync(Timeout);
+            using var link = await http.PostAsync($"{host.AdminUrl}/accounts/{phone}/link", Json(new { qr = qr.Qr }));
+            Assert.Equal(HttpStatusCode.OK, link.StatusCode);
+            await client.WaitForOpenAsync(Timeout);
+            // The prekey upload lands before the companion can be messaged.
+            await WaitUntilAsync(async () => (await http.GetFromJsonAsync<DeviceResponse[]>($"{host.AdminUrl}/accounts/{phone}/devices"))!.Any(d => !d.Primary && d.PreKeys > 0));
+            return client;
+        }
+        catch
+        {
+            await client.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static async Task CreateAccountAsync(HttpClient http, SimulatorHost host, string phone)
+    {
+        using var response = await http.PostAsync(host.AdminUrl + "/accounts", Json(new { phone }));
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+    }
+
+    private static async Task<PhoneMessage[]> MessagesAsync(HttpClient http, SimulatorHost host, string phone) =>
+        await http.GetFromJsonAsync<PhoneMessage[]>($"{host.AdminUrl}/accounts/{phone}/messages") ?? [];
+
+    private static async Task<PhoneReceipt[]> ReceiptsAsync(HttpClient http, SimulatorHost host, string phone) =>
+        await http.GetFromJsonAsync<PhoneReceipt[]>($"{host.AdminUrl}/accounts/{phone}/receipts") ?? [];
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow + Timeout;
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The condition did not become true in time.");
+            await Task.Delay(100);
+        }
+    }
+
+    private static StringContent Json(object body) =>
+        new(JsonSerializer.Serialize(body), System.Text.Encoding.UTF8, "application/json");
+
+    private void Attach(ILoggingBuilder builder)
+    {
+        builder.AddProvider(new QueueLoggerProvider(_log));
+        builder.SetMinimumLevel(LogLevel.Debug);
+        builder.AddFilter("Microsoft", LogLevel.Warning);
+    }
+
+    private sealed class QueueLoggerProvider(ConcurrentQueue<string> lines) : ILoggerProvider
+    {
+        public ILogger CreateLogger(string categoryName) => new Logger(lines, categoryName);
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class Logger(ConcurrentQueue<string> lines, string category) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state)
+                where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => true;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+                lines.Enqueue($"simulator {logLevel} {category}: {formatter(state, exception)}{(exception is null ? "" : " " + exception)}");
+        }
+    }
+}
