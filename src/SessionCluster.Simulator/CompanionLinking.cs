@@ -87,6 +87,7 @@ internal static partial class CompanionLinking
                 now));
             await server.Accounts.SaveAsync(cancellationToken).ConfigureAwait(false);
             server.Stats.DeviceLinked();
+            await server.DeviceLists.ChangedAsync(account, deviceId, verified.KeyIndex, added: true, cancellationToken).ConfigureAwait(false);
             LogLinked(logger, connection.Id, deviceId, keyIndex);
             closed = true;
             await connection.CloseAsync(ServerStanzas.StreamError(515), "paired; restart required").ConfigureAwait(false);

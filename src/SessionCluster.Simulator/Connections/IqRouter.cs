@@ -28,6 +28,7 @@ internal static partial class IqRouter
         ["w:sync:app:state"] = AppStateSync.HandleAsync,
         ["md"] = LinkCodeRegistration.HandleMdAsync,
         ["w:m"] = Media.MediaConn.HandleAsync,
+        ["w:g2"] = Groups.GroupIqs.HandleAsync,
     };
 
     public static async ValueTask RouteAsync(ChatConnection connection, Node iq, CancellationToken cancellationToken)

@@ -130,7 +130,7 @@ internal sealed class GroupDirectory(AccountDirectory accounts, TimeProvider clo
     /// <exception cref="GroupException">Unknown group, or the actor may not remove.</exception>
     public Group RemoveParticipants(Jid groupJid, Jid actor, IEnumerable<Jid> participants)
     {
-        var users = participants.Select(u => u.ToNonAd()).Select(u => new Jid(u.User, u.Server)).ToArray();
+        var users = participants.Select(u => accounts.Find(u)?.Jid ?? new Jid(u.User, u.Server)).ToArray();
         var leaving = users.Length == 1 && users[0].User == actor.User;
         return Update(groupJid, actor, group => group with { Participants = [.. group.Participants.Where(p => !users.Contains(p.Jid))] }, requireAdmin: !leaving);
     }
@@ -160,11 +160,8 @@ internal sealed class GroupDirectory(AccountDirectory accounts, TimeProvider clo
 
     private Jid RequireAccount(Jid jid)
     {
-        if (!jid.IsPhoneNumber || accounts.Find(jid.User) is null)
-        {
-            throw new GroupException(GroupFailure.UnknownAccount, $"{jid} is not an account of this simulator.");
-        }
-
-        return new Jid(jid.User, JidServer.WhatsApp);
+        // A participant may be named by its PN or its LID; members are kept as PN user JIDs.
+        var account = accounts.Find(jid) ?? throw new GroupException(GroupFailure.UnknownAccount, $"{jid} is not an account of this simulator.");
+        return account.Jid;
     }
 }

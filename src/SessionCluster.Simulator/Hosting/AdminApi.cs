@@ -82,6 +82,7 @@ internal static class AdminApi
             return Results.Json(linked);
         }));
         LinkCodeAdmin.Map(admin, server);
+        Groups.GroupAdmin.Map(admin, server);
         Phone.PhoneAdmin.Map(admin, server);
     }
 

@@ -1,0 +1,71 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using SessionCluster.Protocol.Binary;
+
+namespace SessionCluster.Simulator.Groups;
+
+/// <summary>
+/// <c>POST /admin/groups {"subject", "creator": "&lt;phone&gt;", "participants": ["&lt;phone&gt;", …]}</c> → 201 <c>{"jid"}</c>
+/// (400 bad body or subject, 404 unknown account); <c>GET /admin/groups</c> and <c>GET /admin/groups/{jid}</c> → the group(s)
+/// with subject, creator, creation and members.
+/// </summary>
+internal static class GroupAdmin
+{
+    public static void Map(IEndpointRouteBuilder admin, SimulatorServer server)
+    {
+        admin.MapPost("/groups", async (HttpContext context) =>
+        {
+            CreateGroupRequest? request;
+            try
+            {
+                request = await JsonSerializer.DeserializeAsync<CreateGroupRequest>(context.Request.Body, JsonSerializerOptions.Web, context.RequestAborted).ConfigureAwait(false);
+            }
+            catch (JsonException e)
+            {
+                return Results.Problem(statusCode: 400, title: "Bad request", detail: "The body is not the expected JSON object: " + e.Message);
+            }
+
+            if (request?.Subject is null || request.Creator is null || !IsPhone(request.Creator) || !(request.Participants ?? []).All(IsPhone))
+            {
+                return Results.Problem(statusCode: 400, title: "Bad request", detail: "The body needs \"subject\", \"creator\" (a phone) and \"participants\" (phones).");
+            }
+
+            try
+            {
+                var group = server.Groups.Create(request.Subject, Pn(request.Creator), (request.Participants ?? []).Select(Pn));
+                return Results.Json(ToResponse(group), statusCode: StatusCodes.Status201Created);
+            }
+            catch (GroupException e)
+            {
+                return Results.Problem(statusCode: e.Failure == GroupFailure.UnknownAccount ? 404 : 400, title: e.Failure.ToString(), detail: e.Message);
+            }
+        });
+        admin.MapGet("/groups", () => Results.Json(server.Groups.All.OrderBy(g => g.CreatedAt).Select(ToResponse).ToArray()));
+        admin.MapGet("/groups/{jid}", (string jid) =>
+            Jid.TryParse(jid.Contains('@', StringComparison.Ordinal) ? jid : jid + "@g.us", out var parsed) && server.Groups.TryGet(parsed, out var group)
+                ? Results.Json(ToResponse(group))
+                : Results.Problem(statusCode: 404, title: "Not found", detail: $"No group {jid}."));
+    }
+
+    private static bool IsPhone(string phone) => phone.Length is >= 5 and <= 15 && phone[0] != '0' && phone.All(char.IsAsciiDigit);
+
+    private static Jid Pn(string phone) => new(phone, JidServer.WhatsApp);
+
+    private static GroupResponse ToResponse(Group group) => new(
+        group.Jid.ToString(),
+        group.Subject,
+        group.Creator.ToString(),
+        group.CreatedAt,
+        [.. group.Participants.Select(p => new GroupParticipantResponse(p.Jid.ToString(), p.WireType ?? "member"))]);
+}
+
+/// <summary><c>POST /admin/groups</c> body.</summary>
+public sealed record CreateGroupRequest(string? Subject, string? Creator, IReadOnlyList<string>? Participants);
+
+/// <summary>A group as the admin API shows it.</summary>
+public sealed record GroupResponse(string Jid, string Subject, string Creator, DateTimeOffset CreatedAt, IReadOnlyList<GroupParticipantResponse> Participants);
+
+/// <summary>A member: its PN jid and role (member, admin, superadmin).</summary>
+public sealed record GroupParticipantResponse(string Jid, string Role);

@@ -1,0 +1,144 @@
+using System.Net;
+using System.Net.Http.Json;
+using SessionCluster.Protocol.Binary;
+using SessionCluster.Simulator.Groups;
+using SessionCluster.Simulator.Tests.Support;
+
+namespace SessionCluster.Simulator.Tests.Groups;
+
+public sealed class GroupTests
+{
+    private const string A = "15550001111";
+    private const string B = "15550002222";
+    private const string C = "15550003333";
+
+    [Fact]
+    public async Task The_admin_api_creates_a_group_with_the_creator_as_super_admin()
+    {
+        await using var host = await TestSimulator.StartAsync();
+        await Accounts(host, A, B, C);
+        using var http = new HttpClient();
+        using var response = await http.PostAsync(host.AdminUrl + "/groups", TestSimulator.Json(new { subject = "Team", creator = A, participants = new[] { B, C, B } }));
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var created = await response.Content.ReadFromJsonAsync<GroupResponse>();
+        Assert.Matches(@"^120363\d{12}@g\.us$", created!.Jid);
+
+        var group = await http.GetFromJsonAsync<GroupResponse>($"{host.AdminUrl}/groups/{created.Jid}");
+        Assert.Equal("Team", group!.Subject);
+        Assert.Equal(A + "@s.whatsapp.net", group.Creator);
+        Assert.Equal([(A, "superadmin"), (B, "member"), (C, "member")], group.Participants.Select(p => (p.Jid.Split('@')[0], p.Role)));
+        Assert.True(host.Server.Groups.TryGet(Jid.Parse(created.Jid), out var inDirectory));
+        Assert.True(inDirectory.IsParticipant(new Jid(C, JidServer.WhatsApp, 3)));
+    }
+
+    [Theory]
+    [InlineData("Team", "15559999999", HttpStatusCode.NotFound)]
+    [InlineData("", B, HttpStatusCode.BadRequest)]
+    [InlineData("Team", "12", HttpStatusCode.BadRequest)]
+    public async Task The_admin_api_refuses_unknown_members_and_bad_subjects(string subject, string participant, HttpStatusCode expected)
+    {
+        await using var host = await TestSimulator.StartAsync();
+        await Accounts(host, A, B);
+        using var http = new HttpClient();
+        using var response = await http.PostAsync(host.AdminUrl + "/groups", TestSimulator.Json(new { subject, creator = A, participants = new[] { participant } }));
+        Assert.Equal(expected, response.StatusCode);
+        Assert.Empty(host.Server.Groups.All);
+    }
+
+    [Fact]
+    public async Task A_device_creates_a_group_by_w_g2_and_members_query_its_metadata()
+    {
+        await using var host = await TestSimulator.StartAsync();
+        await Accounts(host, A, B, C);
+        var (a, _) = await LoggedInAsync(host, A);
+        var (b, _) = await LoggedInAsync(host, B);
+        var (c, _) = await LoggedInAsync(host, C);
+        await using (a)
+        await using (b)
+        await using (c)
+        {
+            var create = await GroupIqAsync(a, "@g.us", "set", new Node("create", [("subject", "Weekend"), ("key", "3EB0AA")], [Participant(B)]));
+            Assert.Equal("result", create.GetString("type"));
+            var group = create.GetChild("group");
+            Assert.Equal("Weekend", group.GetString("subject"));
+            Assert.Equal(A + "@s.whatsapp.net", group.GetString("creator"));
+            Assert.Equal("pn", group.GetString("addressing_mode"));
+            var participants = group.GetChildren("participant").ToArray();
+            Assert.Equal([A + "@s.whatsapp.net", B + "@s.whatsapp.net"], participants.Select(p => p.GetString("jid")));
+            Assert.Equal("superadmin", participants[0].GetString("type"));
+            Assert.Null(participants[1].GetOptionalString("type"));
+            Assert.EndsWith("@lid", participants[1].GetString("lid"), StringComparison.Ordinal);
+            var jid = group.GetString("id") + "@g.us";
+
+            var query = await GroupIqAsync(b, jid, "get", new Node("query", [("request", "interactive")]));
+            Assert.Equal(group.GetString("id"), query.GetChild("group").GetString("id"));
+            Assert.Equal(2, query.GetChild("group").GetChildren("participant").Count());
+
+            var outsider = await GroupIqAsync(c, jid, "get", new Node("query", [("request", "interactive")]));
+            Assert.Equal("403", outsider.GetChild("error").GetString("code"));
+            var unknown = await GroupIqAsync(a, "120363000000000000@g.us", "get", new Node("query", [("request", "interactive")]));
+            Assert.Equal("404", unknown.GetChild("error").GetString("code"));
+
+            var participating = await GroupIqAsync(b, "@g.us", "get", new Node("participating", null, [new Node("participants"), new Node("description")]));
+            Assert.Single(participating.GetChild("groups").GetChildren("group"));
+        }
+    }
+
+    [Fact]
+    public async Task Admins_add_and_remove_members_others_may_not_and_a_member_can_leave()
+    {
+        await using var host = await TestSimulator.StartAsync();
+        await Accounts(host, A, B, C);
+        var group = host.Server.Groups.Create("Club", new Jid(A, JidServer.WhatsApp), [new Jid(B, JidServer.WhatsApp)]);
+        var jid = group.Jid.ToString();
+        var (a, _) = await LoggedInAsync(host, A);
+        var (b, _) = await LoggedInAsync(host, B);
+        await using (a)
+        await using (b)
+        {
+            var refused = await GroupIqAsync(b, jid, "set", new Node("add", null, [Participant(C)]));
+            Assert.Equal("403", refused.GetChild("error").GetString("code"));
+
+            var added = await GroupIqAsync(a, jid, "set", new Node("add", null, [Participant(C)]));
+            Assert.Equal(C + "@s.whatsapp.net", added.GetChild("add").GetChild("participant").GetString("jid"));
+            Assert.True(host.Server.Groups.TryGet(group.Jid, out var now) && now.IsParticipant(new Jid(C, JidServer.WhatsApp)));
+
+            var removed = await GroupIqAsync(a, jid, "set", new Node("remove", null, [Participant(C)]));
+            Assert.Equal("result", removed.GetString("type"));
+            Assert.True(host.Server.Groups.TryGet(group.Jid, out now) && !now.IsParticipant(new Jid(C, JidServer.WhatsApp)));
+
+            var left = await GroupIqAsync(b, "@g.us", "set", new Node("leave", null, [new Node("group", [("id", group.Jid.User)])]));
+            Assert.Equal("result", left.GetString("type"));
+            Assert.True(host.Server.Groups.TryGet(group.Jid, out now));
+            Assert.Equal([A + "@s.whatsapp.net"], now.Participants.Select(p => p.Jid.ToString()));
+
+            var unknownMember = await GroupIqAsync(a, jid, "set", new Node("add", null, [Participant("15559999999")]));
+            Assert.Equal("404", unknownMember.GetChild("error").GetString("code"));
+        }
+    }
+
+    private static Node Participant(string phone) => new("participant", [("jid", phone + "@s.whatsapp.net")]);
+
+    private static async Task<Node> GroupIqAsync(TestConnection connection, string to, string type, Node child)
+    {
+        var id = connection.NextId();
+        await connection.SendAsync(new Node("iq", [("id", id), ("xmlns", "w:g2"), ("type", type), ("to", to)], [child]));
+        return await connection.ReceiveUntilAsync(n => n.Tag == "iq" && n.GetOptionalString("id") == id);
+    }
+
+    private static async Task Accounts(SimulatorHost host, params string[] phones)
+    {
+        foreach (var phone in phones)
+        {
+            await TestSimulator.CreateAccountAsync(host, phone);
+        }
+    }
+
+    private static async Task<(TestConnection Connection, int Device)> LoggedInAsync(SimulatorHost host, string phone)
+    {
+        var device = new TestDevice();
+        var id = await TestLinking.LinkAsync(host, phone, device);
+        var (connection, _) = await TestLinking.LoginAsync(host, phone, id, device);
+        return (connection, id);
+    }
+}
