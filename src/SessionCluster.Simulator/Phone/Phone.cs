@@ -35,10 +35,15 @@ internal sealed partial class Phone
     /// <summary>Retry receipts sent for one message before the phone gives up (Baileys maxMsgRetryCount).</summary>
     public const int MaxRetries = 5;
 
+    /// <summary>Sent messages kept for resending on a retry receipt (whatsmeow keeps 256).</summary>
+    public const int RecentMessages = 256;
+
     private readonly Lock _lock = new();
     private readonly Dictionary<DeviceKey, SessionRecord> _sessions = [];
     private readonly Dictionary<(string Group, DeviceKey Sender), SenderKeyRecord> _senderKeys = [];
     private readonly ConcurrentDictionary<string, int> _retries = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, SentMessage> _sent = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<string> _sentOrder = new();
     private readonly PhoneDirectory _directory;
     private readonly TimeProvider _clock;
     private readonly ILogger _logger;
@@ -157,10 +162,86 @@ internal sealed partial class Phone
         }
 
         var id = MessageIds.New(Account.Phone, _clock.GetUtcNow());
+        Remember(id, new SentMessage(chat, content));
         var stanza = new Node("message", [("id", id), ("to", chat.ToString()), ("type", "text")], [new Node("participants", null, participants)]);
         var ack = await _directory.Relay.SendMessageAsync(Account, 0, stanza, cancellationToken).ConfigureAwait(false);
         LogSent(_logger, Account.Phone, id, chat.ToString(), participants.Count);
         return new PhoneSendResult(id, participants.Count, ack);
+    }
+
+    private void Remember(string id, SentMessage message)
+    {
+        _sent[id] = message;
+        _sentOrder.Enqueue(id);
+        while (_sentOrder.Count > RecentMessages && _sentOrder.TryDequeue(out var old))
+        {
+            _sent.TryRemove(old, out _);
+        }
+    }
+
+    /// <summary>
+    /// A retry receipt for one of the phone's messages (FACTS §10, sender side): the session is rebuilt from the receipt's
+    /// <c>&lt;keys&gt;</c> when it has them (or from a fetched bundle when the phone has no session), and the message goes again to
+    /// that device alone: <c>&lt;message id to=device type device_fanout="false"&gt;&lt;enc v="2" type count=N/&gt;&lt;/message&gt;</c>,
+    /// wrapped in <c>deviceSentMessage</c> for the account's own companions.
+    /// </summary>
+    private async ValueTask ResendAsync(Node receipt, CancellationToken cancellationToken)
+    {
+        var id = receipt.GetString("id");
+        var requester = receipt.GetOptionalJid("participant") ?? receipt.GetJid("from");
+        var owner = _directory.FindAccount(requester);
+        var count = receipt.GetOptionalChild("retry")?.GetOptionalInt("count") ?? 1;
+        if (owner is null || !_sent.TryGetValue(id, out var sent))
+        {
+            LogRetryUnknown(_logger, Account.Phone, id, requester.ToString());
+            return;
+        }
+
+        if (count > MaxRetries)
+        {
+            LogRetriesExhausted(_logger, Account.Phone, id, MaxRetries);
+            return;
+        }
+
+        var key = new DeviceKey(owner.Phone, requester.Device);
+        var fromKeys = receipt.GetOptionalChild("keys") is { } keys ? RetryBundle(receipt, keys) : null;
+        var bundle = fromKeys ?? (HasSession(owner, requester.Device) ? null : TakeBundleOf(owner, requester.Device));
+        var body = ReferenceEquals(owner, Account)
+            ? new Message { DeviceSentMessage = new DeviceSentMessage { DestinationJID = sent.Chat.ToString(), Message = sent.Content } }
+            : sent.Content;
+        CiphertextMessage ciphertext;
+        lock (_lock)
+        {
+            var record = _sessions.GetValueOrDefault(key) ?? SessionRecord.Empty;
+            if (bundle is not null)
+            {
+                record = SessionBuilder.ProcessBundle(record, Keys.Identity, bundle);
+            }
+
+            if (!record.HasCurrentSession)
+            {
+                LogDeviceSkipped(_logger, Account.Phone, owner.Phone, requester.Device);
+                return;
+            }
+
+            var encrypted = SessionCipher.Encrypt(record, Keys.Identity, MessagePadding.Pad(body.ToByteArray()));
+            _sessions[key] = encrypted.Record;
+            ciphertext = encrypted.Message;
+        }
+
+        var stanza = new Node("message", [("id", id), ("to", requester.ToString()), ("type", "text"), ("device_fanout", "false")],
+        [
+            new Node("enc", [("v", "2"), ("type", ciphertext.WireType), ("count", count.ToString(CultureInfo.InvariantCulture))], ciphertext.Serialized),
+        ]);
+        var ack = await _directory.Relay.SendMessageAsync(Account, 0, stanza, cancellationToken).ConfigureAwait(false);
+        LogResent(_logger, Account.Phone, id, requester.ToString(), count, ack.GetOptionalString("error") ?? "none");
+    }
+
+    /// <summary>The bundle a retry receipt's <c>&lt;keys&gt;</c> carries (registration from the receipt's <c>&lt;registration&gt;</c>).</summary>
+    private static PreKeyBundle RetryBundle(Node receipt, Node keys)
+    {
+        var registration = receipt.GetOptionalChild("registration") ?? throw new FormatException("The retry receipt has <keys> but no <registration>.");
+        return BundleNodes.Parse(new Node("user", null, [registration, .. keys.Children.Where(c => c.Tag is "type" or "identity" or "skey" or "key")]));
     }
 
     private PreKeyBundle? TakeBundleOf(Account owner, int device)
@@ -189,6 +270,19 @@ internal sealed partial class Phone
                     stanza.GetOptionalString("from") ?? string.Empty,
                     stanza.GetOptionalString("participant"),
                     stanza.GetOptionalString("type") ?? "delivery"));
+                if (stanza.GetOptionalString("type") == "retry")
+                {
+                    try
+                    {
+                        await ResendAsync(stanza, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (Exception e) when (e is FormatException or InvalidPreKeyBundleException)
+                    {
+                        // A retry whose keys do not make a session: nothing to resend with; the receipt stays recorded.
+                        LogRetryRefused(_logger, Account.Phone, stanza.GetOptionalString("id") ?? string.Empty, e.Message);
+                    }
+                }
+
                 break;
             default:
                 LogIgnored(_logger, Account.Phone, stanza.Tag);
@@ -466,6 +560,9 @@ internal sealed partial class Phone
     private static string RetryKey(Node stanza) =>
         (stanza.GetOptionalString("participant") ?? stanza.GetString("from")) + "/" + stanza.GetString("id");
 
+    /// <summary>A message the phone sent, kept for a retry: the chat and the content (unwrapped).</summary>
+    private sealed record SentMessage(Jid Chat, Message Content);
+
     /// <summary>A sender or recipient device, by account phone number and device id (PN and LID addressing name the same device).</summary>
     private readonly record struct DeviceKey(string Phone, int Device);
 
@@ -486,6 +583,15 @@ internal sealed partial class Phone
 
     [LoggerMessage(EventId = 406, Level = LogLevel.Warning, Message = "Phone {Phone}: {Id} comes from {Sender}, which is no account here; dropped")]
     private static partial void LogUnknownSender(ILogger logger, string phone, string id, string sender);
+
+    [LoggerMessage(EventId = 408, Level = LogLevel.Information, Message = "Phone {Phone}: resent {Id} to {Device} (retry {Count}, ack error {Error})")]
+    private static partial void LogResent(ILogger logger, string phone, string id, string device, int count, string error);
+
+    [LoggerMessage(EventId = 409, Level = LogLevel.Warning, Message = "Phone {Phone}: retry receipt for {Id} from {Device}, a message it does not have (any more)")]
+    private static partial void LogRetryUnknown(ILogger logger, string phone, string id, string device);
+
+    [LoggerMessage(EventId = 410, Level = LogLevel.Warning, Message = "Phone {Phone}: retry receipt for {Id} cannot be served: {Reason}")]
+    private static partial void LogRetryRefused(ILogger logger, string phone, string id, string reason);
 
     [LoggerMessage(EventId = 407, Level = LogLevel.Debug, Message = "Phone {Phone}: <{Tag}> needs nothing from the phone")]
     private static partial void LogIgnored(ILogger logger, string phone, string tag);

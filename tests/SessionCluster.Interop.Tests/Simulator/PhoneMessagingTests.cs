@@ -91,6 +91,34 @@ public sealed class PhoneMessagingTests(ITestOutputHelper output) : IDisposable
         Assert.Empty(b.Errors);
     }
 
+    [Fact]
+    public async Task A_phone_message_the_Baileys_companion_cannot_decrypt_is_resent_after_its_retry_receipt()
+    {
+        await using var host = await SimulatorHost.StartAsync(configureLogging: Attach);
+        using var http = new HttpClient();
+        await CreateAccountAsync(http, host, PhoneA);
+        await CreateAccountAsync(http, host, PhoneB);
+        await using var b = await LinkBaileysAsync(http, host, PhoneB);
+        var first = await SendFromPhoneAsync(http, host, "before the loss");
+        Assert.Equal("before the loss", (await b.WaitForMessageAsync(m => m.Key.Id == first && !m.IsDecryptFailure, "the first message", Timeout)).Text);
+
+        Assert.NotEmpty(await b.DropSessionAsync(PhoneA + "@s.whatsapp.net"));
+        var second = await SendFromPhoneAsync(http, host, "after the loss");
+
+        var recovered = await b.WaitForMessageAsync(m => m.Key.Id == second && !m.IsDecryptFailure && m.Text is not null, "the resent message", Timeout);
+        Assert.Equal("after the loss", recovered.Text);
+        var receipts = await ReceiptsAsync(http, host, PhoneA);
+        Assert.Contains(receipts, r => r.Id == second && r.Type == "retry");
+        Assert.Empty(b.Errors);
+    }
+
+    private static async Task<string> SendFromPhoneAsync(HttpClient http, SimulatorHost host, string text)
+    {
+        using var sent = await http.PostAsync($"{host.AdminUrl}/accounts/{PhoneA}/messages", Json(new { to = PhoneB + "@s.whatsapp.net", text }));
+        Assert.Equal(HttpStatusCode.Created, sent.StatusCode);
+        return (await sent.Content.ReadFromJsonAsync<PhoneSendResponse>())!.Id;
+    }
+
     private async Task<BaileysClient> LinkBaileysAsync(HttpClient http, SimulatorHost host, string phone)
     {
         var client = await BaileysClient.StartAsync(

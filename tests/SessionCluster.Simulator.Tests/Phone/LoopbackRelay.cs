@@ -51,16 +51,19 @@ internal sealed class LoopbackRelay : IStanzaRelay
         var id = message.GetString("id");
         var to = message.GetJid("to");
         var t = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
-        foreach (var participant in message.GetChild("participants").GetChildren("to"))
+        // A retry resend carries its <enc> directly, for the device in `to`.
+        var targets = message.GetOptionalChild("participants") is { } participants
+            ? participants.GetChildren("to").Select(p => (Device: p.GetJid("jid"), Enc: p.GetChild("enc")))
+            : [(Device: to, Enc: message.GetChild("enc"))];
+        foreach (var (device, enc) in targets)
         {
-            var device = participant.GetJid("jid");
             List<NodeAttribute> attributes = [("from", sender.DeviceJid(fromDevice).ToString()), ("id", id), ("t", t), ("type", message.GetString("type"))];
-            if (device.User == sender.Phone)
+            if (device.User == sender.Phone && to.User != sender.Phone)
             {
                 attributes.Add(("recipient", to.ToString()));
             }
 
-            var delivered = new Node("message", attributes, [participant.GetChild("enc")]);
+            var delivered = new Node("message", attributes, [enc]);
             if (device.Device == 0)
             {
                 await Phones!.DeliverAsync(Accounts!.Find(device.User)!, delivered, cancellationToken);

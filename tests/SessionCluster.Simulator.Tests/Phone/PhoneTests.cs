@@ -189,6 +189,63 @@ public sealed class PhoneTests
         Assert.NotNull(retry.GetOptionalChild("keys"));
     }
 
+    [Fact]
+    public async Task A_retry_receipt_with_keys_makes_the_phone_resend_to_that_device_on_a_new_session()
+    {
+        var a = await AccountAsync("15550001111");
+        var b = await AccountAsync("15550002222");
+        var companion = new SignalCompanion(1);
+        b.AddDevice(companion.Device());
+        var sent = await _phones.Get(a).SendTextAsync(b.Jid, "please decrypt me", CancellationToken.None);
+        // The companion "could not decrypt" it and asks again with its keys (prekey 5, never handed out by the server).
+        var preKey = companion.FindPreKey(5)!;
+        var retry = new Node("receipt", [("from", b.DeviceJid(1).ToString()), ("id", sent.Id), ("type", "retry"), ("t", "1700000000")],
+        [
+            new Node("retry", [("count", "2"), ("id", sent.Id), ("t", "1700000000"), ("v", "1")]),
+            new Node("registration", null, BigEndian(companion.Identity.RegistrationId)),
+            new Node("keys", null,
+            [
+                new Node("type", null, new byte[] { 5 }),
+                new Node("identity", null, companion.Identity.IdentityKey.PublicKey),
+                new Node("key", null, [new Node("id", null, new byte[] { 0, 0, 5 }), new Node("value", null, preKey.KeyPair.PublicKey)]),
+                new Node("skey", null, [new Node("id", null, new byte[] { 0, 0, 1 }), new Node("value", null, companion.SignedPreKey.KeyPair.PublicKey), new Node("signature", null, companion.SignedPreKey.Signature)]),
+                new Node("device-identity", null, new byte[] { 1, 2, 3 }),
+            ]),
+        ]);
+
+        await _phones.DeliverAsync(a, retry, CancellationToken.None);
+
+        var resend = _relay.Sent.Last();
+        Assert.Equal((sent.Id, "15550002222:1@s.whatsapp.net", "false"), (resend.GetString("id"), resend.GetString("to"), resend.GetString("device_fanout")));
+        Assert.Null(resend.GetOptionalChild("participants"));
+        var enc = resend.GetChild("enc");
+        Assert.Equal(("pkmsg", "2"), (enc.GetString("type"), enc.GetString("count")));
+        var stanzas = _relay.StanzasFor(b.DeviceJid(1));
+        Assert.Equal(2, stanzas.Count);
+        Assert.Equal("please decrypt me", companion.Decrypt("phone-a", stanzas[1].GetChild("enc")).Conversation);
+        Assert.Null(companion.FindPreKey(5));
+        Assert.Equal("retry", Assert.Single(_phones.Get(a).Inbox.Receipts()).Type);
+    }
+
+    [Fact]
+    public async Task A_retry_receipt_for_an_unknown_message_sends_nothing()
+    {
+        var a = await AccountAsync("15550001111");
+        var b = await AccountAsync("15550002222");
+        b.AddDevice(new SignalCompanion(1).Device());
+        await _phones.DeliverAsync(a, new Node("receipt", [("from", b.DeviceJid(1).ToString()), ("id", "3EB0UNKNOWN"), ("type", "retry")],
+            [new Node("retry", [("count", "1"), ("id", "3EB0UNKNOWN"), ("t", "1700000000"), ("v", "1")])]), CancellationToken.None);
+        Assert.Empty(_relay.Sent);
+        Assert.Single(_phones.Get(a).Inbox.Receipts());
+    }
+
+    private static byte[] BigEndian(uint value)
+    {
+        var bytes = new byte[4];
+        BinaryPrimitives.WriteUInt32BigEndian(bytes, value);
+        return bytes;
+    }
+
     /// <summary>A companion of <paramref name="b"/> whose session with phone A is past its prekey stage (A has replied).</summary>
     private async Task<SignalCompanion> EstablishedCompanionAsync(Account a, Account b)
     {
