@@ -33,6 +33,11 @@ internal static class GroupAndMediaSupport
             var linked = await link.Content.ReadFromJsonAsync<LinkedCompanion>();
             Assert.NotNull(linked);
             await client.WaitForOpenAsync(WaitLimit);
+            await client.WaitForPairedAsync(WaitLimit);
+            // The prekey upload lands before the companion can be messaged.
+            await WaitUntilAsync(
+                async () => ((await http.GetFromJsonAsync<DeviceResponse[]>($"{host.AdminUrl}/accounts/{phone}/devices")) ?? []).Any(d => d.Device == linked.Device && d.PreKeys > 0),
+                "the prekey upload");
             return (client, linked);
         }
         catch
@@ -72,7 +77,9 @@ internal sealed class InteropLog : ILoggerProvider
 
     public void Add(string line) => _lines.Enqueue("baileys: " + line);
 
-    public BaileysClientOptions Options(string name) => new() { LogLevel = "info", StderrLine = line => _lines.Enqueue($"baileys {name}: {line}") };
+    /// <summary>Driver options logging into this log; history sync skipped so messages are not held 20 s after the first login.</summary>
+    public BaileysClientOptions Options(string name) =>
+        new() { LogLevel = "info", StderrLine = line => _lines.Enqueue($"baileys {name}: {line}"), SkipHistorySync = true, WaitTimeout = GroupAndMediaSupport.WaitLimit };
 
     public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
 
