@@ -41,6 +41,7 @@ internal sealed partial class Phone
     private readonly Lock _lock = new();
     private readonly Dictionary<DeviceKey, SessionRecord> _sessions = [];
     private readonly Dictionary<(string Group, DeviceKey Sender), SenderKeyRecord> _senderKeys = [];
+    private readonly Dictionary<string, SenderKeyRecord> _ownSenderKeys = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> _retries = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, SentMessage> _sent = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<string> _sentOrder = new();
@@ -115,9 +116,81 @@ internal sealed partial class Phone
         List<(Account Owner, int Device, Message Body)> targets = [(recipient, 0, content)];
         targets.AddRange(recipient.Devices.Select(d => (recipient, d.DeviceId, content)));
         targets.AddRange(Account.Devices.Select(d => (Account, d.DeviceId, copy)));
+        var participants = EncryptForDevices(targets, to.IsLid);
 
-        // Bundles are taken outside the lock: another phone's keys have their own lock, and no lock is ever held while taking one.
-        List<DeviceKey> missing;
+        var id = MessageIds.New(Account.Phone, _clock.GetUtcNow());
+        Remember(id, new SentMessage(chat, content));
+        var stanza = new Node("message", [("id", id), ("to", chat.ToString()), ("type", "text")], [new Node("participants", null, participants)]);
+        var ack = await _directory.Relay.SendMessageAsync(Account, 0, stanza, cancellationToken).ConfigureAwait(false);
+        LogSent(_logger, Account.Phone, id, chat.ToString(), participants.Count);
+        return new PhoneSendResult(id, participants.Count, ack);
+    }
+
+    /// <summary>
+    /// Sends <paramref name="text"/> to a group (FACTS §9 group stanza): the phone's sender key for the group (made on first use)
+    /// is distributed in a <c>senderKeyDistributionMessage</c> to every device of every member, pairwise (as whatsmeow does, every
+    /// time), and the text goes once as <c>&lt;enc type="skmsg"&gt;</c>.
+    /// </summary>
+    /// <exception cref="PhoneSendException">Not a group jid, or the phone's account is not among <paramref name="members"/>.</exception>
+    public async Task<PhoneSendResult> SendGroupTextAsync(Jid group, IReadOnlyList<Account> members, string text, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(text);
+        if (!group.IsGroup)
+        {
+            throw new PhoneSendException($"{group} is not a group jid.");
+        }
+
+        if (!members.Any(m => ReferenceEquals(m, Account)))
+        {
+            throw new PhoneSendException($"{Account.Jid} is not a member of {group}.");
+        }
+
+        var groupKey = group.ToNonAd().ToString();
+        SenderKeyDistribution distribution;
+        byte[] ciphertext;
+        lock (_lock)
+        {
+            distribution = GroupSessionBuilder.CreateDistribution(_ownSenderKeys.GetValueOrDefault(groupKey) ?? SenderKeyRecord.Empty);
+            var encrypted = GroupCipher.Encrypt(distribution.Record, MessagePadding.Pad(new Message { Conversation = text }.ToByteArray()));
+            _ownSenderKeys[groupKey] = encrypted.Record;
+            ciphertext = encrypted.Ciphertext;
+        }
+
+        var skdm = new Message
+        {
+            SenderKeyDistributionMessage = new SenderKeyDistributionMessage { GroupID = groupKey, AxolotlSenderKeyDistributionMessage = ByteString.CopyFrom(distribution.DistributionMessage) },
+        };
+        List<(Account Owner, int Device, Message Body)> targets = [];
+        foreach (var member in members)
+        {
+            if (!ReferenceEquals(member, Account))
+            {
+                targets.Add((member, 0, skdm));
+            }
+
+            targets.AddRange(member.Devices.Select(d => (member, d.DeviceId, skdm)));
+        }
+
+        var participants = EncryptForDevices(targets, lid: false);
+        var id = MessageIds.New(Account.Phone, _clock.GetUtcNow());
+        var stanza = new Node("message", [("id", id), ("to", groupKey), ("type", "text")],
+        [
+            new Node("participants", null, participants),
+            new Node("enc", [("v", "2"), ("type", "skmsg")], ciphertext),
+        ]);
+        var ack = await _directory.Relay.SendMessageAsync(Account, 0, stanza, cancellationToken).ConfigureAwait(false);
+        LogSent(_logger, Account.Phone, id, groupKey, participants.Count);
+        return new PhoneSendResult(id, participants.Count, ack);
+    }
+
+    /// <summary>
+    /// <c>&lt;to jid&gt;&lt;enc v="2" type&gt;</c> for each device: sessions missing are started from bundles, taken outside the lock
+    /// (another phone's keys have their own lock, and no lock is ever held while taking one). A device with neither a session nor a
+    /// bundle (unlinked meanwhile) is left out.
+    /// </summary>
+    private List<Node> EncryptForDevices(List<(Account Owner, int Device, Message Body)> targets, bool lid)
+    {
+        HashSet<DeviceKey> missing;
         lock (_lock)
         {
             missing = [.. targets.Select(t => new DeviceKey(t.Owner.Phone, t.Device)).Where(k => !(_sessions.GetValueOrDefault(k)?.HasCurrentSession ?? false))];
@@ -153,7 +226,7 @@ internal sealed partial class Phone
 
                 var encrypted = SessionCipher.Encrypt(record, Keys.Identity, MessagePadding.Pad(body.ToByteArray()));
                 _sessions[key] = encrypted.Record;
-                var deviceJid = to.IsLid ? owner.DeviceLid(device) : owner.DeviceJid(device);
+                var deviceJid = lid ? owner.DeviceLid(device) : owner.DeviceJid(device);
                 participants.Add(new Node("to", [("jid", deviceJid.ToString())],
                 [
                     new Node("enc", [("v", "2"), ("type", encrypted.Message.WireType)], encrypted.Message.Serialized),
@@ -161,12 +234,7 @@ internal sealed partial class Phone
             }
         }
 
-        var id = MessageIds.New(Account.Phone, _clock.GetUtcNow());
-        Remember(id, new SentMessage(chat, content));
-        var stanza = new Node("message", [("id", id), ("to", chat.ToString()), ("type", "text")], [new Node("participants", null, participants)]);
-        var ack = await _directory.Relay.SendMessageAsync(Account, 0, stanza, cancellationToken).ConfigureAwait(false);
-        LogSent(_logger, Account.Phone, id, chat.ToString(), participants.Count);
-        return new PhoneSendResult(id, participants.Count, ack);
+        return participants;
     }
 
     private void Remember(string id, SentMessage message)

@@ -9,23 +9,30 @@ namespace SessionCluster.Simulator.Phone;
 
 /// <summary>
 /// The phone's admin endpoints: <c>POST /admin/accounts/{phone}/messages</c> <c>{"to": "&lt;jid&gt;", "text": "…"}</c> makes the
-/// phone send a text (answer <c>{"id", "to", "devices"}</c>), <c>GET /admin/accounts/{phone}/messages</c> lists what it received
+/// phone send a text to another account or to a group it is a member of (answer <c>{"id", "to", "devices"}</c>), <c>GET /admin/accounts/{phone}/messages</c> lists what it received
 /// and decrypted and <c>GET /admin/accounts/{phone}/receipts</c> the receipts it got. Refusals are problem responses:
-/// 404 unknown account or recipient, 400 bad phone, jid or text, or a message to the phone's own account.
+/// 404 unknown account, recipient or group, 400 bad phone, jid or text, a message to the phone's own account or to a group it is not in.
 /// </summary>
 internal static class PhoneAdmin
 {
-    public static void Map(IEndpointRouteBuilder admin, SimulatorServer server) => Map(admin, server.Accounts, server.Phones);
+    public static void Map(IEndpointRouteBuilder admin, SimulatorServer server) =>
+        Map(admin, server.Accounts, server.Phones, group => server.Groups.TryGet(group, out var found)
+            ? [.. found.Participants.Select(p => server.Accounts.Find(p.Jid.User)).OfType<Account>()]
+            : null);
 
-    public static void Map(IEndpointRouteBuilder admin, AccountDirectory accounts, PhoneDirectory phones)
+    /// <param name="admin">The <c>/admin</c> route group.</param>
+    /// <param name="accounts">The accounts.</param>
+    /// <param name="phones">The phones.</param>
+    /// <param name="groupMembers">The member accounts of a group, or null when there is no such group.</param>
+    public static void Map(IEndpointRouteBuilder admin, AccountDirectory accounts, PhoneDirectory phones, Func<Jid, IReadOnlyList<Account>?> groupMembers)
     {
         admin.MapPost("/accounts/{phone}/messages", (string phone, HttpContext context) => Guarded(async () =>
         {
             var account = FindAccount(accounts, phone);
             var request = await ReadBodyAsync(context).ConfigureAwait(false);
-            if (!Jid.TryParse(request.To, out var to) || to.Device != 0 || !(to.IsPhoneNumber || to.IsLid))
+            if (!Jid.TryParse(request.To, out var to) || to.Device != 0 || !(to.IsPhoneNumber || to.IsLid || to.IsGroup))
             {
-                throw AdminProblemException.BadRequest("\"to\" must be a user jid: digits@s.whatsapp.net or digits@lid.");
+                throw AdminProblemException.BadRequest("\"to\" must be a user jid (digits@s.whatsapp.net, digits@lid) or a group jid (id@g.us).");
             }
 
             if (string.IsNullOrEmpty(request.Text))
@@ -33,14 +40,18 @@ internal static class PhoneAdmin
                 throw AdminProblemException.BadRequest("\"text\" must be a non-empty string.");
             }
 
-            if (phones.FindAccount(to) is null)
+            var members = to.IsGroup ? groupMembers(to) ?? throw AdminProblemException.NotFound($"No group {to}.") : null;
+            if (members is null && phones.FindAccount(to) is null)
             {
                 throw AdminProblemException.NotFound($"No account for {to}.");
             }
 
             try
             {
-                var sent = await phones.Get(account).SendTextAsync(to, request.Text, context.RequestAborted).ConfigureAwait(false);
+                var phone = phones.Get(account);
+                var sent = members is null
+                    ? await phone.SendTextAsync(to, request.Text, context.RequestAborted).ConfigureAwait(false)
+                    : await phone.SendGroupTextAsync(to, members, request.Text, context.RequestAborted).ConfigureAwait(false);
                 return Results.Json(new PhoneSendResponse(sent.Id, to.ToString(), sent.Devices), statusCode: StatusCodes.Status201Created);
             }
             catch (PhoneSendException e)

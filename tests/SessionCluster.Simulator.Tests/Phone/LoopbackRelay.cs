@@ -57,13 +57,17 @@ internal sealed class LoopbackRelay : IStanzaRelay
             : [(Device: to, Enc: message.GetChild("enc"))];
         foreach (var (device, enc) in targets)
         {
-            List<NodeAttribute> attributes = [("from", sender.DeviceJid(fromDevice).ToString()), ("id", id), ("t", t), ("type", message.GetString("type"))];
-            if (device.User == sender.Phone && to.User != sender.Phone)
+            List<NodeAttribute> attributes = to.IsGroup
+                ? [("from", to.ToString()), ("id", id), ("participant", sender.DeviceJid(fromDevice).ToString()), ("t", t), ("type", message.GetString("type"))]
+                : [("from", sender.DeviceJid(fromDevice).ToString()), ("id", id), ("t", t), ("type", message.GetString("type"))];
+            if (!to.IsGroup && device.User == sender.Phone && to.User != sender.Phone)
             {
                 attributes.Add(("recipient", to.ToString()));
             }
 
-            var delivered = new Node("message", attributes, [enc]);
+            // A group message: each device gets its pairwise part and the one skmsg.
+            Node[] content = to.IsGroup ? [enc, message.GetChildren("enc").Single()] : [enc];
+            var delivered = new Node("message", attributes, content);
             if (device.Device == 0)
             {
                 await Phones!.DeliverAsync(Accounts!.Find(device.User)!, delivered, cancellationToken);

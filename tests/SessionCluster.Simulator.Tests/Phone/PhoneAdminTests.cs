@@ -43,7 +43,7 @@ public sealed class PhoneAdminTests
     [InlineData("/accounts/0123/messages", """{"to":"15550002222@s.whatsapp.net","text":"x"}""", HttpStatusCode.BadRequest)]
     [InlineData("/accounts/15550001111/messages", """{"to":"not a jid","text":"x"}""", HttpStatusCode.BadRequest)]
     [InlineData("/accounts/15550001111/messages", """{"to":"15550002222:3@s.whatsapp.net","text":"x"}""", HttpStatusCode.BadRequest)]
-    [InlineData("/accounts/15550001111/messages", """{"to":"120363000000000001@g.us","text":"x"}""", HttpStatusCode.BadRequest)]
+    [InlineData("/accounts/15550001111/messages", """{"to":"120363000000000001@g.us","text":"x"}""", HttpStatusCode.NotFound)]
     [InlineData("/accounts/15550001111/messages", """{"to":"15550002222@s.whatsapp.net","text":""}""", HttpStatusCode.BadRequest)]
     [InlineData("/accounts/15550001111/messages", """{"to":"15550002222@s.whatsapp.net"}""", HttpStatusCode.BadRequest)]
     [InlineData("/accounts/15550001111/messages", """{"to":"15559999999@s.whatsapp.net","text":"x"}""", HttpStatusCode.NotFound)]

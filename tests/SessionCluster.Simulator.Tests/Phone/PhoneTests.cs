@@ -284,6 +284,48 @@ public sealed class PhoneTests
     }
 
     [Fact]
+    public async Task A_group_text_from_the_phone_decrypts_at_every_member_device()
+    {
+        var a = await AccountAsync("15550001111");
+        var b = await AccountAsync("15550002222");
+        var c = await AccountAsync("15550003333");
+        var companion = new SignalCompanion(1);
+        b.AddDevice(companion.Device());
+        var group = Jid.Parse("120363000000000001@g.us");
+
+        var first = await _phones.Get(a).SendGroupTextAsync(group, [a, b, c], "hello group", CancellationToken.None);
+        var second = await _phones.Get(a).SendGroupTextAsync(group, [a, b, c], "still here", CancellationToken.None);
+
+        var stanza = _relay.Sent[0];
+        Assert.Equal(("120363000000000001@g.us", "skmsg"), (stanza.GetString("to"), stanza.GetChildren("enc").Single().GetString("type")));
+        Assert.Equal(
+            ["15550002222@s.whatsapp.net", "15550002222:1@s.whatsapp.net", "15550003333@s.whatsapp.net"],
+            stanza.GetChild("participants").GetChildren("to").Select(t => t.GetString("jid")));
+        Assert.Equal(3, first.Devices);
+        Assert.Equal(["hello group", "still here"], _phones.Get(c).Inbox.Snapshot().Select(m => m.Text));
+        Assert.All(_phones.Get(c).Inbox.Snapshot(), m => Assert.Equal(("120363000000000001@g.us", "15550001111@s.whatsapp.net"), (m.Chat, m.Sender)));
+        Assert.Equal([first.Id, second.Id], _phones.Get(b).Inbox.Snapshot().Select(m => m.Id));
+
+        // The companion reads it with the engine alone: the pairwise part carries the sender key, the skmsg the text.
+        var senderKey = SenderKeyRecord.Empty;
+        var texts = new List<string>();
+        foreach (var delivered in _relay.StanzasFor(b.DeviceJid(1)))
+        {
+            var encs = delivered.GetChildren("enc").ToList();
+            var skdm = companion.Decrypt("phone-a", encs[0]).SenderKeyDistributionMessage;
+            Assert.Equal("120363000000000001@g.us", skdm.GroupID);
+            senderKey = GroupSessionBuilder.ProcessDistribution(senderKey, skdm.AxolotlSenderKeyDistributionMessage.Span);
+            var plain = GroupCipher.Decrypt(senderKey, encs[1].Bytes.Span);
+            senderKey = plain.Record;
+            Assert.True(Protocol.Messages.MessagePadding.TryUnpad(plain.Plaintext, out var body));
+            texts.Add(Message.Parser.ParseFrom(body.Span).Conversation);
+        }
+
+        Assert.Equal(["hello group", "still here"], texts);
+        await Assert.ThrowsAsync<PhoneSendException>(() => _phones.Get(a).SendGroupTextAsync(group, [b, c], "not a member", CancellationToken.None));
+    }
+
+    [Fact]
     public async Task The_phone_refuses_recipients_that_are_not_other_accounts()
     {
         var a = await AccountAsync("15550001111");
