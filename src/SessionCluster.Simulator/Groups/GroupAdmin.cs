@@ -35,6 +35,7 @@ internal static class GroupAdmin
             try
             {
                 var group = server.Groups.Create(request.Subject, Pn(request.Creator), (request.Participants ?? []).Select(Pn));
+                await GroupNotifications.SendAsync(server, group, group.Creator, new Node("create", null, [GroupNodes.Group(group, server.Accounts)]), [], context.RequestAborted).ConfigureAwait(false);
                 return Results.Json(ToResponse(group), statusCode: StatusCodes.Status201Created);
             }
             catch (GroupException e)

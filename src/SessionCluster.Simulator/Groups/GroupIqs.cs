@@ -19,11 +19,11 @@ internal static class GroupIqs
 {
     private static readonly IqErrorCode Forbidden = new(403, "forbidden");
 
-    public static ValueTask<Node?> HandleAsync(ChatConnection connection, Node iq, CancellationToken cancellationToken)
+    public static async ValueTask<Node?> HandleAsync(ChatConnection connection, Node iq, CancellationToken cancellationToken)
     {
-        _ = cancellationToken;
         var server = connection.Server;
         var me = connection.LoggedIn!.Account.Jid;
+        var actor = connection.LoggedIn.DeviceJid;
         var to = iq.GetOptionalJid("to") ?? throw new IqRequestException(IqErrorCode.BadRequest, "A w:g2 iq needs 'to'.");
         var type = iq.GetString("type");
         var child = IqRouter.FirstChild(iq);
@@ -31,14 +31,14 @@ internal static class GroupIqs
         {
             Node reply = (type, child, to.IsGroup && to.User.Length > 0) switch
             {
-                ("set", "create", false) => Create(server, me, IqRouter.RequireChild(iq, "create")),
+                ("set", "create", false) => await CreateAsync(server, me, actor, IqRouter.RequireChild(iq, "create"), cancellationToken).ConfigureAwait(false),
                 ("get", "query", true) => Query(server, me, to),
-                ("set", "add" or "remove", true) => ChangeParticipants(server, me, to, IqRouter.RequireChild(iq, child)),
-                ("set", "leave", false) => Leave(server, me, IqRouter.RequireChild(iq, "leave")),
+                ("set", "add" or "remove", true) => await ChangeParticipantsAsync(server, me, actor, to, IqRouter.RequireChild(iq, child), cancellationToken).ConfigureAwait(false),
+                ("set", "leave", false) => await LeaveAsync(server, me, actor, IqRouter.RequireChild(iq, "leave"), cancellationToken).ConfigureAwait(false),
                 ("get", "participating", false) => Participating(server, me),
                 _ => throw new IqRequestException(IqErrorCode.FeatureNotImplemented, $"w:g2 {type} <{child}> to {to} is not built."),
             };
-            return ValueTask.FromResult<Node?>(ServerStanzas.IqResult(iq, reply));
+            return ServerStanzas.IqResult(iq, reply);
         }
         catch (GroupException e)
         {
@@ -53,11 +53,13 @@ internal static class GroupIqs
         }
     }
 
-    private static Node Create(SimulatorServer server, Jid me, Node create)
+    private static async Task<Node> CreateAsync(SimulatorServer server, Jid me, Jid actor, Node create, CancellationToken cancellationToken)
     {
         var subject = create.GetOptionalString("subject") ?? throw new IqRequestException(IqErrorCode.BadRequest, "<create> needs a subject.");
         var group = server.Groups.Create(subject, me, ParticipantJids(create));
-        return GroupNodes.Group(group, server.Accounts);
+        var node = GroupNodes.Group(group, server.Accounts);
+        await GroupNotifications.SendAsync(server, group, actor, new Node("create", null, [node]), [], cancellationToken).ConfigureAwait(false);
+        return node;
     }
 
     private static Node Query(SimulatorServer server, Jid me, Jid to)
@@ -71,14 +73,16 @@ internal static class GroupIqs
         return GroupNodes.Group(group, server.Accounts);
     }
 
-    private static Node ChangeParticipants(SimulatorServer server, Jid me, Jid to, Node action)
+    private static async Task<Node> ChangeParticipantsAsync(SimulatorServer server, Jid me, Jid actor, Jid to, Node action, CancellationToken cancellationToken)
     {
         var jids = ParticipantJids(action);
-        _ = action.Tag == "add" ? server.Groups.AddParticipants(to, me, jids) : server.Groups.RemoveParticipants(to, me, jids);
-        return new Node(action.Tag, null, [.. jids.Select(j => new Node("participant", [("jid", j.ToString())]))]);
+        var group = action.Tag == "add" ? server.Groups.AddParticipants(to, me, jids) : server.Groups.RemoveParticipants(to, me, jids);
+        var change = GroupNotifications.Participants(action.Tag, jids);
+        await GroupNotifications.SendAsync(server, group, actor, change, action.Tag == "remove" ? jids : [], cancellationToken).ConfigureAwait(false);
+        return change;
     }
 
-    private static Node Leave(SimulatorServer server, Jid me, Node leave)
+    private static async Task<Node> LeaveAsync(SimulatorServer server, Jid me, Jid actor, Node leave, CancellationToken cancellationToken)
     {
         var groups = leave.GetChildren("group").ToArray();
         if (groups.Length == 0)
@@ -90,7 +94,8 @@ internal static class GroupIqs
         {
             var id = group.GetString("id");
             var jid = id.Contains('@', StringComparison.Ordinal) ? Jid.Parse(id) : new Jid(id, JidServer.Group);
-            server.Groups.RemoveParticipants(jid, me, [me]);
+            var left = server.Groups.RemoveParticipants(jid, me, [me]);
+            await GroupNotifications.SendAsync(server, left, actor, GroupNotifications.Participants("leave", [me]), [me], cancellationToken).ConfigureAwait(false);
         }
 
         return new Node("leave", null, [.. groups.Select(g => new Node("group", [("id", g.GetString("id"))]))]);

@@ -70,6 +70,13 @@ public sealed class GroupTests
             Assert.EndsWith("@lid", participants[1].GetString("lid"), StringComparison.Ordinal);
             var jid = group.GetString("id") + "@g.us";
 
+            // B's devices are told (w:gp2 create, queued until acked); the creating device and outsiders are not.
+            var toB = Assert.Single(host.Server.Relay.Queued(host.Server.Accounts.Find(B)!, 1));
+            Assert.Equal(("notification", "w:gp2", jid, A + "@s.whatsapp.net"), (toB.Tag, toB.GetString("type"), toB.GetString("from"), toB.GetString("participant")));
+            Assert.Equal(group.GetString("id"), toB.GetChild("create").GetChild("group").GetString("id"));
+            Assert.Empty(host.Server.Relay.Queued(host.Server.Accounts.Find(A)!, 1));
+            Assert.Empty(host.Server.Relay.Queued(host.Server.Accounts.Find(C)!, 1));
+
             var query = await GroupIqAsync(b, jid, "get", new Node("query", [("request", "interactive")]));
             Assert.Equal(group.GetString("id"), query.GetChild("group").GetString("id"));
             Assert.Equal(2, query.GetChild("group").GetChildren("participant").Count());
@@ -93,6 +100,7 @@ public sealed class GroupTests
         var jid = group.Jid.ToString();
         var (a, _) = await LoggedInAsync(host, A);
         var (b, _) = await LoggedInAsync(host, B);
+        Assert.Equal(1, await TestLinking.LinkAsync(host, C, new TestDevice()));
         await using (a)
         await using (b)
         {
@@ -105,6 +113,10 @@ public sealed class GroupTests
 
             var removed = await GroupIqAsync(a, jid, "set", new Node("remove", null, [Participant(C)]));
             Assert.Equal("result", removed.GetString("type"));
+            // C's device is told it was added, then removed; B heard both too.
+            var toC = host.Server.Relay.Queued(host.Server.Accounts.Find(C)!, 1).Select(n => n.Children[0].Tag).ToArray();
+            Assert.Equal(["add", "remove"], toC);
+            Assert.Equal(["add", "remove"], host.Server.Relay.Queued(host.Server.Accounts.Find(B)!, 1).Select(n => n.Children[0].Tag));
             Assert.True(host.Server.Groups.TryGet(group.Jid, out now) && !now.IsParticipant(new Jid(C, JidServer.WhatsApp)));
 
             var left = await GroupIqAsync(b, "@g.us", "set", new Node("leave", null, [new Node("group", [("id", group.Jid.User)])]));
