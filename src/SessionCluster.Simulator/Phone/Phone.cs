@@ -122,7 +122,7 @@ internal sealed partial class Phone
         Remember(id, new SentMessage(chat, content));
         var stanza = new Node("message", [("id", id), ("to", chat.ToString()), ("type", "text")], [new Node("participants", null, participants)]);
         var ack = await _directory.Relay.SendMessageAsync(Account, 0, stanza, cancellationToken).ConfigureAwait(false);
-        LogSent(_logger, Account.Phone, id, chat.ToString(), participants.Count);
+        LogSent(_logger, Account.Phone, id, chat.ToString(), participants.Count, ack.GetOptionalString("error") ?? "none");
         return new PhoneSendResult(id, participants.Count, ack);
     }
 
@@ -179,7 +179,7 @@ internal sealed partial class Phone
             new Node("enc", [("v", "2"), ("type", "skmsg")], ciphertext),
         ]);
         var ack = await _directory.Relay.SendMessageAsync(Account, 0, stanza, cancellationToken).ConfigureAwait(false);
-        LogSent(_logger, Account.Phone, id, groupKey, participants.Count);
+        LogSent(_logger, Account.Phone, id, groupKey, participants.Count, ack.GetOptionalString("error") ?? "none");
         return new PhoneSendResult(id, participants.Count, ack);
     }
 
@@ -634,8 +634,8 @@ internal sealed partial class Phone
     /// <summary>A sender or recipient device, by account phone number and device id (PN and LID addressing name the same device).</summary>
     private readonly record struct DeviceKey(string Phone, int Device);
 
-    [LoggerMessage(EventId = 401, Level = LogLevel.Information, Message = "Phone {Phone}: sent {Id} to {Chat} ({Devices} devices)")]
-    private static partial void LogSent(ILogger logger, string phone, string id, string chat, int devices);
+    [LoggerMessage(EventId = 401, Level = LogLevel.Information, Message = "Phone {Phone}: sent {Id} to {Chat} ({Devices} devices, ack error {Error})")]
+    private static partial void LogSent(ILogger logger, string phone, string id, string chat, int devices, string error);
 
     [LoggerMessage(EventId = 402, Level = LogLevel.Warning, Message = "Phone {Phone}: no session and no bundle for {Owner} device {Device}; it does not get the message")]
     private static partial void LogDeviceSkipped(ILogger logger, string phone, string owner, int device);

@@ -11,7 +11,7 @@ namespace SessionCluster.Simulator.Phone;
 /// The phone's admin endpoints: <c>POST /admin/accounts/{phone}/messages</c> <c>{"to": "&lt;jid&gt;", "text": "…"}</c> makes the
 /// phone send a text to another account or to a group it is a member of (answer <c>{"id", "to", "devices"}</c>), <c>GET /admin/accounts/{phone}/messages</c> lists what it received
 /// and decrypted and <c>GET /admin/accounts/{phone}/receipts</c> the receipts it got. Refusals are problem responses:
-/// 404 unknown account, recipient or group, 400 bad phone, jid or text, a message to the phone's own account or to a group it is not in.
+/// 404 unknown account, recipient or group, 422 when the relay acks the message with an error, 400 bad phone, jid or text, a message to the phone's own account or to a group it is not in.
 /// </summary>
 internal static class PhoneAdmin
 {
@@ -52,6 +52,11 @@ internal static class PhoneAdmin
                 var sent = members is null
                     ? await phone.SendTextAsync(to, request.Text, context.RequestAborted).ConfigureAwait(false)
                     : await phone.SendGroupTextAsync(to, members, request.Text, context.RequestAborted).ConfigureAwait(false);
+                if (sent.Ack.GetOptionalString("error") is { } error)
+                {
+                    throw new AdminProblemException(StatusCodes.Status422UnprocessableEntity, "Refused by the relay", $"The server acked {sent.Id} with error {error}; nothing was delivered.");
+                }
+
                 return Results.Json(new PhoneSendResponse(sent.Id, to.ToString(), sent.Devices), statusCode: StatusCodes.Status201Created);
             }
             catch (PhoneSendException e)
