@@ -78,15 +78,7 @@ internal static partial class LinkCodeLinking
                 throw new AdminProblemException(409, "Companion gone", "The companion's connection closed.");
             }
 
-            Node finish;
-            try
-            {
-                finish = await pending.Finish.Task.WaitAsync(server.Options.IqReplyTimeout, cancellationToken).ConfigureAwait(false);
-            }
-            catch (TimeoutException)
-            {
-                throw new AdminProblemException(504, "No answer", $"The companion did not send companion_finish within {server.Options.IqReplyTimeout.TotalSeconds:0} s.");
-            }
+            var finish = await WaitForFinishAsync(server, pending, cancellationToken).ConfigureAwait(false);
 
             var reg = finish.GetChild(LinkCodeRegistration.Tag);
             var bundle = reg.GetOptionalChild("link_code_pairing_wrapped_key_bundle");
@@ -121,6 +113,33 @@ internal static partial class LinkCodeLinking
             server.LinkCodes.Remove(pending);
         }
     }
+
+    /// <summary>The companion_finish, or 409 when the companion's connection closes first, 504 after <see cref="SimulatorOptions.IqReplyTimeout"/>.</summary>
+    private static async Task<Node> WaitForFinishAsync(SimulatorServer server, PendingLinkCode pending, CancellationToken cancellationToken)
+    {
+        var deadline = server.Clock.GetUtcNow() + server.Options.IqReplyTimeout;
+        while (true)
+        {
+            try
+            {
+                return await pending.Finish.Task.WaitAsync(PollInterval, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                if (pending.Connection.IsClosed)
+                {
+                    throw new AdminProblemException(409, "Companion gone", "The companion's connection closed before companion_finish.");
+                }
+
+                if (server.Clock.GetUtcNow() >= deadline)
+                {
+                    throw new AdminProblemException(504, "No answer", $"The companion did not send companion_finish within {server.Options.IqReplyTimeout.TotalSeconds:0} s.");
+                }
+            }
+        }
+    }
+
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
 
     [LoggerMessage(EventId = 421, Level = LogLevel.Information, Message = "Connection {Id}: companion_finish refused ({Failure}); nothing linked")]
     private static partial void LogFinishRefused(ILogger logger, long id, string failure);

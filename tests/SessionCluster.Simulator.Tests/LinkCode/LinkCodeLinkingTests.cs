@@ -164,6 +164,24 @@ public sealed class LinkCodeLinkingTests
         }
     }
 
+    [Fact]
+    public async Task A_companion_leaving_before_its_finish_ends_the_admin_call_with_409_at_once()
+    {
+        await using var host = await TestSimulator.StartAsync(new SimulatorOptions { IqReplyTimeout = TimeSpan.FromSeconds(30) });
+        var phone = await TestSimulator.CreateAccountAsync(host);
+        var device = new TestDevice();
+        var (connection, _) = await TestLinking.RegisterAsync(host, device);
+        await HelloAsync(connection, new LinkCodeCompanion(device, phone, Code));
+        using var http = new HttpClient();
+        var post = http.PostAsync($"{host.AdminUrl}/accounts/{phone}/link-code", TestSimulator.Json(new { code = Code }));
+        Assert.Equal("notification", (await connection.ReceiveAsync()).Tag);
+        var left = System.Diagnostics.Stopwatch.StartNew();
+        await connection.DisposeAsync();
+        using var response = await post;
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.True(left.Elapsed < TimeSpan.FromSeconds(10), $"took {left.Elapsed}");
+    }
+
     private static async Task<byte[]> HelloAsync(TestConnection connection, LinkCodeCompanion companion)
     {
         var id = connection.NextId();
