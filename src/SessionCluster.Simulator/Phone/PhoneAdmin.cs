@@ -10,7 +10,8 @@ namespace SessionCluster.Simulator.Phone;
 /// <summary>
 /// The phone's admin endpoints: <c>POST /admin/accounts/{phone}/messages</c> <c>{"to": "&lt;jid&gt;", "text": "…"}</c> makes the
 /// phone send a text to another account or to a group it is a member of (answer <c>{"id", "to", "devices"}</c>), <c>GET /admin/accounts/{phone}/messages</c> lists what it received
-/// and decrypted and <c>GET /admin/accounts/{phone}/receipts</c> the receipts it got. Refusals are problem responses:
+/// and decrypted, <c>GET /admin/accounts/{phone}/receipts</c> the receipts it got, and <c>POST /admin/accounts/{phone}/history-sync</c>
+/// sends the companions the phone's (empty) initial history sync (answer <c>{"devices"}</c>). Refusals are problem responses:
 /// 404 unknown account, recipient or group, 422 when the relay acks the message with an error, 400 bad phone, jid or text, a message to the phone's own account or to a group it is not in.
 /// </summary>
 internal static class PhoneAdmin
@@ -64,6 +65,12 @@ internal static class PhoneAdmin
                 throw AdminProblemException.BadRequest(e.Message);
             }
         }));
+        admin.MapPost("/accounts/{phone}/history-sync", (string phone, HttpContext context) => Guarded(async () =>
+        {
+            var account = FindAccount(accounts, phone);
+            var devices = await phones.Get(account).SendHistorySyncAsync(accounts.All, context.RequestAborted).ConfigureAwait(false);
+            return Results.Json(new HistorySyncResponse(devices));
+        }));
         admin.MapGet("/accounts/{phone}/messages", (string phone) => Guarded(() =>
             Task.FromResult(Results.Json(phones.Get(FindAccount(accounts, phone)).Inbox.Snapshot()))));
         admin.MapGet("/accounts/{phone}/receipts", (string phone) => Guarded(() =>
@@ -111,3 +118,6 @@ public sealed record PhoneSendRequest(string? To, string? Text);
 
 /// <summary>What the phone sent: the message id, the recipient and how many devices got a ciphertext.</summary>
 public sealed record PhoneSendResponse(string Id, string To, int Devices);
+
+/// <summary><c>POST /admin/accounts/{phone}/history-sync</c>: how many companions got the notification.</summary>
+public sealed record HistorySyncResponse(int Devices);

@@ -112,6 +112,30 @@ public sealed class PhoneMessagingTests(ITestOutputHelper output) : IDisposable
         Assert.Empty(b.Errors);
     }
 
+    [Fact]
+    public async Task The_phones_history_sync_ends_the_wait_Baileys_starts_after_its_first_login()
+    {
+        await using var host = await SimulatorHost.StartAsync(configureLogging: Attach);
+        using var http = new HttpClient();
+        await CreateAccountAsync(http, host, PhoneA);
+        await CreateAccountAsync(http, host, PhoneB);
+        // Baileys' own default: after the first login it buffers messages until the phone's history sync (or 20 s).
+        await using var b = await LinkBaileysAsync(http, host, PhoneB, skipHistorySync: false);
+        var opened = System.Diagnostics.Stopwatch.StartNew();
+
+        using (var sync = await http.PostAsync($"{host.AdminUrl}/accounts/{PhoneB}/history-sync", null))
+        {
+            Assert.Equal(HttpStatusCode.OK, sync.StatusCode);
+            Assert.Equal(1, (await sync.Content.ReadFromJsonAsync<HistorySyncResponse>())!.Devices);
+        }
+
+        var id = await SendFromPhoneAsync(http, host, "no 20 s wait");
+        var atB = await b.WaitForMessageAsync(m => m.Key.Id == id, "the phone's message", Timeout);
+        Assert.Equal("no 20 s wait", atB.Text);
+        Assert.True(opened.Elapsed < TimeSpan.FromSeconds(12), $"The message took {opened.Elapsed} after open: Baileys still waited for a history sync.");
+        Assert.Empty(b.Errors);
+    }
+
     private static async Task<string> SendFromPhoneAsync(HttpClient http, SimulatorHost host, string text)
     {
         using var sent = await http.PostAsync($"{host.AdminUrl}/accounts/{PhoneA}/messages", Json(new { to = PhoneB + "@s.whatsapp.net", text }));
@@ -119,13 +143,13 @@ public sealed class PhoneMessagingTests(ITestOutputHelper output) : IDisposable
         return (await sent.Content.ReadFromJsonAsync<PhoneSendResponse>())!.Id;
     }
 
-    private async Task<BaileysClient> LinkBaileysAsync(HttpClient http, SimulatorHost host, string phone)
+    private async Task<BaileysClient> LinkBaileysAsync(HttpClient http, SimulatorHost host, string phone, bool skipHistorySync = true)
     {
         var client = await BaileysClient.StartAsync(
             host.WebSocketUrl,
             host.RootPublicKey,
             Path.Combine(_folder, phone),
-            new BaileysClientOptions { LogLevel = "info", StderrLine = line => _log.Enqueue("baileys: " + line), SkipHistorySync = true, WaitTimeout = Timeout });
+            new BaileysClientOptions { LogLevel = "info", StderrLine = line => _log.Enqueue("baileys: " + line), SkipHistorySync = skipHistorySync, WaitTimeout = Timeout });
         try
         {
             var qr = await client.WaitForQrAsync(Timeout);

@@ -326,6 +326,28 @@ public sealed class PhoneTests
     }
 
     [Fact]
+    public async Task The_history_sync_reaches_each_own_companion_as_a_peer_message_with_the_inline_mappings()
+    {
+        var a = await AccountAsync("15550001111");
+        var b = await AccountAsync("15550002222");
+        var companion = new SignalCompanion(4);
+        a.AddDevice(companion.Device());
+
+        Assert.Equal(1, await _phones.Get(a).SendHistorySyncAsync(_accounts.All, CancellationToken.None));
+
+        var stanza = Assert.Single(_relay.Sent);
+        Assert.Equal(("15550001111:4@s.whatsapp.net", "peer"), (stanza.GetString("to"), stanza.GetString("category")));
+        var protocol = companion.Decrypt("phone-a", Assert.Single(_relay.StanzasFor(a.DeviceJid(4))).GetChild("enc")).ProtocolMessage;
+        Assert.Equal(ProtocolMessage.Types.Type.HistorySyncNotification, protocol.Type);
+        Assert.Equal(HistorySyncType.InitialBootstrap, protocol.HistorySyncNotification.SyncType);
+        using var inflated = new System.IO.Compression.ZLibStream(new MemoryStream(protocol.HistorySyncNotification.InitialHistBootstrapInlinePayload.ToByteArray()), System.IO.Compression.CompressionMode.Decompress);
+        var history = Protocol.Wa.History.HistorySync.Parser.ParseFrom(inflated);
+        Assert.Equal(
+            [("15550001111@s.whatsapp.net", a.Lid.ToString()), ("15550002222@s.whatsapp.net", b.Lid.ToString())],
+            history.PhoneNumberToLidMappings.Select(m => (m.PnJID, m.LidJID)));
+    }
+
+    [Fact]
     public async Task The_phone_refuses_recipients_that_are_not_other_accounts()
     {
         var a = await AccountAsync("15550001111");
