@@ -1,11 +1,11 @@
-using System.IO.Compression;
 using System.Globalization;
+using System.IO.Compression;
 using Google.Protobuf;
 using SessionCluster.Protocol.Binary;
 using SessionCluster.Protocol.Wa.E2E;
+using SessionCluster.Simulator.Accounts;
 using HistorySync = SessionCluster.Protocol.Wa.History.HistorySync;
 using PhoneNumberToLIDMapping = SessionCluster.Protocol.Wa.History.PhoneNumberToLIDMapping;
-using SessionCluster.Simulator.Accounts;
 
 namespace SessionCluster.Simulator.Phone;
 

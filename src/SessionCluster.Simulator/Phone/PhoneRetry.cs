@@ -1,14 +1,11 @@
 using System.Buffers.Binary;
-using System.Collections.Concurrent;
 using System.Globalization;
 using Google.Protobuf;
-using Microsoft.Extensions.Logging;
 using SessionCluster.Protocol.Binary;
 using SessionCluster.Protocol.Messages;
 using SessionCluster.Protocol.Signal;
 using SessionCluster.Protocol.Wa.E2E;
 using SessionCluster.Simulator.Accounts;
-using SessionCluster.Simulator.Relay;
 
 namespace SessionCluster.Simulator.Phone;
 
