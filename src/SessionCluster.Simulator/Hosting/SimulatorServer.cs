@@ -50,6 +50,9 @@ internal sealed partial class SimulatorServer
     /// <summary>The message relay: fan-out, receipts, acks and every device's offline queue.</summary>
     public Relay.MessageRelay Relay => LazyInitializer.EnsureInitialized(ref field, () => new(this));
 
+    /// <summary>Presence subscriptions and chatstate routing.</summary>
+    public Presence Presence => LazyInitializer.EnsureInitialized(ref field, () => new(this));
+
     /// <summary>Device lists for usync and devices notifications.</summary>
     public DeviceLists DeviceLists => LazyInitializer.EnsureInitialized(ref field, () => new(this));
 

@@ -14,7 +14,8 @@ namespace SessionCluster.Simulator.Relay;
 /// </summary>
 /// <remarks>
 /// Design: everything addressed to a device goes through that device's <see cref="OfflineQueue"/> first and leaves it
-/// only when the device acks it (the phone: when <see cref="IPrimaryDevices.DeliverAsync"/> completes). A connected
+/// only when the device acks it — an <c>&lt;ack&gt;</c>, or for a message any receipt the device sends for its id (Baileys
+/// answers a decrypted message with its receipt alone) — or, for the phone, when <see cref="IPrimaryDevices.DeliverAsync"/> completes. A connected
 /// companion that has turned active gets it at once; one that has not (or is offline) gets the whole queue, marked
 /// <c>offline</c>, when it sends passive <c>&lt;active/&gt;</c>, followed by <c>&lt;ib&gt;&lt;offline count/&gt;</c>.
 /// The sender addresses devices by phone number or LID; each copy is delivered with the sender in the same form.
@@ -141,6 +142,19 @@ internal sealed partial class MessageRelay : IStanzaRelay
         }
 
         var type = receipt.GetOptionalString("type");
+
+        // A receipt from a device also acknowledges the message(s) it names: Baileys answers a message it decrypted
+        // with its receipt only, never an <ack class="message"> (messages-recv.js handleMessage).
+        var ownQueue = QueueOf(sender, fromDevice);
+        ownQueue.Acknowledge("message", id, null);
+        foreach (var item in receipt.GetOptionalChild("list")?.GetChildren("item") ?? [])
+        {
+            if (item.GetOptionalString("id") is { } listed)
+            {
+                ownQueue.Acknowledge("message", listed, null);
+            }
+        }
+
         var owner = _server.Accounts.Find(target);
         if (owner is null)
         {

@@ -116,6 +116,25 @@ public sealed class MessageRelayTests
     }
 
     [Fact]
+    public async Task A_receipt_for_a_message_acknowledges_it_like_an_ack()
+    {
+        await using var harness = await RelayHarness.StartAsync();
+        var (a, _, _) = await harness.A.OnlineAsync(harness.Host);
+        var (b, _, _) = await harness.B.OnlineAsync(harness.Host);
+        await using (a)
+        await using (b)
+        {
+            await a.SendAsync(RelayHarness.Message("3EB0ACK1", "15550002222@s.whatsapp.net", harness.B.Jid));
+            await a.SendAsync(RelayHarness.Message("3EB0ACK2", "15550002222@s.whatsapp.net", harness.B.Jid));
+            await b.ReceiveUntilAsync(n => n.Tag == "message" && n.GetString("id") == "3EB0ACK2");
+            await b.SendAsync(new Node("receipt", [("id", "3EB0ACK1"), ("to", harness.A.Jid), ("type", "inactive")]));
+            await b.ReceiveUntilAsync(n => n.Tag == "ack");
+            var left = Assert.Single(harness.Host.Server.Relay.Queued(harness.AccountOf(harness.B), harness.B.DeviceId));
+            Assert.Equal("3EB0ACK2", left.GetString("id"));
+        }
+    }
+
+    [Fact]
     public async Task A_message_to_an_online_device_is_not_written_twice_on_the_same_connection()
     {
         await using var harness = await RelayHarness.StartAsync();

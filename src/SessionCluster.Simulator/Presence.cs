@@ -1,0 +1,98 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using SessionCluster.Protocol.Binary;
+using SessionCluster.Simulator.Accounts;
+using SessionCluster.Simulator.Connections;
+
+namespace SessionCluster.Simulator;
+
+/// <summary>
+/// Presence and chatstate (FACTS §13, Baileys chats.js sendPresenceUpdate / presenceSubscribe):
+/// <c>&lt;presence type="available|unavailable" [name]/&gt;</c> sets the account's presence and is passed to every
+/// connection that subscribed with <c>&lt;presence type="subscribe" to=USER/&gt;</c> as
+/// <c>&lt;presence from=USER type [last]/&gt;</c> (a subscriber gets the current presence at once);
+/// <c>&lt;chatstate to=USER&gt;&lt;composing|paused/&gt;&lt;/chatstate&gt;</c> goes to that account's connected companions as
+/// <c>&lt;chatstate from=SENDER_USER&gt;…&lt;/chatstate&gt;</c>. Both are ephemeral: never queued, nothing answers the sender.
+/// </summary>
+internal sealed class Presence(SimulatorServer server)
+{
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<long, ChatConnection>> _subscribers = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (string Type, long Last)> _current = new(StringComparer.Ordinal);
+
+    public async ValueTask HandleAsync(ChatConnection connection, Node node, CancellationToken cancellationToken)
+    {
+        if (connection.LoggedIn is not { } device)
+        {
+            // A registering companion has no account to speak for; the real server ignores it too (uncertain).
+            return;
+        }
+
+        if (node.Tag == "chatstate")
+        {
+            await ChatstateAsync(device.Account, node, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        var type = node.GetOptionalString("type") ?? "available";
+        switch (type)
+        {
+            case "subscribe":
+                var target = node.GetOptionalJid("to") is { } to ? server.Accounts.Find(to) : null;
+                if (target is null)
+                {
+                    return;
+                }
+
+                _subscribers.GetOrAdd(target.Phone, _ => new()).TryAdd(connection.Id, connection);
+                var (current, last) = _current.GetValueOrDefault(target.Phone, ("unavailable", 0));
+                await connection.SendAsync(PresenceNode(target, current, last), cancellationToken).ConfigureAwait(false);
+                return;
+            case "available" or "unavailable":
+                var now = server.Clock.GetUtcNow().ToUnixTimeSeconds();
+                _current[device.Account.Phone] = (type, now);
+                if (_subscribers.TryGetValue(device.Account.Phone, out var subscribers))
+                {
+                    foreach (var (id, subscriber) in subscribers)
+                    {
+                        if (subscriber.IsClosed)
+                        {
+                            subscribers.TryRemove(id, out _);
+                        }
+                        else if (subscriber != connection)
+                        {
+                            await subscriber.SendAsync(PresenceNode(device.Account, type, now), cancellationToken).ConfigureAwait(false);
+                        }
+                    }
+                }
+
+                return;
+            default:
+                connection.ReportUnhandled("presence type=" + type);
+                return;
+        }
+    }
+
+    private async ValueTask ChatstateAsync(Account sender, Node chatstate, CancellationToken cancellationToken)
+    {
+        if (chatstate.GetOptionalJid("to") is not { } to || server.Accounts.Find(to) is not { } recipient
+            || chatstate.ContentKind != NodeContentKind.Children || chatstate.Children.Count == 0)
+        {
+            return;
+        }
+
+        var from = to.IsLid ? sender.Lid : sender.Jid;
+        var forwarded = new Node("chatstate", [("from", from.ToString())], chatstate.Children);
+        foreach (var companion in recipient.Devices)
+        {
+            if (server.Connections.FindDevice(recipient.DeviceJid(companion.DeviceId).ToString()) is { IsClosed: false } connection)
+            {
+                await connection.SendAsync(forwarded, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static Node PresenceNode(Account account, string type, long last) =>
+        type == "unavailable" && last > 0
+            ? new Node("presence", [("from", account.Jid.ToString()), ("type", type), ("last", last.ToString(CultureInfo.InvariantCulture))])
+            : new Node("presence", [("from", account.Jid.ToString()), ("type", type)]);
+}
