@@ -24,7 +24,6 @@ internal static class StanzaRouter
                 return connection.Server.Relay.HandleMessageAsync(connection, node, cancellationToken);
             case "receipt":
                 return connection.Server.Relay.HandleReceiptAsync(connection, node, cancellationToken);
-            case "ack" when connection.LoggedIn is null: return LinkCodeRegistration.HandleAckBeforeLoginAsync(connection, node);
             case "ack":
                 connection.Server.Relay.HandleAck(connection, node);
                 return ValueTask.CompletedTask;
