@@ -28,6 +28,22 @@ internal static partial class LinkCodeRegistration
     public static ValueTask<Node?> HandleMdAsync(ChatConnection connection, Node iq, CancellationToken cancellationToken) =>
         IqRouter.FirstChild(iq) == Tag ? HandleAsync(connection, iq, cancellationToken) : CompanionDevices.HandleAsync(connection, iq, cancellationToken);
 
+    /// <summary>
+    /// An <c>&lt;ack&gt;</c> before login: a registering companion acks the phone's
+    /// <c>&lt;notification type="link_code_companion_reg"&gt;</c> (Baileys does so after its companion_finish is answered);
+    /// nothing else may be acked before login.
+    /// </summary>
+    /// <exception cref="MalformedStanzaException">Any other ack before login.</exception>
+    public static ValueTask HandleAckBeforeLoginAsync(ChatConnection connection, Node ack)
+    {
+        if (connection.Registering is null || ack.GetOptionalString("class") != "notification" || ack.GetOptionalString("type") != Tag || string.IsNullOrEmpty(ack.GetOptionalString("id")))
+        {
+            throw new MalformedStanzaException("Before login only the link-code notification can be acked.");
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
     private static ValueTask<Node?> HandleAsync(ChatConnection connection, Node iq, CancellationToken cancellationToken)
     {
         _ = cancellationToken;

@@ -38,6 +38,8 @@ public sealed class LinkCodeLinkingTests
             var finishAnswer = await connection.ReceiveAsync();
             Assert.Equal(finishId, finishAnswer.GetString("id"));
             Assert.Equal("result", finishAnswer.GetString("type"));
+            // Baileys acks the notification once its finish is answered, still before login.
+            await connection.SendAsync(new Node("ack", [("id", notification.GetString("id")), ("to", "s.whatsapp.net"), ("class", "notification"), ("type", "link_code_companion_reg")]));
 
             var pairSuccess = await connection.ReceiveAsync();
             Assert.Equal("pair-success", pairSuccess.Children[0].Tag);
