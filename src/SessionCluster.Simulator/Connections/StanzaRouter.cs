@@ -4,8 +4,9 @@ namespace SessionCluster.Simulator.Connections;
 
 /// <summary>
 /// Sends each stanza a client sends to the file that handles that wire concept: iq answers to the server's own
-/// queries, iq requests by <c>xmlns</c> (<see cref="IqRouter"/>), <c>&lt;ib&gt;</c>, presence and chatstate.
-/// What this slice does not handle yet is logged once per kind and not answered (never a crash).
+/// queries, iq requests by <c>xmlns</c> (<see cref="IqRouter"/>), <c>&lt;ib&gt;</c>, presence and chatstate
+/// (<see cref="Presence"/>), and messages, receipts and acks (<see cref="Relay.MessageRelay"/>).
+/// What the simulator does not handle is logged once per kind and not answered (never a crash).
 /// </summary>
 internal static class StanzaRouter
 {
@@ -28,10 +29,9 @@ internal static class StanzaRouter
                 connection.Server.Relay.HandleAck(connection, node);
                 return ValueTask.CompletedTask;
             case "presence" or "chatstate":
-                // Presence and chatstate routing between accounts arrives with message relay (a later slice);
-                // the real server sends nothing back to the sender for either.
+                // The real server sends nothing back to the sender for either.
                 RequireNoContentBeyond(node);
-                return ValueTask.CompletedTask;
+                return connection.Server.Presence.HandleAsync(connection, node, cancellationToken);
             default:
                 connection.ReportUnhandled("<" + node.Tag + ">");
                 return ValueTask.CompletedTask;
