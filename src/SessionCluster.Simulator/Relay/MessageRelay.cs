@@ -58,6 +58,7 @@ internal sealed partial class MessageRelay : IStanzaRelay
         }
 
         var now = _server.Clock.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        if (chat.IsGroup) return await Groups.GroupFanOut.SendAsync(_server, sender, fromDevice, message, cancellationToken).ConfigureAwait(false);
         var recipient = _server.Accounts.Find(chat);
         if (recipient is null)
         {

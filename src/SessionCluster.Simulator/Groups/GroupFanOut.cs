@@ -1,0 +1,133 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using SessionCluster.Protocol.Binary;
+using SessionCluster.Simulator.Accounts;
+using SessionCluster.Simulator.Connections;
+
+namespace SessionCluster.Simulator.Groups;
+
+/// <summary>
+/// A <c>&lt;message to=GROUP&gt;</c> fanned out to every member device (FACTS §9 group stanza), called by the relay for a
+/// group <c>to</c>. The sender sends
+/// <c>&lt;participants&gt;&lt;to jid=DEVICE&gt;&lt;enc pkmsg|msg&gt;SKDM&lt;/enc&gt;&lt;/to&gt;…&lt;/participants&gt;&lt;enc type="skmsg"&gt;</c>
+/// [<c>&lt;device-identity&gt;</c>]; every device of every member except the sending one gets, through its offline queue,
+/// <c>&lt;message from=GROUP participant=SENDER_DEVICE id t type&gt;</c> with its own <c>&lt;enc&gt;</c> from the participant list
+/// first (the sender-key distribution must be read before the skmsg), then the skmsg, then the device identity when its
+/// enc is a pkmsg. Devices the sender left out of <c>&lt;participants&gt;</c> (Baileys only sends the SKDM to devices it has not
+/// sent it to yet) get the skmsg alone.
+/// </summary>
+/// <remarks>
+/// Simulator choices where the real server's behaviour is unknown, like the 1:1 relay's: unknown group → error ack 404,
+/// a sender that is not a member → 403, a <c>&lt;to&gt;</c> naming a device that is not a member's, does not exist or is the
+/// sending device, or no skmsg → 400; nothing is delivered then.
+/// </remarks>
+internal static partial class GroupFanOut
+{
+    public const string UnknownGroupError = "404";
+
+    public const string NotAMemberError = "403";
+
+    public const string BadMessageError = "400";
+
+    public static async ValueTask<Node> SendAsync(SimulatorServer server, Account sender, int fromDevice, Node message, CancellationToken cancellationToken)
+    {
+        var logger = server.LoggerFactory.CreateLogger(typeof(GroupFanOut));
+        var id = message.GetOptionalString("id");
+        if (string.IsNullOrEmpty(id) || message.GetOptionalJid("to") is not { IsGroup: true } to)
+        {
+            throw new MalformedStanzaException("A group message needs an id and a group to.");
+        }
+
+        var now = server.Clock.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        if (!server.Groups.TryGet(to, out var group))
+        {
+            LogRefused(logger, sender.Phone, fromDevice, id, "unknown group " + to);
+            return Ack(id, to, now, UnknownGroupError);
+        }
+
+        if (!group.IsParticipant(sender.Jid))
+        {
+            LogRefused(logger, sender.Phone, fromDevice, id, $"not a member of {to}");
+            return Ack(id, to, now, NotAMemberError);
+        }
+
+        var members = group.Participants.Select(p => server.Accounts.Find(p.Jid)).OfType<Account>().ToArray();
+        var skmsg = message.GetChildren("enc").ToArray();
+        if (skmsg.Length == 0)
+        {
+            LogRefused(logger, sender.Phone, fromDevice, id, "no skmsg <enc>");
+            return Ack(id, to, now, BadMessageError);
+        }
+
+        var perDevice = new Dictionary<(string Phone, int Device), IReadOnlyList<Node>>();
+        if (message.GetOptionalChild("participants") is { } participants)
+        {
+            foreach (var target in participants.Children)
+            {
+                if (target.Tag != "to" || target.GetOptionalJid("jid") is not { } address)
+                {
+                    throw new MalformedStanzaException("<participants> holds <to jid>.");
+                }
+
+                var owner = server.Accounts.Find(address);
+                var problem = owner is null || !members.Contains(owner) ? "not a member's device"
+                    : address.Device != 0 && owner.FindDevice(address.Device) is null ? "an unknown device"
+                    : owner == sender && address.Device == fromDevice ? "the sending device"
+                    : target.ContentKind != NodeContentKind.Children || !target.Children.Any(c => c.Tag == "enc") ? "no <enc>"
+                    : null;
+                if (problem is not null)
+                {
+                    LogRefused(logger, sender.Phone, fromDevice, id, $"{address} is {problem}");
+                    return Ack(id, to, now, BadMessageError);
+                }
+
+                perDevice[(owner!.Phone, address.Device)] = target.Children;
+            }
+        }
+
+        var deviceIdentity = message.GetOptionalChild("device-identity");
+        var copies = 0;
+        foreach (var member in members)
+        {
+            foreach (var device in (IEnumerable<int>)[0, .. member.Devices.Select(d => d.DeviceId)])
+            {
+                if (member == sender && device == fromDevice)
+                {
+                    continue;
+                }
+
+                List<NodeAttribute> attributes = [("from", to.ToString()), ("participant", sender.DeviceJid(fromDevice).ToString()), ("id", id), ("t", now)];
+                foreach (var name in (string[])["type", "category", "edit"])
+                {
+                    if (message.GetOptionalString(name) is { } value)
+                    {
+                        attributes.Add((name, value));
+                    }
+                }
+
+                var own = perDevice.GetValueOrDefault((member.Phone, device)) ?? [];
+                List<Node> content = [.. own, .. skmsg];
+                if (deviceIdentity is not null && own.Any(c => c.Tag == "enc" && c.GetOptionalString("type") == "pkmsg"))
+                {
+                    content.Add(deviceIdentity);
+                }
+
+                server.Stats.Relayed();
+                copies++;
+                await server.Relay.EnqueueAsync(member, device, new Node("message", attributes, content), cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        LogFannedOut(logger, sender.Phone, fromDevice, id, to.ToString(), copies);
+        return new Node("ack", [("class", "message"), ("id", id), ("from", to.ToString()), ("t", now)]);
+    }
+
+    private static Node Ack(string id, Jid to, string now, string error) =>
+        new("ack", [("class", "message"), ("id", id), ("from", to.ToString()), ("t", now), ("error", error)]);
+
+    [LoggerMessage(EventId = 600, Level = LogLevel.Information, Message = "Group message {Id} from {Phone}:{Device} refused: {Reason}")]
+    private static partial void LogRefused(ILogger logger, string phone, int device, string id, string reason);
+
+    [LoggerMessage(EventId = 601, Level = LogLevel.Debug, Message = "Group message {Id} from {Phone}:{Device} to {Group}: {Copies} copies queued")]
+    private static partial void LogFannedOut(ILogger logger, string phone, int device, string id, string group, int copies);
+}

@@ -1,0 +1,103 @@
+using SessionCluster.Protocol.Binary;
+using SessionCluster.Simulator.Tests.Support;
+
+namespace SessionCluster.Simulator.Tests.Groups;
+
+public sealed class GroupFanOutTests
+{
+    private const string A = "15550001111";
+    private const string B = "15550002222";
+    private const string C = "15550003333";
+
+    [Fact]
+    public async Task A_group_message_reaches_every_other_member_device_with_its_own_enc_before_the_skmsg()
+    {
+        await using var host = await TestSimulator.StartAsync();
+        var (a, group) = await SetUpAsync(host);
+        await using (a)
+        {
+            var ack = await SendAsync(a, Message(group, "m1", To(B + ":1@s.whatsapp.net", "pkmsg")));
+            Assert.Null(ack.GetOptionalString("error"));
+            Assert.Equal(group.ToString(), ack.GetString("from"));
+
+            var atB = Assert.Single(host.Server.Relay.Queued(host.Server.Accounts.Find(B)!, 1), n => n.Tag == "message");
+            Assert.Equal((group.ToString(), A + ":1@s.whatsapp.net", "m1", "text"), (atB.GetString("from"), atB.GetString("participant"), atB.GetString("id"), atB.GetString("type")));
+            Assert.Equal(["enc:pkmsg", "enc:skmsg", "device-identity:"], atB.Children.Select(c => c.Tag + ":" + c.GetOptionalString("type")));
+
+            // A's own second device (not in <participants>: it had the sender key already) gets the skmsg alone.
+            var atA2 = Assert.Single(host.Server.Relay.Queued(host.Server.Accounts.Find(A)!, 2), n => n.Tag == "message");
+            Assert.Equal(["enc:skmsg"], atA2.Children.Select(c => c.Tag + ":" + c.GetOptionalString("type")));
+            Assert.DoesNotContain(host.Server.Relay.Queued(host.Server.Accounts.Find(A)!, 1), n => n.Tag == "message");
+            Assert.DoesNotContain(host.Server.Relay.Queued(host.Server.Accounts.Find(C)!, 1), n => n.Tag == "message");
+        }
+    }
+
+    [Fact]
+    public async Task Unknown_groups_non_members_foreign_devices_and_a_missing_skmsg_get_error_acks_and_nothing_is_delivered()
+    {
+        await using var host = await TestSimulator.StartAsync();
+        var (a, group) = await SetUpAsync(host);
+        await using (a)
+        {
+            Assert.Equal("404", (await SendAsync(a, Message(new Jid("120363000000000001", JidServer.Group), "m1"))).GetString("error"));
+            Assert.Equal("400", (await SendAsync(a, Message(group, "m2", To(C + ":1@s.whatsapp.net", "pkmsg")))).GetString("error"));
+            Assert.Equal("400", (await SendAsync(a, Message(group, "m3", To(B + ":9@s.whatsapp.net", "pkmsg")))).GetString("error"));
+            Assert.Equal("400", (await SendAsync(a, new Node("message", [("to", group.ToString()), ("id", "m4"), ("type", "text")], [new Node("participants", null, [To(B + ":1@s.whatsapp.net", "msg")])]))).GetString("error"));
+            Assert.DoesNotContain(host.Server.Relay.Queued(host.Server.Accounts.Find(B)!, 1), n => n.Tag == "message");
+
+            var c = await LoggedInAsync(host, C, linkAnother: false);
+            await using (c)
+            {
+                Assert.Equal("403", (await SendAsync(c, Message(group, "m5"))).GetString("error"));
+            }
+
+            Assert.DoesNotContain(host.Server.Relay.Queued(host.Server.Accounts.Find(B)!, 1), n => n.Tag == "message");
+        }
+    }
+
+    private static async Task<(TestConnection A, Jid Group)> SetUpAsync(SimulatorHost host)
+    {
+        foreach (var phone in (string[])[A, B, C])
+        {
+            await TestSimulator.CreateAccountAsync(host, phone);
+        }
+
+        Assert.Equal(1, await TestLinking.LinkAsync(host, B, new TestDevice()));
+        Assert.Equal(1, await TestLinking.LinkAsync(host, C, new TestDevice()));
+        var a = await LoggedInAsync(host, A, linkAnother: true);
+        var group = host.Server.Groups.Create("Fan-out", new Jid(A, JidServer.WhatsApp), [new Jid(B, JidServer.WhatsApp)]);
+        return (a, group.Jid);
+    }
+
+    /// <summary>Links a companion (device 1) and logs it in; <paramref name="linkAnother"/> links a second one (device 2) that stays offline.</summary>
+    private static async Task<TestConnection> LoggedInAsync(SimulatorHost host, string phone, bool linkAnother)
+    {
+        var device = new TestDevice();
+        var id = await TestLinking.LinkAsync(host, phone, device);
+        if (linkAnother)
+        {
+            Assert.Equal(2, await TestLinking.LinkAsync(host, phone, new TestDevice()));
+        }
+
+        var (connection, _) = await TestLinking.LoginAsync(host, phone, id, device);
+        return connection;
+    }
+
+    private static Node To(string jid, string type) => new("to", [("jid", jid)], [new Node("enc", [("v", "2"), ("type", type)], new byte[] { 1, 2, 3 })]);
+
+    private static Node Message(Jid group, string id, params Node[] to) => new(
+        "message",
+        [("to", group.ToString()), ("id", id), ("type", "text")],
+        [
+            .. to.Length == 0 ? Array.Empty<Node>() : new[] { new Node("participants", null, to) },
+            new Node("enc", [("v", "2"), ("type", "skmsg")], new byte[] { 4, 5, 6 }),
+            new Node("device-identity", null, new byte[] { 7 }),
+        ]);
+
+    private static async Task<Node> SendAsync(TestConnection connection, Node message)
+    {
+        await connection.SendAsync(message);
+        var id = message.GetString("id");
+        return await connection.ReceiveUntilAsync(n => n.Tag == "ack" && n.GetOptionalString("id") == id);
+    }
+}
