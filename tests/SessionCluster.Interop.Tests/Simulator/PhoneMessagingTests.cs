@@ -136,6 +136,36 @@ public sealed class PhoneMessagingTests(ITestOutputHelper output) : IDisposable
         Assert.Empty(b.Errors);
     }
 
+    [Fact]
+    public async Task The_phone_and_a_Baileys_companion_talk_in_a_group()
+    {
+        await using var host = await SimulatorHost.StartAsync(configureLogging: Attach);
+        using var http = new HttpClient();
+        await CreateAccountAsync(http, host, PhoneA);
+        await CreateAccountAsync(http, host, PhoneB);
+        await using var b = await LinkBaileysAsync(http, host, PhoneB);
+        string group;
+        using (var created = await http.PostAsync(host.AdminUrl + "/groups", Json(new { subject = "phone and baileys", creator = PhoneA, participants = new[] { PhoneB } })))
+        {
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+            group = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("jid").GetString()!;
+        }
+
+        using (var sent = await http.PostAsync($"{host.AdminUrl}/accounts/{PhoneA}/messages", Json(new { to = group, text = "hello group from the phone" })))
+        {
+            Assert.Equal(HttpStatusCode.Created, sent.StatusCode);
+            var id = (await sent.Content.ReadFromJsonAsync<PhoneSendResponse>())!.Id;
+            var atB = await b.WaitForMessageAsync(m => m.Key.Id == id && !m.IsDecryptFailure, "the phone's group message", Timeout);
+            Assert.Equal(("hello group from the phone", group), (atB.Text, atB.Key.RemoteJid));
+        }
+
+        var fromB = await b.SendTextAsync(group, "hello group from baileys");
+        await WaitUntilAsync(async () => (await MessagesAsync(http, host, PhoneA)).Any(m => m.Id == fromB.Id));
+        var atA = (await MessagesAsync(http, host, PhoneA)).Single(m => m.Id == fromB.Id);
+        Assert.Equal(("hello group from baileys", group, false), (atA.Text, atA.Chat, atA.SentCopy));
+        Assert.Empty(b.Errors);
+    }
+
     private static async Task<string> SendFromPhoneAsync(HttpClient http, SimulatorHost host, string text)
     {
         using var sent = await http.PostAsync($"{host.AdminUrl}/accounts/{PhoneA}/messages", Json(new { to = PhoneB + "@s.whatsapp.net", text }));
