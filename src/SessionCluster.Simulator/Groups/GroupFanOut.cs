@@ -14,7 +14,7 @@ namespace SessionCluster.Simulator.Groups;
 /// <c>&lt;message from=GROUP participant=SENDER_DEVICE id t type&gt;</c> with its own <c>&lt;enc&gt;</c> from the participant list
 /// first (the sender-key distribution must be read before the skmsg), then the skmsg, then the device identity when its
 /// enc is a pkmsg. Devices the sender left out of <c>&lt;participants&gt;</c> (Baileys only sends the SKDM to devices it has not
-/// sent it to yet) get the skmsg alone.
+/// sent it to yet) get the skmsg alone. A retry resend (<c>participant=DEVICE</c> on the message) goes to that device alone.
 /// </summary>
 /// <remarks>
 /// Simulator choices where the real server's behaviour is unknown, like the 1:1 relay's: unknown group → error ack 404,
@@ -52,6 +52,11 @@ internal static partial class GroupFanOut
         }
 
         var members = group.Participants.Select(p => server.Accounts.Find(p.Jid)).OfType<Account>().ToArray();
+        if (message.GetOptionalJid("participant") is { } resendTo)
+        {
+            return await ResendAsync(server, logger, sender, fromDevice, message, group, members, resendTo, now, cancellationToken).ConfigureAwait(false);
+        }
+
         var skmsg = message.GetChildren("enc").ToArray();
         if (skmsg.Length == 0)
         {
@@ -120,6 +125,44 @@ internal static partial class GroupFanOut
 
         LogFannedOut(logger, sender.Phone, fromDevice, id, to.ToString(), copies);
         return new Node("ack", [("class", "message"), ("id", id), ("from", to.ToString()), ("t", now)]);
+    }
+
+    /// <summary>
+    /// A retry resend (Baileys relayMessage with a participant): <c>&lt;message to=GROUP participant=DEVICE&gt;&lt;enc pkmsg|msg count/&gt;</c>
+    /// goes to that one device only, never fanned out (it is encrypted for that device alone).
+    /// </summary>
+    private static async ValueTask<Node> ResendAsync(
+        SimulatorServer server, ILogger logger, Account sender, int fromDevice, Node message, Group group, Account[] members, Jid target, string now, CancellationToken cancellationToken)
+    {
+        var id = message.GetString("id");
+        var owner = server.Accounts.Find(target);
+        var encs = message.GetChildren("enc").ToArray();
+        var problem = owner is null || !members.Contains(owner) ? "not a member's device"
+            : target.Device != 0 && owner.FindDevice(target.Device) is null ? "an unknown device"
+            : owner == sender && target.Device == fromDevice ? "the sending device"
+            : encs.Length == 0 ? "given no <enc>"
+            : null;
+        if (problem is not null)
+        {
+            LogRefused(logger, sender.Phone, fromDevice, id, $"resend to {target}: {problem}");
+            return Ack(id, group.Jid, now, BadMessageError);
+        }
+
+        List<NodeAttribute> attributes = [("from", group.Jid.ToString()), ("participant", sender.DeviceJid(fromDevice).ToString()), ("id", id), ("t", now)];
+        if (message.GetOptionalString("type") is { } type)
+        {
+            attributes.Add(("type", type));
+        }
+
+        List<Node> content = [.. encs];
+        if (message.GetOptionalChild("device-identity") is { } deviceIdentity && encs.Any(e => e.GetOptionalString("type") == "pkmsg"))
+        {
+            content.Add(deviceIdentity);
+        }
+
+        server.Stats.Relayed();
+        await server.Relay.EnqueueAsync(owner!, target.Device, new Node("message", attributes, content), cancellationToken).ConfigureAwait(false);
+        return new Node("ack", [("class", "message"), ("id", id), ("from", group.Jid.ToString()), ("t", now)]);
     }
 
     private static Node Ack(string id, Jid to, string now, string error) =>

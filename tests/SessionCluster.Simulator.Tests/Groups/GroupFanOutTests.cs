@@ -33,6 +33,28 @@ public sealed class GroupFanOutTests
     }
 
     [Fact]
+    public async Task A_retry_resend_with_a_participant_goes_to_that_device_alone()
+    {
+        await using var host = await TestSimulator.StartAsync();
+        var (a, group) = await SetUpAsync(host);
+        await using (a)
+        {
+            var resend = new Node(
+                "message",
+                [("to", group.ToString()), ("id", "m1"), ("type", "text"), ("participant", B + ":1@s.whatsapp.net")],
+                [new Node("enc", [("v", "2"), ("type", "msg"), ("count", "1")], new byte[] { 9 }), new Node("device-identity", null, new byte[] { 7 })]);
+            Assert.Null((await SendAsync(a, resend)).GetOptionalString("error"));
+            var atB = Assert.Single(host.Server.Relay.Queued(host.Server.Accounts.Find(B)!, 1), n => n.Tag == "message");
+            Assert.Equal((group.ToString(), A + ":1@s.whatsapp.net"), (atB.GetString("from"), atB.GetString("participant")));
+            Assert.Equal(["enc:msg"], atB.Children.Select(c => c.Tag + ":" + c.GetOptionalString("type")));
+            Assert.DoesNotContain(host.Server.Relay.Queued(host.Server.Accounts.Find(A)!, 2), n => n.Tag == "message");
+
+            var toOutsider = new Node("message", [("to", group.ToString()), ("id", "m2"), ("type", "text"), ("participant", C + ":1@s.whatsapp.net")], [new Node("enc", [("v", "2"), ("type", "msg")], new byte[] { 9 })]);
+            Assert.Equal("400", (await SendAsync(a, toOutsider)).GetString("error"));
+        }
+    }
+
+    [Fact]
     public async Task Unknown_groups_non_members_foreign_devices_and_a_missing_skmsg_get_error_acks_and_nothing_is_delivered()
     {
         await using var host = await TestSimulator.StartAsync();
