@@ -348,6 +348,42 @@ public sealed class PhoneTests
     }
 
     [Fact]
+    public async Task A_group_skmsg_without_the_senders_key_gets_a_retry_receipt_with_keys_naming_the_participant()
+    {
+        var a = await AccountAsync("15550001111");
+        var b = await AccountAsync("15550002222");
+        b.AddDevice(new SignalCompanion(1).Device());
+        var distribution = GroupSessionBuilder.CreateDistribution(SenderKeyRecord.Empty);
+        var skmsg = GroupCipher.Encrypt(distribution.Record, Protocol.Messages.MessagePadding.Pad(Google.Protobuf.MessageExtensions.ToByteArray(new Message { Conversation = "unreadable" })));
+
+        await _phones.DeliverAsync(a, new Node("message", [("from", "120363000000000001@g.us"), ("id", "3EB0NOKEY"), ("participant", b.DeviceJid(1).ToString()), ("t", "1700000000"), ("type", "text")],
+            [new Node("enc", [("v", "2"), ("type", "skmsg")], skmsg.Ciphertext)]), CancellationToken.None);
+
+        Assert.Empty(_phones.Get(a).Inbox.Snapshot());
+        var retry = Assert.Single(_relay.Receipts).Receipt;
+        Assert.Equal(("retry", "120363000000000001@g.us", "15550002222:1@s.whatsapp.net"), (retry.GetString("type"), retry.GetString("to"), retry.GetString("participant")));
+        Assert.Equal("1", retry.GetChild("retry").GetString("count"));
+        Assert.NotNull(retry.GetOptionalChild("keys"));
+    }
+
+    [Fact]
+    public async Task A_peer_message_from_an_own_companion_is_recorded_as_protocol_and_gets_a_peer_msg_receipt()
+    {
+        var a = await AccountAsync("15550001111");
+        var companion = new SignalCompanion(2);
+        a.AddDevice(companion.Device());
+        companion.StartSession("phone", BundleNodes.Parse(_phones.TakeBundle(a, a.DeviceJid(0))));
+        var enc = companion.Encrypt("phone", new Message { ProtocolMessage = new ProtocolMessage { Type = ProtocolMessage.Types.Type.AppStateSyncKeyRequest } });
+
+        await _phones.DeliverAsync(a, new Node("message", [("category", "peer"), ("from", a.DeviceJid(2).ToString()), ("id", "3EB0PEER"), ("t", "1700000000"), ("type", "text")], [enc]), CancellationToken.None);
+
+        var recorded = Assert.Single(_phones.Get(a).Inbox.Snapshot());
+        Assert.Equal(("protocol", (string?)null, false), (recorded.Kind, recorded.Text, recorded.SentCopy));
+        var receipt = Assert.Single(_relay.Receipts).Receipt;
+        Assert.Equal(("peer_msg", "15550001111:2@s.whatsapp.net"), (receipt.GetString("type"), receipt.GetString("to")));
+    }
+
+    [Fact]
     public async Task The_phone_refuses_recipients_that_are_not_other_accounts()
     {
         var a = await AccountAsync("15550001111");
