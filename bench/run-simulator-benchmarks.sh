@@ -9,7 +9,7 @@
 #      messages relayed per second and ack latency percentiles; every message delivered and acked by its receiver.
 # No peer exists: WhatsApp's servers are unreachable from here and no other simulator can be installed.
 # Everything lands in BenchmarkDotNet.Artifacts/simulator/<UTC timestamp>/ (gitignored). Run from anywhere:
-#   bench/run-simulator-benchmarks.sh [--connections 1000,5000] [--pairs 1,10,100] [--seconds 10] [--window 8]
+#   bench/run-simulator-benchmarks.sh [--connections 1000,5000,9000] [--pairs 1,10,100] [--seconds 10] [--window 8]
 set -euo pipefail
 
 cd "$(dirname "$0")/.."

@@ -144,6 +144,14 @@ internal static class HeldConnections
         return (heap, process.WorkingSet64);
     }
 
+    /// <summary>The simulator's own counts of stanzas received and sent since start (<c>GET /admin/stats</c>).</summary>
+    public static async Task<(long In, long Out)> ServerStanzasAsync(SimulatorHost host)
+    {
+        using var http = new HttpClient();
+        using var stats = JsonDocument.Parse(await http.GetStringAsync(host.AdminUrl + "/stats"));
+        return (stats.RootElement.GetProperty("stanzasIn").GetInt64(), stats.RootElement.GetProperty("stanzasOut").GetInt64());
+    }
+
     /// <summary>The simulator's own count of open connections (<c>GET /admin/stats</c>).</summary>
     public static async Task<int> ServerConnectionsAsync(SimulatorHost host)
     {

@@ -19,7 +19,9 @@ internal sealed record RelayResult(
     long SentTotal,
     long DeliveredTotal,
     int MessagesQueuedAtEnd,
-    int ConnectionsFailed);
+    int ConnectionsFailed,
+    double ServerStanzasInPerSecond,
+    double ServerStanzasOutPerSecond);
 
 /// <summary>
 /// P pairs of logged-in, active companions of different accounts. Each device of a pair sends to the other with
@@ -64,6 +66,13 @@ internal static class RelayThroughput
                 }
             }
 
+            // The server's own count of stanzas in and out over the measured window (GET /admin/stats).
+            await Task.Delay(warmUp);
+            var (inBefore, outBefore) = await HeldConnections.ServerStanzasAsync(host);
+            var sampled = Stopwatch.GetTimestamp();
+            await Task.Delay(measure);
+            var (inAfter, outAfter) = await HeldConnections.ServerStanzasAsync(host);
+            var sampleSeconds = Stopwatch.GetElapsedTime(sampled).TotalSeconds;
             await Task.WhenAll(slots);
             var sortedAcks = ackMs.Order().ToArray();
 
@@ -87,7 +96,9 @@ internal static class RelayThroughput
                 SentTotal: Interlocked.Read(ref sent),
                 DeliveredTotal: clients.Sum(c => c.Delivered),
                 MessagesQueuedAtEnd: MessagesQueued(host, clients),
-                ConnectionsFailed: clients.Count(c => c.Failure is not null));
+                ConnectionsFailed: clients.Count(c => c.Failure is not null),
+                ServerStanzasInPerSecond: (inAfter - inBefore) / sampleSeconds,
+                ServerStanzasOutPerSecond: (outAfter - outBefore) / sampleSeconds);
 
             async Task SlotAsync(BenchClient sender, BenchClient receiver)
             {

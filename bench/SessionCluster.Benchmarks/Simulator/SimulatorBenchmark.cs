@@ -8,7 +8,7 @@ using SessionCluster.Simulator.Tests.Support;
 namespace SessionCluster.Benchmarks.Simulator;
 
 /// <summary>
-/// <c>--simulator [--connections 1000,5000] [--seconds 10] [--pairs 1,10,100] [--window 8] [--payload 128]
+/// <c>--simulator [--connections 1000,5000,9000] [--seconds 10] [--pairs 1,10,100] [--window 8] [--payload 128]
 /// [--login-concurrency 64] [--accounts 50] [--out summary.md]</c> (docs/BENCHMARKS.md, "Simulator"): how many
 /// logged-in connections the simulator holds and how many 1:1 stanzas it relays per second, so that load tests know
 /// whether it is their bottleneck. The simulator runs embedded (<see cref="SimulatorHost"/> on loopback) and the
@@ -21,7 +21,7 @@ internal static class SimulatorBenchmark
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var connections = Ints(args, "--connections", [1_000, 5_000]);
+        var connections = Ints(args, "--connections", [1_000, 5_000, 9_000]);
         var pairs = Ints(args, "--pairs", [1, 10, 100]);
         var seconds = BenchArgs.Double(args, "--seconds", 10);
         var window = BenchArgs.Int(args, "--window", 8);
@@ -84,8 +84,8 @@ internal static class SimulatorBenchmark
                                                         $"with {payloadBytes} opaque bytes), {window} in flight per direction; the receiver acks each delivery. {warmUp.TotalSeconds:N0} s warm-up, {seconds:N0} s measured. " +
                                                         $"Ack latency: message sent → server `<ack>` received.");
         report.AppendLine();
-        report.AppendLine("| pairs | connections | in flight | messages relayed/s | ack p50 / p99 / max | sent | delivered and acked | messages still queued at end | connections failed |");
-        report.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        report.AppendLine("| pairs | connections | in flight | messages relayed/s | ack p50 / p99 / max | server stanzas in / out per s | sent | delivered and acked | messages still queued at end | connections failed |");
+        report.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var p in pairs)
         {
             Log($"relaying with {p} pair(s) …");
@@ -93,7 +93,7 @@ internal static class SimulatorBenchmark
             Log(relay.ToString());
             ok &= relay.DeliveredTotal == relay.SentTotal && relay.MessagesQueuedAtEnd == 0 && relay.ConnectionsFailed == 0;
             report.AppendLine(CultureInfo.InvariantCulture,
-                $"| {p:N0} | {2 * p:N0} | {2 * p * window:N0} | {relay.MessagesPerSecond:N0} | {relay.AckP50Ms:N2} / {relay.AckP99Ms:N2} / {relay.AckMaxMs:N1} ms | " +
+                $"| {p:N0} | {2 * p:N0} | {2 * p * window:N0} | {relay.MessagesPerSecond:N0} | {relay.AckP50Ms:N2} / {relay.AckP99Ms:N2} / {relay.AckMaxMs:N1} ms | {relay.ServerStanzasInPerSecond:N0} / {relay.ServerStanzasOutPerSecond:N0} | " +
                 $"{relay.SentTotal:N0} | {relay.DeliveredTotal:N0} | {relay.MessagesQueuedAtEnd} | {relay.ConnectionsFailed} |");
             await SettleAsync(host);
         }
