@@ -21,7 +21,9 @@ internal sealed partial class Phone
     private async ValueTask ResendAsync(Node receipt, CancellationToken cancellationToken)
     {
         var id = receipt.GetString("id");
-        var requester = receipt.GetOptionalJid("participant") ?? receipt.GetJid("from");
+        // The asking device: `from`, or for a receipt from a group its `participant` (a relayed receipt names the device in `from`).
+        var from = receipt.GetJid("from");
+        var requester = from.IsGroup ? receipt.GetOptionalJid("participant") ?? from : from;
         var owner = _directory.FindAccount(requester);
         var count = receipt.GetOptionalChild("retry")?.GetOptionalInt("count") ?? 1;
         if (owner is null || !_sent.TryGetValue(id, out var sent))
