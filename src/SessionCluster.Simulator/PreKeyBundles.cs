@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Collections.Concurrent;
 using System.Globalization;
 using SessionCluster.Protocol.Binary;
 using SessionCluster.Protocol.Signal;
@@ -26,7 +25,6 @@ internal static class PreKeyBundles
     /// <summary>Below this many one-time prekeys the device is told to upload more (WM/BL MinPreKeyCount = 5).</summary>
     public const int LowWatermark = 5;
 
-    private static readonly ConcurrentDictionary<(SimulatorServer, string), byte> s_lowNotified = new();
     private static long s_notificationIds;
 
     public static async ValueTask<Node?> FetchAsync(ChatConnection connection, Node iq, CancellationToken cancellationToken)
@@ -89,15 +87,16 @@ internal static class PreKeyBundles
 
     private static async ValueTask NotifyIfLowAsync(SimulatorServer server, Account account, CompanionDevice device, CancellationToken cancellationToken)
     {
-        var key = (server, account.DeviceJid(device.DeviceId).ToString());
+        var lowNotified = server.Relay.LowPreKeyNotified;
+        var key = account.DeviceJid(device.DeviceId).ToString();
         var count = device.PreKeys.Count;
         if (count >= LowWatermark)
         {
-            s_lowNotified.TryRemove(key, out _);
+            lowNotified.TryRemove(key, out _);
             return;
         }
 
-        if (!s_lowNotified.TryAdd(key, 0))
+        if (!lowNotified.TryAdd(key, 0))
         {
             return;
         }

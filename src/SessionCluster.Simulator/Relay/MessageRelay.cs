@@ -42,6 +42,9 @@ internal sealed partial class MessageRelay : IStanzaRelay
         _logger = server.LoggerFactory.CreateLogger<MessageRelay>();
     }
 
+    /// <summary>Companions already told their one-time prekeys run low (device JID → 1), until they are back at 5 or more.</summary>
+    public ConcurrentDictionary<string, byte> LowPreKeyNotified { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Stanzas waiting in every device's queue (delivered but not acked, or not yet deliverable).</summary>
     public int QueueDepth => _queues.Values.Sum(q => q.Count);
 
@@ -235,7 +238,8 @@ internal sealed partial class MessageRelay : IStanzaRelay
         _server.Stats.AckReceived();
         if (!QueueOf(device.Account, device.Device.DeviceId).Acknowledge(ackClass, id, ack.GetOptionalString("type")))
         {
-            connection.ReportUnhandled("ack class=" + ackClass + " naming nothing queued");
+            // Normal: Baileys acks (or nacks) a message its receipt has already acknowledged.
+            LogAckWithoutStanza(_logger, device.DeviceJid.ToString(), ackClass, id);
         }
     }
 
@@ -387,6 +391,9 @@ internal sealed partial class MessageRelay : IStanzaRelay
 
     [LoggerMessage(EventId = 600, Level = LogLevel.Information, Message = "Message {Id} from {Phone}:{Device} refused: {Reason}")]
     private static partial void LogRefused(ILogger logger, string phone, int device, string id, string reason);
+
+    [LoggerMessage(EventId = 602, Level = LogLevel.Debug, Message = "{Device} acked {Class} {Id}, which is no longer queued")]
+    private static partial void LogAckWithoutStanza(ILogger logger, string device, string @class, string id);
 
     [LoggerMessage(EventId = 601, Level = LogLevel.Warning, Message = "The phone of {Phone} failed to take a <{Tag}> (kept queued): {Reason}")]
     private static partial void LogPhoneFailed(ILogger logger, string phone, string tag, string reason);
