@@ -159,6 +159,12 @@ internal sealed partial class MessageRelay : IStanzaRelay
             }
         }
 
+        if (target.IsGroup)
+        {
+            await Groups.GroupReceipts.SendAsync(_server, sender, fromDevice, receipt, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         var owner = _server.Accounts.Find(target);
         if (owner is null)
         {

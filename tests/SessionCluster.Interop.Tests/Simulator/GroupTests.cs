@@ -57,6 +57,9 @@ public sealed class GroupTests(ITestOutputHelper output) : IDisposable
                     var atB = await b.WaitForMessageAsync(m => m.Key.Id == sent.Id && m.Text is not null, text, WaitLimit);
                     Assert.Equal(text, atB.Text);
                     Assert.Equal(jid, atB.Key.RemoteJid);
+                    // B's delivery receipt (to=group participant=A's device) reaches A as a group receipt naming B.
+                    var sentId = sent.Id;
+                    await a.WaitForReceiptAsync(r => r.Key.Id == sentId && r.UserJid != null && r.UserJid.StartsWith(phoneB, StringComparison.Ordinal), "B's receipt for " + text, WaitLimit);
 
                     text = "b in group " + i.ToString(CultureInfo.InvariantCulture);
                     sent = await b.SendTextAsync(jid, text);
@@ -68,6 +71,8 @@ public sealed class GroupTests(ITestOutputHelper output) : IDisposable
                 Assert.Empty(b.Errors);
                 var group = await http.GetFromJsonAsync<SessionCluster.Simulator.Groups.GroupResponse>($"{host.AdminUrl}/groups/{jid}");
                 Assert.Equal(2, group!.Participants.Count);
+                var stats = await http.GetFromJsonAsync<StatsSnapshot>(host.AdminUrl + "/stats");
+                Assert.Equal(0, stats!.RelayErrors);
             }
         }
     }

@@ -55,6 +55,34 @@ public sealed class GroupFanOutTests
     }
 
     [Fact]
+    public async Task Group_receipts_reach_the_authors_devices_and_a_retry_only_the_author_device()
+    {
+        await using var host = await TestSimulator.StartAsync();
+        var (a, group) = await SetUpAsync(host);
+        var b = await LoggedInAsync(host, B, linkAnother: false);
+        await using (a)
+        await using (b)
+        {
+            await SendReceiptAsync(b, new Node("receipt", [("to", group.ToString()), ("participant", A + ":1@s.whatsapp.net"), ("id", "m1")]));
+            var accountA = host.Server.Accounts.Find(A)!;
+            var atA1 = Assert.Single(host.Server.Relay.Queued(accountA, 1), n => n.Tag == "receipt");
+            Assert.Equal((group.ToString(), B + ":2@s.whatsapp.net", "m1", (string?)null), (atA1.GetString("from"), atA1.GetString("participant"), atA1.GetString("id"), atA1.GetOptionalString("type")));
+            Assert.Single(host.Server.Relay.Queued(accountA, 2), n => n.Tag == "receipt");
+
+            await SendReceiptAsync(b, new Node("receipt", [("to", group.ToString()), ("participant", A + ":2@s.whatsapp.net"), ("id", "m2"), ("type", "retry")], [new Node("retry", [("count", "1"), ("id", "m2"), ("t", "1"), ("v", "1")])]));
+            Assert.Single(host.Server.Relay.Queued(accountA, 1), n => n.Tag == "receipt");
+            var retry = Assert.Single(host.Server.Relay.Queued(accountA, 2), n => n.Tag == "receipt" && n.GetOptionalString("type") == "retry");
+            Assert.Equal("m2", retry.GetChild("retry").GetString("id"));
+
+            var errors = host.Server.Stats.Snapshot(0, 0).RelayErrors;
+            await SendReceiptAsync(b, new Node("receipt", [("to", "120363000000000001@g.us"), ("participant", A + ":1@s.whatsapp.net"), ("id", "m3")]));
+            await SendReceiptAsync(b, new Node("receipt", [("to", group.ToString()), ("id", "m4")]));
+            Assert.Equal(errors + 2, host.Server.Stats.Snapshot(0, 0).RelayErrors);
+            Assert.Single(host.Server.Relay.Queued(accountA, 1), n => n.Tag == "receipt");
+        }
+    }
+
+    [Fact]
     public async Task Unknown_groups_non_members_foreign_devices_and_a_missing_skmsg_get_error_acks_and_nothing_is_delivered()
     {
         await using var host = await TestSimulator.StartAsync();
@@ -115,6 +143,13 @@ public sealed class GroupFanOutTests
             new Node("enc", [("v", "2"), ("type", "skmsg")], new byte[] { 4, 5, 6 }),
             new Node("device-identity", null, new byte[] { 7 }),
         ]);
+
+    private static async Task SendReceiptAsync(TestConnection connection, Node receipt)
+    {
+        await connection.SendAsync(receipt);
+        var id = receipt.GetString("id");
+        await connection.ReceiveUntilAsync(n => n.Tag == "ack" && n.GetOptionalString("class") == "receipt" && n.GetOptionalString("id") == id);
+    }
 
     private static async Task<Node> SendAsync(TestConnection connection, Node message)
     {

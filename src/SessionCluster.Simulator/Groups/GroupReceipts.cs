@@ -1,0 +1,60 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using SessionCluster.Protocol.Binary;
+using SessionCluster.Simulator.Accounts;
+
+namespace SessionCluster.Simulator.Groups;
+
+/// <summary>
+/// A receipt for a group message, <c>&lt;receipt to=GROUP participant=AUTHOR_DEVICE id [type] [t]&gt;</c> (Baileys sends
+/// delivery, read and retry receipts this way), routed to the message's author as
+/// <c>&lt;receipt from=GROUP participant=RECEIVER_DEVICE id [type] t&gt;</c> with the receipt's children (<c>&lt;list&gt;</c>,
+/// a retry's <c>&lt;retry&gt;</c>/<c>&lt;registration&gt;</c>/<c>&lt;keys&gt;</c>): a retry to the author's device alone (it must
+/// resend to the receiver), other types to every device of the author's account but the receiving one.
+/// Called by the relay for a group <c>to</c>, after the receipt has acknowledged the receiver's own queue.
+/// A receipt naming no author, an unknown group, a non-member receiver or an author that is not a member's device
+/// is dropped, logged and counted as a relay error; the real server's reaction is not in FACTS.
+/// </summary>
+internal static partial class GroupReceipts
+{
+    public static async ValueTask SendAsync(SimulatorServer server, Account receiver, int fromDevice, Node receipt, CancellationToken cancellationToken)
+    {
+        var logger = server.LoggerFactory.CreateLogger(typeof(GroupReceipts));
+        var id = receipt.GetString("id");
+        var to = receipt.GetJid("to");
+        var type = receipt.GetOptionalString("type");
+        var author = receipt.GetOptionalJid("participant");
+        var owner = author is { } a ? server.Accounts.Find(a) : null;
+        var problem = author is null ? "no participant (the message's author)"
+            : !server.Groups.TryGet(to, out var group) ? "unknown group"
+            : !group.IsParticipant(receiver.Jid) ? "a receiver that is not a member"
+            : owner is null || !group.IsParticipant(owner.Jid) || (author.Value.Device != 0 && owner.FindDevice(author.Value.Device) is null) ? "an author that is not a member's device"
+            : null;
+        if (problem is not null)
+        {
+            LogDropped(logger, receiver.Phone, fromDevice, id, problem);
+            server.Stats.RelayError();
+            return;
+        }
+
+        List<NodeAttribute> attributes = [("from", to.ToString()), ("participant", receiver.DeviceJid(fromDevice).ToString()), ("id", id)];
+        if (type is not null and not "inactive")
+        {
+            attributes.Add(("type", type));
+        }
+
+        attributes.Add(("t", receipt.GetOptionalString("t") ?? server.Clock.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)));
+        var forwarded = receipt.ContentKind == NodeContentKind.Children ? new Node("receipt", attributes, receipt.Children) : new Node("receipt", attributes);
+        IEnumerable<int> devices = type is "retry"
+            ? [author!.Value.Device]
+            : [.. ((IEnumerable<int>)[0, .. owner!.Devices.Select(d => d.DeviceId)]).Where(d => owner != receiver || d != fromDevice)];
+        foreach (var device in devices)
+        {
+            server.Stats.Relayed();
+            await server.Relay.EnqueueAsync(owner!, device, forwarded, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    [LoggerMessage(EventId = 610, Level = LogLevel.Information, Message = "Group receipt {Id} from {Phone}:{Device} dropped: {Reason}")]
+    private static partial void LogDropped(ILogger logger, string phone, int device, string id, string reason);
+}
