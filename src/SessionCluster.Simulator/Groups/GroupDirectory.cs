@@ -31,6 +31,12 @@ public sealed record GroupParticipant(Jid Jid, GroupRole Role)
 /// a change replaces the whole record in the <see cref="GroupDirectory"/>.</summary>
 public sealed record Group(Jid Jid, string Subject, Jid Creator, DateTimeOffset CreatedAt, IReadOnlyList<GroupParticipant> Participants)
 {
+    /// <summary>Who set the subject last (the creator until someone changes it).</summary>
+    public Jid? SubjectOwner { get; init; }
+
+    /// <summary>When the subject was set last (creation until someone changes it).</summary>
+    public DateTimeOffset? SubjectTime { get; init; }
+
     /// <summary>Whether <paramref name="user"/> (a user JID; a device part is ignored) is a member.</summary>
     public bool IsParticipant(Jid user) => Participants.Any(p => p.Jid.User == user.User && p.Jid.Server == user.Server);
 }
@@ -123,6 +129,38 @@ internal sealed class GroupDirectory(AccountDirectory accounts, TimeProvider clo
             }
 
             return group with { Participants = members };
+        });
+    }
+
+    /// <summary>Sets the subject; any member may (groups are not "locked" in the simulator).</summary>
+    /// <exception cref="GroupException">Unknown group, a bad subject, or the actor is not a member.</exception>
+    public Group UpdateSubject(Jid groupJid, Jid actor, string subject)
+    {
+        if (string.IsNullOrWhiteSpace(subject) || subject.Length > MaxSubjectLength)
+        {
+            throw new GroupException(GroupFailure.BadSubject, $"The subject must be 1 to {MaxSubjectLength} characters.");
+        }
+
+        var owner = accounts.Find(actor)?.Jid ?? new Jid(actor.User, actor.Server);
+        return Update(groupJid, actor, group => group with { Subject = subject, SubjectOwner = owner, SubjectTime = clock.GetUtcNow() }, requireAdmin: false);
+    }
+
+    /// <summary>Makes members admins (<see cref="GroupRole.Admin"/>) or plain members; the super admin keeps its role. The actor must be an admin.</summary>
+    /// <exception cref="GroupException">Unknown group, a participant that is not a member, or the actor may not.</exception>
+    public Group SetRole(Jid groupJid, Jid actor, IEnumerable<Jid> participants, GroupRole role)
+    {
+        var users = participants.Select(RequireAccount).ToArray();
+        return Update(groupJid, actor, group =>
+        {
+            if (users.FirstOrDefault(u => !group.IsParticipant(u)) is { IsEmpty: false } outsider)
+            {
+                throw new GroupException(GroupFailure.UnknownAccount, $"{outsider} is not a member of {groupJid}.");
+            }
+
+            return group with
+            {
+                Participants = [.. group.Participants.Select(p => users.Contains(p.Jid) && p.Role != GroupRole.SuperAdmin ? p with { Role = role } : p)],
+            };
         });
     }
 

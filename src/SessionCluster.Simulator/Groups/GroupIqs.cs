@@ -9,6 +9,7 @@ namespace SessionCluster.Simulator.Groups;
 /// <item><c>set to="@g.us"</c> <c>&lt;create subject key&gt;&lt;participant jid/&gt;…</c> → <c>&lt;group …&gt;</c> of the new group (the sender is its super admin);</item>
 /// <item><c>get to=GROUP</c> <c>&lt;query request="interactive"/&gt;</c> → <c>&lt;group …&gt;</c> (members only);</item>
 /// <item><c>set to=GROUP</c> <c>&lt;add&gt;</c>/<c>&lt;remove&gt;</c> with <c>&lt;participant jid/&gt;</c>s → the same element listing each participant (admins only);</item>
+/// <item><c>set to=GROUP</c> <c>&lt;subject&gt;TEXT&lt;/subject&gt;</c> (any member) → empty result; <c>&lt;promote&gt;</c>/<c>&lt;demote&gt;</c> with <c>&lt;participant jid/&gt;</c>s (admins; the super admin keeps its role) → the same element;</item>
 /// <item><c>set to="@g.us"</c> <c>&lt;leave&gt;&lt;group id/&gt;…</c> → the same element;</item>
 /// <item><c>get to="@g.us"</c> <c>&lt;participating&gt;</c> → <c>&lt;groups&gt;</c> with every group the account is in.</item>
 /// </list>
@@ -29,16 +30,18 @@ internal static class GroupIqs
         var child = IqRouter.FirstChild(iq);
         try
         {
-            Node reply = (type, child, to.IsGroup && to.User.Length > 0) switch
+            Node? reply = (type, child, to.IsGroup && to.User.Length > 0) switch
             {
                 ("set", "create", false) => await CreateAsync(server, me, actor, IqRouter.RequireChild(iq, "create"), cancellationToken).ConfigureAwait(false),
                 ("get", "query", true) => Query(server, me, to),
                 ("set", "add" or "remove", true) => await ChangeParticipantsAsync(server, me, actor, to, IqRouter.RequireChild(iq, child), cancellationToken).ConfigureAwait(false),
+                ("set", "subject", true) => await SubjectAsync(server, me, actor, to, IqRouter.RequireChild(iq, "subject"), cancellationToken).ConfigureAwait(false),
+                ("set", "promote" or "demote", true) => await SetRoleAsync(server, me, actor, to, IqRouter.RequireChild(iq, child), cancellationToken).ConfigureAwait(false),
                 ("set", "leave", false) => await LeaveAsync(server, me, actor, IqRouter.RequireChild(iq, "leave"), cancellationToken).ConfigureAwait(false),
                 ("get", "participating", false) => Participating(server, me),
                 _ => throw new IqRequestException(IqErrorCode.FeatureNotImplemented, $"w:g2 {type} <{child}> to {to} is not built."),
             };
-            return ServerStanzas.IqResult(iq, reply);
+            return reply is null ? ServerStanzas.IqResult(iq) : ServerStanzas.IqResult(iq, reply);
         }
         catch (GroupException e)
         {
@@ -79,6 +82,29 @@ internal static class GroupIqs
         var group = action.Tag == "add" ? server.Groups.AddParticipants(to, me, jids) : server.Groups.RemoveParticipants(to, me, jids);
         var change = GroupNotifications.Participants(action.Tag, jids);
         await GroupNotifications.SendAsync(server, group, actor, change, action.Tag == "remove" ? jids : [], cancellationToken).ConfigureAwait(false);
+        return change;
+    }
+
+    private static async Task<Node?> SubjectAsync(SimulatorServer server, Jid me, Jid actor, Jid to, Node subject, CancellationToken cancellationToken)
+    {
+        var text = subject.ContentKind switch
+        {
+            NodeContentKind.Bytes => System.Text.Encoding.UTF8.GetString(subject.Bytes.Span),
+            NodeContentKind.Text => subject.Text ?? "",
+            _ => throw new IqRequestException(IqErrorCode.BadRequest, "<subject> holds the new subject."),
+        };
+        var group = server.Groups.UpdateSubject(to, me, text);
+        var change = new Node("subject", [("subject", group.Subject), ("s_o", group.SubjectOwner!.Value.ToString()), ("s_t", group.SubjectTime!.Value.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture))]);
+        await GroupNotifications.SendAsync(server, group, actor, change, [], cancellationToken).ConfigureAwait(false);
+        return null;
+    }
+
+    private static async Task<Node> SetRoleAsync(SimulatorServer server, Jid me, Jid actor, Jid to, Node action, CancellationToken cancellationToken)
+    {
+        var jids = ParticipantJids(action);
+        var group = server.Groups.SetRole(to, me, jids, action.Tag == "promote" ? GroupRole.Admin : GroupRole.Member);
+        var change = GroupNotifications.Participants(action.Tag, jids);
+        await GroupNotifications.SendAsync(server, group, actor, change, [], cancellationToken).ConfigureAwait(false);
         return change;
     }
 

@@ -19,8 +19,8 @@ internal static class GroupNodes
             [
                 ("id", group.Jid.User),
                 ("subject", group.Subject),
-                ("s_t", created),
-                ("s_o", group.Creator.ToString()),
+                ("s_t", (group.SubjectTime ?? group.CreatedAt).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)),
+                ("s_o", (group.SubjectOwner ?? group.Creator).ToString()),
                 ("creation", created),
                 ("creator", group.Creator.ToString()),
                 ("addressing_mode", "pn"),

@@ -129,6 +129,40 @@ public sealed class GroupTests
         }
     }
 
+    [Fact]
+    public async Task Members_change_the_subject_admins_promote_and_demote_and_members_are_told()
+    {
+        await using var host = await TestSimulator.StartAsync();
+        await Accounts(host, A, B, C);
+        var group = host.Server.Groups.Create("Old", new Jid(A, JidServer.WhatsApp), [new Jid(B, JidServer.WhatsApp), new Jid(C, JidServer.WhatsApp)]);
+        var jid = group.Jid.ToString();
+        var (a, _) = await LoggedInAsync(host, A);
+        var (b, _) = await LoggedInAsync(host, B);
+        await using (a)
+        await using (b)
+        {
+            var subject = await GroupIqAsync(b, jid, "set", new Node("subject", null, System.Text.Encoding.UTF8.GetBytes("New ✓")));
+            Assert.Equal("result", subject.GetString("type"));
+            var metadata = (await GroupIqAsync(a, jid, "get", new Node("query", [("request", "interactive")]))).GetChild("group");
+            Assert.Equal(("New ✓", B + "@s.whatsapp.net"), (metadata.GetString("subject"), metadata.GetString("s_o")));
+            var told = Assert.Single(host.Server.Relay.Queued(host.Server.Accounts.Find(A)!, 1), n => n.Tag == "notification" && n.GetOptionalString("type") == "w:gp2");
+            Assert.Equal("New ✓", told.GetChild("subject").GetString("subject"));
+
+            Assert.Equal("403", (await GroupIqAsync(b, jid, "set", new Node("promote", null, [Participant(C)]))).GetChild("error").GetString("code"));
+            var promoted = await GroupIqAsync(a, jid, "set", new Node("promote", null, [Participant(B)]));
+            Assert.Equal(B + "@s.whatsapp.net", promoted.GetChild("promote").GetChild("participant").GetString("jid"));
+            Assert.True(host.Server.Groups.TryGet(group.Jid, out var now));
+            Assert.Equal(GroupRole.Admin, now.Participants.Single(p => p.Jid.User == B).Role);
+
+            // B is an admin now: it may demote C (a no-op for a member) but not take A's super admin role.
+            Assert.Equal("result", (await GroupIqAsync(b, jid, "set", new Node("demote", null, [Participant(A), Participant(C)]))).GetString("type"));
+            Assert.True(host.Server.Groups.TryGet(group.Jid, out now));
+            Assert.Equal([GroupRole.SuperAdmin, GroupRole.Admin, GroupRole.Member], now.Participants.Select(p => p.Role));
+            Assert.Equal("404", (await GroupIqAsync(a, jid, "set", new Node("promote", null, [Participant("15559999999")]))).GetChild("error").GetString("code"));
+            Assert.Equal("400", (await GroupIqAsync(a, jid, "set", new Node("subject", null, ""u8.ToArray()))).GetChild("error").GetString("code"));
+        }
+    }
+
     private static Node Participant(string phone) => new("participant", [("jid", phone + "@s.whatsapp.net")]);
 
     private static async Task<Node> GroupIqAsync(TestConnection connection, string to, string type, Node child)
