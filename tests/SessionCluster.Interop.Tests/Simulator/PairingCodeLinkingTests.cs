@@ -67,4 +67,56 @@ public sealed class PairingCodeLinkingTests(ITestOutputHelper output) : IDisposa
             Assert.Empty(client.Errors);
         }
     }
+
+    [Fact]
+    public async Task A_wrong_code_is_refused_at_companion_finish_and_the_same_Baileys_then_links_with_a_new_code()
+    {
+        await using var host = await SimulatorHost.StartAsync(configureLogging: _log.Attach);
+        using var http = new HttpClient();
+        var phone = await CreateAccountAsync(http, host, "15550004444");
+        await using var client = await BaileysClient.StartAsync(host.WebSocketUrl, host.RootPublicKey, _folder, _log.Options("a"));
+
+        var code = await client.RequestPairingCodeAsync(phone);
+        var wrong = new string(code.Select(c => c == 'A' ? 'B' : 'A').ToArray());
+        HttpResponseMessage? link = null;
+        await WaitUntilAsync(
+            async () =>
+            {
+                link?.Dispose();
+                link = await http.PostAsync($"{host.AdminUrl}/accounts/{phone}/link-code", Json(new { code = wrong }));
+                return link.StatusCode != HttpStatusCode.NotFound;
+            },
+            "companion_hello");
+        using (link)
+        {
+            Assert.Equal(HttpStatusCode.UnprocessableEntity, link!.StatusCode);
+        }
+
+        var devices = await http.GetFromJsonAsync<DeviceResponse[]>($"{host.AdminUrl}/accounts/{phone}/devices");
+        Assert.Single(devices!);
+
+        // Baileys asks again on the same connection (a new code, a new companion_hello); the right code links it.
+        // (Its QR would not: Baileys builds its QRs from the ADV secret it had when pair-device came, but the failed
+        // attempt already replaced creds.advSecretKey, so a scanned QR fails Baileys' own HMAC check.)
+        var mark = client.Mark();
+        var second = await client.RequestPairingCodeAsync(phone);
+        Assert.NotEqual(code, second);
+        link = null;
+        await WaitUntilAsync(
+            async () =>
+            {
+                link?.Dispose();
+                link = await http.PostAsync($"{host.AdminUrl}/accounts/{phone}/link-code", Json(new { code = second }));
+                return link.StatusCode != HttpStatusCode.NotFound;
+            },
+            "the second companion_hello");
+        using (link)
+        {
+            Assert.Equal(HttpStatusCode.OK, link!.StatusCode);
+            var linked = await link.Content.ReadFromJsonAsync<LinkedCompanion>();
+            await client.WaitForOpenAsync(WaitLimit, since: mark);
+            var paired = await client.WaitForPairedAsync(WaitLimit, since: mark);
+            Assert.Equal(linked!.Jid, paired.Me);
+        }
+    }
 }
