@@ -101,6 +101,11 @@ public sealed class MessagingTests(ITestOutputHelper output) : IDisposable
             await b.WaitForReceiptAsync(r => r.Key.Id == key.Id && r.Status == 4, "read of " + key.Id, Timeout);
         }
 
+        // The phones (device 0) get every message too: B's phone decrypts each of A's, and A's phone holds each as the
+        // deviceSentMessage copy its companion sent it; the same the other way round.
+        await PhonesHoldEveryMessageAsync(http, host, PhoneB, received: fromA, sentCopies: fromB);
+        await PhonesHoldEveryMessageAsync(http, host, PhoneA, received: fromB, sentCopies: fromA);
+
         Assert.Empty(a.Errors);
         Assert.Empty(b.Errors);
         var stats = await http.GetFromJsonAsync<StatsSnapshot>(host.AdminUrl + "/stats");
@@ -256,6 +261,26 @@ public sealed class MessagingTests(ITestOutputHelper output) : IDisposable
 
     private static async Task<DeviceResponse[]> DevicesAsync(HttpClient http, SimulatorHost host, string phone) =>
         await http.GetFromJsonAsync<DeviceResponse[]>($"{host.AdminUrl}/accounts/{phone}/devices") ?? [];
+
+    /// <summary>The phone of <paramref name="phone"/> decrypted every message in <paramref name="received"/> and holds every one of <paramref name="sentCopies"/> as a sent copy, each exactly once.</summary>
+    private static async Task PhonesHoldEveryMessageAsync(HttpClient http, SimulatorHost host, string phone, IReadOnlyList<BaileysMessageKey> received, IReadOnlyList<BaileysMessageKey> sentCopies)
+    {
+        SessionCluster.Simulator.Phone.PhoneMessage[] inbox = [];
+        await WaitUntilAsync(async () =>
+        {
+            inbox = (await http.GetFromJsonAsync<SessionCluster.Simulator.Phone.PhoneMessage[]>($"{host.AdminUrl}/accounts/{phone}/messages"))!;
+            return received.All(k => inbox.Any(m => m.Id == k.Id && !m.SentCopy)) && sentCopies.All(k => inbox.Any(m => m.Id == k.Id && m.SentCopy));
+        });
+        foreach (var key in received)
+        {
+            Assert.NotNull(Assert.Single(inbox, m => m.Id == key.Id && !m.SentCopy).Text);
+        }
+
+        foreach (var key in sentCopies)
+        {
+            Assert.NotNull(Assert.Single(inbox, m => m.Id == key.Id && m.SentCopy).Text);
+        }
+    }
 
     private static async Task WaitUntilAsync(Func<Task<bool>> condition)
     {
