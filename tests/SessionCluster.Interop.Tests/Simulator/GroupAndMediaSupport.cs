@@ -77,6 +77,9 @@ internal sealed class InteropLog : ILoggerProvider
 
     public void Add(string line) => _lines.Enqueue("baileys: " + line);
 
+    /// <summary>A line as it is (the caller says where it comes from).</summary>
+    public void Write(string line) => _lines.Enqueue(line);
+
     /// <summary>Driver options logging into this log; history sync skipped so messages are not held 20 s after the first login.</summary>
     public BaileysClientOptions Options(string name) =>
         new() { LogLevel = "info", StderrLine = line => _lines.Enqueue($"baileys {name}: {line}"), SkipHistorySync = true, WaitTimeout = GroupAndMediaSupport.WaitLimit };

@@ -1,9 +1,7 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.Extensions.Logging;
 using SessionCluster.Simulator;
 using Xunit.Abstractions;
 
@@ -24,11 +22,11 @@ public sealed class MessagingTests(ITestOutputHelper output) : IDisposable
     private const string ChatA = PhoneA + "@s.whatsapp.net";
     private const string ChatB = PhoneB + "@s.whatsapp.net";
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "baileys-msg-" + Guid.NewGuid().ToString("N"));
-    private readonly ConcurrentQueue<string> _log = new();
+    private readonly InteropLog _log = new();
 
     public void Dispose()
     {
-        foreach (var line in _log)
+        foreach (var line in _log.Lines)
         {
             output.WriteLine(line);
         }
@@ -42,7 +40,7 @@ public sealed class MessagingTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public async Task A_and_B_exchange_100_messages_each_way_interleaved_and_every_one_decrypts()
     {
-        await using var host = await SimulatorHost.StartAsync(configureLogging: Attach);
+        await using var host = await SimulatorHost.StartAsync(configureLogging: _log.Attach);
         using var http = new HttpClient();
         await CreateAccountsAsync(http, host);
         await using var a = await LinkBaileysAsync(http, host, PhoneA);
@@ -116,7 +114,7 @@ public sealed class MessagingTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public async Task Messages_sent_while_B_is_offline_arrive_exactly_once_when_B_reconnects()
     {
-        await using var host = await SimulatorHost.StartAsync(configureLogging: Attach);
+        await using var host = await SimulatorHost.StartAsync(configureLogging: _log.Attach);
         using var http = new HttpClient();
         await CreateAccountsAsync(http, host);
         await using var a = await LinkBaileysAsync(http, host, PhoneA);
@@ -166,7 +164,7 @@ public sealed class MessagingTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public async Task A_message_B_cannot_decrypt_is_recovered_through_a_retry_receipt()
     {
-        await using var host = await SimulatorHost.StartAsync(configureLogging: Attach);
+        await using var host = await SimulatorHost.StartAsync(configureLogging: _log.Attach);
         using var http = new HttpClient();
         await CreateAccountsAsync(http, host);
         await using var a = await LinkBaileysAsync(http, host, PhoneA);
@@ -196,7 +194,7 @@ public sealed class MessagingTests(ITestOutputHelper output) : IDisposable
         Assert.Empty(a.Errors);
     }
 
-    private void Log(string line) => _log.Enqueue("test: " + line);
+    private void Log(string line) => _log.Write("test: " + line);
 
     private async Task<IReadOnlyList<BaileysMessage>> ReceivedAsync(BaileysClient client, IReadOnlyList<BaileysMessageKey> sent, string prefix, int since = 0)
     {
@@ -223,7 +221,7 @@ public sealed class MessagingTests(ITestOutputHelper output) : IDisposable
             host.WebSocketUrl,
             host.RootPublicKey,
             Path.Combine(_folder, phone),
-            new BaileysClientOptions { LogLevel = "info", StderrLine = line => _log.Enqueue("baileys " + phone + ": " + line), WaitTimeout = Timeout });
+            new BaileysClientOptions { LogLevel = "info", StderrLine = line => _log.Write("baileys " + phone + ": " + line), WaitTimeout = Timeout });
         try
         {
             var qr = await client.WaitForQrAsync(Timeout);
@@ -294,31 +292,4 @@ public sealed class MessagingTests(ITestOutputHelper output) : IDisposable
 
     private static StringContent Json(object body) =>
         new(JsonSerializer.Serialize(body), System.Text.Encoding.UTF8, "application/json");
-
-    private void Attach(ILoggingBuilder builder)
-    {
-        builder.AddProvider(new QueueLoggerProvider(_log));
-        builder.SetMinimumLevel(LogLevel.Information);
-        builder.AddFilter("Microsoft", LogLevel.Warning);
-    }
-
-    private sealed class QueueLoggerProvider(ConcurrentQueue<string> lines) : ILoggerProvider
-    {
-        public ILogger CreateLogger(string categoryName) => new Logger(lines, categoryName);
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class Logger(ConcurrentQueue<string> lines, string category) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state)
-                where TState : notnull => null;
-
-            public bool IsEnabled(LogLevel logLevel) => true;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-                lines.Enqueue($"simulator {logLevel} {category}: {formatter(state, exception)}{(exception is null ? "" : " " + exception)}");
-        }
-    }
 }

@@ -1,8 +1,6 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.Extensions.Logging;
 using SessionCluster.Simulator;
 using SessionCluster.Simulator.Phone;
 using Xunit.Abstractions;
@@ -21,11 +19,11 @@ public sealed class PhoneMessagingTests(ITestOutputHelper output) : IDisposable
     private const string PhoneA = "15550001111";
     private const string PhoneB = "15550002222";
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "baileys-phone-" + Guid.NewGuid().ToString("N"));
-    private readonly ConcurrentQueue<string> _log = new();
+    private readonly InteropLog _log = new();
 
     public void Dispose()
     {
-        foreach (var line in _log)
+        foreach (var line in _log.Lines)
         {
             output.WriteLine(line);
         }
@@ -39,7 +37,7 @@ public sealed class PhoneMessagingTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public async Task The_phone_and_a_Baileys_companion_of_another_account_exchange_messages_both_ways()
     {
-        await using var host = await SimulatorHost.StartAsync(configureLogging: Attach);
+        await using var host = await SimulatorHost.StartAsync(configureLogging: _log.Attach);
         using var http = new HttpClient();
         await CreateAccountAsync(http, host, PhoneA);
         await CreateAccountAsync(http, host, PhoneB);
@@ -73,7 +71,7 @@ public sealed class PhoneMessagingTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public async Task A_Baileys_companion_message_arrives_on_its_own_phone_as_a_sent_copy()
     {
-        await using var host = await SimulatorHost.StartAsync(configureLogging: Attach);
+        await using var host = await SimulatorHost.StartAsync(configureLogging: _log.Attach);
         using var http = new HttpClient();
         await CreateAccountAsync(http, host, PhoneA);
         await CreateAccountAsync(http, host, PhoneB);
@@ -94,7 +92,7 @@ public sealed class PhoneMessagingTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public async Task A_phone_message_the_Baileys_companion_cannot_decrypt_is_resent_after_its_retry_receipt()
     {
-        await using var host = await SimulatorHost.StartAsync(configureLogging: Attach);
+        await using var host = await SimulatorHost.StartAsync(configureLogging: _log.Attach);
         using var http = new HttpClient();
         await CreateAccountAsync(http, host, PhoneA);
         await CreateAccountAsync(http, host, PhoneB);
@@ -115,7 +113,7 @@ public sealed class PhoneMessagingTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public async Task The_phones_history_sync_ends_the_wait_Baileys_starts_after_its_first_login()
     {
-        await using var host = await SimulatorHost.StartAsync(configureLogging: Attach);
+        await using var host = await SimulatorHost.StartAsync(configureLogging: _log.Attach);
         using var http = new HttpClient();
         await CreateAccountAsync(http, host, PhoneA);
         await CreateAccountAsync(http, host, PhoneB);
@@ -139,7 +137,7 @@ public sealed class PhoneMessagingTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public async Task The_phone_and_a_Baileys_companion_talk_in_a_group()
     {
-        await using var host = await SimulatorHost.StartAsync(configureLogging: Attach);
+        await using var host = await SimulatorHost.StartAsync(configureLogging: _log.Attach);
         using var http = new HttpClient();
         await CreateAccountAsync(http, host, PhoneA);
         await CreateAccountAsync(http, host, PhoneB);
@@ -179,7 +177,7 @@ public sealed class PhoneMessagingTests(ITestOutputHelper output) : IDisposable
             host.WebSocketUrl,
             host.RootPublicKey,
             Path.Combine(_folder, phone),
-            new BaileysClientOptions { LogLevel = "info", StderrLine = line => _log.Enqueue("baileys: " + line), SkipHistorySync = skipHistorySync, WaitTimeout = Timeout });
+            new BaileysClientOptions { LogLevel = "info", StderrLine = line => _log.Write("baileys: " + line), SkipHistorySync = skipHistorySync, WaitTimeout = Timeout });
         try
         {
             var qr = await client.WaitForQrAsync(Timeout);
@@ -221,31 +219,4 @@ public sealed class PhoneMessagingTests(ITestOutputHelper output) : IDisposable
 
     private static StringContent Json(object body) =>
         new(JsonSerializer.Serialize(body), System.Text.Encoding.UTF8, "application/json");
-
-    private void Attach(ILoggingBuilder builder)
-    {
-        builder.AddProvider(new QueueLoggerProvider(_log));
-        builder.SetMinimumLevel(LogLevel.Debug);
-        builder.AddFilter("Microsoft", LogLevel.Warning);
-    }
-
-    private sealed class QueueLoggerProvider(ConcurrentQueue<string> lines) : ILoggerProvider
-    {
-        public ILogger CreateLogger(string categoryName) => new Logger(lines, categoryName);
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class Logger(ConcurrentQueue<string> lines, string category) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state)
-                where TState : notnull => null;
-
-            public bool IsEnabled(LogLevel logLevel) => true;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-                lines.Enqueue($"simulator {logLevel} {category}: {formatter(state, exception)}{(exception is null ? "" : " " + exception)}");
-        }
-    }
 }
