@@ -43,8 +43,10 @@ public sealed class MessagingTests(ITestOutputHelper output) : IDisposable
         await using var host = await SimulatorHost.StartAsync(configureLogging: _log.Attach);
         using var http = new HttpClient();
         await CreateAccountsAsync(http, host);
+
+        // A links by QR and B by pairing code, the two ways a companion joins an account.
         await using var a = await LinkBaileysAsync(http, host, PhoneA);
-        await using var b = await LinkBaileysAsync(http, host, PhoneB);
+        await using var b = await LinkBaileysAsync(http, host, PhoneB, byPairingCode: true);
 
         // First contact one way at a time, so both sides start from one session each.
         var warmA = await a.SendTextAsync(ChatB, "hi B");
@@ -215,7 +217,7 @@ public sealed class MessagingTests(ITestOutputHelper output) : IDisposable
         return received;
     }
 
-    private async Task<BaileysClient> LinkBaileysAsync(HttpClient http, SimulatorHost host, string phone)
+    private async Task<BaileysClient> LinkBaileysAsync(HttpClient http, SimulatorHost host, string phone, bool byPairingCode = false)
     {
         var client = await BaileysClient.StartAsync(
             host.WebSocketUrl,
@@ -224,9 +226,27 @@ public sealed class MessagingTests(ITestOutputHelper output) : IDisposable
             new BaileysClientOptions { LogLevel = "info", StderrLine = line => _log.Write("baileys " + phone + ": " + line), WaitTimeout = Timeout });
         try
         {
-            var qr = await client.WaitForQrAsync(Timeout);
-            using var link = await http.PostAsync($"{host.AdminUrl}/accounts/{phone}/link", Json(new { qr = qr.Qr }));
-            Assert.Equal(HttpStatusCode.OK, link.StatusCode);
+            if (byPairingCode)
+            {
+                var code = await client.RequestPairingCodeAsync(phone);
+
+                // requestPairingCode does not wait for the server's answer to companion_hello: retry while none is pending.
+                var status = HttpStatusCode.NotFound;
+                await WaitUntilAsync(async () =>
+                {
+                    using var entered = await http.PostAsync($"{host.AdminUrl}/accounts/{phone}/link-code", Json(new { code = code[..4] + "-" + code[4..] }));
+                    status = entered.StatusCode;
+                    return status != HttpStatusCode.NotFound;
+                });
+                Assert.Equal(HttpStatusCode.OK, status);
+            }
+            else
+            {
+                var qr = await client.WaitForQrAsync(Timeout);
+                using var link = await http.PostAsync($"{host.AdminUrl}/accounts/{phone}/link", Json(new { qr = qr.Qr }));
+                Assert.Equal(HttpStatusCode.OK, link.StatusCode);
+            }
+
             await client.WaitForOpenAsync(Timeout);
             await client.WaitForPairedAsync(Timeout);
 
