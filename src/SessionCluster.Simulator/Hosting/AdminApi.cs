@@ -40,7 +40,7 @@ internal static class AdminApi
             var account = FindAccount(server, phone);
             DeviceResponse[] devices =
             [
-                new DeviceResponse(0, account.DeviceJid(0).ToString(), account.DeviceLid(0).ToString(), 0, QrLinking.PhonePlatform, true, account.CreatedAt, null, false),
+                new DeviceResponse(0, account.DeviceJid(0).ToString(), account.DeviceLid(0).ToString(), 0, CompanionLinking.PhonePlatform, true, account.CreatedAt, null, false),
                 .. account.Devices.Select(d => new DeviceResponse(
                     d.DeviceId,
                     account.DeviceJid(d.DeviceId).ToString(),
