@@ -1,8 +1,6 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.Extensions.Logging;
 using SessionCluster.Simulator;
 using Xunit.Abstractions;
 
@@ -14,32 +12,17 @@ namespace SessionCluster.Interop.Tests.Simulator;
 /// connection 'open' without any query timing out.
 /// </summary>
 [Trait("Category", "Interop")]
-public sealed class BaileysLinkingTests(ITestOutputHelper output) : IDisposable
+public sealed class BaileysLinkingTests(ITestOutputHelper output) : SimulatorInteropTest(output)
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "baileys-sim-" + Guid.NewGuid().ToString("N"));
-    private readonly ServerLog _log = new();
-
-    public void Dispose()
-    {
-        foreach (var line in _log.Lines)
-        {
-            output.WriteLine(line);
-        }
-
-        if (Directory.Exists(_folder))
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-    }
 
     [Fact]
     public async Task Baileys_links_by_QR_and_reaches_the_open_state()
     {
-        await using var host = await SimulatorHost.StartAsync(configureLogging: _log.Attach);
+        await using var host = await SimulatorHost.StartAsync(configureLogging: Logs.Attach);
         using var http = new HttpClient();
         var phone = await CreateAccountAsync(http, host, "15550001111");
-        await using var client = await BaileysClient.StartAsync(host.WebSocketUrl, host.RootPublicKey, Path.Combine(_folder, "a"), Options());
+        await using var client = await BaileysClient.StartAsync(host.WebSocketUrl, host.RootPublicKey, Path.Combine(Folder, "a"), Options());
 
         var qr = await client.WaitForQrAsync(Timeout);
         using var link = await http.PostAsync($"{host.AdminUrl}/accounts/{phone}/link", Json(new { qr = qr.Qr }));
@@ -75,10 +58,10 @@ public sealed class BaileysLinkingTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public async Task A_second_Baileys_process_with_the_same_credentials_replaces_the_first()
     {
-        await using var host = await SimulatorHost.StartAsync(configureLogging: _log.Attach);
+        await using var host = await SimulatorHost.StartAsync(configureLogging: Logs.Attach);
         using var http = new HttpClient();
         var phone = await CreateAccountAsync(http, host, "15550002222");
-        var auth = Path.Combine(_folder, "b");
+        var auth = Path.Combine(Folder, "b");
         await using var first = await BaileysClient.StartAsync(host.WebSocketUrl, host.RootPublicKey, auth, Options());
         var qr = await first.WaitForQrAsync(Timeout);
         using (var link = await http.PostAsync($"{host.AdminUrl}/accounts/{phone}/link", Json(new { qr = qr.Qr })))
@@ -98,7 +81,7 @@ public sealed class BaileysLinkingTests(ITestOutputHelper output) : IDisposable
         Assert.Empty(second.Errors);
     }
 
-    private BaileysClientOptions Options() => new() { LogLevel = "info", StderrLine = _log.Add };
+    private BaileysClientOptions Options() => new() { LogLevel = "info", StderrLine = Logs.Add };
 
     private static async Task<string> CreateAccountAsync(HttpClient http, SimulatorHost host, string phone)
     {
@@ -124,36 +107,4 @@ public sealed class BaileysLinkingTests(ITestOutputHelper output) : IDisposable
         new(JsonSerializer.Serialize(body), System.Text.Encoding.UTF8, "application/json");
 
     /// <summary>Collects the simulator's log and Baileys' stderr so a failing test shows both.</summary>
-    private sealed class ServerLog : ILoggerProvider
-    {
-        private readonly ConcurrentQueue<string> _lines = new();
-
-        public IEnumerable<string> Lines => _lines;
-
-        public void Attach(ILoggingBuilder builder)
-        {
-            builder.AddProvider(this);
-            builder.SetMinimumLevel(LogLevel.Debug);
-            builder.AddFilter("Microsoft", LogLevel.Warning);
-        }
-
-        public void Add(string line) => _lines.Enqueue("baileys: " + line);
-
-        public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class Logger(ServerLog log, string category) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state)
-                where TState : notnull => null;
-
-            public bool IsEnabled(LogLevel logLevel) => true;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-                log._lines.Enqueue($"simulator {logLevel} {category}: {formatter(state, exception)}{(exception is null ? "" : " " + exception)}");
-        }
-    }
 }

@@ -12,35 +12,19 @@ namespace SessionCluster.Interop.Tests.Simulator;
 /// the other member, both ways.
 /// </summary>
 [Trait("Category", "Interop")]
-public sealed class GroupTests(ITestOutputHelper output) : IDisposable
+public sealed class GroupTests(ITestOutputHelper output) : SimulatorInteropTest(output)
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "baileys-group-" + Guid.NewGuid().ToString("N"));
-    private readonly InteropLog _log = new();
-
-    public void Dispose()
-    {
-        foreach (var line in _log.Lines)
-        {
-            output.WriteLine(line);
-        }
-
-        if (Directory.Exists(_folder))
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-    }
-
     [Fact]
     public async Task Messages_in_a_group_of_two_Baileys_members_decrypt_at_the_other_member()
     {
-        await using var host = await SimulatorHost.StartAsync(configureLogging: _log.Attach);
+        await using var host = await SimulatorHost.StartAsync(configureLogging: Logs.Attach);
         using var http = new HttpClient();
         var phoneA = await CreateAccountAsync(http, host, "15550001111");
         var phoneB = await CreateAccountAsync(http, host, "15550002222");
-        var (a, _) = await StartLinkedAsync(http, host, phoneA, Path.Combine(_folder, "a"), _log.Options("a"));
+        var (a, _) = await StartLinkedAsync(http, host, phoneA, Path.Combine(Folder, "a"), Logs.Options("a"));
         await using (a)
         {
-            var (b, _) = await StartLinkedAsync(http, host, phoneB, Path.Combine(_folder, "b"), _log.Options("b"));
+            var (b, _) = await StartLinkedAsync(http, host, phoneB, Path.Combine(Folder, "b"), Logs.Options("b"));
             await using (b)
             {
                 var created = await a.GroupCreateAsync("Simulated", [phoneB + "@s.whatsapp.net"]);
@@ -80,15 +64,15 @@ public sealed class GroupTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public async Task A_group_of_two_Baileys_members_and_phone_C_every_members_messages_decrypt_at_every_other_member()
     {
-        await using var host = await SimulatorHost.StartAsync(configureLogging: _log.Attach);
+        await using var host = await SimulatorHost.StartAsync(configureLogging: Logs.Attach);
         using var http = new HttpClient();
         var phoneA = await CreateAccountAsync(http, host, "15550001111");
         var phoneB = await CreateAccountAsync(http, host, "15550002222");
         var phoneC = await CreateAccountAsync(http, host, "15550003333");
-        var (a, _) = await StartLinkedAsync(http, host, phoneA, Path.Combine(_folder, "a"), _log.Options("a"));
+        var (a, _) = await StartLinkedAsync(http, host, phoneA, Path.Combine(Folder, "a"), Logs.Options("a"));
         await using (a)
         {
-            var (b, _) = await StartLinkedAsync(http, host, phoneB, Path.Combine(_folder, "b"), _log.Options("b"));
+            var (b, _) = await StartLinkedAsync(http, host, phoneB, Path.Combine(Folder, "b"), Logs.Options("b"));
             await using (b)
             {
                 var created = await a.GroupCreateAsync("Three", [phoneB + "@s.whatsapp.net", phoneC + "@s.whatsapp.net"]);

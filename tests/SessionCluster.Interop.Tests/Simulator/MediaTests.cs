@@ -13,35 +13,19 @@ namespace SessionCluster.Interop.Tests.Simulator;
 /// MAC and decrypts to the same bytes.
 /// </summary>
 [Trait("Category", "Interop")]
-public sealed class MediaTests(ITestOutputHelper output) : IDisposable
+public sealed class MediaTests(ITestOutputHelper output) : SimulatorInteropTest(output)
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "baileys-media-" + Guid.NewGuid().ToString("N"));
-    private readonly InteropLog _log = new();
-
-    public void Dispose()
-    {
-        foreach (var line in _log.Lines)
-        {
-            output.WriteLine(line);
-        }
-
-        if (Directory.Exists(_folder))
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-    }
-
     [Fact]
     public async Task An_image_sent_by_A_is_downloaded_and_decrypted_by_B()
     {
-        await using var host = await SimulatorHost.StartAsync(configureLogging: _log.Attach);
+        await using var host = await SimulatorHost.StartAsync(configureLogging: Logs.Attach);
         using var http = new HttpClient();
         var phoneA = await CreateAccountAsync(http, host, "15550001111");
         var phoneB = await CreateAccountAsync(http, host, "15550002222");
-        var (a, _) = await StartLinkedAsync(http, host, phoneA, Path.Combine(_folder, "a"), _log.Options("a"));
+        var (a, _) = await StartLinkedAsync(http, host, phoneA, Path.Combine(Folder, "a"), Logs.Options("a"));
         await using (a)
         {
-            var (b, _) = await StartLinkedAsync(http, host, phoneB, Path.Combine(_folder, "b"), _log.Options("b"));
+            var (b, _) = await StartLinkedAsync(http, host, phoneB, Path.Combine(Folder, "b"), Logs.Options("b"));
             await using (b)
             {
                 // Not a real JPEG: Baileys only sniffs dimensions/thumbnails when asked; the bytes are opaque to the server.

@@ -14,33 +14,18 @@ namespace SessionCluster.Interop.Tests.Simulator;
 /// them too.
 /// </summary>
 [Trait("Category", "Interop")]
-public sealed class MessagingTests(ITestOutputHelper output) : IDisposable
+public sealed class MessagingTests(ITestOutputHelper output) : SimulatorInteropTest(output)
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
     private const string PhoneA = "15550001111";
     private const string PhoneB = "15550002222";
     private const string ChatA = PhoneA + "@s.whatsapp.net";
     private const string ChatB = PhoneB + "@s.whatsapp.net";
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "baileys-msg-" + Guid.NewGuid().ToString("N"));
-    private readonly InteropLog _log = new();
-
-    public void Dispose()
-    {
-        foreach (var line in _log.Lines)
-        {
-            output.WriteLine(line);
-        }
-
-        if (Directory.Exists(_folder))
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-    }
 
     [Fact]
     public async Task A_and_B_exchange_100_messages_each_way_interleaved_and_every_one_decrypts()
     {
-        await using var host = await SimulatorHost.StartAsync(configureLogging: _log.Attach);
+        await using var host = await SimulatorHost.StartAsync(configureLogging: Logs.Attach);
         using var http = new HttpClient();
         await CreateAccountsAsync(http, host);
 
@@ -116,7 +101,7 @@ public sealed class MessagingTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public async Task Messages_sent_while_B_is_offline_arrive_exactly_once_when_B_reconnects()
     {
-        await using var host = await SimulatorHost.StartAsync(configureLogging: _log.Attach);
+        await using var host = await SimulatorHost.StartAsync(configureLogging: Logs.Attach);
         using var http = new HttpClient();
         await CreateAccountsAsync(http, host);
         await using var a = await LinkBaileysAsync(http, host, PhoneA);
@@ -166,7 +151,7 @@ public sealed class MessagingTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public async Task A_message_B_cannot_decrypt_is_recovered_through_a_retry_receipt()
     {
-        await using var host = await SimulatorHost.StartAsync(configureLogging: _log.Attach);
+        await using var host = await SimulatorHost.StartAsync(configureLogging: Logs.Attach);
         using var http = new HttpClient();
         await CreateAccountsAsync(http, host);
         await using var a = await LinkBaileysAsync(http, host, PhoneA);
@@ -196,7 +181,7 @@ public sealed class MessagingTests(ITestOutputHelper output) : IDisposable
         Assert.Empty(a.Errors);
     }
 
-    private void Log(string line) => _log.Write("test: " + line);
+    private void Log(string line) => Logs.Write("test: " + line);
 
     private async Task<IReadOnlyList<BaileysMessage>> ReceivedAsync(BaileysClient client, IReadOnlyList<BaileysMessageKey> sent, string prefix, int since = 0)
     {
@@ -222,8 +207,8 @@ public sealed class MessagingTests(ITestOutputHelper output) : IDisposable
         var client = await BaileysClient.StartAsync(
             host.WebSocketUrl,
             host.RootPublicKey,
-            Path.Combine(_folder, phone),
-            new BaileysClientOptions { LogLevel = "info", StderrLine = line => _log.Write("baileys " + phone + ": " + line), WaitTimeout = Timeout });
+            Path.Combine(Folder, phone),
+            new BaileysClientOptions { LogLevel = "info", StderrLine = line => Logs.Write("baileys " + phone + ": " + line), WaitTimeout = Timeout });
         try
         {
             if (byPairingCode)

@@ -12,31 +12,15 @@ namespace SessionCluster.Interop.Tests.Simulator;
 /// pair-success signed for the ADV secret both derived, restarts on 515 and reaches 'open'.
 /// </summary>
 [Trait("Category", "Interop")]
-public sealed class PairingCodeLinkingTests(ITestOutputHelper output) : IDisposable
+public sealed class PairingCodeLinkingTests(ITestOutputHelper output) : SimulatorInteropTest(output)
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "baileys-code-" + Guid.NewGuid().ToString("N"));
-    private readonly InteropLog _log = new();
-
-    public void Dispose()
-    {
-        foreach (var line in _log.Lines)
-        {
-            output.WriteLine(line);
-        }
-
-        if (Directory.Exists(_folder))
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-    }
-
     [Fact]
     public async Task Baileys_links_by_pairing_code_and_reaches_the_open_state()
     {
-        await using var host = await SimulatorHost.StartAsync(configureLogging: _log.Attach);
+        await using var host = await SimulatorHost.StartAsync(configureLogging: Logs.Attach);
         using var http = new HttpClient();
         var phone = await CreateAccountAsync(http, host, "15550003333");
-        await using var client = await BaileysClient.StartAsync(host.WebSocketUrl, host.RootPublicKey, _folder, _log.Options("a"));
+        await using var client = await BaileysClient.StartAsync(host.WebSocketUrl, host.RootPublicKey, Folder, Logs.Options("a"));
 
         var code = await client.RequestPairingCodeAsync(phone);
         Assert.Equal(8, code.Length);
@@ -71,10 +55,10 @@ public sealed class PairingCodeLinkingTests(ITestOutputHelper output) : IDisposa
     [Fact]
     public async Task A_wrong_code_is_refused_at_companion_finish_and_the_same_Baileys_then_links_with_a_new_code()
     {
-        await using var host = await SimulatorHost.StartAsync(configureLogging: _log.Attach);
+        await using var host = await SimulatorHost.StartAsync(configureLogging: Logs.Attach);
         using var http = new HttpClient();
         var phone = await CreateAccountAsync(http, host, "15550004444");
-        await using var client = await BaileysClient.StartAsync(host.WebSocketUrl, host.RootPublicKey, _folder, _log.Options("a"));
+        await using var client = await BaileysClient.StartAsync(host.WebSocketUrl, host.RootPublicKey, Folder, Logs.Options("a"));
 
         var code = await client.RequestPairingCodeAsync(phone);
         var wrong = new string(code.Select(c => c == 'A' ? 'B' : 'A').ToArray());

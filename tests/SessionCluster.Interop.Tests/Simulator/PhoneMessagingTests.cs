@@ -13,31 +13,16 @@ namespace SessionCluster.Interop.Tests.Simulator;
 /// and what the companion sends arrives on B's own phone as a <c>deviceSentMessage</c> copy.
 /// </summary>
 [Trait("Category", "Interop")]
-public sealed class PhoneMessagingTests(ITestOutputHelper output) : IDisposable
+public sealed class PhoneMessagingTests(ITestOutputHelper output) : SimulatorInteropTest(output)
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
     private const string PhoneA = "15550001111";
     private const string PhoneB = "15550002222";
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "baileys-phone-" + Guid.NewGuid().ToString("N"));
-    private readonly InteropLog _log = new();
-
-    public void Dispose()
-    {
-        foreach (var line in _log.Lines)
-        {
-            output.WriteLine(line);
-        }
-
-        if (Directory.Exists(_folder))
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-    }
 
     [Fact]
     public async Task The_phone_and_a_Baileys_companion_of_another_account_exchange_messages_both_ways()
     {
-        await using var host = await SimulatorHost.StartAsync(configureLogging: _log.Attach);
+        await using var host = await SimulatorHost.StartAsync(configureLogging: Logs.Attach);
         using var http = new HttpClient();
         await CreateAccountAsync(http, host, PhoneA);
         await CreateAccountAsync(http, host, PhoneB);
@@ -71,7 +56,7 @@ public sealed class PhoneMessagingTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public async Task A_Baileys_companion_message_arrives_on_its_own_phone_as_a_sent_copy()
     {
-        await using var host = await SimulatorHost.StartAsync(configureLogging: _log.Attach);
+        await using var host = await SimulatorHost.StartAsync(configureLogging: Logs.Attach);
         using var http = new HttpClient();
         await CreateAccountAsync(http, host, PhoneA);
         await CreateAccountAsync(http, host, PhoneB);
@@ -92,7 +77,7 @@ public sealed class PhoneMessagingTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public async Task A_phone_message_the_Baileys_companion_cannot_decrypt_is_resent_after_its_retry_receipt()
     {
-        await using var host = await SimulatorHost.StartAsync(configureLogging: _log.Attach);
+        await using var host = await SimulatorHost.StartAsync(configureLogging: Logs.Attach);
         using var http = new HttpClient();
         await CreateAccountAsync(http, host, PhoneA);
         await CreateAccountAsync(http, host, PhoneB);
@@ -111,9 +96,9 @@ public sealed class PhoneMessagingTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
-    public async Task The_phones_history_sync_ends_the_wait_Baileys_starts_after_its_first_login()
+    public async Task The_phones_history_sync_ends_the_wait_Baileys_starts_after_its_firstLogsin()
     {
-        await using var host = await SimulatorHost.StartAsync(configureLogging: _log.Attach);
+        await using var host = await SimulatorHost.StartAsync(configureLogging: Logs.Attach);
         using var http = new HttpClient();
         await CreateAccountAsync(http, host, PhoneA);
         await CreateAccountAsync(http, host, PhoneB);
@@ -137,7 +122,7 @@ public sealed class PhoneMessagingTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public async Task The_phone_and_a_Baileys_companion_talk_in_a_group()
     {
-        await using var host = await SimulatorHost.StartAsync(configureLogging: _log.Attach);
+        await using var host = await SimulatorHost.StartAsync(configureLogging: Logs.Attach);
         using var http = new HttpClient();
         await CreateAccountAsync(http, host, PhoneA);
         await CreateAccountAsync(http, host, PhoneB);
@@ -176,8 +161,8 @@ public sealed class PhoneMessagingTests(ITestOutputHelper output) : IDisposable
         var client = await BaileysClient.StartAsync(
             host.WebSocketUrl,
             host.RootPublicKey,
-            Path.Combine(_folder, phone),
-            new BaileysClientOptions { LogLevel = "info", StderrLine = line => _log.Write("baileys: " + line), SkipHistorySync = skipHistorySync, WaitTimeout = Timeout });
+            Path.Combine(Folder, phone),
+            new BaileysClientOptions { LogLevel = "info", StderrLine = line => Logs.Write("baileys: " + line), SkipHistorySync = skipHistorySync, WaitTimeout = Timeout });
         try
         {
             var qr = await client.WaitForQrAsync(Timeout);
