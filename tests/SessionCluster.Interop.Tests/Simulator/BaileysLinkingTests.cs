@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json;
 using SessionCluster.Simulator;
 using Xunit.Abstractions;
+using static SessionCluster.Interop.Tests.Simulator.SimulatorInteropSupport;
 
 namespace SessionCluster.Interop.Tests.Simulator;
 
@@ -83,28 +83,6 @@ public sealed class BaileysLinkingTests(ITestOutputHelper output) : SimulatorInt
 
     private BaileysClientOptions Options() => new() { LogLevel = "info", StderrLine = Logs.Add };
 
-    private static async Task<string> CreateAccountAsync(HttpClient http, SimulatorHost host, string phone)
-    {
-        using var response = await http.PostAsync(host.AdminUrl + "/accounts", Json(new { phone }));
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return phone;
-    }
-
     private static async Task<DeviceResponse[]> DevicesAsync(HttpClient http, SimulatorHost host, string phone) =>
         await http.GetFromJsonAsync<DeviceResponse[]>($"{host.AdminUrl}/accounts/{phone}/devices") ?? [];
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow + Timeout;
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "The condition did not become true in time.");
-            await Task.Delay(100);
-        }
-    }
-
-    private static StringContent Json(object body) =>
-        new(JsonSerializer.Serialize(body), System.Text.Encoding.UTF8, "application/json");
-
-    /// <summary>Collects the simulator's log and Baileys' stderr so a failing test shows both.</summary>
 }

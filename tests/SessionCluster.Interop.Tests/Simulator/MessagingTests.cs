@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json;
 using SessionCluster.Simulator;
 using Xunit.Abstractions;
+using static SessionCluster.Interop.Tests.Simulator.SimulatorInteropSupport;
 
 namespace SessionCluster.Interop.Tests.Simulator;
 
@@ -284,17 +284,4 @@ public sealed class MessagingTests(ITestOutputHelper output) : SimulatorInteropT
             Assert.NotNull(Assert.Single(inbox, m => m.Id == key.Id && m.SentCopy).Text);
         }
     }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow + Timeout;
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "The condition did not become true in time.");
-            await Task.Delay(100);
-        }
-    }
-
-    private static StringContent Json(object body) =>
-        new(JsonSerializer.Serialize(body), System.Text.Encoding.UTF8, "application/json");
 }

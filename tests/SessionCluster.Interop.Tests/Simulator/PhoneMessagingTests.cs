@@ -4,6 +4,7 @@ using System.Text.Json;
 using SessionCluster.Simulator;
 using SessionCluster.Simulator.Phone;
 using Xunit.Abstractions;
+using static SessionCluster.Interop.Tests.Simulator.SimulatorInteropSupport;
 
 namespace SessionCluster.Interop.Tests.Simulator;
 
@@ -191,17 +192,4 @@ public sealed class PhoneMessagingTests(ITestOutputHelper output) : SimulatorInt
 
     private static async Task<PhoneReceipt[]> ReceiptsAsync(HttpClient http, SimulatorHost host, string phone) =>
         await http.GetFromJsonAsync<PhoneReceipt[]>($"{host.AdminUrl}/accounts/{phone}/receipts") ?? [];
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow + Timeout;
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "The condition did not become true in time.");
-            await Task.Delay(100);
-        }
-    }
-
-    private static StringContent Json(object body) =>
-        new(JsonSerializer.Serialize(body), System.Text.Encoding.UTF8, "application/json");
 }

@@ -7,9 +7,9 @@ using SessionCluster.Simulator;
 
 namespace SessionCluster.Interop.Tests.Simulator;
 
-/// <summary>What the pairing-code, media and group interop tests share: accounts, QR linking through the admin API,
+/// <summary>What the interop tests against the simulator share: accounts, QR linking through the admin API, JSON bodies, waiting,
 /// a log collecting the simulator's lines and Baileys' stderr for a failing test.</summary>
-internal static class GroupAndMediaSupport
+internal static class SimulatorInteropSupport
 {
     public static readonly TimeSpan WaitLimit = TimeSpan.FromSeconds(90);
 
@@ -50,7 +50,7 @@ internal static class GroupAndMediaSupport
     public static StringContent Json(object body) =>
         new(JsonSerializer.Serialize(body), System.Text.Encoding.UTF8, "application/json");
 
-    public static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
+    public static async Task WaitUntilAsync(Func<Task<bool>> condition, string what = "The condition")
     {
         var deadline = DateTime.UtcNow + WaitLimit;
         while (!await condition())
@@ -82,7 +82,7 @@ internal sealed class InteropLog : ILoggerProvider
 
     /// <summary>Driver options logging into this log; history sync skipped so messages are not held 20 s after the first login.</summary>
     public BaileysClientOptions Options(string name) =>
-        new() { LogLevel = "info", StderrLine = line => _lines.Enqueue($"baileys {name}: {line}"), SkipHistorySync = true, WaitTimeout = GroupAndMediaSupport.WaitLimit };
+        new() { LogLevel = "info", StderrLine = line => _lines.Enqueue($"baileys {name}: {line}"), SkipHistorySync = true, WaitTimeout = SimulatorInteropSupport.WaitLimit };
 
     public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
 
