@@ -30,8 +30,7 @@ public sealed class ProtobufCodec<T> : IEventCodec<T>
             throw new UnknownManifestException(manifest);
         }
 
-        // MessageParser has no span overload in 3.25 that avoids the copy for the non-generic parser; events are small.
-        return (T)parser.ParseFrom(payload.ToArray());
+        return (T)parser.ParseFrom(payload);
     }
 
     private static IMessage AsMessage(T value) =>
