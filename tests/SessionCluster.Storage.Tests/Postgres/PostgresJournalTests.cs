@@ -1,3 +1,4 @@
+using SessionCluster.TestSupport;
 using Npgsql;
 using SessionCluster.Actors.Persistence;
 using SessionCluster.Storage.Postgres;

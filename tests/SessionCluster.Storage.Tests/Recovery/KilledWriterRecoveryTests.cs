@@ -1,3 +1,4 @@
+using SessionCluster.TestSupport;
 using SessionCluster.Actors;
 using SessionCluster.Actors.Persistence;
 using SessionCluster.Actors.TestKit;

@@ -3,8 +3,9 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Npgsql;
+using Xunit;
 
-namespace SessionCluster.Storage.Tests.Postgres;
+namespace SessionCluster.TestSupport;
 
 /// <summary>
 /// A throwaway PostgreSQL server for the test run, started by the tests themselves (never skipped): initdb into
@@ -174,8 +175,3 @@ public sealed class PostgresServer : IAsyncLifetime
 }
 
 /// <summary>Every PostgreSQL test class shares one server; its tests run one after another.</summary>
-[CollectionDefinition(Name)]
-public sealed class PostgresCollection : ICollectionFixture<PostgresServer>
-{
-    public const string Name = "PostgreSQL";
-}
