@@ -1,27 +1,15 @@
 using BenchmarkDotNet.Running;
 using SessionCluster.Benchmarks;
-using SessionCluster.Benchmarks.Actors;
 using SessionCluster.Benchmarks.Simulator;
 
 // `--export-corpus <path>` writes the codec corpus as JSON for the Node (Baileys) benchmark and exits;
-// `--actors-footprint`, `--persistence` and `--actors-summary` are the actor measurements BenchmarkDotNet cannot make
-// (1 M live actors, per-event latency percentiles) and their summary (bench/run-actor-benchmarks.sh);
 // `--simulator` holds logged-in connections and relays 1:1 messages through the embedded simulator
 // (bench/run-simulator-benchmarks.sh); anything else runs the benchmarks named on the command line (BenchmarkDotNet's --filter).
 // See docs/BENCHMARKS.md and bench/run-wire-benchmarks.sh.
 switch (args.FirstOrDefault())
 {
-    case ActorFootprint.Option:
-        Environment.ExitCode = await ActorFootprint.RunAsync(args);
-        return;
-    case PersistenceBenchmark.Option:
-        Environment.ExitCode = await PersistenceBenchmark.RunAsync(args);
-        return;
     case SimulatorBenchmark.Option:
         Environment.ExitCode = await SimulatorBenchmark.RunAsync(args);
-        return;
-    case ActorSummary.Option:
-        Environment.ExitCode = ActorSummary.Run(args);
         return;
 }
 

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using SessionCluster.Benchmarks.Actors;
 using SessionCluster.Simulator;
 using SessionCluster.Simulator.Tests.Support;
 
