@@ -11,11 +11,13 @@ public sealed class Systems(ITestOutputHelper output) : IAsyncDisposable
 
     private readonly List<ActorSystem> _systems = [];
 
-    public ActorSystem Start(string name, Config config)
+    public ActorSystem Start(string name, Config config) => Add(ActorSystem.Create(name, config));
+
+    /// <summary>Terminates <paramref name="system"/> with the others at the end.</summary>
+    public ActorSystem Add(ActorSystem system)
     {
-        var system = ActorSystem.Create(name, config);
         _systems.Add(system);
-        output.WriteLine($"started ActorSystem {name}");
+        output.WriteLine($"started ActorSystem {system.Name}");
         return system;
     }
 
