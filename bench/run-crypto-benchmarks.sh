@@ -4,7 +4,7 @@
 #      beside BouncyCastle.Cryptography 2.7.0 in the same process: X25519 public key and shared secret, XEdDSA
 #      sign/verify on libsodium beside BouncyCastle's Ed25519, and XEdDSA verification through BouncyCastle;
 #   2. the libsodium file the benchmark process loaded (its setup prints it), so the run says what it measured;
-#   3. a Markdown summary: the machine facts and BenchmarkDotNet's table (Ratio = time ÷ libsodium's time).
+#   3. a Markdown summary (bench/node/summarize-crypto-benchmarks.mjs): medians, and each median ÷ libsodium's median.
 # Everything lands in BenchmarkDotNet.Artifacts/crypto/<UTC timestamp>/ (gitignored). About 3 minutes on two cores.
 # Run from anywhere:
 #   bench/run-crypto-benchmarks.sh
@@ -26,14 +26,5 @@ echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) (at end)" | tee -a "$run/ma
 echo "runtime:      $(grep -m1 -o 'Runtime=.NET [0-9.]*' "$run/benchmarkdotnet.log" | sed 's/Runtime=//'); BenchmarkDotNet 0.14.0" | tee -a "$run/machine.txt"
 echo "libsodium:    $(grep -m1 -o 'libsodium [0-9.]* loaded from .*' "$run/benchmarkdotnet.log" || echo 'not reported (did the setup run?)')" | tee -a "$run/machine.txt"
 
-{
-  echo "# Curve25519: libsodium vs BouncyCastle, $(basename "$run")"
-  echo
-  echo '```'
-  cat "$run/machine.txt"
-  echo '```'
-  echo
-  cat "$run"/results/*Curve25519Benchmarks-report-github.md
-} > "$run/summary.md"
 echo "== summary ($run/summary.md)"
-cat "$run/summary.md"
+node bench/node/summarize-crypto-benchmarks.mjs "$run" | tee "$run/summary.md"
