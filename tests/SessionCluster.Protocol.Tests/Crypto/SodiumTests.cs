@@ -37,7 +37,7 @@ public sealed class SodiumTests
     }
 
     [Fact]
-    public void The_library_is_looked_for_only_by_absolute_path_and_first_in_the_package_folders()
+    public void The_library_is_looked_for_only_by_absolute_path_including_the_app_base_directory()
     {
         var candidates = Sodium.PackageCandidates();
 
