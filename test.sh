@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test of SessionCluster on a fresh machine of this kind (Debian, .NET 10 SDK, Node 20+).
 # It installs what the tests need first and fails loudly if it cannot: nothing is ever skipped.
-#   - libsodium23 (Curve25519 for the protocol code), from apt when missing;
 #   - the npm peers the interop tests run against (Baileys, libsignal), with `npm ci` from tests/Interop's lockfile;
 #   - PostgreSQL's server binaries (the storage tests start their own throwaway server), from apt when missing.
 set -euo pipefail
@@ -15,10 +14,6 @@ apt_install() {
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@"
 }
-
-if ! ldconfig -p | grep -q 'libsodium\.so\.23'; then
-  apt_install libsodium23
-fi
 
 if ! compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; then
   apt_install postgresql
