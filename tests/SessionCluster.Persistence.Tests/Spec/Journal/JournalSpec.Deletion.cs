@@ -5,7 +5,7 @@ namespace SessionCluster.Persistence.Tests.Spec.Journal;
 public abstract partial class JournalSpec
 {
     [Fact]
-    public async Task Deleting_up_to_a_sequence_number_removes_those_events_from_every_later_replay()
+    public virtual async Task Deleting_up_to_a_sequence_number_removes_those_events_from_every_later_replay()
     {
         var pid = NewPersistenceId("delete-to");
         await SeedAsync(pid, 5);
@@ -17,7 +17,7 @@ public abstract partial class JournalSpec
     }
 
     [Fact]
-    public async Task Deleting_some_events_keeps_the_highest_sequence_number()
+    public virtual async Task Deleting_some_events_keeps_the_highest_sequence_number()
     {
         var pid = NewPersistenceId("delete-keeps-highest");
         await SeedAsync(pid, 5);
@@ -28,7 +28,7 @@ public abstract partial class JournalSpec
     }
 
     [Fact]
-    public async Task Deleting_every_event_keeps_the_highest_sequence_number()
+    public virtual async Task Deleting_every_event_keeps_the_highest_sequence_number()
     {
         var pid = NewPersistenceId("delete-all");
         await SeedAsync(pid, 5);
@@ -41,7 +41,7 @@ public abstract partial class JournalSpec
     }
 
     [Fact]
-    public async Task Deleting_exactly_up_to_the_highest_sequence_number_keeps_it()
+    public virtual async Task Deleting_exactly_up_to_the_highest_sequence_number_keeps_it()
     {
         var pid = NewPersistenceId("delete-to-highest");
         await SeedAsync(pid, 5);
@@ -54,7 +54,7 @@ public abstract partial class JournalSpec
     }
 
     [Fact]
-    public async Task Deleting_beyond_the_highest_sequence_number_removes_everything_and_later_events_still_replay()
+    public virtual async Task Deleting_beyond_the_highest_sequence_number_removes_everything_and_later_events_still_replay()
     {
         var pid = NewPersistenceId("delete-beyond");
         await SeedAsync(pid, 5);
@@ -68,7 +68,7 @@ public abstract partial class JournalSpec
     }
 
     [Fact]
-    public async Task Deleting_from_a_persistence_id_never_written_succeeds_and_leaves_nothing_to_replay()
+    public virtual async Task Deleting_from_a_persistence_id_never_written_succeeds_and_leaves_nothing_to_replay()
     {
         var pid = NewPersistenceId("delete-never-written");
 
@@ -80,7 +80,7 @@ public abstract partial class JournalSpec
     }
 
     [Fact]
-    public async Task Deleting_the_events_of_one_persistence_id_leaves_the_others()
+    public virtual async Task Deleting_the_events_of_one_persistence_id_leaves_the_others()
     {
         var pid = NewPersistenceId("delete-one");
         var neighbour = NewPersistenceId("delete-one-neighbour");

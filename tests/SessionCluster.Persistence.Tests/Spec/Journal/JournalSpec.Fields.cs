@@ -21,7 +21,7 @@ public abstract partial class JournalSpec
     }
 
     [Fact]
-    public async Task The_write_acknowledgement_comes_from_the_events_sender_but_a_replayed_event_has_no_sender()
+    public virtual async Task The_write_acknowledgement_comes_from_the_events_sender_but_a_replayed_event_has_no_sender()
     {
         var pid = NewPersistenceId("sender");
         var sender = Kit.CreateTestProbe();

@@ -4,7 +4,7 @@ namespace SessionCluster.Persistence.Tests.Spec.Journal;
 public abstract partial class JournalSpec
 {
     [Fact]
-    public async Task A_full_replay_returns_every_event_in_order_and_ends_with_the_highest_sequence_number()
+    public virtual async Task A_full_replay_returns_every_event_in_order_and_ends_with_the_highest_sequence_number()
     {
         var pid = NewPersistenceId("replay-all");
         await SeedAsync(pid, 5);
@@ -16,7 +16,7 @@ public abstract partial class JournalSpec
     }
 
     [Fact]
-    public async Task A_replay_from_a_lower_bound_starts_at_that_event()
+    public virtual async Task A_replay_from_a_lower_bound_starts_at_that_event()
     {
         var pid = NewPersistenceId("replay-from");
         await SeedAsync(pid, 5);
@@ -28,7 +28,7 @@ public abstract partial class JournalSpec
     }
 
     [Fact]
-    public async Task A_replay_to_an_upper_bound_stops_there_yet_reports_the_highest_sequence_number()
+    public virtual async Task A_replay_to_an_upper_bound_stops_there_yet_reports_the_highest_sequence_number()
     {
         var pid = NewPersistenceId("replay-to");
         await SeedAsync(pid, 5);
@@ -40,7 +40,7 @@ public abstract partial class JournalSpec
     }
 
     [Fact]
-    public async Task A_replay_with_a_count_limit_returns_at_most_that_many_events()
+    public virtual async Task A_replay_with_a_count_limit_returns_at_most_that_many_events()
     {
         var pid = NewPersistenceId("replay-max");
         await SeedAsync(pid, 5);
@@ -52,7 +52,7 @@ public abstract partial class JournalSpec
     }
 
     [Fact]
-    public async Task A_replay_between_two_bounds_returns_the_range_and_a_count_limit_shortens_it()
+    public virtual async Task A_replay_between_two_bounds_returns_the_range_and_a_count_limit_shortens_it()
     {
         var pid = NewPersistenceId("replay-range");
         await SeedAsync(pid, 5);
@@ -63,7 +63,7 @@ public abstract partial class JournalSpec
     }
 
     [Fact]
-    public async Task A_replay_with_equal_bounds_returns_that_single_event()
+    public virtual async Task A_replay_with_equal_bounds_returns_that_single_event()
     {
         var pid = NewPersistenceId("replay-single");
         await SeedAsync(pid, 5);
@@ -75,7 +75,7 @@ public abstract partial class JournalSpec
     }
 
     [Fact]
-    public async Task A_replay_with_a_count_limit_of_zero_returns_no_events_but_the_highest_sequence_number()
+    public virtual async Task A_replay_with_a_count_limit_of_zero_returns_no_events_but_the_highest_sequence_number()
     {
         var pid = NewPersistenceId("replay-zero");
         await SeedAsync(pid, 5);
@@ -87,7 +87,7 @@ public abstract partial class JournalSpec
     }
 
     [Fact]
-    public async Task A_replay_whose_lower_bound_is_above_its_upper_bound_returns_no_events()
+    public virtual async Task A_replay_whose_lower_bound_is_above_its_upper_bound_returns_no_events()
     {
         var pid = NewPersistenceId("replay-inverted");
         await SeedAsync(pid, 5);
@@ -99,7 +99,7 @@ public abstract partial class JournalSpec
     }
 
     [Fact]
-    public async Task A_replay_starting_past_the_highest_sequence_number_returns_no_events()
+    public virtual async Task A_replay_starting_past_the_highest_sequence_number_returns_no_events()
     {
         var pid = NewPersistenceId("replay-past");
         await SeedAsync(pid, 5);
@@ -111,7 +111,7 @@ public abstract partial class JournalSpec
     }
 
     [Fact]
-    public async Task A_replay_of_a_persistence_id_never_written_returns_nothing_and_highest_zero()
+    public virtual async Task A_replay_of_a_persistence_id_never_written_returns_nothing_and_highest_zero()
     {
         var replay = await ReplayAsync(NewPersistenceId("never-written"), from: 0);
 
@@ -120,7 +120,7 @@ public abstract partial class JournalSpec
     }
 
     [Fact]
-    public async Task A_replay_returns_only_the_events_of_its_own_persistence_id()
+    public virtual async Task A_replay_returns_only_the_events_of_its_own_persistence_id()
     {
         var pid = NewPersistenceId("replay-own");
         var neighbour = NewPersistenceId("replay-own-neighbour");
@@ -133,7 +133,7 @@ public abstract partial class JournalSpec
 
     /// <summary>More events than one page of the SQL journal's replay (replay-batch-size, 1000 by default).</summary>
     [Fact]
-    public async Task A_replay_of_many_events_returns_every_one_in_order()
+    public virtual async Task A_replay_of_many_events_returns_every_one_in_order()
     {
         const int count = 2_500;
         var pid = NewPersistenceId("replay-many");

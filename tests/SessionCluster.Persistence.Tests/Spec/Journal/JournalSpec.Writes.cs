@@ -23,7 +23,7 @@ public abstract partial class JournalSpec
     }
 
     [Fact]
-    public async Task A_batch_is_acknowledged_once_and_then_event_by_event_in_write_order()
+    public virtual async Task A_batch_is_acknowledged_once_and_then_event_by_event_in_write_order()
     {
         var pid = NewPersistenceId("acks");
 
@@ -35,7 +35,7 @@ public abstract partial class JournalSpec
     }
 
     [Fact]
-    public async Task An_atomic_write_of_several_events_is_stored_as_one()
+    public virtual async Task An_atomic_write_of_several_events_is_stored_as_one()
     {
         var pid = NewPersistenceId("atomic");
 

@@ -7,7 +7,7 @@ namespace SessionCluster.Persistence.Tests.Spec.Query;
 public abstract partial class ReadJournalSpec
 {
     [Fact]
-    public async Task Current_events_arrive_in_order_as_demand_allows_and_then_the_stream_completes()
+    public virtual async Task Current_events_arrive_in_order_as_demand_allows_and_then_the_stream_completes()
     {
         var pid = NewPersistenceId("current-all");
         await WriteAsync(pid, 1, 3);
@@ -22,7 +22,7 @@ public abstract partial class ReadJournalSpec
     }
 
     [Fact]
-    public async Task Current_events_stop_at_the_upper_bound()
+    public virtual async Task Current_events_stop_at_the_upper_bound()
     {
         var pid = NewPersistenceId("current-to");
         await WriteAsync(pid, 1, 3);
@@ -35,7 +35,7 @@ public abstract partial class ReadJournalSpec
     }
 
     [Fact]
-    public async Task Current_events_start_at_the_lower_bound()
+    public virtual async Task Current_events_start_at_the_lower_bound()
     {
         var pid = NewPersistenceId("current-from");
         await WriteAsync(pid, 1, 3);
@@ -48,7 +48,7 @@ public abstract partial class ReadJournalSpec
     }
 
     [Fact]
-    public async Task Current_events_of_a_persistence_id_never_written_complete_empty()
+    public virtual async Task Current_events_of_a_persistence_id_never_written_complete_empty()
     {
         var probe = Run(CurrentQueries.CurrentEventsByPersistenceId(NewPersistenceId("current-never"), 0, long.MaxValue));
 
@@ -57,7 +57,7 @@ public abstract partial class ReadJournalSpec
     }
 
     [Fact]
-    public async Task Current_events_of_an_empty_range_complete_empty()
+    public virtual async Task Current_events_of_an_empty_range_complete_empty()
     {
         var pid = NewPersistenceId("current-empty-range");
         await WriteAsync(pid, 1, 3);
@@ -72,7 +72,7 @@ public abstract partial class ReadJournalSpec
     }
 
     [Fact]
-    public async Task Current_events_do_not_include_an_event_written_after_the_query_read_the_store()
+    public virtual async Task Current_events_do_not_include_an_event_written_after_the_query_read_the_store()
     {
         var pid = NewPersistenceId("current-later");
         await WriteAsync(pid, 1, 3);
@@ -88,7 +88,7 @@ public abstract partial class ReadJournalSpec
     }
 
     [Fact]
-    public async Task Current_events_leave_out_deleted_events()
+    public virtual async Task Current_events_leave_out_deleted_events()
     {
         var pid = NewPersistenceId("current-deleted");
         await WriteAsync(pid, 1, 3);
@@ -102,7 +102,7 @@ public abstract partial class ReadJournalSpec
     }
 
     [Fact]
-    public async Task Current_events_after_every_event_was_deleted_complete_empty()
+    public virtual async Task Current_events_after_every_event_was_deleted_complete_empty()
     {
         var pid = NewPersistenceId("current-all-deleted");
         await WriteAsync(pid, 1, 3);
@@ -118,7 +118,7 @@ public abstract partial class ReadJournalSpec
     }
 
     [Fact]
-    public async Task Current_envelopes_carry_the_write_time_and_offsets_that_grow_with_the_sequence_number()
+    public virtual async Task Current_envelopes_carry_the_write_time_and_offsets_that_grow_with_the_sequence_number()
     {
         var pid = NewPersistenceId("current-envelope");
         var before = DateTime.UtcNow.Ticks;

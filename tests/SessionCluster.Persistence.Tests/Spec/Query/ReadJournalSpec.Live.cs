@@ -6,7 +6,7 @@ namespace SessionCluster.Persistence.Tests.Spec.Query;
 public abstract partial class ReadJournalSpec
 {
     [Fact]
-    public async Task Live_events_include_the_stored_events_and_then_those_written_while_the_stream_runs()
+    public virtual async Task Live_events_include_the_stored_events_and_then_those_written_while_the_stream_runs()
     {
         var pid = NewPersistenceId("live");
         await WriteAsync(pid, 1, 3);
@@ -21,7 +21,7 @@ public abstract partial class ReadJournalSpec
     }
 
     [Fact]
-    public async Task Live_events_of_a_persistence_id_not_yet_written_start_with_its_first_event()
+    public virtual async Task Live_events_of_a_persistence_id_not_yet_written_start_with_its_first_event()
     {
         var pid = NewPersistenceId("live-new");
 
@@ -34,7 +34,7 @@ public abstract partial class ReadJournalSpec
     }
 
     [Fact]
-    public async Task Live_events_up_to_a_sequence_number_complete_once_that_event_is_written()
+    public virtual async Task Live_events_up_to_a_sequence_number_complete_once_that_event_is_written()
     {
         var pid = NewPersistenceId("live-to");
         await WriteAsync(pid, 1, 3);
@@ -49,7 +49,7 @@ public abstract partial class ReadJournalSpec
     }
 
     [Fact]
-    public async Task Live_events_wait_for_demand_and_then_deliver_the_stored_and_the_new_in_order()
+    public virtual async Task Live_events_wait_for_demand_and_then_deliver_the_stored_and_the_new_in_order()
     {
         var pid = NewPersistenceId("live-demand");
         await WriteAsync(pid, 1, 3);

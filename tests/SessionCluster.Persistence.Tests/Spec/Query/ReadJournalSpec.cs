@@ -74,7 +74,7 @@ public abstract partial class ReadJournalSpec(ITestOutputHelper output) : Plugin
     }
 
     [Fact]
-    public void The_read_journal_answers_both_persistence_id_queries()
+    public virtual void The_read_journal_answers_both_persistence_id_queries()
     {
         Assert.IsAssignableFrom<ICurrentEventsByPersistenceIdQuery>(ReadJournal);
         Assert.IsAssignableFrom<IEventsByPersistenceIdQuery>(ReadJournal);

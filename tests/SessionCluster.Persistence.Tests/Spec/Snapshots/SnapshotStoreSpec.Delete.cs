@@ -6,7 +6,7 @@ namespace SessionCluster.Persistence.Tests.Spec.Snapshots;
 public abstract partial class SnapshotStoreSpec
 {
     [Fact]
-    public async Task Deleting_one_snapshot_by_its_metadata_leaves_the_others()
+    public virtual async Task Deleting_one_snapshot_by_its_metadata_leaves_the_others()
     {
         var pid = NewPersistenceId("delete-one");
         var saved = await SeedAsync(pid);
@@ -19,7 +19,7 @@ public abstract partial class SnapshotStoreSpec
 
     /// <summary>Metadata built without a timestamp (the old constructor's default) still names the snapshot by sequence number.</summary>
     [Fact]
-    public async Task Deleting_one_snapshot_whose_metadata_has_no_timestamp_deletes_it_by_sequence_number()
+    public virtual async Task Deleting_one_snapshot_whose_metadata_has_no_timestamp_deletes_it_by_sequence_number()
     {
         var pid = NewPersistenceId("delete-min-time");
         var saved = await SeedAsync(pid);
@@ -30,7 +30,7 @@ public abstract partial class SnapshotStoreSpec
     }
 
     [Fact]
-    public async Task Deleting_one_snapshot_with_a_timestamp_older_than_the_stored_one_keeps_it()
+    public virtual async Task Deleting_one_snapshot_with_a_timestamp_older_than_the_stored_one_keeps_it()
     {
         var pid = NewPersistenceId("delete-old-time");
         var saved = await SeedAsync(pid);
@@ -41,7 +41,7 @@ public abstract partial class SnapshotStoreSpec
     }
 
     [Fact]
-    public async Task Deleting_by_criteria_removes_every_snapshot_within_both_bounds_and_keeps_the_rest()
+    public virtual async Task Deleting_by_criteria_removes_every_snapshot_within_both_bounds_and_keeps_the_rest()
     {
         var pid = NewPersistenceId("delete-criteria");
         var saved = await SeedAsync(pid);
@@ -53,7 +53,7 @@ public abstract partial class SnapshotStoreSpec
     }
 
     [Fact]
-    public async Task Deleting_by_criteria_whose_timestamp_is_just_before_a_snapshot_keeps_that_snapshot()
+    public virtual async Task Deleting_by_criteria_whose_timestamp_is_just_before_a_snapshot_keeps_that_snapshot()
     {
         var pid = NewPersistenceId("delete-criteria-time");
         var saved = await SeedAsync(pid);
@@ -65,7 +65,7 @@ public abstract partial class SnapshotStoreSpec
     }
 
     [Fact]
-    public async Task Deleting_the_snapshots_of_one_persistence_id_leaves_the_others()
+    public virtual async Task Deleting_the_snapshots_of_one_persistence_id_leaves_the_others()
     {
         var pid = NewPersistenceId("delete-own");
         var neighbour = NewPersistenceId("delete-own-neighbour");

@@ -6,7 +6,7 @@ namespace SessionCluster.Persistence.Tests.Spec.Snapshots;
 public abstract partial class SnapshotStoreSpec
 {
     [Fact]
-    public async Task Loading_for_a_persistence_id_without_snapshots_finds_none()
+    public virtual async Task Loading_for_a_persistence_id_without_snapshots_finds_none()
     {
         await SeedAsync(NewPersistenceId("load-neighbour"));
 
@@ -16,7 +16,7 @@ public abstract partial class SnapshotStoreSpec
     }
 
     [Fact]
-    public async Task Loading_the_latest_returns_the_newest_snapshot_with_its_metadata()
+    public virtual async Task Loading_the_latest_returns_the_newest_snapshot_with_its_metadata()
     {
         var pid = NewPersistenceId("load-latest");
         var saved = await SeedAsync(pid);
@@ -25,7 +25,7 @@ public abstract partial class SnapshotStoreSpec
     }
 
     [Fact]
-    public async Task Loading_with_a_maximum_sequence_number_returns_the_newest_snapshot_at_or_below_it()
+    public virtual async Task Loading_with_a_maximum_sequence_number_returns_the_newest_snapshot_at_or_below_it()
     {
         var pid = NewPersistenceId("load-max-seq");
         var saved = await SeedAsync(pid);
@@ -36,7 +36,7 @@ public abstract partial class SnapshotStoreSpec
     }
 
     [Fact]
-    public async Task Loading_with_a_maximum_timestamp_returns_the_newest_snapshot_at_or_before_it()
+    public virtual async Task Loading_with_a_maximum_timestamp_returns_the_newest_snapshot_at_or_before_it()
     {
         var pid = NewPersistenceId("load-max-time");
         var saved = await SeedAsync(pid);
@@ -47,7 +47,7 @@ public abstract partial class SnapshotStoreSpec
     }
 
     [Fact]
-    public async Task Loading_with_criteria_no_snapshot_meets_finds_none()
+    public virtual async Task Loading_with_criteria_no_snapshot_meets_finds_none()
     {
         var pid = NewPersistenceId("load-no-match");
         var saved = await SeedAsync(pid);
@@ -58,7 +58,7 @@ public abstract partial class SnapshotStoreSpec
     }
 
     [Fact]
-    public async Task Loading_with_the_None_criteria_finds_none()
+    public virtual async Task Loading_with_the_None_criteria_finds_none()
     {
         var pid = NewPersistenceId("load-none");
         await SeedAsync(pid);

@@ -6,7 +6,7 @@ namespace SessionCluster.Persistence.Tests.Spec.Snapshots;
 public abstract partial class SnapshotStoreSpec
 {
     [Fact]
-    public async Task Saving_at_a_sequence_number_already_used_replaces_that_snapshot()
+    public virtual async Task Saving_at_a_sequence_number_already_used_replaces_that_snapshot()
     {
         var pid = NewPersistenceId("overwrite");
         var saved = await SeedAsync(pid);
@@ -20,7 +20,7 @@ public abstract partial class SnapshotStoreSpec
     }
 
     [Fact]
-    public async Task Two_saves_at_the_same_sequence_number_both_succeed_and_echo_their_metadata()
+    public virtual async Task Two_saves_at_the_same_sequence_number_both_succeed_and_echo_their_metadata()
     {
         var pid = NewPersistenceId("same-seq");
         var first = new SnapshotMetadata(pid, 3, FirstTimestamp);
@@ -45,7 +45,7 @@ public abstract partial class SnapshotStoreSpec
 
     /// <summary>A session's snapshot holds its Signal sessions and keys: hundreds of kilobytes for a busy account.</summary>
     [Fact]
-    public async Task A_large_snapshot_is_saved_and_loaded_intact()
+    public virtual async Task A_large_snapshot_is_saved_and_loaded_intact()
     {
         var pid = NewPersistenceId("large");
         var bytes = new byte[512 * 1024];

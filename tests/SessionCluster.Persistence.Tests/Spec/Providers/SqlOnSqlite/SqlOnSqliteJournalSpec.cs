@@ -1,10 +1,11 @@
 using Akka.Configuration;
-using SessionCluster.Persistence.Tests.Spec.Journal;
+using Microsoft.Data.Sqlite;
+using SessionCluster.Persistence.Tests.Spec.Providers.Sql;
 using Xunit.Abstractions;
 
 namespace SessionCluster.Persistence.Tests.Spec.Providers.SqlOnSqlite;
 
-public sealed class SqlOnSqliteJournalSpec(ITestOutputHelper output) : JournalSpec(output)
+public sealed class SqlOnSqliteJournalSpec(ITestOutputHelper output) : SqlJournalSpec(output)
 {
     private readonly SqlOnSqlitePlugins _store = SqlOnSqlitePlugins.CreateFresh();
 
@@ -14,5 +15,22 @@ public sealed class SqlOnSqliteJournalSpec(ITestOutputHelper output) : JournalSp
     {
         _store.Delete();
         return Task.CompletedTask;
+    }
+
+    protected override async Task<IReadOnlyList<StoredRow>> ReadRowsAsync(string persistenceId)
+    {
+        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = _store.File }.ToString());
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT sequence_number, deleted, length(message) FROM journal WHERE persistence_id = $pid ORDER BY sequence_number";
+        command.Parameters.AddWithValue("$pid", persistenceId);
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<StoredRow>();
+        while (await reader.ReadAsync())
+        {
+            rows.Add(new StoredRow(reader.GetInt64(0), reader.GetBoolean(1), reader.GetInt64(2)));
+        }
+
+        return rows;
     }
 }
