@@ -19,7 +19,8 @@ public abstract class SqlJournalSpec(ITestOutputHelper output) : JournalSpec(out
 
     /// <summary>
     /// The default table mapping has a writer_uuid column, but the plugin fills it with an id of its own, not the
-    /// event's WriterGuid, and its manifest column holds the serializer's manifest, not the event's.
+    /// event's WriterGuid: one id per journal actor, new after a restart. Its manifest column holds the serializer's
+    /// manifest, not the event's.
     /// </summary>
     [Fact(DisplayName = "SqlJournalSpec.Akka_Persistence_Sql_replays_its_own_writer_id_and_the_serializer_manifest_instead_of_the_written_ones" + Differs)]
     public override async Task A_replayed_event_keeps_its_persistence_id_sequence_number_writer_and_manifest()
@@ -33,6 +34,12 @@ public abstract class SqlJournalSpec(ITestOutputHelper output) : JournalSpec(out
         Assert.Equal([(pid, 1L, ""), (pid, 2L, SpecSerializer.PayloadManifest)], replayed.Select(e => (e.PersistenceId, e.SequenceNr, e.Manifest)));
         Assert.All(replayed, e => Assert.NotEqual(WriterGuid, e.WriterGuid));
         Assert.Equal(replayed[0].WriterGuid, replayed[1].WriterGuid);
+
+        await RestartActorSystemAsync();
+        await WriteAsync(Atomic(Event(pid, 3)));
+        var afterRestart = (await ReplayAsync(pid)).Events;
+        Assert.Equal(replayed[0].WriterGuid, afterRestart[0].WriterGuid);
+        Assert.NotEqual(replayed[0].WriterGuid, afterRestart[2].WriterGuid);
     }
 
     /// <summary>
