@@ -40,6 +40,21 @@ public abstract partial class JournalSpec
         Assert.Equal(5, replay.HighestSequenceNr);
     }
 
+    /// <summary>What a persistent actor does after a snapshot: DeleteMessages(long.MaxValue), then carry on writing.</summary>
+    [Fact]
+    public virtual async Task Events_written_after_deleting_every_event_replay()
+    {
+        var pid = NewPersistenceId("delete-all-then-write");
+        await SeedAsync(pid, 5);
+
+        await DeleteToAsync(pid, long.MaxValue);
+        await WriteAsync(Atomic(Event(pid, 6)), Atomic(Event(pid, 7)));
+
+        var replay = await ReplayAsync(pid);
+        AssertEvents(replay, pid, 6, 7);
+        Assert.Equal(7, replay.HighestSequenceNr);
+    }
+
     [Fact]
     public virtual async Task Deleting_exactly_up_to_the_highest_sequence_number_keeps_it()
     {

@@ -126,4 +126,18 @@ public sealed class InMemoryJournalSpec(ITestOutputHelper output) : JournalSpec(
         AssertEvents(replay, pid, 101, 101);
         Assert.Equal(101, replay.HighestSequenceNr);
     }
+
+    [Fact(DisplayName = nameof(InMemoryJournalSpec) + ".Deleting_to_long_MaxValue_hides_every_event_written_later" + Differs)]
+    public override async Task Events_written_after_deleting_every_event_replay()
+    {
+        var pid = NewPersistenceId("delete-all-then-write");
+        await SeedAsync(pid, 5);
+
+        await DeleteToAsync(pid, long.MaxValue);
+        await WriteAsync(Atomic(Event(pid, 6)), Atomic(Event(pid, 7)));
+
+        var replay = await ReplayAsync(pid);
+        Assert.Empty(replay.Events);
+        Assert.Equal(7, replay.HighestSequenceNr);
+    }
 }
