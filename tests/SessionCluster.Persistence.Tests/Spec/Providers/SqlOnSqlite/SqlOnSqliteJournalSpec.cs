@@ -17,6 +17,14 @@ public sealed class SqlOnSqliteJournalSpec(ITestOutputHelper output) : SqlJourna
         return Task.CompletedTask;
     }
 
+    [Fact(DisplayName = nameof(SqlOnSqliteJournalSpec) + "." + nameof(Akka_Persistence_Sql_replays_its_own_writer_id_and_the_serializer_manifest_instead_of_the_written_ones) + Differs)]
+    public override Task A_replayed_event_keeps_its_persistence_id_sequence_number_writer_and_manifest() =>
+        Akka_Persistence_Sql_replays_its_own_writer_id_and_the_serializer_manifest_instead_of_the_written_ones();
+
+    [Fact(DisplayName = nameof(SqlOnSqliteJournalSpec) + "." + nameof(A_replay_starting_past_the_highest_sequence_number_reports_highest_zero) + Differs)]
+    public override Task A_replay_starting_past_the_highest_sequence_number_returns_no_events() =>
+        A_replay_starting_past_the_highest_sequence_number_reports_highest_zero();
+
     protected override async Task<IReadOnlyList<StoredRow>> ReadRowsAsync(string persistenceId)
     {
         await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = _store.File }.ToString());
