@@ -52,12 +52,14 @@ internal sealed class PostgresSnapshotRows(PostgresDatabase database) : ISnapsho
         return new SnapshotEntry(persistenceId, sequenceNr, reader.GetInt32(1), manifest, payload, new DateTimeOffset(reader.GetInt64(5), TimeSpan.Zero));
     }
 
-    public async Task DeleteAsync(string persistenceId, long sequenceNr, CancellationToken cancellationToken = default)
+    public async Task DeleteAsync(string persistenceId, long sequenceNr, long maxTimestampTicks, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(persistenceId);
-        await using var command = database.DataSource.CreateCommand("DELETE FROM snapshots WHERE persistence_id = $1 AND sequence_nr = $2");
+        await using var command = database.DataSource.CreateCommand(
+            "DELETE FROM snapshots WHERE persistence_id = $1 AND sequence_nr = $2 AND created_at <= $3");
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = persistenceId });
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = sequenceNr });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = maxTimestampTicks });
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 

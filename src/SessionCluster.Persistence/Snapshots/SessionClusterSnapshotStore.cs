@@ -46,7 +46,9 @@ public sealed class SessionClusterSnapshotStore : SnapshotStore
     protected override async Task DeleteAsync(SnapshotMetadata metadata, CancellationToken cancellationToken)
     {
         var rows = await _database.SnapshotsAsync(cancellationToken).ConfigureAwait(false);
-        await rows.DeleteAsync(metadata.PersistenceId, metadata.SequenceNr, cancellationToken).ConfigureAwait(false);
+        // Akka's metadata carries DateTime.MinValue when the caller names no time: then the sequence number alone decides.
+        var maxTimestamp = metadata.Timestamp == DateTime.MinValue ? long.MaxValue : metadata.Timestamp.Ticks;
+        await rows.DeleteAsync(metadata.PersistenceId, metadata.SequenceNr, maxTimestamp, cancellationToken).ConfigureAwait(false);
     }
 
     protected override async Task DeleteAsync(string persistenceId, SnapshotSelectionCriteria criteria, CancellationToken cancellationToken)

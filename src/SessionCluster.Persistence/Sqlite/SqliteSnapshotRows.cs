@@ -47,12 +47,12 @@ internal sealed class SqliteSnapshotRows(SqliteDatabase database) : ISnapshotRow
         }
     }
 
-    public Task DeleteAsync(string persistenceId, long sequenceNr, CancellationToken cancellationToken = default)
+    public Task DeleteAsync(string persistenceId, long sequenceNr, long maxTimestampTicks, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(persistenceId);
-        return database.Writer.Enqueue((persistenceId, sequenceNr), static (s, d) =>
+        return database.Writer.Enqueue((persistenceId, sequenceNr, maxTimestampTicks), static (s, d) =>
         {
-            s.DeleteSnapshot(d.persistenceId, d.sequenceNr);
+            s.DeleteSnapshot(d.persistenceId, d.sequenceNr, d.maxTimestampTicks);
             return true;
         }, 1, cancellationToken);
     }

@@ -56,8 +56,8 @@ internal sealed class SqliteWriteStatements : IDisposable
                 manifest = excluded.manifest, payload = excluded.payload, checksum = excluded.checksum, created_at = excluded.created_at
             """, ("$pid", SqliteType.Text), ("$seq", SqliteType.Integer), ("$serializer", SqliteType.Integer), ("$manifest", SqliteType.Text),
             ("$payload", SqliteType.Blob), ("$checksum", SqliteType.Integer), ("$created", SqliteType.Integer));
-        _deleteSnapshot = Prepare(connection, "DELETE FROM snapshots WHERE persistence_id = $pid AND sequence_nr = $seq",
-            ("$pid", SqliteType.Text), ("$seq", SqliteType.Integer));
+        _deleteSnapshot = Prepare(connection, "DELETE FROM snapshots WHERE persistence_id = $pid AND sequence_nr = $seq AND created_at <= $maxTime",
+            ("$pid", SqliteType.Text), ("$seq", SqliteType.Integer), ("$maxTime", SqliteType.Integer));
         _deleteSnapshots = Prepare(connection, """
             DELETE FROM snapshots WHERE persistence_id = $pid AND sequence_nr <= $maxSeq AND created_at <= $maxTime
               AND sequence_nr >= $minSeq AND created_at >= $minTime
@@ -129,10 +129,11 @@ internal sealed class SqliteWriteStatements : IDisposable
         _saveSnapshot.ExecuteNonQuery();
     }
 
-    public void DeleteSnapshot(string persistenceId, long sequenceNr)
+    public void DeleteSnapshot(string persistenceId, long sequenceNr, long maxTimestampTicks)
     {
         _deleteSnapshot.Parameters[0].Value = persistenceId;
         _deleteSnapshot.Parameters[1].Value = sequenceNr;
+        _deleteSnapshot.Parameters[2].Value = maxTimestampTicks;
         _deleteSnapshot.ExecuteNonQuery();
     }
 

@@ -12,8 +12,11 @@ internal interface ISnapshotRows
     /// <summary>The snapshot with the highest sequence number that <paramref name="criteria"/> selects, or null.</summary>
     Task<SnapshotEntry?> LoadAsync(string persistenceId, SnapshotCriteria criteria, CancellationToken cancellationToken = default);
 
-    /// <summary>Deletes the one snapshot at <paramref name="sequenceNr"/> (if any).</summary>
-    Task DeleteAsync(string persistenceId, long sequenceNr, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Deletes the one snapshot at <paramref name="sequenceNr"/> if it was taken at or before
+    /// <paramref name="maxTimestampTicks"/> (Akka's metadata timestamp; <see cref="long.MaxValue"/> when Akka gave none).
+    /// </summary>
+    Task DeleteAsync(string persistenceId, long sequenceNr, long maxTimestampTicks, CancellationToken cancellationToken = default);
 
     /// <summary>Deletes every snapshot <paramref name="criteria"/> selects.</summary>
     Task DeleteAsync(string persistenceId, SnapshotCriteria criteria, CancellationToken cancellationToken = default);
