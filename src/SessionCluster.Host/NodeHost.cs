@@ -61,8 +61,8 @@ public static class NodeHost
         }
         catch (NodeConfigurationException e)
         {
-            using var bootstrap = (IDisposable)NodeLogging.CreateBootstrap();
-            ((Serilog.ILogger)bootstrap).Fatal("The node cannot start: {Problem}", e.Message);
+            using var bootstrap = NodeLogging.CreateBootstrap();
+            bootstrap.Fatal("The node cannot start: {Problem}", e.Message);
             return ConfigurationErrorExitCode;
         }
 

@@ -1,5 +1,7 @@
 using Serilog;
+using Serilog.Formatting;
 using Serilog.Formatting.Compact;
+using Serilog.Formatting.Display;
 using SessionCluster.Host.Options;
 
 namespace SessionCluster.Host.Logging;
@@ -16,14 +18,15 @@ internal static class NodeLogging
     {
         var logger = new LoggerConfiguration()
             .ReadFrom.Configuration(configuration)
-            .Enrich.FromLogContext();
-        logger = string.Equals(node.LogFormat, "json", StringComparison.OrdinalIgnoreCase)
-            ? logger.WriteTo.Console(new RenderedCompactJsonFormatter())
-            : logger.WriteTo.Console(outputTemplate: TextTemplate, formatProvider: System.Globalization.CultureInfo.InvariantCulture);
-        return logger.CreateLogger();
+            .Enrich.FromLogContext()
+            .Enrich.With<AkkaSourceEnricher>();
+        ITextFormatter format = string.Equals(node.LogFormat, "json", StringComparison.OrdinalIgnoreCase)
+            ? new RenderedCompactJsonFormatter()
+            : new MessageTemplateTextFormatter(TextTemplate, System.Globalization.CultureInfo.InvariantCulture);
+        return logger.WriteTo.Console(new SecretRedactingFormatter(format)).CreateLogger();
     }
 
     /// <summary>For the one line written when the configuration is refused, before any options are known.</summary>
-    public static Serilog.ILogger CreateBootstrap() =>
-        new LoggerConfiguration().WriteTo.Console(outputTemplate: TextTemplate, formatProvider: System.Globalization.CultureInfo.InvariantCulture).CreateLogger();
+    public static Serilog.Core.Logger CreateBootstrap() =>
+        new LoggerConfiguration().WriteTo.Console(new SecretRedactingFormatter(new MessageTemplateTextFormatter(TextTemplate, System.Globalization.CultureInfo.InvariantCulture))).CreateLogger();
 }
