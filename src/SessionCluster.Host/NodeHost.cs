@@ -17,7 +17,7 @@ public static class NodeHost
     public const int ConfigurationErrorExitCode = 2;
 
     /// <summary>Command-line shorthands: <c>--data PATH</c> is <c>--SC:Node:DataFolder=PATH</c>.</summary>
-    private static readonly Dictionary<string, string> SwitchMappings = new(StringComparer.Ordinal)
+    internal static readonly IDictionary<string, string> SwitchMappings = new Dictionary<string, string>(StringComparer.Ordinal)
     {
         ["--data"] = $"{NodeOptions.Section}:{nameof(NodeOptions.DataFolder)}",
     };

@@ -1,0 +1,32 @@
+using System.Net;
+using System.Text.Json;
+
+namespace SessionCluster.Host.Tests;
+
+/// <summary>The health endpoints of a fresh node on its default engine, SQLite in its data folder.</summary>
+public sealed class NodeHealthTests
+{
+    [Fact]
+    public async Task Live_answers_200_while_the_node_serves()
+    {
+        await using var node = await RunningNode.StartAsync();
+
+        using var response = await node.Http.GetAsync("/health/live");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Ready_turns_200_on_a_fresh_node_once_its_member_is_up_and_the_sqlite_journal_confirms_a_write()
+    {
+        await using var node = await RunningNode.StartAsync();
+
+        var body = await node.WaitForAsync("/health/ready", HttpStatusCode.OK);
+
+        using var json = JsonDocument.Parse(body);
+        var checks = json.RootElement.GetProperty("checks");
+        Assert.Equal("Healthy", checks.GetProperty("cluster-member-up").GetProperty("status").GetString());
+        Assert.Equal("Healthy", checks.GetProperty("journal-round-trip").GetProperty("status").GetString());
+        Assert.True(File.Exists(Path.Combine(node.DataFolder, "sessioncluster.db")), "the SQLite journal is the file sessioncluster.db in the data folder");
+    }
+}

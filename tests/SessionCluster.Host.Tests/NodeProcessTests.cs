@@ -1,0 +1,30 @@
+using System.Net;
+
+namespace SessionCluster.Host.Tests;
+
+/// <summary>The node executable as an operator runs it: <c>--data PATH</c>, ready, then SIGTERM.</summary>
+public sealed class NodeProcessTests
+{
+    [Fact]
+    public async Task The_executable_with_a_data_folder_becomes_ready_and_leaves_cleanly_with_exit_code_0_on_sigterm()
+    {
+        var data = Directory.CreateTempSubdirectory("sessioncluster-process-").FullName;
+        try
+        {
+            await using var node = NodeProcess.Start(data);
+            using var http = new HttpClient { BaseAddress = await node.HttpAddressAsync(), Timeout = TimeSpan.FromSeconds(30) };
+
+            await RunningNode.WaitForAsync(http, "/health/ready", HttpStatusCode.OK);
+            var exitCode = await node.TerminateAsync();
+
+            Assert.True(exitCode == 0, $"exit code {exitCode}. Output:\n{node.Output}");
+            Assert.True(File.Exists(Path.Combine(data, "sessioncluster.db")), "the journal file is in the --data folder");
+            Assert.Contains("CoordinatedShutdown", node.Output, StringComparison.Ordinal);
+            Assert.Contains("Node stopped", node.Output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
+    }
+}

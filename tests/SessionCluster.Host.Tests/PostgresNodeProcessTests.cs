@@ -1,0 +1,41 @@
+using System.Net;
+using Npgsql;
+using SessionCluster.TestSupport;
+
+namespace SessionCluster.Host.Tests;
+
+/// <summary>The executable on PostgreSQL, configured through SC__Section__Key environment variables.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresNodeProcessTests(PostgresServer postgres)
+{
+    private const string Password = "never-log-this-8f3a";
+
+    [Fact]
+    public async Task A_node_configured_by_environment_on_postgres_becomes_ready_and_never_logs_the_password()
+    {
+        // The throwaway server trusts loopback, so any password connects; the node must still never print it.
+        var connectionString = new NpgsqlConnectionStringBuilder(await postgres.CreateDatabaseAsync(nameof(PostgresNodeProcessTests))) { Password = Password }.ToString();
+        var data = Directory.CreateTempSubdirectory("sessioncluster-process-pg-").FullName;
+        try
+        {
+            await using var node = NodeProcess.Start(data, new Dictionary<string, string>
+            {
+                ["SC__Persistence__Engine"] = "postgres",
+                ["SC__Persistence__ConnectionString"] = connectionString,
+            });
+            using var http = new HttpClient { BaseAddress = await node.HttpAddressAsync(), Timeout = TimeSpan.FromSeconds(30) };
+
+            await RunningNode.WaitForAsync(http, "/health/ready", HttpStatusCode.OK);
+            var exitCode = await node.TerminateAsync();
+
+            Assert.Equal(0, exitCode);
+            Assert.Contains("on postgres at postgres://postgres@127.0.0.1:", node.Output, StringComparison.Ordinal);
+            Assert.DoesNotContain(Password, node.Output, StringComparison.Ordinal);
+            Assert.False(File.Exists(Path.Combine(data, "sessioncluster.db")), "no SQLite file when the engine is postgres");
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
+    }
+}
