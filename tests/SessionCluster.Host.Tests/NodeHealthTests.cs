@@ -29,4 +29,26 @@ public sealed class NodeHealthTests
         Assert.Equal("Healthy", checks.GetProperty("journal-round-trip").GetProperty("status").GetString());
         Assert.True(File.Exists(Path.Combine(node.DataFolder, "sessioncluster.db")), "the SQLite journal is the file sessioncluster.db in the data folder");
     }
+
+    [Fact]
+    public async Task Ready_is_503_naming_the_journal_check_while_the_postgres_server_cannot_be_reached()
+    {
+        var closedPort = ClosedPort();
+        await using var node = await RunningNode.StartAsync(
+            "--SC:Persistence:Engine=postgres",
+            $"--SC:Persistence:ConnectionString=Host=127.0.0.1;Port={closedPort};Database=nowhere;Username=nobody;Timeout=2");
+
+        var body = await node.WaitForAsync("/health/ready", HttpStatusCode.ServiceUnavailable);
+
+        using var json = JsonDocument.Parse(body);
+        Assert.Equal("Unhealthy", json.RootElement.GetProperty("checks").GetProperty("journal-round-trip").GetProperty("status").GetString());
+    }
+
+    /// <summary>A loopback port nothing listens on: bound, read, released.</summary>
+    private static int ClosedPort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
 }
