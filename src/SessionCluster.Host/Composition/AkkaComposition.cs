@@ -35,10 +35,11 @@ internal static class AkkaComposition
                 .AddStartup(JoinSelf)
                 .WithActors((system, registry) =>
                 {
-                    var config = system.Settings.Config;
+                    // One probe persistence id per node address: nodes sharing a PostgreSQL journal never write the same one.
                     var address = Cluster.Get(system).SelfAddress;
+                    var settings = JournalProbeSettings.From(system.Settings.Config);
                     var probe = system.ActorOf(
-                        JournalProbeActor.Props($"sessioncluster-health-probe@{address.Host}:{address.Port}", config.GetInt(NodeHocon.Keys.JournalProbeDeleteEvery)),
+                        JournalProbeActor.Props($"sessioncluster-health-probe@{address.Host}:{address.Port}", settings.DeleteEvery),
                         "health-journal-probe");
                     registry.Register<JournalProbeActor>(probe);
                 });

@@ -1,34 +1,31 @@
 using Akka.Actor;
 using Akka.Hosting;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using SessionCluster.Host.Composition;
 
 namespace SessionCluster.Host.Health;
 
 /// <summary>
 /// Readiness: one event persisted and confirmed through the configured journal within
-/// <c>sessioncluster.health.journal-probe.timeout</c>. A result, good or bad, is reused for
-/// <c>sessioncluster.health.journal-probe.cache-for</c>, and concurrent requests share the probe in flight, so a
-/// storm of health requests costs the database one write per interval. A singleton: the cache lives here.
+/// <see cref="JournalProbeSettings.Timeout"/>. A finished result, good or bad, is reused for
+/// <see cref="JournalProbeSettings.CacheFor"/> after it finished, and requests arriving while a probe runs wait for
+/// that probe, so a storm of health requests costs the database one write per interval. A singleton: the cache
+/// lives here.
 /// </summary>
-internal sealed class JournalRoundTripCheck(ActorSystem system, IRequiredActor<JournalProbeActor> probeActor, TimeProvider time) : IHealthCheck
+internal sealed class JournalRoundTripCheck(JournalProbeSettings settings, IRequiredActor<JournalProbeActor> probeActor, TimeProvider time) : IHealthCheck
 {
     public const string Name = "journal-round-trip";
 
-    private readonly TimeSpan _timeout = system.Settings.Config.GetTimeSpan(NodeHocon.Keys.JournalProbeTimeout, null, allowInfinite: false);
-    private readonly TimeSpan _cacheFor = system.Settings.Config.GetTimeSpan(NodeHocon.Keys.JournalProbeCacheFor, null, allowInfinite: false);
     private readonly Lock _gate = new();
     private Task<HealthCheckResult>? _current;
-    private long _currentStarted;
+    private long _finishedAt;
 
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         Task<HealthCheckResult> probe;
         lock (_gate)
         {
-            if (_current is null || (_current.IsCompleted && time.GetElapsedTime(_currentStarted) >= _cacheFor))
+            if (_current is null || (_current.IsCompleted && time.GetElapsedTime(Volatile.Read(ref _finishedAt)) >= settings.CacheFor))
             {
-                _currentStarted = time.GetTimestamp();
                 _current = ProbeAsync();
             }
 
@@ -43,7 +40,7 @@ internal sealed class JournalRoundTripCheck(ActorSystem system, IRequiredActor<J
         try
         {
             var actor = await probeActor.GetAsync().ConfigureAwait(false);
-            var answer = await actor.Ask<object>(JournalProbeProtocol.Probe.Instance, _timeout).ConfigureAwait(false);
+            var answer = await actor.Ask<object>(JournalProbeProtocol.Probe.Instance, settings.Timeout).ConfigureAwait(false);
             return answer switch
             {
                 JournalProbeProtocol.Confirmed => HealthCheckResult.Healthy("an event was persisted and confirmed by the journal"),
@@ -53,7 +50,11 @@ internal sealed class JournalRoundTripCheck(ActorSystem system, IRequiredActor<J
         }
         catch (AskTimeoutException)
         {
-            return HealthCheckResult.Unhealthy($"the journal did not confirm a probe event within {_timeout.TotalSeconds:0.###} s");
+            return HealthCheckResult.Unhealthy($"the journal did not confirm a probe event within {settings.Timeout.TotalSeconds:0.###} s");
+        }
+        finally
+        {
+            Volatile.Write(ref _finishedAt, time.GetTimestamp());
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Akka.Actor;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
@@ -17,6 +18,7 @@ internal static class NodeHealth
     public static IServiceCollection AddNodeHealthChecks(this IServiceCollection services)
     {
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(provider => JournalProbeSettings.From(provider.GetRequiredService<ActorSystem>().Settings.Config));
         services.AddSingleton<JournalRoundTripCheck>();
         services.AddSingleton<ClusterMemberUpCheck>();
         services.AddHealthChecks()
