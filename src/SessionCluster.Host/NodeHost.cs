@@ -13,6 +13,9 @@ namespace SessionCluster.Host;
 /// <summary>Builds and runs one SessionCluster node: options, logging, the ActorSystem, the health endpoints.</summary>
 public static class NodeHost
 {
+    /// <summary>Exit code when the node could not start (a port taken, the ActorSystem failing to start).</summary>
+    public const int StartFailureExitCode = 1;
+
     /// <summary>Exit code when the configuration is refused at start-up.</summary>
     public const int ConfigurationErrorExitCode = 2;
 
@@ -68,7 +71,18 @@ public static class NodeHost
 
         await using (app)
         {
-            await app.RunAsync().ConfigureAwait(false);
+            try
+            {
+                await app.StartAsync().ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                // Akka.Hosting has logged the whole exception; one line says what an operator has to fix.
+                Log.Fatal("The node could not start: {Reason}", Reason(e));
+                return StartFailureExitCode;
+            }
+
+            await app.WaitForShutdownAsync().ConfigureAwait(false);
         }
 
         // Akka.Hosting sets a non-zero exit code when the cluster downed this node rather than the host stopping it.
@@ -78,6 +92,17 @@ public static class NodeHost
     /// <summary>The HTTP addresses the node actually listens on (port 0 resolved), once started.</summary>
     public static IReadOnlyList<string> HttpAddresses(this WebApplication app) =>
         app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
+
+    /// <summary>The first exception under the task wrappers, with its cause: "Failed to bind to [127.0.0.1:5081]. ... (Address already in use)".</summary>
+    private static string Reason(Exception e)
+    {
+        while (e is AggregateException { InnerException: { } inner })
+        {
+            e = inner;
+        }
+
+        return e.InnerException is null ? e.Message : $"{e.Message} ({e.InnerException.Message})";
+    }
 
     private static void LogLifecycle(WebApplication app, NodeSettings settings)
     {

@@ -19,7 +19,7 @@ internal sealed partial class NodeProcess : IAsyncDisposable
 
     public string Output => string.Join('\n', _lines);
 
-    public static NodeProcess Start(string dataFolder, IReadOnlyDictionary<string, string>? environment = null)
+    public static NodeProcess Start(string dataFolder, IReadOnlyDictionary<string, string>? environment = null, int remotingPort = 0)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -28,7 +28,7 @@ internal sealed partial class NodeProcess : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = dataFolder,
         };
-        foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "SessionCluster.Host.dll"), "--data", dataFolder, "--SC:Node:HttpUrl=http://127.0.0.1:0", "--SC:Node:RemotingPort=0" })
+        foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "SessionCluster.Host.dll"), "--data", dataFolder, "--SC:Node:HttpUrl=http://127.0.0.1:0", $"--SC:Node:RemotingPort={remotingPort}" })
         {
             start.ArgumentList.Add(argument);
         }
@@ -58,6 +58,14 @@ internal sealed partial class NodeProcess : IAsyncDisposable
         }
 
         return new Uri(await _httpAddress.Task);
+    }
+
+    /// <summary>Waits for the process to exit by itself; returns its exit code.</summary>
+    public async Task<int> ExitCodeAsync()
+    {
+        using var deadline = new CancellationTokenSource(RunningNode.Deadline);
+        await _process.WaitForExitAsync(deadline.Token);
+        return _process.ExitCode;
     }
 
     /// <summary>Sends SIGTERM and waits for the process to exit; returns its exit code.</summary>

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 
 namespace SessionCluster.Host.Tests;
 
@@ -21,6 +22,28 @@ public sealed class NodeProcessTests
             Assert.True(File.Exists(Path.Combine(data, "sessioncluster.db")), "the journal file is in the --data folder");
             Assert.Contains("CoordinatedShutdown", node.Output, StringComparison.Ordinal);
             Assert.Contains("Node stopped", node.Output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task The_executable_exits_with_code_1_and_one_fatal_line_naming_the_address_when_its_remoting_port_is_taken()
+    {
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((IPEndPoint)taken.LocalEndpoint).Port;
+        var data = Directory.CreateTempSubdirectory("sessioncluster-process-").FullName;
+        try
+        {
+            await using var node = NodeProcess.Start(data, remotingPort: port);
+
+            var exitCode = await node.ExitCodeAsync();
+
+            Assert.True(exitCode == 1, $"exit code {exitCode}. Output:\n{node.Output}");
+            Assert.Contains($"The node could not start: Failed to bind to [127.0.0.1:{port}]", node.Output, StringComparison.Ordinal);
         }
         finally
         {
