@@ -19,7 +19,7 @@ internal sealed partial class NodeProcess : IAsyncDisposable
 
     public string Output => string.Join('\n', _lines);
 
-    public static NodeProcess Start(string dataFolder, IReadOnlyDictionary<string, string>? environment = null, int remotingPort = 0)
+    public static NodeProcess Start(string dataFolder, IReadOnlyDictionary<string, string>? environment = null, int remotingPort = 0, IEnumerable<string>? extraArgs = null)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -28,7 +28,12 @@ internal sealed partial class NodeProcess : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = dataFolder,
         };
-        foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "SessionCluster.Host.dll"), "--data", dataFolder, "--SC:Node:HttpUrl=http://127.0.0.1:0", $"--SC:Node:RemotingPort={remotingPort}" })
+        string[] arguments =
+        [
+            Path.Combine(AppContext.BaseDirectory, "SessionCluster.Host.dll"), "--data", dataFolder,
+            "--SC:Node:HttpUrl=http://127.0.0.1:0", $"--SC:Node:RemotingPort={remotingPort}", .. extraArgs ?? [],
+        ];
+        foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
         }

@@ -50,4 +50,23 @@ public sealed class NodeProcessTests
             Directory.Delete(data, recursive: true);
         }
     }
+
+    [Fact]
+    public async Task The_executable_refuses_the_sessioncluster_provider_with_exit_code_2_and_one_line_naming_the_key()
+    {
+        var data = Directory.CreateTempSubdirectory("sessioncluster-process-").FullName;
+        try
+        {
+            await using var node = NodeProcess.Start(data, extraArgs: ["--SC:Persistence:Provider=sessioncluster"]);
+
+            var exitCode = await node.ExitCodeAsync();
+
+            Assert.True(exitCode == 2, $"exit code {exitCode}. Output:\n{node.Output}");
+            Assert.Contains("The node cannot start: Configuration SC:Persistence:Provider: 'sessioncluster'", node.Output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
+    }
 }
