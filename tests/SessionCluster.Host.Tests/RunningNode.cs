@@ -25,6 +25,8 @@ internal sealed class RunningNode : IAsyncDisposable
 
     public HttpClient Http { get; }
 
+    public IServiceProvider Services => _app.Services;
+
     public static async Task<RunningNode> StartAsync(params string[] extraArgs)
     {
         var data = Directory.CreateTempSubdirectory("sessioncluster-node-").FullName;

@@ -37,9 +37,9 @@ internal static class AkkaComposition
                 {
                     // One probe persistence id per node address: nodes sharing a PostgreSQL journal never write the same one.
                     var address = Cluster.Get(system).SelfAddress;
-                    var settings = JournalProbeSettings.From(system.Settings.Config);
+                    var probeSettings = JournalProbeSettings.From(system.Settings.Config);
                     var probe = system.ActorOf(
-                        JournalProbeActor.Props($"sessioncluster-health-probe@{address.Host}:{address.Port}", settings.DeleteEvery),
+                        JournalProbeActor.Props($"sessioncluster-health-probe@{address.Host}:{address.Port}", probeSettings.DeleteEvery),
                         "health-journal-probe");
                     registry.Register<JournalProbeActor>(probe);
                 });
