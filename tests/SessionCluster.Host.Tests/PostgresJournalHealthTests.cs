@@ -10,7 +10,7 @@ namespace SessionCluster.Host.Tests;
 public sealed class PostgresJournalHealthTests(PostgresServer postgres)
 {
     [Fact]
-    public async Task Ready_turns_503_naming_the_journal_check_when_the_postgres_database_stops_accepting_connections()
+    public async Task Ready_turns_503_naming_the_journal_check_when_the_postgres_database_stops_accepting_connections_and_200_when_it_accepts_them_again()
     {
         var connectionString = await postgres.CreateDatabaseAsync(nameof(PostgresJournalHealthTests));
         await using var node = await RunningNode.StartAsync("--SC:Persistence:Engine=postgres", $"--SC:Persistence:ConnectionString={connectionString}");
@@ -24,6 +24,19 @@ public sealed class PostgresJournalHealthTests(PostgresServer postgres)
         Assert.Equal("Unhealthy", json.RootElement.GetProperty("status").GetString());
         Assert.Equal("Unhealthy", checks.GetProperty("journal-round-trip").GetProperty("status").GetString());
         Assert.Equal("Healthy", checks.GetProperty("cluster-member-up").GetProperty("status").GetString());
+
+        await AcceptConnectionsAsync(connectionString);
+        await node.WaitForAsync("/health/ready", HttpStatusCode.OK);
+    }
+
+    private static async Task AcceptConnectionsAsync(string connectionString)
+    {
+        var database = new NpgsqlConnectionStringBuilder(connectionString).Database!;
+        var admin = new NpgsqlConnectionStringBuilder(connectionString) { Database = "postgres", Pooling = false }.ToString();
+        await using var connection = new NpgsqlConnection(admin);
+        await connection.OpenAsync();
+        await using var accept = new NpgsqlCommand($"ALTER DATABASE \"{database}\" WITH ALLOW_CONNECTIONS true", connection);
+        await accept.ExecuteNonQueryAsync();
     }
 
     /// <summary>New connections to the node's database are refused and the open ones (the journal's pool) are terminated.</summary>
