@@ -92,7 +92,7 @@ public sealed class PersistenceOptions
     private static PersistenceEngine? ParseEngine(string? value) => value?.Trim().ToLowerInvariant() switch
     {
         "sqlite" => PersistenceEngine.Sqlite,
-        "postgres" or "postgresql" => PersistenceEngine.Postgres,
+        "postgres" => PersistenceEngine.Postgres,
         _ => null,
     };
 
