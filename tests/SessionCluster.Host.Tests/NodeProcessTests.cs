@@ -7,7 +7,7 @@ namespace SessionCluster.Host.Tests;
 public sealed class NodeProcessTests
 {
     [Fact]
-    public async Task The_executable_with_a_data_folder_becomes_ready_and_leaves_cleanly_with_exit_code_0_on_sigterm()
+    public async Task The_executable_with_a_data_folder_becomes_ready_and_on_sigterm_leaves_the_cluster_and_exits_with_code_0()
     {
         var data = Directory.CreateTempSubdirectory("sessioncluster-process-").FullName;
         try
@@ -20,7 +20,9 @@ public sealed class NodeProcessTests
 
             Assert.True(exitCode == 0, $"exit code {exitCode}. Output:\n{node.Output}");
             Assert.True(File.Exists(Path.Combine(data, "sessioncluster.db")), "the journal file is in the --data folder");
-            Assert.Contains("CoordinatedShutdown", node.Output, StringComparison.Ordinal);
+            Assert.Contains("CoordinatedShutdown invoked", node.Output, StringComparison.Ordinal);
+            Assert.Contains("Leaving", node.Output, StringComparison.Ordinal);
+            Assert.Contains("Exiting completed", node.Output, StringComparison.Ordinal);
             Assert.Contains("Node stopped", node.Output, StringComparison.Ordinal);
         }
         finally
