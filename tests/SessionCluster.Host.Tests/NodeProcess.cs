@@ -52,7 +52,7 @@ internal sealed partial class NodeProcess : IAsyncDisposable
         return node;
     }
 
-    /// <summary>The HTTP address the node logged in its "Node listening" line.</summary>
+    /// <summary>The HTTP address the node logged in its "Node listening" line (text, or JSON with the URL quoted).</summary>
     public async Task<Uri> HttpAddressAsync()
     {
         var exited = _process.WaitForExitAsync();
@@ -112,6 +112,6 @@ internal sealed partial class NodeProcess : IAsyncDisposable
         }
     }
 
-    [GeneratedRegex(@"Node listening: HTTP (?<url>https?://[^,\s]+)")]
+    [GeneratedRegex(@"Node listening: HTTP \\?""?(?<url>https?://[^,\s""\\]+)")]
     private static partial Regex Listening();
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using Npgsql;
 using SessionCluster.TestSupport;
 
@@ -11,7 +12,7 @@ public sealed class PostgresNodeProcessTests(PostgresServer postgres)
     private const string Password = "never-log-this-8f3a";
 
     [Fact]
-    public async Task A_node_configured_by_environment_on_postgres_becomes_ready_and_never_logs_the_password()
+    public async Task A_node_configured_by_environment_on_postgres_becomes_ready_logs_json_and_never_logs_the_password()
     {
         // The throwaway server trusts loopback, so any password connects; the node must still never print it.
         var connectionString = new NpgsqlConnectionStringBuilder(await postgres.CreateDatabaseAsync(nameof(PostgresNodeProcessTests))) { Password = Password }.ToString();
@@ -22,6 +23,7 @@ public sealed class PostgresNodeProcessTests(PostgresServer postgres)
             {
                 ["SC__Persistence__Engine"] = "postgres",
                 ["SC__Persistence__ConnectionString"] = connectionString,
+                ["SC__Node__LogFormat"] = "json",
             });
             using var http = new HttpClient { BaseAddress = await node.HttpAddressAsync(), Timeout = TimeSpan.FromSeconds(30) };
 
@@ -29,7 +31,9 @@ public sealed class PostgresNodeProcessTests(PostgresServer postgres)
             var exitCode = await node.TerminateAsync();
 
             Assert.Equal(0, exitCode);
-            Assert.Contains("on postgres at postgres://postgres@127.0.0.1:", node.Output, StringComparison.Ordinal);
+            var persistence = JsonLine(node.Output, eventId: 7001);
+            Assert.Equal("postgres", persistence.GetProperty("Engine").GetString());
+            Assert.StartsWith("postgres://postgres@127.0.0.1:", persistence.GetProperty("Location").GetString(), StringComparison.Ordinal);
             Assert.DoesNotContain(Password, node.Output, StringComparison.Ordinal);
             Assert.False(File.Exists(Path.Combine(data, "sessioncluster.db")), "no SQLite file when the engine is postgres");
         }
@@ -38,4 +42,10 @@ public sealed class PostgresNodeProcessTests(PostgresServer postgres)
             Directory.Delete(data, recursive: true);
         }
     }
+
+    /// <summary>The JSON log line with the host's event id <paramref name="eventId"/> (HostLog).</summary>
+    private static JsonElement JsonLine(string output, int eventId) => output.Split('\n')
+        .Where(line => line.StartsWith('{'))
+        .Select(line => JsonDocument.Parse(line).RootElement)
+        .Single(line => line.TryGetProperty("EventId", out var id) && id.GetProperty("Id").GetInt32() == eventId);
 }
