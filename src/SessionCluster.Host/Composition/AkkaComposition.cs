@@ -1,0 +1,57 @@
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Cluster.Hosting;
+using Akka.Configuration;
+using Akka.Hosting;
+using Akka.Logger.Serilog;
+using Akka.Remote.Hosting;
+using SessionCluster.Host.Health;
+using SessionCluster.Host.Options;
+
+namespace SessionCluster.Host.Composition;
+
+/// <summary>
+/// The ActorSystem of a node, composed with Akka.Hosting: the HOCON defaults file underneath, then what the options
+/// decide (remoting, persistence) on top of it, Serilog as Akka's logger, and a one-node cluster that joins itself.
+/// </summary>
+internal static class AkkaComposition
+{
+    /// <summary>The ActorSystem's name, part of every cluster address (<c>akka.tcp://sessioncluster@host:port</c>).</summary>
+    public const string SystemName = "sessioncluster";
+
+    public static IServiceCollection AddNodeActorSystem(this IServiceCollection services, NodeSettings settings, Config defaults) =>
+        services.AddAkka(SystemName, builder =>
+        {
+            builder
+                .AddHocon(defaults, HoconAddMode.Append)
+                .ConfigureLoggers(loggers =>
+                {
+                    loggers.ClearLoggers();
+                    loggers.AddSerilogLogging();
+                })
+                .WithRemoting(new RemoteOptions { HostName = settings.Node.RemotingHost, Port = settings.Node.RemotingPort })
+                .WithClustering(new ClusterOptions())
+                .WithNodePersistence(settings)
+                .AddStartup(JoinSelf)
+                .WithActors((system, registry) =>
+                {
+                    // One probe persistence id per node address: nodes sharing a PostgreSQL journal never write the same one.
+                    var address = Cluster.Get(system).SelfAddress;
+                    var probeSettings = JournalProbeSettings.From(system.Settings.Config);
+                    var probe = system.ActorOf(
+                        JournalProbeActor.Props($"sessioncluster-health-probe@{address.Host}:{address.Port}", probeSettings.DeleteEvery),
+                        "health-journal-probe");
+                    registry.Register<JournalProbeActor>(probe);
+                });
+        });
+
+    /// <summary>
+    /// The node is its own seed: it joins the address it is bound to. Joining after start-up rather than through
+    /// <c>seed-nodes</c> lets port 0 (a free port) work too.
+    /// </summary>
+    private static void JoinSelf(ActorSystem system, IActorRegistry registry)
+    {
+        var cluster = Cluster.Get(system);
+        cluster.Join(cluster.SelfAddress);
+    }
+}

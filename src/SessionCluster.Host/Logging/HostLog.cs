@@ -1,0 +1,24 @@
+namespace SessionCluster.Host.Logging;
+
+/// <summary>
+/// Every log line of the host itself, source-generated, with stable event ids (7000–7099). None carries a secret:
+/// the journal is described by <see cref="Composition.PersistenceComposition.DescribeLocation"/>, never by its
+/// connection string.
+/// </summary>
+internal static partial class HostLog
+{
+    [LoggerMessage(EventId = 7000, Level = LogLevel.Information, Message = "Node listening: HTTP {HttpUrls}, cluster address {ClusterAddress}, data folder {DataFolder}")]
+    public static partial void Listening(ILogger logger, string httpUrls, string clusterAddress, string dataFolder);
+
+    [LoggerMessage(EventId = 7001, Level = LogLevel.Information, Message = "Persistence: provider {Provider} on {Engine} at {Location}")]
+    public static partial void Persistence(ILogger logger, string provider, string engine, string location);
+
+    [LoggerMessage(EventId = 7002, Level = LogLevel.Information, Message = "Cluster member {ClusterAddress} is Up")]
+    public static partial void MemberUp(ILogger logger, string clusterAddress);
+
+    [LoggerMessage(EventId = 7003, Level = LogLevel.Information, Message = "Node stopping: leaving the cluster and stopping actors (CoordinatedShutdown)")]
+    public static partial void Stopping(ILogger logger);
+
+    [LoggerMessage(EventId = 7004, Level = LogLevel.Information, Message = "Node stopped")]
+    public static partial void Stopped(ILogger logger);
+}

@@ -1,0 +1,121 @@
+using Akka.Actor;
+using Akka.Cluster;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Serilog;
+using SessionCluster.Host.Composition;
+using SessionCluster.Host.Health;
+using SessionCluster.Host.Logging;
+using SessionCluster.Host.Options;
+
+namespace SessionCluster.Host;
+
+/// <summary>Builds and runs one SessionCluster node: options, logging, the ActorSystem, the health endpoints.</summary>
+public static class NodeHost
+{
+    /// <summary>Exit code when the node could not start (a port taken, the ActorSystem failing to start).</summary>
+    public const int StartFailureExitCode = 1;
+
+    /// <summary>Exit code when the configuration is refused at start-up.</summary>
+    public const int ConfigurationErrorExitCode = 2;
+
+    /// <summary>Command-line shorthands: <c>--data PATH</c> is <c>--SC:Node:DataFolder=PATH</c>.</summary>
+    internal static readonly IDictionary<string, string> SwitchMappings = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["--data"] = $"{NodeOptions.Section}:{nameof(NodeOptions.DataFolder)}",
+    };
+
+    /// <summary>
+    /// Builds the node from appsettings.json (beside the executable), <c>SC__Section__Key</c> environment variables and
+    /// the command line, in that order of precedence (last wins). Throws <see cref="NodeConfigurationException"/> for
+    /// a setting it cannot start with; nothing has started by then.
+    /// </summary>
+    public static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration.AddCommandLine(args, SwitchMappings);
+        var settings = NodeSettings.From(builder.Configuration);
+        var hocon = NodeHocon.LoadDefaults();
+        Directory.CreateDirectory(settings.Node.DataFolderFullPath);
+
+        // Akka.Logger.Serilog writes through Serilog's static logger, so the node's logger is that one too.
+        var logger = NodeLogging.Create(builder.Configuration, settings.Node);
+        Log.Logger = logger;
+        builder.Services.AddSerilog(logger, dispose: true);
+
+        builder.WebHost.UseUrls(settings.Node.HttpUrl);
+        builder.Services.AddSingleton(settings);
+        builder.Services.AddNodeActorSystem(settings, hocon);
+        builder.Services.AddNodeHealthChecks();
+
+        var app = builder.Build();
+        app.MapNodeHealth();
+        LogLifecycle(app, settings);
+        return app;
+    }
+
+    /// <summary>Runs a node until Ctrl+C or SIGTERM, which leave the cluster and stop it cleanly. Returns the exit code.</summary>
+    public static async Task<int> RunAsync(string[] args)
+    {
+        WebApplication app;
+        try
+        {
+            app = Build(args);
+        }
+        catch (NodeConfigurationException e)
+        {
+            using var bootstrap = NodeLogging.CreateBootstrap();
+            bootstrap.Fatal("The node cannot start: {Problem}", e.Message);
+            return ConfigurationErrorExitCode;
+        }
+
+        await using (app)
+        {
+            try
+            {
+                await app.StartAsync().ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                // Akka.Hosting has logged the whole exception; one line says what an operator has to fix.
+                Log.Fatal("The node could not start: {Reason}", Reason(e));
+                return StartFailureExitCode;
+            }
+
+            await app.WaitForShutdownAsync().ConfigureAwait(false);
+        }
+
+        // Akka.Hosting sets a non-zero exit code when the cluster downed this node rather than the host stopping it.
+        return Environment.ExitCode;
+    }
+
+    /// <summary>The HTTP addresses the node actually listens on (port 0 resolved), once started.</summary>
+    public static IReadOnlyList<string> HttpAddresses(this WebApplication app) =>
+        app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
+
+    /// <summary>The first exception under the task wrappers, with its cause: "Failed to bind to [127.0.0.1:5081]. ... (Address already in use)".</summary>
+    private static string Reason(Exception e)
+    {
+        while (e is AggregateException { InnerException: { } inner })
+        {
+            e = inner;
+        }
+
+        return e.InnerException is null ? e.Message : $"{e.Message} ({e.InnerException.Message})";
+    }
+
+    private static void LogLifecycle(WebApplication app, NodeSettings settings)
+    {
+        var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("SessionCluster.Host");
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            var cluster = Cluster.Get(app.Services.GetRequiredService<ActorSystem>());
+            HostLog.Listening(log, string.Join(", ", app.HttpAddresses()), cluster.SelfAddress.ToString(), settings.Node.DataFolderFullPath);
+            HostLog.Persistence(log, settings.Persistence.ProviderKind.ToString().ToLowerInvariant(), settings.Persistence.EngineKind.ToString().ToLowerInvariant(),
+                PersistenceComposition.DescribeLocation(settings));
+            cluster.RegisterOnMemberUp(() => HostLog.MemberUp(log, cluster.SelfAddress.ToString()));
+        });
+        app.Lifetime.ApplicationStopping.Register(() => HostLog.Stopping(log));
+        app.Lifetime.ApplicationStopped.Register(() => HostLog.Stopped(log));
+    }
+}

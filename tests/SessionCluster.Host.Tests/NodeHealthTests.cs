@@ -1,0 +1,54 @@
+using System.Net;
+using System.Text.Json;
+
+namespace SessionCluster.Host.Tests;
+
+/// <summary>The health endpoints of a fresh node on its default engine, SQLite in its data folder.</summary>
+public sealed class NodeHealthTests
+{
+    [Fact]
+    public async Task Live_answers_200_while_the_node_serves()
+    {
+        await using var node = await RunningNode.StartAsync();
+
+        using var response = await node.Http.GetAsync("/health/live");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Ready_turns_200_on_a_fresh_node_once_its_member_is_up_and_the_sqlite_journal_confirms_a_write()
+    {
+        await using var node = await RunningNode.StartAsync();
+
+        var body = await node.WaitForAsync("/health/ready", HttpStatusCode.OK);
+
+        using var json = JsonDocument.Parse(body);
+        var checks = json.RootElement.GetProperty("checks");
+        Assert.Equal("Healthy", checks.GetProperty("cluster-member-up").GetProperty("status").GetString());
+        Assert.Equal("Healthy", checks.GetProperty("journal-round-trip").GetProperty("status").GetString());
+        Assert.True(File.Exists(Path.Combine(node.DataFolder, "sessioncluster.db")), "the SQLite journal is the file sessioncluster.db in the data folder");
+    }
+
+    [Fact]
+    public async Task Ready_is_503_naming_the_journal_check_while_the_postgres_server_cannot_be_reached()
+    {
+        var closedPort = ClosedPort();
+        await using var node = await RunningNode.StartAsync(
+            "--SC:Persistence:Engine=postgres",
+            $"--SC:Persistence:ConnectionString=Host=127.0.0.1;Port={closedPort};Database=nowhere;Username=nobody;Timeout=2");
+
+        var body = await node.WaitForAsync("/health/ready", HttpStatusCode.ServiceUnavailable);
+
+        using var json = JsonDocument.Parse(body);
+        Assert.Equal("Unhealthy", json.RootElement.GetProperty("checks").GetProperty("journal-round-trip").GetProperty("status").GetString());
+    }
+
+    /// <summary>A loopback port nothing listens on: bound, read, released.</summary>
+    private static int ClosedPort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,94 @@
+using Microsoft.Extensions.Configuration;
+using SessionCluster.Host.Options;
+
+namespace SessionCluster.Host.Tests;
+
+/// <summary>Settings a node cannot start with are refused before anything starts, each with a typed error naming its key.</summary>
+public sealed class NodeOptionsTests
+{
+    [Fact]
+    public void The_defaults_are_a_node_on_sqlite_under_data_through_akka_persistence_sql()
+    {
+        var settings = NodeSettings.From(Configuration());
+
+        Assert.Equal(PersistenceProvider.Sql, settings.Persistence.ProviderKind);
+        Assert.Equal(PersistenceEngine.Sqlite, settings.Persistence.EngineKind);
+        Assert.Equal(Path.GetFullPath("./data"), settings.Node.DataFolderFullPath);
+        Assert.Equal("http://127.0.0.1:5080", settings.Node.HttpUrl);
+        Assert.Equal(5081, settings.Node.RemotingPort);
+    }
+
+    [Fact]
+    public void An_unknown_engine_is_a_configuration_error_naming_the_engine_key()
+    {
+        var error = Assert.Throws<NodeConfigurationException>(() => NodeSettings.From(Configuration(("SC:Persistence:Engine", "oracle"))));
+
+        Assert.Equal("SC:Persistence:Engine", error.Key);
+        Assert.Contains("'oracle'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_postgres_engine_without_a_connection_string_is_a_configuration_error_naming_the_connection_string_key()
+    {
+        var error = Assert.Throws<NodeConfigurationException>(() => NodeSettings.From(Configuration(("SC:Persistence:Engine", "postgres"))));
+
+        Assert.Equal("SC:Persistence:ConnectionString", error.Key);
+    }
+
+    [Fact]
+    public void A_connection_string_with_the_sqlite_engine_is_refused_because_the_file_always_lives_in_the_data_folder()
+    {
+        var error = Assert.Throws<NodeConfigurationException>(() => NodeSettings.From(Configuration(("SC:Persistence:ConnectionString", "Data Source=x.db"))));
+
+        Assert.Equal("SC:Persistence:ConnectionString", error.Key);
+    }
+
+    [Fact]
+    public void The_sessioncluster_provider_is_refused_as_not_built_into_this_node_yet()
+    {
+        var error = Assert.Throws<NodeConfigurationException>(() => NodeSettings.From(Configuration(("SC:Persistence:Provider", "sessioncluster"))));
+
+        Assert.Equal("SC:Persistence:Provider", error.Key);
+        Assert.Contains("not built into this node yet", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_unknown_provider_is_a_configuration_error_naming_the_provider_key()
+    {
+        var error = Assert.Throws<NodeConfigurationException>(() => NodeSettings.From(Configuration(("SC:Persistence:Provider", "cassandra"))));
+
+        Assert.Equal("SC:Persistence:Provider", error.Key);
+    }
+
+    [Theory]
+    [InlineData("SC:Node:RemotingPort", "70000", "SC:Node:RemotingPort")]
+    [InlineData("SC:Node:RemotingPort", "not-a-port", "SC:Node")]
+    [InlineData("SC:Node:HttpUrl", "127.0.0.1:5080", "SC:Node:HttpUrl")]
+    [InlineData("SC:Node:DataFolder", " ", "SC:Node:DataFolder")]
+    [InlineData("SC:Node:LogFormat", "xml", "SC:Node:LogFormat")]
+    public void A_node_setting_out_of_range_or_unparsable_is_a_configuration_error_naming_its_key(string key, string value, string expectedKey)
+    {
+        var error = Assert.Throws<NodeConfigurationException>(() => NodeSettings.From(Configuration((key, value))));
+
+        Assert.Equal(expectedKey, error.Key);
+    }
+
+    [Fact]
+    public void Building_a_node_with_a_refused_setting_throws_the_typed_error_before_anything_starts()
+    {
+        var error = Assert.Throws<NodeConfigurationException>(() => NodeHost.Build(["--SC:Persistence:Engine=postgres"]));
+
+        Assert.Equal("SC:Persistence:ConnectionString", error.Key);
+    }
+
+    [Fact]
+    public void The_data_switch_sets_the_data_folder()
+    {
+        var configuration = new ConfigurationBuilder().AddCommandLine(["--data", "/tmp/elsewhere"], NodeHost.SwitchMappings).Build();
+
+        Assert.Equal("/tmp/elsewhere", NodeSettings.From(configuration).Node.DataFolderFullPath);
+    }
+
+    private static IConfiguration Configuration(params (string Key, string Value)[] values) =>
+        new ConfigurationBuilder().AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>(v.Key, v.Value))).Build();
+}

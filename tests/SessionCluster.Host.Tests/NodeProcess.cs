@@ -1,0 +1,117 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+
+namespace SessionCluster.Host.Tests;
+
+/// <summary>
+/// The built node executable (SessionCluster.Host.dll, copied beside the tests with its appsettings.json and hocon/)
+/// run as its own process with free ports: its console lines are kept, its HTTP address read from the start-up log
+/// line, and it is stopped with SIGTERM as Kubernetes and systemd stop it.
+/// </summary>
+internal sealed partial class NodeProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _lines = new();
+    private readonly TaskCompletionSource<string> _httpAddress = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private NodeProcess(Process process) => _process = process;
+
+    public string Output => string.Join('\n', _lines);
+
+    public static NodeProcess Start(string dataFolder, IReadOnlyDictionary<string, string>? environment = null, int remotingPort = 0, IEnumerable<string>? extraArgs = null)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = dataFolder,
+        };
+        string[] arguments =
+        [
+            Path.Combine(AppContext.BaseDirectory, "SessionCluster.Host.dll"), "--data", dataFolder,
+            "--SC:Node:HttpUrl=http://127.0.0.1:0", $"--SC:Node:RemotingPort={remotingPort}", .. extraArgs ?? [],
+        ];
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
+
+        var node = new NodeProcess(new Process { StartInfo = start });
+        node._process.OutputDataReceived += (_, e) => node.OnLine(e.Data);
+        node._process.ErrorDataReceived += (_, e) => node.OnLine(e.Data);
+        node._process.Start();
+        node._process.BeginOutputReadLine();
+        node._process.BeginErrorReadLine();
+        return node;
+    }
+
+    /// <summary>The HTTP address the node logged in its "Node listening" line (text, or JSON with the URL quoted).</summary>
+    public async Task<Uri> HttpAddressAsync()
+    {
+        var exited = _process.WaitForExitAsync();
+        var first = await Task.WhenAny(_httpAddress.Task, exited, Task.Delay(RunningNode.Deadline));
+        if (first != _httpAddress.Task)
+        {
+            throw new TimeoutException($"The node logged no 'Node listening' line (exited: {_process.HasExited}). Output:\n{Output}");
+        }
+
+        return new Uri(await _httpAddress.Task);
+    }
+
+    /// <summary>Waits for the process to exit by itself; returns its exit code.</summary>
+    public async Task<int> ExitCodeAsync()
+    {
+        using var deadline = new CancellationTokenSource(RunningNode.Deadline);
+        await _process.WaitForExitAsync(deadline.Token);
+        return _process.ExitCode;
+    }
+
+    /// <summary>Sends SIGTERM and waits for the process to exit; returns its exit code.</summary>
+    public async Task<int> TerminateAsync()
+    {
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        using var deadline = new CancellationTokenSource(RunningNode.Deadline);
+        await _process.WaitForExitAsync(deadline.Token);
+        return _process.ExitCode;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+
+    private void OnLine(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        _lines.Enqueue(line);
+        var listening = Listening().Match(line);
+        if (listening.Success)
+        {
+            _httpAddress.TrySetResult(listening.Groups["url"].Value);
+        }
+    }
+
+    [GeneratedRegex(@"Node listening: HTTP \\?""?(?<url>https?://[^,\s""\\]+)")]
+    private static partial Regex Listening();
+}
