@@ -18,8 +18,8 @@ public sealed class NodeCompositionTests
         Assert.False(config.GetBoolean("akka.coordinated-shutdown.run-by-clr-shutdown-hook"), "the file's value, not Akka's default (on)");
         Assert.Equal(TimeSpan.FromSeconds(2), config.GetTimeSpan("sessioncluster.health.journal-probe.cache-for", null, allowInfinite: false));
         Assert.Equal(0, config.GetInt("akka.remote.dot-netty.tcp.port"));
-        Assert.Equal("akka.persistence.journal.sql", config.GetString("akka.persistence.journal.plugin"));
-        Assert.Equal("SQLite.MS", config.GetString("akka.persistence.journal.sql.provider-name"));
+        Assert.Equal("akka.persistence.journal.sessioncluster-sqlite", config.GetString("akka.persistence.journal.plugin"));
+        Assert.Equal(Path.Combine(node.DataFolder, "sessioncluster.db"), config.GetString("akka.persistence.journal.sessioncluster-sqlite.path"));
         Assert.NotEqual(0, Cluster.Get(system).SelfAddress.Port);
     }
 }

@@ -31,6 +31,19 @@ public sealed class NodeHealthTests
     }
 
     [Fact]
+    public async Task Ready_turns_200_with_akka_persistence_sql_selected_instead_of_our_journal()
+    {
+        await using var node = await RunningNode.StartAsync("--SC:Persistence:Provider=sql");
+
+        var body = await node.WaitForAsync("/health/ready", HttpStatusCode.OK);
+
+        using var json = JsonDocument.Parse(body);
+        Assert.Equal("Healthy", json.RootElement.GetProperty("checks").GetProperty("journal-round-trip").GetProperty("status").GetString());
+        Assert.True(File.Exists(Path.Combine(node.DataFolder, "akka-persistence-sql.db")), "Akka.Persistence.Sql keeps its own file in the data folder");
+        Assert.False(File.Exists(Path.Combine(node.DataFolder, "sessioncluster.db")), "our journal's file is not created when it is not selected");
+    }
+
+    [Fact]
     public async Task Ready_is_503_naming_the_journal_check_while_the_postgres_server_cannot_be_reached()
     {
         var closedPort = ClosedPort();

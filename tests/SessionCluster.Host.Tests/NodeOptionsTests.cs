@@ -7,11 +7,11 @@ namespace SessionCluster.Host.Tests;
 public sealed class NodeOptionsTests
 {
     [Fact]
-    public void The_defaults_are_a_node_on_sqlite_under_data_through_akka_persistence_sql()
+    public void The_defaults_are_a_node_on_sqlite_under_data_through_our_own_journal()
     {
         var settings = NodeSettings.From(Configuration());
 
-        Assert.Equal(PersistenceProvider.Sql, settings.Persistence.ProviderKind);
+        Assert.Equal(PersistenceProvider.SessionCluster, settings.Persistence.ProviderKind);
         Assert.Equal(PersistenceEngine.Sqlite, settings.Persistence.EngineKind);
         Assert.Equal(Path.GetFullPath("./data"), settings.Node.DataFolderFullPath);
         Assert.Equal("http://127.0.0.1:5080", settings.Node.HttpUrl);
@@ -44,12 +44,13 @@ public sealed class NodeOptionsTests
     }
 
     [Fact]
-    public void The_sessioncluster_provider_is_refused_as_not_built_into_this_node_yet()
+    public void Akka_Persistence_Sql_stays_selectable_and_keeps_its_own_sqlite_file()
     {
-        var error = Assert.Throws<NodeConfigurationException>(() => NodeSettings.From(Configuration(("SC:Persistence:Provider", "sessioncluster"))));
+        var settings = NodeSettings.From(Configuration(("SC:Persistence:Provider", "sql")));
 
-        Assert.Equal("SC:Persistence:Provider", error.Key);
-        Assert.Contains("not built into this node yet", error.Message, StringComparison.Ordinal);
+        Assert.Equal(PersistenceProvider.Sql, settings.Persistence.ProviderKind);
+        Assert.Equal("akka-persistence-sql.db", Path.GetFileName(Composition.PersistenceComposition.SqliteFile(settings)));
+        Assert.Equal("sessioncluster.db", Path.GetFileName(Composition.PersistenceComposition.SqliteFile(NodeSettings.From(Configuration()))));
     }
 
     [Fact]

@@ -54,17 +54,17 @@ public sealed class NodeProcessTests
     }
 
     [Fact]
-    public async Task The_executable_refuses_the_sessioncluster_provider_with_exit_code_2_and_one_line_naming_the_key()
+    public async Task The_executable_refuses_an_unknown_provider_with_exit_code_2_and_one_line_naming_the_key()
     {
         var data = Directory.CreateTempSubdirectory("sessioncluster-process-").FullName;
         try
         {
-            await using var node = NodeProcess.Start(data, extraArgs: ["--SC:Persistence:Provider=sessioncluster"]);
+            await using var node = NodeProcess.Start(data, extraArgs: ["--SC:Persistence:Provider=cassandra"]);
 
             var exitCode = await node.ExitCodeAsync();
 
             Assert.True(exitCode == 2, $"exit code {exitCode}. Output:\n{node.Output}");
-            Assert.Contains("The node cannot start: Configuration SC:Persistence:Provider: 'sessioncluster'", node.Output, StringComparison.Ordinal);
+            Assert.Contains("The node cannot start: Configuration SC:Persistence:Provider: 'cassandra'", node.Output, StringComparison.Ordinal);
         }
         finally
         {

@@ -3,6 +3,7 @@ using Akka.Persistence.Sql.Hosting;
 using LinqToDB;
 using Microsoft.Data.Sqlite;
 using Npgsql;
+using SessionCluster.Persistence.Hosting;
 using SessionCluster.Host.Options;
 
 namespace SessionCluster.Host.Composition;
@@ -19,12 +20,10 @@ internal static class PersistenceComposition
         var persistence = settings.Persistence;
         return persistence.ProviderKind switch
         {
+            PersistenceProvider.SessionCluster when persistence.EngineKind == PersistenceEngine.Postgres =>
+                builder.WithSessionClusterPostgresPersistence(persistence.ConnectionString!),
+            PersistenceProvider.SessionCluster => builder.WithSessionClusterSqlitePersistence(SqliteFile(settings)),
             PersistenceProvider.Sql => builder.WithAkkaPersistenceSql(settings),
-
-            // Merge point for SessionCluster.Persistence: add
-            //   PersistenceProvider.SessionCluster => builder.WithSessionClusterPersistence(...),
-            // registering akka.persistence.journal.sessioncluster-sqlite|-postgres as the default journal, and drop the
-            // refusal in PersistenceOptions.Validate().
             var other => throw new NodeConfigurationException($"{PersistenceOptions.Section}:{nameof(PersistenceOptions.Provider)}",
                 $"'{other}' is not built into this node."),
         };
@@ -42,9 +41,10 @@ internal static class PersistenceComposition
         return $"postgres://{postgres.Username}@{postgres.Host}:{postgres.Port}/{postgres.Database}";
     }
 
-    /// <summary>The SQLite journal file: always <c>sessioncluster.db</c> in the data folder.</summary>
-    public static string SqliteFile(NodeSettings settings) =>
-        Path.Combine(settings.Node.DataFolderFullPath, PersistenceOptions.SqliteFileName);
+    /// <summary>The SQLite journal file in the data folder: one file name per provider, so the two never share a schema.</summary>
+    public static string SqliteFile(NodeSettings settings) => Path.Combine(
+        settings.Node.DataFolderFullPath,
+        settings.Persistence.ProviderKind == PersistenceProvider.Sql ? PersistenceOptions.SqlProviderSqliteFileName : PersistenceOptions.SqliteFileName);
 
     /// <summary>Akka.Persistence.Sql on SQLite (Microsoft.Data.Sqlite) or PostgreSQL (Npgsql); it creates its tables at start.</summary>
     private static AkkaConfigurationBuilder WithAkkaPersistenceSql(this AkkaConfigurationBuilder builder, NodeSettings settings)

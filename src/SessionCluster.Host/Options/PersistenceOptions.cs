@@ -3,11 +3,11 @@ namespace SessionCluster.Host.Options;
 /// <summary>Which Akka.Persistence journal and snapshot plugin the node uses.</summary>
 public enum PersistenceProvider
 {
-    /// <summary>Akka.Persistence.Sql (linq2db), through Akka.Persistence.Sql.Hosting.</summary>
-    Sql,
-
-    /// <summary>The project's own plugin (SessionCluster.Persistence). Not built into this node yet.</summary>
+    /// <summary>The project's own plugins (SessionCluster.Persistence, docs/PERSISTENCE.md): the default.</summary>
     SessionCluster,
+
+    /// <summary>Akka.Persistence.Sql (linq2db), through Akka.Persistence.Sql.Hosting: selectable, not the default.</summary>
+    Sql,
 }
 
 /// <summary>The database the provider writes to.</summary>
@@ -31,15 +31,22 @@ public sealed class PersistenceOptions
     /// <summary>The configuration section these options are bound from.</summary>
     public const string Section = "SC:Persistence";
 
-    /// <summary>The SQLite file's name inside the data folder.</summary>
+    /// <summary>The SQLite file of the <c>sessioncluster</c> provider inside the data folder.</summary>
     public const string SqliteFileName = "sessioncluster.db";
 
     /// <summary>
-    /// Default <c>sql</c>: Akka.Persistence.Sql, the journal that is built into this node today. <c>sessioncluster</c>
-    /// (the project's own journal, measured much faster) becomes the default when SessionCluster.Persistence is merged;
-    /// until then it is refused at start-up.
+    /// The SQLite file of the <c>sql</c> provider inside the data folder: its own file, because the two providers'
+    /// schemas both have a <c>journal</c> table and must never meet (on PostgreSQL, give each its own database).
     /// </summary>
-    public string Provider { get; init; } = "sql";
+    public const string SqlProviderSqliteFileName = "akka-persistence-sql.db";
+
+    /// <summary>
+    /// Default <c>sessioncluster</c>: the project's own journal and snapshot store (group commit across actors, writer
+    /// fencing; measured against Akka.Persistence.Sql in docs/BENCHMARKS.md, "Persistence through Akka").
+    /// <c>sql</c> selects Akka.Persistence.Sql instead, on its own SQLite file (<see cref="SqlProviderSqliteFileName"/>)
+    /// or PostgreSQL database.
+    /// </summary>
+    public string Provider { get; init; } = "sessioncluster";
 
     /// <summary>
     /// Default <c>sqlite</c>: one node on an embedded file needs no server (the file is
@@ -64,13 +71,7 @@ public sealed class PersistenceOptions
     /// <summary>Throws <see cref="NodeConfigurationException"/> for the first setting this node cannot start with.</summary>
     public void Validate()
     {
-        var provider = ParseProvider(Provider) ?? throw UnknownProvider();
-        if (provider == PersistenceProvider.SessionCluster)
-        {
-            throw new NodeConfigurationException($"{Section}:{nameof(Provider)}",
-                "'sessioncluster' (the project's own journal) is not built into this node yet; use 'sql' (Akka.Persistence.Sql).");
-        }
-
+        _ = ParseProvider(Provider) ?? throw UnknownProvider();
         switch (ParseEngine(Engine) ?? throw UnknownEngine())
         {
             case PersistenceEngine.Postgres when string.IsNullOrWhiteSpace(ConnectionString):
@@ -78,7 +79,7 @@ public sealed class PersistenceOptions
                     "is required when the engine is 'postgres' (an Npgsql connection string: Host=...;Database=...;Username=...).");
             case PersistenceEngine.Sqlite when !string.IsNullOrWhiteSpace(ConnectionString):
                 throw new NodeConfigurationException($"{Section}:{nameof(ConnectionString)}",
-                    $"is only for 'postgres'; the SQLite journal is always <data folder>/{SqliteFileName} (set SC:Node:DataFolder or --data).");
+                    $"is only for 'postgres'; the SQLite journal is always a file in the data folder (set SC:Node:DataFolder or --data).");
         }
     }
 
@@ -97,7 +98,7 @@ public sealed class PersistenceOptions
     };
 
     private NodeConfigurationException UnknownProvider() =>
-        new($"{Section}:{nameof(Provider)}", $"'{Provider}' is not a persistence provider; use 'sql' (or 'sessioncluster' once it is built in).");
+        new($"{Section}:{nameof(Provider)}", $"'{Provider}' is not a persistence provider; use 'sessioncluster' (the default) or 'sql' (Akka.Persistence.Sql).");
 
     private NodeConfigurationException UnknownEngine() =>
         new($"{Section}:{nameof(Engine)}", $"'{Engine}' is not a database engine; use 'sqlite' or 'postgres'.");
