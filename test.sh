@@ -2,7 +2,8 @@
 # Runs every test of SessionCluster on a fresh machine of this kind (Debian, .NET 10 SDK, Node 20+).
 # It installs what the tests need first and fails loudly if it cannot: nothing is ever skipped.
 #   - the npm peers the interop tests run against (Baileys, libsignal), with `npm ci` from tests/Interop's lockfile;
-#   - PostgreSQL's server binaries (the storage tests start their own throwaway server), from apt when missing.
+#   - PostgreSQL's server binaries (the persistence and host tests start their own throwaway server), from apt when missing.
+#   libsodium comes from NuGet with the build.
 set -euo pipefail
 cd "$(dirname "$0")"
 
