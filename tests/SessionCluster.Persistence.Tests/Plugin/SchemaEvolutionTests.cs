@@ -15,21 +15,11 @@ namespace SessionCluster.Persistence.Tests.Plugin;
 /// alias of its old manifest, a field added since reads as its default, and without the alias recovery fails and the
 /// actor stops instead of inventing a value.
 /// </summary>
-public sealed class SchemaEvolutionTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class SchemaEvolutionTests(ITestOutputHelper output) : SystemsTest(output)
 {
     private const string OldManifest = "sessioncluster.persistence.tests.NoteTaken";
 
     private readonly PluginStore _store = PluginStore.Sqlite();
-    private Systems _systems = null!;
-
-    public Task InitializeAsync()
-    {
-        _systems = new Systems(output);
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _systems.DisposeAsync();
-
     [Fact]
     public async Task A_renamed_event_is_recovered_through_its_old_manifest_and_a_field_added_since_reads_as_its_default()
     {
@@ -70,7 +60,7 @@ public sealed class SchemaEvolutionTests(ITestOutputHelper output) : IAsyncLifet
             SerializerDetails.Create("sc-protobuf", new ProtobufSerializer(system, types), ImmutableHashSet.Create(typeof(IMessage)))));
         var setup = BootstrapSetup.Create().WithConfig(_store.Config()).And(serializer);
         var system = ActorSystem.Create(name, setup);
-        _systems.Add(system);
+        Systems.Add(system);
         return system;
     }
 }

@@ -17,26 +17,16 @@ namespace SessionCluster.Persistence.Tests.Plugin;
 /// ActorSystem (another node) fences out the first at its first write; the first one's next write fails, its actor
 /// stops, and the journal holds exactly what the writers were told was stored.
 /// </summary>
-public abstract class StaleWriterTests(ITestOutputHelper output) : IAsyncLifetime
+public abstract class StaleWriterTests(ITestOutputHelper output) : SystemsTest(output)
 {
-    private Systems _systems = null!;
-
     protected abstract Task<PluginStore> CreateStoreAsync();
-
-    public Task InitializeAsync()
-    {
-        _systems = new Systems(output);
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _systems.DisposeAsync();
 
     [Fact]
     public async Task A_second_incarnation_in_another_ActorSystem_fences_out_the_first_and_the_first_stops_at_its_next_write()
     {
         var store = await CreateStoreAsync();
-        var nodeA = _systems.Start("node-a", store.Config());
-        var nodeB = _systems.Start("node-b", store.Config());
+        var nodeA = Systems.Start("node-a", store.Config());
+        var nodeB = Systems.Start("node-b", store.Config());
 
         var first = nodeA.ActorOf(Props("shared"), "first");
         Assert.Equal(1, (await first.Ask<CounterState>(new PersistOnce(), Systems.Timeout)).Count);
@@ -62,8 +52,8 @@ public abstract class StaleWriterTests(ITestOutputHelper output) : IAsyncLifetim
     public async Task A_displaced_writer_stays_fenced_out_even_after_the_new_writer_stops()
     {
         var store = await CreateStoreAsync();
-        var nodeA = _systems.Start("node-a", store.Config());
-        var nodeB = _systems.Start("node-b", store.Config());
+        var nodeA = Systems.Start("node-a", store.Config());
+        var nodeB = Systems.Start("node-b", store.Config());
 
         var first = nodeA.ActorOf(Props("shared"), "first");
         Assert.Equal(1, (await first.Ask<CounterState>(new PersistOnce(), Systems.Timeout)).Count);

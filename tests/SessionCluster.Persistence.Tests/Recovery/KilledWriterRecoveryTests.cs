@@ -12,22 +12,12 @@ namespace SessionCluster.Persistence.Tests.Recovery;
 /// every confirmed event, at most the one write per actor that was in flight at the kill, nothing repeated or out of
 /// order (the counter's recovery throws unless event n holds n).
 /// </summary>
-public abstract class KilledWriterRecoveryTests(ITestOutputHelper output) : IAsyncLifetime
+public abstract class KilledWriterRecoveryTests(ITestOutputHelper output) : SystemsTest(output)
 {
     private const int Counters = 16;
     private const int KillAfter = 3_000;
 
-    private Systems _systems = null!;
-
     protected abstract Task<PluginStore> CreateStoreAsync();
-
-    public Task InitializeAsync()
-    {
-        _systems = new Systems(output);
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _systems.DisposeAsync();
 
     [Fact]
     public async Task After_the_process_is_killed_between_persists_recovery_restores_exactly_the_confirmed_events()
@@ -36,7 +26,7 @@ public abstract class KilledWriterRecoveryTests(ITestOutputHelper output) : IAsy
         var (confirmed, lines) = await CrashWriterProcess.RunAndKillAsync(store.Engine, store.Target, Counters, KillAfter);
         Assert.True(lines >= KillAfter, $"only {lines} events were confirmed before the process ended");
 
-        var system = _systems.Start("recovery", store.Config());
+        var system = Systems.Start("recovery", store.Config());
         var inFlight = 0;
         for (var i = 0; i < Counters; i++)
         {
@@ -48,7 +38,7 @@ public abstract class KilledWriterRecoveryTests(ITestOutputHelper output) : IAsy
             inFlight += (int)(recovered - acknowledged);
         }
 
-        output.WriteLine($"{store.Engine}: {lines} events confirmed before SIGKILL; {inFlight} of {Counters} in-flight writes had committed without their confirmation line.");
+        Output.WriteLine($"{store.Engine}: {lines} events confirmed before SIGKILL; {inFlight} of {Counters} in-flight writes had committed without their confirmation line.");
     }
 }
 
