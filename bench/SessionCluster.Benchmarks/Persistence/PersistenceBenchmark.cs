@@ -57,6 +57,7 @@ internal static class PersistenceBenchmark
         [
             new OursSqlite(folder),
             new AkkaSqlSqlite(folder, wal: true),
+            new AkkaSqlSqlite(folder, wal: true, parallelism: 1),
             new AkkaSqlSqlite(folder, wal: false),
             new OursPostgres(postgres),
             new AkkaSqlPostgres(postgres),
@@ -76,7 +77,8 @@ internal static class PersistenceBenchmark
             {
                 var result = await MeasureWritersAsync(target, actors, warmup, seconds);
                 Console.WriteLine($"{target.Key,-24} {actors,5} actors: {result.EventsPerSecond,9:N0} events/s ({result.Events:N0} in {result.Seconds:N1} s), " +
-                                  $"p50 {result.P50Ms:N2} ms, p99 {result.P99Ms:N2} ms, max {result.MaxMs:N1} ms, slowest second {result.SlowestSecond:N0} events, load {result.Load}" +
+                                  $"p50 {result.P50Ms:N2} ms, p99 {result.P99Ms:N2} ms, max {result.MaxMs:N1} ms, slowest second {result.SlowestSecond:N0} events, " +
+                                  $"benchmark process CPU {result.ProcessCpu:P0} of the machine, load {result.Load}" +
                                   (result.Storage is null ? "" : $", {result.Storage}") +
                                   (result.Problems.Count > 0 ? $", {result.Problems.Count} problem(s)" : ""));
                 foreach (var problem in result.Problems)
@@ -93,7 +95,7 @@ internal static class PersistenceBenchmark
         if (recoveryEvents > 0)
         {
             // Recovery reads; the journal mode matters little there, so Akka.Persistence.Sql on SQLite is measured once (WAL).
-            foreach (var target in targets.Where(t => t.Key != "akkasql-sqlite-rollback"))
+            foreach (var target in targets.Where(t => t.Key is not ("akkasql-sqlite-rollback" or "akkasql-sqlite-wal-p1")))
             {
                 try
                 {
@@ -149,6 +151,7 @@ internal static class PersistenceBenchmark
             }
 
             await Task.Delay(TimeSpan.FromSeconds(warmup));
+            var cpuAtStart = Process.GetCurrentProcess().TotalProcessorTime;
             var windowStart = Stopwatch.GetTimestamp();
             run.OpenWindow(windowStart);
             var last = run.Confirmed;
@@ -173,6 +176,7 @@ internal static class PersistenceBenchmark
 
             var windowEnd = Stopwatch.GetTimestamp();
             run.CloseWindow(windowEnd);
+            var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuAtStart).TotalSeconds;
             run.Stop();
             try
             {
@@ -197,6 +201,7 @@ internal static class PersistenceBenchmark
                 Percentile(all, 0.99),
                 all.Length == 0 ? double.NaN : ToMs(all[^1]),
                 samples.Count == 0 ? 0 : samples.Min(),
+                cpu / window / Environment.ProcessorCount,
                 LoadAverage(),
                 storage,
                 run.Problems.ToList());
@@ -287,7 +292,8 @@ internal static class PersistenceBenchmark
 internal sealed record TargetInfo(string Key, string Plugin, string Engine, string Description);
 
 internal sealed record ThroughputResult(
-    string Target, int Actors, long Events, double Seconds, double EventsPerSecond, double P50Ms, double P99Ms, double MaxMs, long SlowestSecond, string Load,
+    string Target, int Actors, long Events, double Seconds, double EventsPerSecond, double P50Ms, double P99Ms, double MaxMs, long SlowestSecond,
+    double ProcessCpu, string Load,
     string? Storage, List<string> Problems);
 
 internal sealed record RecoveryRun(long Events, double Seconds, double EventsPerSecond);

@@ -94,13 +94,22 @@ internal sealed class OursSqlite(SqliteFolder folder) : PersistenceTarget("ours-
 /// first and <c>PRAGMA journal_mode</c> set on it: WAL is a property of the file and stays for every later connection;
 /// the rollback journal (DELETE) is SQLite's default and needs nothing.
 /// </summary>
-internal sealed class AkkaSqlSqlite(SqliteFolder folder, bool wal)
-    : PersistenceTarget(wal ? "akkasql-sqlite-wal" : "akkasql-sqlite-rollback", "Akka.Persistence.Sql", wal ? "SQLite (WAL)" : "SQLite (rollback journal)")
+/// <remarks>
+/// <paramref name="parallelism"/> (the journal's write queues, default 3) is set to 1 only for the variant its
+/// documentation suggests for SQLite ("SQLite allows at most a single writer at a time even in WAL mode").
+/// </remarks>
+internal sealed class AkkaSqlSqlite(SqliteFolder folder, bool wal, int parallelism = AkkaSqlSqlite.DefaultParallelism)
+    : PersistenceTarget(
+        (wal ? "akkasql-sqlite-wal" : "akkasql-sqlite-rollback") + (parallelism == DefaultParallelism ? "" : $"-p{parallelism}"),
+        "Akka.Persistence.Sql",
+        (wal ? "SQLite (WAL" : "SQLite (rollback journal") + (parallelism == DefaultParallelism ? ")" : $", parallelism {parallelism})"))
 {
     public const string Provider = "SQLite.MS";
+    public const int DefaultParallelism = 3;
 
     public override string Description =>
-        $"Akka.Persistence.Sql 1.5.73, provider-name {Provider}, defaults otherwise (parallelism 3, batch-size 100); file created with PRAGMA journal_mode={(wal ? "WAL" : "DELETE")}";
+        $"Akka.Persistence.Sql 1.5.73, provider-name {Provider}, parallelism {parallelism}{(parallelism == DefaultParallelism ? " (its default)" : "")}, " +
+        $"defaults otherwise (batch-size 100); file created with PRAGMA journal_mode={(wal ? "WAL" : "DELETE")}";
 
     public override Task<Config> CreateAsync(string name)
     {
@@ -117,7 +126,10 @@ internal sealed class AkkaSqlSqlite(SqliteFolder folder, bool wal)
             }
         }
 
-        return Task.FromResult(AkkaSqlConfig($"Data Source={path}", Provider));
+        var config = AkkaSqlConfig($"Data Source={path}", Provider);
+        return Task.FromResult(parallelism == DefaultParallelism
+            ? config
+            : ConfigurationFactory.ParseString($"akka.persistence.journal.sql.parallelism = {parallelism}").WithFallback(config));
     }
 
     public override string? Inspect(string name) => SqliteFolder.Pragmas(folder.PathOf(name));
