@@ -60,9 +60,10 @@ internal static class PersistenceBenchmark
             new AkkaSqlSqlite(folder, wal: true, parallelism: 1),
             new AkkaSqlSqlite(folder, wal: false),
             new OursPostgres(postgres),
+            new OursPostgres(postgres, appendWriters: 2),
             new AkkaSqlPostgres(postgres),
         ];
-        var targets = all.Where(t => selected is null || selected.Contains(t.Key)).ToArray();
+        var targets = all.Where(t => selected is null ? t.InDefaultRun : selected.Contains(t.Key)).ToArray();
         Console.WriteLine($"SQLite files in {folder.FullName}; {postgres.Description}");
         foreach (var target in targets)
         {
@@ -95,7 +96,7 @@ internal static class PersistenceBenchmark
         if (recoveryEvents > 0)
         {
             // Recovery reads; the journal mode matters little there, so Akka.Persistence.Sql on SQLite is measured once (WAL).
-            foreach (var target in targets.Where(t => t.Key is not ("akkasql-sqlite-rollback" or "akkasql-sqlite-wal-p1")))
+            foreach (var target in targets.Where(t => t.Key is not ("akkasql-sqlite-rollback" or "akkasql-sqlite-wal-p1") && t.InDefaultRun))
             {
                 try
                 {

@@ -28,6 +28,9 @@ internal abstract class PersistenceTarget(string key, string plugin, string engi
     /// <summary>A fresh, empty database and the Akka settings that make this target the default journal and snapshot store.</summary>
     public abstract Task<Config> CreateAsync(string name);
 
+    /// <summary>False for variants that run only when named in <c>--targets</c>.</summary>
+    public virtual bool InDefaultRun => true;
+
     /// <summary>What the database says about itself after a measurement (SQLite: journal_mode and synchronous), or null.</summary>
     public virtual string? Inspect(string name) => null;
 
@@ -181,11 +184,30 @@ internal sealed class PostgresHost : IAsyncDisposable
 }
 
 /// <summary>Ours on PostgreSQL: <see cref="SessionClusterPersistence.Postgres"/> as shipped (one group-commit statement per batch).</summary>
-internal sealed class OursPostgres(PostgresHost host) : PersistenceTarget("ours-postgres", "SessionCluster", "PostgreSQL")
+/// <remarks>
+/// <paramref name="appendWriters"/> other than the shipped 1 is a variant for diagnosis, run only when named
+/// (<c>--targets ours-postgres-w2</c>): it shows whether one connection's batch round trip is what limits.
+/// </remarks>
+internal sealed class OursPostgres(PostgresHost host, int appendWriters = 1)
+    : PersistenceTarget(appendWriters == 1 ? "ours-postgres" : $"ours-postgres-w{appendWriters}", "SessionCluster",
+        appendWriters == 1 ? "PostgreSQL" : $"PostgreSQL, append-writers {appendWriters}")
 {
-    public override string Description => "SessionClusterPersistence.Postgres(connectionString), shipped defaults (append-writers 1, max-batch-size 1000)";
+    public override string Description => appendWriters == 1
+        ? "SessionClusterPersistence.Postgres(connectionString), shipped defaults (append-writers 1, max-batch-size 1000)"
+        : $"SessionClusterPersistence.Postgres(connectionString) with append-writers {appendWriters} (journal and snapshot store), defaults otherwise";
 
-    public override async Task<Config> CreateAsync(string name) => SessionClusterPersistence.Postgres(await host.CreateDatabaseAsync(name));
+    public override bool InDefaultRun => appendWriters == 1;
+
+    public override async Task<Config> CreateAsync(string name)
+    {
+        var config = SessionClusterPersistence.Postgres(await host.CreateDatabaseAsync(name));
+        return appendWriters == 1
+            ? config
+            : ConfigurationFactory.ParseString($"""
+                akka.persistence.journal.sessioncluster-postgres.append-writers = {appendWriters}
+                akka.persistence.snapshot-store.sessioncluster-postgres.append-writers = {appendWriters}
+                """).WithFallback(config);
+    }
 }
 
 /// <summary>Akka.Persistence.Sql on PostgreSQL (linq2db provider <c>PostgreSQL.15</c>, Npgsql), its defaults otherwise.</summary>
