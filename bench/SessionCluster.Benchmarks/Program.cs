@@ -1,15 +1,20 @@
 using BenchmarkDotNet.Running;
 using SessionCluster.Benchmarks;
+using SessionCluster.Benchmarks.Persistence;
 using SessionCluster.Benchmarks.Simulator;
 
 // `--export-corpus <path>` writes the codec corpus as JSON for the Node (Baileys) benchmark and exits;
 // `--simulator` holds logged-in connections and relays 1:1 messages through the embedded simulator
-// (bench/run-simulator-benchmarks.sh); anything else runs the benchmarks named on the command line (BenchmarkDotNet's --filter).
+// (bench/run-simulator-benchmarks.sh); `--persistence` compares our Akka persistence plugins with Akka.Persistence.Sql
+// through real persistent actors (bench/run-persistence-benchmarks.sh); anything else runs the benchmarks named on the command line (BenchmarkDotNet's --filter).
 // See docs/BENCHMARKS.md and bench/run-wire-benchmarks.sh.
 switch (args.FirstOrDefault())
 {
     case SimulatorBenchmark.Option:
         Environment.ExitCode = await SimulatorBenchmark.RunAsync(args);
+        return;
+    case PersistenceBenchmark.Option:
+        Environment.ExitCode = await PersistenceBenchmark.RunAsync(args);
         return;
 }
 
