@@ -27,6 +27,7 @@ internal static class StoreSettings
                 BusyTimeout = config.GetTimeSpan("busy-timeout", TimeSpan.FromSeconds(5)),
                 MaxReadConnections = config.GetInt("max-read-connections", 8),
                 ReplayPageSize = config.GetInt("replay-page-size", 1_000),
+                WalAutoCheckpointPages = config.GetInt("wal-autocheckpoint", 10_000),
             }, o => o.Validate()),
             Postgres => Checked(new PostgresStorageOptions
             {

@@ -62,6 +62,7 @@ internal static class PersistenceBenchmark
             new OursPostgres(postgres),
             new OursPostgres(postgres, appendWriters: 2),
             new AkkaSqlPostgres(postgres),
+            new AkkaInMemory(),
         ];
         var targets = all.Where(t => selected is null ? t.InDefaultRun : selected.Contains(t.Key)).ToArray();
         Console.WriteLine($"SQLite files in {folder.FullName}; {postgres.Description}");
@@ -79,7 +80,7 @@ internal static class PersistenceBenchmark
                 var result = await MeasureWritersAsync(target, actors, warmup, seconds);
                 Console.WriteLine($"{target.Key,-24} {actors,5} actors: {result.EventsPerSecond,9:N0} events/s ({result.Events:N0} in {result.Seconds:N1} s), " +
                                   $"p50 {result.P50Ms:N2} ms, p99 {result.P99Ms:N2} ms, max {result.MaxMs:N1} ms, slowest second {result.SlowestSecond:N0} events, " +
-                                  $"benchmark process CPU {result.ProcessCpu:P0} of the machine, load {result.Load}" +
+                                  $"benchmark process CPU {result.ProcessCpu:P0} of the machine, machine CPU {result.MachineCpuMicrosPerEvent:N1} µs per event, load {result.Load}" +
                                   (result.Storage is null ? "" : $", {result.Storage}") +
                                   (result.Problems.Count > 0 ? $", {result.Problems.Count} problem(s)" : ""));
                 foreach (var problem in result.Problems)
@@ -153,6 +154,7 @@ internal static class PersistenceBenchmark
 
             await Task.Delay(TimeSpan.FromSeconds(warmup));
             var cpuAtStart = Process.GetCurrentProcess().TotalProcessorTime;
+            var machineAtStart = MachineCpu.BusySeconds();
             var windowStart = Stopwatch.GetTimestamp();
             run.OpenWindow(windowStart);
             var last = run.Confirmed;
@@ -178,6 +180,7 @@ internal static class PersistenceBenchmark
             var windowEnd = Stopwatch.GetTimestamp();
             run.CloseWindow(windowEnd);
             var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuAtStart).TotalSeconds;
+            var machineBusy = MachineCpu.BusySeconds() - machineAtStart;
             run.Stop();
             try
             {
@@ -203,6 +206,7 @@ internal static class PersistenceBenchmark
                 all.Length == 0 ? double.NaN : ToMs(all[^1]),
                 samples.Count == 0 ? 0 : samples.Min(),
                 cpu / window / Environment.ProcessorCount,
+                all.Length == 0 ? double.NaN : machineBusy / all.Length * 1e6,
                 LoadAverage(),
                 storage,
                 run.Problems.ToList());
@@ -294,7 +298,7 @@ internal sealed record TargetInfo(string Key, string Plugin, string Engine, stri
 
 internal sealed record ThroughputResult(
     string Target, int Actors, long Events, double Seconds, double EventsPerSecond, double P50Ms, double P99Ms, double MaxMs, long SlowestSecond,
-    double ProcessCpu, string Load,
+    double ProcessCpu, double MachineCpuMicrosPerEvent, string Load,
     string? Storage, List<string> Problems);
 
 internal sealed record RecoveryRun(long Events, double Seconds, double EventsPerSecond);

@@ -33,15 +33,15 @@ internal static class PersistenceSummary
 
             md.AppendLine(Inv($"#### {engine}"));
             md.AppendLine();
-            md.AppendLine("| actors | journal | events/s | p50 ms | p99 ms | max ms | slowest second | process CPU | load (1 min) | ours ÷ this |");
-            md.AppendLine("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+            md.AppendLine("| actors | journal | events/s | p50 ms | p99 ms | max ms | slowest second | process CPU | machine CPU µs/event | load (1 min) | ours ÷ this |");
+            md.AppendLine("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
             foreach (var actors in rows.Select(r => r.Actors).Distinct())
             {
                 var mine = rows.FirstOrDefault(r => r.Target == ours && r.Actors == actors);
                 foreach (var row in rows.Where(r => r.Actors == actors))
                 {
                     var ratio = mine is null || row == mine || row.EventsPerSecond == 0 ? "" : Inv($"**{mine.EventsPerSecond / row.EventsPerSecond:0.0}x**");
-                    md.AppendLine(Inv($"| {actors:N0} | {names[row.Target]} | {row.EventsPerSecond:N0} | {row.P50Ms:0.00} | {row.P99Ms:0.00} | {row.MaxMs:0.0} | {row.SlowestSecond:N0} | {row.ProcessCpu:P0} | {row.Load} | {ratio} |"));
+                    md.AppendLine(Inv($"| {actors:N0} | {names[row.Target]} | {row.EventsPerSecond:N0} | {row.P50Ms:0.00} | {row.P99Ms:0.00} | {row.MaxMs:0.0} | {row.SlowestSecond:N0} | {row.ProcessCpu:P0} | {row.MachineCpuMicrosPerEvent:0.0} | {row.Load} | {ratio} |"));
                 }
             }
 

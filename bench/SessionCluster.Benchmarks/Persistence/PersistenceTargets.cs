@@ -219,3 +219,18 @@ internal sealed class AkkaSqlPostgres(PostgresHost host) : PersistenceTarget("ak
 
     public override async Task<Config> CreateAsync(string name) => AkkaSqlSqlite.AkkaSqlConfig(await host.CreateDatabaseAsync(name), Provider);
 }
+
+/// <summary>
+/// The ceiling, not a competitor: Akka's in-memory journal and snapshot store, which keep the events in a dictionary
+/// and do no I/O at all. What it reaches is what Akka's persistence machinery itself (persistent actors, the journal
+/// actor, its resequencer, the messages between them) allows on this machine; no journal can go faster through Akka.
+/// </summary>
+internal sealed class AkkaInMemory() : PersistenceTarget("akka-inmem", "Akka in-memory (ceiling)", "memory")
+{
+    public override string Description => "akka.persistence.journal.inmem and snapshot-store.inmem: no I/O, the bound any journal has through Akka";
+
+    public override Task<Config> CreateAsync(string name) => Task.FromResult(ConfigurationFactory.ParseString("""
+        akka.persistence.journal.plugin = "akka.persistence.journal.inmem"
+        akka.persistence.snapshot-store.plugin = "akka.persistence.snapshot-store.inmem"
+        """));
+}

@@ -80,6 +80,8 @@ internal sealed class SqliteDatabase : IAsyncDisposable
 
                 pragmas.CommandText = "PRAGMA synchronous = FULL";
                 pragmas.ExecuteNonQuery();
+                pragmas.CommandText = $"PRAGMA wal_autocheckpoint = {options.WalAutoCheckpointPages}";
+                pragmas.ExecuteNonQuery();
             }
 
             var version = SqliteMigrator.Migrate(connection, logger);
