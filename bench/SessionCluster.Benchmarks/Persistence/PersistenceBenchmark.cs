@@ -97,7 +97,7 @@ internal static class PersistenceBenchmark
         if (recoveryEvents > 0)
         {
             // Recovery reads; the journal mode matters little there, so Akka.Persistence.Sql on SQLite is measured once (WAL).
-            foreach (var target in targets.Where(t => t.Key is not ("akkasql-sqlite-rollback" or "akkasql-sqlite-wal-p1") && t.InDefaultRun))
+            foreach (var target in targets.Where(t => t.Key is not ("akkasql-sqlite-rollback" or "akkasql-sqlite-wal-p1") && t.InDefaultRun && t.Durable))
             {
                 try
                 {

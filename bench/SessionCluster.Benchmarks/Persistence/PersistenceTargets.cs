@@ -28,6 +28,9 @@ internal abstract class PersistenceTarget(string key, string plugin, string engi
     /// <summary>A fresh, empty database and the Akka settings that make this target the default journal and snapshot store.</summary>
     public abstract Task<Config> CreateAsync(string name);
 
+    /// <summary>False where a fresh ActorSystem cannot read what another wrote (Akka's in-memory journal): no recovery run.</summary>
+    public virtual bool Durable => true;
+
     /// <summary>False for variants that run only when named in <c>--targets</c>.</summary>
     public virtual bool InDefaultRun => true;
 
@@ -228,6 +231,8 @@ internal sealed class AkkaSqlPostgres(PostgresHost host) : PersistenceTarget("ak
 internal sealed class AkkaInMemory() : PersistenceTarget("akka-inmem", "Akka in-memory (ceiling)", "memory")
 {
     public override string Description => "akka.persistence.journal.inmem and snapshot-store.inmem: no I/O, the bound any journal has through Akka";
+
+    public override bool Durable => false;
 
     public override Task<Config> CreateAsync(string name) => Task.FromResult(ConfigurationFactory.ParseString("""
         akka.persistence.journal.plugin = "akka.persistence.journal.inmem"
