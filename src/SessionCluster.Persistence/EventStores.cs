@@ -2,17 +2,16 @@ using System.Collections.Concurrent;
 using Akka.Actor;
 using Akka.Event;
 using Microsoft.Extensions.Logging;
-using SessionCluster.Persistence.Postgres;
 using SessionCluster.Persistence.Sqlite;
 using SessionCluster.Persistence.Store;
 
 namespace SessionCluster.Persistence;
 
 /// <summary>
-/// The databases of one ActorSystem, opened once each and shared by the journal, the snapshot store and the read
-/// journal that name them (so SQLite keeps its single writer, and PostgreSQL one group-commit writer per node).
-/// A database opens on first use; if it cannot (PostgreSQL down at start-up), the caller gets the error and the next
-/// use tries again. They close when the ActorSystem terminates.
+/// The SQLite files of one ActorSystem, opened once each and shared by the journal, the snapshot store and the read
+/// journal that name them, so each file keeps its single writer. A file opens on first use; if it cannot (a folder
+/// that cannot be created, a file another program holds), the caller gets the error and the next use tries again.
+/// They close when the ActorSystem terminates.
 /// </summary>
 public sealed class EventStores : IExtension
 {
@@ -32,13 +31,7 @@ public sealed class EventStores : IExtension
     internal Database For(Akka.Configuration.Config pluginConfig)
     {
         var options = StoreSettings.FromConfig(pluginConfig);
-        var key = options switch
-        {
-            SqliteStorageOptions s => "sqlite:" + Path.GetFullPath(s.Path),
-            PostgresStorageOptions p => "postgres:" + p.ConnectionString,
-            _ => throw new InvalidOperationException($"Unknown storage options {options.GetType()}."),
-        };
-        return _databases.GetOrAdd(key, _ => new Lazy<Database>(() => new Database(options, _logger))).Value;
+        return _databases.GetOrAdd(Path.GetFullPath(options.Path), _ => new Lazy<Database>(() => new Database(options, _logger))).Value;
     }
 
     private async Task CloseAll()
@@ -52,8 +45,8 @@ public sealed class EventStores : IExtension
         }
     }
 
-    /// <summary>One SQLite file or PostgreSQL database, opened on first use and again after a failed open.</summary>
-    internal sealed class Database(object options, ILogger logger) : IAsyncDisposable
+    /// <summary>One SQLite file, opened on first use and again after a failed open.</summary>
+    internal sealed class Database(SqliteStorageOptions options, ILogger logger) : IAsyncDisposable
     {
         private readonly SemaphoreSlim _opening = new(1, 1);
         private volatile Opened? _opened;
@@ -93,12 +86,7 @@ public sealed class EventStores : IExtension
             try
             {
                 ObjectDisposedException.ThrowIf(_closed, this);
-                return _opened ??= options switch
-                {
-                    SqliteStorageOptions s => Opened.Of(await SqliteDatabase.OpenAsync(s, logger, cancellationToken).ConfigureAwait(false)),
-                    PostgresStorageOptions p => Opened.Of(await PostgresDatabase.OpenAsync(p, logger, cancellationToken).ConfigureAwait(false)),
-                    _ => throw new InvalidOperationException($"Unknown storage options {options.GetType()}."),
-                };
+                return _opened ??= Opened.Of(await SqliteDatabase.OpenAsync(options, logger, cancellationToken).ConfigureAwait(false));
             }
             finally
             {
@@ -109,8 +97,6 @@ public sealed class EventStores : IExtension
         private sealed record Opened(IEventStore Events, ISnapshotRows Snapshots, Func<ValueTask> Close)
         {
             public static Opened Of(SqliteDatabase d) => new(d.Events, d.Snapshots, d.DisposeAsync);
-
-            public static Opened Of(PostgresDatabase d) => new(d.Events, d.Snapshots, d.DisposeAsync);
         }
     }
 }

@@ -59,8 +59,6 @@ internal static class PersistenceBenchmark
             new AkkaSqlSqlite(folder, wal: true),
             new AkkaSqlSqlite(folder, wal: true, parallelism: 1),
             new AkkaSqlSqlite(folder, wal: false),
-            new OursPostgres(postgres),
-            new OursPostgres(postgres, appendWriters: 2),
             new AkkaSqlPostgres(postgres),
             new AkkaInMemory(),
         ];

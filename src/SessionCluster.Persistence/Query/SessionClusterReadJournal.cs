@@ -20,9 +20,6 @@ public sealed class SessionClusterReadJournal : IReadJournal, ICurrentEventsByPe
     /// <summary>The plugin id of the read journal over <c>akka.persistence.journal.sessioncluster-sqlite</c>.</summary>
     public const string SqliteIdentifier = "sessioncluster.persistence.query.sqlite";
 
-    /// <summary>The plugin id of the read journal over <c>akka.persistence.journal.sessioncluster-postgres</c>.</summary>
-    public const string PostgresIdentifier = "sessioncluster.persistence.query.postgres";
-
     private readonly EventStores.Database _database;
     private readonly PayloadCodec _codec;
     private readonly TimeSpan _refreshInterval;

@@ -1,9 +1,9 @@
 namespace SessionCluster.Persistence.Store;
 
 /// <summary>
-/// An append-only event log per persistence id, below Akka: rows in, rows out. Implemented on SQLite (the embedded
-/// default, <see cref="Sqlite.SqliteEventStore"/>) and PostgreSQL (<see cref="Postgres.PostgresEventStore"/>);
-/// the Akka journal plugin (<see cref="Journal.EventStoreJournal"/>) and read journal sit on top.
+/// An append-only event log per persistence id, below Akka: rows in, rows out. Implemented on SQLite
+/// (<see cref="Sqlite.SqliteEventStore"/>; a PostgreSQL implementation existed until issue 9's benchmark, see
+/// docs/PERSISTENCE.md); the Akka journal plugin (<see cref="Journal.EventStoreJournal"/>) and read journal sit on top.
 /// </summary>
 /// <remarks>
 /// <para><b>One writer per persistence id.</b> A write names its writer (Akka's per-incarnation writer guid, the shard

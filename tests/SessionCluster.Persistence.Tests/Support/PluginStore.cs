@@ -3,7 +3,10 @@ using SessionCluster.TestSupport;
 
 namespace SessionCluster.Persistence.Tests.Support;
 
-/// <summary>Where a test's journal lives: a fresh SQLite file or a fresh PostgreSQL database, as our plugins' settings.</summary>
+/// <summary>
+/// Where a test's journal lives, as the node configures it: a fresh SQLite file (our plugins) or a fresh PostgreSQL
+/// database (Akka.Persistence.Sql, <see cref="SessionClusterPersistence.Postgres"/>).
+/// </summary>
 public abstract class PluginStore
 {
     /// <summary>"sqlite" or "postgres": the crash writer's first argument.</summary>
@@ -12,7 +15,7 @@ public abstract class PluginStore
     /// <summary>The SQLite file or the connection string.</summary>
     public abstract string Target { get; }
 
-    /// <summary>Our journal and snapshot store as the defaults, on <see cref="Target"/>, with the test's own settings first.</summary>
+    /// <summary>The node's journal and snapshot store for the engine as the defaults, on <see cref="Target"/>, with the test's own settings first.</summary>
     public Config Config(string testSettings = "") => ConfigurationFactory.ParseString($"""
         akka.loglevel = INFO
         akka.actor.serialization-settings.sc-protobuf.assemblies = ["Google.Protobuf"]
