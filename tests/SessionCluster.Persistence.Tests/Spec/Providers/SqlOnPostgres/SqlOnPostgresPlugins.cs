@@ -1,32 +1,17 @@
 using Akka.Configuration;
-using Akka.Persistence.Sql;
 
 namespace SessionCluster.Persistence.Tests.Spec.Providers.SqlOnPostgres;
 
 /// <summary>
-/// Akka.Persistence.Sql (linq2db) on PostgreSQL 15 through Npgsql (provider <c>PostgreSQL.15</c>): its journal,
-/// snapshot store and read journal on one database of the test class's own, tables created by the plugins.
+/// Akka.Persistence.Sql (linq2db) on PostgreSQL 15 through Npgsql (provider <c>PostgreSQL.15</c>) exactly as the node
+/// configures it (<see cref="SessionClusterPersistence.Postgres"/>): its journal, snapshot store and read journal on one
+/// database of the test class's own, tables created by the plugins. Live queries poll every 200 ms instead of 1 s so
+/// that each live test does not wait for it.
 /// </summary>
 internal static class SqlOnPostgresPlugins
 {
-    public const string ReadJournalPluginId = "akka.persistence.query.journal.sql";
+    public const string ReadJournalPluginId = SessionClusterPersistence.PostgresReadJournalId;
 
-    public static Config For(string connectionString) => ConfigurationFactory.ParseString($$"""
-        akka.persistence {
-          journal {
-            plugin = "akka.persistence.journal.sql"
-            sql { connection-string = "{{connectionString}}", provider-name = "PostgreSQL.15" }
-          }
-          snapshot-store {
-            plugin = "akka.persistence.snapshot-store.sql"
-            sql { connection-string = "{{connectionString}}", provider-name = "PostgreSQL.15" }
-          }
-          query.journal.sql {
-            connection-string = "{{connectionString}}"
-            provider-name = "PostgreSQL.15"
-            # Live queries poll; the default 1 s would make each live test wait for it.
-            refresh-interval = 200ms
-          }
-        }
-        """).WithFallback(SqlPersistence.DefaultConfiguration);
+    public static Config For(string connectionString) => ConfigurationFactory.ParseString(
+        "akka.persistence.query.journal.sql.refresh-interval = 200ms").WithFallback(SessionClusterPersistence.Postgres(connectionString));
 }
