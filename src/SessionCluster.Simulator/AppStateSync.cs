@@ -5,13 +5,13 @@ namespace SessionCluster.Simulator;
 
 /// <summary>
 /// <c>&lt;iq xmlns="w:sync:app:state" type="set"&gt;&lt;sync&gt;&lt;collection name version return_snapshot/&gt;…</c>
-/// (FACTS §14). The simulator keeps no app state yet, so every known collection is empty: it answers
+/// (docs/PROTOCOL.md §14). The simulator keeps no app state yet, so every known collection is empty: it answers
 /// <c>&lt;collection name version="0"/&gt;</c> with no patches, no snapshot and no <c>has_more_patches</c>, which
 /// Baileys (chat-utils.js extractSyncdPatches) reads as "done". Patch uploads arrive with a later slice.
 /// </summary>
 internal static class AppStateSync
 {
-    /// <summary>The collections a WhatsApp account has (FACTS §14).</summary>
+    /// <summary>The collections a WhatsApp account has (docs/PROTOCOL.md §14).</summary>
     public static readonly IReadOnlySet<string> Collections =
         new HashSet<string>(StringComparer.Ordinal) { "critical_block", "critical_unblock_low", "regular_high", "regular", "regular_low" };
 

@@ -7,7 +7,7 @@ using SessionCluster.Protocol.Wa.Client;
 namespace SessionCluster.Simulator;
 
 /// <summary>
-/// The ClientPayload a client sends in its ClientFinish (FACTS §3), read into what the server acts on:
+/// The ClientPayload a client sends in its ClientFinish (docs/PROTOCOL.md §3), read into what the server acts on:
 /// a <see cref="RegistrationRequest"/> (a new companion with devicePairingData) or a <see cref="LoginRequest"/>
 /// (username + device). Anything else is a <see cref="ClientPayloadException"/> carrying the failure reason.
 /// </summary>
@@ -124,6 +124,6 @@ internal sealed record LoginRequest(string Phone, int Device, bool Passive, stri
 /// <summary>The ClientPayload cannot be acted on; the server answers <c>&lt;failure reason="400"/&gt;</c>.</summary>
 internal sealed class ClientPayloadException(string message) : Exception(message)
 {
-    /// <summary>The failure reason sent to the client (FACTS §3: 400 = generic).</summary>
+    /// <summary>The failure reason sent to the client (docs/PROTOCOL.md §3: 400 = generic).</summary>
     public int FailureReason => 400;
 }

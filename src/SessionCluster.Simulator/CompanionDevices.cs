@@ -5,7 +5,7 @@ namespace SessionCluster.Simulator;
 
 /// <summary>
 /// <c>xmlns="md"</c>: a companion logging itself out with
-/// <c>&lt;iq type="set"&gt;&lt;remove-companion-device jid reason="user_initiated"/&gt;</c> (FACTS §13). The device is
+/// <c>&lt;iq type="set"&gt;&lt;remove-companion-device jid reason="user_initiated"/&gt;</c> (docs/PROTOCOL.md §13). The device is
 /// unlinked from its account and acknowledged. The phone unlinking a companion (<see cref="UnlinkAsync"/>, from
 /// <c>DELETE /admin/accounts/{phone}/devices/{device}</c>) also ends that companion's live connection with
 /// <c>&lt;stream:error code="401"&gt;&lt;conflict type="device_removed"/&gt;&lt;/stream:error&gt;</c>. Pairing by code (<c>link_code_companion_reg</c>) arrives with a later slice.
@@ -30,7 +30,7 @@ internal static class CompanionDevices
         }
     }
 
-    /// <summary><c>&lt;stream:error code="401"&gt;&lt;conflict type="device_removed"/&gt;&lt;/stream:error&gt;</c> (FACTS §3: logged out).</summary>
+    /// <summary><c>&lt;stream:error code="401"&gt;&lt;conflict type="device_removed"/&gt;&lt;/stream:error&gt;</c> (docs/PROTOCOL.md §3: logged out).</summary>
     public static Node DeviceRemoved() =>
         new("stream:error", [("code", "401")], [new Node("conflict", [("type", "device_removed")])]);
 

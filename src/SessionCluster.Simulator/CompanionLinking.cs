@@ -7,7 +7,7 @@ using SessionCluster.Simulator.Pairing;
 namespace SessionCluster.Simulator;
 
 /// <summary>
-/// The end every way of linking shares (FACTS §6 steps 4-7): once the phone knows the companion's identity key and the
+/// The end every way of linking shares (docs/PROTOCOL.md §6 steps 4-7): once the phone knows the companion's identity key and the
 /// ADV secret (from the QR, or derived by pairing by code), it reserves a device id and key index, sends pair-success
 /// with the ADV identity it signs, verifies the companion's <c>&lt;pair-device-sign&gt;</c>, records the device and
 /// ends the stream with 515 so the companion logs in. A failed verification ends the stream with 401 and links nothing.

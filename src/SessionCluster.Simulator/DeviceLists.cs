@@ -8,7 +8,7 @@ using SessionCluster.Simulator.Pairing;
 namespace SessionCluster.Simulator;
 
 /// <summary>
-/// An account's device list as the server publishes it (FACTS §8): in usync
+/// An account's device list as the server publishes it (docs/PROTOCOL.md §8): in usync
 /// <c>&lt;devices&gt;&lt;device-list&gt;&lt;device id="0"/&gt;&lt;device id="N" key-index="K"/&gt;&lt;/device-list&gt;&lt;key-index-list ts&gt;signed&lt;/key-index-list&gt;&lt;/devices&gt;</c>,
 /// and, when it changes, <c>&lt;notification type="devices"&gt;&lt;add|remove&gt;&lt;device jid key-index/&gt;&lt;key-index-list ts/&gt;&lt;/…&gt;</c>.
 /// </summary>
@@ -16,7 +16,7 @@ namespace SessionCluster.Simulator;
 /// The key-index list is ADVSignedKeyIndexList signed with the account key (<see cref="KeyIndexList.Sign"/>):
 /// validIndexes = the linked companions' key indexes, currentIndex = the latest key index issued, ts = the last
 /// change of the list (in memory; after a restart the latest link time). The notification's <c>device_hash</c> is left
-/// out (WM compares it, Baileys ignores it; its exact value on the real server is not in FACTS).
+/// out (WM compares it, Baileys ignores it; its exact value on the real server is not in docs/PROTOCOL.md).
 /// Notifications go to the account's own companions (queued like messages); other accounts learn changes by usync.
 /// </remarks>
 internal sealed class DeviceLists(SimulatorServer server)
@@ -89,7 +89,7 @@ internal sealed class DeviceLists(SimulatorServer server)
 
 /// <summary>
 /// <c>&lt;iq xmlns="usync" type="get"&gt;&lt;usync sid mode context&gt;&lt;query&gt;protocols&lt;/query&gt;&lt;list&gt;&lt;user jid|&lt;contact&gt;/&gt;…&lt;/list&gt;&lt;/usync&gt;&lt;/iq&gt;</c>
-/// (FACTS §8, Baileys WAUSync): each user gets the requested protocols it is known for — <c>devices</c>, <c>lid</c>,
+/// (docs/PROTOCOL.md §8, Baileys WAUSync): each user gets the requested protocols it is known for — <c>devices</c>, <c>lid</c>,
 /// <c>contact</c> (<c>type="in"</c> when the number has an account, <c>"out"</c> otherwise), <c>status</c> (empty),
 /// <c>disappearing_mode</c> (off); protocols the simulator has nothing for are left out of the user, and a JID with no
 /// account gets an empty <c>&lt;user jid/&gt;</c> (so a sender finds no devices for it).

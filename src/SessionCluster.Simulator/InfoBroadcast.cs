@@ -4,7 +4,7 @@ using SessionCluster.Simulator.Connections;
 namespace SessionCluster.Simulator;
 
 /// <summary>
-/// <c>&lt;ib&gt;</c> stanzas from a client (FACTS §13): <c>unified_session</c> telemetry after pairing and login, and
+/// <c>&lt;ib&gt;</c> stanzas from a client (docs/PROTOCOL.md §13): <c>unified_session</c> telemetry after pairing and login, and
 /// <c>offline_batch</c> (BL's answer to an offline preview). Neither gets a reply from the real server.
 /// The server's own <c>&lt;ib&gt;&lt;offline count/&gt;</c> is <see cref="Offline"/>.
 /// </summary>

@@ -6,7 +6,7 @@ namespace SessionCluster.Simulator;
 
 /// <summary>
 /// The queries Baileys fires once its connection is open (chats.js executeInitQueries) and the dirty-bit clean
-/// (FACTS §13), each answered the way a fresh account would be: no AB props, an empty blocklist, default privacy
+/// (docs/PROTOCOL.md §13), each answered the way a fresh account would be: no AB props, an empty blocklist, default privacy
 /// settings ("all"), dirty bits acknowledged.
 /// </summary>
 internal static class InitQueries

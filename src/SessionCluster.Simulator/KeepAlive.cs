@@ -4,7 +4,7 @@ using SessionCluster.Simulator.Connections;
 namespace SessionCluster.Simulator;
 
 /// <summary>
-/// <c>&lt;iq xmlns="w:p" type="get"&gt;[&lt;ping/&gt;]&lt;/iq&gt;</c> → <c>&lt;iq type="result"/&gt;</c> (FACTS §13: BL sends a
+/// <c>&lt;iq xmlns="w:p" type="get"&gt;[&lt;ping/&gt;]&lt;/iq&gt;</c> → <c>&lt;iq type="result"/&gt;</c> (docs/PROTOCOL.md §13: BL sends a
 /// <c>ping</c> child, WM none; any result with the id counts as the pong).
 /// </summary>
 internal static class KeepAlive

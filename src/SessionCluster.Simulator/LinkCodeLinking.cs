@@ -11,7 +11,7 @@ using SessionCluster.Simulator.Pairing;
 namespace SessionCluster.Simulator;
 
 /// <summary>
-/// The phone entering a pairing code (FACTS §6 "Pairing by phone-number code"), started by
+/// The phone entering a pairing code (docs/PROTOCOL.md §6 "Pairing by phone-number code"), started by
 /// <c>POST /admin/accounts/{phone}/link-code {"code": "ABCD-EFGH"}</c> after a companion's <c>companion_hello</c>
 /// (<see cref="LinkCodeRegistration"/>).
 /// </summary>
@@ -23,7 +23,7 @@ namespace SessionCluster.Simulator;
 /// the same pair-success → pair-device-sign → 515 as QR linking (<see cref="CompanionLinking"/>).</para>
 /// <para>A wrong code does not show until the finish: the companion unwraps a garbage key, and its bundle does not
 /// decrypt here. The finish then gets <c>&lt;iq type="error"&gt;&lt;error code="401" text="not-authorized"/&gt;</c> (uncertain:
-/// the real server's reaction is not in FACTS), the pending pairing is dropped, the admin call gets 422, and the
+/// the real server's reaction is not in docs/PROTOCOL.md), the pending pairing is dropped, the admin call gets 422, and the
 /// connection stays as it was: its pair-device refs still link by QR, and a new companion_hello can start over.</para>
 /// </remarks>
 internal static partial class LinkCodeLinking

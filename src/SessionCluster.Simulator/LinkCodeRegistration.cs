@@ -5,7 +5,7 @@ using SessionCluster.Simulator.Connections;
 namespace SessionCluster.Simulator;
 
 /// <summary>
-/// Pairing by code on the wire (FACTS §6 "Pairing by phone-number code"), the companion's two iqs on its registering
+/// Pairing by code on the wire (docs/PROTOCOL.md §6 "Pairing by phone-number code"), the companion's two iqs on its registering
 /// connection, <c>&lt;iq xmlns="md" type="set"&gt;&lt;link_code_companion_reg stage=…&gt;</c>:
 /// <list type="bullet">
 /// <item><c>companion_hello</c> (jid = the account's PN, the code-wrapped companion ephemeral, the noise key): answered
@@ -77,7 +77,7 @@ internal static partial class LinkCodeRegistration
 
         if (server.Accounts.Find(jid.User) is null)
         {
-            // uncertain: the real server's answer for a number without WhatsApp is not in FACTS.
+            // uncertain: the real server's answer for a number without WhatsApp is not in docs/PROTOCOL.md.
             throw new IqRequestException(IqErrorCode.ItemNotFound, $"No account for {jid.User}.");
         }
 

@@ -6,7 +6,7 @@ using SessionCluster.Simulator.Connections;
 namespace SessionCluster.Simulator;
 
 /// <summary>
-/// A paired companion logging in (FACTS §3): a known device whose Noise key matches the one it registered with gets
+/// A paired companion logging in (docs/PROTOCOL.md §3): a known device whose Noise key matches the one it registered with gets
 /// <c>&lt;success&gt;</c>; anything else gets <c>&lt;failure reason="401"/&gt;</c> (logged out) and the connection closes.
 /// A second login of the same device replaces the first, which is told
 /// <c>&lt;stream:error&gt;&lt;conflict type="replaced"/&gt;&lt;/stream:error&gt;</c>.

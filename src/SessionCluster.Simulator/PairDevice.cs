@@ -6,7 +6,7 @@ using SessionCluster.Simulator.Connections;
 namespace SessionCluster.Simulator;
 
 /// <summary>
-/// The QR refs a registering companion gets (FACTS §6): one <c>&lt;iq type="set"&gt;&lt;pair-device&gt;</c> with
+/// The QR refs a registering companion gets (docs/PROTOCOL.md §6): one <c>&lt;iq type="set"&gt;&lt;pair-device&gt;</c> with
 /// <see cref="SimulatorOptions.RefsPerPairDevice"/> refs, shown one after the other — the first for
 /// <see cref="SimulatorOptions.FirstRefLifetime"/>, each later one for <see cref="SimulatorOptions.NextRefLifetime"/>.
 /// The server accepts a scanned ref only inside its own window, so a QR that has already rotated away is refused.

@@ -8,7 +8,7 @@ using SessionCluster.Simulator.Connections;
 namespace SessionCluster.Simulator;
 
 /// <summary>
-/// Prekey bundle fetch (FACTS §7): <c>&lt;iq xmlns="encrypt" type="get"&gt;&lt;key&gt;&lt;user jid [reason]/&gt;…&lt;/key&gt;&lt;/iq&gt;</c>
+/// Prekey bundle fetch (docs/PROTOCOL.md §7): <c>&lt;iq xmlns="encrypt" type="get"&gt;&lt;key&gt;&lt;user jid [reason]/&gt;…&lt;/key&gt;&lt;/iq&gt;</c>
 /// → <c>&lt;list&gt;&lt;user jid&gt;registration, type, identity, skey[, key]&lt;/user&gt;…&lt;/list&gt;</c>. Each fetch consumes one
 /// one-time prekey of the device (lowest id first); without any left the bundle has no <c>&lt;key&gt;</c>. Device 0's
 /// bundle comes from the phone (<see cref="Relay.IPrimaryDevices.TakeBundle"/>).

@@ -10,7 +10,7 @@ using SessionCluster.Simulator.Connections;
 namespace SessionCluster.Simulator;
 
 /// <summary>
-/// <c>xmlns="encrypt"</c> (FACTS §7): the prekey count a client checks after login, its prekey upload (kept per
+/// <c>xmlns="encrypt"</c> (docs/PROTOCOL.md §7): the prekey count a client checks after login, its prekey upload (kept per
 /// device, every size and the signed-prekey signature checked), the key-bundle digest Baileys asks for right
 /// after, and signed-prekey rotation. Bundle fetch (<c>&lt;key&gt;</c>) is <see cref="PreKeyBundles"/>.
 /// </summary>
@@ -138,7 +138,7 @@ internal static class PreKeys
     /// <summary>
     /// <c>&lt;digest&gt;</c>: what the server holds for the device — registration, type, identity, signed prekey, the ids
     /// of its one-time prekeys and a SHA-1 over the key material. Baileys only checks that the node is there
-    /// (socket.js digestKeyBundle); the exact layout of the real server's answer is not in FACTS (uncertain).
+    /// (socket.js digestKeyBundle); the exact layout of the real server's answer is not in docs/PROTOCOL.md (uncertain).
     /// </summary>
     private static Node Digest(CompanionDevice device)
     {

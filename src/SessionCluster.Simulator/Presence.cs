@@ -7,7 +7,7 @@ using SessionCluster.Simulator.Connections;
 namespace SessionCluster.Simulator;
 
 /// <summary>
-/// Presence and chatstate (FACTS §13, Baileys chats.js sendPresenceUpdate / presenceSubscribe):
+/// Presence and chatstate (docs/PROTOCOL.md §13, Baileys chats.js sendPresenceUpdate / presenceSubscribe):
 /// <c>&lt;presence type="available|unavailable" [name]/&gt;</c> sets the account's presence and is passed to every
 /// connection that subscribed with <c>&lt;presence type="subscribe" to=USER/&gt;</c> as
 /// <c>&lt;presence from=USER type [last]/&gt;</c> (a subscriber gets the current presence at once);

@@ -5,7 +5,7 @@ using SessionCluster.Simulator.Pairing;
 namespace SessionCluster.Simulator;
 
 /// <summary>
-/// The phone scanning a companion's QR (FACTS §6), started by <c>POST /admin/accounts/{phone}/link</c>.
+/// The phone scanning a companion's QR (docs/PROTOCOL.md §6), started by <c>POST /admin/accounts/{phone}/link</c>.
 /// </summary>
 /// <remarks>
 /// <para>Steps: read the QR; find the registering connection that was given its ref and check the ref is the one
@@ -15,7 +15,7 @@ namespace SessionCluster.Simulator;
 /// verify it (<see cref="PairDeviceSign"/>); record the device; end the stream with 515 so the companion logs in.
 /// Everything from the reservation on is <see cref="CompanionLinking"/>, shared with pairing by code.</para>
 /// <para>A pair-device-sign that fails verification is answered with <c>&lt;stream:error code="401"/&gt;</c> and the
-/// connection closes without linking: the real server's exact reaction is not in FACTS (uncertain); 401 is what
+/// connection closes without linking: the real server's exact reaction is not in docs/PROTOCOL.md (uncertain); 401 is what
 /// both clients treat as "logged out", so the companion drops the half-made credentials.</para>
 /// </remarks>
 internal static class QrLinking

@@ -2,7 +2,7 @@ namespace SessionCluster.Simulator;
 
 /// <summary>
 /// Everything a simulator instance can be told at start-up. Every default is the value the real
-/// server uses where one is known (FACTS.md), so tests shorten timings explicitly.
+/// server uses where one is known (docs/PROTOCOL.md), so tests shorten timings explicitly.
 /// </summary>
 public sealed record SimulatorOptions
 {
@@ -12,13 +12,13 @@ public sealed record SimulatorOptions
     /// <summary>A folder where accounts are kept across restarts; <see langword="null"/> (default) keeps them in memory only.</summary>
     public string? DataFolder { get; init; }
 
-    /// <summary>How long the first pair-device ref stays valid before the server rotates it. Default 60 s (FACTS §6).</summary>
+    /// <summary>How long the first pair-device ref stays valid before the server rotates it. Default 60 s (docs/PROTOCOL.md §6).</summary>
     public TimeSpan FirstRefLifetime { get; init; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>How long each following ref stays valid. Default 20 s (FACTS §6).</summary>
+    /// <summary>How long each following ref stays valid. Default 20 s (docs/PROTOCOL.md §6).</summary>
     public TimeSpan NextRefLifetime { get; init; } = TimeSpan.FromSeconds(20);
 
-    /// <summary>How many refs one pair-device iq carries. Default 6 (FACTS §6).</summary>
+    /// <summary>How many refs one pair-device iq carries. Default 6 (docs/PROTOCOL.md §6).</summary>
     public int RefsPerPairDevice { get; init; } = 6;
 
     /// <summary>

@@ -4,7 +4,7 @@ namespace SessionCluster.Simulator.Connections;
 
 /// <summary>
 /// The server's own stanzas: iq results and errors, <c>&lt;failure&gt;</c>, <c>&lt;stream:error&gt;</c>. The server
-/// signs everything <c>from="s.whatsapp.net"</c> (FACTS §5: the bare server JID).
+/// signs everything <c>from="s.whatsapp.net"</c> (docs/PROTOCOL.md §5: the bare server JID).
 /// </summary>
 internal static class ServerStanzas
 {
@@ -23,7 +23,7 @@ internal static class ServerStanzas
         [("from", Server), ("type", "error"), ("id", id)],
         [new Node("error", [("code", error.Code.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("text", error.Text)])]);
 
-    /// <summary><c>&lt;failure reason="N"/&gt;</c>, the login-refused answer to a ClientFinish (FACTS §3).</summary>
+    /// <summary><c>&lt;failure reason="N"/&gt;</c>, the login-refused answer to a ClientFinish (docs/PROTOCOL.md §3).</summary>
     public static Node Failure(int reason) =>
         new("failure", [("reason", reason.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
 

@@ -7,7 +7,7 @@ using SessionCluster.Simulator.Connections;
 namespace SessionCluster.Simulator.Groups;
 
 /// <summary>
-/// A <c>&lt;message to=GROUP&gt;</c> fanned out to every member device (FACTS §9 group stanza), called by the relay for a
+/// A <c>&lt;message to=GROUP&gt;</c> fanned out to every member device (docs/PROTOCOL.md §9 group stanza), called by the relay for a
 /// group <c>to</c>. The sender sends
 /// <c>&lt;participants&gt;&lt;to jid=DEVICE&gt;&lt;enc pkmsg|msg&gt;SKDM&lt;/enc&gt;&lt;/to&gt;…&lt;/participants&gt;&lt;enc type="skmsg"&gt;</c>
 /// [<c>&lt;device-identity&gt;</c>]; every device of every member except the sending one gets, through its offline queue,

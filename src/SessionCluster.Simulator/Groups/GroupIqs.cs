@@ -4,7 +4,7 @@ using SessionCluster.Simulator.Connections;
 namespace SessionCluster.Simulator.Groups;
 
 /// <summary>
-/// <c>xmlns="w:g2"</c> (FACTS §9; Baileys Socket/groups.js), from a logged-in device:
+/// <c>xmlns="w:g2"</c> (docs/PROTOCOL.md §9; Baileys Socket/groups.js), from a logged-in device:
 /// <list type="bullet">
 /// <item><c>set to="@g.us"</c> <c>&lt;create subject key&gt;&lt;participant jid/&gt;…</c> → <c>&lt;group …&gt;</c> of the new group (the sender is its super admin);</item>
 /// <item><c>get to=GROUP</c> <c>&lt;query request="interactive"/&gt;</c> → <c>&lt;group …&gt;</c> (members only);</item>
@@ -14,7 +14,7 @@ namespace SessionCluster.Simulator.Groups;
 /// <item><c>get to="@g.us"</c> <c>&lt;participating&gt;</c> → <c>&lt;groups&gt;</c> with every group the account is in.</item>
 /// </list>
 /// Refusals: unknown group or account 404 item-not-found; not a member / not an admin 403 forbidden; a bad subject 400
-/// (uncertain: FACTS does not record the real server's codes; these are WhatsApp's usual iq error codes).
+/// (uncertain: docs/PROTOCOL.md does not record the real server's codes; these are WhatsApp's usual iq error codes).
 /// </summary>
 internal static class GroupIqs
 {

@@ -4,7 +4,7 @@ using SessionCluster.Simulator.Accounts;
 
 namespace SessionCluster.Simulator.Groups;
 
-/// <summary>A group as the <c>w:g2</c> answers describe it (FACTS §9; Baileys extractGroupMetadata reads these attributes).</summary>
+/// <summary>A group as the <c>w:g2</c> answers describe it (docs/PROTOCOL.md §9; Baileys extractGroupMetadata reads these attributes).</summary>
 internal static class GroupNodes
 {
     /// <summary>

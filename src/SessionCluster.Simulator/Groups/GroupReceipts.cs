@@ -13,7 +13,7 @@ namespace SessionCluster.Simulator.Groups;
 /// resend to the receiver), other types to every device of the author's account but the receiving one.
 /// Called by the relay for a group <c>to</c>, after the receipt has acknowledged the receiver's own queue.
 /// A receipt naming no author, an unknown group, a non-member receiver or an author that is not a member's device
-/// is dropped, logged and counted as a relay error; the real server's reaction is not in FACTS.
+/// is dropped, logged and counted as a relay error; the real server's reaction is not in docs/PROTOCOL.md.
 /// </summary>
 internal static partial class GroupReceipts
 {

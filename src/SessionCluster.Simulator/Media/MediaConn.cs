@@ -5,7 +5,7 @@ using SessionCluster.Simulator.Connections;
 namespace SessionCluster.Simulator.Media;
 
 /// <summary>
-/// <c>&lt;iq xmlns="w:m" type="set"&gt;&lt;media_conn/&gt;&lt;/iq&gt;</c> (FACTS §12) → <c>&lt;media_conn auth ttl auth_ttl
+/// <c>&lt;iq xmlns="w:m" type="set"&gt;&lt;media_conn/&gt;&lt;/iq&gt;</c> (docs/PROTOCOL.md §12) → <c>&lt;media_conn auth ttl auth_ttl
 /// max_buckets&gt;&lt;host hostname/&gt;&lt;/media_conn&gt;</c>: a fresh upload token and the simulator's one media host.
 /// </summary>
 internal static class MediaConn

@@ -13,7 +13,7 @@ using Microsoft.Extensions.Logging;
 namespace SessionCluster.Simulator.Media;
 
 /// <summary>
-/// The media host (FACTS §12): HTTPS on loopback with a certificate made at start-up, the host <c>media_conn</c> names.
+/// The media host (docs/PROTOCOL.md §12): HTTPS on loopback with a certificate made at start-up, the host <c>media_conn</c> names.
 /// <list type="bullet">
 /// <item><c>POST /mms/{type}/{token}?auth=…&amp;token=…</c>: the body (<c>enc || mac</c>) is stored when <c>auth</c> was issued by
 /// media_conn (401 otherwise) and <c>token == base64url(SHA256(body))</c>, padded or not (400 otherwise: the client's

@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 
 namespace SessionCluster.Simulator.Media;
 
-/// <summary>An uploaded blob (<c>enc || mac</c>, FACTS §12) as stored: bytes, the mms type it came as, when.</summary>
+/// <summary>An uploaded blob (<c>enc || mac</c>, docs/PROTOCOL.md §12) as stored: bytes, the mms type it came as, when.</summary>
 internal sealed record MediaBlob(string DirectPath, string MmsType, byte[] Content, DateTimeOffset UploadedAt);
 
 /// <summary>

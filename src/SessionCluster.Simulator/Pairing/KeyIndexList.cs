@@ -4,7 +4,7 @@ using SessionCluster.Protocol.Wa.Adv;
 
 namespace SessionCluster.Simulator.Pairing;
 
-// Public API (usync <key-index-list>, FACTS §8):
+// Public API (usync <key-index-list>, docs/PROTOCOL.md §8):
 //   SignedKeyIndexList KeyIndexList.Sign(AccountIdentity account, DateTimeOffset timestamp, uint currentIndex,
 //                                        IEnumerable<uint> validIndexes)
 //       SignedKeyIndexList.Bytes = the <key-index-list ts="{Timestamp}"> content; .Timestamp = Unix seconds for ts

@@ -3,7 +3,7 @@ using SessionCluster.Protocol.Crypto;
 
 namespace SessionCluster.Simulator.Pairing;
 
-// Public API (the phone's side of link_code_companion_reg, FACTS §6 "Pairing by phone-number code"):
+// Public API (the phone's side of link_code_companion_reg, docs/PROTOCOL.md §6 "Pairing by phone-number code"):
 //   LinkCodePrimaryHello LinkCodePairing.AnswerCompanionHello(AccountIdentity account, string code,
 //                                                             ReadOnlySpan<byte> wrappedCompanionEphemeral)
 //       input:  <link_code_pairing_wrapped_companion_ephemeral_pub> of the companion_hello (80 bytes)

@@ -6,7 +6,7 @@ using SessionCluster.Protocol.Wa.Adv;
 
 namespace SessionCluster.Simulator.Pairing;
 
-// Public API (the phone's check of FACTS §6 step 6):
+// Public API (the phone's check of docs/PROTOCOL.md §6 step 6):
 //   VerifiedDeviceIdentity PairDeviceSign.Verify(IssuedDeviceIdentity issued, Node reply)
 //       reply = the companion's <iq type="result"><pair-device-sign>…</iq>, or the <pair-device-sign> node itself
 //   VerifiedDeviceIdentity PairDeviceSign.Verify(IssuedDeviceIdentity issued, ReadOnlySpan<byte> deviceIdentity, string? keyIndexAttribute)

@@ -5,7 +5,7 @@ using SessionCluster.Protocol.Wa.Adv;
 
 namespace SessionCluster.Simulator.Pairing;
 
-// Public API (the phone's side of FACTS §6 steps 4-5):
+// Public API (the phone's side of docs/PROTOCOL.md §6 steps 4-5):
 //   IssuedDeviceIdentity PairSuccess.IssueDeviceIdentity(AccountIdentity account, ReadOnlySpan<byte> companionIdentityKey,
 //                                                        ReadOnlySpan<byte> advSecret, uint keyIndex, DateTimeOffset timestamp)
 //   IssuedDeviceIdentity PairSuccess.IssueDeviceIdentity(AccountIdentity account, QrPairingCode qr, uint keyIndex, DateTimeOffset timestamp)
@@ -121,7 +121,7 @@ public static class PairSuccess
     }
 
     /// <summary>
-    /// The whole stanza (FACTS §6 step 4): <c>&lt;iq from="s.whatsapp.net" type="set" id t&gt;&lt;pair-success&gt;</c> with
+    /// The whole stanza (docs/PROTOCOL.md §6 step 4): <c>&lt;iq from="s.whatsapp.net" type="set" id t&gt;&lt;pair-success&gt;</c> with
     /// <c>device-identity</c>, <c>platform name</c>, <c>device jid lid</c> and, for a business, <c>biz name</c>.
     /// </summary>
     /// <param name="device">The companion's device JID (<c>user:device@s.whatsapp.net</c>).</param>

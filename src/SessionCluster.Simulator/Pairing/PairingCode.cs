@@ -3,7 +3,7 @@ using System.Text;
 
 namespace SessionCluster.Simulator.Pairing;
 
-// Public API (FACTS §6, pairing by phone-number code; Baileys generics.js bytesToCrockford, crypto.js
+// Public API (docs/PROTOCOL.md §6, pairing by phone-number code; Baileys generics.js bytesToCrockford, crypto.js
 // derivePairingCodeKey, socket.js generatePairingKey, messages-recv.js decipherLinkPublicKey):
 //   const string PairingCode.Alphabet = "123456789ABCDEFGHJKLMNPQRSTVWXYZ"; const int Length = 8, Iterations = 131072,
 //   WrappedKeyLength = 80

@@ -15,7 +15,7 @@ public enum PairingVerificationFailure
     /// <summary>The account signature differs from the one the phone issued.</summary>
     AccountSignatureChanged,
 
-    /// <summary>The reply still carries <c>accountSignatureKey</c>; clients strip it before answering (FACTS §6 step 6).</summary>
+    /// <summary>The reply still carries <c>accountSignatureKey</c>; clients strip it before answering (docs/PROTOCOL.md §6 step 6).</summary>
     AccountSignatureKeyPresent,
 
     /// <summary>The <c>key-index</c> attribute does not match the key index the phone issued.</summary>

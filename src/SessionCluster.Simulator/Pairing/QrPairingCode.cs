@@ -1,6 +1,6 @@
 namespace SessionCluster.Simulator.Pairing;
 
-// Public API (FACTS §6, QR pairing):
+// Public API (docs/PROTOCOL.md §6, QR pairing):
 //   QrPairingCode QrPairingCode.Parse(string qr)          throws QrFormatException (QrFormatError says why)
 //   bool QrPairingCode.TryParse(string? qr, out QrPairingCode? code)
 //   record QrPairingCode(string Ref, ReadOnlyMemory<byte> NoisePublicKey, ReadOnlyMemory<byte> IdentityPublicKey,
@@ -17,7 +17,7 @@ namespace SessionCluster.Simulator.Pairing;
 /// </summary>
 /// <remarks>
 /// Strict on purpose: base64 must be canonical standard base64 with padding (what both clients emit), every key
-/// exactly 32 bytes, the client type one of the values FACTS §6 lists. A companion whose QR does not parse would
+/// exactly 32 bytes, the client type one of the values docs/PROTOCOL.md §6 lists. A companion whose QR does not parse would
 /// not be linked by a real phone either.
 /// </remarks>
 public sealed record QrPairingCode
@@ -28,7 +28,7 @@ public sealed record QrPairingCode
     /// <summary>Length of every key in the QR: the two public keys and the ADV secret.</summary>
     public const int KeyLength = 32;
 
-    /// <summary>Client types FACTS §6 documents: 0 unknown … 9 other web client, c macOS, e Android.</summary>
+    /// <summary>Client types docs/PROTOCOL.md §6 documents: 0 unknown … 9 other web client, c macOS, e Android.</summary>
     public static IReadOnlySet<string> KnownClientTypes { get; } =
         new HashSet<string>(StringComparer.Ordinal) { "0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "c", "e" };
 

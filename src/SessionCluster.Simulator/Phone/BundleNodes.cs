@@ -7,7 +7,7 @@ using SessionCluster.Simulator.Accounts;
 namespace SessionCluster.Simulator.Phone;
 
 /// <summary>
-/// A device's prekey bundle as the server answers a bundle fetch (FACTS §7):
+/// A device's prekey bundle as the server answers a bundle fetch (docs/PROTOCOL.md §7):
 /// <c>&lt;user jid&gt;&lt;registration&gt;4&lt;/registration&gt;&lt;type&gt;05&lt;/type&gt;&lt;identity&gt;32&lt;/identity&gt;
 /// &lt;skey&gt;&lt;id&gt;3&lt;/id&gt;&lt;value&gt;32&lt;/value&gt;&lt;signature&gt;64&lt;/signature&gt;&lt;/skey&gt;[&lt;key&gt;&lt;id&gt;3&lt;/id&gt;&lt;value&gt;32&lt;/value&gt;&lt;/key&gt;]&lt;/user&gt;</c>
 /// (Baileys parseAndInjectE2ESessions reads exactly these children), and the companion bundles the phone takes

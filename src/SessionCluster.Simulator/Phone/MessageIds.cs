@@ -5,7 +5,7 @@ using System.Text;
 namespace SessionCluster.Simulator.Phone;
 
 /// <summary>
-/// Message ids as WhatsApp clients make them (FACTS §9, BL generateMessageIDV2 / WM GenerateMessageID):
+/// Message ids as WhatsApp clients make them (docs/PROTOCOL.md §9, BL generateMessageIDV2 / WM GenerateMessageID):
 /// <c>"3EB0"</c> + uppercase hex of the first 9 bytes of SHA-256(uint64 BE unix seconds ‖ own user + "@c.us" ‖ 16 random bytes).
 /// </summary>
 internal static class MessageIds

@@ -10,7 +10,7 @@ namespace SessionCluster.Simulator.Phone;
 /// <summary>
 /// Device 0 of one account: the phone the simulator plays. It reads what the relay delivers to it (1:1 <c>pkmsg</c>/<c>msg</c>,
 /// group <c>skmsg</c> with sender-key distribution, <c>deviceSentMessage</c> copies from the account's own companions) and
-/// sends text as a WhatsApp client does (FACTS §9), with the project's Signal engine.
+/// sends text as a WhatsApp client does (docs/PROTOCOL.md §9), with the project's Signal engine.
 /// </summary>
 /// <remarks>
 /// <para><b>Identity.</b> The phone's Signal identity is the account's identity key (<see cref="Account.Identity"/>), which is
@@ -22,7 +22,7 @@ namespace SessionCluster.Simulator.Phone;
 /// ADVSignedDeviceIdentity). The phone is the primary device: it signs companions' identities and has none of its own, so its
 /// stanzas and retry <c>&lt;keys&gt;</c> carry no <c>&lt;device-identity&gt;</c> (Baileys' receive path does not ask for one).</para>
 /// <para><b>Failures.</b> A stanza that does not decrypt (no session, bad MAC, unknown prekey, bad padding or protobuf) gets a
-/// retry receipt (FACTS §10), with <c>&lt;keys&gt;</c> (a fresh one-time prekey and the signed prekey) from the second retry on
+/// retry receipt (docs/PROTOCOL.md §10), with <c>&lt;keys&gt;</c> (a fresh one-time prekey and the signed prekey) from the second retry on
 /// or when the phone has no session to repair; after <see cref="MaxRetries"/> retries the phone gives up, as Baileys does.</para>
 /// </remarks>
 internal sealed partial class Phone

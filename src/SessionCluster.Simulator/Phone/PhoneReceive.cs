@@ -7,7 +7,7 @@ using SessionCluster.Simulator.Accounts;
 
 namespace SessionCluster.Simulator.Phone;
 
-/// <summary>The phone receiving: decrypting what the relay delivers, recording it and answering with a receipt (FACTS §10).</summary>
+/// <summary>The phone receiving: decrypting what the relay delivers, recording it and answering with a receipt (docs/PROTOCOL.md §10).</summary>
 internal sealed partial class Phone
 {
     /// <summary>A stanza the relay delivers to this phone: messages are decrypted, recorded and answered with a receipt.</summary>
@@ -156,7 +156,7 @@ internal sealed partial class Phone
         }
 
         ReadOnlyMemory<byte> body = plaintext;
-        // enc v="3" is not padded (FACTS §9, WM unpadMessage).
+        // enc v="3" is not padded (docs/PROTOCOL.md §9, WM unpadMessage).
         if (enc.GetOptionalString("v") != "3" && !MessagePadding.TryUnpad(plaintext, out body))
         {
             throw new PhoneDecryptException("The plaintext's padding is malformed.", forceKeys: false);
@@ -218,7 +218,7 @@ internal sealed partial class Phone
     }
 
     /// <summary>
-    /// The delivery receipt (FACTS §10, Baileys messages-recv): <c>peer_msg</c> for category peer; <c>sender</c> for the
+    /// The delivery receipt (docs/PROTOCOL.md §10, Baileys messages-recv): <c>peer_msg</c> for category peer; <c>sender</c> for the
     /// account's own companions (1:1: <c>to</c> = the sending device, <c>recipient</c> = the chat); otherwise no type,
     /// <c>to</c> = <c>from</c> and the group <c>participant</c>.
     /// </summary>

@@ -9,11 +9,11 @@ using SessionCluster.Simulator.Accounts;
 
 namespace SessionCluster.Simulator.Phone;
 
-/// <summary>Retry receipts (FACTS §10): asking a sender again when a message does not decrypt, and resending the phone's own messages when asked.</summary>
+/// <summary>Retry receipts (docs/PROTOCOL.md §10): asking a sender again when a message does not decrypt, and resending the phone's own messages when asked.</summary>
 internal sealed partial class Phone
 {
     /// <summary>
-    /// A retry receipt for one of the phone's messages (FACTS §10, sender side): the session is rebuilt from the receipt's
+    /// A retry receipt for one of the phone's messages (docs/PROTOCOL.md §10, sender side): the session is rebuilt from the receipt's
     /// <c>&lt;keys&gt;</c> when it has them (or from a fetched bundle when the phone has no session), and the message goes again to
     /// that device alone: <c>&lt;message id to=device type device_fanout="false"&gt;&lt;enc v="2" type count=N/&gt;&lt;/message&gt;</c>,
     /// wrapped in <c>deviceSentMessage</c> for the account's own companions.
@@ -81,7 +81,7 @@ internal sealed partial class Phone
 
     /// <summary>
     /// <c>&lt;receipt id to type="retry" [recipient] [participant]&gt;&lt;retry count id t v="1"/&gt;&lt;registration/&gt;[&lt;keys&gt;]</c>
-    /// (FACTS §10; Baileys sendRetryRequest). Keys carry a fresh one-time prekey and the signed prekey.
+    /// (docs/PROTOCOL.md §10; Baileys sendRetryRequest). Keys carry a fresh one-time prekey and the signed prekey.
     /// </summary>
     private async ValueTask SendRetryAsync(Node stanza, bool forceKeys, CancellationToken cancellationToken)
     {

@@ -7,7 +7,7 @@ using SessionCluster.Simulator.Accounts;
 
 namespace SessionCluster.Simulator.Phone;
 
-/// <summary>The phone sending: 1:1 texts (with sent copies to its own companions) and group texts (FACTS §9).</summary>
+/// <summary>The phone sending: 1:1 texts (with sent copies to its own companions) and group texts (docs/PROTOCOL.md §9).</summary>
 internal sealed partial class Phone
 {
     /// <summary>
@@ -48,7 +48,7 @@ internal sealed partial class Phone
     }
 
     /// <summary>
-    /// Sends <paramref name="text"/> to a group (FACTS §9 group stanza): the phone's sender key for the group (made on first use)
+    /// Sends <paramref name="text"/> to a group (docs/PROTOCOL.md §9 group stanza): the phone's sender key for the group (made on first use)
     /// is distributed in a <c>senderKeyDistributionMessage</c> to every device of every member, pairwise (as whatsmeow does, every
     /// time), and the text goes once as <c>&lt;enc type="skmsg"&gt;</c>.
     /// </summary>

@@ -8,7 +8,7 @@ using SessionCluster.Simulator.Connections;
 namespace SessionCluster.Simulator.Relay;
 
 /// <summary>
-/// The message relay (FACTS §9-§10): 1:1 fan-out of <c>&lt;message&gt;</c>, receipts back to the sender's devices,
+/// The message relay (docs/PROTOCOL.md §9-§10): 1:1 fan-out of <c>&lt;message&gt;</c>, receipts back to the sender's devices,
 /// acks, and every device's offline queue. Companions are connections; device 0 is the phone behind
 /// <see cref="SimulatorServer.PrimaryDevices"/>.
 /// </summary>
