@@ -117,7 +117,7 @@ async function measureOne(subset, op) {
   return {
     nodes: nodes.length,
     frameBytes,
-    // What each side encodes could differ where our encoder avoids one of Baileys' lossy choices (FACTS.md §4).
+    // What each side encodes could differ where our encoder avoids one of Baileys' lossy choices (docs/PROTOCOL.md §4).
     baileysEncodedBytes: check.baileysEncodedBytes,
     framesIdenticalToOurs: check.identical,
     figures: figures(measured, nodes.length, op === 'encode' ? check.baileysEncodedBytes : frameBytes),

@@ -2,7 +2,7 @@ using SessionCluster.Protocol.Binary;
 
 namespace SessionCluster.Testing;
 
-// Realistic message traffic: outgoing and incoming messages, receipts and acks (FACTS.md §9, §10).
+// Realistic message traffic: outgoing and incoming messages, receipts and acks (docs/PROTOCOL.md §9, §10).
 public static partial class NodeCorpus
 {
     private static readonly string[] MediaTypes = ["image", "video", "audio", "ptt", "document", "sticker", "gif"];

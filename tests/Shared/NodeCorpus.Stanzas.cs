@@ -3,7 +3,7 @@ using SessionCluster.Protocol.Binary;
 
 namespace SessionCluster.Testing;
 
-// Realistic stanzas: the shapes of FACTS.md §3 and §6–§13 with realistic values and key sizes.
+// Realistic stanzas: the shapes of docs/PROTOCOL.md §3 and §6–§13 with realistic values and key sizes.
 // Messages, receipts and acks are in NodeCorpus.Messages.cs; this file holds the rest.
 public static partial class NodeCorpus
 {

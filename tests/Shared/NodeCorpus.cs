@@ -13,7 +13,7 @@ public sealed record CorpusNode(string Name, string Category, Node Node)
 
 /// <summary>
 /// A deterministic corpus of binary nodes for codec interop tests and benchmarks: stanzas shaped
-/// like WhatsApp's (FACTS.md §3, §6–§13) and randomized nodes that reach every corner of the
+/// like WhatsApp's (docs/PROTOCOL.md §3, §6–§13) and randomized nodes that reach every corner of the
 /// format (every token, packed strings of every length, every JID form, every length prefix, deep
 /// nesting, 16-bit list sizes).
 /// </summary>

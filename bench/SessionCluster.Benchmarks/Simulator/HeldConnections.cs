@@ -28,7 +28,7 @@ internal sealed record HeldResult(
 
 /// <summary>
 /// Logs in the first <c>N</c> linked devices with at most <c>concurrency</c> handshakes in flight, keeps every
-/// connection open with its reader loop, then pings at the rate N real clients would (each every 30 s, FACTS §13)
+/// connection open with its reader loop, then pings at the rate N real clients would (each every 30 s, docs/PROTOCOL.md §13)
 /// for the given time and records each ping's round trip. Memory is compared before and after the logins with full
 /// collections: it is the cost of both ends (the client and the server share this process), so an upper bound for
 /// the server's share.

@@ -1,7 +1,7 @@
 namespace SessionCluster.Protocol.Binary;
 
 /// <summary>
-/// The reserved byte values of the binary-XML format (FACTS.md §4). Every other value below
+/// The reserved byte values of the binary-XML format (docs/PROTOCOL.md §4). Every other value below
 /// <see cref="Dictionary0"/> is a single-byte token.
 /// </summary>
 internal static class BinaryTag

@@ -1,6 +1,6 @@
 namespace SessionCluster.Protocol.Binary;
 
-/// <summary>The JID servers WhatsApp uses (FACTS.md §5). <see cref="Jid.Parse"/> accepts only these.</summary>
+/// <summary>The JID servers WhatsApp uses (docs/PROTOCOL.md §5). <see cref="Jid.Parse"/> accepts only these.</summary>
 public static class JidServer
 {
     /// <summary>Phone-number users (PN) and, with an empty user, the server itself.</summary>

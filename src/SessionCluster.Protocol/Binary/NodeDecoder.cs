@@ -4,7 +4,7 @@ using System.IO.Compression;
 namespace SessionCluster.Protocol.Binary;
 
 /// <summary>
-/// Reads nodes in WhatsApp's binary-XML format, returning what Baileys' decoder returns (FACTS.md §4).
+/// Reads nodes in WhatsApp's binary-XML format, returning what Baileys' decoder returns (docs/PROTOCOL.md §4).
 /// Any malformed input — truncated, oversized, unknown tag, bad zlib — throws <see cref="BinaryFormatException"/>
 /// and nothing else, after bounded work: no length taken from the input is trusted before it is checked.
 /// </summary>

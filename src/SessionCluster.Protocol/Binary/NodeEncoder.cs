@@ -5,7 +5,7 @@ using System.Text;
 namespace SessionCluster.Protocol.Binary;
 
 /// <summary>
-/// Writes nodes in WhatsApp's binary-XML format (FACTS.md §4), byte for byte as Baileys does wherever Baileys'
+/// Writes nodes in WhatsApp's binary-XML format (docs/PROTOCOL.md §4), byte for byte as Baileys does wherever Baileys'
 /// own encoding is lossless. Where Baileys would lose information (it treats any string containing '@' as a
 /// JID) this encoder picks a lossless form instead; each such choice is commented where it is made.
 /// </summary>

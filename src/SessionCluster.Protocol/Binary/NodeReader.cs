@@ -5,7 +5,7 @@ using System.Text;
 namespace SessionCluster.Protocol.Binary;
 
 /// <summary>
-/// Reads one node from a span, returning what Baileys' decoder returns (FACTS.md §4): strings for attribute
+/// Reads one node from a span, returning what Baileys' decoder returns (docs/PROTOCOL.md §4): strings for attribute
 /// values and text, bytes for BINARY_* content. Every failure is a <see cref="BinaryFormatException"/>.
 /// </summary>
 /// <remarks>

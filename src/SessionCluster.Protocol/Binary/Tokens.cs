@@ -1,7 +1,7 @@
 namespace SessionCluster.Protocol.Binary;
 
 // The WhatsApp binary-XML token dictionaries (dictionary version 3). These are protocol facts, identical in
-// whatsmeow (binary/token/token.go) and Baileys (lib/WABinary/constants.js); see FACTS.md §4.
+// whatsmeow (binary/token/token.go) and Baileys (lib/WABinary/constants.js); see docs/PROTOCOL.md §4.
 // Each row starts with a comment giving the index of its first entry, so a captured byte can be looked up by eye.
 
 /// <summary>

@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 namespace SessionCluster.Protocol.Messages;
 
 /// <summary>
-/// WhatsApp pads every serialized <c>Message</c> before Signal encryption (FACTS.md §9): n bytes, each
+/// WhatsApp pads every serialized <c>Message</c> before Signal encryption (docs/PROTOCOL.md §9): n bytes, each
 /// equal to n, with n random in 1..16. Padding belongs to the message layer, so the ratchet never sees
 /// or strips it.
 /// </summary>

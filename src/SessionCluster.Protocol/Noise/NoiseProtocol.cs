@@ -1,6 +1,6 @@
 namespace SessionCluster.Protocol.Noise;
 
-/// <summary>The constants of WhatsApp's Noise_XX_25519_AESGCM_SHA256 handshake (FACTS.md §1–§2).</summary>
+/// <summary>The constants of WhatsApp's Noise_XX_25519_AESGCM_SHA256 handshake (docs/PROTOCOL.md §1–§2).</summary>
 public static class NoiseProtocol
 {
     /// <summary>The protocol name, padded with NULs to exactly 32 bytes so it is used as h directly, unhashed.</summary>

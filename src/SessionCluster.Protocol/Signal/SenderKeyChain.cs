@@ -4,7 +4,7 @@ using SessionCluster.Protocol.Crypto;
 namespace SessionCluster.Protocol.Signal;
 
 /// <summary>
-/// The sender-key symmetric ratchet and payload cipher (FACTS §11):
+/// The sender-key symmetric ratchet and payload cipher (docs/PROTOCOL.md §11):
 /// seed = HMAC-SHA256(chainKey, 0x01), next chainKey = HMAC-SHA256(chainKey, 0x02) (the step 1:1
 /// sessions share, <see cref="ChainKdf"/>), then
 /// HKDF-SHA256(zero salt, seed, "WhisperGroup", 48) = iv 16 || cipherKey 32, AES-256-CBC with PKCS7.

@@ -5,7 +5,7 @@ namespace SessionCluster.Protocol.Signal;
 
 /// <summary>
 /// What a group sender hands each member over the pairwise session so they can read its group
-/// messages (FACTS §11): 0x33 || SenderKeyDistributionBody{id = 1, iteration = 2, chainKey = 3 (32 bytes),
+/// messages (docs/PROTOCOL.md §11): 0x33 || SenderKeyDistributionBody{id = 1, iteration = 2, chainKey = 3 (32 bytes),
 /// signingKey = 4 (0x05 || 32 bytes)}.
 /// </summary>
 internal sealed class SenderKeyDistributionMessage

@@ -4,7 +4,7 @@ using SessionCluster.Protocol.Crypto;
 namespace SessionCluster.Protocol.Signal;
 
 /// <summary>
-/// The group ciphertext (<c>&lt;enc type="skmsg"&gt;</c>, FACTS §11):
+/// The group ciphertext (<c>&lt;enc type="skmsg"&gt;</c>, docs/PROTOCOL.md §11):
 /// 0x33 || SenderKeyMessageBody{id = 1, iteration = 2, ciphertext = 3} || XEdDSA signature (64 bytes)
 /// by the sender's signing key over everything before it.
 /// </summary>

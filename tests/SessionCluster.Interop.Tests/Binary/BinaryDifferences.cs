@@ -59,7 +59,7 @@ public enum BinaryDifference
 /// <summary>Names the documented reason a string is encoded differently, from the string alone.</summary>
 public static class BinaryDifferences
 {
-    /// <summary>The servers our encoder knows (FACTS.md §5); any other server is <see cref="BinaryDifference.UnknownServer"/>.</summary>
+    /// <summary>The servers our encoder knows (docs/PROTOCOL.md §5); any other server is <see cref="BinaryDifference.UnknownServer"/>.</summary>
     private static readonly HashSet<string> KnownServers =
     [
         "s.whatsapp.net", "g.us", "broadcast", "lid", "newsletter", "c.us", "call", "hosted", "hosted.lid", "msgr", "interop", "bot",

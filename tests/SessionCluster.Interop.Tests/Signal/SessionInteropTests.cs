@@ -144,7 +144,7 @@ public sealed class SessionInteropTests(SignalPeerFixture fixture) : IClassFixtu
     [Fact]
     public async Task Registration_ids_beyond_fourteen_bits_cross_both_ways()
     {
-        // Baileys draws 14 bits, whatsmeow a full uint32 (FACTS §7); both travel in the same protobuf field.
+        // Baileys draws 14 bits, whatsmeow a full uint32 (docs/PROTOCOL.md §7); both travel in the same protobuf field.
         const uint Large = 4_000_000_000;
         var theirs = await _node.InitAsync(registrationId: Large);
         var ours = new CSharpParty(registrationId: Large - 1);

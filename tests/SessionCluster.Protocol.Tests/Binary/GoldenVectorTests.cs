@@ -2,7 +2,7 @@ using SessionCluster.Protocol.Binary;
 
 namespace SessionCluster.Protocol.Tests.Binary;
 
-/// <summary>The golden vectors of FACTS.md §4 (hex includes the 0x00 flag byte), both directions.</summary>
+/// <summary>The golden vectors of docs/PROTOCOL.md ("Test vectors", §4 encoding; hex includes the 0x00 flag byte), both directions.</summary>
 public sealed class GoldenVectorTests
 {
     public static TheoryData<string, string> Vectors => new()

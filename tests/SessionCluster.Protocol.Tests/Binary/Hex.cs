@@ -1,6 +1,6 @@
 namespace SessionCluster.Protocol.Tests.Binary;
 
-/// <summary>Hex helpers so test vectors can be written the way FACTS.md prints them.</summary>
+/// <summary>Hex helpers so test vectors can be written the way docs/PROTOCOL.md prints them.</summary>
 internal static class Hex
 {
     public static byte[] Bytes(string hex) => Convert.FromHexString(hex.Replace(" ", string.Empty, StringComparison.Ordinal));

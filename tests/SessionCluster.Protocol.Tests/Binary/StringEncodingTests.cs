@@ -2,7 +2,7 @@ using SessionCluster.Protocol.Binary;
 
 namespace SessionCluster.Protocol.Tests.Binary;
 
-/// <summary>How a single string is written (FACTS.md §4 "String encoding order") and read back.</summary>
+/// <summary>How a single string is written (docs/PROTOCOL.md §4 "String encoding order") and read back.</summary>
 public sealed class StringEncodingTests
 {
     // <iq id=VALUE/>: F8 03, "iq" = 19, "id" = 08, then the value.
@@ -27,7 +27,7 @@ public sealed class StringEncodingTests
     [InlineData("xmlstreamend", "02")]
     [InlineData("screen_height", "eb")] // the last single-byte token, 235
     [InlineData("read-self", "ec00")] // dictionary 0, index 0
-    [InlineData("dirty", "ed01")] // FACTS example: dictionary 1, index 1
+    [InlineData("dirty", "ed01")] // docs/PROTOCOL.md example: dictionary 1, index 1
     [InlineData("4", "ec22")] // a digit string that is a token is written as the token, not packed
     [InlineData("123", "ff82123f")] // odd nibble: 2 bytes, bit 7 set, pad 15
     [InlineData("1234", "ff021234")]

@@ -5,7 +5,7 @@ using static SessionCluster.Protocol.Tests.Proto.ProtoAssert;
 namespace SessionCluster.Protocol.Tests.Proto;
 
 /// <summary>
-/// adv.proto: the pairing identity chain of FACTS §6 and the key-index list of FACTS §8.
+/// adv.proto: the pairing identity chain of docs/PROTOCOL.md §6 and the key-index list of docs/PROTOCOL.md §8.
 /// Golden hex was computed with Baileys 7.0.0-rc14's protobufjs encoder
 /// (WAProto/index.js) by <c>baileys-golden.mjs</c> in this folder.
 /// </summary>

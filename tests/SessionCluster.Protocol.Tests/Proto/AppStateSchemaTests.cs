@@ -7,7 +7,7 @@ using static SessionCluster.Protocol.Tests.Proto.ProtoAssert;
 namespace SessionCluster.Protocol.Tests.Proto;
 
 /// <summary>
-/// syncd.proto and sync_action.proto: app-state patches and their plaintext (FACTS §14).
+/// syncd.proto and sync_action.proto: app-state patches and their plaintext (docs/PROTOCOL.md §14).
 /// Golden hex was computed with Baileys 7.0.0-rc14's protobufjs encoder
 /// (WAProto/index.js) by <c>baileys-golden.mjs</c> in this folder.
 /// </summary>

@@ -9,7 +9,7 @@ using WebInfo = SessionCluster.Protocol.Wa.Client.ClientPayload.Types.WebInfo;
 namespace SessionCluster.Protocol.Tests.Proto;
 
 /// <summary>
-/// client_payload.proto: the login and registration payloads of FACTS §3, and DeviceProps.
+/// client_payload.proto: the login and registration payloads of docs/PROTOCOL.md §3, and DeviceProps.
 /// Golden hex was computed with Baileys 7.0.0-rc14's protobufjs encoder
 /// (WAProto/index.js) by <c>baileys-golden.mjs</c> in this folder.
 /// </summary>
@@ -198,7 +198,7 @@ public sealed class ClientPayloadSchemaTests
         Assert.False(parsed.HasIsSyncdSnapshotRecoveryEnabled);
     }
 
-    // A registration payload as both clients build it (FACTS §3), with fixed pairing keys.
+    // A registration payload as both clients build it (docs/PROTOCOL.md §3), with fixed pairing keys.
     private static ClientPayload Registration(ByteString registrationId, ByteString buildHash, ByteString deviceProps) => new()
     {
         Passive = false,

@@ -5,7 +5,7 @@ using static SessionCluster.Protocol.Tests.Proto.ProtoAssert;
 namespace SessionCluster.Protocol.Tests.Proto;
 
 /// <summary>
-/// handshake.proto: HandshakeMessage and the server's CertChain (FACTS §2).
+/// handshake.proto: HandshakeMessage and the server's CertChain (docs/PROTOCOL.md §2).
 /// Golden hex was computed with Baileys 7.0.0-rc14's protobufjs encoder
 /// (WAProto/index.js) by <c>baileys-golden.mjs</c> in this folder.
 /// </summary>

@@ -7,7 +7,7 @@ using SyncType = SessionCluster.Protocol.Wa.History.HistorySync.Types.HistorySyn
 namespace SessionCluster.Protocol.Tests.Proto;
 
 /// <summary>
-/// history_sync.proto and web_message_info.proto: the inflated history-sync blob (FACTS §15).
+/// history_sync.proto and web_message_info.proto: the inflated history-sync blob (docs/PROTOCOL.md §15).
 /// Golden hex was computed with Baileys 7.0.0-rc14's protobufjs encoder
 /// (WAProto/index.js) by <c>baileys-golden.mjs</c> in this folder.
 /// </summary>

@@ -7,7 +7,7 @@ using ProtocolType = SessionCluster.Protocol.Wa.E2E.ProtocolMessage.Types.Type;
 namespace SessionCluster.Protocol.Tests.Proto;
 
 /// <summary>
-/// message.proto and peer_sync.proto: the decrypted end-to-end Message (FACTS §9-§10, §14-§15).
+/// message.proto and peer_sync.proto: the decrypted end-to-end Message (docs/PROTOCOL.md §9-§10, §14-§15).
 /// Golden hex was computed with Baileys 7.0.0-rc14's protobufjs encoder
 /// (WAProto/index.js) by <c>baileys-golden.mjs</c> in this folder.
 /// </summary>

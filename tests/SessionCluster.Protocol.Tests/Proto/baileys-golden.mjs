@@ -25,7 +25,7 @@ const golden = {
     intermediate: { details: seq(0xc0, 4), signature: seq(0xd0, 64) },
   }).finish(),
 
-  // FACTS §3, login as whatsmeow sends it.
+  // docs/PROTOCOL.md §3, login as whatsmeow sends it.
   clientPayloadLogin: proto.ClientPayload.encode({
     username: 15551234567,
     passive: true,
@@ -53,7 +53,7 @@ const golden = {
     historySyncConfig: { storageQuotaMb: 10240, inlineInitialPayloadInE2EeMsg: true, supportCallLogHistory: false },
   }).finish(),
 
-  // FACTS §3, registration as whatsmeow sends it (deviceProps as opaque bytes here).
+  // docs/PROTOCOL.md §3, registration as whatsmeow sends it (deviceProps as opaque bytes here).
   clientPayloadRegistration: proto.ClientPayload.encode({
     passive: false,
     userAgent: {

@@ -5,7 +5,7 @@ using SessionCluster.Protocol.Signal.SenderKeyProto;
 
 namespace SessionCluster.Protocol.Tests.Signal;
 
-/// <summary>The hand-written SenderKeyMessage codec against the generated protobuf and the wire layout of FACTS §11.</summary>
+/// <summary>The hand-written SenderKeyMessage codec against the generated protobuf and the wire layout of docs/PROTOCOL.md §11.</summary>
 public sealed class SenderKeyMessageTests
 {
     private static readonly byte[] MessageKey = Enumerable.Range(0, 48).Select(i => (byte)i).ToArray();

@@ -10,7 +10,7 @@ using Wa = SessionCluster.Protocol.Wa.Adv;
 namespace SessionCluster.Simulator.Tests.LinkCode;
 
 /// <summary>
-/// A registering <see cref="TestDevice"/> linking by code as FACTS §6 describes the companion (hello, then the finish
+/// A registering <see cref="TestDevice"/> linking by code as docs/PROTOCOL.md §6 describes the companion (hello, then the finish
 /// answering the phone's notification, then pair-success with the derived ADV secret), on .NET's HKDF and AES-GCM.
 /// </summary>
 internal sealed class LinkCodeCompanion(TestDevice device, string phone, string code)

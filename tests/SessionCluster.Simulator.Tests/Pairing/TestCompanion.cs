@@ -8,7 +8,7 @@ using SessionCluster.Simulator.Pairing;
 namespace SessionCluster.Simulator.Tests.Pairing;
 
 /// <summary>
-/// A companion's side of pair-success written from FACTS §6 step 5 (not from the code under test), so the unit
+/// A companion's side of pair-success written from docs/PROTOCOL.md §6 step 5 (not from the code under test), so the unit
 /// tests have an independent counterpart. The Baileys cross-checks live in the interop tests.
 /// </summary>
 internal sealed class TestCompanion(KeyPair identity, byte[] advSecret)

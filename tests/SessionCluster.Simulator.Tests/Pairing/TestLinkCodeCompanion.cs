@@ -5,7 +5,7 @@ using SessionCluster.Simulator.Pairing;
 namespace SessionCluster.Simulator.Tests.Pairing;
 
 /// <summary>
-/// A companion's side of pairing by code written from FACTS §6 step 5 with .NET's own HKDF and AES-GCM, so the phone's
+/// A companion's side of pairing by code written from docs/PROTOCOL.md §6 step 5 with .NET's own HKDF and AES-GCM, so the phone's
 /// side has an independent counterpart in unit tests. The Baileys cross-checks live in the interop tests.
 /// </summary>
 internal sealed class TestLinkCodeCompanion(string code)

@@ -3,7 +3,7 @@ using SessionCluster.Simulator.Pairing;
 
 namespace SessionCluster.Simulator.Tests.Relay;
 
-/// <summary>Prekey bundle fetch (FACTS §7) and usync device lists (FACTS §8).</summary>
+/// <summary>Prekey bundle fetch (docs/PROTOCOL.md §7) and usync device lists (docs/PROTOCOL.md §8).</summary>
 public sealed class BundleAndUsyncTests
 {
     private static Node KeyFetch(params string[] jids) =>

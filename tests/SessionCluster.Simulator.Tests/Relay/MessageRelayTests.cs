@@ -2,7 +2,7 @@ using SessionCluster.Protocol.Binary;
 
 namespace SessionCluster.Simulator.Tests.Relay;
 
-/// <summary>1:1 relay through the C# Noise client: fan-out, error acks, offline queues, receipts (FACTS §9-§10).</summary>
+/// <summary>1:1 relay through the C# Noise client: fan-out, error acks, offline queues, receipts (docs/PROTOCOL.md §9-§10).</summary>
 public sealed class MessageRelayTests
 {
     [Fact]

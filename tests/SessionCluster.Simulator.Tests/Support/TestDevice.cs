@@ -9,7 +9,7 @@ using SessionCluster.Protocol.Wa.Client;
 namespace SessionCluster.Simulator.Tests.Support;
 
 /// <summary>
-/// A companion's keys and the ClientPayloads and answers it sends, written from FACTS §3/§6/§7 (not from the
+/// A companion's keys and the ClientPayloads and answers it sends, written from docs/PROTOCOL.md §3/§6/§7 (not from the
 /// simulator's code), so the tests check the server against an independent client.
 /// </summary>
 internal sealed class TestDevice
@@ -55,7 +55,7 @@ internal sealed class TestDevice
         "https://wa.me/settings/linked_devices#" + string.Join(',', reference, Convert.ToBase64String(Noise.PublicKey.Span), Convert.ToBase64String(Identity.PublicKey.Span), Convert.ToBase64String(AdvSecret), "1");
 
     /// <summary>
-    /// A genuine companion's answer to pair-success (FACTS §6 steps 5-6): HMAC and account signature checked, device
+    /// A genuine companion's answer to pair-success (docs/PROTOCOL.md §6 steps 5-6): HMAC and account signature checked, device
     /// signature added, accountSignatureKey removed. <paramref name="breakSignature"/> flips a bit of the device signature.
     /// </summary>
     public Node AnswerPairSuccess(Node pairSuccessIq, bool breakSignature = false)
@@ -83,7 +83,7 @@ internal sealed class TestDevice
             [new Node("pair-device-sign", null, [new Node("device-identity", [("key-index", keyIndex.ToString(System.Globalization.CultureInfo.InvariantCulture))], account.ToByteArray())])]);
     }
 
-    /// <summary>A prekey upload iq (FACTS §7) with <paramref name="count"/> fresh one-time prekeys.</summary>
+    /// <summary>A prekey upload iq (docs/PROTOCOL.md §7) with <paramref name="count"/> fresh one-time prekeys.</summary>
     public Node PreKeyUpload(string id, int count, bool breakSignature = false)
     {
         var registration = new byte[4];
