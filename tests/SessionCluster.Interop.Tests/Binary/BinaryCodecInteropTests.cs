@@ -190,7 +190,7 @@ public sealed class BinaryCodecInteropTests(BinaryPeerFixture fixture, ITestOutp
     }
 
     [Fact]
-    public async Task FACTS_vectors_are_what_both_encoders_write()
+    public async Task The_protocol_doc_vectors_are_what_both_encoders_write()
     {
         (Node Node, string Hex)[] vectors =
         [

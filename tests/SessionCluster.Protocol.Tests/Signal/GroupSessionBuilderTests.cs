@@ -9,7 +9,7 @@ namespace SessionCluster.Protocol.Tests.Signal;
 public sealed class GroupSessionBuilderTests
 {
     [Fact]
-    public void A_new_distribution_has_the_wire_layout_of_FACTS_11()
+    public void A_new_distribution_has_the_wire_layout_of_protocol_section_11()
     {
         var created = GroupSessionBuilder.CreateDistribution(SenderKeyRecord.Empty);
         var state = created.Record.Newest!;
