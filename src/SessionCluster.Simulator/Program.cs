@@ -1,8 +1,9 @@
 using Microsoft.Extensions.Logging;
 using SessionCluster.Simulator;
 
-// The simulator's command line: --urls <url;url> | --port <n>, --data <folder>.
-// It prints the WebSocket URL and the root public key clients must trust, then serves until Ctrl+C.
+// The simulator's command line: --urls <url;url> | --port <n>, --tls [--tls-port <n>], --data <folder>.
+// It prints the WebSocket URL and the root public key clients must trust (and, under --tls, where the certificate
+// to pin is), then serves until Ctrl+C.
 CommandLine parsed;
 try
 {
@@ -42,6 +43,11 @@ await using var host = started;
 Console.WriteLine($"WebSocket: {host.WebSocketUrl}");
 Console.WriteLine($"Admin:     {host.AdminUrl}");
 Console.WriteLine($"Root key:  {Convert.ToHexStringLower(host.RootPublicKey.Span)}");
+if (parsed.Options.Tls)
+{
+    Console.WriteLine($"TLS cert:  {host.AdminUrl}/tls/certificate (PEM; pin it, e.g. as the only trusted CA)");
+}
+
 Console.WriteLine(parsed.Options.DataFolder is null ? "Accounts:  in memory" : $"Accounts:  {parsed.Options.DataFolder}");
 
 using var stop = new CancellationTokenSource();

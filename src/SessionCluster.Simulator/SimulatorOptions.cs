@@ -9,6 +9,17 @@ public sealed record SimulatorOptions
     /// <summary>Kestrel listen URLs. Default: <c>http://127.0.0.1:0</c> (loopback, a free port).</summary>
     public IReadOnlyList<string> Urls { get; init; } = ["http://127.0.0.1:0"];
 
+    /// <summary>
+    /// Serve the chat WebSocket over TLS (<c>wss://127.0.0.1:<see cref="TlsPort"/>/ws/chat</c>) with the certificate made at
+    /// start-up, the one the media host serves too; <c>GET /admin/tls/certificate</c> gives it as PEM so a client pins exactly
+    /// it. The plain listeners of <see cref="Urls"/> keep the admin API and refuse the chat endpoint. Default
+    /// <see langword="false"/> (plain <c>ws://</c>, what every test before TLS uses).
+    /// </summary>
+    public bool Tls { get; init; }
+
+    /// <summary>The loopback port of the TLS listener when <see cref="Tls"/> is on. Default 0 (a free port).</summary>
+    public int TlsPort { get; init; }
+
     /// <summary>A folder where accounts are kept across restarts; <see langword="null"/> (default) keeps them in memory only.</summary>
     public string? DataFolder { get; init; }
 

@@ -3,17 +3,24 @@
 // wrapper is tests/SessionCluster.Interop.Tests/Simulator/BaileysClient.cs.
 //
 // How Baileys is pointed at the simulator (nothing of Baileys is patched on disk):
-//   - waWebSocketUrl = the simulator's ws://…/ws/chat;
+//   - waWebSocketUrl = the simulator's ws://…/ws/chat, or wss://… when it runs with --tls;
 //   - WA_CERT_DETAILS.PUBLIC_KEY = the simulator's root key, so Baileys' Noise certificate check
 //     trusts the simulator's chain instead of WhatsApp's;
-//   - NODE_TLS_REJECT_UNAUTHORIZED=0 is set in THIS process only, for the simulator's self-signed
-//     media host (/mms/…);
+//   - TLS, two ways:
+//     - start({ caPem }): the simulator's certificate (GET /admin/tls/certificate) is the ONLY trusted
+//       CA, pinned through the options Baileys passes on: `agent` (an https.Agent with `ca`, which
+//       Socket/Client/websocket.js hands to `new WebSocket(url, { agent })` of the ws package),
+//       `fetchAgent` (the same agent; media upload goes through https.request with it) and, for the
+//       download (native fetch, which takes only an undici dispatcher), downloadMediaMessage's
+//       options.dispatcher = an undici Agent with connect.ca. NODE_TLS_REJECT_UNAUTHORIZED stays unset.
+//     - without caPem: NODE_TLS_REJECT_UNAUTHORIZED=0 is set in THIS process only, for the simulator's
+//       self-signed media host (/mms/…) next to a plain ws:// chat socket;
 //   - useMultiFileAuthState(authDir): credentials and Signal keys live in a folder, so a restart or
 //     a second process (conflict test) reuses them; every creds.update is saved, and the driver
 //     waits for pending saves before a 515 restart, `end` and `logout`.
 //
 // Ops (request args → result):
-//   start({ url, rootPublicKeyHex, authDir, phoneForPairingCode?, browser?: [os, browser, version],
+//   start({ url, rootPublicKeyHex, authDir, caPem?, phoneForPairingCode?, browser?: [os, browser, version],
 //           markOnlineOnConnect? (false), logLevel? ('warn': trace|debug|info|warn|error|silent),
 //           connectTimeoutMs? (20000), defaultQueryTimeoutMs? (60000), qrTimeoutMs?, maxRestarts? (5),
 //           skipHistorySync? (false) })
@@ -38,7 +45,8 @@
 //   logout()                               → null     remove-companion-device, then close (401)
 //   end()                                  → null     closes the socket without logging out
 //   state()                                → { generation, connection, restarts, registered, me,
-//                                              lastDisconnect, qrCount, started }
+//                                              lastDisconnect, qrCount, started, tlsPinned,
+//                                              tlsRejectUnauthorizedEnv }
 //
 // Events ({"event", "data"} lines, in the order Baileys produced them):
 //   qr          { qr, generation }         the raw QR string, as Baileys builds it:
@@ -64,6 +72,8 @@
 
 import { createHash } from 'node:crypto';
 import { mkdir, readdir } from 'node:fs/promises';
+import https from 'node:https';
+import { Agent as UndiciAgent } from 'undici';
 import makeWASocket, {
   Browsers,
   DisconnectReason,
@@ -76,9 +86,6 @@ import makeWASocket, {
   useMultiFileAuthState,
 } from 'baileys';
 import { emit, runPeer } from './peer-protocol.mjs';
-
-// Only this process talks to the simulator's self-signed media host.
-process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
 
 const LEVELS = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60, silent: Infinity };
 
@@ -176,6 +183,7 @@ let qrWaiters = [];
 const pendingSaves = new Set();
 const sentMessages = new Map(); // id → proto.IMessage, answered to Baileys' getMessage for retries
 const receivedMessages = new Map(); // id → WAMessage, for downloadMedia
+let pinned = null; // { agent, dispatcher } trusting only start's caPem; null when none was given
 
 function trackSave() {
   const save = auth.saveCreds().catch((error) => reportError('saveCreds', error));
@@ -262,6 +270,7 @@ function createSocket() {
     defaultQueryTimeoutMs: options.defaultQueryTimeoutMs ?? 60_000,
     qrTimeout: options.qrTimeoutMs,
     getMessage: async (key) => sentMessages.get(key.id),
+    ...(pinned ? { agent: pinned.agent, fetchAgent: pinned.agent } : {}),
     // Only when asked: Baileys' default (wait up to 20 s for the phone's history sync after the
     // first login, buffering messages and receipts meanwhile) stays in force otherwise.
     ...(options.skipHistorySync === true ? { shouldSyncHistoryMessage: () => false } : {}),
@@ -408,8 +417,12 @@ async function start(args) {
   if (sock && connection !== 'close') {
     throw new Error(`a socket is already ${connection} (generation ${generation}); call end first`);
   }
+  if (args.caPem !== undefined && args.caPem !== null && (typeof args.caPem !== 'string' || !args.caPem.includes('BEGIN CERTIFICATE'))) {
+    throw new Error('caPem must be a PEM certificate');
+  }
   options = { ...args };
   logger = makeLogger(args.logLevel ?? 'warn', { peer: 'baileys-client' });
+  pinTls(args.caPem ?? null);
   // Baileys reads this at every handshake; the simulator's chain is signed by this root.
   WA_CERT_DETAILS.PUBLIC_KEY = root;
   if (!auth || auth.dir !== authDir) {
@@ -425,6 +438,24 @@ async function start(args) {
   restartsInARow = 0;
   createSocket();
   return { generation, registered: auth.state.creds.registered === true, me: auth.state.creds.me?.id ?? null };
+}
+
+/** Trusts exactly caPem for every TLS connection Baileys makes, or (none given) lets this process skip verification. */
+function pinTls(caPem) {
+  if (caPem === null) {
+    if (pinned !== null) {
+      throw new Error('start without caPem after a start with it: this process pins the simulator certificate');
+    }
+    process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
+    return;
+  }
+  if (process.env.NODE_TLS_REJECT_UNAUTHORIZED === '0') {
+    throw new Error('caPem given after a start without it turned verification off in this process');
+  }
+  pinned = {
+    agent: new https.Agent({ ca: caPem }),
+    dispatcher: new UndiciAgent({ connect: { ca: caPem } }),
+  };
 }
 
 function waitForQr(timeoutMs) {
@@ -480,7 +511,7 @@ async function downloadMedia({ id }) {
     throw new Error(`no received message with id ${id}`);
   }
   const socket = currentSocket();
-  const buffer = await downloadMediaMessage(message, 'buffer', {}, { logger, reuploadRequest: socket.updateMediaMessage });
+  const buffer = await downloadMediaMessage(message, 'buffer', pinned ? { options: { dispatcher: pinned.dispatcher } } : {}, { logger, reuploadRequest: socket.updateMediaMessage });
   return { base64: buffer.toString('base64'), length: buffer.length, sha256: createHash('sha256').update(buffer).digest('hex') };
 }
 
@@ -580,6 +611,8 @@ function state() {
     lid: creds?.me?.lid ?? null,
     lastDisconnect,
     qrCount,
+    tlsPinned: pinned !== null,
+    tlsRejectUnauthorizedEnv: process.env.NODE_TLS_REJECT_UNAUTHORIZED ?? null,
   };
 }
 

@@ -14,7 +14,27 @@ public sealed class CommandLineTests
         Assert.Null(parsed.Options.DataFolder);
     }
 
+    [Fact]
+    public void Tls_is_off_by_default_and_tls_port_implies_tls()
+    {
+        var parsed = CommandLine.Parse([]);
+        Assert.False(parsed.Options.Tls);
+
+        parsed = CommandLine.Parse(["--tls", "--port", "5123"]);
+        Assert.True(parsed.Options.Tls);
+        Assert.Equal(0, parsed.Options.TlsPort);
+        Assert.Equal(["http://127.0.0.1:5123"], parsed.Options.Urls);
+
+        parsed = CommandLine.Parse(["--tls-port", "5443"]);
+        Assert.True(parsed.Options.Tls);
+        Assert.Equal(5443, parsed.Options.TlsPort);
+    }
+
     [Theory]
+    [InlineData("--tls-port")]
+    [InlineData("--tls-port", "-1")]
+    [InlineData("--tls-port", "65536")]
+    [InlineData("--tls", "yes")]
     [InlineData("--port")]
     [InlineData("--port", "70000")]
     [InlineData("--urls", "ftp://x")]

@@ -16,6 +16,9 @@ internal static class AdminApi
     {
         var admin = app.MapGroup("/admin");
         admin.MapGet("/root-key", () => Results.Json(new RootKeyResponse(Convert.ToHexStringLower(server.Authority.RootPublicKey.Span))));
+        admin.MapGet("/tls/certificate", () => Guarded(() => Task.FromResult(server.Options.Tls
+            ? Results.Text(TlsCertificate.ToPem(server.Certificate), "application/x-pem-file")
+            : throw AdminProblemException.NotFound("TLS is off: the chat endpoint is plain ws://. Start the simulator with --tls."))));
         admin.MapGet("/stats", () => Results.Json(server.Stats.Snapshot(server.Accounts.Count, server.Relay.QueueDepth)));
         admin.MapGet("/accounts", () => Results.Json(server.Accounts.All.OrderBy(a => a.Phone, StringComparer.Ordinal).Select(ToResponse).ToArray()));
         admin.MapPost("/accounts", (HttpRequest http) => Guarded(async () =>

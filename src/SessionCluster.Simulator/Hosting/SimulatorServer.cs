@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using SessionCluster.Protocol.Crypto;
@@ -8,7 +9,8 @@ using SessionCluster.Simulator.Connections;
 namespace SessionCluster.Simulator;
 
 /// <summary>
-/// The simulator's state shared by every connection: its certificate authority and Noise static key, the accounts,
+/// The simulator's state shared by every connection: its certificate authority and Noise static key, its TLS
+/// certificate, the accounts,
 /// the live connections and the statistics. <see cref="AcceptAsync"/> is the <c>/ws/chat</c> endpoint.
 /// </summary>
 internal sealed partial class SimulatorServer
@@ -19,9 +21,10 @@ internal sealed partial class SimulatorServer
     private readonly byte[] _chain;
     private readonly ILogger _logger;
 
-    public SimulatorServer(SimulatorOptions options, CertificateAuthority authority, KeyPair staticKey, ILoggerFactory loggerFactory, TimeProvider clock)
+    public SimulatorServer(SimulatorOptions options, CertificateAuthority authority, KeyPair staticKey, X509Certificate2 certificate, ILoggerFactory loggerFactory, TimeProvider clock)
     {
         Options = options;
+        Certificate = certificate;
         Authority = authority;
         StaticKey = staticKey;
         LoggerFactory = loggerFactory;
@@ -36,6 +39,9 @@ internal sealed partial class SimulatorServer
     public CertificateAuthority Authority { get; }
 
     public KeyPair StaticKey { get; }
+
+    /// <summary>The TLS certificate made at start-up (<see cref="TlsCertificate"/>): the media host's, and the chat endpoint's under <see cref="SimulatorOptions.Tls"/>.</summary>
+    public X509Certificate2 Certificate { get; }
 
     public ILoggerFactory LoggerFactory { get; }
 
@@ -79,7 +85,7 @@ internal sealed partial class SimulatorServer
 
     public LinkCodeRegistry LinkCodes { get; } = new();
 
-    public Media.MediaServer Media => LazyInitializer.EnsureInitialized(ref field, () => new(Clock, LoggerFactory));
+    public Media.MediaServer Media => LazyInitializer.EnsureInitialized(ref field, () => new(Clock, LoggerFactory, Certificate));
 
     /// <summary>The <c>/ws/chat</c> endpoint: WebSocket upgrade, the Noise handshake as responder, then the connection.</summary>
     public async Task AcceptAsync(HttpContext context)

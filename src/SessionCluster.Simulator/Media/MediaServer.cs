@@ -13,7 +13,7 @@ using Microsoft.Extensions.Logging;
 namespace SessionCluster.Simulator.Media;
 
 /// <summary>
-/// The media host (docs/PROTOCOL.md §12): HTTPS on loopback with a certificate made at start-up, the host <c>media_conn</c> names.
+/// The media host (docs/PROTOCOL.md §12): HTTPS on loopback with the simulator's certificate made at start-up, the host <c>media_conn</c> names.
 /// <list type="bullet">
 /// <item><c>POST /mms/{type}/{token}?auth=…&amp;token=…</c>: the body (<c>enc || mac</c>) is stored when <c>auth</c> was issued by
 /// media_conn (401 otherwise) and <c>token == base64url(SHA256(body))</c>, padded or not (400 otherwise: the client's
@@ -22,7 +22,7 @@ namespace SessionCluster.Simulator.Media;
 /// </list>
 /// Separate from the chat/admin host so its TLS endpoint does not change how that one binds.
 /// </summary>
-internal sealed partial class MediaServer(TimeProvider clock, ILoggerFactory loggerFactory) : IAsyncDisposable
+internal sealed partial class MediaServer(TimeProvider clock, ILoggerFactory loggerFactory, X509Certificate2 certificate) : IAsyncDisposable
 {
     /// <summary>Largest upload accepted (WhatsApp's own limit for documents is about 2 GB; tests need far less).</summary>
     public const long MaxUploadBytes = 128L * 1024 * 1024;
@@ -35,8 +35,8 @@ internal sealed partial class MediaServer(TimeProvider clock, ILoggerFactory log
 
     public MediaStore Store { get; } = new(clock);
 
-    /// <summary>The TLS certificate (self-signed, made by <see cref="StartAsync"/>).</summary>
-    public X509Certificate2? Certificate { get; private set; }
+    /// <summary>The TLS certificate: the simulator's own (<see cref="TlsCertificate"/>), owned by the simulator.</summary>
+    public X509Certificate2 Certificate { get; } = certificate;
 
     /// <summary><c>host:port</c> as media_conn's <c>&lt;host hostname&gt;</c> names it; null before <see cref="StartAsync"/>.</summary>
     public string? Hostname { get; private set; }
@@ -44,7 +44,7 @@ internal sealed partial class MediaServer(TimeProvider clock, ILoggerFactory log
     /// <summary><c>https://127.0.0.1:port</c>; null before <see cref="StartAsync"/>.</summary>
     public string? BaseUrl => Hostname is null ? null : "https://" + Hostname;
 
-    /// <summary>Binds a free loopback port with a fresh certificate and serves the routes.</summary>
+    /// <summary>Binds a free loopback port with the certificate and serves the routes.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         if (_app is not null)
@@ -52,7 +52,6 @@ internal sealed partial class MediaServer(TimeProvider clock, ILoggerFactory log
             throw new InvalidOperationException("The media host runs already.");
         }
 
-        Certificate = MediaCertificate.Generate(clock.GetUtcNow());
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(loggerFactory);
@@ -121,8 +120,6 @@ internal sealed partial class MediaServer(TimeProvider clock, ILoggerFactory log
             await _app.StopAsync().ConfigureAwait(false);
             await _app.DisposeAsync().ConfigureAwait(false);
         }
-
-        Certificate?.Dispose();
     }
 
     [LoggerMessage(EventId = 500, Level = LogLevel.Information, Message = "Media upload ({Type}) refused: {Reason}")]

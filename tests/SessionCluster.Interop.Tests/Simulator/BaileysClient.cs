@@ -85,7 +85,7 @@ public sealed class BaileysClient : IAsyncDisposable
     /// Launches the driver and creates a Baileys socket against <paramref name="url"/>; returns at once,
     /// before any connection progress (await <see cref="WaitForQrAsync"/> or <see cref="WaitForOpenAsync"/>).
     /// </summary>
-    /// <param name="url">The simulator's chat WebSocket, e.g. <c>ws://127.0.0.1:5123/ws/chat</c>.</param>
+    /// <param name="url">The simulator's chat WebSocket, e.g. <c>ws://127.0.0.1:5123/ws/chat</c> (<c>wss://…</c> with <see cref="BaileysClientOptions.TrustedCertificatePem"/>).</param>
     /// <param name="rootPublicKey">The 32-byte Noise certificate root Baileys must trust.</param>
     /// <param name="authDirectory">The credentials folder; created if missing, reused if it holds a linked device.</param>
     /// <exception cref="NodePeerException">The driver failed to start or refused the arguments.</exception>
@@ -109,6 +109,7 @@ public sealed class BaileysClient : IAsyncDisposable
             url,
             rootPublicKeyHex = Convert.ToHexStringLower(rootPublicKey.Span),
             authDir = Path.GetFullPath(authDirectory),
+            caPem = options.TrustedCertificatePem,
             phoneForPairingCode = options.PhoneForPairingCode,
             browser = options.Browser,
             markOnlineOnConnect = options.MarkOnlineOnConnect,

@@ -12,6 +12,14 @@ public sealed record BaileysClientOptions
     /// </summary>
     public string? PhoneForPairingCode { get; init; }
 
+    /// <summary>
+    /// The PEM of the only certificate the driver trusts for TLS, e.g. the simulator's from <c>GET /admin/tls/certificate</c>:
+    /// Baileys' chat socket (a <c>wss://</c> URL) and its media upload and download verify against it alone, and the driver
+    /// leaves NODE_TLS_REJECT_UNAUTHORIZED unset. Default: null (the driver sets NODE_TLS_REJECT_UNAUTHORIZED=0 in its own
+    /// process, for the self-signed media host next to a plain <c>ws://</c> chat socket).
+    /// </summary>
+    public string? TrustedCertificatePem { get; init; }
+
     /// <summary>Baileys' browser tuple (os, browser, version); its second item becomes the companion platform. Default: Ubuntu / Chrome / 22.04.4.</summary>
     public IReadOnlyList<string>? Browser { get; init; }
 

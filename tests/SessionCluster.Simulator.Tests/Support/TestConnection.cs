@@ -1,3 +1,4 @@
+using System.Net.Security;
 using System.Net.WebSockets;
 using SessionCluster.Protocol.Binary;
 using SessionCluster.Protocol.Crypto;
@@ -7,7 +8,8 @@ namespace SessionCluster.Simulator.Tests.Support;
 
 /// <summary>
 /// A client connection to an embedded simulator through the project's own Noise initiator
-/// (<see cref="NoiseHandshake.ConnectAsync"/>), trusting the simulator's root key.
+/// (<see cref="NoiseHandshake.ConnectAsync"/>), trusting the simulator's root key; over <c>wss://</c> it trusts only the
+/// certificate the admin API gives (<see cref="TestTls"/>) unless told otherwise.
 /// </summary>
 internal sealed class TestConnection : IAsyncDisposable
 {
@@ -26,12 +28,27 @@ internal sealed class TestConnection : IAsyncDisposable
 
     public NoiseSocket Socket { get; }
 
-    public static async Task<TestConnection> ConnectAsync(SimulatorHost host, KeyPair noiseKey, byte[] payload)
+    /// <summary>Connects and runs the Noise handshake; <paramref name="validateCertificate"/> (wss only) defaults to <see cref="TestTls.TrustOnly"/> the admin API's certificate.</summary>
+    public static async Task<TestConnection> ConnectAsync(SimulatorHost host, KeyPair noiseKey, byte[] payload, RemoteCertificateValidationCallback? validateCertificate = null)
     {
         var webSocket = new ClientWebSocket();
         webSocket.Options.SetRequestHeader("Origin", "https://web.whatsapp.com");
+        if (host.WebSocketUrl.StartsWith("wss://", StringComparison.Ordinal))
+        {
+            webSocket.Options.RemoteCertificateValidationCallback = validateCertificate ?? TestTls.TrustOnly(await TestTls.FetchCertificateAsync(host));
+        }
+
         using var timeout = new CancellationTokenSource(DefaultTimeout);
-        await webSocket.ConnectAsync(new Uri(host.WebSocketUrl), timeout.Token);
+        try
+        {
+            await webSocket.ConnectAsync(new Uri(host.WebSocketUrl), timeout.Token);
+        }
+        catch
+        {
+            webSocket.Dispose();
+            throw;
+        }
+
         var pipe = new WebSocketDuplexPipe(webSocket);
         var socket = await NoiseHandshake.ConnectAsync(pipe, new NoiseInitiator(noiseKey, new NoiseClientOptions { RootPublicKey = host.RootPublicKey.ToArray() }), payload, cancellationToken: timeout.Token);
         return new TestConnection(webSocket, pipe, socket);
