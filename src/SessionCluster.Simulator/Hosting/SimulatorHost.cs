@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace SessionCluster.Simulator;
@@ -11,6 +12,7 @@ namespace SessionCluster.Simulator;
 /// A running simulator: Kestrel serving the chat WebSocket (<c>/ws/chat</c>) and the admin API (<c>/admin</c>).
 /// Tests embed it with <see cref="StartAsync"/> on a loopback port of the system's choosing.
 /// </summary>
+/// <remarks>The host never listens to process signals (<see cref="OwnerLifetime"/>): its owner disposes it.</remarks>
 public sealed class SimulatorHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
@@ -48,6 +50,8 @@ public sealed class SimulatorHost : IAsyncDisposable
         builder.Logging.ClearProviders();
         configureLogging?.Invoke(builder.Logging);
         builder.WebHost.UseUrls([.. options.Urls]);
+        builder.Services.AddSingleton<IHostLifetime, OwnerLifetime>();
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownTimeout);
         builder.Services.AddProblemDetails();
         var app = builder.Build();
 
@@ -74,9 +78,15 @@ public sealed class SimulatorHost : IAsyncDisposable
         return new SimulatorHost(app, server, baseUrl.TrimEnd('/'));
     }
 
+    /// <summary>
+    /// Stops: closes every connection, lets Kestrel finish (at most <see cref="SimulatorOptions.ShutdownTimeout"/>),
+    /// then writes the accounts to the data folder once more so that a save cut short by the stop is not lost.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
+        await Server.StopConnectionsAsync().ConfigureAwait(false);
         await _app.StopAsync().ConfigureAwait(false);
+        await Server.Accounts.SaveAsync(CancellationToken.None).ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
         await Server.Media.DisposeAsync().ConfigureAwait(false);
     }
