@@ -26,14 +26,18 @@ internal sealed class TestConnection : IAsyncDisposable
 
     public NoiseSocket Socket { get; }
 
-    public static async Task<TestConnection> ConnectAsync(SimulatorHost host, KeyPair noiseKey, byte[] payload)
+    public static Task<TestConnection> ConnectAsync(SimulatorHost host, KeyPair noiseKey, byte[] payload) =>
+        ConnectAsync(host.WebSocketUrl, host.RootPublicKey.ToArray(), noiseKey, payload);
+
+    /// <summary>Connects to a simulator known only by its URL and root key (one running as its own process).</summary>
+    public static async Task<TestConnection> ConnectAsync(string webSocketUrl, byte[] rootPublicKey, KeyPair noiseKey, byte[] payload)
     {
         var webSocket = new ClientWebSocket();
         webSocket.Options.SetRequestHeader("Origin", "https://web.whatsapp.com");
         using var timeout = new CancellationTokenSource(DefaultTimeout);
-        await webSocket.ConnectAsync(new Uri(host.WebSocketUrl), timeout.Token);
+        await webSocket.ConnectAsync(new Uri(webSocketUrl), timeout.Token);
         var pipe = new WebSocketDuplexPipe(webSocket);
-        var socket = await NoiseHandshake.ConnectAsync(pipe, new NoiseInitiator(noiseKey, new NoiseClientOptions { RootPublicKey = host.RootPublicKey.ToArray() }), payload, cancellationToken: timeout.Token);
+        var socket = await NoiseHandshake.ConnectAsync(pipe, new NoiseInitiator(noiseKey, new NoiseClientOptions { RootPublicKey = rootPublicKey }), payload, cancellationToken: timeout.Token);
         return new TestConnection(webSocket, pipe, socket);
     }
 
