@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.WebSockets;
 using SessionCluster.Simulator.Tests.Support;
+using Xunit.Abstractions;
 
 namespace SessionCluster.Simulator.Tests;
 
@@ -8,7 +9,7 @@ namespace SessionCluster.Simulator.Tests;
 /// The simulator executable as Kubernetes, docker stop and a person at a terminal stop it: a signal, with clients
 /// connected, must end the process cleanly and quickly, its connections closed and its --data written.
 /// </summary>
-public sealed class ProcessShutdownTests : IDisposable
+public sealed class ProcessShutdownTests(ITestOutputHelper output) : IDisposable
 {
     private static readonly TimeSpan StopDeadline = TimeSpan.FromSeconds(5);
 
@@ -27,7 +28,9 @@ public sealed class ProcessShutdownTests : IDisposable
             Assert.Equal(System.Net.HttpStatusCode.Created, created.StatusCode);
         }
 
-        // A companion past the Noise handshake waiting to be linked, and a bare WebSocket that never reads.
+        // A companion past the Noise handshake waiting to be linked (its WebSocketDuplexPipe answers the server's
+        // WebSocket close only when disposed, so the stop waits out ShutdownTimeout: about 2 s measured), and a bare
+        // WebSocket still in the Noise handshake that never reads.
         var device = new TestDevice();
         await using var registering = await TestConnection.ConnectAsync(simulator.WebSocketUrl, simulator.RootPublicKey, device.Noise, device.RegistrationPayload());
         Assert.Equal("iq", (await registering.ReceiveAsync()).Tag);
@@ -36,6 +39,7 @@ public sealed class ProcessShutdownTests : IDisposable
 
         var stopwatch = Stopwatch.StartNew();
         var exitCode = await simulator.SignalAsync(signal, StopDeadline);
+        output.WriteLine($"SIG{signal}: exit code {exitCode} after {stopwatch.Elapsed.TotalSeconds:0.00} s");
 
         Assert.True(exitCode is not null, $"SIG{signal}: still running after {StopDeadline.TotalSeconds} s. Output:\n{simulator.Output}");
         Assert.True(exitCode == 0, $"SIG{signal}: exit code {exitCode} after {stopwatch.Elapsed}. Output:\n{simulator.Output}");
