@@ -1,9 +1,10 @@
+using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using SessionCluster.Simulator;
 
 // The simulator's command line: --urls <url;url> | --port <n>, --tls [--tls-port <n>], --data <folder>.
 // It prints the WebSocket URL and the root public key clients must trust (and, under --tls, where the certificate
-// to pin is), then serves until Ctrl+C.
+// to pin is), then serves until SIGTERM, SIGINT (Ctrl+C) or SIGQUIT.
 CommandLine parsed;
 try
 {
@@ -50,20 +51,26 @@ if (parsed.Options.Tls)
 
 Console.WriteLine(parsed.Options.DataFolder is null ? "Accounts:  in memory" : $"Accounts:  {parsed.Options.DataFolder}");
 
+// This is the one place that owns shutdown: the hosts register no signal handlers (OwnerLifetime). The first
+// SIGTERM (docker stop, Kubernetes), SIGINT (Ctrl+C) or SIGQUIT cancels the default termination and disposes the
+// host below, which closes every connection and writes --data; a second signal terminates at once.
 using var stop = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
+void Stop(PosixSignalContext signal)
 {
-    e.Cancel = true;
+    signal.Cancel = !stop.IsCancellationRequested;
     stop.Cancel();
-};
-AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.Cancel();
+}
+
+using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+using var onQuit = PosixSignalRegistration.Create(PosixSignal.SIGQUIT, Stop);
 try
 {
     await Task.Delay(Timeout.Infinite, stop.Token);
 }
 catch (OperationCanceledException) when (stop.IsCancellationRequested)
 {
-    // Ctrl+C or SIGTERM: fall through to the host's disposal.
+    Console.WriteLine("Stopping.");
 }
 
 return 0;

@@ -42,4 +42,11 @@ public sealed record SimulatorOptions
 
     /// <summary>How long the server waits for a companion's reply to one of its iqs (pair-success → pair-device-sign). Default 30 s.</summary>
     public TimeSpan IqReplyTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// On stop, how long the host waits for its connections to finish their WebSocket close handshake before Kestrel
+    /// aborts the rest. A client that is not reading never answers the close, and Kubernetes and <c>docker stop</c>
+    /// follow SIGTERM with SIGKILL after 10 s by default, so this stays well under that. Default 2 s.
+    /// </summary>
+    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(2);
 }

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace SessionCluster.Simulator;
@@ -14,6 +15,7 @@ namespace SessionCluster.Simulator;
 /// <see cref="SimulatorOptions.Tls"/> a second, HTTPS listener serves the chat endpoint with the simulator's certificate
 /// and the plain listeners refuse it; the admin API stays on the plain ones, where a client fetches the certificate to pin.
 /// </summary>
+/// <remarks>The host never listens to process signals (<see cref="OwnerLifetime"/>): its owner disposes it.</remarks>
 public sealed class SimulatorHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
@@ -67,6 +69,8 @@ public sealed class SimulatorHost : IAsyncDisposable
             builder.WebHost.UseUrls([.. options.Urls]);
         }
 
+        builder.Services.AddSingleton<IHostLifetime, OwnerLifetime>();
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownTimeout);
         builder.Services.AddProblemDetails();
         var app = builder.Build();
 
@@ -104,9 +108,15 @@ public sealed class SimulatorHost : IAsyncDisposable
             ? server.AcceptAsync(context)
             : Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "TLS only", detail: "The chat endpoint is served over TLS only (wss://).").ExecuteAsync(context);
 
+    /// <summary>
+    /// Stops: closes every connection, lets Kestrel finish (at most <see cref="SimulatorOptions.ShutdownTimeout"/>),
+    /// then writes the accounts to the data folder once more so that a save cut short by the stop is not lost.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
+        await Server.StopConnectionsAsync().ConfigureAwait(false);
         await _app.StopAsync().ConfigureAwait(false);
+        await Server.Accounts.SaveAsync(CancellationToken.None).ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
         await Server.Media.DisposeAsync().ConfigureAwait(false);
         Server.Certificate.Dispose();

@@ -21,6 +21,9 @@ internal sealed partial class SimulatorServer
     private readonly byte[] _chain;
     private readonly ILogger _logger;
 
+    /// <summary>Cancelled once when the host stops: every connection, in its handshake or serving, ends at once.</summary>
+    private readonly CancellationTokenSource _stopping = new();
+
     public SimulatorServer(SimulatorOptions options, CertificateAuthority authority, KeyPair staticKey, X509Certificate2 certificate, ILoggerFactory loggerFactory, TimeProvider clock)
     {
         Options = options;
@@ -87,6 +90,12 @@ internal sealed partial class SimulatorServer
 
     public Media.MediaServer Media => LazyInitializer.EnsureInitialized(ref field, () => new(Clock, LoggerFactory, Certificate));
 
+    /// <summary>
+    /// Ends every connection: each stops reading and closes its WebSocket. Kestrel's graceful stop waits for its
+    /// requests, and a WebSocket request only ends when its connection does, so the host calls this before stopping.
+    /// </summary>
+    public Task StopConnectionsAsync() => _stopping.CancelAsync();
+
     /// <summary>The <c>/ws/chat</c> endpoint: WebSocket upgrade, the Noise handshake as responder, then the connection.</summary>
     public async Task AcceptAsync(HttpContext context)
     {
@@ -96,12 +105,13 @@ internal sealed partial class SimulatorServer
             return;
         }
 
+        using var ended = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _stopping.Token);
         using var webSocket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
         await using var pipe = new WebSocketDuplexPipe(webSocket);
         AcceptedConnection accepted;
         try
         {
-            accepted = await NoiseHandshake.AcceptAsync(pipe, new NoiseResponder(StaticKey, _chain), cancellationToken: context.RequestAborted).ConfigureAwait(false);
+            accepted = await NoiseHandshake.AcceptAsync(pipe, new NoiseResponder(StaticKey, _chain), cancellationToken: ended.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (e is NoiseHandshakeException or FrameFormatException or IOException or System.Net.WebSockets.WebSocketException or OperationCanceledException)
         {
@@ -125,7 +135,11 @@ internal sealed partial class SimulatorServer
                 request = new RejectedRequest(e.FailureReason, "bad ClientPayload");
             }
 
-            await connection.RunAsync(request, context.RequestAborted).ConfigureAwait(false);
+            await connection.RunAsync(request, ended.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            // Stopped in the middle of login or registration: the read loop ends quietly, this does the same.
         }
         finally
         {

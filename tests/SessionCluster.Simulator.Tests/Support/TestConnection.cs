@@ -31,17 +31,29 @@ internal sealed class TestConnection : IAsyncDisposable
     /// <summary>Connects and runs the Noise handshake; <paramref name="validateCertificate"/> (wss only) defaults to <see cref="TestTls.TrustOnly"/> the admin API's certificate.</summary>
     public static async Task<TestConnection> ConnectAsync(SimulatorHost host, KeyPair noiseKey, byte[] payload, RemoteCertificateValidationCallback? validateCertificate = null)
     {
-        var webSocket = new ClientWebSocket();
-        webSocket.Options.SetRequestHeader("Origin", "https://web.whatsapp.com");
         if (host.WebSocketUrl.StartsWith("wss://", StringComparison.Ordinal))
         {
-            webSocket.Options.RemoteCertificateValidationCallback = validateCertificate ?? TestTls.TrustOnly(await TestTls.FetchCertificateAsync(host));
+            validateCertificate ??= TestTls.TrustOnly(await TestTls.FetchCertificateAsync(host));
+        }
+
+        return await ConnectAsync(host.WebSocketUrl, host.RootPublicKey.ToArray(), noiseKey, payload, validateCertificate);
+    }
+
+    /// <summary>Connects to a simulator known only by its URL and root key (one running as its own process).</summary>
+    public static async Task<TestConnection> ConnectAsync(
+        string webSocketUrl, byte[] rootPublicKey, KeyPair noiseKey, byte[] payload, RemoteCertificateValidationCallback? validateCertificate = null)
+    {
+        var webSocket = new ClientWebSocket();
+        webSocket.Options.SetRequestHeader("Origin", "https://web.whatsapp.com");
+        if (validateCertificate is not null)
+        {
+            webSocket.Options.RemoteCertificateValidationCallback = validateCertificate;
         }
 
         using var timeout = new CancellationTokenSource(DefaultTimeout);
         try
         {
-            await webSocket.ConnectAsync(new Uri(host.WebSocketUrl), timeout.Token);
+            await webSocket.ConnectAsync(new Uri(webSocketUrl), timeout.Token);
         }
         catch
         {
@@ -50,7 +62,7 @@ internal sealed class TestConnection : IAsyncDisposable
         }
 
         var pipe = new WebSocketDuplexPipe(webSocket);
-        var socket = await NoiseHandshake.ConnectAsync(pipe, new NoiseInitiator(noiseKey, new NoiseClientOptions { RootPublicKey = host.RootPublicKey.ToArray() }), payload, cancellationToken: timeout.Token);
+        var socket = await NoiseHandshake.ConnectAsync(pipe, new NoiseInitiator(noiseKey, new NoiseClientOptions { RootPublicKey = rootPublicKey }), payload, cancellationToken: timeout.Token);
         return new TestConnection(webSocket, pipe, socket);
     }
 
