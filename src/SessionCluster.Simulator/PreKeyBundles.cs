@@ -12,7 +12,8 @@ namespace SessionCluster.Simulator;
 /// → <c>&lt;list&gt;&lt;user jid&gt;registration, type, identity, skey[, key]&lt;/user&gt;…&lt;/list&gt;</c>. Each fetch consumes one
 /// one-time prekey of the device (lowest id first); without any left the bundle has no <c>&lt;key&gt;</c>. Device 0's
 /// bundle comes from the phone (<see cref="Relay.IPrimaryDevices.TakeBundle"/>). A one-time key is served at most
-/// once, ever, also under concurrent fetches: the take is atomic (<see cref="DevicePreKeys"/>).
+/// once, ever, also under concurrent fetches: the take is atomic (<see cref="DevicePreKeys"/>) and is persisted
+/// before the answer goes out.
 /// </summary>
 /// <remarks>
 /// A device the server does not know gets <c>&lt;user jid&gt;&lt;error code="404" text="item-not-found"/&gt;&lt;/user&gt;</c>
@@ -44,6 +45,8 @@ internal static class PreKeyBundles
             answers.Add(await BundleAsync(server, jid, cancellationToken).ConfigureAwait(false));
         }
 
+        // Persist before replying: a key in this answer must not be back in accounts.json after a restart.
+        await server.Accounts.SaveAsync(cancellationToken).ConfigureAwait(false);
         return ServerStanzas.IqResult(iq, new Node("list", null, answers));
     }
 

@@ -7,7 +7,8 @@ namespace SessionCluster.Simulator.Accounts;
 /// <remarks>
 /// The guarantee: each one-time prekey id of a device is handed out at most once, ever. <see cref="Take"/> removes
 /// the key and remembers its id in the same step; an upload naming a consumed id is skipped for that id (the rest of
-/// the upload is kept), so a re-upload cannot bring a handed-out key back. The low-count flag lives here too, so
+/// the upload is kept), and the consumed ids are persisted with the device (<see cref="AccountFile"/>), so neither a
+/// re-upload nor a restart from <c>--data</c> can bring a handed-out key back. The low-count flag lives here too, so
 /// "below the mark, tell the device once" is decided in the same step as the take that crossed it.
 /// </remarks>
 internal sealed class DevicePreKeys

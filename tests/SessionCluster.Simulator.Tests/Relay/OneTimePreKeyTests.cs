@@ -5,12 +5,15 @@ namespace SessionCluster.Simulator.Tests.Relay;
 
 /// <summary>
 /// Issue 10, point 2: the simulator hands out each one-time prekey at most once, ever — under concurrent bundle
-/// fetches from many connections, for companions and for the phone (device 0), and across a re-upload of the same ids.
+/// fetches from many connections, for companions and for the phone (device 0), across a re-upload of the same ids and
+/// across a restart from <c>--data</c>.
 /// </summary>
 public sealed class OneTimePreKeyTests : IDisposable
 {
     private const int Fetchers = 10;
     private const int FetchesPerFetcher = 10;
+    private const string OwnerPhone = "15550005555";
+    private const string FetcherPhone = "15550006666";
 
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "sim-prekeys-" + Guid.NewGuid().ToString("N"));
 
@@ -59,6 +62,43 @@ public sealed class OneTimePreKeyTests : IDisposable
     }
 
     [Fact]
+    public async Task A_consumed_one_time_prekey_is_not_served_again_after_a_restart_from_the_data_folder()
+    {
+        var companion = await FetchAcrossRestartAsync(reUploadAfterRestart: false);
+        Assert.Equal([1u, 2u, 3u, 4u, 5u, 6u, 7u, 8u, 9u, 10u, null, null], companion);
+    }
+
+    [Fact]
+    public async Task A_consumed_one_time_prekey_is_not_served_again_after_a_restart_and_a_re_upload_of_its_id()
+    {
+        // The same ids 1..10 again after the restart, as a client retrying its upload would send them: 1..4 stay consumed.
+        var companion = await FetchAcrossRestartAsync(reUploadAfterRestart: true);
+        Assert.Equal([1u, 2u, 3u, 4u, 5u, 6u, 7u, 8u, 9u, 10u, null, null], companion);
+    }
+
+    [Fact]
+    public async Task The_phone_does_not_serve_a_one_time_prekey_id_again_after_a_restart_from_the_data_folder()
+    {
+        var options = new SimulatorOptions { DataFolder = _folder };
+        var served = new List<uint?>();
+        await using (var first = await TestSimulator.StartAsync(options))
+        {
+            await TestSimulator.CreateAccountAsync(first, OwnerPhone);
+            await TestSimulator.CreateAccountAsync(first, FetcherPhone);
+            served.AddRange((await FetchConcurrentlyAsync(first, FetcherPhone, OwnerPhone + "@s.whatsapp.net")).Select(OneTimeId));
+        }
+
+        await using (var second = await TestSimulator.StartAsync(options))
+        {
+            served.AddRange((await FetchConcurrentlyAsync(second, FetcherPhone, OwnerPhone + "@s.whatsapp.net")).Select(OneTimeId));
+        }
+
+        Assert.Equal(2 * Fetchers * FetchesPerFetcher, served.Count);
+        Assert.All(served, id => Assert.NotNull(id));
+        Assert.Equal(served.Count, served.Distinct().Count());
+    }
+
+    [Fact]
     public async Task A_consumed_one_time_prekey_is_not_served_again_after_a_re_upload_of_its_id_without_a_restart()
     {
         await using var harness = await RelayHarness.StartAsync();
@@ -77,6 +117,53 @@ public sealed class OneTimePreKeyTests : IDisposable
             Assert.Equal("2", count.GetChild("count").GetString("value"));
             Assert.Equal([2u, 3u, null], [OneTimeId(await FetchAsync(fetcher, harness.B.Jid)), OneTimeId(await FetchAsync(fetcher, harness.B.Jid)), OneTimeId(await FetchAsync(fetcher, harness.B.Jid))]);
         }
+    }
+
+    /// <summary>
+    /// The owner uploads ids 1..10; 4 bundles are fetched; the simulator restarts from the data folder (the owner
+    /// uploads 1..10 again if asked); 8 more are fetched. Returns the 12 one-time ids served, in order.
+    /// </summary>
+    private async Task<List<uint?>> FetchAcrossRestartAsync(bool reUploadAfterRestart)
+    {
+        var options = new SimulatorOptions { DataFolder = _folder };
+        var owner = new TestDevice();
+        var fetcher = new TestDevice();
+        int ownerDevice;
+        int fetcherDevice;
+        var served = new List<uint?>();
+        await using (var first = await TestSimulator.StartAsync(options))
+        {
+            await TestSimulator.CreateAccountAsync(first, OwnerPhone);
+            await TestSimulator.CreateAccountAsync(first, FetcherPhone);
+            ownerDevice = await TestLinking.LinkAsync(first, OwnerPhone, owner);
+            fetcherDevice = await TestLinking.LinkAsync(first, FetcherPhone, fetcher);
+            await UploadAsync(first, OwnerPhone, ownerDevice, owner, 10);
+            var (connection, _) = await TestLinking.LoginAsync(first, FetcherPhone, fetcherDevice, fetcher);
+            await using (connection)
+            {
+                for (var i = 0; i < 4; i++)
+                {
+                    served.Add(OneTimeId(await FetchAsync(connection, Jid(OwnerPhone, ownerDevice))));
+                }
+            }
+        }
+
+        await using var second = await TestSimulator.StartAsync(options);
+        if (reUploadAfterRestart)
+        {
+            await UploadAsync(second, OwnerPhone, ownerDevice, owner, 10);
+        }
+
+        var (again, _) = await TestLinking.LoginAsync(second, FetcherPhone, fetcherDevice, fetcher);
+        await using (again)
+        {
+            for (var i = 0; i < 8; i++)
+            {
+                served.Add(OneTimeId(await FetchAsync(again, Jid(OwnerPhone, ownerDevice))));
+            }
+        }
+
+        return served;
     }
 
     public void Dispose()
@@ -138,10 +225,23 @@ public sealed class OneTimePreKeyTests : IDisposable
         }
     }
 
+    private static async Task UploadAsync(SimulatorHost host, string phone, int deviceId, TestDevice device, int count)
+    {
+        var (connection, _) = await TestLinking.LoginAsync(host, phone, deviceId, device);
+        await using (connection)
+        {
+            await connection.SendAsync(device.PreKeyUpload("up", count));
+            Assert.Equal("result", (await connection.ReceiveUntilAsync(n => n.GetOptionalString("id") == "up")).GetString("type"));
+        }
+    }
+
     private static async Task<Node> FetchAsync(TestConnection connection, string jid) =>
         (await connection.QueryAsync("encrypt", "get", KeyFetch(jid))).GetChild("list").GetChild("user");
 
     private static Node KeyFetch(string jid) => new("key", null, [new Node("user", [("jid", jid)])]);
+
+    private static string Jid(string phone, int device) =>
+        phone + ":" + device.ToString(System.Globalization.CultureInfo.InvariantCulture) + "@s.whatsapp.net";
 
     /// <summary>The bundle's one-time prekey id, or null when it has no <c>&lt;key&gt;</c>.</summary>
     private static uint? OneTimeId(Node user)
