@@ -11,14 +11,16 @@ namespace SessionCluster.Simulator;
 /// Prekey bundle fetch (docs/PROTOCOL.md §7): <c>&lt;iq xmlns="encrypt" type="get"&gt;&lt;key&gt;&lt;user jid [reason]/&gt;…&lt;/key&gt;&lt;/iq&gt;</c>
 /// → <c>&lt;list&gt;&lt;user jid&gt;registration, type, identity, skey[, key]&lt;/user&gt;…&lt;/list&gt;</c>. Each fetch consumes one
 /// one-time prekey of the device (lowest id first); without any left the bundle has no <c>&lt;key&gt;</c>. Device 0's
-/// bundle comes from the phone (<see cref="Relay.IPrimaryDevices.TakeBundle"/>).
+/// bundle comes from the phone (<see cref="Relay.IPrimaryDevices.TakeBundle"/>). A one-time key is served at most
+/// once, ever, also under concurrent fetches: the take is atomic (<see cref="DevicePreKeys"/>) and is persisted
+/// before the answer goes out.
 /// </summary>
 /// <remarks>
 /// A device the server does not know gets <c>&lt;user jid&gt;&lt;error code="404" text="item-not-found"/&gt;&lt;/user&gt;</c>
 /// in the list (WM nodeToPreKeyBundle reads an <c>&lt;error&gt;</c> child per user; the code is the simulator's choice;
 /// Baileys fails the whole fetch on it, so it only ever asks for devices usync listed). When a companion's one-time
 /// keys drop below <see cref="LowWatermark"/>, it is sent <c>&lt;notification type="encrypt"&gt;&lt;count value/&gt;</c>
-/// once per drop (again only after its count was back at or above the mark).
+/// once per drop (again only after its count was back at or above the mark), decided in the same atomic step as the take.
 /// </remarks>
 internal static class PreKeyBundles
 {
@@ -43,6 +45,8 @@ internal static class PreKeyBundles
             answers.Add(await BundleAsync(server, jid, cancellationToken).ConfigureAwait(false));
         }
 
+        // Persist before replying: a key in this answer must not be back in accounts.json after a restart.
+        await server.Accounts.SaveAsync(cancellationToken).ConfigureAwait(false);
         return ServerStanzas.IqResult(iq, new Node("list", null, answers));
     }
 
@@ -75,32 +79,23 @@ internal static class PreKeyBundles
                 new Node("signature", null, device.SignedPreKey.Signature),
             ]),
         ];
-        if (device.PreKeys.Take() is { } oneTime)
+        var taken = device.PreKeys.Take(LowWatermark);
+        if (taken.Key is { } oneTime)
         {
             children.Add(new Node("key", null, [new Node("id", null, Id3(oneTime.Id)), new Node("value", null, oneTime.PublicKey)]));
         }
 
         server.Stats.BundleServed();
-        await NotifyIfLowAsync(server, account, device, cancellationToken).ConfigureAwait(false);
+        if (taken.NotifyLow)
+        {
+            await NotifyLowAsync(server, account, device, taken.Remaining, cancellationToken).ConfigureAwait(false);
+        }
+
         return new Node("user", [("jid", jid.ToString())], children);
     }
 
-    private static async ValueTask NotifyIfLowAsync(SimulatorServer server, Account account, CompanionDevice device, CancellationToken cancellationToken)
+    private static async ValueTask NotifyLowAsync(SimulatorServer server, Account account, CompanionDevice device, int count, CancellationToken cancellationToken)
     {
-        var lowNotified = server.Relay.LowPreKeyNotified;
-        var key = account.DeviceJid(device.DeviceId).ToString();
-        var count = device.PreKeys.Count;
-        if (count >= LowWatermark)
-        {
-            lowNotified.TryRemove(key, out _);
-            return;
-        }
-
-        if (!lowNotified.TryAdd(key, 0))
-        {
-            return;
-        }
-
         var notification = new Node(
             "notification",
             [

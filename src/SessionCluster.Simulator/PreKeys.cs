@@ -85,12 +85,13 @@ internal static class PreKeys
             throw new IqRequestException(IqErrorCode.NotAcceptable, $"An upload carries 1 to {MaxKeysPerUpload} prekeys, not {keys.Count}.");
         }
 
-        if (device.PreKeys.Count + keys.Count > MaxKeysPerDevice)
+        // Checked and stored in one step, so two uploads at once cannot both pass the check. Ids already handed out
+        // in a bundle are skipped: a one-time key is served at most once, ever (DevicePreKeys).
+        if (device.PreKeys.Add(keys, MaxKeysPerDevice) is null)
         {
             throw new IqRequestException(IqErrorCode.NotAcceptable, $"The server keeps at most {MaxKeysPerDevice} prekeys per device.");
         }
 
-        device.PreKeys.Add(keys);
         Replace(connection, device with { SignedPreKey = signedPreKey });
         await connection.Server.Accounts.SaveAsync(cancellationToken).ConfigureAwait(false);
     }

@@ -14,8 +14,9 @@ internal sealed class Account
     private readonly Dictionary<int, CompanionDevice> _devices = [];
     private int _nextDeviceId;
     private uint _nextKeyIndex;
+    private uint _nextPhonePreKeyId;
 
-    public Account(string phone, string lidUser, AccountIdentity identity, uint registrationId, DateTimeOffset createdAt, int nextDeviceId = 1, uint nextKeyIndex = 1)
+    public Account(string phone, string lidUser, AccountIdentity identity, uint registrationId, DateTimeOffset createdAt, int nextDeviceId = 1, uint nextKeyIndex = 1, uint nextPhonePreKeyId = 1)
     {
         Phone = phone;
         LidUser = lidUser;
@@ -24,6 +25,7 @@ internal sealed class Account
         CreatedAt = createdAt;
         _nextDeviceId = nextDeviceId;
         _nextKeyIndex = nextKeyIndex;
+        _nextPhonePreKeyId = nextPhonePreKeyId;
     }
 
     /// <summary>Digits only, e.g. <c>15550001111</c>.</summary>
@@ -65,6 +67,38 @@ internal sealed class Account
         lock (_lock)
         {
             return (_nextDeviceId++, _nextKeyIndex++);
+        }
+    }
+
+    /// <summary>The first one-time prekey id the phone (device 0) has not generated yet (persisted, see below).</summary>
+    public uint NextPhonePreKeyId
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _nextPhonePreKeyId;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Reserves <paramref name="count"/> consecutive one-time prekey ids for the phone and returns the first. The
+    /// counter is persisted with the account, so the phone does not hand out an id again after a restart (only after
+    /// wrapping past the 24-bit id space, as a real device does).
+    /// </summary>
+    public uint ReservePhonePreKeyIds(int count)
+    {
+        lock (_lock)
+        {
+            if (_nextPhonePreKeyId + (uint)count - 1 > SessionCluster.Protocol.Signal.PreKeyRecord.MaxId)
+            {
+                _nextPhonePreKeyId = 1;
+            }
+
+            var first = _nextPhonePreKeyId;
+            _nextPhonePreKeyId += (uint)count;
+            return first;
         }
     }
 

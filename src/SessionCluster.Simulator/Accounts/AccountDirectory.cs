@@ -15,6 +15,8 @@ internal sealed class AccountDirectory
     private readonly AccountFile? _file;
     private readonly TimeProvider _clock;
     private readonly SemaphoreSlim _saveLock = new(1, 1);
+    private long _changes;
+    private long _saved;
 
     public AccountDirectory(string? dataFolder, TimeProvider clock)
     {
@@ -63,10 +65,21 @@ internal sealed class AccountDirectory
             return;
         }
 
+        // Group commit: a change made before this call is covered by any write that starts after it. Callers waiting
+        // behind a write that began later than their change return without writing again (100 concurrent bundle
+        // fetches make a few writes, not 100), and none returns before a write holding its change is on disk.
+        var change = Interlocked.Increment(ref _changes);
         await _saveLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            if (_saved >= change)
+            {
+                return;
+            }
+
+            var upTo = Volatile.Read(ref _changes);
             await _file.SaveAsync(All, cancellationToken).ConfigureAwait(false);
+            _saved = upTo;
         }
         finally
         {

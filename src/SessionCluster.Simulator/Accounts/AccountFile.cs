@@ -4,8 +4,9 @@ using SessionCluster.Simulator.Pairing;
 namespace SessionCluster.Simulator.Accounts;
 
 /// <summary>
-/// <c>accounts.json</c>: accounts, their keys and linked devices (with uploaded prekeys), as plain JSON with
-/// base64 keys. Written to a temporary file and renamed over the old one, so a crash leaves either version.
+/// <c>accounts.json</c>: accounts, their keys and linked devices (with uploaded prekeys and the ranges of prekey ids
+/// already handed out, so a restart does not serve them again), as plain JSON with base64 keys. Fields added later
+/// (<c>consumedPreKeys</c>, <c>nextPhonePreKeyId</c>) are optional, so files written before them still load. Written to a temporary file and renamed over the old one, so a crash leaves either version.
 /// </summary>
 internal sealed class AccountFile(string path)
 {
@@ -75,12 +76,14 @@ internal sealed class AccountFile(string path)
                 Convert.ToBase64String(d.SignedPreKey.Signature.Span),
                 d.Platform,
                 d.LinkedAt,
-                [.. d.PreKeys.Snapshot().Select(k => new PreKeyDto(k.Id, Convert.ToBase64String(k.PublicKey.Span)))]))]);
+                [.. d.PreKeys.Snapshot().Select(k => new PreKeyDto(k.Id, Convert.ToBase64String(k.PublicKey.Span)))],
+                Ranges(d.PreKeys.ConsumedIds())))],
+            account.NextPhonePreKeyId);
     }
 
     private static Account FromDto(AccountDto dto)
     {
-        var account = new Account(dto.Phone, dto.LidUser, AccountIdentity.FromPrivateKey(Convert.FromBase64String(dto.IdentityPrivateKey), dto.RawId), dto.RegistrationId, dto.CreatedAt, dto.NextDeviceId, dto.NextKeyIndex);
+        var account = new Account(dto.Phone, dto.LidUser, AccountIdentity.FromPrivateKey(Convert.FromBase64String(dto.IdentityPrivateKey), dto.RawId), dto.RegistrationId, dto.CreatedAt, dto.NextDeviceId, dto.NextKeyIndex, dto.NextPhonePreKeyId);
         foreach (var d in dto.Devices)
         {
             var device = new CompanionDevice(
@@ -92,11 +95,31 @@ internal sealed class AccountFile(string path)
                 new SignedPreKey(d.SignedPreKeyId, Convert.FromBase64String(d.SignedPreKey), Convert.FromBase64String(d.SignedPreKeySignature)),
                 d.Platform,
                 d.LinkedAt);
+            device.PreKeys.MarkConsumed((d.ConsumedPreKeys ?? []).SelectMany(r => Enumerable.Range(0, checked((int)(r.Last - r.First + 1))).Select(i => r.First + (uint)i)));
             device.PreKeys.Add(d.PreKeys.Select(k => (k.Id, (ReadOnlyMemory<byte>)Convert.FromBase64String(k.PublicKey))));
             account.AddDevice(device);
         }
 
         return account;
+    }
+
+    /// <summary>Ascending ids as inclusive ranges: keys are taken lowest first, so this stays a handful of entries.</summary>
+    private static List<PreKeyIdRange> Ranges(IReadOnlyList<uint> ascending)
+    {
+        var ranges = new List<PreKeyIdRange>();
+        foreach (var id in ascending)
+        {
+            if (ranges.Count > 0 && ranges[^1].Last + 1 == id)
+            {
+                ranges[^1] = ranges[^1] with { Last = id };
+            }
+            else
+            {
+                ranges.Add(new PreKeyIdRange(id, id));
+            }
+        }
+
+        return ranges;
     }
 
     private sealed record AccountFileDto(int Version, IReadOnlyList<AccountDto> Accounts);
@@ -110,7 +133,8 @@ internal sealed class AccountFile(string path)
         DateTimeOffset CreatedAt,
         int NextDeviceId,
         uint NextKeyIndex,
-        IReadOnlyList<DeviceDto> Devices);
+        IReadOnlyList<DeviceDto> Devices,
+        uint NextPhonePreKeyId = 1);
 
     private sealed record DeviceDto(
         int DeviceId,
@@ -123,9 +147,12 @@ internal sealed class AccountFile(string path)
         string SignedPreKeySignature,
         string Platform,
         DateTimeOffset LinkedAt,
-        IReadOnlyList<PreKeyDto> PreKeys);
+        IReadOnlyList<PreKeyDto> PreKeys,
+        IReadOnlyList<PreKeyIdRange>? ConsumedPreKeys = null);
 
     private sealed record PreKeyDto(uint Id, string PublicKey);
+
+    private sealed record PreKeyIdRange(uint First, uint Last);
 }
 
 /// <summary>The account file exists but cannot be read.</summary>

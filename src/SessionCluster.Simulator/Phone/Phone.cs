@@ -50,7 +50,7 @@ internal sealed partial class Phone
         _directory = directory;
         _clock = clock;
         _logger = logger;
-        Keys = new PhoneKeys(account.Identity.IdentityKey, account.RegistrationId, clock);
+        Keys = new PhoneKeys(account.Identity.IdentityKey, account.RegistrationId, clock, account.ReservePhonePreKeyIds);
     }
 
     public Account Account { get; }

@@ -44,6 +44,12 @@ internal sealed class PhoneDirectory : IPrimaryDevices
         return jid.IsLid ? _accounts.All.FirstOrDefault(a => a.LidUser == jid.User) : null;
     }
 
+    /// <summary>
+    /// Persists the accounts after a phone took prekeys (a companion's one-time key for a session, or a batch of its own
+    /// ids), before what carries them goes out: a restart must neither serve those keys again nor reuse those ids.
+    /// </summary>
+    public Task SaveAccountsAsync(CancellationToken cancellationToken) => _accounts.SaveAsync(cancellationToken);
+
     public ValueTask DeliverAsync(Account account, Node stanza, CancellationToken cancellationToken) =>
         Get(account).DeliverAsync(stanza, cancellationToken);
 

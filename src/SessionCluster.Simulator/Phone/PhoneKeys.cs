@@ -9,9 +9,11 @@ namespace SessionCluster.Simulator.Phone;
 /// A one-time key stays known (for the <c>pkmsg</c> that names it) until that message consumes it. Thread-safe.
 /// </summary>
 /// <remarks>
-/// In memory only: <c>accounts.json</c> keeps the identity and registration id, so after a restart with
+/// The keys are in memory only: <c>accounts.json</c> keeps the identity and registration id, so after a restart with
 /// <c>--data</c> the phone keeps its identity but makes a new signed prekey and new one-time prekeys, and
 /// companions' sessions with it are rebuilt from new bundles (their old sessions fail and go through retry receipts).
+/// The one-time ids come from the account's persisted counter (<see cref="Accounts.Account.ReservePhonePreKeyIds"/>),
+/// so the new keys never reuse an id handed out before the restart: each id is handed out at most once.
 /// </remarks>
 internal sealed class PhoneKeys : IPreKeySource
 {
@@ -23,10 +25,12 @@ internal sealed class PhoneKeys : IPreKeySource
     private readonly Lock _lock = new();
     private readonly Dictionary<uint, PreKeyRecord> _known = [];
     private readonly Queue<uint> _unused = new();
-    private uint _nextId = 1;
+    private readonly Func<int, uint> _reserveIds;
 
-    public PhoneKeys(KeyPair identityKey, uint registrationId, TimeProvider clock)
+    /// <param name="reserveIds">Reserves that many consecutive one-time prekey ids and returns the first.</param>
+    public PhoneKeys(KeyPair identityKey, uint registrationId, TimeProvider clock, Func<int, uint> reserveIds)
     {
+        _reserveIds = reserveIds;
         Identity = new LocalIdentity(identityKey, registrationId);
         SignedPreKey = KeyHelper.GenerateSignedPreKey(identityKey, SignedPreKeyId, clock);
     }
@@ -54,18 +58,11 @@ internal sealed class PhoneKeys : IPreKeySource
         {
             if (_unused.Count == 0)
             {
-                if (_nextId + BatchSize > PreKeyRecord.MaxId)
-                {
-                    _nextId = 1;
-                }
-
-                foreach (var key in KeyHelper.GeneratePreKeys(_nextId, BatchSize))
+                foreach (var key in KeyHelper.GeneratePreKeys(_reserveIds(BatchSize), BatchSize))
                 {
                     _known[key.Id] = key;
                     _unused.Enqueue(key.Id);
                 }
-
-                _nextId += BatchSize;
             }
 
             return _known[_unused.Dequeue()];

@@ -132,6 +132,7 @@ internal sealed partial class Phone
                     new Node("signature", null, Keys.SignedPreKey.Signature),
                 ]),
             ]));
+            await _directory.SaveAccountsAsync(cancellationToken).ConfigureAwait(false);
         }
 
         await _directory.Relay.SendReceiptAsync(Account, 0, new Node("receipt", attributes, children), cancellationToken).ConfigureAwait(false);

@@ -38,6 +38,7 @@ internal sealed partial class Phone
         targets.AddRange(recipient.Devices.Select(d => (recipient, d.DeviceId, content)));
         targets.AddRange(Account.Devices.Select(d => (Account, d.DeviceId, copy)));
         var participants = EncryptForDevices(targets, to.IsLid);
+        await _directory.SaveAccountsAsync(cancellationToken).ConfigureAwait(false);
 
         var id = MessageIds.New(Account.Phone, _clock.GetUtcNow());
         Remember(id, new SentMessage(chat, content));
@@ -93,6 +94,7 @@ internal sealed partial class Phone
         }
 
         var participants = EncryptForDevices(targets, lid: false);
+        await _directory.SaveAccountsAsync(cancellationToken).ConfigureAwait(false);
         var id = MessageIds.New(Account.Phone, _clock.GetUtcNow());
         var stanza = new Node("message", [("id", id), ("to", groupKey), ("type", "text")],
         [

@@ -42,9 +42,6 @@ internal sealed partial class MessageRelay : IStanzaRelay
         _logger = server.LoggerFactory.CreateLogger<MessageRelay>();
     }
 
-    /// <summary>Companions already told their one-time prekeys run low (device JID → 1), until they are back at 5 or more.</summary>
-    public ConcurrentDictionary<string, byte> LowPreKeyNotified { get; } = new(StringComparer.Ordinal);
-
     /// <summary>Stanzas waiting in every device's queue (delivered but not acked, or not yet deliverable).</summary>
     public int QueueDepth => _queues.Values.Sum(q => q.Count);
 
