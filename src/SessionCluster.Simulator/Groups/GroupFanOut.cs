@@ -168,9 +168,9 @@ internal static partial class GroupFanOut
     private static Node Ack(string id, Jid to, string now, string error) =>
         new("ack", [("class", "message"), ("id", id), ("from", to.ToString()), ("t", now), ("error", error)]);
 
-    [LoggerMessage(EventId = 600, Level = LogLevel.Information, Message = "Group message {Id} from {Phone}:{Device} refused: {Reason}")]
+    [LoggerMessage(EventId = 620, Level = LogLevel.Information, Message = "Group message {Id} from {Phone}:{Device} refused: {Reason}")]
     private static partial void LogRefused(ILogger logger, string phone, int device, string id, string reason);
 
-    [LoggerMessage(EventId = 601, Level = LogLevel.Debug, Message = "Group message {Id} from {Phone}:{Device} to {Group}: {Copies} copies queued")]
+    [LoggerMessage(EventId = 621, Level = LogLevel.Debug, Message = "Group message {Id} from {Phone}:{Device} to {Group}: {Copies} copies queued")]
     private static partial void LogFannedOut(ILogger logger, string phone, int device, string id, string group, int copies);
 }

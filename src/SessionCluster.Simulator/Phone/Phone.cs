@@ -112,7 +112,7 @@ internal sealed partial class Phone
     [LoggerMessage(EventId = 409, Level = LogLevel.Warning, Message = "Phone {Phone}: retry receipt for {Id} from {Device}, a message it does not have (any more)")]
     private static partial void LogRetryUnknown(ILogger logger, string phone, string id, string device);
 
-    [LoggerMessage(EventId = 410, Level = LogLevel.Warning, Message = "Phone {Phone}: retry receipt for {Id} cannot be served: {Reason}")]
+    [LoggerMessage(EventId = 430, Level = LogLevel.Warning, Message = "Phone {Phone}: retry receipt for {Id} cannot be served: {Reason}")]
     private static partial void LogRetryRefused(ILogger logger, string phone, string id, string reason);
 
     [LoggerMessage(EventId = 407, Level = LogLevel.Debug, Message = "Phone {Phone}: <{Tag}> needs nothing from the phone")]
