@@ -27,8 +27,6 @@ internal static class PreKeyBundles
     /// <summary>Below this many one-time prekeys the device is told to upload more (WM/BL MinPreKeyCount = 5).</summary>
     public const int LowWatermark = 5;
 
-    private static long s_notificationIds;
-
     public static async ValueTask<Node?> FetchAsync(ChatConnection connection, Node iq, CancellationToken cancellationToken)
     {
         var server = connection.Server;
@@ -101,7 +99,7 @@ internal static class PreKeyBundles
             [
                 ("from", ServerStanzas.Server),
                 ("type", "encrypt"),
-                ("id", "enc." + Interlocked.Increment(ref s_notificationIds).ToString(CultureInfo.InvariantCulture)),
+                ("id", server.NextEncryptNotificationId()),
                 ("t", server.Clock.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)),
             ],
             [new Node("count", [("value", count.ToString(CultureInfo.InvariantCulture))])]);

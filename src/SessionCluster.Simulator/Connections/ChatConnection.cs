@@ -20,8 +20,6 @@ namespace SessionCluster.Simulator.Connections;
 /// </remarks>
 internal sealed partial class ChatConnection
 {
-    private static long s_connectionIds;
-
     private readonly NoiseSocket _socket;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
@@ -37,7 +35,7 @@ internal sealed partial class ChatConnection
         Server = server;
         _socket = socket;
         NoiseKey = noiseKey;
-        Id = Interlocked.Increment(ref s_connectionIds);
+        Id = server.NextConnectionId();
         _logger = server.LoggerFactory.CreateLogger<ChatConnection>();
     }
 

@@ -12,8 +12,6 @@ namespace SessionCluster.Simulator.Groups;
 /// </summary>
 internal static class GroupNotifications
 {
-    private static long _ids;
-
     public static async Task SendAsync(SimulatorServer server, Group group, Jid actor, Node change, IEnumerable<Jid> alsoTell, CancellationToken cancellationToken)
     {
         var notification = new Node(
@@ -21,7 +19,7 @@ internal static class GroupNotifications
             [
                 ("from", group.Jid.ToString()),
                 ("type", "w:gp2"),
-                ("id", "gp2." + Interlocked.Increment(ref _ids).ToString(CultureInfo.InvariantCulture)),
+                ("id", server.NextGroupNotificationId()),
                 ("t", server.Clock.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)),
                 ("participant", new Jid(actor.User, actor.Server).ToString()),
             ],

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -23,6 +24,10 @@ internal sealed partial class SimulatorServer
 
     /// <summary>Cancelled once when the host stops: every connection, in its handshake or serving, ends at once.</summary>
     private readonly CancellationTokenSource _stopping = new();
+
+    private long _connectionIds;
+    private long _groupNotificationIds;
+    private long _encryptNotificationIds;
 
     public SimulatorServer(SimulatorOptions options, CertificateAuthority authority, KeyPair staticKey, X509Certificate2 certificate, ILoggerFactory loggerFactory, TimeProvider clock)
     {
@@ -55,6 +60,15 @@ internal sealed partial class SimulatorServer
     public ConnectionRegistry Connections { get; } = new();
 
     public SimulatorStats Stats { get; } = new();
+
+    /// <summary>The id of a new connection, unique within this server (logs and the admin API name connections by it).</summary>
+    public long NextConnectionId() => Interlocked.Increment(ref _connectionIds);
+
+    /// <summary>The id of a <c>w:gp2</c> notification (<c>gp2.N</c>), unique within this server.</summary>
+    public string NextGroupNotificationId() => "gp2." + Interlocked.Increment(ref _groupNotificationIds).ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The id of an <c>encrypt</c> (low prekeys) notification (<c>enc.N</c>), unique within this server.</summary>
+    public string NextEncryptNotificationId() => "enc." + Interlocked.Increment(ref _encryptNotificationIds).ToString(CultureInfo.InvariantCulture);
 
     /// <summary>The message relay: fan-out, receipts, acks and every device's offline queue.</summary>
     public Relay.MessageRelay Relay => LazyInitializer.EnsureInitialized(ref field, () => new(this));
