@@ -6,8 +6,8 @@ namespace SessionCluster.Persistence;
 
 /// <summary>
 /// The node's persistence, per engine: on SQLite our own plugins (<c>persistence.conf</c>, docs/PERSISTENCE.md); on
-/// PostgreSQL Akka.Persistence.Sql, because ours measured short of the 3x the project required of it there
-/// (docs/BENCHMARKS.md, "Persistence through Akka") and was removed.
+/// PostgreSQL Akka.Persistence.Sql, because a plugin of our own measures short of the 3x the project requires there
+/// (docs/BENCHMARKS.md, "Persistence through Akka").
 /// </summary>
 public static class SessionClusterPersistence
 {

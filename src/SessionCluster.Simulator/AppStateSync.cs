@@ -5,9 +5,9 @@ namespace SessionCluster.Simulator;
 
 /// <summary>
 /// <c>&lt;iq xmlns="w:sync:app:state" type="set"&gt;&lt;sync&gt;&lt;collection name version return_snapshot/&gt;…</c>
-/// (docs/PROTOCOL.md §14). The simulator keeps no app state yet, so every known collection is empty: it answers
+/// (docs/PROTOCOL.md §14). The simulator keeps no app state, so every known collection is empty: it answers
 /// <c>&lt;collection name version="0"/&gt;</c> with no patches, no snapshot and no <c>has_more_patches</c>, which
-/// Baileys (chat-utils.js extractSyncdPatches) reads as "done". Patch uploads arrive with a later slice.
+/// Baileys (chat-utils.js extractSyncdPatches) reads as "done". Patch uploads are refused with feature-not-implemented.
 /// </summary>
 internal static class AppStateSync
 {
@@ -39,7 +39,7 @@ internal static class AppStateSync
 
             if (collection.GetOptionalChild("patches") is not null)
             {
-                throw new IqRequestException(IqErrorCode.FeatureNotImplemented, "App state patch upload arrives with a later slice.");
+                throw new IqRequestException(IqErrorCode.FeatureNotImplemented, "App state patch uploads are not built.");
             }
 
             answers.Add(new Node("collection", [("name", name), ("version", "0")]));

@@ -8,7 +8,7 @@ namespace SessionCluster.Simulator;
 /// <c>&lt;iq type="set"&gt;&lt;remove-companion-device jid reason="user_initiated"/&gt;</c> (docs/PROTOCOL.md §13). The device is
 /// unlinked from its account and acknowledged. The phone unlinking a companion (<see cref="UnlinkAsync"/>, from
 /// <c>DELETE /admin/accounts/{phone}/devices/{device}</c>) also ends that companion's live connection with
-/// <c>&lt;stream:error code="401"&gt;&lt;conflict type="device_removed"/&gt;&lt;/stream:error&gt;</c>. Pairing by code (<c>link_code_companion_reg</c>) arrives with a later slice.
+/// <c>&lt;stream:error code="401"&gt;&lt;conflict type="device_removed"/&gt;&lt;/stream:error&gt;</c>. Pairing by code (<c>link_code_companion_reg</c>) is <see cref="LinkCodeRegistration"/>.
 /// </summary>
 internal static class CompanionDevices
 {
@@ -39,7 +39,7 @@ internal static class CompanionDevices
         var first = IqRouter.FirstChild(iq);
         if (iq.GetString("type") != "set" || first != "remove-companion-device")
         {
-            throw new IqRequestException(IqErrorCode.FeatureNotImplemented, $"md <{first}> is not built yet.");
+            throw new IqRequestException(IqErrorCode.FeatureNotImplemented, $"md <{first}> is not built.");
         }
 
         var (account, device) = connection.LoggedIn!;

@@ -44,7 +44,7 @@ internal static class InitQueries
 
     /// <summary>
     /// <c>&lt;iq xmlns="privacy" type="get"&gt;&lt;privacy/&gt;</c> → <c>&lt;privacy&gt;&lt;category name value/&gt;…</c>;
-    /// a set of <c>&lt;privacy&gt;&lt;category name value/&gt;</c> is acknowledged (settings are not stored in this slice).
+    /// a set of <c>&lt;privacy&gt;&lt;category name value/&gt;</c> is acknowledged (the simulator does not store settings).
     /// </summary>
     public static ValueTask<Node?> PrivacyAsync(ChatConnection connection, Node iq, CancellationToken cancellationToken)
     {

@@ -6,7 +6,7 @@ namespace SessionCluster.Simulator;
 /// <summary>
 /// <c>&lt;iq xmlns="passive" type="set"&gt;&lt;active/&gt;|&lt;passive/&gt;&lt;/iq&gt;</c>. A login says <c>passive=true</c>,
 /// so the server holds offline delivery until the client turns active; then it delivers the queue and says
-/// <c>&lt;ib&gt;&lt;offline count="N"/&gt;&lt;/ib&gt;</c>. This slice has no offline queue yet, so N is 0.
+/// <c>&lt;ib&gt;&lt;offline count="N"/&gt;&lt;/ib&gt;</c>, N the stanzas delivered from the device's offline queue.
 /// </summary>
 internal static class Passive
 {

@@ -44,7 +44,7 @@ internal sealed class SimulatorStats
     /// <summary>An iq error, failure or stream error went out.</summary>
     public void ErrorSent() => Interlocked.Increment(ref _errorsSent);
 
-    /// <summary>A stanza or iq this slice does not implement arrived (it got a 501 or no answer).</summary>
+    /// <summary>A stanza or iq the simulator does not implement arrived (it got a 501 or no answer).</summary>
     public void Unhandled() => Interlocked.Increment(ref _unhandled);
 
     /// <summary>A message, receipt or notification copy was queued for a device.</summary>

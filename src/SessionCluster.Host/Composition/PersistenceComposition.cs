@@ -20,8 +20,8 @@ internal static class PersistenceComposition
         var persistence = settings.Persistence;
         return persistence.ProviderKind switch
         {
-            // On PostgreSQL both providers are Akka.Persistence.Sql: our PostgreSQL plugin measured short of the
-            // 3x the project required of it and was removed (docs/BENCHMARKS.md, "Persistence through Akka").
+            // On PostgreSQL both providers are Akka.Persistence.Sql: a plugin of our own does not reach the 3x the
+            // project requires there (docs/BENCHMARKS.md, "Persistence through Akka").
             _ when persistence.EngineKind == PersistenceEngine.Postgres => builder.WithSessionClusterPostgresPersistence(persistence.ConnectionString!),
             PersistenceProvider.SessionCluster => builder.WithSessionClusterSqlitePersistence(SqliteFile(settings)),
             PersistenceProvider.Sql => builder.WithAkkaPersistenceSqlOnSqlite(settings),

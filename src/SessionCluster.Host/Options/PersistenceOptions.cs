@@ -46,7 +46,7 @@ public sealed class PersistenceOptions
     /// <summary>
     /// Default <c>sessioncluster</c>: on SQLite the project's own journal and snapshot store (group commit across actors,
     /// writer fencing; 14x–16x Akka.Persistence.Sql through Akka, docs/BENCHMARKS.md "Persistence through Akka"); on
-    /// PostgreSQL Akka.Persistence.Sql, because ours measured 1.6x–2.0x there, short of the 3x required, and was removed.
+    /// PostgreSQL Akka.Persistence.Sql, because a plugin of our own measures 1.6x–2.0x there, short of the 3x required.
     /// <c>sql</c> selects Akka.Persistence.Sql on SQLite too, on its own file (<see cref="SqlProviderSqliteFileName"/>).
     /// </summary>
     public string Provider { get; init; } = "sessioncluster";

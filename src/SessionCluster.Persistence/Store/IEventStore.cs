@@ -2,7 +2,7 @@ namespace SessionCluster.Persistence.Store;
 
 /// <summary>
 /// An append-only event log per persistence id, below Akka: rows in, rows out. Implemented on SQLite
-/// (<see cref="Sqlite.SqliteEventStore"/>; a PostgreSQL implementation existed until issue 9's benchmark, see
+/// (<see cref="Sqlite.SqliteEventStore"/>; on PostgreSQL the node uses Akka.Persistence.Sql instead, see
 /// docs/PERSISTENCE.md); the Akka journal plugin (<see cref="Journal.EventStoreJournal"/>) and read journal sit on top.
 /// </summary>
 /// <remarks>
