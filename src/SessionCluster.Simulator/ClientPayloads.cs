@@ -3,6 +3,7 @@ using Google.Protobuf;
 using SessionCluster.Protocol.Crypto;
 using SessionCluster.Protocol.Signal;
 using SessionCluster.Protocol.Wa.Client;
+using SessionCluster.Simulator.Stanzas;
 
 namespace SessionCluster.Simulator;
 
@@ -85,7 +86,7 @@ internal static class ClientPayloads
             throw new ClientPayloadException($"deviceProps is not a DeviceProps protobuf: {e.Message}");
         }
 
-        var skeyId = (uint)(data.ESkeyID[0] << 16 | data.ESkeyID[1] << 8 | data.ESkeyID[2]);
+        var skeyId = PreKeyIds.Decode(data.ESkeyID.Span);
         return new RegistrationRequest(
             BinaryPrimitives.ReadUInt32BigEndian(data.ERegid.Span),
             data.EIdent.ToByteArray(),

@@ -26,13 +26,9 @@ internal static class CompanionDevices
         await server.DeviceLists.ChangedAsync(account, deviceId, removed.KeyIndex, added: false, cancellationToken).ConfigureAwait(false);
         if (server.Connections.FindDevice(account.DeviceJid(deviceId).ToString()) is { } connection)
         {
-            await connection.CloseAsync(DeviceRemoved(), "device removed by the phone").ConfigureAwait(false);
+            await connection.CloseAsync(ServerStanzas.DeviceRemoved(), "device removed by the phone").ConfigureAwait(false);
         }
     }
-
-    /// <summary><c>&lt;stream:error code="401"&gt;&lt;conflict type="device_removed"/&gt;&lt;/stream:error&gt;</c> (docs/PROTOCOL.md §3: logged out).</summary>
-    public static Node DeviceRemoved() =>
-        new("stream:error", [("code", "401")], [new Node("conflict", [("type", "device_removed")])]);
 
     public static async ValueTask<Node?> HandleAsync(ChatConnection connection, Node iq, CancellationToken cancellationToken)
     {

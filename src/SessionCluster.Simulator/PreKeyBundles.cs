@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Globalization;
 using SessionCluster.Protocol.Binary;
 using SessionCluster.Protocol.Signal;
@@ -60,28 +59,18 @@ internal static class PreKeyBundles
         var device = account?.FindDevice(jid.Device);
         if (account is null || device is null)
         {
-            return new Node("user", [("jid", jid.ToString())], [new Node("error", [("code", "404"), ("text", "item-not-found")])]);
+            return new Node("user", [("jid", jid.ToString())], [ServerStanzas.Error(IqErrorCode.ItemNotFound)]);
         }
 
-        var registration = new byte[4];
-        BinaryPrimitives.WriteUInt32BigEndian(registration, device.RegistrationId);
-        List<Node> children =
-        [
-            new Node("registration", null, registration),
-            new Node("type", null, new byte[] { SignalPublicKey.DjbType }),
-            new Node("identity", null, device.IdentityKey),
-            new Node("skey", null,
-            [
-                new Node("id", null, Id3(device.SignedPreKey.Id)),
-                new Node("value", null, device.SignedPreKey.PublicKey),
-                new Node("signature", null, device.SignedPreKey.Signature),
-            ]),
-        ];
         var taken = device.PreKeys.Take(LowWatermark);
-        if (taken.Key is { } oneTime)
-        {
-            children.Add(new Node("key", null, [new Node("id", null, Id3(oneTime.Id)), new Node("value", null, oneTime.PublicKey)]));
-        }
+        var bundle = new PreKeyBundle(
+            device.RegistrationId,
+            device.IdentityKey,
+            device.SignedPreKey.Id,
+            device.SignedPreKey.PublicKey,
+            device.SignedPreKey.Signature,
+            taken.Key?.Id,
+            taken.Key?.PublicKey);
 
         server.Stats.BundleServed();
         if (taken.NotifyLow)
@@ -89,7 +78,7 @@ internal static class PreKeyBundles
             await NotifyLowAsync(server, account, device, taken.Remaining, cancellationToken).ConfigureAwait(false);
         }
 
-        return new Node("user", [("jid", jid.ToString())], children);
+        return Phone.BundleNodes.User(jid, bundle);
     }
 
     private static async ValueTask NotifyLowAsync(SimulatorServer server, Account account, CompanionDevice device, int count, CancellationToken cancellationToken)
@@ -105,6 +94,4 @@ internal static class PreKeyBundles
             [new Node("count", [("value", count.ToString(CultureInfo.InvariantCulture))])]);
         await server.Relay.EnqueueAsync(account, device.DeviceId, notification, cancellationToken).ConfigureAwait(false);
     }
-
-    private static byte[] Id3(uint id) => [(byte)(id >> 16), (byte)(id >> 8), (byte)id];
 }

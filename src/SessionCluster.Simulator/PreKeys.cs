@@ -6,6 +6,7 @@ using SessionCluster.Protocol.Crypto;
 using SessionCluster.Protocol.Signal;
 using SessionCluster.Simulator.Accounts;
 using SessionCluster.Simulator.Connections;
+using SessionCluster.Simulator.Stanzas;
 
 namespace SessionCluster.Simulator;
 
@@ -130,11 +131,8 @@ internal static class PreKeys
 
     private static uint ReadId(Node id)
     {
-        var bytes = IqRouter.RequireBytes(id, 3).Span;
-        return (uint)(bytes[0] << 16 | bytes[1] << 8 | bytes[2]);
+        return PreKeyIds.Decode(IqRouter.RequireBytes(id, PreKeyIds.Size).Span);
     }
-
-    private static byte[] Id3(uint id) => [(byte)(id >> 16), (byte)(id >> 8), (byte)id];
 
     /// <summary>
     /// <c>&lt;digest&gt;</c>: what the server holds for the device — registration, type, identity, signed prekey, the ids
@@ -162,11 +160,11 @@ internal static class PreKeys
             new Node("identity", null, device.IdentityKey),
             new Node("skey", null,
             [
-                new Node("id", null, Id3(device.SignedPreKey.Id)),
+                new Node("id", null, PreKeyIds.Encode(device.SignedPreKey.Id)),
                 new Node("value", null, device.SignedPreKey.PublicKey),
                 new Node("signature", null, device.SignedPreKey.Signature),
             ]),
-            new Node("list", null, [.. preKeys.Select(k => new Node("id", null, Id3(k.Id)))]),
+            new Node("list", null, [.. preKeys.Select(k => new Node("id", null, PreKeyIds.Encode(k.Id)))]),
             new Node("hash", null, sha1.GetHashAndReset()),
         ]);
     }

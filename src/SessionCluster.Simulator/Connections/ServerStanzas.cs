@@ -21,7 +21,11 @@ internal static class ServerStanzas
     public static Node IqError(string id, IqErrorCode error) => new(
         "iq",
         [("from", Server), ("type", "error"), ("id", id)],
-        [new Node("error", [("code", error.Code.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("text", error.Text)])]);
+        [Error(error)]);
+
+    /// <summary><c>&lt;error code text/&gt;</c>: an iq error's child, and a <c>&lt;user&gt;</c>'s in a partly failed bundle fetch.</summary>
+    public static Node Error(IqErrorCode error) =>
+        new("error", [("code", error.Code.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("text", error.Text)]);
 
     /// <summary><c>&lt;failure reason="N"/&gt;</c>, the login-refused answer to a ClientFinish (docs/PROTOCOL.md §3).</summary>
     public static Node Failure(int reason) =>
@@ -33,6 +37,10 @@ internal static class ServerStanzas
 
     /// <summary><c>&lt;stream:error&gt;&lt;conflict type="replaced"/&gt;&lt;/stream:error&gt;</c>: a newer connection took this device's place.</summary>
     public static Node Replaced() => new("stream:error", null, [new Node("conflict", [("type", "replaced")])]);
+
+    /// <summary><c>&lt;stream:error code="401"&gt;&lt;conflict type="device_removed"/&gt;&lt;/stream:error&gt;</c> (docs/PROTOCOL.md §3: logged out).</summary>
+    public static Node DeviceRemoved() =>
+        new("stream:error", [("code", "401")], [new Node("conflict", [("type", "device_removed")])]);
 
     /// <summary>
     /// <c>&lt;stream:error&gt;&lt;xml-not-well-formed/&gt;&lt;/stream:error&gt;</c>: the client sent bytes that are not a

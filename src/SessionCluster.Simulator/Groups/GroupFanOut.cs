@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using SessionCluster.Protocol.Binary;
 using SessionCluster.Simulator.Accounts;
 using SessionCluster.Simulator.Connections;
+using SessionCluster.Simulator.Stanzas;
 
 namespace SessionCluster.Simulator.Groups;
 
@@ -42,13 +43,13 @@ internal static partial class GroupFanOut
         if (!server.Groups.TryGet(to, out var group))
         {
             LogRefused(logger, sender.Phone, fromDevice, id, "unknown group " + to);
-            return Ack(id, to, now, UnknownGroupError);
+            return MessageAcks.Refused(id, to, now, UnknownGroupError);
         }
 
         if (!group.IsParticipant(sender.Jid))
         {
             LogRefused(logger, sender.Phone, fromDevice, id, $"not a member of {to}");
-            return Ack(id, to, now, NotAMemberError);
+            return MessageAcks.Refused(id, to, now, NotAMemberError);
         }
 
         var members = group.Participants.Select(p => server.Accounts.Find(p.Jid)).OfType<Account>().ToArray();
@@ -61,7 +62,7 @@ internal static partial class GroupFanOut
         if (skmsg.Length == 0)
         {
             LogRefused(logger, sender.Phone, fromDevice, id, "no skmsg <enc>");
-            return Ack(id, to, now, BadMessageError);
+            return MessageAcks.Refused(id, to, now, BadMessageError);
         }
 
         var perDevice = new Dictionary<(string Phone, int Device), IReadOnlyList<Node>>();
@@ -83,7 +84,7 @@ internal static partial class GroupFanOut
                 if (problem is not null)
                 {
                     LogRefused(logger, sender.Phone, fromDevice, id, $"{address} is {problem}");
-                    return Ack(id, to, now, BadMessageError);
+                    return MessageAcks.Refused(id, to, now, BadMessageError);
                 }
 
                 perDevice[(owner!.Phone, address.Device)] = target.Children;
@@ -124,7 +125,7 @@ internal static partial class GroupFanOut
         }
 
         LogFannedOut(logger, sender.Phone, fromDevice, id, to.ToString(), copies);
-        return new Node("ack", [("class", "message"), ("id", id), ("from", to.ToString()), ("t", now)]);
+        return MessageAcks.Accepted(id, to, now);
     }
 
     /// <summary>
@@ -145,7 +146,7 @@ internal static partial class GroupFanOut
         if (problem is not null)
         {
             LogRefused(logger, sender.Phone, fromDevice, id, $"resend to {target}: {problem}");
-            return Ack(id, group.Jid, now, BadMessageError);
+            return MessageAcks.Refused(id, group.Jid, now, BadMessageError);
         }
 
         List<NodeAttribute> attributes = [("from", group.Jid.ToString()), ("participant", sender.DeviceJid(fromDevice).ToString()), ("id", id), ("t", now)];
@@ -162,11 +163,8 @@ internal static partial class GroupFanOut
 
         server.Stats.Relayed();
         await server.Relay.EnqueueAsync(owner!, target.Device, new Node("message", attributes, content), cancellationToken).ConfigureAwait(false);
-        return new Node("ack", [("class", "message"), ("id", id), ("from", group.Jid.ToString()), ("t", now)]);
+        return MessageAcks.Accepted(id, group.Jid, now);
     }
-
-    private static Node Ack(string id, Jid to, string now, string error) =>
-        new("ack", [("class", "message"), ("id", id), ("from", to.ToString()), ("t", now), ("error", error)]);
 
     [LoggerMessage(EventId = 620, Level = LogLevel.Information, Message = "Group message {Id} from {Phone}:{Device} refused: {Reason}")]
     private static partial void LogRefused(ILogger logger, string phone, int device, string id, string reason);

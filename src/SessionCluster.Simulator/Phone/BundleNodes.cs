@@ -3,6 +3,7 @@ using SessionCluster.Protocol.Binary;
 using SessionCluster.Protocol.Crypto;
 using SessionCluster.Protocol.Signal;
 using SessionCluster.Simulator.Accounts;
+using SessionCluster.Simulator.Stanzas;
 
 namespace SessionCluster.Simulator.Phone;
 
@@ -26,14 +27,14 @@ internal static class BundleNodes
             new Node("identity", null, bundle.IdentityKey),
             new Node("skey", null,
             [
-                new Node("id", null, Id3(bundle.SignedPreKeyId)),
+                new Node("id", null, PreKeyIds.Encode(bundle.SignedPreKeyId)),
                 new Node("value", null, bundle.SignedPreKey),
                 new Node("signature", null, bundle.SignedPreKeySignature),
             ]),
         ];
         if (bundle is { PreKeyId: { } preKeyId, PreKey: { } preKey })
         {
-            children.Add(new Node("key", null, [new Node("id", null, Id3(preKeyId)), new Node("value", null, preKey)]));
+            children.Add(new Node("key", null, [new Node("id", null, PreKeyIds.Encode(preKeyId)), new Node("value", null, preKey)]));
         }
 
         return new Node("user", [("jid", deviceJid.ToString())], children);
@@ -74,12 +75,9 @@ internal static class BundleNodes
             oneTime?.PublicKey);
     }
 
-    public static byte[] Id3(uint id) => [(byte)(id >> 16), (byte)(id >> 8), (byte)id];
-
     private static uint ReadId(Node parent)
     {
-        var bytes = Bytes(parent, "id", 3).Span;
-        return (uint)(bytes[0] << 16 | bytes[1] << 8 | bytes[2]);
+        return PreKeyIds.Decode(Bytes(parent, "id", PreKeyIds.Size).Span);
     }
 
     private static Node Child(Node parent, string tag) =>

@@ -6,6 +6,7 @@ using SessionCluster.Protocol.Messages;
 using SessionCluster.Protocol.Signal;
 using SessionCluster.Protocol.Wa.E2E;
 using SessionCluster.Simulator.Accounts;
+using SessionCluster.Simulator.Stanzas;
 
 namespace SessionCluster.Simulator.Phone;
 
@@ -124,10 +125,10 @@ internal sealed partial class Phone
             [
                 new Node("type", null, new byte[] { SignalPublicKey.DjbType }),
                 new Node("identity", null, Keys.Identity.IdentityKey.PublicKey),
-                new Node("key", null, [new Node("id", null, BundleNodes.Id3(preKey.Id)), new Node("value", null, preKey.KeyPair.PublicKey)]),
+                new Node("key", null, [new Node("id", null, PreKeyIds.Encode(preKey.Id)), new Node("value", null, preKey.KeyPair.PublicKey)]),
                 new Node("skey", null,
                 [
-                    new Node("id", null, BundleNodes.Id3(Keys.SignedPreKey.Id)),
+                    new Node("id", null, PreKeyIds.Encode(Keys.SignedPreKey.Id)),
                     new Node("value", null, Keys.SignedPreKey.KeyPair.PublicKey),
                     new Node("signature", null, Keys.SignedPreKey.Signature),
                 ]),
