@@ -182,6 +182,7 @@ let pairingRequested = false;
 let qrWaiters = [];
 const pendingSaves = new Set();
 const sentMessages = new Map(); // id → proto.IMessage, answered to Baileys' getMessage for retries
+let sendsInFlight = 0; // sendMessage calls not yet returned (their ids are not in sentMessages yet)
 const receivedMessages = new Map(); // id → WAMessage, for downloadMedia
 let pinned = null; // { agent, dispatcher } trusting only start's caPem; null when none was given
 
@@ -269,7 +270,7 @@ function createSocket() {
     connectTimeoutMs: options.connectTimeoutMs ?? 20_000,
     defaultQueryTimeoutMs: options.defaultQueryTimeoutMs ?? 60_000,
     qrTimeout: options.qrTimeoutMs,
-    getMessage: async (key) => sentMessages.get(key.id),
+    getMessage: (key) => sentMessage(key.id),
     ...(pinned ? { agent: pinned.agent, fetchAgent: pinned.agent } : {}),
     // Only when asked: Baileys' default (wait up to 20 s for the phone's history sync after the
     // first login, buffering messages and receipts meanwhile) stays in force otherwise.
@@ -489,12 +490,29 @@ async function requestPairingCode({ phone, customCode }) {
 }
 
 async function send(to, content) {
-  const message = await currentSocket().sendMessage(to, content);
+  sendsInFlight++;
+  let message;
+  try {
+    message = await currentSocket().sendMessage(to, content);
+  } finally {
+    sendsInFlight--;
+  }
   if (!message?.key?.id) {
     throw new Error(`sendMessage to ${to} returned no message key`);
   }
   sentMessages.set(message.key.id, message.message);
   return { id: message.key.id, key: keySummary(message.key) };
+}
+
+// Baileys' getMessage, asked when a retry receipt comes back. On loopback the receipt can arrive before
+// sendMessage has returned the message to us, and an undefined answer drops the resend for good: while
+// sends are in flight, wait (at most 5 s) for the id to be recorded.
+async function sentMessage(id) {
+  const deadline = Date.now() + 5_000;
+  while (!sentMessages.has(id) && sendsInFlight > 0 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return sentMessages.get(id);
 }
 
 function sendText({ to, text }) {

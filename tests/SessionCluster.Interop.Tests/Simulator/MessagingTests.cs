@@ -42,9 +42,9 @@ public sealed class MessagingTests(ITestOutputHelper output) : SimulatorInteropT
         var markB = b.Mark();
 
         // Interleaved turn by turn: A's i-th, then B's i-th once A's has arrived. Fully concurrent sends both ways make
-        // Baileys encrypt and decrypt on one Signal session in two key-store transactions at once (one keyed by the PN,
-        // one by the LID address); measured: "Over 2000 messages into the future" / "No matching sessions" at the
-        // receiver, some never recovered. See docs/SIMULATOR.md.
+        // Baileys send and decrypt on one Signal record in two key-store transactions at once (one keyed by its own id,
+        // one by the sender's), and the later commit undoes the other: "Invalid PreKey ID", "Key used already or never
+        // filled", some messages never recovered. See docs/SIMULATOR.md, "Concurrent senders".
         var fromA = new List<BaileysMessageKey>();
         var fromB = new List<BaileysMessageKey>();
         var atB = new List<BaileysMessage>();
@@ -161,9 +161,9 @@ public sealed class MessagingTests(ITestOutputHelper output) : SimulatorInteropT
         await b.WaitForMessageAsync(m => m.Key.Id == first.Id && m.Text == "before", "the first message", Timeout);
 
         // B forgets its sessions with A's devices: A's next message (a plain "msg" on A's existing session) fails at B.
-        // B is offline while A sends, so A's driver has recorded the message (for Baileys' getMessage) before B's retry
-        // receipt can come back: on loopback an online B answers within milliseconds, before sendMessage has returned
-        // to the driver, and A then finds nothing to resend (a race in the driver, not in the relay).
+        // B is offline while A sends, so the message is queued and the retry receipt comes back only after B reconnects
+        // (on loopback an online B answers before sendMessage has returned to the driver; the driver's getMessage then
+        // waits for the send to return).
         var dropped = await b.DropSessionAsync(ChatA);
         Assert.NotEmpty(dropped);
         await b.EndAsync();
