@@ -1,25 +1,10 @@
-using System.Reflection;
-using Microsoft.Extensions.Logging;
+using SessionCluster.TestSupport;
 
 namespace SessionCluster.Simulator.Tests;
 
 public sealed class EventIdTests
 {
     [Fact]
-    public void Every_log_event_id_of_the_simulator_is_unique_and_inside_its_reserved_range()
-    {
-        var events = typeof(SimulatorEventIds).Assembly.GetTypes()
-            .SelectMany(type => type.GetMethods(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static | BindingFlags.Instance | BindingFlags.DeclaredOnly))
-            .Select(method => (Method: $"{method.DeclaringType!.FullName}.{method.Name}", Attribute: method.GetCustomAttribute<LoggerMessageAttribute>()))
-            .Where(e => e.Attribute is not null)
-            .Select(e => (e.Method, Id: e.Attribute!.EventId))
-            .ToList();
-
-        Assert.NotEmpty(events);
-        var outside = events.Where(e => e.Id < SimulatorEventIds.First || e.Id > SimulatorEventIds.Last).Select(e => $"{e.Method} = {e.Id}");
-        Assert.Empty(outside);
-        var duplicates = events.GroupBy(e => e.Id).Where(g => g.Count() > 1)
-            .Select(g => $"{g.Key}: {string.Join(", ", g.Select(e => e.Method))}");
-        Assert.Empty(duplicates);
-    }
+    public void Every_log_event_id_of_the_simulator_is_unique_and_inside_its_reserved_range() =>
+        LogEventIds.AssertUniqueWithin(typeof(SimulatorEventIds).Assembly, SimulatorEventIds.First, SimulatorEventIds.Last);
 }
