@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using SessionCluster.Protocol.Binary;
 using SessionCluster.Simulator.Accounts;
 using SessionCluster.Simulator.Connections;
+using SessionCluster.Simulator.Stanzas;
 
 namespace SessionCluster.Simulator.Relay;
 
@@ -63,7 +64,7 @@ internal sealed partial class MessageRelay : IStanzaRelay
         if (recipient is null)
         {
             LogRefused(_logger, sender.Phone, fromDevice, id, "unknown account " + chat);
-            return ErrorAck(id, chat, now, UnknownAccountError);
+            return MessageAcks.Refused(id, chat, now, UnknownAccountError);
         }
 
         var copies = new List<(Account Account, int Device, Jid Address, IReadOnlyList<Node> Content)>();
@@ -100,7 +101,7 @@ internal sealed partial class MessageRelay : IStanzaRelay
             if (problem is not null)
             {
                 LogRefused(_logger, sender.Phone, fromDevice, id, $"{address} is {problem}");
-                return ErrorAck(id, chat, now, BadParticipantError);
+                return MessageAcks.Refused(id, chat, now, BadParticipantError);
             }
 
             copies[i] = copies[i] with { Account = owner!, Device = address.Device };
@@ -130,7 +131,7 @@ internal sealed partial class MessageRelay : IStanzaRelay
             await EnqueueAsync(copy.Account, copy.Device, new Node("message", attributes, content), cancellationToken).ConfigureAwait(false);
         }
 
-        return new Node("ack", [("class", "message"), ("id", id), ("from", chat.ToString()), ("t", now)]);
+        return MessageAcks.Accepted(id, chat, now);
     }
 
     public async ValueTask SendReceiptAsync(Account sender, int fromDevice, Node receipt, CancellationToken cancellationToken)
@@ -301,9 +302,6 @@ internal sealed partial class MessageRelay : IStanzaRelay
             attributes.Add((key, value));
         }
     }
-
-    private static Node ErrorAck(string id, Jid chat, string now, string error) =>
-        new("ack", [("class", "message"), ("id", id), ("from", chat.ToString()), ("t", now), ("error", error)]);
 
     private static string Key(Account account, int device) => account.Phone + ":" + device.ToString(CultureInfo.InvariantCulture);
 
