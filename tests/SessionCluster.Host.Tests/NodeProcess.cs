@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.RegularExpressions;
+using SessionCluster.TestSupport;
 
 namespace SessionCluster.Host.Tests;
 
@@ -76,26 +77,14 @@ internal sealed partial class NodeProcess : IAsyncDisposable
     /// <summary>Sends SIGTERM and waits for the process to exit; returns its exit code.</summary>
     public async Task<int> TerminateAsync()
     {
-        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-        {
-            await kill.WaitForExitAsync();
-        }
+        await ProcessSignals.SendAsync(_process, "TERM");
 
         using var deadline = new CancellationTokenSource(RunningNode.Deadline);
         await _process.WaitForExitAsync(deadline.Token);
         return _process.ExitCode;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-
-        _process.Dispose();
-    }
+    public ValueTask DisposeAsync() => ProcessSignals.KillAndDisposeAsync(_process);
 
     private void OnLine(string? line)
     {

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using SessionCluster.TestSupport;
 
 namespace SessionCluster.Simulator.Tests.Support;
 
@@ -64,11 +65,7 @@ internal sealed class SimulatorProcess : IAsyncDisposable
     /// </summary>
     public async Task<int?> SignalAsync(string signal, TimeSpan deadline)
     {
-        using (var kill = Process.Start("kill", ["-" + signal, _process.Id.ToString(CultureInfo.InvariantCulture)]))
-        {
-            await kill.WaitForExitAsync();
-            Assert.Equal(0, kill.ExitCode);
-        }
+        await ProcessSignals.SendAsync(_process, signal);
 
         using var timeout = new CancellationTokenSource(deadline);
         try
@@ -83,16 +80,7 @@ internal sealed class SimulatorProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-
-        _process.Dispose();
-    }
+    public ValueTask DisposeAsync() => ProcessSignals.KillAndDisposeAsync(_process);
 
     private void OnLine(string? line)
     {
