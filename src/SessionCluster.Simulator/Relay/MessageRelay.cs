@@ -43,6 +43,9 @@ internal sealed partial class MessageRelay : IStanzaRelay
         _logger = server.LoggerFactory.CreateLogger<MessageRelay>();
     }
 
+    /// <summary>Which devices each message was queued for.</summary>
+    public RelayLedger Ledger { get; } = new();
+
     /// <summary>Stanzas waiting in every device's queue (delivered but not acked, or not yet deliverable).</summary>
     public int QueueDepth => _queues.Values.Sum(q => q.Count);
 
@@ -137,13 +140,17 @@ internal sealed partial class MessageRelay : IStanzaRelay
     public async ValueTask SendReceiptAsync(Account sender, int fromDevice, Node receipt, CancellationToken cancellationToken)
     {
         var id = receipt.GetOptionalString("id");
-        var to = receipt.GetOptionalJid("to");
-        if (string.IsNullOrEmpty(id) || to is not { } target)
+        if (string.IsNullOrEmpty(id))
         {
-            throw new MalformedStanzaException("A receipt needs an id and a to.");
+            throw new MalformedStanzaException("A receipt needs an id.");
         }
 
         var type = receipt.GetOptionalString("type");
+        var to = receipt.GetOptionalJid("to");
+        if (to is null && type != "sender")
+        {
+            throw new MalformedStanzaException("A receipt needs a to.");
+        }
 
         // A receipt from a device also acknowledges the message(s) it names: Baileys answers a message it decrypted
         // with its receipt only, never an <ack class="message"> (messages-recv.js handleMessage).
@@ -155,6 +162,15 @@ internal sealed partial class MessageRelay : IStanzaRelay
             {
                 ownQueue.Acknowledge("message", listed, null);
             }
+        }
+
+        if (to is not { } target)
+        {
+            // Baileys answers a PN-addressed 1:1 copy of its own account's message with <receipt type="sender"
+            // recipient=CHAT> and no `to` (messages-recv.js: `to` is the key's participant, absent in a 1:1): it names
+            // no device to tell, so it only acknowledges. Simulator choice; the real server's answer is unknown.
+            LogSenderReceiptWithoutTo(_logger, sender.Phone, fromDevice, id);
+            return;
         }
 
         if (target.IsGroup)
@@ -222,7 +238,8 @@ internal sealed partial class MessageRelay : IStanzaRelay
     {
         var device = RequireLoggedIn(connection);
         await SendReceiptAsync(device.Account, device.Device.DeviceId, receipt, cancellationToken).ConfigureAwait(false);
-        var attributes = new List<NodeAttribute> { ("class", "receipt"), ("id", receipt.GetString("id")), ("from", receipt.GetString("to")) };
+        var from = receipt.GetOptionalString("to") ?? device.Account.Jid.ToString();
+        var attributes = new List<NodeAttribute> { ("class", "receipt"), ("id", receipt.GetString("id")), ("from", from) };
         CopyAttribute(receipt, attributes, "type");
         CopyAttribute(receipt, attributes, "participant");
         await connection.SendAsync(new Node("ack", attributes), cancellationToken).ConfigureAwait(false);
@@ -262,6 +279,11 @@ internal sealed partial class MessageRelay : IStanzaRelay
     {
         var queue = QueueOf(account, device);
         queue.Add(stanza);
+        if (stanza.Tag == "message" && stanza.GetOptionalString("id") is { } id)
+        {
+            Ledger.Record(id, account.Phone, device);
+        }
+
         if (device == 0)
         {
             FlushPhone(account, queue);
@@ -392,6 +414,9 @@ internal sealed partial class MessageRelay : IStanzaRelay
 
     [LoggerMessage(EventId = 600, Level = LogLevel.Information, Message = "Message {Id} from {Phone}:{Device} refused: {Reason}")]
     private static partial void LogRefused(ILogger logger, string phone, int device, string id, string reason);
+
+    [LoggerMessage(EventId = 603, Level = LogLevel.Debug, Message = "Sender receipt {Id} from {Phone}:{Device} names no device (no to); acknowledged, not forwarded")]
+    private static partial void LogSenderReceiptWithoutTo(ILogger logger, string phone, int device, string id);
 
     [LoggerMessage(EventId = 602, Level = LogLevel.Debug, Message = "{Device} acked {Class} {Id}, which is no longer queued")]
     private static partial void LogAckWithoutStanza(ILogger logger, string device, string @class, string id);

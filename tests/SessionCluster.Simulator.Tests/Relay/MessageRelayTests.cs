@@ -135,6 +135,30 @@ public sealed class MessageRelayTests
     }
 
     [Fact]
+    public async Task A_sender_receipt_without_a_to_as_Baileys_sends_for_a_pn_copy_acknowledges_and_keeps_the_stream()
+    {
+        await using var harness = await RelayHarness.StartAsync();
+        var (a, _, _) = await harness.A.OnlineAsync(harness.Host);
+        var (b, _, _) = await harness.B.OnlineAsync(harness.Host);
+        await using (a)
+        await using (b)
+        {
+            await a.SendAsync(RelayHarness.Message("3EB0SND1", "15550002222@s.whatsapp.net", harness.B.Jid));
+            await b.ReceiveUntilAsync(n => n.Tag == "message" && n.GetString("id") == "3EB0SND1");
+            await b.SendAsync(new Node("receipt", [("id", "3EB0SND1"), ("recipient", "15550001111@s.whatsapp.net"), ("type", "sender")]));
+            var ack = await b.ReceiveUntilAsync(n => n.Tag == "ack");
+            Assert.Equal(("receipt", "3EB0SND1", "sender"), (ack.GetString("class"), ack.GetString("id"), ack.GetString("type")));
+            Assert.Empty(harness.Host.Server.Relay.Queued(harness.AccountOf(harness.B), harness.B.DeviceId));
+
+            // The stream is still served; any other receipt without a `to` is still malformed.
+            await b.SendAsync(RelayHarness.Message("3EB0SND2", "15550001111@s.whatsapp.net", harness.A.Jid));
+            Assert.Equal("3EB0SND2", (await a.ReceiveUntilAsync(n => n.Tag == "message")).GetString("id"));
+            await b.SendAsync(new Node("receipt", [("id", "3EB0SND2")]));
+            Assert.Equal("stream:error", (await b.ReceiveUntilAsync(n => n.Tag == "stream:error")).Tag);
+        }
+    }
+
+    [Fact]
     public async Task A_message_to_an_online_device_is_not_written_twice_on_the_same_connection()
     {
         await using var harness = await RelayHarness.StartAsync();
