@@ -62,6 +62,12 @@
 //                 statusName, userJid, receiptTimestamp, readTimestamp, update }
 //   group       { generation, kind: 'groups.upsert' | 'groups.update' | 'group-participants.update', data }
 //   error       { origin, message, stack }  unhandled rejections, exceptions, failed restarts
+//   decryptFailure { generation, id, remoteJid, participant, messageType, errorName, error }
+//                                          Baileys logged "failed to decrypt message" (at any log level; some
+//                                          failures are nacked without a messages.upsert stub)
+//   encryptFailure { generation, jid, errorName, error }
+//                                          Baileys logged "Failed to encrypt for recipient": that device was left
+//                                          out of a message it sent (the log names no message id)
 //
 // Restart after stream error 515: Baileys' makeWASocket never reconnects by itself. After pair-success
 // the server ends the stream with code 515 (restartRequired); Baileys emits connection 'close' with
@@ -86,6 +92,11 @@ import makeWASocket, {
   useMultiFileAuthState,
 } from 'baileys';
 import { emit, runPeer } from './peer-protocol.mjs';
+import { capturedConsole } from './signal-peer-support.mjs';
+
+// libsignal (inside Baileys) logs through console.log/info, whole session entries with private keys among them;
+// stdout carries the peer protocol only, so every console line goes to stderr, one terse line each.
+capturedConsole('libsignal');
 
 const LEVELS = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60, silent: Infinity };
 
@@ -132,6 +143,28 @@ function plain(value, depth = 0, seen = new WeakSet()) {
   return result;
 }
 
+// What Baileys logs (Utils/decode-wa-message.js) when a message does not decrypt. Not every failure surfaces as a
+// CIPHERTEXT stub: one whose cause is "Key used already or never filled" is nacked and never upserted.
+const DECRYPT_FAILED = 'failed to decrypt message';
+// What Baileys logs (Socket/messages-send.js) when it cannot encrypt a message for one device of a fan-out: it leaves
+// that device out of the message and sends the rest.
+const ENCRYPT_FAILED = 'Failed to encrypt for recipient';
+
+/** Emits `decryptFailure` for Baileys' log line of a failed decryption, whatever the log level. */
+function reportDecryptFailure(fields) {
+  const key = fields?.key ?? {};
+  const err = fields?.err ?? {};
+  emit('decryptFailure', {
+    generation,
+    id: key.id ?? null,
+    remoteJid: key.remoteJid ?? null,
+    participant: key.participant ?? null,
+    messageType: fields?.messageType ?? null,
+    errorName: err.name ?? null,
+    error: err.message ?? String(err),
+  });
+}
+
 /** A pino-shaped logger writing JSON lines to stderr, which the C# side keeps as the stderr tail. */
 function makeLogger(level, bindings = {}) {
   const threshold = LEVELS[level] ?? LEVELS.warn;
@@ -141,6 +174,12 @@ function makeLogger(level, bindings = {}) {
     }
     const fields = typeof first === 'object' && first !== null ? plain(first) : {};
     const msg = typeof first === 'string' ? first : typeof second === 'string' ? second : undefined;
+    if (name === 'error' && msg === DECRYPT_FAILED) {
+      reportDecryptFailure(first);
+    }
+    if (name === 'error' && msg === ENCRYPT_FAILED) {
+      emit('encryptFailure', { generation, jid: first?.jid ?? null, errorName: first?.err?.name ?? null, error: first?.err?.message ?? String(first?.err) });
+    }
     process.stderr.write(JSON.stringify({ level: name, time: new Date().toISOString(), ...bindings, msg, ...fields }) + '\n');
   };
   return {

@@ -49,6 +49,9 @@ public abstract record BaileysEvent
                 Str(d, "userJid"), Long(d, "receiptTimestamp"), Long(d, "readTimestamp")),
             "group" => new BaileysGroupEvent(Int(d, "generation") ?? 0, Str(d, "kind") ?? ""),
             "error" => new BaileysError(Str(d, "origin") ?? "", Str(d, "message") ?? "", Str(d, "stack")),
+            "encryptFailure" => new BaileysEncryptFailure(Int(d, "generation") ?? 0, Str(d, "jid"), Str(d, "errorName"), Str(d, "error")),
+            "decryptFailure" => new BaileysDecryptFailure(
+                Int(d, "generation") ?? 0, Str(d, "id"), Str(d, "remoteJid"), Str(d, "participant"), Str(d, "messageType"), Str(d, "errorName"), Str(d, "error")),
             _ => new BaileysOtherEvent(raw.Name),
         };
         return typed with { Sequence = sequence, Data = d };
@@ -192,6 +195,25 @@ public sealed record BaileysReceipt(
 public sealed record BaileysGroupEvent(int Generation, string Kind) : BaileysEvent
 {
     public override string Name => "group";
+}
+
+/// <summary>
+/// Baileys logged that a message did not decrypt (its "failed to decrypt message"). Some failures also upsert a
+/// CIPHERTEXT stub and send a retry receipt; one whose cause is "Key used already or never filled" is only nacked.
+/// </summary>
+public sealed record BaileysDecryptFailure(
+    int Generation, string? Id, string? RemoteJid, string? Participant, string? MessageType, string? ErrorName, string? Error) : BaileysEvent
+{
+    public override string Name => "decryptFailure";
+}
+
+/// <summary>
+/// Baileys logged that it could not encrypt a message it sends for the device <see cref="Jid"/> ("Failed to encrypt for
+/// recipient"): that device is left out of the message, the other devices get it. The log names no message id.
+/// </summary>
+public sealed record BaileysEncryptFailure(int Generation, string? Jid, string? ErrorName, string? Error) : BaileysEvent
+{
+    public override string Name => "encryptFailure";
 }
 
 /// <summary>Something failed inside the driver outside any call: an unhandled rejection, an exception, a failed restart.</summary>
