@@ -12,7 +12,8 @@ namespace SessionCluster.Simulator.Groups;
 /// group <c>to</c>. The sender sends
 /// <c>&lt;participants&gt;&lt;to jid=DEVICE&gt;&lt;enc pkmsg|msg&gt;SKDM&lt;/enc&gt;&lt;/to&gt;…&lt;/participants&gt;&lt;enc type="skmsg"&gt;</c>
 /// [<c>&lt;device-identity&gt;</c>]; every device of every member except the sending one gets, through its offline queue,
-/// <c>&lt;message from=GROUP participant=SENDER_DEVICE id t type&gt;</c> with its own <c>&lt;enc&gt;</c> from the participant list
+/// <c>&lt;message from=GROUP participant=SENDER_LID_DEVICE participant_pn=SENDER_PN addressing_mode="lid" id t type&gt;</c> (the group is
+/// in LID addressing mode, <see cref="GroupNodes"/>) with its own <c>&lt;enc&gt;</c> from the participant list
 /// first (the sender-key distribution must be read before the skmsg), then the skmsg, then the device identity when its
 /// enc is a pkmsg. Devices the sender left out of <c>&lt;participants&gt;</c> (Baileys only sends the SKDM to devices it has not
 /// sent it to yet) get the skmsg alone. A retry resend (<c>participant=DEVICE</c> on the message) goes to that device alone.
@@ -102,7 +103,7 @@ internal static partial class GroupFanOut
                     continue;
                 }
 
-                List<NodeAttribute> attributes = [("from", to.ToString()), ("participant", sender.DeviceJid(fromDevice).ToString()), ("id", id), ("t", now)];
+                List<NodeAttribute> attributes = [("from", to.ToString()), .. Relay.LidAddressing.GroupAuthor(sender, fromDevice), ("id", id), ("t", now)];
                 foreach (var name in (string[])["type", "category", "edit"])
                 {
                     if (message.GetOptionalString(name) is { } value)
@@ -149,7 +150,7 @@ internal static partial class GroupFanOut
             return MessageAcks.Refused(id, group.Jid, now, BadMessageError);
         }
 
-        List<NodeAttribute> attributes = [("from", group.Jid.ToString()), ("participant", sender.DeviceJid(fromDevice).ToString()), ("id", id), ("t", now)];
+        List<NodeAttribute> attributes = [("from", group.Jid.ToString()), .. Relay.LidAddressing.GroupAuthor(sender, fromDevice), ("id", id), ("t", now)];
         if (message.GetOptionalString("type") is { } type)
         {
             attributes.Add(("type", type));

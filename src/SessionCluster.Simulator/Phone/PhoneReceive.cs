@@ -96,7 +96,7 @@ internal sealed partial class Phone
         var fromOwnDevice = ReferenceEquals(sender, Account);
         foreach (var message in messages)
         {
-            if (Record(stanza, id, from, senderDevice, message, timestamp) is { } recorded)
+            if (Record(stanza, id, from, sender.DeviceJid(senderDevice.Device), message, timestamp) is { } recorded)
             {
                 Inbox.Add(recorded);
                 LogReceived(_logger, Account.Phone, id, recorded.Sender, recorded.Kind, recorded.SentCopy);
@@ -203,9 +203,10 @@ internal sealed partial class Phone
             kind = "other";
         }
 
+        // The phone lists chats and senders by phone number, however the server addressed them (LID or PN).
         var chat = from.IsGroup ? from.ToNonAd().ToString()
             : sentCopy ? message.DeviceSentMessage!.DestinationJID
-            : stanza.GetOptionalString("recipient") ?? from.ToNonAd().ToString();
+            : stanza.GetOptionalString("recipient") ?? senderDevice.ToNonAd().ToString();
         return new PhoneMessage(id, chat, senderDevice.ToString(), kind, text, timestamp, sentCopy);
     }
 

@@ -61,13 +61,16 @@ public sealed class GroupTests
             Assert.Equal("result", create.GetString("type"));
             var group = create.GetChild("group");
             Assert.Equal("Weekend", group.GetString("subject"));
-            Assert.Equal(A + "@s.whatsapp.net", group.GetString("creator"));
-            Assert.Equal("pn", group.GetString("addressing_mode"));
+            // LID addressing mode: members by LID with their phone numbers (Baileys extractGroupMetadata).
+            var lidA = host.Server.Accounts.Find(A)!.Lid.ToString();
+            var lidB = host.Server.Accounts.Find(B)!.Lid.ToString();
+            Assert.Equal((lidA, A + "@s.whatsapp.net"), (group.GetString("creator"), group.GetString("creator_pn")));
+            Assert.Equal("lid", group.GetString("addressing_mode"));
             var participants = group.GetChildren("participant").ToArray();
-            Assert.Equal([A + "@s.whatsapp.net", B + "@s.whatsapp.net"], participants.Select(p => p.GetString("jid")));
+            Assert.Equal([lidA, lidB], participants.Select(p => p.GetString("jid")));
+            Assert.Equal([A + "@s.whatsapp.net", B + "@s.whatsapp.net"], participants.Select(p => p.GetString("phone_number")));
             Assert.Equal("superadmin", participants[0].GetString("type"));
             Assert.Null(participants[1].GetOptionalString("type"));
-            Assert.EndsWith("@lid", participants[1].GetString("lid"), StringComparison.Ordinal);
             var jid = group.GetString("id") + "@g.us";
 
             // B's devices are told (w:gp2 create, queued until acked); the creating device and outsiders are not.
@@ -144,7 +147,7 @@ public sealed class GroupTests
             var subject = await GroupIqAsync(b, jid, "set", new Node("subject", null, System.Text.Encoding.UTF8.GetBytes("New ✓")));
             Assert.Equal("result", subject.GetString("type"));
             var metadata = (await GroupIqAsync(a, jid, "get", new Node("query", [("request", "interactive")]))).GetChild("group");
-            Assert.Equal(("New ✓", B + "@s.whatsapp.net"), (metadata.GetString("subject"), metadata.GetString("s_o")));
+            Assert.Equal(("New ✓", host.Server.Accounts.Find(B)!.Lid.ToString(), B + "@s.whatsapp.net"), (metadata.GetString("subject"), metadata.GetString("s_o"), metadata.GetString("s_o_pn")));
             var told = Assert.Single(host.Server.Relay.Queued(host.Server.Accounts.Find(A)!, 1), n => n.Tag == "notification" && n.GetOptionalString("type") == "w:gp2");
             Assert.Equal("New ✓", told.GetChild("subject").GetString("subject"));
 
