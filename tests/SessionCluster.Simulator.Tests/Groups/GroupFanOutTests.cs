@@ -85,6 +85,27 @@ public sealed class GroupFanOutTests
     }
 
     [Fact]
+    public async Task Devices_named_by_LID_in_participants_and_receipts_are_the_members_devices()
+    {
+        await using var host = await TestSimulator.StartAsync();
+        var (a, group) = await SetUpAsync(host);
+        var b = await LoggedInAsync(host, B, linkAnother: false);
+        await using (a)
+        await using (b)
+        {
+            // Baileys in LID mode sends the sender key to LID device JIDs (usync by the members' LIDs).
+            Assert.Null((await SendAsync(a, Message(group, "m1", To(LidDevice(host, B, 1), "pkmsg"), To(LidDevice(host, B, 0), "pkmsg")))).GetOptionalString("error"));
+            var atB1 = Assert.Single(host.Server.Relay.Queued(host.Server.Accounts.Find(B)!, 1), n => n.Tag == "message");
+            Assert.Equal(["enc:pkmsg", "enc:skmsg", "device-identity:"], atB1.Children.Select(c => c.Tag + ":" + c.GetOptionalString("type")));
+            Assert.Equal(LidDevice(host, A, 1), atB1.GetString("participant"));
+
+            await SendReceiptAsync(b, new Node("receipt", [("to", group.ToString()), ("participant", LidDevice(host, A, 1)), ("id", "m1")]));
+            var atA1 = Assert.Single(host.Server.Relay.Queued(host.Server.Accounts.Find(A)!, 1), n => n.Tag == "receipt");
+            Assert.Equal((group.ToString(), LidDevice(host, B, 2)), (atA1.GetString("from"), atA1.GetString("participant")));
+        }
+    }
+
+    [Fact]
     public async Task Unknown_groups_non_members_foreign_devices_and_a_missing_skmsg_get_error_acks_and_nothing_is_delivered()
     {
         await using var host = await TestSimulator.StartAsync();
