@@ -20,8 +20,8 @@ namespace SessionCluster.Simulator.Groups;
 /// </summary>
 /// <remarks>
 /// Simulator choices where the real server's behaviour is unknown, like the 1:1 relay's: unknown group → error ack 404,
-/// a sender that is not a member → 403, a <c>&lt;to&gt;</c> naming a device that is not a member's, does not exist or is the
-/// sending device, or no skmsg → 400; nothing is delivered then.
+/// a sender that is not a member → 403, a <c>&lt;to&gt;</c> naming a device that is not a member's or does not exist, or no
+/// skmsg → 400; nothing is delivered then. A <c>&lt;to&gt;</c> naming the sending device itself is skipped.
 /// </remarks>
 internal static partial class GroupFanOut
 {
@@ -77,9 +77,15 @@ internal static partial class GroupFanOut
                 }
 
                 var owner = server.Accounts.Find(address);
+                if (owner == sender && address.Device == fromDevice)
+                {
+                    // Baileys in LID mode lists its own LID device among the sender-key recipients (its own-device filter
+                    // compares the user with the full LID JID); nothing goes back to the sending device.
+                    continue;
+                }
+
                 var problem = owner is null || !members.Contains(owner) ? "not a member's device"
                     : address.Device != 0 && owner.FindDevice(address.Device) is null ? "an unknown device"
-                    : owner == sender && address.Device == fromDevice ? "the sending device"
                     : target.ContentKind != NodeContentKind.Children || !target.Children.Any(c => c.Tag == "enc") ? "no <enc>"
                     : null;
                 if (problem is not null)
