@@ -151,8 +151,11 @@ public sealed class LidAddressingTests(ITestOutputHelper output) : SimulatorInte
                 Assert.All(
                     (await PhoneMessagesAsync(http, host, PhoneB)).Where(m => m.Id == byPn.Id || m.Id == byLid.Id),
                     m => Assert.Equal((ChatA, false), (m.Chat, m.SentCopy)));
-                // A's phone has both sent copies.
+                // A's phone has both sent copies, in the one chat with B (it lists chats by phone number).
                 await WaitUntilAsync(async () => (await PhoneMessagesAsync(http, host, PhoneA)).Count(m => (m.Id == byPn.Id || m.Id == byLid.Id) && m.SentCopy) == 2, "both sent copies at phone A");
+                Assert.All(
+                    (await PhoneMessagesAsync(http, host, PhoneA)).Where(m => m.Id == byPn.Id || m.Id == byLid.Id),
+                    m => Assert.Equal(ChatB, m.Chat));
                 Assert.Empty(a.Errors);
                 Assert.Empty(b.Errors);
                 var stats = await http.GetFromJsonAsync<StatsSnapshot>(host.AdminUrl + "/stats");
