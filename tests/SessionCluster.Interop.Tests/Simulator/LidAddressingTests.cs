@@ -66,6 +66,41 @@ public sealed class LidAddressingTests(ITestOutputHelper output) : SimulatorInte
     }
 
     [Fact]
+    public async Task The_copy_at_the_senders_second_Baileys_companion_is_fromMe_in_the_chat_with_the_recipients_LID_and_remoteJidAlt_from_peer_recipient_pn()
+    {
+        await using var host = await SimulatorHost.StartAsync(configureLogging: Logs.Attach);
+        using var http = new HttpClient();
+        await CreateLidAccountAsync(http, host, PhoneA);
+        var lidB = await CreateLidAccountAsync(http, host, PhoneB);
+        var (a, _) = await StartLinkedAsync(http, host, PhoneA, Path.Combine(Folder, "a"), Logs.Options("a"));
+        await using (a)
+        {
+            var (a2, _) = await StartLinkedAsync(http, host, PhoneA, Path.Combine(Folder, "a2"), Logs.Options("a2"));
+            await using (a2)
+            {
+                var (b, _) = await StartLinkedAsync(http, host, PhoneB, Path.Combine(Folder, "b"), Logs.Options("b"));
+                await using (b)
+                {
+                    var sent = await a.SendTextAsync(ChatB, "seen on my other device");
+                    var copy = await a2.WaitForMessageAsync(m => m.Key.Id == sent.Id, "the copy at A's second companion", WaitLimit);
+                    Assert.False(copy.IsDecryptFailure, string.Join(", ", copy.StubParameters));
+                    // Baileys' key: from me, the chat is B by LID (recipient), its alternate B's PN (peer_recipient_pn).
+                    Assert.Equal(
+                        ("seen on my other device", true, lidB, ChatB, "lid"),
+                        (copy.Text, copy.Key.FromMe, copy.Key.RemoteJid, KeyString(copy.Key, "remoteJidAlt"), KeyString(copy.Key, "addressingMode")));
+                    Assert.Equal((lidB, ChatB), ((await a2.LidAddressingAsync(ChatB)).LidForPn, (await a2.LidAddressingAsync(ChatB)).PnForLid));
+                    Assert.Equal("seen on my other device", (await b.WaitForMessageAsync(m => m.Key.Id == sent.Id, "the message at B", WaitLimit)).Text);
+                    Assert.Empty(a.Errors);
+                    Assert.Empty(a2.Errors);
+                    Assert.Empty(b.Errors);
+                    var stats = await http.GetFromJsonAsync<StatsSnapshot>(host.AdminUrl + "/stats");
+                    Assert.Equal(0, stats!.RelayErrors);
+                }
+            }
+        }
+    }
+
+    [Fact]
     public async Task Group_messages_in_LID_mode_decrypt_at_every_member_and_name_the_author_by_LID_with_participantAlt()
     {
         await using var host = await SimulatorHost.StartAsync(configureLogging: Logs.Attach);

@@ -212,6 +212,7 @@ public sealed class MessageRelayTests
                 [new Node("enc", [("v", "2"), ("type", "pkmsg"), ("count", "1")], new byte[] { 1, 2, 3 })]));
             var resent = await b.ReceiveUntilAsync(n => n.Tag == "message");
             Assert.Equal(("3EB0FFF1", "1"), (resent.GetString("id"), resent.GetChild("enc").GetString("count")));
+            Assert.Equal((harness.LidOf(harness.A), "15550001111@s.whatsapp.net"), (resent.GetString("from"), resent.GetString("sender_pn")));
         }
     }
 
