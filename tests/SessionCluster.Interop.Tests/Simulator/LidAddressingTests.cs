@@ -88,7 +88,8 @@ public sealed class LidAddressingTests(ITestOutputHelper output) : SimulatorInte
                     Assert.Equal(
                         ("seen on my other device", true, lidB, ChatB, "lid"),
                         (copy.Text, copy.Key.FromMe, copy.Key.RemoteJid, KeyString(copy.Key, "remoteJidAlt"), KeyString(copy.Key, "addressingMode")));
-                    Assert.Equal((lidB, ChatB), ((await a2.LidAddressingAsync(ChatB)).LidForPn, (await a2.LidAddressingAsync(ChatB)).PnForLid));
+                    var learnt = await a2.LidAddressingAsync(ChatB);
+                    Assert.Equal((lidB, ChatB), (learnt.LidForPn, learnt.PnForLid));
                     Assert.Equal("seen on my other device", (await b.WaitForMessageAsync(m => m.Key.Id == sent.Id, "the message at B", WaitLimit)).Text);
                     Assert.Empty(a.Errors);
                     Assert.Empty(a2.Errors);
