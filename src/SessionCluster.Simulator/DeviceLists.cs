@@ -10,7 +10,7 @@ namespace SessionCluster.Simulator;
 /// <summary>
 /// An account's device list as the server publishes it (docs/PROTOCOL.md §8): in usync
 /// <c>&lt;devices&gt;&lt;device-list&gt;&lt;device id="0"/&gt;&lt;device id="N" key-index="K"/&gt;&lt;/device-list&gt;&lt;key-index-list ts&gt;signed&lt;/key-index-list&gt;&lt;/devices&gt;</c>,
-/// and, when it changes, <c>&lt;notification type="devices"&gt;&lt;add|remove&gt;&lt;device jid key-index/&gt;&lt;key-index-list ts/&gt;&lt;/…&gt;</c>.
+/// and, when it changes, <c>&lt;notification from=PN lid=LID type="devices"&gt;&lt;add|remove&gt;&lt;device jid lid key-index/&gt;&lt;key-index-list ts/&gt;&lt;/…&gt;</c>.
 /// </summary>
 /// <remarks>
 /// The key-index list is ADVSignedKeyIndexList signed with the account key (<see cref="KeyIndexList.Sign"/>):
@@ -61,7 +61,8 @@ internal sealed class DeviceLists(SimulatorServer server)
     {
         var now = server.Clock.GetUtcNow();
         _changedAt.AddOrUpdate(account.Phone, now, (_, previous) => previous >= now ? previous.AddSeconds(1) : now);
-        List<Node> content = [new Node("device", [("jid", account.DeviceJid(deviceId).ToString()), ("key-index", Int(keyIndex))])];
+        // Each device also by its LID, and the account's LID on the notification (WM handleDeviceNotification stores that pair).
+        List<Node> content = [new Node("device", [("jid", account.DeviceJid(deviceId).ToString()), ("lid", account.DeviceLid(deviceId).ToString()), ("key-index", Int(keyIndex))])];
         if (account.Devices.Count > 0)
         {
             var signed = SignKeyIndexList(account);
@@ -72,6 +73,7 @@ internal sealed class DeviceLists(SimulatorServer server)
             "notification",
             [
                 ("from", account.Jid.ToString()),
+                ("lid", account.Lid.ToString()),
                 ("type", "devices"),
                 ("id", "dev." + Interlocked.Increment(ref _notificationIds).ToString(CultureInfo.InvariantCulture)),
                 ("t", now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)),

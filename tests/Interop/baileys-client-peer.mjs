@@ -42,6 +42,10 @@
 //       its mapped LID's; for a JID without a device (user@s.whatsapp.net) every device's session of
 //       that user in the auth folder. Verified gone afterwards.
 //   hasSession({ jid })                    → { exists, reason? }
+//   lidAddressing({ pn })                  → { sessions: [every Signal session id in the auth folder],
+//       lidForPn, pnForLid }   the LID mapping stored for `pn` and back (null when none), read from the
+//       key store without a usync, for the LID addressing tests (which address a contact's sessions
+//       are kept under, what Baileys learnt from the server).
 //   logout()                               → null     remove-companion-device, then close (401)
 //   end()                                  → null     closes the socket without logging out
 //   state()                                → { generation, connection, restarts, registered, me,
@@ -656,6 +660,30 @@ async function closeWith(action) {
   return null;
 }
 
+/**
+ * Every stored Signal session id and the LID mapping this client has stored for the phone number `pn`
+ * (LID addressing tests). Read from the key store, not through lidMapping.getLIDForPN, which would
+ * ask the server by usync when nothing is stored and so hide where the mapping came from.
+ */
+async function lidAddressing({ pn }) {
+  const keys = currentSocket().authState.keys;
+  const sessions = [];
+  for (const file of await readdir(auth.dir)) {
+    const match = /^session-(.+)\.json$/.exec(file);
+    if (match) {
+      sessions.push(match[1]);
+    }
+  }
+  const pnUser = jidDecode(pn)?.user;
+  const lidUser = pnUser ? (await keys.get('lid-mapping', [pnUser]))[pnUser] ?? null : null;
+  const reverse = lidUser ? (await keys.get('lid-mapping', [`${lidUser}_reverse`]))[`${lidUser}_reverse`] ?? null : null;
+  return {
+    sessions: sessions.sort(),
+    lidForPn: lidUser ? `${lidUser}@lid` : null,
+    pnForLid: reverse ? `${reverse}@s.whatsapp.net` : null,
+  };
+}
+
 function state() {
   const creds = auth?.state.creds;
   return {
@@ -684,6 +712,7 @@ runPeer({
   groupMetadata,
   dropSession,
   hasSession,
+  lidAddressing,
   logout: () => closeWith((socket) => socket.logout()),
   end: () => closeWith((socket) => socket.end(undefined)),
   state,

@@ -12,15 +12,16 @@ namespace SessionCluster.Simulator.Groups;
 /// group <c>to</c>. The sender sends
 /// <c>&lt;participants&gt;&lt;to jid=DEVICE&gt;&lt;enc pkmsg|msg&gt;SKDM&lt;/enc&gt;&lt;/to&gt;…&lt;/participants&gt;&lt;enc type="skmsg"&gt;</c>
 /// [<c>&lt;device-identity&gt;</c>]; every device of every member except the sending one gets, through its offline queue,
-/// <c>&lt;message from=GROUP participant=SENDER_DEVICE id t type&gt;</c> with its own <c>&lt;enc&gt;</c> from the participant list
+/// <c>&lt;message from=GROUP participant=SENDER_LID_DEVICE participant_pn=SENDER_PN addressing_mode="lid" id t type&gt;</c> (the group is
+/// in LID addressing mode, <see cref="GroupNodes"/>) with its own <c>&lt;enc&gt;</c> from the participant list
 /// first (the sender-key distribution must be read before the skmsg), then the skmsg, then the device identity when its
 /// enc is a pkmsg. Devices the sender left out of <c>&lt;participants&gt;</c> (Baileys only sends the SKDM to devices it has not
 /// sent it to yet) get the skmsg alone. A retry resend (<c>participant=DEVICE</c> on the message) goes to that device alone.
 /// </summary>
 /// <remarks>
 /// Simulator choices where the real server's behaviour is unknown, like the 1:1 relay's: unknown group → error ack 404,
-/// a sender that is not a member → 403, a <c>&lt;to&gt;</c> naming a device that is not a member's, does not exist or is the
-/// sending device, or no skmsg → 400; nothing is delivered then.
+/// a sender that is not a member → 403, a <c>&lt;to&gt;</c> naming a device that is not a member's or does not exist, or no
+/// skmsg → 400; nothing is delivered then. A <c>&lt;to&gt;</c> naming the sending device itself is skipped.
 /// </remarks>
 internal static partial class GroupFanOut
 {
@@ -76,9 +77,15 @@ internal static partial class GroupFanOut
                 }
 
                 var owner = server.Accounts.Find(address);
+                if (owner == sender && address.Device == fromDevice)
+                {
+                    // Baileys in LID mode lists its own LID device among the sender-key recipients (its own-device filter
+                    // compares the user with the full LID JID); nothing goes back to the sending device.
+                    continue;
+                }
+
                 var problem = owner is null || !members.Contains(owner) ? "not a member's device"
                     : address.Device != 0 && owner.FindDevice(address.Device) is null ? "an unknown device"
-                    : owner == sender && address.Device == fromDevice ? "the sending device"
                     : target.ContentKind != NodeContentKind.Children || !target.Children.Any(c => c.Tag == "enc") ? "no <enc>"
                     : null;
                 if (problem is not null)
@@ -102,7 +109,7 @@ internal static partial class GroupFanOut
                     continue;
                 }
 
-                List<NodeAttribute> attributes = [("from", to.ToString()), ("participant", sender.DeviceJid(fromDevice).ToString()), ("id", id), ("t", now)];
+                List<NodeAttribute> attributes = [("from", to.ToString()), .. Relay.LidAddressing.GroupAuthor(sender, fromDevice), ("id", id), ("t", now)];
                 foreach (var name in (string[])["type", "category", "edit"])
                 {
                     if (message.GetOptionalString(name) is { } value)
@@ -149,7 +156,7 @@ internal static partial class GroupFanOut
             return MessageAcks.Refused(id, group.Jid, now, BadMessageError);
         }
 
-        List<NodeAttribute> attributes = [("from", group.Jid.ToString()), ("participant", sender.DeviceJid(fromDevice).ToString()), ("id", id), ("t", now)];
+        List<NodeAttribute> attributes = [("from", group.Jid.ToString()), .. Relay.LidAddressing.GroupAuthor(sender, fromDevice), ("id", id), ("t", now)];
         if (message.GetOptionalString("type") is { } type)
         {
             attributes.Add(("type", type));

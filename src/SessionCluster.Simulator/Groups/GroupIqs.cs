@@ -80,7 +80,7 @@ internal static class GroupIqs
     {
         var jids = ParticipantJids(action);
         var group = action.Tag == "add" ? server.Groups.AddParticipants(to, me, jids) : server.Groups.RemoveParticipants(to, me, jids);
-        var change = GroupNotifications.Participants(action.Tag, jids);
+        var change = GroupNotifications.Participants(action.Tag, jids, server.Accounts);
         await GroupNotifications.SendAsync(server, group, actor, change, action.Tag == "remove" ? jids : [], cancellationToken).ConfigureAwait(false);
         return change;
     }
@@ -94,7 +94,8 @@ internal static class GroupIqs
             _ => throw new IqRequestException(IqErrorCode.BadRequest, "<subject> holds the new subject."),
         };
         var group = server.Groups.UpdateSubject(to, me, text);
-        var change = new Node("subject", [("subject", group.Subject), ("s_o", group.SubjectOwner!.Value.ToString()), ("s_t", group.SubjectTime!.Value.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture))]);
+        var owner = group.SubjectOwner!.Value;
+        var change = new Node("subject", [("subject", group.Subject), ("s_o", (server.Accounts.Find(owner)?.Lid ?? owner).ToString()), ("s_o_pn", owner.ToString()), ("s_t", group.SubjectTime!.Value.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture))]);
         await GroupNotifications.SendAsync(server, group, actor, change, [], cancellationToken).ConfigureAwait(false);
         return null;
     }
@@ -103,7 +104,7 @@ internal static class GroupIqs
     {
         var jids = ParticipantJids(action);
         var group = server.Groups.SetRole(to, me, jids, action.Tag == "promote" ? GroupRole.Admin : GroupRole.Member);
-        var change = GroupNotifications.Participants(action.Tag, jids);
+        var change = GroupNotifications.Participants(action.Tag, jids, server.Accounts);
         await GroupNotifications.SendAsync(server, group, actor, change, [], cancellationToken).ConfigureAwait(false);
         return change;
     }
@@ -121,7 +122,7 @@ internal static class GroupIqs
             var id = group.GetString("id");
             var jid = id.Contains('@', StringComparison.Ordinal) ? Jid.Parse(id) : new Jid(id, JidServer.Group);
             var left = server.Groups.RemoveParticipants(jid, me, [me]);
-            await GroupNotifications.SendAsync(server, left, actor, GroupNotifications.Participants("leave", [me]), [me], cancellationToken).ConfigureAwait(false);
+            await GroupNotifications.SendAsync(server, left, actor, GroupNotifications.Participants("leave", [me], server.Accounts), [me], cancellationToken).ConfigureAwait(false);
         }
 
         return new Node("leave", null, [.. groups.Select(g => new Node("group", [("id", g.GetString("id"))]))]);

@@ -1,10 +1,11 @@
 using System.Globalization;
 using SessionCluster.Protocol.Binary;
+using SessionCluster.Simulator.Accounts;
 
 namespace SessionCluster.Simulator.Groups;
 
 /// <summary>
-/// <c>&lt;notification from=GROUP type="w:gp2" id t participant=ACTOR&gt;&lt;create|add|remove|leave&gt;…&lt;/notification&gt;</c>
+/// <c>&lt;notification from=GROUP type="w:gp2" id t participant=ACTOR_LID participant_pn=ACTOR_PN&gt;&lt;create|add|remove|leave&gt;…&lt;/notification&gt;</c>
 /// (Baileys messages-recv.js handleGroupNotification: <c>create</c> carries the <c>&lt;group&gt;</c>, the others the
 /// <c>&lt;participant jid/&gt;</c>s), queued by the relay to every companion of every member (and of those removed), except
 /// the acting device, which has its iq answer. Like other notifications they wait in the offline queue until acked.
@@ -21,7 +22,7 @@ internal static class GroupNotifications
                 ("type", "w:gp2"),
                 ("id", server.NextGroupNotificationId()),
                 ("t", server.Clock.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)),
-                ("participant", new Jid(actor.User, actor.Server).ToString()),
+                .. Actor(server, actor),
             ],
             [change]);
         var users = group.Participants.Select(p => p.Jid).Concat(alsoTell).Distinct();
@@ -45,6 +46,19 @@ internal static class GroupNotifications
         }
     }
 
-    public static Node Participants(string tag, IEnumerable<Jid> jids) =>
-        new(tag, null, [.. jids.Select(j => new Node("participant", [("jid", j.ToString())]))]);
+    /// <summary>
+    /// <c>&lt;TAG&gt;&lt;participant jid=LID phone_number=PN/&gt;…&lt;/TAG&gt;</c>: the group is in LID addressing mode (Baileys
+    /// handleGroupNotification reads <c>jid</c> as the LID and <c>phone_number</c> beside it); a JID without an account is
+    /// left as it is.
+    /// </summary>
+    public static Node Participants(string tag, IEnumerable<Jid> jids, AccountDirectory accounts) =>
+        new(tag, null, [.. jids.Select(j => new Node("participant", accounts.Find(j) is { } account
+            ? [("jid", account.Lid.ToString()), ("phone_number", account.Jid.ToString())]
+            : [("jid", j.ToString())]))]);
+
+    /// <summary>The acting user: <c>participant=LID participant_pn=PN</c> (no device), or its JID as given without an account.</summary>
+    private static NodeAttribute[] Actor(SimulatorServer server, Jid actor) =>
+        server.Accounts.Find(actor) is { } account
+            ? [("participant", account.Lid.ToString()), ("participant_pn", account.Jid.ToString())]
+            : [("participant", new Jid(actor.User, actor.Server).ToString())];
 }

@@ -8,7 +8,7 @@ namespace SessionCluster.Simulator.Groups;
 /// <summary>
 /// A receipt for a group message, <c>&lt;receipt to=GROUP participant=AUTHOR_DEVICE id [type] [t]&gt;</c> (Baileys sends
 /// delivery, read and retry receipts this way), routed to the message's author as
-/// <c>&lt;receipt from=GROUP participant=RECEIVER_DEVICE id [type] t&gt;</c> with the receipt's children (<c>&lt;list&gt;</c>,
+/// <c>&lt;receipt from=GROUP participant=RECEIVER_LID_DEVICE id [type] t&gt;</c> with the receipt's children (<c>&lt;list&gt;</c>,
 /// a retry's <c>&lt;retry&gt;</c>/<c>&lt;registration&gt;</c>/<c>&lt;keys&gt;</c>): a retry to the author's device alone (it must
 /// resend to the receiver), other types to every device of the author's account but the receiving one.
 /// Called by the relay for a group <c>to</c>, after the receipt has acknowledged the receiver's own queue.
@@ -37,7 +37,7 @@ internal static partial class GroupReceipts
             return;
         }
 
-        List<NodeAttribute> attributes = [("from", to.ToString()), ("participant", receiver.DeviceJid(fromDevice).ToString()), ("id", id)];
+        List<NodeAttribute> attributes = [("from", to.ToString()), ("participant", Relay.LidAddressing.ReceiptSender(receiver, fromDevice).ToString()), ("id", id)];
         if (type is not null and not "inactive")
         {
             attributes.Add(("type", type));

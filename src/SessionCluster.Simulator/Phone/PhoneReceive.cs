@@ -96,7 +96,7 @@ internal sealed partial class Phone
         var fromOwnDevice = ReferenceEquals(sender, Account);
         foreach (var message in messages)
         {
-            if (Record(stanza, id, from, senderDevice, message, timestamp) is { } recorded)
+            if (Record(stanza, id, from, sender.DeviceJid(senderDevice.Device), message, timestamp) is { } recorded)
             {
                 Inbox.Add(recorded);
                 LogReceived(_logger, Account.Phone, id, recorded.Sender, recorded.Kind, recorded.SentCopy);
@@ -179,7 +179,7 @@ internal sealed partial class Phone
         }
     }
 
-    private static PhoneMessage? Record(Node stanza, string id, Jid from, Jid senderDevice, Message message, DateTimeOffset timestamp)
+    private PhoneMessage? Record(Node stanza, string id, Jid from, Jid senderDevice, Message message, DateTimeOffset timestamp)
     {
         var sentCopy = message.DeviceSentMessage is not null;
         var content = message.DeviceSentMessage?.Message ?? message;
@@ -203,11 +203,17 @@ internal sealed partial class Phone
             kind = "other";
         }
 
+        // The phone lists chats and senders by phone number, however the server or the sending device addressed them (LID or PN).
         var chat = from.IsGroup ? from.ToNonAd().ToString()
-            : sentCopy ? message.DeviceSentMessage!.DestinationJID
-            : stanza.GetOptionalString("recipient") ?? from.ToNonAd().ToString();
+            : sentCopy ? ByPhoneNumber(message.DeviceSentMessage!.DestinationJID)
+            : stanza.GetOptionalString("recipient") is { } recipient ? ByPhoneNumber(recipient)
+            : senderDevice.ToNonAd().ToString();
         return new PhoneMessage(id, chat, senderDevice.ToString(), kind, text, timestamp, sentCopy);
     }
+
+    /// <summary>An account's user JID by phone number when <paramref name="jid"/> names one (PN or LID), else as given.</summary>
+    private string ByPhoneNumber(string jid) =>
+        Jid.TryParse(jid, out var parsed) && _directory.FindAccount(parsed) is { } account ? account.Jid.ToString() : jid;
 
     private static bool OnlyDistribution(Message content)
     {

@@ -19,7 +19,8 @@ namespace SessionCluster.Simulator.Relay;
 /// answers a decrypted message with its receipt alone) — or, for the phone, when <see cref="IPrimaryDevices.DeliverAsync"/> completes. A connected
 /// companion that has turned active gets it at once; one that has not (or is offline) gets the whole queue, marked
 /// <c>offline</c>, when it sends passive <c>&lt;active/&gt;</c>, followed by <c>&lt;ib&gt;&lt;offline count/&gt;</c>.
-/// The sender addresses devices by phone number or LID; each copy is delivered with the sender in the same form.
+/// The sender addresses devices by phone number or LID (one device list behind both); every copy is delivered from the
+/// sender's LID device with its phone number beside it (<see cref="LidAddressing"/>), receipts from the receiver's LID device.
 /// Simulator choices where the real server's behaviour is unknown (documented in docs/SIMULATOR.md): a message to an
 /// account the server does not know gets <c>&lt;ack class="message" error="404"/&gt;</c> and a <c>&lt;to&gt;</c> naming a
 /// device that does not exist, belongs to a third account or is the sending device gets <c>error="400"</c>; nothing is
@@ -112,17 +113,11 @@ internal sealed partial class MessageRelay : IStanzaRelay
 
         foreach (var copy in copies)
         {
-            var from = copy.Address.IsLid ? sender.DeviceLid(fromDevice) : sender.DeviceJid(fromDevice);
-            var attributes = new List<NodeAttribute> { ("from", from.ToString()), ("id", id), ("t", now) };
+            // The same copy whether the sender named the device by phone number or by LID: one device list behind both.
+            var attributes = new List<NodeAttribute>(LidAddressing.DirectSender(sender, fromDevice, recipient, copy.Account)) { ("id", id), ("t", now) };
             CopyAttribute(message, attributes, "type");
             CopyAttribute(message, attributes, "category");
             CopyAttribute(message, attributes, "edit");
-            var peer = copy.Account == sender && recipient == sender;
-            if (copy.Account == sender && !peer)
-            {
-                // A copy for one of the sender's own devices names the chat it was sent to.
-                attributes.Add(("recipient", chat.ToNonAd().ToString()));
-            }
 
             var content = new List<Node>(copy.Content);
             if (deviceIdentity is not null && content.Any(c => c.Tag == "enc" && c.GetOptionalString("type") == "pkmsg"))
@@ -187,8 +182,7 @@ internal sealed partial class MessageRelay : IStanzaRelay
             return;
         }
 
-        var from = target.IsLid ? sender.DeviceLid(fromDevice) : sender.DeviceJid(fromDevice);
-        var attributes = new List<NodeAttribute> { ("from", from.ToString()), ("id", id) };
+        var attributes = new List<NodeAttribute> { ("from", LidAddressing.ReceiptSender(sender, fromDevice).ToString()), ("id", id) };
         // "inactive" (a client that is not marked active) still means delivered to the sender.
         if (type is not null and not "inactive")
         {

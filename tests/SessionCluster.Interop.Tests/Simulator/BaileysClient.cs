@@ -320,6 +320,19 @@ public sealed class BaileysClient : IAsyncDisposable
     public async Task<bool> HasSessionAsync(string jid, CancellationToken cancellationToken = default) =>
         BaileysEvent.Bool(await CallAsync("hasSession", new { jid }, cancellationToken), "exists") == true;
 
+    /// <summary>
+    /// Every Signal session id this client stores and the LID mapping it has stored for <paramref name="pn"/>, read from
+    /// its key store without asking the server (docs/SIMULATOR.md "LID addressing").
+    /// </summary>
+    public async Task<BaileysLidState> LidAddressingAsync(string pn, CancellationToken cancellationToken = default)
+    {
+        var result = await CallAsync("lidAddressing", new { pn }, cancellationToken);
+        return new BaileysLidState(
+            [.. BaileysEvent.Property(result, "sessions").EnumerateArray().Select(id => id.GetString() ?? "")],
+            BaileysEvent.Str(result, "lidForPn"),
+            BaileysEvent.Str(result, "pnForLid"));
+    }
+
     /// <summary>Logs out (remove-companion-device) and waits for the close; the auth folder is then useless.</summary>
     public Task LogoutAsync(CancellationToken cancellationToken = default) => CallAsync("logout", null, cancellationToken);
 

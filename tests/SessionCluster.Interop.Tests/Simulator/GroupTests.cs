@@ -41,9 +41,11 @@ public sealed class GroupTests(ITestOutputHelper output) : SimulatorInteropTest(
                     var atB = await b.WaitForMessageAsync(m => m.Key.Id == sent.Id && m.Text is not null, text, WaitLimit);
                     Assert.Equal(text, atB.Text);
                     Assert.Equal(jid, atB.Key.RemoteJid);
-                    // B's delivery receipt (to=group participant=A's device) reaches A as a group receipt naming B.
+                    // B's delivery receipt (to=group participant=A's device) reaches A as a group receipt naming B by its LID
+                    // (the group is in LID addressing mode).
                     var sentId = sent.Id;
-                    await a.WaitForReceiptAsync(r => r.Key.Id == sentId && r.UserJid != null && r.UserJid.StartsWith(phoneB, StringComparison.Ordinal), "B's receipt for " + text, WaitLimit);
+                    var lidB = host.Server.Accounts.Find(phoneB)!.Lid.ToString();
+                    await a.WaitForReceiptAsync(r => r.Key.Id == sentId && r.UserJid == lidB, "B's receipt for " + text, WaitLimit);
 
                     text = "b in group " + i.ToString(CultureInfo.InvariantCulture);
                     sent = await b.SendTextAsync(jid, text);

@@ -21,7 +21,9 @@ public sealed class GroupFanOutTests
             Assert.Equal(group.ToString(), ack.GetString("from"));
 
             var atB = Assert.Single(host.Server.Relay.Queued(host.Server.Accounts.Find(B)!, 1), n => n.Tag == "message");
-            Assert.Equal((group.ToString(), A + ":1@s.whatsapp.net", "m1", "text"), (atB.GetString("from"), atB.GetString("participant"), atB.GetString("id"), atB.GetString("type")));
+            Assert.Equal(
+                [$"from={group}", $"participant={LidDevice(host, A, 1)}", $"participant_pn={A}@s.whatsapp.net", "addressing_mode=lid", "id=m1", "type=text"],
+                atB.Attributes.Where(x => x.Key != "t").Select(x => x.Key + "=" + x.Value));
             Assert.Equal(["enc:pkmsg", "enc:skmsg", "device-identity:"], atB.Children.Select(c => c.Tag + ":" + c.GetOptionalString("type")));
 
             // A's own second device (not in <participants>: it had the sender key already) gets the skmsg alone.
@@ -45,7 +47,7 @@ public sealed class GroupFanOutTests
                 [new Node("enc", [("v", "2"), ("type", "msg"), ("count", "1")], new byte[] { 9 }), new Node("device-identity", null, new byte[] { 7 })]);
             Assert.Null((await SendAsync(a, resend)).GetOptionalString("error"));
             var atB = Assert.Single(host.Server.Relay.Queued(host.Server.Accounts.Find(B)!, 1), n => n.Tag == "message");
-            Assert.Equal((group.ToString(), A + ":1@s.whatsapp.net"), (atB.GetString("from"), atB.GetString("participant")));
+            Assert.Equal((group.ToString(), LidDevice(host, A, 1), A + "@s.whatsapp.net"), (atB.GetString("from"), atB.GetString("participant"), atB.GetString("participant_pn")));
             Assert.Equal(["enc:msg"], atB.Children.Select(c => c.Tag + ":" + c.GetOptionalString("type")));
             Assert.DoesNotContain(host.Server.Relay.Queued(host.Server.Accounts.Find(A)!, 2), n => n.Tag == "message");
 
@@ -66,7 +68,7 @@ public sealed class GroupFanOutTests
             await SendReceiptAsync(b, new Node("receipt", [("to", group.ToString()), ("participant", A + ":1@s.whatsapp.net"), ("id", "m1")]));
             var accountA = host.Server.Accounts.Find(A)!;
             var atA1 = Assert.Single(host.Server.Relay.Queued(accountA, 1), n => n.Tag == "receipt");
-            Assert.Equal((group.ToString(), B + ":2@s.whatsapp.net", "m1", (string?)null), (atA1.GetString("from"), atA1.GetString("participant"), atA1.GetString("id"), atA1.GetOptionalString("type")));
+            Assert.Equal((group.ToString(), LidDevice(host, B, 2), "m1", (string?)null), (atA1.GetString("from"), atA1.GetString("participant"), atA1.GetString("id"), atA1.GetOptionalString("type")));
             Assert.Single(host.Server.Relay.Queued(accountA, 2), n => n.Tag == "receipt");
 
             await SendReceiptAsync(b, new Node("receipt", [("to", group.ToString()), ("participant", A + ":2@s.whatsapp.net"), ("id", "m2"), ("type", "retry")], [new Node("retry", [("count", "1"), ("id", "m2"), ("t", "1"), ("v", "1")])]));
@@ -79,6 +81,32 @@ public sealed class GroupFanOutTests
             await SendReceiptAsync(b, new Node("receipt", [("to", group.ToString()), ("id", "m4")]));
             Assert.Equal(errors + 2, host.Server.Stats.Snapshot(0, 0).RelayErrors);
             Assert.Single(host.Server.Relay.Queued(accountA, 1), n => n.Tag == "receipt");
+        }
+    }
+
+    [Fact]
+    public async Task Devices_named_by_LID_in_participants_and_receipts_are_the_members_devices()
+    {
+        await using var host = await TestSimulator.StartAsync();
+        var (a, group) = await SetUpAsync(host);
+        var b = await LoggedInAsync(host, B, linkAnother: false);
+        await using (a)
+        await using (b)
+        {
+            // Baileys in LID mode sends the sender key to LID device JIDs (usync by the members' LIDs), its own sending
+            // device among them: that one is skipped, not refused.
+            Assert.Null((await SendAsync(a, Message(group, "m1", To(LidDevice(host, B, 1), "pkmsg"), To(LidDevice(host, B, 0), "pkmsg"), To(LidDevice(host, A, 1), "pkmsg")))).GetOptionalString("error"));
+            Assert.DoesNotContain(host.Server.Relay.Queued(host.Server.Accounts.Find(A)!, 1), n => n.Tag == "message");
+            var atB1 = Assert.Single(host.Server.Relay.Queued(host.Server.Accounts.Find(B)!, 1), n => n.Tag == "message");
+            Assert.Equal(["enc:pkmsg", "enc:skmsg", "device-identity:"], atB1.Children.Select(c => c.Tag + ":" + c.GetOptionalString("type")));
+            Assert.Equal(LidDevice(host, A, 1), atB1.GetString("participant"));
+
+            await SendReceiptAsync(b, new Node("receipt", [("to", group.ToString()), ("participant", LidDevice(host, A, 1)), ("id", "m1")]));
+            // B's phone answers the opaque test ciphertexts with retry receipts; every receipt names its device by LID.
+            var receipts = host.Server.Relay.Queued(host.Server.Accounts.Find(A)!, 1).Where(n => n.Tag == "receipt").ToArray();
+            Assert.All(receipts, r => Assert.EndsWith("@lid", r.GetString("participant"), StringComparison.Ordinal));
+            var atA1 = Assert.Single(receipts, r => r.GetOptionalString("type") is null);
+            Assert.Equal((group.ToString(), LidDevice(host, B, 2)), (atA1.GetString("from"), atA1.GetString("participant")));
         }
     }
 
@@ -132,6 +160,8 @@ public sealed class GroupFanOutTests
         var (connection, _) = await TestLinking.LoginAsync(host, phone, id, device);
         return connection;
     }
+
+    private static string LidDevice(SimulatorHost host, string phone, int device) => host.Server.Accounts.Find(phone)!.DeviceLid(device).ToString();
 
     private static Node To(string jid, string type) => new("to", [("jid", jid)], [new Node("enc", [("v", "2"), ("type", type)], new byte[] { 1, 2, 3 })]);
 

@@ -61,18 +61,23 @@ public sealed class GroupTests
             Assert.Equal("result", create.GetString("type"));
             var group = create.GetChild("group");
             Assert.Equal("Weekend", group.GetString("subject"));
-            Assert.Equal(A + "@s.whatsapp.net", group.GetString("creator"));
-            Assert.Equal("pn", group.GetString("addressing_mode"));
+            // LID addressing mode: members by LID with their phone numbers (Baileys extractGroupMetadata).
+            var lidA = host.Server.Accounts.Find(A)!.Lid.ToString();
+            var lidB = host.Server.Accounts.Find(B)!.Lid.ToString();
+            Assert.Equal((lidA, A + "@s.whatsapp.net"), (group.GetString("creator"), group.GetString("creator_pn")));
+            Assert.Equal("lid", group.GetString("addressing_mode"));
             var participants = group.GetChildren("participant").ToArray();
-            Assert.Equal([A + "@s.whatsapp.net", B + "@s.whatsapp.net"], participants.Select(p => p.GetString("jid")));
+            Assert.Equal([lidA, lidB], participants.Select(p => p.GetString("jid")));
+            Assert.Equal([A + "@s.whatsapp.net", B + "@s.whatsapp.net"], participants.Select(p => p.GetString("phone_number")));
             Assert.Equal("superadmin", participants[0].GetString("type"));
             Assert.Null(participants[1].GetOptionalString("type"));
-            Assert.EndsWith("@lid", participants[1].GetString("lid"), StringComparison.Ordinal);
             var jid = group.GetString("id") + "@g.us";
 
             // B's devices are told (w:gp2 create, queued until acked); the creating device and outsiders are not.
             var toB = Assert.Single(host.Server.Relay.Queued(host.Server.Accounts.Find(B)!, 1));
-            Assert.Equal(("notification", "w:gp2", jid, A + "@s.whatsapp.net"), (toB.Tag, toB.GetString("type"), toB.GetString("from"), toB.GetString("participant")));
+            Assert.Equal(
+                ("notification", "w:gp2", jid, lidA, A + "@s.whatsapp.net"),
+                (toB.Tag, toB.GetString("type"), toB.GetString("from"), toB.GetString("participant"), toB.GetString("participant_pn")));
             Assert.Equal(group.GetString("id"), toB.GetChild("create").GetChild("group").GetString("id"));
             Assert.Empty(host.Server.Relay.Queued(host.Server.Accounts.Find(A)!, 1));
             Assert.Empty(host.Server.Relay.Queued(host.Server.Accounts.Find(C)!, 1));
@@ -108,7 +113,7 @@ public sealed class GroupTests
             Assert.Equal("403", refused.GetChild("error").GetString("code"));
 
             var added = await GroupIqAsync(a, jid, "set", new Node("add", null, [Participant(C)]));
-            Assert.Equal(C + "@s.whatsapp.net", added.GetChild("add").GetChild("participant").GetString("jid"));
+            Assert.Equal((Lid(host, C), C + "@s.whatsapp.net"), (added.GetChild("add").GetChild("participant").GetString("jid"), added.GetChild("add").GetChild("participant").GetString("phone_number")));
             Assert.True(host.Server.Groups.TryGet(group.Jid, out var now) && now.IsParticipant(new Jid(C, JidServer.WhatsApp)));
 
             var removed = await GroupIqAsync(a, jid, "set", new Node("remove", null, [Participant(C)]));
@@ -144,13 +149,13 @@ public sealed class GroupTests
             var subject = await GroupIqAsync(b, jid, "set", new Node("subject", null, System.Text.Encoding.UTF8.GetBytes("New ✓")));
             Assert.Equal("result", subject.GetString("type"));
             var metadata = (await GroupIqAsync(a, jid, "get", new Node("query", [("request", "interactive")]))).GetChild("group");
-            Assert.Equal(("New ✓", B + "@s.whatsapp.net"), (metadata.GetString("subject"), metadata.GetString("s_o")));
+            Assert.Equal(("New ✓", host.Server.Accounts.Find(B)!.Lid.ToString(), B + "@s.whatsapp.net"), (metadata.GetString("subject"), metadata.GetString("s_o"), metadata.GetString("s_o_pn")));
             var told = Assert.Single(host.Server.Relay.Queued(host.Server.Accounts.Find(A)!, 1), n => n.Tag == "notification" && n.GetOptionalString("type") == "w:gp2");
-            Assert.Equal("New ✓", told.GetChild("subject").GetString("subject"));
+            Assert.Equal(("New ✓", Lid(host, B), B + "@s.whatsapp.net"), (told.GetChild("subject").GetString("subject"), told.GetChild("subject").GetString("s_o"), told.GetChild("subject").GetString("s_o_pn")));
 
             Assert.Equal("403", (await GroupIqAsync(b, jid, "set", new Node("promote", null, [Participant(C)]))).GetChild("error").GetString("code"));
             var promoted = await GroupIqAsync(a, jid, "set", new Node("promote", null, [Participant(B)]));
-            Assert.Equal(B + "@s.whatsapp.net", promoted.GetChild("promote").GetChild("participant").GetString("jid"));
+            Assert.Equal(Lid(host, B), promoted.GetChild("promote").GetChild("participant").GetString("jid"));
             Assert.True(host.Server.Groups.TryGet(group.Jid, out var now));
             Assert.Equal(GroupRole.Admin, now.Participants.Single(p => p.Jid.User == B).Role);
 
@@ -187,4 +192,6 @@ public sealed class GroupTests
         var (connection, _) = await TestLinking.LoginAsync(host, phone, id, device);
         return (connection, id);
     }
+
+    private static string Lid(SimulatorHost host, string phone) => host.Server.Accounts.Find(phone)!.Lid.ToString();
 }

@@ -27,7 +27,8 @@ public sealed class PhoneAdminTests
         var atB = await WaitForAsync(() => http.GetFromJsonAsync<PhoneMessage[]>(host.AdminUrl + "/accounts/15550002222/messages"), m => m.Length == 1);
         Assert.Equal((response.Id, "15550001111@s.whatsapp.net", "hi b", false), (atB[0].Id, atB[0].Chat, atB[0].Text, atB[0].SentCopy));
         var receipts = await WaitForAsync(() => http.GetFromJsonAsync<PhoneReceipt[]>(host.AdminUrl + "/accounts/15550001111/receipts"), r => r.Length == 1);
-        Assert.Equal((response.Id, "15550002222@s.whatsapp.net", "delivery"), (receipts[0].Id, receipts[0].From, receipts[0].Type));
+        // The receipt comes from B's LID (B's phone is device 0: the bare LID).
+        Assert.Equal((response.Id, host.Server.Accounts.Find("15550002222")!.Lid.ToString(), "delivery"), (receipts[0].Id, receipts[0].From, receipts[0].Type));
 
         // The answer goes by LID and on the session the first message started.
         var lidOfA = host.Server.Accounts.Find("15550001111")!.Lid.ToString();
@@ -35,7 +36,8 @@ public sealed class PhoneAdminTests
         Assert.Equal(HttpStatusCode.Created, reply.StatusCode);
         var atA = await WaitForAsync(() => http.GetFromJsonAsync<PhoneMessage[]>(host.AdminUrl + "/accounts/15550001111/messages"), m => m.Length == 1);
         Assert.Equal("hi a", atA[0].Text);
-        Assert.EndsWith("@lid", atA[0].Sender, StringComparison.Ordinal);
+        // The phone lists the sender by phone number, whichever form the message was addressed in.
+        Assert.Equal(("15550002222@s.whatsapp.net", "15550002222@s.whatsapp.net"), (atA[0].Sender, atA[0].Chat));
     }
 
     [Theory]

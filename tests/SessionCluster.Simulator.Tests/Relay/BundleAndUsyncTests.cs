@@ -100,9 +100,9 @@ public sealed class BundleAndUsyncTests
         {
             var a2 = await RelayHarness.NewCompanionAsync(harness.Host, harness.A.Phone);
             var notification = await a.ReceiveUntilAsync(n => n.Tag == "notification");
-            Assert.Equal(("devices", "15550001111@s.whatsapp.net"), (notification.GetString("type"), notification.GetString("from")));
+            Assert.Equal(("devices", "15550001111@s.whatsapp.net", harness.LidUserOf(harness.A)), (notification.GetString("type"), notification.GetString("from"), notification.GetString("lid")));
             var add = notification.GetChild("add");
-            Assert.Equal(a2.Jid, add.GetChild("device").GetString("jid"));
+            Assert.Equal((a2.Jid, harness.LidOf(a2)), (add.GetChild("device").GetString("jid"), add.GetChild("device").GetString("lid")));
             KeyIndexList.Verify(add.GetChild("key-index-list").Bytes.Span, harness.AccountOf(harness.A).Identity.PublicKey.Span);
         }
     }

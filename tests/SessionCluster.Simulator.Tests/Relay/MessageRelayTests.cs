@@ -57,19 +57,23 @@ public sealed class MessageRelayTests
             Assert.Null(ack.GetOptionalString("error"));
             Assert.NotNull(ack.GetOptionalString("t"));
 
+            // From the sender's LID device with its phone number (Baileys extractAddressingContext, WM parseMessageSource).
             var atB = await b.ReceiveUntilAsync(n => n.Tag == "message");
-            Assert.Equal((harness.A.Jid, "3EB0BBB1", "text"), (atB.GetString("from"), atB.GetString("id"), atB.GetString("type")));
-            Assert.Null(atB.GetOptionalString("recipient"));
-            Assert.Null(atB.GetOptionalString("offline"));
+            Assert.Equal(
+                [$"from={harness.LidOf(harness.A)}", "sender_pn=15550001111@s.whatsapp.net", "addressing_mode=lid", "id=3EB0BBB1", "type=text"],
+                RelayHarness.AttributesOf(atB, "t"));
             Assert.Equal("ct:3EB0BBB1:" + harness.B.Jid, System.Text.Encoding.UTF8.GetString(atB.GetChild("enc").Bytes.Span));
 
+            // The sender's own devices: the chat by LID with its phone number, and no sender_pn.
             var atOwn = await own.ReceiveUntilAsync(n => n.Tag == "message");
-            Assert.Equal((harness.A.Jid, "15550002222@s.whatsapp.net"), (atOwn.GetString("from"), atOwn.GetString("recipient")));
+            Assert.Equal(
+                [$"from={harness.LidOf(harness.A)}", $"recipient={harness.LidUserOf(harness.B)}", "peer_recipient_pn=15550002222@s.whatsapp.net", "addressing_mode=lid", "id=3EB0BBB1", "type=text"],
+                RelayHarness.AttributesOf(atOwn, "t"));
 
             var atPhoneB = await harness.Phones.WaitForAsync(d => d.Phone == harness.B.Phone && d.Stanza.Tag == "message");
-            Assert.Equal(harness.A.Jid, atPhoneB.GetString("from"));
+            Assert.Equal((harness.LidOf(harness.A), "15550001111@s.whatsapp.net"), (atPhoneB.GetString("from"), atPhoneB.GetString("sender_pn")));
             var atPhoneA = await harness.Phones.WaitForAsync(d => d.Phone == harness.A.Phone && d.Stanza.Tag == "message");
-            Assert.Equal("15550002222@s.whatsapp.net", atPhoneA.GetString("recipient"));
+            Assert.Equal((harness.LidUserOf(harness.B), "15550002222@s.whatsapp.net"), (atPhoneA.GetString("recipient"), atPhoneA.GetString("peer_recipient_pn")));
         }
     }
 
@@ -189,8 +193,8 @@ public sealed class MessageRelayTests
             var ack = await b.ReceiveUntilAsync(n => n.Tag == "ack");
             Assert.Equal(("receipt", "3EB0EEE1"), (ack.GetString("class"), ack.GetString("id")));
             var delivery = await a.ReceiveUntilAsync(n => n.Tag == "receipt");
-            Assert.Equal((harness.B.Jid, "3EB0EEE1", null), (delivery.GetString("from"), delivery.GetString("id"), delivery.GetOptionalString("type")));
-            Assert.Equal(harness.B.Jid, (await harness.Phones.WaitForAsync(d => d.Phone == harness.A.Phone && d.Stanza.Tag == "receipt")).GetString("from"));
+            Assert.Equal((harness.LidOf(harness.B), "3EB0EEE1", null), (delivery.GetString("from"), delivery.GetString("id"), delivery.GetOptionalString("type")));
+            Assert.Equal(harness.LidOf(harness.B), (await harness.Phones.WaitForAsync(d => d.Phone == harness.A.Phone && d.Stanza.Tag == "receipt")).GetString("from"));
 
             await b.SendAsync(new Node("receipt", [("id", "3EB0EEE1"), ("to", harness.A.Jid), ("type", "read"), ("t", "1700000000")]));
             var read = await a.ReceiveUntilAsync(n => n.Tag == "receipt");
@@ -222,7 +226,7 @@ public sealed class MessageRelayTests
                 new Node("registration", null, new byte[] { 0, 0, 1, 2 }),
             ]));
             var retry = await a.ReceiveUntilAsync(n => n.Tag == "receipt");
-            Assert.Equal(("retry", harness.B.Jid), (retry.GetString("type"), retry.GetString("from")));
+            Assert.Equal(("retry", harness.LidOf(harness.B)), (retry.GetString("type"), retry.GetString("from")));
             Assert.Equal("1", retry.GetChild("retry").GetString("count"));
             Assert.Equal(new byte[] { 0, 0, 1, 2 }, retry.GetChild("registration").Bytes.ToArray());
             await RelayHarness.AssertNothingPendingAsync(other);
@@ -232,6 +236,7 @@ public sealed class MessageRelayTests
                 [new Node("enc", [("v", "2"), ("type", "pkmsg"), ("count", "1")], new byte[] { 1, 2, 3 })]));
             var resent = await b.ReceiveUntilAsync(n => n.Tag == "message");
             Assert.Equal(("3EB0FFF1", "1"), (resent.GetString("id"), resent.GetChild("enc").GetString("count")));
+            Assert.Equal((harness.LidOf(harness.A), "15550001111@s.whatsapp.net"), (resent.GetString("from"), resent.GetString("sender_pn")));
         }
     }
 

@@ -54,6 +54,16 @@ internal sealed class RelayHarness : IAsyncDisposable
 
     public Account AccountOf(Companion companion) => Host.Server.Accounts.Find(companion.Phone)!;
 
+    /// <summary>The companion's LID device JID, as LID-addressed stanzas name it.</summary>
+    public string LidOf(Companion companion) => AccountOf(companion).DeviceLid(companion.DeviceId).ToString();
+
+    /// <summary>The LID user JID of the companion's account.</summary>
+    public string LidUserOf(Companion companion) => AccountOf(companion).Lid.ToString();
+
+    /// <summary>Every attribute of <paramref name="node"/> but the ones named (times), as key=value strings in wire order.</summary>
+    public static string[] AttributesOf(Node node, params string[] except) =>
+        [.. node.Attributes.Where(a => !except.Contains(a.Key)).Select(a => a.Key + "=" + a.Value)];
+
     public static async Task<RelayHarness> StartAsync()
     {
         var host = await TestSimulator.StartAsync();
