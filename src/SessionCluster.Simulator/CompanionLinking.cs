@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 using SessionCluster.Protocol.Binary;
 using SessionCluster.Simulator.Accounts;
 using SessionCluster.Simulator.Connections;
-using SessionCluster.Simulator.Pairing;
+using SessionCluster.Protocol.Pairing;
 
 namespace SessionCluster.Simulator;
 

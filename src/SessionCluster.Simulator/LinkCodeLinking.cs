@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
 using SessionCluster.Protocol.Binary;
 using SessionCluster.Simulator.Connections;
-using SessionCluster.Simulator.Pairing;
+using SessionCluster.Protocol.Pairing;
 
 namespace SessionCluster.Simulator;
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using SessionCluster.Protocol.Binary;
+using SessionCluster.Protocol.Pairing;
 using SessionCluster.Simulator.Connections;
 
 namespace SessionCluster.Simulator;
@@ -81,7 +82,7 @@ internal static partial class LinkCodeRegistration
             throw new IqRequestException(IqErrorCode.ItemNotFound, $"No account for {jid.User}.");
         }
 
-        var wrapped = IqRouter.RequireBytes(IqRouter.RequireChild(reg, "link_code_pairing_wrapped_companion_ephemeral_pub"), Pairing.PairingCode.WrappedKeyLength);
+        var wrapped = IqRouter.RequireBytes(IqRouter.RequireChild(reg, "link_code_pairing_wrapped_companion_ephemeral_pub"), PairingCode.WrappedKeyLength);
         var noise = IqRouter.RequireBytes(IqRouter.RequireChild(reg, "companion_server_auth_key_pub"), 32);
         if (!noise.Span.SequenceEqual(connection.NoiseKey.Span))
         {

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using SessionCluster.Protocol.Binary;
 using SessionCluster.Simulator.Connections;
-using SessionCluster.Simulator.Pairing;
+using SessionCluster.Protocol.Pairing;
 
 namespace SessionCluster.Simulator;
 

@@ -1,6 +1,6 @@
 using SessionCluster.Simulator.Accounts;
 using SessionCluster.Simulator.Connections;
-using SessionCluster.Simulator.Pairing;
+using SessionCluster.Protocol.Pairing;
 
 namespace SessionCluster.Simulator;
 

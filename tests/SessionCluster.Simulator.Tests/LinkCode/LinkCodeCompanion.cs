@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using Google.Protobuf;
 using SessionCluster.Protocol.Binary;
 using SessionCluster.Protocol.Crypto;
-using SessionCluster.Simulator.Pairing;
+using SessionCluster.Protocol.Pairing;
 using SessionCluster.Simulator.Tests.Support;
 using Wa = SessionCluster.Protocol.Wa.Adv;
 

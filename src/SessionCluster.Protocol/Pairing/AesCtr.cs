@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 
-namespace SessionCluster.Simulator.Pairing;
+namespace SessionCluster.Protocol.Pairing;
 
 /// <summary>
 /// AES-256-CTR as OpenSSL (and so Node's <c>aes-256-ctr</c>) does it: the 16-byte IV is the initial counter block,

@@ -2,7 +2,7 @@ using Google.Protobuf;
 using SessionCluster.Protocol.Crypto;
 using SessionCluster.Protocol.Wa.Adv;
 
-namespace SessionCluster.Simulator.Pairing;
+namespace SessionCluster.Protocol.Pairing;
 
 // Public API (usync <key-index-list>, docs/PROTOCOL.md §8):
 //   SignedKeyIndexList KeyIndexList.Sign(AccountIdentity account, DateTimeOffset timestamp, uint currentIndex,

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using SessionCluster.Protocol.Crypto;
 
-namespace SessionCluster.Simulator.Pairing;
+namespace SessionCluster.Protocol.Pairing;
 
 // Public API (the phone's side of link_code_companion_reg, docs/PROTOCOL.md §6 "Pairing by phone-number code"):
 //   LinkCodePrimaryHello LinkCodePairing.AnswerCompanionHello(AccountIdentity account, string code,

@@ -1,4 +1,4 @@
-namespace SessionCluster.Simulator.Pairing;
+namespace SessionCluster.Protocol.Pairing;
 
 /// <summary>Why pairing by code failed on the phone's side.</summary>
 public enum PairingCodeFailure

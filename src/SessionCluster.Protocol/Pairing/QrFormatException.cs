@@ -1,4 +1,4 @@
-namespace SessionCluster.Simulator.Pairing;
+namespace SessionCluster.Protocol.Pairing;
 
 /// <summary>Which part of a companion's QR string is wrong.</summary>
 public enum QrFormatError

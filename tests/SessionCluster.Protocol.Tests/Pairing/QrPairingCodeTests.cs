@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
-using SessionCluster.Simulator.Pairing;
+using SessionCluster.Protocol.Pairing;
 
-namespace SessionCluster.Simulator.Tests.Pairing;
+namespace SessionCluster.Protocol.Tests.Pairing;
 
 public sealed class QrPairingCodeTests
 {

@@ -3,7 +3,7 @@ using SessionCluster.Protocol.Binary;
 using SessionCluster.Protocol.Crypto;
 using SessionCluster.Protocol.Wa.Adv;
 
-namespace SessionCluster.Simulator.Pairing;
+namespace SessionCluster.Protocol.Pairing;
 
 // Public API (the phone's side of docs/PROTOCOL.md §6 steps 4-5):
 //   IssuedDeviceIdentity PairSuccess.IssueDeviceIdentity(AccountIdentity account, ReadOnlySpan<byte> companionIdentityKey,

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Security.Cryptography;
 using SessionCluster.Protocol.Crypto;
 
-namespace SessionCluster.Simulator.Pairing;
+namespace SessionCluster.Protocol.Pairing;
 
 // Public API:
 //   AccountIdentity AccountIdentity.Generate()

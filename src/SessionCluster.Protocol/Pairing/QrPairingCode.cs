@@ -1,4 +1,4 @@
-namespace SessionCluster.Simulator.Pairing;
+namespace SessionCluster.Protocol.Pairing;
 
 // Public API (docs/PROTOCOL.md §6, QR pairing):
 //   QrPairingCode QrPairingCode.Parse(string qr)          throws QrFormatException (QrFormatError says why)

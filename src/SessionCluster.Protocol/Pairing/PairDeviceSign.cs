@@ -4,7 +4,7 @@ using SessionCluster.Protocol.Binary;
 using SessionCluster.Protocol.Crypto;
 using SessionCluster.Protocol.Wa.Adv;
 
-namespace SessionCluster.Simulator.Pairing;
+namespace SessionCluster.Protocol.Pairing;
 
 // Public API (the phone's check of docs/PROTOCOL.md §6 step 6):
 //   VerifiedDeviceIdentity PairDeviceSign.Verify(IssuedDeviceIdentity issued, Node reply)

@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using SessionCluster.Protocol.Crypto;
-using SessionCluster.Simulator.Pairing;
+using SessionCluster.Protocol.Pairing;
 
-namespace SessionCluster.Simulator.Tests.Pairing;
+namespace SessionCluster.Protocol.Tests.Pairing;
 
 /// <summary>
 /// A companion's side of pairing by code written from docs/PROTOCOL.md §6 step 5 with .NET's own HKDF and AES-GCM, so the phone's

@@ -1,4 +1,4 @@
-namespace SessionCluster.Simulator.Pairing;
+namespace SessionCluster.Protocol.Pairing;
 
 /// <summary>Why a companion's ADV answer (or a signed key-index list) was refused.</summary>
 public enum PairingVerificationFailure

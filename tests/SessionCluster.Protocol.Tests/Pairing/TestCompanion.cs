@@ -3,9 +3,9 @@ using Google.Protobuf;
 using SessionCluster.Protocol.Binary;
 using SessionCluster.Protocol.Crypto;
 using SessionCluster.Protocol.Wa.Adv;
-using SessionCluster.Simulator.Pairing;
+using SessionCluster.Protocol.Pairing;
 
-namespace SessionCluster.Simulator.Tests.Pairing;
+namespace SessionCluster.Protocol.Tests.Pairing;
 
 /// <summary>
 /// A companion's side of pair-success written from docs/PROTOCOL.md §6 step 5 (not from the code under test), so the unit

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace SessionCluster.Simulator.Pairing;
+namespace SessionCluster.Protocol.Pairing;
 
 // Public API (docs/PROTOCOL.md §6, pairing by phone-number code; Baileys generics.js bytesToCrockford, crypto.js
 // derivePairingCodeKey, socket.js generatePairingKey, messages-recv.js decipherLinkPublicKey):

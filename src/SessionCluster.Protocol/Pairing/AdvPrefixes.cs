@@ -1,4 +1,4 @@
-namespace SessionCluster.Simulator.Pairing;
+namespace SessionCluster.Protocol.Pairing;
 
 /// <summary>
 /// The two-byte domain separators ADV signatures and HMACs start with (Baileys Defaults WA_ADV_*_SIG_PREFIX,

@@ -1,9 +1,9 @@
 using Google.Protobuf;
 using SessionCluster.Protocol.Crypto;
 using SessionCluster.Protocol.Wa.Adv;
-using SessionCluster.Simulator.Pairing;
+using SessionCluster.Protocol.Pairing;
 
-namespace SessionCluster.Simulator.Tests.Pairing;
+namespace SessionCluster.Protocol.Tests.Pairing;
 
 public sealed class KeyIndexListTests
 {
