@@ -61,9 +61,14 @@ public sealed record LinkCodePairingResult(ReadOnlyMemory<byte> CompanionIdentit
 public static class LinkCodePairing
 {
     /// <summary>salt(32) || nonce(12) || AES-GCM(96 bytes) with its 16-byte tag.</summary>
-    public const int WrappedKeyBundleLength = 32 + 12 + BundleLength + 16;
+    public const int WrappedKeyBundleLength = PairingCode.SaltLength + NonceLength + BundleLength + TagLength;
 
-    private const int BundleLength = 96;
+    /// <summary>companionIdentity(32) || primaryIdentity(32) || random(32).</summary>
+    internal const int BundleLength = 96;
+
+    internal const int NonceLength = 12;
+
+    internal const int TagLength = 16;
 
     private static ReadOnlySpan<byte> BundleKeyInfo => "link_code_pairing_key_bundle_encryption_key"u8;
 
@@ -99,13 +104,17 @@ public static class LinkCodePairing
 
         var shared = Agree(hello.PrimaryEphemeral.PrivateKey.Span, hello.CompanionEphemeralPublicKey.Span, "the companion's ephemeral key");
         Span<byte> bundleKey = stackalloc byte[32];
-        Hkdf.DeriveSha256(shared, wrappedKeyBundle[..32], BundleKeyInfo, bundleKey);
+        DeriveBundleKey(shared, wrappedKeyBundle[..PairingCode.SaltLength], bundleKey);
 
         var bundle = new byte[BundleLength];
         try
         {
-            using var gcm = new AesGcm(bundleKey, 16);
-            gcm.Decrypt(wrappedKeyBundle.Slice(32, 12), wrappedKeyBundle.Slice(44, BundleLength), wrappedKeyBundle[^16..], bundle);
+            using var gcm = new AesGcm(bundleKey, TagLength);
+            gcm.Decrypt(
+                wrappedKeyBundle.Slice(PairingCode.SaltLength, NonceLength),
+                wrappedKeyBundle.Slice(PairingCode.SaltLength + NonceLength, BundleLength),
+                wrappedKeyBundle[^TagLength..],
+                bundle);
         }
         catch (AuthenticationTagMismatchException e)
         {
@@ -125,21 +134,32 @@ public static class LinkCodePairing
         }
 
         var identityShared = Agree(account.IdentityKey.PrivateKey.Span, companionIdentityPublic, "the companion's identity key");
-        var material = new byte[96];
-        shared.CopyTo(material, 0);
-        identityShared.CopyTo(material, 32);
-        bundle.AsSpan(64, 32).CopyTo(material.AsSpan(64));
-        var advSecret = new byte[32];
-        Hkdf.DeriveSha256(material, [], AdvSecretInfo, advSecret);
-
-        CryptographicOperations.ZeroMemory(material);
+        var advSecret = DeriveAdvSecret(shared, identityShared, bundle.AsSpan(64, 32));
         CryptographicOperations.ZeroMemory(shared);
         CryptographicOperations.ZeroMemory(identityShared);
         CryptographicOperations.ZeroMemory(bundle);
         return new LinkCodePairingResult(companionIdentityPublic.ToArray(), advSecret);
     }
 
-    private static byte[] Agree(ReadOnlySpan<byte> privateKey, ReadOnlySpan<byte> publicKey, string what)
+    /// <summary>HKDF-SHA256(shared, salt, "link_code_pairing_key_bundle_encryption_key"): the AES-GCM key of the bundle.</summary>
+    internal static void DeriveBundleKey(ReadOnlySpan<byte> shared, ReadOnlySpan<byte> salt, Span<byte> bundleKey) =>
+        Hkdf.DeriveSha256(shared, salt, BundleKeyInfo, bundleKey);
+
+    /// <summary>HKDF-SHA256(ephemeral shared || identity shared || bundle random, no salt, "adv_secret"), 32 bytes.</summary>
+    internal static byte[] DeriveAdvSecret(ReadOnlySpan<byte> shared, ReadOnlySpan<byte> identityShared, ReadOnlySpan<byte> random)
+    {
+        var material = new byte[shared.Length + identityShared.Length + random.Length];
+        shared.CopyTo(material);
+        identityShared.CopyTo(material.AsSpan(shared.Length));
+        random.CopyTo(material.AsSpan(shared.Length + identityShared.Length));
+        var advSecret = new byte[32];
+        Hkdf.DeriveSha256(material, [], AdvSecretInfo, advSecret);
+        CryptographicOperations.ZeroMemory(material);
+        return advSecret;
+    }
+
+    /// <summary>X25519; a low-order point is a <see cref="PairingCodeFailure.InvalidPublicKey"/>.</summary>
+    internal static byte[] Agree(ReadOnlySpan<byte> privateKey, ReadOnlySpan<byte> publicKey, string what)
     {
         try
         {

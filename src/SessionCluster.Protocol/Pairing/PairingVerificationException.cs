@@ -1,6 +1,6 @@
 namespace SessionCluster.Protocol.Pairing;
 
-/// <summary>Why a companion's ADV answer (or a signed key-index list) was refused.</summary>
+/// <summary>Why a companion's ADV answer, a pair-success device identity or a signed key-index list was refused.</summary>
 public enum PairingVerificationFailure
 {
     /// <summary>The stanza lacks <c>&lt;pair-device-sign&gt;&lt;device-identity key-index&gt;</c> with binary content, or the key-index attribute is not a decimal number.</summary>
@@ -24,14 +24,17 @@ public enum PairingVerificationFailure
     /// <summary>The device signature is missing, not 64 bytes, or does not verify under the companion's identity key.</summary>
     BadDeviceSignature,
 
-    /// <summary>An account signature (key-index list) does not verify under the account key.</summary>
+    /// <summary>An account signature (key-index list, or pair-success on the companion's side) does not verify under the account key.</summary>
     BadAccountSignature,
+
+    /// <summary>The pair-success device identity's HMAC does not verify under the companion's ADV secret.</summary>
+    HmacMismatch,
 }
 
 /// <summary>
-/// A companion's <c>&lt;pair-device-sign&gt;</c> answer or a signed key-index list failed verification.
-/// <see cref="Failure"/> says which check; the message carries no key material. The server answers such a
-/// pair-device-sign with an error and does not link the device.
+/// A companion's <c>&lt;pair-device-sign&gt;</c> answer, a pair-success device identity (checked by the companion) or a
+/// signed key-index list failed verification. <see cref="Failure"/> says which check; the message carries no key
+/// material. The server answers such a pair-device-sign with an error and does not link the device.
 /// </summary>
 public sealed class PairingVerificationException : Exception
 {

@@ -39,8 +39,8 @@ public sealed class PairDeviceSignTests
     {
         var issued = PairSuccess.IssueDeviceIdentity(_account, _companion.Identity.PublicKey.Span, new byte[32], 1, Now);
 
-        var e = Assert.Throws<InvalidOperationException>(() => _companion.Accept(issued.DeviceIdentity));
-        Assert.Equal("hmac-mismatch", e.Message);
+        var e = Assert.Throws<PairingVerificationException>(() => _companion.Accept(issued.DeviceIdentity));
+        Assert.Equal(PairingVerificationFailure.HmacMismatch, e.Failure);
     }
 
     [Fact]
