@@ -1,5 +1,6 @@
 using SessionCluster.Protocol.Binary;
 using SessionCluster.Simulator.Connections;
+using SessionCluster.Simulator.Linking;
 
 namespace SessionCluster.Simulator;
 

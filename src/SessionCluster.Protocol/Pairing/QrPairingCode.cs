@@ -1,8 +1,10 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace SessionCluster.Protocol.Pairing;
 
 // Public API (docs/PROTOCOL.md §6, QR pairing):
 //   QrPairingCode QrPairingCode.Parse(string qr)          throws QrFormatException (QrFormatError says why)
-//   bool QrPairingCode.TryParse(string? qr, out QrPairingCode? code)
+//   bool QrPairingCode.TryParse(string? qr, out QrPairingCode? code[, out QrFormatException? error])
 //   record QrPairingCode(string Ref, ReadOnlyMemory<byte> NoisePublicKey, ReadOnlyMemory<byte> IdentityPublicKey,
 //                        ReadOnlyMemory<byte> AdvSecret, string? ClientType)
 //   string code.Format()   the Baileys form (prefix + 5 parts, or 4 parts when ClientType is null)
@@ -106,16 +108,21 @@ public sealed record QrPairingCode
     }
 
     /// <summary><see cref="Parse"/> without the exception.</summary>
-    public static bool TryParse(string? qr, out QrPairingCode? code)
+    public static bool TryParse(string? qr, [NotNullWhen(true)] out QrPairingCode? code) => TryParse(qr, out code, out _);
+
+    /// <summary><see cref="Parse"/> that hands back what is wrong instead of throwing it.</summary>
+    public static bool TryParse(string? qr, [NotNullWhen(true)] out QrPairingCode? code, [NotNullWhen(false)] out QrFormatException? error)
     {
         try
         {
             code = Parse(qr ?? string.Empty);
+            error = null;
             return true;
         }
-        catch (QrFormatException)
+        catch (QrFormatException e)
         {
             code = null;
+            error = e;
             return false;
         }
     }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using SessionCluster.Protocol.Binary;
 using SessionCluster.Protocol.Noise;
 using SessionCluster.Simulator.Accounts;
+using SessionCluster.Simulator.Linking;
 
 namespace SessionCluster.Simulator.Connections;
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using SessionCluster.Protocol.Binary;
+using SessionCluster.Simulator.Linking;
 
 namespace SessionCluster.Simulator.Connections;
 
@@ -26,7 +27,9 @@ internal static partial class IqRouter
         ["privacy"] = InitQueries.PrivacyAsync,
         ["urn:xmpp:whatsapp:dirty"] = InitQueries.DirtyAsync,
         ["w:sync:app:state"] = AppStateSync.HandleAsync,
-        ["md"] = LinkCodeRegistration.HandleMdAsync,
+        ["md"] = (connection, iq, cancellationToken) => LinkCodeRegistration.IsLinkCodeIq(iq)
+            ? connection.Server.LinkCodeRegistration.HandleAsync(connection, iq, cancellationToken)
+            : CompanionDevices.HandleAsync(connection, iq, cancellationToken),
         ["w:m"] = Media.MediaConn.HandleAsync,
         ["w:g2"] = Groups.GroupIqs.HandleAsync,
     };

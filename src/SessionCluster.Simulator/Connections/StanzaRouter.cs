@@ -1,4 +1,5 @@
 using SessionCluster.Protocol.Binary;
+using SessionCluster.Simulator.Linking;
 
 namespace SessionCluster.Simulator.Connections;
 

@@ -1,10 +1,10 @@
 using Microsoft.Extensions.Logging;
 using SessionCluster.Protocol.Binary;
+using SessionCluster.Protocol.Pairing;
 using SessionCluster.Simulator.Accounts;
 using SessionCluster.Simulator.Connections;
-using SessionCluster.Protocol.Pairing;
 
-namespace SessionCluster.Simulator;
+namespace SessionCluster.Simulator.Linking;
 
 /// <summary>
 /// The end every way of linking shares (docs/PROTOCOL.md §6 steps 4-7): once the phone knows the companion's identity key and the
@@ -12,54 +12,61 @@ namespace SessionCluster.Simulator;
 /// with the ADV identity it signs, verifies the companion's <c>&lt;pair-device-sign&gt;</c>, records the device and
 /// ends the stream with 515 so the companion logs in. A failed verification ends the stream with 401 and links nothing.
 /// </summary>
-internal static partial class CompanionLinking
+internal sealed partial class CompanionLinking(
+    AccountDirectory accounts,
+    DeviceLists deviceLists,
+    SimulatorStats stats,
+    SimulatorOptions options,
+    TimeProvider clock,
+    ILogger<CompanionLinking> logger)
 {
     /// <summary>The phone's platform reported in pair-success (Baileys stores it as <c>creds.platform</c>).</summary>
     public const string PhonePlatform = "android";
 
     /// <summary>Runs pair-success → pair-device-sign → 515 on <paramref name="connection"/>, a registering connection.</summary>
-    /// <exception cref="AdminProblemException">409 a link already runs or the companion left, 422 refused or failed verification, 504 no answer.</exception>
-    public static async Task<LinkedCompanion> CompleteAsync(
-        SimulatorServer server,
+    public async Task<LinkResult> CompleteAsync(
         Account account,
         ChatConnection connection,
         ReadOnlyMemory<byte> companionIdentityKey,
         ReadOnlyMemory<byte> advSecret,
         CancellationToken cancellationToken)
     {
-        var logger = server.LoggerFactory.CreateLogger(typeof(CompanionLinking));
-        var registering = connection.Registering ?? throw new AdminProblemException(409, "Not registering", "The connection is not a registering companion.");
+        if (connection.Registering is not { } registering)
+        {
+            return LinkResult.Failed(LinkFailureReason.NotRegistering, "The connection is not a registering companion.");
+        }
+
         if (!connection.TryBeginLinking())
         {
-            throw new AdminProblemException(409, "Link in progress", "This companion is already being linked.");
+            return LinkResult.Failed(LinkFailureReason.LinkInProgress, "This companion is already being linked.");
         }
 
         var closed = false;
         try
         {
             var (deviceId, keyIndex) = account.ReserveDevice();
-            var now = server.Clock.GetUtcNow();
+            var now = clock.GetUtcNow();
             var issued = PairSuccess.IssueDeviceIdentity(account.Identity, companionIdentityKey.Span, advSecret.Span, keyIndex, now);
             var iq = PairSuccess.BuildIq(connection.NextIqId(), issued, account.DeviceJid(deviceId), account.DeviceLid(deviceId), PhonePlatform, businessName: null, now);
             Node answer;
             try
             {
-                answer = await connection.QueryAsync(iq, server.Options.IqReplyTimeout, cancellationToken).ConfigureAwait(false);
+                answer = await connection.QueryAsync(iq, options.IqReplyTimeout, cancellationToken).ConfigureAwait(false);
             }
             catch (TimeoutException)
             {
-                throw new AdminProblemException(504, "No answer", $"The companion did not answer pair-success within {server.Options.IqReplyTimeout.TotalSeconds:0} s.");
+                return LinkResult.Failed(LinkFailureReason.NoAnswer, $"The companion did not answer pair-success within {options.IqReplyTimeout.TotalSeconds:0} s.");
             }
             catch (ConnectionClosedException)
             {
-                throw new AdminProblemException(409, "Companion gone", "The companion's connection closed during linking.");
+                return LinkResult.Failed(LinkFailureReason.CompanionGone, "The companion's connection closed during linking.");
             }
 
             if (answer.GetString("type") != "result")
             {
                 var error = answer.GetOptionalChild("error");
                 LogCompanionRefused(logger, connection.Id, error?.GetOptionalString("code") ?? "?", error?.GetOptionalString("text") ?? "?");
-                throw new AdminProblemException(422, "Companion refused pair-success", $"The companion answered with an error: {error?.GetOptionalString("code")} {error?.GetOptionalString("text")}.");
+                return LinkResult.Failed(LinkFailureReason.CompanionRefused, $"The companion answered with an error: {error?.GetOptionalString("code")} {error?.GetOptionalString("text")}.");
             }
 
             VerifiedDeviceIdentity verified;
@@ -72,7 +79,7 @@ internal static partial class CompanionLinking
                 LogBadSignature(logger, connection.Id, e.Failure.ToString());
                 closed = true;
                 await connection.CloseAsync(ServerStanzas.StreamError(401), "pair-device-sign failed verification").ConfigureAwait(false);
-                throw new AdminProblemException(422, "pair-device-sign refused", $"The companion's answer failed verification ({e.Failure}); it was not linked.");
+                return LinkResult.Failed(LinkFailureReason.VerificationFailed, $"The companion's answer failed verification ({e.Failure}); it was not linked.");
             }
 
             var registration = registering.Registration;
@@ -85,13 +92,13 @@ internal static partial class CompanionLinking
                 registration.SignedPreKey,
                 registration.Platform,
                 now));
-            await server.Accounts.SaveAsync(cancellationToken).ConfigureAwait(false);
-            server.Stats.DeviceLinked();
-            await server.DeviceLists.ChangedAsync(account, deviceId, verified.KeyIndex, added: true, cancellationToken).ConfigureAwait(false);
+            await accounts.SaveAsync(cancellationToken).ConfigureAwait(false);
+            stats.DeviceLinked();
+            await deviceLists.ChangedAsync(account, deviceId, verified.KeyIndex, added: true, cancellationToken).ConfigureAwait(false);
             LogLinked(logger, connection.Id, deviceId, keyIndex);
             closed = true;
             await connection.CloseAsync(ServerStanzas.StreamError(515), "paired; restart required").ConfigureAwait(false);
-            return new LinkedCompanion(account.DeviceJid(deviceId).ToString(), account.DeviceLid(deviceId).ToString(), deviceId, verified.KeyIndex);
+            return LinkResult.Success(new LinkedCompanion(account.DeviceJid(deviceId).ToString(), account.DeviceLid(deviceId).ToString(), deviceId, verified.KeyIndex));
         }
         finally
         {

@@ -1,10 +1,9 @@
-using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using SessionCluster.Protocol.Binary;
-using SessionCluster.Simulator.Connections;
 using SessionCluster.Protocol.Pairing;
+using SessionCluster.Simulator.Connections;
 
-namespace SessionCluster.Simulator;
+namespace SessionCluster.Simulator.Linking;
 
 /// <summary>
 /// A companion that asked to be linked by code (its <c>companion_hello</c>) and is waiting for the phone: the ref the
@@ -36,33 +35,4 @@ internal sealed class PendingLinkCode(string phone, ChatConnection connection, R
 
     /// <summary>Only one code entry per hello.</summary>
     public bool TryBeginAnswer() => Interlocked.CompareExchange(ref _answering, 1, 0) == 0;
-}
-
-/// <summary>The pending pairings by code, by ref. Entries of closed connections are ignored and pruned.</summary>
-internal sealed class LinkCodeRegistry
-{
-    private readonly ConcurrentDictionary<string, PendingLinkCode> _byRef = new(StringComparer.Ordinal);
-
-    /// <summary>Records a hello; an earlier hello of the same connection is replaced (its ref stops working).</summary>
-    public void Add(PendingLinkCode pending)
-    {
-        foreach (var (key, other) in _byRef)
-        {
-            if (other.Connection == pending.Connection || other.Connection.IsClosed)
-            {
-                _byRef.TryRemove(key, out _);
-            }
-        }
-
-        _byRef[pending.RefKey] = pending;
-    }
-
-    /// <summary>The newest pending hello for <paramref name="phone"/> on an open connection.</summary>
-    public PendingLinkCode? FindByPhone(string phone) =>
-        _byRef.Values.Where(p => p.Phone == phone && !p.Connection.IsClosed).OrderByDescending(p => p.CreatedAt).FirstOrDefault();
-
-    public PendingLinkCode? FindByRef(ReadOnlySpan<byte> reference) =>
-        _byRef.GetValueOrDefault(Convert.ToBase64String(reference)) is { Connection.IsClosed: false } pending ? pending : null;
-
-    public void Remove(PendingLinkCode pending) => _byRef.TryRemove(new KeyValuePair<string, PendingLinkCode>(pending.RefKey, pending));
 }

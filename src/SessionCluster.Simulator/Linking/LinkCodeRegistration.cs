@@ -1,9 +1,10 @@
 using Microsoft.Extensions.Logging;
 using SessionCluster.Protocol.Binary;
 using SessionCluster.Protocol.Pairing;
+using SessionCluster.Simulator.Accounts;
 using SessionCluster.Simulator.Connections;
 
-namespace SessionCluster.Simulator;
+namespace SessionCluster.Simulator.Linking;
 
 /// <summary>
 /// Pairing by code on the wire (docs/PROTOCOL.md §6 "Pairing by phone-number code"), the companion's two iqs on its registering
@@ -17,7 +18,7 @@ namespace SessionCluster.Simulator;
 /// </list>
 /// Everything else in <c>md</c> goes to <see cref="CompanionDevices"/>.
 /// </summary>
-internal static partial class LinkCodeRegistration
+internal sealed partial class LinkCodeRegistration(AccountDirectory accounts, LinkCodeRegistry registry, TimeProvider clock, ILogger<LinkCodeRegistration> logger)
 {
     public const string Tag = "link_code_companion_reg";
 
@@ -25,9 +26,8 @@ internal static partial class LinkCodeRegistration
     public static bool ServesBeforeLogin(ChatConnection connection, Node iq) =>
         connection.Registering is not null && iq.GetOptionalString("xmlns") == "md" && IqRouter.FirstChild(iq) == Tag;
 
-    /// <summary>The <c>md</c> namespace: link-code stages here, the rest in <see cref="CompanionDevices"/>.</summary>
-    public static ValueTask<Node?> HandleMdAsync(ChatConnection connection, Node iq, CancellationToken cancellationToken) =>
-        IqRouter.FirstChild(iq) == Tag ? HandleAsync(connection, iq, cancellationToken) : CompanionDevices.HandleAsync(connection, iq, cancellationToken);
+    /// <summary>Whether an <c>md</c> iq is one of pairing by code (the rest of <c>md</c> is <see cref="CompanionDevices"/>).</summary>
+    public static bool IsLinkCodeIq(Node iq) => IqRouter.FirstChild(iq) == Tag;
 
     /// <summary>
     /// An <c>&lt;ack&gt;</c> before login: a registering companion acks the phone's
@@ -45,7 +45,8 @@ internal static partial class LinkCodeRegistration
         return ValueTask.CompletedTask;
     }
 
-    private static ValueTask<Node?> HandleAsync(ChatConnection connection, Node iq, CancellationToken cancellationToken)
+    /// <summary>A <c>link_code_companion_reg</c> iq: its hello is answered here, its finish handed to the waiting admin call.</summary>
+    public ValueTask<Node?> HandleAsync(ChatConnection connection, Node iq, CancellationToken cancellationToken)
     {
         _ = cancellationToken;
         if (iq.GetString("type") != "set")
@@ -67,16 +68,15 @@ internal static partial class LinkCodeRegistration
         };
     }
 
-    private static Node Hello(ChatConnection connection, Node iq, Node reg)
+    private Node Hello(ChatConnection connection, Node iq, Node reg)
     {
-        var server = connection.Server;
         var jid = reg.GetJid("jid");
         if (!jid.IsPhoneNumber)
         {
             throw new IqRequestException(IqErrorCode.BadRequest, "companion_hello needs the account's phone-number jid.");
         }
 
-        if (server.Accounts.Find(jid.User) is null)
+        if (accounts.Find(jid.User) is null)
         {
             // uncertain: the real server's answer for a number without WhatsApp is not in docs/PROTOCOL.md.
             throw new IqRequestException(IqErrorCode.ItemNotFound, $"No account for {jid.User}.");
@@ -89,13 +89,13 @@ internal static partial class LinkCodeRegistration
             throw new IqRequestException(IqErrorCode.BadRequest, "companion_server_auth_key_pub is not this connection's noise key.");
         }
 
-        var pending = new PendingLinkCode(jid.User, connection, wrapped.ToArray(), server.Clock.GetUtcNow());
-        server.LinkCodes.Add(pending);
-        LogHello(server.LoggerFactory.CreateLogger(typeof(LinkCodeRegistration)), connection.Id, jid.User);
+        var pending = new PendingLinkCode(jid.User, connection, wrapped.ToArray(), clock.GetUtcNow());
+        registry.Add(pending);
+        LogHello(logger, connection.Id, jid.User);
         return ServerStanzas.IqResult(iq, new Node(Tag, null, [new Node("link_code_pairing_ref", null, pending.Ref)]));
     }
 
-    private static Node? Finish(ChatConnection connection, Node iq, Node reg)
+    private Node? Finish(ChatConnection connection, Node iq, Node reg)
     {
         var reference = IqRouter.RequireChild(reg, "link_code_pairing_ref");
         if (reference.ContentKind != NodeContentKind.Bytes)
@@ -103,7 +103,7 @@ internal static partial class LinkCodeRegistration
             throw new IqRequestException(IqErrorCode.BadRequest, "<link_code_pairing_ref> must hold the ref.");
         }
 
-        var pending = connection.Server.LinkCodes.FindByRef(reference.Bytes.Span);
+        var pending = registry.FindByRef(reference.Bytes.Span);
         if (pending is null || pending.Connection != connection)
         {
             throw new IqRequestException(IqErrorCode.ItemNotFound, "No pairing by code with this ref on this connection.");

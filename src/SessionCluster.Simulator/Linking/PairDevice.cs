@@ -3,7 +3,7 @@ using System.Text;
 using SessionCluster.Protocol.Binary;
 using SessionCluster.Simulator.Connections;
 
-namespace SessionCluster.Simulator;
+namespace SessionCluster.Simulator.Linking;
 
 /// <summary>
 /// The QR refs a registering companion gets (docs/PROTOCOL.md §6): one <c>&lt;iq type="set"&gt;&lt;pair-device&gt;</c> with
