@@ -68,7 +68,7 @@ internal sealed partial class ChatConnection
             _ = request switch
             {
                 RegistrationRequest registration => await StartRegistrationAsync(registration, token).ConfigureAwait(false),
-                LoginRequest login => await Simulator.Login.LoginAsync(this, login, token).ConfigureAwait(false),
+                LoginRequest login => await Server.Login.LoginAsync(this, login, token).ConfigureAwait(false),
                 RejectedRequest rejected => await CloseAsync(ServerStanzas.Failure(rejected.FailureReason), rejected.Reason).ConfigureAwait(false),
                 _ => throw new InvalidOperationException($"Unexpected request {request.GetType().Name}."),
             };
@@ -268,7 +268,7 @@ internal sealed partial class ChatConnection
 
             try
             {
-                await StanzaRouter.RouteAsync(this, node, token).ConfigureAwait(false);
+                await Server.Router.RouteAsync(this, node, token).ConfigureAwait(false);
             }
             catch (MalformedStanzaException e)
             {

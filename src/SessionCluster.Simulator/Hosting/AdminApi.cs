@@ -71,8 +71,9 @@ internal static class AdminApi
                 throw AdminProblemException.BadRequest("Device 0 is the phone itself; it cannot be unlinked.");
             }
 
-            await CompanionDevices.UnlinkAsync(server, account, deviceId, context.RequestAborted).ConfigureAwait(false);
-            return Results.NoContent();
+            return await server.CompanionDevices.UnlinkAsync(account, deviceId, context.RequestAborted).ConfigureAwait(false)
+                ? Results.NoContent()
+                : throw AdminProblemException.NotFound($"Device {deviceId} is not linked to {account.Phone}.");
         }));
         LinkingAdmin.Map(admin, server.QrLinking, server.LinkCodeLinking);
         Groups.GroupAdmin.Map(admin, server);

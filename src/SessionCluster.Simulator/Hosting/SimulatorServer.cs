@@ -6,7 +6,6 @@ using SessionCluster.Protocol.Crypto;
 using SessionCluster.Protocol.Noise;
 using SessionCluster.Simulator.Accounts;
 using SessionCluster.Simulator.Connections;
-using SessionCluster.Simulator.Linking;
 
 namespace SessionCluster.Simulator;
 
@@ -74,9 +73,6 @@ internal sealed partial class SimulatorServer
     /// <summary>The message relay: fan-out, receipts, acks and every device's offline queue.</summary>
     public Relay.MessageRelay Relay => LazyInitializer.EnsureInitialized(ref field, () => new(this));
 
-    /// <summary>Presence subscriptions and chatstate routing.</summary>
-    public Presence Presence => LazyInitializer.EnsureInitialized(ref field, () => new(this));
-
     /// <summary>Device lists for usync and devices notifications.</summary>
     public DeviceLists DeviceLists => LazyInitializer.EnsureInitialized(ref field, () => new(this));
 
@@ -100,23 +96,6 @@ internal sealed partial class SimulatorServer
     public Groups.GroupDirectory Groups => LazyInitializer.EnsureInitialized(ref field, () => new(Accounts, Clock));
 
     public Phone.PhoneDirectory Phones => LazyInitializer.EnsureInitialized(ref field, () => new(Accounts, () => Relay, Clock, LoggerFactory));
-
-    public LinkCodeRegistry LinkCodes { get; } = new();
-
-    /// <summary>Pairing by code on the wire: the companion's hello and finish iqs.</summary>
-    public LinkCodeRegistration LinkCodeRegistration => LazyInitializer.EnsureInitialized(
-        ref field, () => new(Accounts, LinkCodes, Clock, LoggerFactory.CreateLogger<LinkCodeRegistration>()));
-
-    /// <summary>pair-success → pair-device-sign → 515, shared by both ways of linking.</summary>
-    public CompanionLinking CompanionLinking => LazyInitializer.EnsureInitialized(
-        ref field, () => new(Accounts, DeviceLists, Stats, Options, Clock, LoggerFactory.CreateLogger<CompanionLinking>()));
-
-    /// <summary>The phone scanning a QR (<c>POST /admin/accounts/{phone}/link</c>).</summary>
-    public QrLinking QrLinking => LazyInitializer.EnsureInitialized(ref field, () => new(Accounts, Connections, CompanionLinking));
-
-    /// <summary>The phone entering a pairing code (<c>POST /admin/accounts/{phone}/link-code</c>).</summary>
-    public LinkCodeLinking LinkCodeLinking => LazyInitializer.EnsureInitialized(
-        ref field, () => new(Accounts, LinkCodes, CompanionLinking, Options, Clock, LoggerFactory.CreateLogger<LinkCodeLinking>()));
 
     public Media.MediaServer Media => LazyInitializer.EnsureInitialized(ref field, () => new(Clock, LoggerFactory, Certificate));
 
