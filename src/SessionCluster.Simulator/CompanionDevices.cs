@@ -1,4 +1,5 @@
 using SessionCluster.Protocol.Binary;
+using SessionCluster.Protocol.Stanzas;
 using SessionCluster.Simulator.Accounts;
 using SessionCluster.Simulator.Connections;
 using SessionCluster.Simulator.Linking;
@@ -28,7 +29,7 @@ internal sealed class CompanionDevices(AccountDirectory accounts, DeviceLists de
         await deviceLists.ChangedAsync(account, deviceId, removed.KeyIndex, added: false, cancellationToken).ConfigureAwait(false);
         if (connections.FindDevice(account.DeviceJid(deviceId).ToString()) is { } connection)
         {
-            await connection.CloseAsync(ServerStanzas.DeviceRemoved(), "device removed by the phone").ConfigureAwait(false);
+            await connection.CloseAsync(StreamErrors.DeviceRemoved(), "device removed by the phone").ConfigureAwait(false);
         }
 
         return true;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using SessionCluster.Protocol.Binary;
+using SessionCluster.Protocol.Stanzas;
 using SessionCluster.Simulator.Accounts;
 using SessionCluster.Simulator.Connections;
 
@@ -43,7 +44,7 @@ internal sealed partial class Login(AccountDirectory accounts, ConnectionRegistr
         {
             stats.Conflict();
             LogReplaced(logger, replaced.Id, connection.Id);
-            await replaced.CloseAsync(ServerStanzas.Replaced(), "replaced by a newer login of the same device").ConfigureAwait(false);
+            await replaced.CloseAsync(StreamErrors.Replaced(), "replaced by a newer login of the same device").ConfigureAwait(false);
         }
 
         stats.Login();

@@ -6,7 +6,7 @@ using SessionCluster.Protocol.Crypto;
 using SessionCluster.Protocol.Signal;
 using SessionCluster.Simulator.Accounts;
 using SessionCluster.Simulator.Connections;
-using SessionCluster.Simulator.Stanzas;
+using SessionCluster.Protocol.Stanzas;
 
 namespace SessionCluster.Simulator;
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 using SessionCluster.Protocol.Binary;
 using SessionCluster.Protocol.Noise;
+using SessionCluster.Protocol.Stanzas;
 using SessionCluster.Simulator.Accounts;
 using SessionCluster.Simulator.Linking;
 
@@ -234,7 +235,7 @@ internal sealed partial class ChatConnection
             {
                 LogMalformedFrame(_logger, Id, e.Message);
                 // The frame itself decrypted, so the stream is still in step: keep reading until the client closes.
-                await CloseAsync(ServerStanzas.NotWellFormed(), "malformed frame").ConfigureAwait(false);
+                await CloseAsync(StreamErrors.NotWellFormed(), "malformed frame").ConfigureAwait(false);
                 continue;
             }
             catch (Exception e) when (e is NoiseTransportException or FrameFormatException or IOException or System.Net.WebSockets.WebSocketException)
@@ -273,7 +274,7 @@ internal sealed partial class ChatConnection
             catch (MalformedStanzaException e)
             {
                 LogMalformedStanza(_logger, Id, node.Tag, e.Message);
-                await CloseAsync(ServerStanzas.NotWellFormed(), "malformed stanza").ConfigureAwait(false);
+                await CloseAsync(StreamErrors.NotWellFormed(), "malformed stanza").ConfigureAwait(false);
                 continue;
             }
             catch (OperationCanceledException) when (token.IsCancellationRequested)

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using SessionCluster.Protocol.Binary;
+using SessionCluster.Protocol.Stanzas;
 using SessionCluster.Simulator.Linking;
 
 namespace SessionCluster.Simulator.Connections;

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using SessionCluster.Protocol.Binary;
 using SessionCluster.Protocol.Pairing;
+using SessionCluster.Protocol.Stanzas;
 using SessionCluster.Simulator.Accounts;
 using SessionCluster.Simulator.Connections;
 
@@ -78,7 +79,7 @@ internal sealed partial class CompanionLinking(
             {
                 LogBadSignature(logger, connection.Id, e.Failure.ToString());
                 closed = true;
-                await connection.CloseAsync(ServerStanzas.StreamError(401), "pair-device-sign failed verification").ConfigureAwait(false);
+                await connection.CloseAsync(StreamErrors.WithCode(StreamErrors.LoggedOut), "pair-device-sign failed verification").ConfigureAwait(false);
                 return LinkResult.Failed(LinkFailureReason.VerificationFailed, $"The companion's answer failed verification ({e.Failure}); it was not linked.");
             }
 
@@ -97,7 +98,7 @@ internal sealed partial class CompanionLinking(
             await deviceLists.ChangedAsync(account, deviceId, verified.KeyIndex, added: true, cancellationToken).ConfigureAwait(false);
             LogLinked(logger, connection.Id, deviceId, keyIndex);
             closed = true;
-            await connection.CloseAsync(ServerStanzas.StreamError(515), "paired; restart required").ConfigureAwait(false);
+            await connection.CloseAsync(StreamErrors.WithCode(StreamErrors.RestartRequired), "paired; restart required").ConfigureAwait(false);
             return LinkResult.Success(new LinkedCompanion(account.DeviceJid(deviceId).ToString(), account.DeviceLid(deviceId).ToString(), deviceId, verified.KeyIndex));
         }
         finally

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 using SessionCluster.Protocol.Binary;
 using SessionCluster.Protocol.Pairing;
+using SessionCluster.Protocol.Stanzas;
 using SessionCluster.Simulator.Accounts;
 using SessionCluster.Simulator.Connections;
 

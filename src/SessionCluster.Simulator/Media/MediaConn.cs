@@ -1,5 +1,6 @@
 using System.Globalization;
 using SessionCluster.Protocol.Binary;
+using SessionCluster.Protocol.Stanzas;
 using SessionCluster.Simulator.Connections;
 
 namespace SessionCluster.Simulator.Media;

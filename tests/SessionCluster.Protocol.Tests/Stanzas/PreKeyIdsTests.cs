@@ -1,6 +1,6 @@
-using SessionCluster.Simulator.Stanzas;
+using SessionCluster.Protocol.Stanzas;
 
-namespace SessionCluster.Simulator.Tests.Stanzas;
+namespace SessionCluster.Protocol.Tests.Stanzas;
 
 public sealed class PreKeyIdsTests
 {

@@ -1,10 +1,10 @@
-namespace SessionCluster.Simulator.Stanzas;
+namespace SessionCluster.Protocol.Stanzas;
 
 /// <summary>
 /// Prekey and signed prekey ids on the wire: 3 bytes, big-endian (<c>&lt;id&gt;</c> in a bundle, an upload and a
 /// digest; <c>eSkeyId</c> in a registration payload; docs/PROTOCOL.md §7). The one place that writes and reads them.
 /// </summary>
-internal static class PreKeyIds
+public static class PreKeyIds
 {
     /// <summary>The size of an id on the wire.</summary>
     public const int Size = 3;
