@@ -41,7 +41,7 @@ internal sealed class CompanionDevices(AccountDirectory accounts, DeviceLists de
         var first = IqRouter.FirstChild(iq);
         if (iq.GetString("type") != "set" || first != "remove-companion-device")
         {
-            throw new IqRequestException(IqErrorCode.FeatureNotImplemented, $"md <{first}> is not built.");
+            throw new IqRequestException(IqErrorCode.FeatureNotImplemented, $"md <{first}> is not supported.");
         }
 
         var (account, device) = connection.LoggedIn!;
