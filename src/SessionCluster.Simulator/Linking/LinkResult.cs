@@ -78,11 +78,14 @@ public sealed record LinkResult
     /// <summary>Why not, when not <see cref="Succeeded"/>.</summary>
     public LinkFailure? Failure { get; }
 
+    /// <summary>Whether the companion was linked.</summary>
     [MemberNotNullWhen(true, nameof(Linked))]
     [MemberNotNullWhen(false, nameof(Failure))]
     public bool Succeeded => Linked is not null;
 
+    /// <summary>The companion was linked as <paramref name="linked"/>.</summary>
     public static LinkResult Success(LinkedCompanion linked) => new(linked ?? throw new ArgumentNullException(nameof(linked)), null);
 
+    /// <summary>Nothing was linked, for <paramref name="reason"/>; <paramref name="detail"/> is for the operator.</summary>
     public static LinkResult Failed(LinkFailureReason reason, string detail) => new(null, new LinkFailure(reason, detail));
 }

@@ -1,9 +1,0 @@
-// The pairing crypto lives in SessionCluster.Protocol.Pairing. Accounts/AccountFilePreKeyTests.cs and
-// Relay/BundleAndUsyncTests.cs, which the LID branch changes at the same time, still import
-// SessionCluster.Simulator.Pairing; this global using and the empty namespace keep them building unedited. Once that
-// branch is merged, change their usings and delete this file.
-global using SessionCluster.Protocol.Pairing;
-
-namespace SessionCluster.Simulator.Pairing
-{
-}
