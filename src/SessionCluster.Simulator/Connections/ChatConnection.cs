@@ -43,6 +43,10 @@ internal sealed partial class ChatConnection
 
     public long Id { get; }
 
+    /// <summary>
+    /// The server this connection belongs to. Handlers built in <c>SimulatorServer.Handlers.cs</c> get what they need in
+    /// their constructors; only usync, w:g2 and the relay still reach the server through here.
+    /// </summary>
     public SimulatorServer Server { get; }
 
     /// <summary>The client's Noise static public key from the handshake.</summary>
