@@ -52,8 +52,7 @@ internal sealed class TestDevice
         Common(new ClientPayload { Username = ulong.Parse(phone, System.Globalization.CultureInfo.InvariantCulture), Device = (uint)device, Passive = true, Pull = true }).ToByteArray();
 
     /// <summary>The QR string Baileys would show for <paramref name="reference"/>.</summary>
-    public string Qr(string reference) =>
-        "https://wa.me/settings/linked_devices#" + string.Join(',', reference, Convert.ToBase64String(Noise.PublicKey.Span), Convert.ToBase64String(Identity.PublicKey.Span), Convert.ToBase64String(AdvSecret), "1");
+    public string Qr(string reference) => new QrPairingCode(reference, Noise.PublicKey, Identity.PublicKey, AdvSecret, "1").Format();
 
     /// <summary>
     /// A genuine companion's answer to pair-success (docs/PROTOCOL.md §6 steps 5-6): HMAC and account signature checked, device
