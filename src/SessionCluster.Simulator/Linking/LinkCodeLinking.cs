@@ -99,11 +99,12 @@ internal sealed partial class LinkCodeLinking(
             return LinkResult.Failed(LinkFailureReason.CompanionGone, "The companion's connection closed.");
         }
 
-        var (finish, failure) = await WaitForFinishAsync(pending, cancellationToken).ConfigureAwait(false);
-        if (finish is null)
+        if (await WaitForFinishAsync(pending, cancellationToken).ConfigureAwait(false) is { } missing)
         {
-            return failure!;
+            return missing;
         }
+
+        var finish = await pending.Finish.Task.ConfigureAwait(false);
 
         var reg = finish.GetChild(LinkCodeRegistration.Tag);
         var bundle = reg.GetOptionalChild("link_code_pairing_wrapped_key_bundle");
@@ -134,26 +135,30 @@ internal sealed partial class LinkCodeLinking(
         return await companionLinking.CompleteAsync(account, connection, result.CompanionIdentityPublicKey, result.AdvSecret, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The companion_finish, or why none came: the companion's connection closed first, or <see cref="SimulatorOptions.IqReplyTimeout"/> passed.</summary>
-    private async Task<(Node? Finish, LinkResult? Failure)> WaitForFinishAsync(PendingLinkCode pending, CancellationToken cancellationToken)
+    /// <summary>
+    /// Null once the companion_finish is there (<see cref="PendingLinkCode.Finish"/>), else why none came: the
+    /// companion's connection closed first, or <see cref="SimulatorOptions.IqReplyTimeout"/> passed.
+    /// </summary>
+    private async Task<LinkResult?> WaitForFinishAsync(PendingLinkCode pending, CancellationToken cancellationToken)
     {
         var deadline = clock.GetUtcNow() + options.IqReplyTimeout;
         while (true)
         {
             try
             {
-                return (await pending.Finish.Task.WaitAsync(PollInterval, cancellationToken).ConfigureAwait(false), null);
+                await pending.Finish.Task.WaitAsync(PollInterval, cancellationToken).ConfigureAwait(false);
+                return null;
             }
             catch (TimeoutException)
             {
                 if (pending.Connection.IsClosed)
                 {
-                    return (null, LinkResult.Failed(LinkFailureReason.CompanionGone, "The companion's connection closed before companion_finish."));
+                    return LinkResult.Failed(LinkFailureReason.CompanionGone, "The companion's connection closed before companion_finish.");
                 }
 
                 if (clock.GetUtcNow() >= deadline)
                 {
-                    return (null, LinkResult.Failed(LinkFailureReason.NoAnswer, $"The companion did not send companion_finish within {options.IqReplyTimeout.TotalSeconds:0} s."));
+                    return LinkResult.Failed(LinkFailureReason.NoAnswer, $"The companion did not send companion_finish within {options.IqReplyTimeout.TotalSeconds:0} s.");
                 }
             }
         }
