@@ -45,7 +45,7 @@ internal sealed partial class ChatConnection
 
     /// <summary>
     /// The server this connection belongs to. Handlers built in <c>SimulatorServer.Handlers.cs</c> get what they need in
-    /// their constructors; only usync, w:g2 and the relay still reach the server through here.
+    /// their constructors; only usync, w:g2, the bundle fetch and the relay still reach the server through here.
     /// </summary>
     public SimulatorServer Server { get; }
 

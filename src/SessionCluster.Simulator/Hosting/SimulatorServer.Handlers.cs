@@ -6,10 +6,11 @@ namespace SessionCluster.Simulator;
 
 /// <summary>
 /// The one place the simulator's handlers are built: each gets what it depends on in its constructor, and the routers
-/// get the handlers. Built on first use, so a test may set <see cref="PrimaryDevices"/> first.
+/// get the handlers. Each is built on first use, like the relay and the device lists it may need.
 /// </summary>
 /// <remarks>
-/// <c>usync</c> (DeviceLists.cs), <c>w:g2</c> (Groups/GroupIqs) and the message relay still reach what they need through
+/// <c>usync</c> (DeviceLists.cs), <c>w:g2</c> (Groups/GroupIqs), the bundle fetch (PreKeyBundles.cs, called by
+/// <see cref="PreKeys"/>) and the message relay still reach what they need through
 /// <see cref="ChatConnection.Server"/>; they are wired here as they are until they take their dependencies too.
 /// Handlers that keep no state and need nothing (<see cref="KeepAlive"/>, <see cref="InitQueries"/>,
 /// <see cref="AppStateSync"/>, <see cref="InfoBroadcast"/>) stay static.
