@@ -1,4 +1,5 @@
 using SessionCluster.Protocol.Binary;
+using SessionCluster.Protocol.Stanzas;
 using SessionCluster.Simulator.Connections;
 
 namespace SessionCluster.Simulator;
@@ -39,7 +40,7 @@ internal static class AppStateSync
 
             if (collection.GetOptionalChild("patches") is not null)
             {
-                throw new IqRequestException(IqErrorCode.FeatureNotImplemented, "App state patch uploads are not built.");
+                throw new IqRequestException(IqErrorCode.FeatureNotImplemented, "The simulator keeps no app state; patch uploads are not supported.");
             }
 
             answers.Add(new Node("collection", [("name", name), ("version", "0")]));

@@ -3,7 +3,7 @@ using Google.Protobuf;
 using SessionCluster.Protocol.Crypto;
 using SessionCluster.Protocol.Signal;
 using SessionCluster.Protocol.Wa.Client;
-using SessionCluster.Simulator.Stanzas;
+using SessionCluster.Protocol.Stanzas;
 
 namespace SessionCluster.Simulator;
 

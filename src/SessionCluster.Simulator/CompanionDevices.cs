@@ -1,5 +1,8 @@
 using SessionCluster.Protocol.Binary;
+using SessionCluster.Protocol.Stanzas;
+using SessionCluster.Simulator.Accounts;
 using SessionCluster.Simulator.Connections;
+using SessionCluster.Simulator.Linking;
 
 namespace SessionCluster.Simulator;
 
@@ -10,32 +13,35 @@ namespace SessionCluster.Simulator;
 /// <c>DELETE /admin/accounts/{phone}/devices/{device}</c>) also ends that companion's live connection with
 /// <c>&lt;stream:error code="401"&gt;&lt;conflict type="device_removed"/&gt;&lt;/stream:error&gt;</c>. Pairing by code (<c>link_code_companion_reg</c>) is <see cref="LinkCodeRegistration"/>.
 /// </summary>
-internal static class CompanionDevices
+internal sealed class CompanionDevices(AccountDirectory accounts, DeviceLists deviceLists, ConnectionRegistry connections)
 {
     /// <summary>The phone removes a companion: forget it, persist, and log out its connection if it is online.</summary>
-    /// <exception cref="AdminProblemException">404 when the account has no such device.</exception>
-    public static async Task UnlinkAsync(SimulatorServer server, Accounts.Account account, int deviceId, CancellationToken cancellationToken)
+    /// <returns>False when the account has no such device (nothing changed).</returns>
+    public async Task<bool> UnlinkAsync(Account account, int deviceId, CancellationToken cancellationToken)
     {
         var removed = account.FindDevice(deviceId);
         if (removed is null || !account.RemoveDevice(deviceId))
         {
-            throw AdminProblemException.NotFound($"Device {deviceId} is not linked to {account.Phone}.");
+            return false;
         }
 
-        await server.Accounts.SaveAsync(cancellationToken).ConfigureAwait(false);
-        await server.DeviceLists.ChangedAsync(account, deviceId, removed.KeyIndex, added: false, cancellationToken).ConfigureAwait(false);
-        if (server.Connections.FindDevice(account.DeviceJid(deviceId).ToString()) is { } connection)
+        await accounts.SaveAsync(cancellationToken).ConfigureAwait(false);
+        await deviceLists.ChangedAsync(account, deviceId, removed.KeyIndex, added: false, cancellationToken).ConfigureAwait(false);
+        if (connections.FindDevice(account.DeviceJid(deviceId).ToString()) is { } connection)
         {
-            await connection.CloseAsync(ServerStanzas.DeviceRemoved(), "device removed by the phone").ConfigureAwait(false);
+            await connection.CloseAsync(StreamErrors.DeviceRemoved(), "device removed by the phone").ConfigureAwait(false);
         }
+
+        return true;
     }
 
-    public static async ValueTask<Node?> HandleAsync(ChatConnection connection, Node iq, CancellationToken cancellationToken)
+    /// <summary>An <c>md</c> iq other than pairing by code: a companion removing itself.</summary>
+    public async ValueTask<Node?> HandleAsync(ChatConnection connection, Node iq, CancellationToken cancellationToken)
     {
         var first = IqRouter.FirstChild(iq);
         if (iq.GetString("type") != "set" || first != "remove-companion-device")
         {
-            throw new IqRequestException(IqErrorCode.FeatureNotImplemented, $"md <{first}> is not built.");
+            throw new IqRequestException(IqErrorCode.FeatureNotImplemented, $"md <{first}> is not supported.");
         }
 
         var (account, device) = connection.LoggedIn!;
@@ -47,8 +53,8 @@ internal static class CompanionDevices
         }
 
         account.RemoveDevice(device.DeviceId);
-        await connection.Server.Accounts.SaveAsync(cancellationToken).ConfigureAwait(false);
-        await connection.Server.DeviceLists.ChangedAsync(account, device.DeviceId, device.KeyIndex, added: false, cancellationToken).ConfigureAwait(false);
+        await accounts.SaveAsync(cancellationToken).ConfigureAwait(false);
+        await deviceLists.ChangedAsync(account, device.DeviceId, device.KeyIndex, added: false, cancellationToken).ConfigureAwait(false);
         return ServerStanzas.IqResult(iq);
     }
 }

@@ -29,7 +29,7 @@ internal static class InfoBroadcast
 
                     break;
                 case "offline_batch":
-                    // Only meaningful while an offline queue is being delivered; queues arrive with message relay.
+                    // BL's answer to an offline preview; the simulator delivers its offline queue without one, so nothing follows.
                     break;
                 default:
                     connection.ReportUnhandled("<ib><" + child.Tag + ">");

@@ -1,5 +1,6 @@
 using System.Globalization;
 using SessionCluster.Protocol.Binary;
+using SessionCluster.Protocol.Stanzas;
 using SessionCluster.Simulator.Connections;
 
 namespace SessionCluster.Simulator;
@@ -35,7 +36,7 @@ internal static class InitQueries
         return Reply(ServerStanzas.IqResult(iq, new Node("props", [("protocol", props.GetOptionalString("protocol") ?? "1"), ("hash", "simulator-1")])));
     }
 
-    /// <summary><c>&lt;iq xmlns="blocklist" type="get"/&gt;</c> → <c>&lt;list/&gt;</c> (nobody blocked; block/unblock come later).</summary>
+    /// <summary><c>&lt;iq xmlns="blocklist" type="get"/&gt;</c> → <c>&lt;list/&gt;</c> (the simulator keeps no blocklist, so nobody is blocked).</summary>
     public static ValueTask<Node?> BlocklistAsync(ChatConnection connection, Node iq, CancellationToken cancellationToken)
     {
         RequireType(iq, "get");

@@ -1,6 +1,8 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using SessionCluster.Protocol.Binary;
+using SessionCluster.Protocol.Stanzas;
+using SessionCluster.Simulator.Accounts;
 using SessionCluster.Simulator.Connections;
 
 namespace SessionCluster.Simulator;
@@ -11,18 +13,16 @@ namespace SessionCluster.Simulator;
 /// A second login of the same device replaces the first, which is told
 /// <c>&lt;stream:error&gt;&lt;conflict type="replaced"/&gt;&lt;/stream:error&gt;</c>.
 /// </summary>
-internal static partial class Login
+internal sealed partial class Login(AccountDirectory accounts, ConnectionRegistry connections, SimulatorStats stats, TimeProvider clock, ILogger<Login> logger)
 {
     /// <summary>Answers the login; true when the connection continues.</summary>
-    public static async Task<bool> LoginAsync(ChatConnection connection, LoginRequest request, CancellationToken cancellationToken)
+    public async Task<bool> LoginAsync(ChatConnection connection, LoginRequest request, CancellationToken cancellationToken)
     {
-        var server = connection.Server;
-        var logger = server.LoggerFactory.CreateLogger(typeof(Login));
-        var account = server.Accounts.Find(request.Phone);
+        var account = accounts.Find(request.Phone);
         var device = account?.FindDevice(request.Device);
         if (account is null || device is null)
         {
-            server.Stats.LoginFailure();
+            stats.LoginFailure();
             LogUnknownDevice(logger, connection.Id, request.Device);
             await connection.CloseAsync(ServerStanzas.Failure(401), "login of an unknown device").ConfigureAwait(false);
             return false;
@@ -31,7 +31,7 @@ internal static partial class Login
         if (!device.NoiseKey.Span.SequenceEqual(connection.NoiseKey.Span))
         {
             // The device id exists but this is not the key it registered: someone else's credentials.
-            server.Stats.LoginFailure();
+            stats.LoginFailure();
             LogNoiseKeyMismatch(logger, connection.Id, request.Device);
             await connection.CloseAsync(ServerStanzas.Failure(401), "login with another device's noise key").ConfigureAwait(false);
             return false;
@@ -39,16 +39,16 @@ internal static partial class Login
 
         var loggedIn = new LoggedInDevice(account, device);
         connection.SetLoggedIn(loggedIn);
-        var replaced = server.Connections.Login(loggedIn.DeviceJid.ToString(), connection);
+        var replaced = connections.Login(loggedIn.DeviceJid.ToString(), connection);
         if (replaced is not null)
         {
-            server.Stats.Conflict();
+            stats.Conflict();
             LogReplaced(logger, replaced.Id, connection.Id);
-            await replaced.CloseAsync(ServerStanzas.Replaced(), "replaced by a newer login of the same device").ConfigureAwait(false);
+            await replaced.CloseAsync(StreamErrors.Replaced(), "replaced by a newer login of the same device").ConfigureAwait(false);
         }
 
-        server.Stats.Login();
-        return await connection.SendAsync(Success(account, device.DeviceId, server.Clock.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+        stats.Login();
+        return await connection.SendAsync(Success(account, device.DeviceId, clock.GetUtcNow()), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

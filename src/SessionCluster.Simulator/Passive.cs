@@ -1,5 +1,7 @@
 using SessionCluster.Protocol.Binary;
+using SessionCluster.Protocol.Stanzas;
 using SessionCluster.Simulator.Connections;
+using SessionCluster.Simulator.Relay;
 
 namespace SessionCluster.Simulator;
 
@@ -8,9 +10,9 @@ namespace SessionCluster.Simulator;
 /// so the server holds offline delivery until the client turns active; then it delivers the queue and says
 /// <c>&lt;ib&gt;&lt;offline count="N"/&gt;&lt;/ib&gt;</c>, N the stanzas delivered from the device's offline queue.
 /// </summary>
-internal static class Passive
+internal sealed class Passive(MessageRelay relay)
 {
-    public static async ValueTask<Node?> HandleAsync(ChatConnection connection, Node iq, CancellationToken cancellationToken)
+    public async ValueTask<Node?> HandleAsync(ChatConnection connection, Node iq, CancellationToken cancellationToken)
     {
         if (iq.GetString("type") != "set")
         {
@@ -31,7 +33,7 @@ internal static class Passive
         if (mode == "active" && !connection.OfflineDelivered)
         {
             connection.OfflineDelivered = true;
-            var delivered = await connection.Server.Relay.DeliverOfflineAsync(connection, cancellationToken).ConfigureAwait(false);
+            var delivered = await relay.DeliverOfflineAsync(connection, cancellationToken).ConfigureAwait(false);
             await connection.SendAsync(InfoBroadcast.Offline(delivered), cancellationToken).ConfigureAwait(false);
         }
 

@@ -6,7 +6,7 @@ using SessionCluster.Protocol.Crypto;
 using SessionCluster.Protocol.Signal;
 using SessionCluster.Simulator.Accounts;
 using SessionCluster.Simulator.Connections;
-using SessionCluster.Simulator.Stanzas;
+using SessionCluster.Protocol.Stanzas;
 
 namespace SessionCluster.Simulator;
 
@@ -15,7 +15,7 @@ namespace SessionCluster.Simulator;
 /// device, every size and the signed-prekey signature checked), the key-bundle digest Baileys asks for right
 /// after, and signed-prekey rotation. Bundle fetch (<c>&lt;key&gt;</c>) is <see cref="PreKeyBundles"/>.
 /// </summary>
-internal static class PreKeys
+internal sealed class PreKeys(AccountDirectory accounts)
 {
     /// <summary>Most one-time prekeys one upload may carry: Baileys' first upload (INITIAL_PREKEY_COUNT) is 812.</summary>
     public const int MaxKeysPerUpload = 812;
@@ -23,7 +23,7 @@ internal static class PreKeys
     /// <summary>Most one-time prekeys the server keeps for one device.</summary>
     public const int MaxKeysPerDevice = 2 * MaxKeysPerUpload;
 
-    public static async ValueTask<Node?> HandleAsync(ChatConnection connection, Node iq, CancellationToken cancellationToken)
+    public async ValueTask<Node?> HandleAsync(ChatConnection connection, Node iq, CancellationToken cancellationToken)
     {
         var loggedIn = connection.LoggedIn!;
         var type = iq.GetString("type");
@@ -52,7 +52,7 @@ internal static class PreKeys
     /// <c>&lt;list&gt;&lt;key&gt;&lt;id&gt;3&lt;/id&gt;&lt;value&gt;32&lt;/value&gt;&lt;/key&gt;…</c> and <c>&lt;skey&gt;</c>. The identity and
     /// registration id must be the ones the device registered with: a device cannot swap identities under the server.
     /// </summary>
-    private static async Task UploadAsync(ChatConnection connection, Node iq, CancellationToken cancellationToken)
+    private async Task UploadAsync(ChatConnection connection, Node iq, CancellationToken cancellationToken)
     {
         var device = connection.LoggedIn!.Device;
         var registration = BinaryPrimitives.ReadUInt32BigEndian(IqRouter.RequireBytes(IqRouter.RequireChild(iq, "registration"), 4).Span);
@@ -94,14 +94,14 @@ internal static class PreKeys
         }
 
         Replace(connection, device with { SignedPreKey = signedPreKey });
-        await connection.Server.Accounts.SaveAsync(cancellationToken).ConfigureAwait(false);
+        await accounts.SaveAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task RotateAsync(ChatConnection connection, Node skey, CancellationToken cancellationToken)
+    private async Task RotateAsync(ChatConnection connection, Node skey, CancellationToken cancellationToken)
     {
         var device = connection.LoggedIn!.Device;
         Replace(connection, device with { SignedPreKey = ReadSignedPreKey(skey, device.IdentityKey.Span) });
-        await connection.Server.Accounts.SaveAsync(cancellationToken).ConfigureAwait(false);
+        await accounts.SaveAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private static void Replace(ChatConnection connection, CompanionDevice device)

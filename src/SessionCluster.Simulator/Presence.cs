@@ -14,7 +14,7 @@ namespace SessionCluster.Simulator;
 /// <c>&lt;chatstate to=USER&gt;&lt;composing|paused/&gt;&lt;/chatstate&gt;</c> goes to that account's connected companions as
 /// <c>&lt;chatstate from=SENDER_USER&gt;…&lt;/chatstate&gt;</c>. Both are ephemeral: never queued, nothing answers the sender.
 /// </summary>
-internal sealed class Presence(SimulatorServer server)
+internal sealed class Presence(AccountDirectory accounts, ConnectionRegistry connections, TimeProvider clock)
 {
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<long, ChatConnection>> _subscribers = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (string Type, long Last)> _current = new(StringComparer.Ordinal);
@@ -37,7 +37,7 @@ internal sealed class Presence(SimulatorServer server)
         switch (type)
         {
             case "subscribe":
-                var target = node.GetOptionalJid("to") is { } to ? server.Accounts.Find(to) : null;
+                var target = node.GetOptionalJid("to") is { } to ? accounts.Find(to) : null;
                 if (target is null)
                 {
                     return;
@@ -48,7 +48,7 @@ internal sealed class Presence(SimulatorServer server)
                 await connection.SendAsync(PresenceNode(target, current, last), cancellationToken).ConfigureAwait(false);
                 return;
             case "available" or "unavailable":
-                var now = server.Clock.GetUtcNow().ToUnixTimeSeconds();
+                var now = clock.GetUtcNow().ToUnixTimeSeconds();
                 _current[device.Account.Phone] = (type, now);
                 if (_subscribers.TryGetValue(device.Account.Phone, out var subscribers))
                 {
@@ -74,7 +74,7 @@ internal sealed class Presence(SimulatorServer server)
 
     private async ValueTask ChatstateAsync(Account sender, Node chatstate, CancellationToken cancellationToken)
     {
-        if (chatstate.GetOptionalJid("to") is not { } to || server.Accounts.Find(to) is not { } recipient
+        if (chatstate.GetOptionalJid("to") is not { } to || accounts.Find(to) is not { } recipient
             || chatstate.ContentKind != NodeContentKind.Children || chatstate.Children.Count == 0)
         {
             return;
@@ -84,7 +84,7 @@ internal sealed class Presence(SimulatorServer server)
         var forwarded = new Node("chatstate", [("from", from.ToString())], chatstate.Children);
         foreach (var companion in recipient.Devices)
         {
-            if (server.Connections.FindDevice(recipient.DeviceJid(companion.DeviceId).ToString()) is { IsClosed: false } connection)
+            if (connections.FindDevice(recipient.DeviceJid(companion.DeviceId).ToString()) is { IsClosed: false } connection)
             {
                 await connection.SendAsync(forwarded, cancellationToken).ConfigureAwait(false);
             }

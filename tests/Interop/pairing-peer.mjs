@@ -1,6 +1,6 @@
 // Baileys' own pairing code paths behind the JSON-lines peer protocol, for
 // tests/SessionCluster.Interop.Tests/Simulator/Pairing: the companion's side of QR pairing and of
-// pairing by code, so the simulator's phone side (src/SessionCluster.Simulator/Pairing) is checked
+// pairing by code, so the simulator's phone side (src/SessionCluster.Protocol/Pairing) is checked
 // against what Baileys really does.
 //
 // ops (bytes cross as lowercase hex, frames include the 0x00 flag byte):

@@ -3,7 +3,9 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 using SessionCluster.Protocol.Binary;
 using SessionCluster.Protocol.Noise;
+using SessionCluster.Protocol.Stanzas;
 using SessionCluster.Simulator.Accounts;
+using SessionCluster.Simulator.Linking;
 
 namespace SessionCluster.Simulator.Connections;
 
@@ -41,6 +43,10 @@ internal sealed partial class ChatConnection
 
     public long Id { get; }
 
+    /// <summary>
+    /// The server this connection belongs to. Handlers built in <c>SimulatorServer.Handlers.cs</c> get what they need in
+    /// their constructors; only usync, w:g2, the bundle fetch and the relay still reach the server through here.
+    /// </summary>
     public SimulatorServer Server { get; }
 
     /// <summary>The client's Noise static public key from the handshake.</summary>
@@ -67,7 +73,7 @@ internal sealed partial class ChatConnection
             _ = request switch
             {
                 RegistrationRequest registration => await StartRegistrationAsync(registration, token).ConfigureAwait(false),
-                LoginRequest login => await Simulator.Login.LoginAsync(this, login, token).ConfigureAwait(false),
+                LoginRequest login => await Server.Login.LoginAsync(this, login, token).ConfigureAwait(false),
                 RejectedRequest rejected => await CloseAsync(ServerStanzas.Failure(rejected.FailureReason), rejected.Reason).ConfigureAwait(false),
                 _ => throw new InvalidOperationException($"Unexpected request {request.GetType().Name}."),
             };
@@ -233,7 +239,7 @@ internal sealed partial class ChatConnection
             {
                 LogMalformedFrame(_logger, Id, e.Message);
                 // The frame itself decrypted, so the stream is still in step: keep reading until the client closes.
-                await CloseAsync(ServerStanzas.NotWellFormed(), "malformed frame").ConfigureAwait(false);
+                await CloseAsync(StreamErrors.NotWellFormed(), "malformed frame").ConfigureAwait(false);
                 continue;
             }
             catch (Exception e) when (e is NoiseTransportException or FrameFormatException or IOException or System.Net.WebSockets.WebSocketException)
@@ -267,12 +273,12 @@ internal sealed partial class ChatConnection
 
             try
             {
-                await StanzaRouter.RouteAsync(this, node, token).ConfigureAwait(false);
+                await Server.Router.RouteAsync(this, node, token).ConfigureAwait(false);
             }
             catch (MalformedStanzaException e)
             {
                 LogMalformedStanza(_logger, Id, node.Tag, e.Message);
-                await CloseAsync(ServerStanzas.NotWellFormed(), "malformed stanza").ConfigureAwait(false);
+                await CloseAsync(StreamErrors.NotWellFormed(), "malformed stanza").ConfigureAwait(false);
                 continue;
             }
             catch (OperationCanceledException) when (token.IsCancellationRequested)

@@ -3,8 +3,8 @@ using System.Collections.Concurrent;
 namespace SessionCluster.Simulator.Connections;
 
 /// <summary>
-/// The live connections the server can find again: logged-in ones by device (for conflict/replaced, and later
-/// for delivery) and registering ones by each pair-device ref they were given (for QR linking).
+/// The live connections the server can find again: logged-in ones by device (for conflict/replaced and for
+/// delivery) and registering ones by each pair-device ref they were given (for QR linking).
 /// </summary>
 internal sealed class ConnectionRegistry
 {

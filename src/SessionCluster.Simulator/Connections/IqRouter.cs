@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Logging;
 using SessionCluster.Protocol.Binary;
+using SessionCluster.Protocol.Stanzas;
+using SessionCluster.Simulator.Linking;
 
 namespace SessionCluster.Simulator.Connections;
 
@@ -8,30 +10,15 @@ namespace SessionCluster.Simulator.Connections;
 /// handler for their <c>xmlns</c>. A request the simulator does not implement gets
 /// <c>&lt;iq type="error"&gt;&lt;error code="501" text="feature-not-implemented"/&gt;&lt;/iq&gt;</c>; a handler that refuses
 /// a request throws <see cref="IqRequestException"/> and the client gets that error. Before login only keepalive
-/// pings are served (anything else: 401 not-authorized).
+/// pings and pairing by code are served (anything else: 401 not-authorized). The handlers by <c>xmlns</c> are wired in
+/// <see cref="SimulatorServer"/>.
 /// </summary>
-internal static partial class IqRouter
+internal sealed partial class IqRouter(IReadOnlyDictionary<string, IqRouter.Handler> handlers, ILogger<IqRouter> logger)
 {
     /// <summary>A request handler: returns the reply, or null when it has sent its reply itself.</summary>
     public delegate ValueTask<Node?> Handler(ChatConnection connection, Node iq, CancellationToken cancellationToken);
 
-    private static readonly Dictionary<string, Handler> Handlers = new(StringComparer.Ordinal)
-    {
-        ["w:p"] = KeepAlive.HandleAsync,
-        ["passive"] = Passive.HandleAsync,
-        ["encrypt"] = PreKeys.HandleAsync,
-        ["usync"] = Usync.HandleAsync,
-        ["abt"] = InitQueries.PropsAsync,
-        ["blocklist"] = InitQueries.BlocklistAsync,
-        ["privacy"] = InitQueries.PrivacyAsync,
-        ["urn:xmpp:whatsapp:dirty"] = InitQueries.DirtyAsync,
-        ["w:sync:app:state"] = AppStateSync.HandleAsync,
-        ["md"] = LinkCodeRegistration.HandleMdAsync,
-        ["w:m"] = Media.MediaConn.HandleAsync,
-        ["w:g2"] = Groups.GroupIqs.HandleAsync,
-    };
-
-    public static async ValueTask RouteAsync(ChatConnection connection, Node iq, CancellationToken cancellationToken)
+    public async ValueTask RouteAsync(ChatConnection connection, Node iq, CancellationToken cancellationToken)
     {
         var id = iq.GetOptionalString("id");
         var type = iq.GetOptionalString("type");
@@ -62,7 +49,7 @@ internal static partial class IqRouter
             return;
         }
 
-        if (!Handlers.TryGetValue(xmlns, out var handler))
+        if (!handlers.TryGetValue(xmlns, out var handler))
         {
             connection.ReportUnhandled($"iq xmlns={xmlns} type={type} <{FirstChild(iq)}>");
             await connection.SendAsync(ServerStanzas.IqError(id, IqErrorCode.FeatureNotImplemented), cancellationToken).ConfigureAwait(false);
@@ -76,12 +63,12 @@ internal static partial class IqRouter
         }
         catch (IqRequestException e)
         {
-            LogRefused(connection.Server.LoggerFactory.CreateLogger(typeof(IqRouter)), connection.Id, xmlns, e.Error.Code, e.Message);
+            LogRefused(logger, connection.Id, xmlns, e.Error.Code, e.Message);
             reply = ServerStanzas.IqError(id, e.Error);
         }
         catch (NodeAttributeException e)
         {
-            LogRefused(connection.Server.LoggerFactory.CreateLogger(typeof(IqRouter)), connection.Id, xmlns, 400, e.Message);
+            LogRefused(logger, connection.Id, xmlns, 400, e.Message);
             reply = ServerStanzas.IqError(id, IqErrorCode.BadRequest);
         }
 

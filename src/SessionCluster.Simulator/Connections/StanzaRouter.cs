@@ -1,4 +1,5 @@
 using SessionCluster.Protocol.Binary;
+using SessionCluster.Simulator.Linking;
 
 namespace SessionCluster.Simulator.Connections;
 
@@ -8,30 +9,31 @@ namespace SessionCluster.Simulator.Connections;
 /// (<see cref="Presence"/>), and messages, receipts and acks (<see cref="Relay.MessageRelay"/>).
 /// What the simulator does not handle is logged once per kind and not answered (never a crash).
 /// </summary>
-internal static class StanzaRouter
+internal sealed class StanzaRouter(IqRouter iqs, Presence presence, Relay.MessageRelay relay)
 {
     /// <exception cref="MalformedStanzaException">The stanza is too broken to answer; the caller ends the stream.</exception>
-    public static ValueTask RouteAsync(ChatConnection connection, Node node, CancellationToken cancellationToken)
+    public ValueTask RouteAsync(ChatConnection connection, Node node, CancellationToken cancellationToken)
     {
         switch (node.Tag)
         {
             case "iq":
-                return IqRouter.RouteAsync(connection, node, cancellationToken);
+                return iqs.RouteAsync(connection, node, cancellationToken);
             case "ib":
                 InfoBroadcast.Handle(connection, node);
                 return ValueTask.CompletedTask;
             case "message":
-                return connection.Server.Relay.HandleMessageAsync(connection, node, cancellationToken);
+                return relay.HandleMessageAsync(connection, node, cancellationToken);
             case "receipt":
-                return connection.Server.Relay.HandleReceiptAsync(connection, node, cancellationToken);
-            case "ack" when connection.LoggedIn is null: return LinkCodeRegistration.HandleAckBeforeLoginAsync(connection, node);
+                return relay.HandleReceiptAsync(connection, node, cancellationToken);
+            case "ack" when connection.LoggedIn is null:
+                return LinkCodeRegistration.HandleAckBeforeLoginAsync(connection, node);
             case "ack":
-                connection.Server.Relay.HandleAck(connection, node);
+                relay.HandleAck(connection, node);
                 return ValueTask.CompletedTask;
             case "presence" or "chatstate":
                 // The real server sends nothing back to the sender for either.
                 RequireNoContentBeyond(node);
-                return connection.Server.Presence.HandleAsync(connection, node, cancellationToken);
+                return presence.HandleAsync(connection, node, cancellationToken);
             default:
                 connection.ReportUnhandled("<" + node.Tag + ">");
                 return ValueTask.CompletedTask;

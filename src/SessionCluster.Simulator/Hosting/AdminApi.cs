@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using SessionCluster.Simulator.Accounts;
+using SessionCluster.Simulator.Linking;
 
 namespace SessionCluster.Simulator;
 
@@ -70,26 +71,17 @@ internal static class AdminApi
                 throw AdminProblemException.BadRequest("Device 0 is the phone itself; it cannot be unlinked.");
             }
 
-            await CompanionDevices.UnlinkAsync(server, account, deviceId, context.RequestAborted).ConfigureAwait(false);
-            return Results.NoContent();
+            return await server.CompanionDevices.UnlinkAsync(account, deviceId, context.RequestAborted).ConfigureAwait(false)
+                ? Results.NoContent()
+                : throw AdminProblemException.NotFound($"Device {deviceId} is not linked to {account.Phone}.");
         }));
-        admin.MapPost("/accounts/{phone}/link", (string phone, HttpContext context) => Guarded(async () =>
-        {
-            var request = await ReadBodyAsync<LinkRequest>(context).ConfigureAwait(false);
-            if (string.IsNullOrEmpty(request.Qr))
-            {
-                throw AdminProblemException.BadRequest("The body needs \"qr\": the string the companion shows as its QR code.");
-            }
-
-            var linked = await QrLinking.LinkAsync(server, RequirePhone(phone), request.Qr, context.RequestAborted).ConfigureAwait(false);
-            return Results.Json(linked);
-        }));
-        LinkCodeAdmin.Map(admin, server);
+        LinkingAdmin.Map(admin, server.QrLinking, server.LinkCodeLinking);
         Groups.GroupAdmin.Map(admin, server);
         Phone.PhoneAdmin.Map(admin, server);
     }
 
-    private static async Task<IResult> Guarded(Func<Task<IResult>> handler)
+    /// <summary>Runs an endpoint, turning an <see cref="AdminProblemException"/> into its problem response.</summary>
+    internal static async Task<IResult> Guarded(Func<Task<IResult>> handler)
     {
         try
         {
@@ -101,7 +93,7 @@ internal static class AdminApi
         }
     }
 
-    private static async Task<T> ReadBodyAsync<T>(HttpContext context)
+    internal static async Task<T> ReadBodyAsync<T>(HttpContext context)
         where T : class
     {
         try
@@ -116,7 +108,7 @@ internal static class AdminApi
     }
 
     /// <summary>A phone number as the account key: 5 to 15 digits (E.164 without the '+'), no leading zero.</summary>
-    private static string RequirePhone(string? phone)
+    internal static string RequirePhone(string? phone)
     {
         if (phone is null || phone.Length is < 5 or > 15 || phone[0] == '0' || !phone.All(char.IsAsciiDigit))
         {
@@ -140,9 +132,6 @@ public sealed record CreateAccountRequest(string? Phone);
 
 /// <summary>An account as the admin API shows it.</summary>
 public sealed record AccountResponse(string Phone, string Jid, string Lid);
-
-/// <summary><c>POST /admin/accounts/{phone}/link</c> body.</summary>
-public sealed record LinkRequest(string? Qr);
 
 /// <summary>One device of an account (device 0 is the phone the simulator plays).</summary>
 public sealed record DeviceResponse(int Device, string Jid, string Lid, uint KeyIndex, string Platform, bool Primary, DateTimeOffset LinkedAt, int? PreKeys, bool Online);

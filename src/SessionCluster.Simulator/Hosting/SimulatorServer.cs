@@ -73,9 +73,6 @@ internal sealed partial class SimulatorServer
     /// <summary>The message relay: fan-out, receipts, acks and every device's offline queue.</summary>
     public Relay.MessageRelay Relay => LazyInitializer.EnsureInitialized(ref field, () => new(this));
 
-    /// <summary>Presence subscriptions and chatstate routing.</summary>
-    public Presence Presence => LazyInitializer.EnsureInitialized(ref field, () => new(this));
-
     /// <summary>Device lists for usync and devices notifications.</summary>
     public DeviceLists DeviceLists => LazyInitializer.EnsureInitialized(ref field, () => new(this));
 
@@ -99,8 +96,6 @@ internal sealed partial class SimulatorServer
     public Groups.GroupDirectory Groups => LazyInitializer.EnsureInitialized(ref field, () => new(Accounts, Clock));
 
     public Phone.PhoneDirectory Phones => LazyInitializer.EnsureInitialized(ref field, () => new(Accounts, () => Relay, Clock, LoggerFactory));
-
-    public LinkCodeRegistry LinkCodes { get; } = new();
 
     public Media.MediaServer Media => LazyInitializer.EnsureInitialized(ref field, () => new(Clock, LoggerFactory, Certificate));
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using SessionCluster.Protocol.Binary;
+using SessionCluster.Protocol.Stanzas;
 using SessionCluster.Simulator.Connections;
 
 namespace SessionCluster.Simulator.Media;
@@ -8,9 +9,9 @@ namespace SessionCluster.Simulator.Media;
 /// <c>&lt;iq xmlns="w:m" type="set"&gt;&lt;media_conn/&gt;&lt;/iq&gt;</c> (docs/PROTOCOL.md §12) → <c>&lt;media_conn auth ttl auth_ttl
 /// max_buckets&gt;&lt;host hostname/&gt;&lt;/media_conn&gt;</c>: a fresh upload token and the simulator's one media host.
 /// </summary>
-internal static class MediaConn
+internal sealed class MediaConn(MediaServer media)
 {
-    public static ValueTask<Node?> HandleAsync(ChatConnection connection, Node iq, CancellationToken cancellationToken)
+    public ValueTask<Node?> HandleAsync(ChatConnection connection, Node iq, CancellationToken cancellationToken)
     {
         _ = cancellationToken;
         if (IqRouter.FirstChild(iq) != "media_conn")
@@ -18,7 +19,6 @@ internal static class MediaConn
             throw new IqRequestException(IqErrorCode.BadRequest, $"w:m <{IqRouter.FirstChild(iq)}> is not a media_conn request.");
         }
 
-        var media = connection.Server.Media;
         if (media.Hostname is null)
         {
             throw new IqRequestException(IqErrorCode.InternalServerError, "The media host is not running.");

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using SessionCluster.Simulator;
 using Xunit.Abstractions;
+using SessionCluster.Simulator.Linking;
 using static SessionCluster.Interop.Tests.Simulator.SimulatorInteropSupport;
 
 namespace SessionCluster.Interop.Tests.Simulator;

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using SessionCluster.Simulator;
+using SessionCluster.Simulator.Linking;
 
 namespace SessionCluster.Interop.Tests.Simulator;
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using SessionCluster.Protocol.Binary;
 using SessionCluster.Simulator.Tests.Support;
+using SessionCluster.Simulator.Linking;
 
 namespace SessionCluster.Simulator.Tests.LinkCode;
 

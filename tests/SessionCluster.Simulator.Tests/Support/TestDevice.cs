@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using Google.Protobuf;
 using SessionCluster.Protocol.Binary;
 using SessionCluster.Protocol.Crypto;
+using SessionCluster.Protocol.Pairing;
 using SessionCluster.Protocol.Signal;
 using SessionCluster.Protocol.Wa.Adv;
 using SessionCluster.Protocol.Wa.Client;
@@ -51,8 +52,7 @@ internal sealed class TestDevice
         Common(new ClientPayload { Username = ulong.Parse(phone, System.Globalization.CultureInfo.InvariantCulture), Device = (uint)device, Passive = true, Pull = true }).ToByteArray();
 
     /// <summary>The QR string Baileys would show for <paramref name="reference"/>.</summary>
-    public string Qr(string reference) =>
-        "https://wa.me/settings/linked_devices#" + string.Join(',', reference, Convert.ToBase64String(Noise.PublicKey.Span), Convert.ToBase64String(Identity.PublicKey.Span), Convert.ToBase64String(AdvSecret), "1");
+    public string Qr(string reference) => new QrPairingCode(reference, Noise.PublicKey, Identity.PublicKey, AdvSecret, "1").Format();
 
     /// <summary>
     /// A genuine companion's answer to pair-success (docs/PROTOCOL.md §6 steps 5-6): HMAC and account signature checked, device
@@ -60,27 +60,18 @@ internal sealed class TestDevice
     /// </summary>
     public Node AnswerPairSuccess(Node pairSuccessIq, bool breakSignature = false)
     {
-        var identityNode = pairSuccessIq.GetChild("pair-success").GetChild("device-identity");
-        var wrapper = ADVSignedDeviceIdentityHMAC.Parser.ParseFrom(identityNode.Bytes.Span);
-        var expectedHmac = System.Security.Cryptography.HMACSHA256.HashData(AdvSecret, wrapper.Details.Span);
-        Assert.Equal(expectedHmac, wrapper.HMAC.ToByteArray());
-        var account = ADVSignedDeviceIdentity.Parser.ParseFrom(wrapper.Details);
-        byte[] accountMessage = [6, 0, .. account.Details.Span, .. Identity.PublicKey.Span];
-        Assert.True(XEdDsa.Verify(account.AccountSignatureKey.Span, accountMessage, account.AccountSignature.Span));
-        byte[] deviceMessage = [6, 1, .. account.Details.Span, .. Identity.PublicKey.Span, .. account.AccountSignatureKey.Span];
-        var signature = XEdDsa.Sign(Identity.PrivateKey.Span, deviceMessage);
+        var identity = pairSuccessIq.GetChild("pair-success").GetChild("device-identity").Bytes;
+        var accepted = CompanionPairSuccess.Accept(identity.Span, AdvSecret, Identity);
         if (breakSignature)
         {
+            var answer = ADVSignedDeviceIdentity.Parser.ParseFrom(accepted.Answer.Span);
+            var signature = answer.DeviceSignature.ToByteArray();
             signature[10] ^= 0x01;
+            answer.DeviceSignature = ByteString.CopyFrom(signature);
+            accepted = accepted with { Answer = answer.ToByteArray() };
         }
 
-        account.DeviceSignature = ByteString.CopyFrom(signature);
-        account.ClearAccountSignatureKey();
-        var keyIndex = ADVDeviceIdentity.Parser.ParseFrom(account.Details).KeyIndex;
-        return new Node(
-            "iq",
-            [("to", "s.whatsapp.net"), ("type", "result"), ("id", pairSuccessIq.GetString("id"))],
-            [new Node("pair-device-sign", null, [new Node("device-identity", [("key-index", keyIndex.ToString(System.Globalization.CultureInfo.InvariantCulture))], account.ToByteArray())])]);
+        return CompanionPairSuccess.BuildReply(pairSuccessIq.GetString("id"), accepted);
     }
 
     /// <summary>A prekey upload iq (docs/PROTOCOL.md §7) with <paramref name="count"/> fresh one-time prekeys.</summary>

@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text;
 using SessionCluster.Protocol.Binary;
+using SessionCluster.Simulator.Linking;
 
 namespace SessionCluster.Simulator.Tests.Support;
 

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using SessionCluster.Protocol.Binary;
-using SessionCluster.Simulator.Pairing;
+using SessionCluster.Protocol.Pairing;
 
 namespace SessionCluster.Interop.Tests.Simulator.Pairing;
 

@@ -1,7 +1,7 @@
 using Google.Protobuf;
 using SessionCluster.Protocol.Binary;
 using SessionCluster.Protocol.Wa.Adv;
-using SessionCluster.Simulator.Pairing;
+using SessionCluster.Protocol.Pairing;
 
 namespace SessionCluster.Interop.Tests.Simulator.Pairing;
 
