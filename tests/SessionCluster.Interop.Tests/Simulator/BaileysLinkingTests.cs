@@ -84,6 +84,4 @@ public sealed class BaileysLinkingTests(ITestOutputHelper output) : SimulatorInt
 
     private BaileysClientOptions Options() => new() { LogLevel = "info", StderrLine = Logs.Add };
 
-    private static async Task<DeviceResponse[]> DevicesAsync(HttpClient http, SimulatorHost host, string phone) =>
-        await http.GetFromJsonAsync<DeviceResponse[]>($"{host.AdminUrl}/accounts/{phone}/devices") ?? [];
 }

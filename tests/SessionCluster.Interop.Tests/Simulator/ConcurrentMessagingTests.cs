@@ -73,7 +73,8 @@ public sealed class ConcurrentMessagingTests(ITestOutputHelper output) : Simulat
                 {
                     // Both ways a companion joins: the second account's first companion by pairing code, the rest by QR.
                     var name = $"{phones[a]}/{c}";
-                    var (client, device) = await LinkAsync(http, host, phones[a], name, byPairingCode: a == 1 && c == 0);
+                    var options = new BaileysClientOptions { LogLevel = "warn", StderrLine = line => Logs.Write($"baileys {name}: {line}"), WaitTimeout = Timeout };
+                    var (client, device) = await LinkWithHistorySyncAsync(http, host, phones[a], Path.Combine(Folder, name.Replace('/', '-')), options, byPairingCode: a == 1 && c == 0);
                     companions.Add(new Companion(a, device, name, client));
                 }
             }
@@ -226,61 +227,6 @@ public sealed class ConcurrentMessagingTests(ITestOutputHelper output) : Simulat
         string[] forms = [account.DeviceJid(device).ToString(), account.DeviceLid(device).ToString()];
         return sender.Client.Events.Skip(marks[sender]).OfType<BaileysEncryptFailure>().Where(f => forms.Contains(f.Jid));
     }
-
-    private async Task<(BaileysClient Client, int Device)> LinkAsync(HttpClient http, SimulatorHost host, string phone, string name, bool byPairingCode)
-    {
-        var client = await BaileysClient.StartAsync(
-            host.WebSocketUrl,
-            host.RootPublicKey,
-            Path.Combine(Folder, name.Replace('/', '-')),
-            new BaileysClientOptions { LogLevel = "warn", StderrLine = line => Logs.Write($"baileys {name}: {line}"), WaitTimeout = Timeout });
-        try
-        {
-            var before = (await DevicesAsync(http, host, phone)).Select(d => d.Device).ToHashSet();
-            if (byPairingCode)
-            {
-                var code = await client.RequestPairingCodeAsync(phone);
-
-                // requestPairingCode does not wait for the server's answer to companion_hello: retry while none is pending.
-                var status = HttpStatusCode.NotFound;
-                await WaitUntilAsync(async () =>
-                {
-                    using var entered = await http.PostAsync($"{host.AdminUrl}/accounts/{phone}/link-code", Json(new { code = code[..4] + "-" + code[4..] }));
-                    status = entered.StatusCode;
-                    return status != HttpStatusCode.NotFound;
-                });
-                Assert.Equal(HttpStatusCode.OK, status);
-            }
-            else
-            {
-                var qr = await client.WaitForQrAsync(Timeout);
-                using var link = await http.PostAsync($"{host.AdminUrl}/accounts/{phone}/link", Json(new { qr = qr.Qr }));
-                Assert.Equal(HttpStatusCode.OK, link.StatusCode);
-            }
-
-            await client.WaitForOpenAsync(Timeout);
-            await client.WaitForPairedAsync(Timeout);
-
-            // The phone's history sync ends Baileys' first-login wait and hands it every account's PN↔LID mapping
-            // (all accounts exist by now).
-            using (var sync = await http.PostAsync($"{host.AdminUrl}/accounts/{phone}/history-sync", null))
-            {
-                Assert.Equal(HttpStatusCode.OK, sync.StatusCode);
-            }
-
-            // The new companion's prekey upload lands before anyone can message it.
-            await WaitUntilAsync(async () => (await DevicesAsync(http, host, phone)).Any(d => !before.Contains(d.Device) && d.PreKeys > 0), "the prekey upload");
-            return (client, (await DevicesAsync(http, host, phone)).Single(d => !before.Contains(d.Device)).Device);
-        }
-        catch
-        {
-            await client.DisposeAsync();
-            throw;
-        }
-    }
-
-    private static async Task<DeviceResponse[]> DevicesAsync(HttpClient http, SimulatorHost host, string phone) =>
-        await http.GetFromJsonAsync<DeviceResponse[]>($"{host.AdminUrl}/accounts/{phone}/devices") ?? [];
 
     private static async Task<PhoneMessage[]> MessagesAsync(HttpClient http, SimulatorHost host, string phone) =>
         await http.GetFromJsonAsync<PhoneMessage[]>($"{host.AdminUrl}/accounts/{phone}/messages") ?? [];

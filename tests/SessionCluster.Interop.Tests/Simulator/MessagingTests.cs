@@ -204,52 +204,8 @@ public sealed class MessagingTests(ITestOutputHelper output) : SimulatorInteropT
 
     private async Task<BaileysClient> LinkBaileysAsync(HttpClient http, SimulatorHost host, string phone, bool byPairingCode = false)
     {
-        var client = await BaileysClient.StartAsync(
-            host.WebSocketUrl,
-            host.RootPublicKey,
-            Path.Combine(Folder, phone),
-            new BaileysClientOptions { LogLevel = "info", StderrLine = line => Logs.Write("baileys " + phone + ": " + line), WaitTimeout = Timeout });
-        try
-        {
-            if (byPairingCode)
-            {
-                var code = await client.RequestPairingCodeAsync(phone);
-
-                // requestPairingCode does not wait for the server's answer to companion_hello: retry while none is pending.
-                var status = HttpStatusCode.NotFound;
-                await WaitUntilAsync(async () =>
-                {
-                    using var entered = await http.PostAsync($"{host.AdminUrl}/accounts/{phone}/link-code", Json(new { code = code[..4] + "-" + code[4..] }));
-                    status = entered.StatusCode;
-                    return status != HttpStatusCode.NotFound;
-                });
-                Assert.Equal(HttpStatusCode.OK, status);
-            }
-            else
-            {
-                var qr = await client.WaitForQrAsync(Timeout);
-                using var link = await http.PostAsync($"{host.AdminUrl}/accounts/{phone}/link", Json(new { qr = qr.Qr }));
-                Assert.Equal(HttpStatusCode.OK, link.StatusCode);
-            }
-
-            await client.WaitForOpenAsync(Timeout);
-            await client.WaitForPairedAsync(Timeout);
-
-            // The phone's history sync ends Baileys' first-login wait and hands it every account's PN↔LID mapping.
-            using (var sync = await http.PostAsync($"{host.AdminUrl}/accounts/{phone}/history-sync", null))
-            {
-                Assert.Equal(HttpStatusCode.OK, sync.StatusCode);
-            }
-
-            // The prekey upload lands before the companion can be messaged.
-            await WaitUntilAsync(async () => (await DevicesAsync(http, host, phone)).Any(d => !d.Primary && d.PreKeys > 0));
-            return client;
-        }
-        catch
-        {
-            await client.DisposeAsync();
-            throw;
-        }
+        var options = new BaileysClientOptions { LogLevel = "info", StderrLine = line => Logs.Write("baileys " + phone + ": " + line), WaitTimeout = Timeout };
+        return (await LinkWithHistorySyncAsync(http, host, phone, Path.Combine(Folder, phone), options, byPairingCode)).Client;
     }
 
     /// <summary>Both accounts first, so each phone's history sync carries the other's LID mapping.</summary>
@@ -262,8 +218,6 @@ public sealed class MessagingTests(ITestOutputHelper output) : SimulatorInteropT
         }
     }
 
-    private static async Task<DeviceResponse[]> DevicesAsync(HttpClient http, SimulatorHost host, string phone) =>
-        await http.GetFromJsonAsync<DeviceResponse[]>($"{host.AdminUrl}/accounts/{phone}/devices") ?? [];
 
     /// <summary>The phone of <paramref name="phone"/> decrypted every message in <paramref name="received"/> and holds every one of <paramref name="sentCopies"/> as a sent copy, each exactly once.</summary>
     private static async Task PhonesHoldEveryMessageAsync(HttpClient http, SimulatorHost host, string phone, IReadOnlyList<BaileysMessageKey> received, IReadOnlyList<BaileysMessageKey> sentCopies)

@@ -48,6 +48,60 @@ internal static class SimulatorInteropSupport
         }
     }
 
+    /// <summary>
+    /// Starts a Baileys client and links it to <paramref name="phone"/>, by QR or by pairing code; then the phone's history
+    /// sync (which ends Baileys' first-login wait and hands it every existing account's PN↔LID mapping, so create the
+    /// accounts first), and the new device's prekey upload. Returns the client and its device number.
+    /// </summary>
+    public static async Task<(BaileysClient Client, int Device)> LinkWithHistorySyncAsync(
+        HttpClient http, SimulatorHost host, string phone, string authFolder, BaileysClientOptions options, bool byPairingCode = false)
+    {
+        var client = await BaileysClient.StartAsync(host.WebSocketUrl, host.RootPublicKey, authFolder, options);
+        try
+        {
+            var before = (await DevicesAsync(http, host, phone)).Select(d => d.Device).ToHashSet();
+            if (byPairingCode)
+            {
+                var code = await client.RequestPairingCodeAsync(phone);
+
+                // requestPairingCode does not wait for the server's answer to companion_hello: retry while none is pending.
+                var status = HttpStatusCode.NotFound;
+                await WaitUntilAsync(async () =>
+                {
+                    using var entered = await http.PostAsync($"{host.AdminUrl}/accounts/{phone}/link-code", Json(new { code = code[..4] + "-" + code[4..] }));
+                    status = entered.StatusCode;
+                    return status != HttpStatusCode.NotFound;
+                });
+                Assert.Equal(HttpStatusCode.OK, status);
+            }
+            else
+            {
+                var qr = await client.WaitForQrAsync(WaitLimit);
+                using var link = await http.PostAsync($"{host.AdminUrl}/accounts/{phone}/link", Json(new { qr = qr.Qr }));
+                Assert.Equal(HttpStatusCode.OK, link.StatusCode);
+            }
+
+            await client.WaitForOpenAsync(WaitLimit);
+            await client.WaitForPairedAsync(WaitLimit);
+            using (var sync = await http.PostAsync($"{host.AdminUrl}/accounts/{phone}/history-sync", null))
+            {
+                Assert.Equal(HttpStatusCode.OK, sync.StatusCode);
+            }
+
+            // The prekey upload lands before the companion can be messaged.
+            await WaitUntilAsync(async () => (await DevicesAsync(http, host, phone)).Any(d => !before.Contains(d.Device) && d.PreKeys > 0), "the prekey upload");
+            return (client, (await DevicesAsync(http, host, phone)).Single(d => !before.Contains(d.Device)).Device);
+        }
+        catch
+        {
+            await client.DisposeAsync();
+            throw;
+        }
+    }
+
+    public static async Task<DeviceResponse[]> DevicesAsync(HttpClient http, SimulatorHost host, string phone) =>
+        await http.GetFromJsonAsync<DeviceResponse[]>($"{host.AdminUrl}/accounts/{phone}/devices") ?? [];
+
     public static StringContent Json(object body) =>
         new(JsonSerializer.Serialize(body), System.Text.Encoding.UTF8, "application/json");
 
