@@ -1,9 +1,10 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using SessionCluster.Protocol.Binary;
+using SessionCluster.Protocol.Pairing;
+using SessionCluster.Protocol.Stanzas;
 using SessionCluster.Simulator.Accounts;
 using SessionCluster.Simulator.Connections;
-using SessionCluster.Simulator.Pairing;
 
 namespace SessionCluster.Simulator;
 

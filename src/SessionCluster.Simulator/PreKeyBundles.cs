@@ -1,6 +1,7 @@
 using System.Globalization;
 using SessionCluster.Protocol.Binary;
 using SessionCluster.Protocol.Signal;
+using SessionCluster.Protocol.Stanzas;
 using SessionCluster.Simulator.Accounts;
 using SessionCluster.Simulator.Connections;
 

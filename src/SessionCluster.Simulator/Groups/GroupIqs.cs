@@ -1,4 +1,5 @@
 using SessionCluster.Protocol.Binary;
+using SessionCluster.Protocol.Stanzas;
 using SessionCluster.Simulator.Connections;
 
 namespace SessionCluster.Simulator.Groups;

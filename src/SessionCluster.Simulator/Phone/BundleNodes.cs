@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using SessionCluster.Protocol.Binary;
 using SessionCluster.Protocol.Crypto;
 using SessionCluster.Protocol.Signal;
+using SessionCluster.Protocol.Stanzas;
 using SessionCluster.Simulator.Accounts;
 using SessionCluster.Simulator.Stanzas;
 

@@ -4,6 +4,7 @@ using Google.Protobuf;
 using SessionCluster.Protocol.Binary;
 using SessionCluster.Protocol.Messages;
 using SessionCluster.Protocol.Signal;
+using SessionCluster.Protocol.Stanzas;
 using SessionCluster.Protocol.Wa.E2E;
 using SessionCluster.Simulator.Accounts;
 using SessionCluster.Simulator.Stanzas;
