@@ -25,12 +25,6 @@ namespace SessionCluster.Simulator.Groups;
 /// </remarks>
 internal static partial class GroupFanOut
 {
-    public const string UnknownGroupError = "404";
-
-    public const string NotAMemberError = "403";
-
-    public const string BadMessageError = "400";
-
     public static async ValueTask<Node> SendAsync(SimulatorServer server, Account sender, int fromDevice, Node message, CancellationToken cancellationToken)
     {
         var logger = server.LoggerFactory.CreateLogger(typeof(GroupFanOut));
@@ -44,13 +38,13 @@ internal static partial class GroupFanOut
         if (!server.Groups.TryGet(to, out var group))
         {
             LogRefused(logger, sender.Phone, fromDevice, id, "unknown group " + to);
-            return MessageAcks.Refused(id, to, now, UnknownGroupError);
+            return MessageAcks.Refused(id, to, now, MessageAckErrors.UnknownGroup);
         }
 
         if (!group.IsParticipant(sender.Jid))
         {
             LogRefused(logger, sender.Phone, fromDevice, id, $"not a member of {to}");
-            return MessageAcks.Refused(id, to, now, NotAMemberError);
+            return MessageAcks.Refused(id, to, now, MessageAckErrors.NotAMember);
         }
 
         var members = group.Participants.Select(p => server.Accounts.Find(p.Jid)).OfType<Account>().ToArray();
@@ -63,7 +57,7 @@ internal static partial class GroupFanOut
         if (skmsg.Length == 0)
         {
             LogRefused(logger, sender.Phone, fromDevice, id, "no skmsg <enc>");
-            return MessageAcks.Refused(id, to, now, BadMessageError);
+            return MessageAcks.Refused(id, to, now, MessageAckErrors.BadGroupMessage);
         }
 
         var perDevice = new Dictionary<(string Phone, int Device), IReadOnlyList<Node>>();
@@ -91,7 +85,7 @@ internal static partial class GroupFanOut
                 if (problem is not null)
                 {
                     LogRefused(logger, sender.Phone, fromDevice, id, $"{address} is {problem}");
-                    return MessageAcks.Refused(id, to, now, BadMessageError);
+                    return MessageAcks.Refused(id, to, now, MessageAckErrors.BadGroupMessage);
                 }
 
                 perDevice[(owner!.Phone, address.Device)] = target.Children;
@@ -153,7 +147,7 @@ internal static partial class GroupFanOut
         if (problem is not null)
         {
             LogRefused(logger, sender.Phone, fromDevice, id, $"resend to {target}: {problem}");
-            return MessageAcks.Refused(id, group.Jid, now, BadMessageError);
+            return MessageAcks.Refused(id, group.Jid, now, MessageAckErrors.BadGroupMessage);
         }
 
         List<NodeAttribute> attributes = [("from", group.Jid.ToString()), .. Relay.LidAddressing.GroupAuthor(sender, fromDevice), ("id", id), ("t", now)];

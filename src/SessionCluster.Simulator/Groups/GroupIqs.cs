@@ -19,8 +19,6 @@ namespace SessionCluster.Simulator.Groups;
 /// </summary>
 internal static class GroupIqs
 {
-    private static readonly IqErrorCode Forbidden = new(403, "forbidden");
-
     public static async ValueTask<Node?> HandleAsync(ChatConnection connection, Node iq, CancellationToken cancellationToken)
     {
         var server = connection.Server;
@@ -50,7 +48,7 @@ internal static class GroupIqs
                 e.Failure switch
                 {
                     GroupFailure.UnknownAccount or GroupFailure.UnknownGroup => IqErrorCode.ItemNotFound,
-                    GroupFailure.NotAllowed => Forbidden,
+                    GroupFailure.NotAllowed => IqErrorCode.Forbidden,
                     _ => IqErrorCode.BadRequest,
                 },
                 e.Message);

@@ -28,12 +28,6 @@ namespace SessionCluster.Simulator.Relay;
 /// </remarks>
 internal sealed partial class MessageRelay : IStanzaRelay
 {
-    /// <summary>Error ack code for a message to an account the server does not know (simulator choice).</summary>
-    public const string UnknownAccountError = "404";
-
-    /// <summary>Error ack code for a participant list naming a device that may not receive it (simulator choice).</summary>
-    public const string BadParticipantError = "400";
-
     private readonly SimulatorServer _server;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, OfflineQueue> _queues = new(StringComparer.Ordinal);
@@ -68,7 +62,7 @@ internal sealed partial class MessageRelay : IStanzaRelay
         if (recipient is null)
         {
             LogRefused(_logger, sender.Phone, fromDevice, id, "unknown account " + chat);
-            return MessageAcks.Refused(id, chat, now, UnknownAccountError);
+            return MessageAcks.Refused(id, chat, now, MessageAckErrors.UnknownAccount);
         }
 
         var copies = new List<(Account Account, int Device, Jid Address, IReadOnlyList<Node> Content)>();
@@ -105,7 +99,7 @@ internal sealed partial class MessageRelay : IStanzaRelay
             if (problem is not null)
             {
                 LogRefused(_logger, sender.Phone, fromDevice, id, $"{address} is {problem}");
-                return MessageAcks.Refused(id, chat, now, BadParticipantError);
+                return MessageAcks.Refused(id, chat, now, MessageAckErrors.BadParticipant);
             }
 
             copies[i] = copies[i] with { Account = owner!, Device = address.Device };
