@@ -1,6 +1,5 @@
 using System.Globalization;
 using SessionCluster.Protocol.Binary;
-using SessionCluster.Protocol.Signal;
 using SessionCluster.Protocol.Stanzas;
 using SessionCluster.Simulator.Accounts;
 using SessionCluster.Simulator.Connections;
@@ -64,14 +63,7 @@ internal static class PreKeyBundles
         }
 
         var taken = device.PreKeys.Take(LowWatermark);
-        var bundle = new PreKeyBundle(
-            device.RegistrationId,
-            device.IdentityKey,
-            device.SignedPreKey.Id,
-            device.SignedPreKey.PublicKey,
-            device.SignedPreKey.Signature,
-            taken.Key?.Id,
-            taken.Key?.PublicKey);
+        var bundle = device.Bundle(taken.Key);
 
         server.Stats.BundleServed();
         if (taken.NotifyLow)
@@ -79,7 +71,7 @@ internal static class PreKeyBundles
             await NotifyLowAsync(server, account, device, taken.Remaining, cancellationToken).ConfigureAwait(false);
         }
 
-        return Phone.BundleNodes.User(jid, bundle);
+        return PreKeyBundleNode.Build(jid, bundle);
     }
 
     private static async ValueTask NotifyLowAsync(SimulatorServer server, Account account, CompanionDevice device, int count, CancellationToken cancellationToken)
