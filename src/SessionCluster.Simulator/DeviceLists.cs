@@ -5,6 +5,7 @@ using SessionCluster.Protocol.Pairing;
 using SessionCluster.Protocol.Stanzas;
 using SessionCluster.Simulator.Accounts;
 using SessionCluster.Simulator.Connections;
+using SessionCluster.Simulator.Relay;
 
 namespace SessionCluster.Simulator;
 
@@ -20,7 +21,7 @@ namespace SessionCluster.Simulator;
 /// out (WM compares it, Baileys ignores it; its exact value on the real server is not in docs/PROTOCOL.md).
 /// Notifications go to the account's own companions (queued like messages); other accounts learn changes by usync.
 /// </remarks>
-internal sealed class DeviceLists(SimulatorServer server)
+internal sealed class DeviceLists(DeviceQueues queues, SimulatorStats stats, TimeProvider clock)
 {
     private readonly ConcurrentDictionary<string, DateTimeOffset> _changedAt = new(StringComparer.Ordinal);
     private long _notificationIds;
@@ -60,7 +61,7 @@ internal sealed class DeviceLists(SimulatorServer server)
     /// </summary>
     public async Task ChangedAsync(Account account, int deviceId, uint keyIndex, bool added, CancellationToken cancellationToken)
     {
-        var now = server.Clock.GetUtcNow();
+        var now = clock.GetUtcNow();
         _changedAt.AddOrUpdate(account.Phone, now, (_, previous) => previous >= now ? previous.AddSeconds(1) : now);
         // Each device also by its LID, and the account's LID on the notification (WM handleDeviceNotification stores that pair).
         List<Node> content = [new Node("device", [("jid", account.DeviceJid(deviceId).ToString()), ("lid", account.DeviceLid(deviceId).ToString()), ("key-index", Int(keyIndex))])];
@@ -82,8 +83,8 @@ internal sealed class DeviceLists(SimulatorServer server)
             [new Node(added ? "add" : "remove", null, content)]);
         foreach (var companion in account.Devices.Where(d => d.DeviceId != deviceId))
         {
-            server.Stats.Relayed();
-            await server.Relay.EnqueueAsync(account, companion.DeviceId, notification, cancellationToken).ConfigureAwait(false);
+            stats.Relayed();
+            await queues.EnqueueAsync(account, companion.DeviceId, notification, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -97,11 +98,10 @@ internal sealed class DeviceLists(SimulatorServer server)
 /// <c>disappearing_mode</c> (off); protocols the simulator has nothing for are left out of the user, and a JID with no
 /// account gets an empty <c>&lt;user jid/&gt;</c> (so a sender finds no devices for it).
 /// </summary>
-internal static class Usync
+internal sealed class Usync(AccountDirectory accounts, DeviceLists deviceLists)
 {
-    public static ValueTask<Node?> HandleAsync(ChatConnection connection, Node iq, CancellationToken cancellationToken)
+    public ValueTask<Node?> HandleAsync(ChatConnection connection, Node iq, CancellationToken cancellationToken)
     {
-        var server = connection.Server;
         var usync = IqRouter.RequireChild(iq, "usync");
         var protocols = IqRouter.RequireChild(usync, "query").Children.Select(p => p.Tag).ToArray();
         var users = IqRouter.RequireChild(usync, "list").GetChildren("user").ToArray();
@@ -113,12 +113,12 @@ internal static class Usync
             Account? account;
             if (jid is { } known)
             {
-                account = server.Accounts.Find(known);
+                account = accounts.Find(known);
             }
             else if (contact is { ContentKind: NodeContentKind.Text or NodeContentKind.Bytes })
             {
                 var phone = new string((contact.Text ?? System.Text.Encoding.UTF8.GetString(contact.Bytes.Span)).Where(char.IsAsciiDigit).ToArray());
-                account = server.Accounts.Find(phone);
+                account = accounts.Find(phone);
                 jid = new Jid(phone, JidServer.WhatsApp);
             }
             else
@@ -139,7 +139,7 @@ internal static class Usync
                 }
                 else if (protocol == "devices")
                 {
-                    children.Add(server.DeviceLists.DevicesNode(account));
+                    children.Add(deviceLists.DevicesNode(account));
                 }
                 else if (protocol == "lid")
                 {

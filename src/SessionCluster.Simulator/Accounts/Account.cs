@@ -113,6 +113,9 @@ internal sealed class Account
         }
     }
 
+    /// <summary>Device 0 (the phone) and every linked companion's id.</summary>
+    public IReadOnlyList<int> DeviceIds => [0, .. Devices.Select(d => d.DeviceId)];
+
     public CompanionDevice? FindDevice(int deviceId)
     {
         lock (_lock)

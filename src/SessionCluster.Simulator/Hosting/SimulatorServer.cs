@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -26,8 +25,6 @@ internal sealed partial class SimulatorServer
     private readonly CancellationTokenSource _stopping = new();
 
     private long _connectionIds;
-    private long _groupNotificationIds;
-    private long _encryptNotificationIds;
 
     public SimulatorServer(SimulatorOptions options, CertificateAuthority authority, KeyPair staticKey, X509Certificate2 certificate, ILoggerFactory loggerFactory, TimeProvider clock)
     {
@@ -64,18 +61,6 @@ internal sealed partial class SimulatorServer
     /// <summary>The id of a new connection, unique within this server (logs and the admin API name connections by it).</summary>
     public long NextConnectionId() => Interlocked.Increment(ref _connectionIds);
 
-    /// <summary>The id of a <c>w:gp2</c> notification (<c>gp2.N</c>), unique within this server.</summary>
-    public string NextGroupNotificationId() => "gp2." + Interlocked.Increment(ref _groupNotificationIds).ToString(CultureInfo.InvariantCulture);
-
-    /// <summary>The id of an <c>encrypt</c> (low prekeys) notification (<c>enc.N</c>), unique within this server.</summary>
-    public string NextEncryptNotificationId() => "enc." + Interlocked.Increment(ref _encryptNotificationIds).ToString(CultureInfo.InvariantCulture);
-
-    /// <summary>The message relay: fan-out, receipts, acks and every device's offline queue.</summary>
-    public Relay.MessageRelay Relay => LazyInitializer.EnsureInitialized(ref field, () => new(this));
-
-    /// <summary>Device lists for usync and devices notifications.</summary>
-    public DeviceLists DeviceLists => LazyInitializer.EnsureInitialized(ref field, () => new(this));
-
     /// <summary>
     /// Device 0 of every account: the phones the simulator plays (<see cref="Phones"/>) unless a test sets its own.
     /// Setting it delivers what waits in every device 0's offline queue.
@@ -88,7 +73,7 @@ internal sealed partial class SimulatorServer
             field = value;
             if (value is not null)
             {
-                Relay.FlushPhones();
+                DeviceQueues.FlushPhones();
             }
         }
     }
