@@ -59,7 +59,7 @@ internal sealed partial class SimulatorServer
     public SimulatorStats Stats { get; } = new();
 
     /// <summary>The id of a new connection, unique within this server (logs and the admin API name connections by it).</summary>
-    public long NextConnectionId() => Interlocked.Increment(ref _connectionIds);
+    private long NextConnectionId() => Interlocked.Increment(ref _connectionIds);
 
     /// <summary>
     /// Device 0 of every account: the phones the simulator plays (<see cref="Phones"/>) unless a test sets its own.
@@ -116,7 +116,8 @@ internal sealed partial class SimulatorServer
         Stats.ConnectionOpened();
         try
         {
-            var connection = new ChatConnection(this, accepted.Socket, accepted.ClientStaticKey);
+            var connection = new ChatConnection(
+                NextConnectionId(), accepted.Socket, accepted.ClientStaticKey, Login, Router, Connections, Stats, Options, Clock, LoggerFactory.CreateLogger<ChatConnection>());
             ClientHelloRequest request;
             try
             {
