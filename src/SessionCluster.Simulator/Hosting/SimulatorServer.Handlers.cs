@@ -9,8 +9,8 @@ namespace SessionCluster.Simulator;
 /// <summary>
 /// The one place the simulator's handlers are built: each gets what it depends on in its constructor, and the routers
 /// get the handlers. Each is built on first use. Device 0 (<see cref="PrimaryDevices"/>) can be replaced by a test at any
-/// time, so the queues and the bundle fetch get a function that reads it; the phones get one that reads the relay,
-/// which is built after them.
+/// time, so the queues and the bundle fetch get a function that reads it; and since the phones send through the relay
+/// whose queues deliver to them, the phones read the relay through a function too (<see cref="Phones"/>).
 /// </summary>
 /// <remarks>
 /// Handlers that keep no state and need nothing (<see cref="KeepAlive"/>, <see cref="InitQueries"/>,
@@ -73,7 +73,7 @@ internal sealed partial class SimulatorServer
 
     private IqRouter BuildIqRouter()
     {
-        var passive = new Passive(Relay);
+        var passive = new Passive(DeviceQueues);
         var preKeys = new PreKeys(Accounts, new PreKeyBundles(Accounts, DeviceQueues, Stats, Clock, () => PrimaryDevices));
         var usync = new Usync(Accounts, DeviceLists);
         var groupIqs = new GroupIqs(Groups, Accounts, GroupNotifications);

@@ -237,16 +237,6 @@ internal sealed partial class MessageRelay(
         }
     }
 
-    /// <summary>
-    /// Delivers the device's queue on <paramref name="connection"/> (passive <c>&lt;active/&gt;</c>): every stanza is
-    /// marked <c>offline</c>; returns how many went out, for <c>&lt;ib&gt;&lt;offline count/&gt;</c>.
-    /// </summary>
-    public ValueTask<int> DeliverOfflineAsync(ChatConnection connection, CancellationToken cancellationToken)
-    {
-        var device = RequireLoggedIn(connection);
-        return queues.DeliverOfflineAsync(device.Account, device.Device.DeviceId, connection, cancellationToken);
-    }
-
     private static bool DeviceExists(Account account, int device) => device == 0 || account.FindDevice(device) is not null;
 
     private static LoggedInDevice RequireLoggedIn(ChatConnection connection) =>
