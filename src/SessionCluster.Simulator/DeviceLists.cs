@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using SessionCluster.Protocol.Binary;
+using SessionCluster.Protocol.Pairing;
 using SessionCluster.Simulator.Accounts;
-using SessionCluster.Simulator.Connections;
-using SessionCluster.Simulator.Pairing;
+using SessionCluster.Simulator.Relay;
 
 namespace SessionCluster.Simulator;
 
@@ -19,7 +19,7 @@ namespace SessionCluster.Simulator;
 /// out (WM compares it, Baileys ignores it; its exact value on the real server is not in docs/PROTOCOL.md).
 /// Notifications go to the account's own companions (queued like messages); other accounts learn changes by usync.
 /// </remarks>
-internal sealed class DeviceLists(SimulatorServer server)
+internal sealed class DeviceLists(DeviceQueues queues, SimulatorStats stats, TimeProvider clock)
 {
     private readonly ConcurrentDictionary<string, DateTimeOffset> _changedAt = new(StringComparer.Ordinal);
     private long _notificationIds;
@@ -59,7 +59,7 @@ internal sealed class DeviceLists(SimulatorServer server)
     /// </summary>
     public async Task ChangedAsync(Account account, int deviceId, uint keyIndex, bool added, CancellationToken cancellationToken)
     {
-        var now = server.Clock.GetUtcNow();
+        var now = clock.GetUtcNow();
         _changedAt.AddOrUpdate(account.Phone, now, (_, previous) => previous >= now ? previous.AddSeconds(1) : now);
         // Each device also by its LID, and the account's LID on the notification (WM handleDeviceNotification stores that pair).
         List<Node> content = [new Node("device", [("jid", account.DeviceJid(deviceId).ToString()), ("lid", account.DeviceLid(deviceId).ToString()), ("key-index", Int(keyIndex))])];
@@ -81,93 +81,10 @@ internal sealed class DeviceLists(SimulatorServer server)
             [new Node(added ? "add" : "remove", null, content)]);
         foreach (var companion in account.Devices.Where(d => d.DeviceId != deviceId))
         {
-            server.Stats.Relayed();
-            await server.Relay.EnqueueAsync(account, companion.DeviceId, notification, cancellationToken).ConfigureAwait(false);
+            stats.Relayed();
+            await queues.EnqueueAsync(account, companion.DeviceId, notification, cancellationToken).ConfigureAwait(false);
         }
     }
 
     private static string Int(long value) => value.ToString(CultureInfo.InvariantCulture);
-}
-
-/// <summary>
-/// <c>&lt;iq xmlns="usync" type="get"&gt;&lt;usync sid mode context&gt;&lt;query&gt;protocols&lt;/query&gt;&lt;list&gt;&lt;user jid|&lt;contact&gt;/&gt;…&lt;/list&gt;&lt;/usync&gt;&lt;/iq&gt;</c>
-/// (docs/PROTOCOL.md §8, Baileys WAUSync): each user gets the requested protocols it is known for — <c>devices</c>, <c>lid</c>,
-/// <c>contact</c> (<c>type="in"</c> when the number has an account, <c>"out"</c> otherwise), <c>status</c> (empty),
-/// <c>disappearing_mode</c> (off); protocols the simulator has nothing for are left out of the user, and a JID with no
-/// account gets an empty <c>&lt;user jid/&gt;</c> (so a sender finds no devices for it).
-/// </summary>
-internal static class Usync
-{
-    public static ValueTask<Node?> HandleAsync(ChatConnection connection, Node iq, CancellationToken cancellationToken)
-    {
-        var server = connection.Server;
-        var usync = IqRouter.RequireChild(iq, "usync");
-        var protocols = IqRouter.RequireChild(usync, "query").Children.Select(p => p.Tag).ToArray();
-        var users = IqRouter.RequireChild(usync, "list").GetChildren("user").ToArray();
-        var answers = new List<Node>(users.Length);
-        foreach (var user in users)
-        {
-            var jid = user.GetOptionalJid("jid");
-            var contact = user.GetOptionalChild("contact");
-            Account? account;
-            if (jid is { } known)
-            {
-                account = server.Accounts.Find(known);
-            }
-            else if (contact is { ContentKind: NodeContentKind.Text or NodeContentKind.Bytes })
-            {
-                var phone = new string((contact.Text ?? System.Text.Encoding.UTF8.GetString(contact.Bytes.Span)).Where(char.IsAsciiDigit).ToArray());
-                account = server.Accounts.Find(phone);
-                jid = new Jid(phone, JidServer.WhatsApp);
-            }
-            else
-            {
-                throw new IqRequestException(IqErrorCode.BadRequest, "A usync <user> needs a jid or a <contact>.");
-            }
-
-            var children = new List<Node>();
-            foreach (var protocol in protocols)
-            {
-                if (protocol == "contact")
-                {
-                    children.Add(new Node("contact", [("type", account is null ? "out" : "in")]));
-                }
-                else if (account is null)
-                {
-                    continue;
-                }
-                else if (protocol == "devices")
-                {
-                    children.Add(server.DeviceLists.DevicesNode(account));
-                }
-                else if (protocol == "lid")
-                {
-                    children.Add(new Node("lid", [("val", account.Lid.ToString())]));
-                }
-                else if (protocol == "status")
-                {
-                    children.Add(new Node("status", [("t", account.CreatedAt.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture))]));
-                }
-                else if (protocol == "disappearing_mode")
-                {
-                    children.Add(new Node("disappearing_mode", [("duration", "0"), ("t", "0")]));
-                }
-            }
-
-            answers.Add(children.Count == 0
-                ? new Node("user", [("jid", jid.Value.ToString())])
-                : new Node("user", [("jid", jid.Value.ToString())], children));
-        }
-
-        List<NodeAttribute> attributes = [];
-        foreach (var key in new[] { "sid", "mode", "context", "index", "last" })
-        {
-            if (usync.GetOptionalString(key) is { } value)
-            {
-                attributes.Add((key, value));
-            }
-        }
-
-        return ValueTask.FromResult<Node?>(ServerStanzas.IqResult(iq, new Node("usync", attributes, [new Node("list", null, answers)])));
-    }
 }

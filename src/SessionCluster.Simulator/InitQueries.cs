@@ -45,10 +45,16 @@ internal static class InitQueries
 
     /// <summary>
     /// <c>&lt;iq xmlns="privacy" type="get"&gt;&lt;privacy/&gt;</c> → <c>&lt;privacy&gt;&lt;category name value/&gt;…</c>;
-    /// a set of <c>&lt;privacy&gt;&lt;category name value/&gt;</c> is acknowledged (the simulator does not store settings).
+    /// a set of <c>&lt;privacy&gt;&lt;category name value/&gt;</c> is acknowledged (the simulator does not store settings),
+    /// and so is a set of trusted-contact tokens (<see cref="AcceptTokens"/>).
     /// </summary>
     public static ValueTask<Node?> PrivacyAsync(ChatConnection connection, Node iq, CancellationToken cancellationToken)
     {
+        if (iq.GetString("type") == "set" && iq.GetOptionalChild("tokens") is { } tokens)
+        {
+            return AcceptTokens(iq, tokens);
+        }
+
         var privacy = IqRouter.RequireChild(iq, "privacy");
         if (iq.GetString("type") == "set")
         {
@@ -63,6 +69,33 @@ internal static class InitQueries
 
         RequireType(iq, "get");
         return Reply(ServerStanzas.IqResult(iq, new Node("privacy", null, [.. DefaultPrivacy.Select(p => new Node("category", [("name", p.Name), ("value", p.Value)]))])));
+    }
+
+    /// <summary>
+    /// <c>&lt;iq xmlns="privacy" type="set"&gt;&lt;tokens&gt;&lt;token jid t type/&gt;…&lt;/tokens&gt;</c>, which Baileys sends after
+    /// messaging a new contact (messages-send.js issuePrivacyTokens) → an empty result. Simulator choice: the tokens are
+    /// checked (each needs a jid, a numeric t and a type; otherwise 400) but not stored, and the contact is not told;
+    /// Baileys reads no <c>&lt;tokens&gt;</c> from the empty result and stores nothing (tc-token-utils.js).
+    /// </summary>
+    private static ValueTask<Node?> AcceptTokens(Node iq, Node tokens)
+    {
+        var listed = tokens.GetChildren("token").ToArray();
+        if (listed.Length == 0)
+        {
+            throw new IqRequestException(IqErrorCode.BadRequest, "<tokens> holds no <token>.");
+        }
+
+        foreach (var token in listed)
+        {
+            if (token.GetOptionalJid("jid") is null
+                || !long.TryParse(token.GetOptionalString("t"), NumberStyles.None, CultureInfo.InvariantCulture, out _)
+                || string.IsNullOrEmpty(token.GetOptionalString("type")))
+            {
+                throw new IqRequestException(IqErrorCode.BadRequest, "A <token> needs a jid, a numeric t and a type.");
+            }
+        }
+
+        return Reply(ServerStanzas.IqResult(iq));
     }
 
     /// <summary><c>&lt;iq xmlns="urn:xmpp:whatsapp:dirty" type="set"&gt;&lt;clean type timestamp/&gt;</c> → result.</summary>

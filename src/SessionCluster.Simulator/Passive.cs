@@ -10,7 +10,7 @@ namespace SessionCluster.Simulator;
 /// so the server holds offline delivery until the client turns active; then it delivers the queue and says
 /// <c>&lt;ib&gt;&lt;offline count="N"/&gt;&lt;/ib&gt;</c>, N the stanzas delivered from the device's offline queue.
 /// </summary>
-internal sealed class Passive(MessageRelay relay)
+internal sealed class Passive(DeviceQueues queues)
 {
     public async ValueTask<Node?> HandleAsync(ChatConnection connection, Node iq, CancellationToken cancellationToken)
     {
@@ -33,7 +33,9 @@ internal sealed class Passive(MessageRelay relay)
         if (mode == "active" && !connection.OfflineDelivered)
         {
             connection.OfflineDelivered = true;
-            var delivered = await relay.DeliverOfflineAsync(connection, cancellationToken).ConfigureAwait(false);
+            // The router serves passive only after login.
+            var device = connection.LoggedIn!;
+            var delivered = await queues.DeliverOfflineAsync(device.Account, device.Device.DeviceId, connection, cancellationToken).ConfigureAwait(false);
             await connection.SendAsync(InfoBroadcast.Offline(delivered), cancellationToken).ConfigureAwait(false);
         }
 

@@ -1,8 +1,9 @@
 using System.Globalization;
 using SessionCluster.Protocol.Binary;
-using SessionCluster.Protocol.Signal;
+using SessionCluster.Protocol.Stanzas;
 using SessionCluster.Simulator.Accounts;
 using SessionCluster.Simulator.Connections;
+using SessionCluster.Simulator.Relay;
 
 namespace SessionCluster.Simulator;
 
@@ -10,7 +11,7 @@ namespace SessionCluster.Simulator;
 /// Prekey bundle fetch (docs/PROTOCOL.md §7): <c>&lt;iq xmlns="encrypt" type="get"&gt;&lt;key&gt;&lt;user jid [reason]/&gt;…&lt;/key&gt;&lt;/iq&gt;</c>
 /// → <c>&lt;list&gt;&lt;user jid&gt;registration, type, identity, skey[, key]&lt;/user&gt;…&lt;/list&gt;</c>. Each fetch consumes one
 /// one-time prekey of the device (lowest id first); without any left the bundle has no <c>&lt;key&gt;</c>. Device 0's
-/// bundle comes from the phone (<see cref="Relay.IPrimaryDevices.TakeBundle"/>). A one-time key is served at most
+/// bundle comes from the phone (<see cref="IPrimaryDevices.TakeBundle"/>). A one-time key is served at most
 /// once, ever, also under concurrent fetches: the take is atomic (<see cref="DevicePreKeys"/>) and is persisted
 /// before the answer goes out.
 /// </summary>
@@ -21,14 +22,21 @@ namespace SessionCluster.Simulator;
 /// keys drop below <see cref="LowWatermark"/>, it is sent <c>&lt;notification type="encrypt"&gt;&lt;count value/&gt;</c>
 /// once per drop (again only after its count was back at or above the mark), decided in the same atomic step as the take.
 /// </remarks>
-internal static class PreKeyBundles
+/// <param name="primaryDevices">Device 0 of every account, read on each fetch: tests may replace the phones.</param>
+internal sealed class PreKeyBundles(
+    AccountDirectory accounts,
+    DeviceQueues queues,
+    SimulatorStats stats,
+    TimeProvider clock,
+    Func<IPrimaryDevices?> primaryDevices)
 {
     /// <summary>Below this many one-time prekeys the device is told to upload more (WM/BL MinPreKeyCount = 5).</summary>
     public const int LowWatermark = 5;
 
-    public static async ValueTask<Node?> FetchAsync(ChatConnection connection, Node iq, CancellationToken cancellationToken)
+    private long _notificationIds;
+
+    public async ValueTask<Node?> FetchAsync(ChatConnection connection, Node iq, CancellationToken cancellationToken)
     {
-        var server = connection.Server;
         var users = IqRouter.RequireChild(iq, "key").GetChildren("user").ToArray();
         if (users.Length == 0)
         {
@@ -39,20 +47,20 @@ internal static class PreKeyBundles
         foreach (var user in users)
         {
             var jid = user.GetOptionalJid("jid") ?? throw new IqRequestException(IqErrorCode.BadRequest, "<user> needs a jid.");
-            answers.Add(await BundleAsync(server, jid, cancellationToken).ConfigureAwait(false));
+            answers.Add(await BundleAsync(jid, cancellationToken).ConfigureAwait(false));
         }
 
         // Persist before replying: a key in this answer must not be back in accounts.json after a restart.
-        await server.Accounts.SaveAsync(cancellationToken).ConfigureAwait(false);
+        await accounts.SaveAsync(cancellationToken).ConfigureAwait(false);
         return ServerStanzas.IqResult(iq, new Node("list", null, answers));
     }
 
-    private static async ValueTask<Node> BundleAsync(SimulatorServer server, Jid jid, CancellationToken cancellationToken)
+    private async ValueTask<Node> BundleAsync(Jid jid, CancellationToken cancellationToken)
     {
-        var account = server.Accounts.Find(jid);
-        if (account is not null && jid.Device == 0 && server.PrimaryDevices is { } phones)
+        var account = accounts.Find(jid);
+        if (account is not null && jid.Device == 0 && primaryDevices() is { } phones)
         {
-            server.Stats.BundleServed();
+            stats.BundleServed();
             return phones.TakeBundle(account, jid);
         }
 
@@ -63,35 +71,28 @@ internal static class PreKeyBundles
         }
 
         var taken = device.PreKeys.Take(LowWatermark);
-        var bundle = new PreKeyBundle(
-            device.RegistrationId,
-            device.IdentityKey,
-            device.SignedPreKey.Id,
-            device.SignedPreKey.PublicKey,
-            device.SignedPreKey.Signature,
-            taken.Key?.Id,
-            taken.Key?.PublicKey);
+        var bundle = device.Bundle(taken.Key);
 
-        server.Stats.BundleServed();
+        stats.BundleServed();
         if (taken.NotifyLow)
         {
-            await NotifyLowAsync(server, account, device, taken.Remaining, cancellationToken).ConfigureAwait(false);
+            await NotifyLowAsync(account, device, taken.Remaining, cancellationToken).ConfigureAwait(false);
         }
 
-        return Phone.BundleNodes.User(jid, bundle);
+        return PreKeyBundleNode.Build(jid, bundle);
     }
 
-    private static async ValueTask NotifyLowAsync(SimulatorServer server, Account account, CompanionDevice device, int count, CancellationToken cancellationToken)
+    private async ValueTask NotifyLowAsync(Account account, CompanionDevice device, int count, CancellationToken cancellationToken)
     {
         var notification = new Node(
             "notification",
             [
                 ("from", ServerStanzas.Server),
                 ("type", "encrypt"),
-                ("id", server.NextEncryptNotificationId()),
-                ("t", server.Clock.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)),
+                ("id", "enc." + Interlocked.Increment(ref _notificationIds).ToString(CultureInfo.InvariantCulture)),
+                ("t", clock.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)),
             ],
             [new Node("count", [("value", count.ToString(CultureInfo.InvariantCulture))])]);
-        await server.Relay.EnqueueAsync(account, device.DeviceId, notification, cancellationToken).ConfigureAwait(false);
+        await queues.EnqueueAsync(account, device.DeviceId, notification, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -15,7 +15,7 @@ namespace SessionCluster.Simulator;
 /// device, every size and the signed-prekey signature checked), the key-bundle digest Baileys asks for right
 /// after, and signed-prekey rotation. Bundle fetch (<c>&lt;key&gt;</c>) is <see cref="PreKeyBundles"/>.
 /// </summary>
-internal sealed class PreKeys(AccountDirectory accounts)
+internal sealed class PreKeys(AccountDirectory accounts, PreKeyBundles bundles)
 {
     /// <summary>Most one-time prekeys one upload may carry: Baileys' first upload (INITIAL_PREKEY_COUNT) is 812.</summary>
     public const int MaxKeysPerUpload = 812;
@@ -41,7 +41,7 @@ internal sealed class PreKeys(AccountDirectory accounts)
                 await UploadAsync(connection, iq, cancellationToken).ConfigureAwait(false);
                 return ServerStanzas.IqResult(iq);
             case ("get", "key"):
-                return await PreKeyBundles.FetchAsync(connection, iq, cancellationToken).ConfigureAwait(false);
+                return await bundles.FetchAsync(connection, iq, cancellationToken).ConfigureAwait(false);
             default:
                 throw new IqRequestException(IqErrorCode.BadRequest, $"encrypt {type} <{first}> is not a prekey request.");
         }

@@ -103,6 +103,29 @@ public sealed class PostLoginTests
     }
 
     [Fact]
+    public async Task Trusted_contact_tokens_are_accepted_with_an_empty_result_and_a_malformed_token_gets_400()
+    {
+        var (host, _, connection) = await LoggedInAsync();
+        await using (host)
+        await using (connection)
+        {
+            // Baileys issuePrivacyTokens after messaging a new contact (messages-send.js).
+            var issued = await connection.QueryAsync("privacy", "set", new Node("tokens", null,
+                [new Node("token", [("jid", "15550000001@s.whatsapp.net"), ("t", "1700000000"), ("type", "trusted_contact")])]));
+            Assert.Equal("result", issued.GetString("type"));
+            Assert.Equal(NodeContentKind.None, issued.ContentKind);
+
+            var noTime = await connection.QueryAsync("privacy", "set", new Node("tokens", null,
+                [new Node("token", [("jid", "15550000001@s.whatsapp.net"), ("type", "trusted_contact")])]));
+            Assert.Equal("error", noTime.GetString("type"));
+            Assert.Equal("400", noTime.GetChild("error").GetString("code"));
+
+            var ping = await connection.QueryAsync("w:p", "get", new Node("ping"));
+            Assert.Equal("result", ping.GetString("type"));
+        }
+    }
+
+    [Fact]
     public async Task An_unknown_iq_gets_501_and_the_connection_keeps_serving()
     {
         var (host, _, connection) = await LoggedInAsync();

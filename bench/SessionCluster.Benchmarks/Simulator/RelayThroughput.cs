@@ -36,7 +36,7 @@ internal static class RelayThroughput
 
     /// <summary>Messages the relay still keeps for the pairs' devices (queued until the device acks them).</summary>
     private static int MessagesQueued(SimulatorHost host, BenchClient[] clients) =>
-        clients.Sum(c => host.Server.Relay.Queued(host.Server.Accounts.Find(c.Device.Phone)!, c.Device.DeviceId).Count(n => n.Tag == "message"));
+        clients.Sum(c => host.Server.DeviceQueues.Queued(host.Server.Accounts.Find(c.Device.Phone)!, c.Device.DeviceId).Count(n => n.Tag == "message"));
 
     public static async Task<RelayResult> RunAsync(SimulatorHost host, IReadOnlyList<LinkedDevice> devices, int pairs, int window, int payloadBytes, TimeSpan warmUp, TimeSpan measure)
     {

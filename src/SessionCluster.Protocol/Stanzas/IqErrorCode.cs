@@ -15,6 +15,9 @@ public readonly record struct IqErrorCode(int Code, string Text)
     /// <summary>401: the sender may not make this request (not logged in, or not its own device).</summary>
     public static IqErrorCode NotAuthorized => new(401, "not-authorized");
 
+    /// <summary>403: the sender is known but may not do this (not a member, not an admin).</summary>
+    public static IqErrorCode Forbidden => new(403, "forbidden");
+
     /// <summary>404: what the request names does not exist.</summary>
     public static IqErrorCode ItemNotFound => new(404, "item-not-found");
 

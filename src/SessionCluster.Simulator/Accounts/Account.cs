@@ -1,5 +1,5 @@
 using SessionCluster.Protocol.Binary;
-using SessionCluster.Simulator.Pairing;
+using SessionCluster.Protocol.Pairing;
 
 namespace SessionCluster.Simulator.Accounts;
 
@@ -112,6 +112,9 @@ internal sealed class Account
             }
         }
     }
+
+    /// <summary>Device 0 (the phone) and every linked companion's id.</summary>
+    public IReadOnlyList<int> DeviceIds => [0, .. Devices.Select(d => d.DeviceId)];
 
     public CompanionDevice? FindDevice(int deviceId)
     {

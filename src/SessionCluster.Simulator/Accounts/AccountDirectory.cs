@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
+using SessionCluster.Protocol.Pairing;
 using SessionCluster.Protocol.Signal;
-using SessionCluster.Simulator.Pairing;
 
 namespace SessionCluster.Simulator.Accounts;
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using SessionCluster.Simulator.Pairing;
+using SessionCluster.Protocol.Pairing;
 
 namespace SessionCluster.Simulator.Accounts;
 

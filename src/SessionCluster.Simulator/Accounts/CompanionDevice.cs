@@ -1,3 +1,5 @@
+using SessionCluster.Protocol.Signal;
+
 namespace SessionCluster.Simulator.Accounts;
 
 /// <summary>
@@ -16,6 +18,10 @@ internal sealed record CompanionDevice(
     DateTimeOffset LinkedAt)
 {
     public DevicePreKeys PreKeys { get; init; } = new();
+
+    /// <summary>The device's prekey bundle with <paramref name="oneTime"/> (taken from <see cref="PreKeys"/>) when any was left.</summary>
+    public PreKeyBundle Bundle((uint Id, ReadOnlyMemory<byte> PublicKey)? oneTime) =>
+        new(RegistrationId, IdentityKey, SignedPreKey.Id, SignedPreKey.PublicKey, SignedPreKey.Signature, oneTime?.Id, oneTime?.PublicKey);
 }
 
 /// <summary>A device's signed prekey as uploaded: 24-bit id, 32-byte public key, 64-byte XEdDSA signature.</summary>

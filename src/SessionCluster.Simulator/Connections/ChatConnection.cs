@@ -23,6 +23,12 @@ namespace SessionCluster.Simulator.Connections;
 internal sealed partial class ChatConnection
 {
     private readonly NoiseSocket _socket;
+    private readonly Login _login;
+    private readonly StanzaRouter _router;
+    private readonly ConnectionRegistry _connections;
+    private readonly SimulatorStats _stats;
+    private readonly SimulatorOptions _options;
+    private readonly TimeProvider _clock;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentDictionary<string, TaskCompletionSource<Node>> _pending = new(StringComparer.Ordinal);
@@ -32,22 +38,41 @@ internal sealed partial class ChatConnection
     private int _closed;
     private int _linking;
 
-    public ChatConnection(SimulatorServer server, NoiseSocket socket, ReadOnlyMemory<byte> noiseKey)
+    /// <param name="id">Unique within the server: logs and the admin API name connections by it.</param>
+    /// <param name="socket">The Noise transport after the handshake.</param>
+    /// <param name="noiseKey">The client's Noise static public key from the handshake.</param>
+    /// <param name="login">Answers a login ClientFinish.</param>
+    /// <param name="router">Every stanza the client sends after login or registration goes to it.</param>
+    /// <param name="connections">Where a registering or logged-in connection is found by its refs or device.</param>
+    /// <param name="stats">Counts stanzas in and out, errors, registrations and unhandled stanzas.</param>
+    /// <param name="options">The close grace and the iq reply timeout.</param>
+    /// <param name="clock">When a registering companion's pair-device refs are issued (and so expire).</param>
+    /// <param name="logger">This connection's log.</param>
+    public ChatConnection(
+        long id,
+        NoiseSocket socket,
+        ReadOnlyMemory<byte> noiseKey,
+        Login login,
+        StanzaRouter router,
+        ConnectionRegistry connections,
+        SimulatorStats stats,
+        SimulatorOptions options,
+        TimeProvider clock,
+        ILogger<ChatConnection> logger)
     {
-        Server = server;
+        Id = id;
         _socket = socket;
         NoiseKey = noiseKey;
-        Id = server.NextConnectionId();
-        _logger = server.LoggerFactory.CreateLogger<ChatConnection>();
+        _login = login;
+        _router = router;
+        _connections = connections;
+        _stats = stats;
+        _options = options;
+        _clock = clock;
+        _logger = logger;
     }
 
     public long Id { get; }
-
-    /// <summary>
-    /// The server this connection belongs to. Handlers built in <c>SimulatorServer.Handlers.cs</c> get what they need in
-    /// their constructors; only usync, w:g2, the bundle fetch and the relay still reach the server through here.
-    /// </summary>
-    public SimulatorServer Server { get; }
 
     /// <summary>The client's Noise static public key from the handshake.</summary>
     public ReadOnlyMemory<byte> NoiseKey { get; }
@@ -73,7 +98,7 @@ internal sealed partial class ChatConnection
             _ = request switch
             {
                 RegistrationRequest registration => await StartRegistrationAsync(registration, token).ConfigureAwait(false),
-                LoginRequest login => await Server.Login.LoginAsync(this, login, token).ConfigureAwait(false),
+                LoginRequest login => await _login.LoginAsync(this, login, token).ConfigureAwait(false),
                 RejectedRequest rejected => await CloseAsync(ServerStanzas.Failure(rejected.FailureReason), rejected.Reason).ConfigureAwait(false),
                 _ => throw new InvalidOperationException($"Unexpected request {request.GetType().Name}."),
             };
@@ -106,10 +131,10 @@ internal sealed partial class ChatConnection
             return false;
         }
 
-        Server.Stats.StanzaOut();
+        _stats.StanzaOut();
         if (IsError(node))
         {
-            Server.Stats.ErrorSent();
+            _stats.ErrorSent();
         }
 
         return true;
@@ -173,7 +198,7 @@ internal sealed partial class ChatConnection
         }
         else
         {
-            _stop.CancelAfter(Server.Options.CloseGrace);
+            _stop.CancelAfter(_options.CloseGrace);
         }
 
         return true;
@@ -190,7 +215,7 @@ internal sealed partial class ChatConnection
     /// <summary>Logs a stanza the simulator does not handle, once per kind per connection.</summary>
     public void ReportUnhandled(string kind)
     {
-        Server.Stats.Unhandled();
+        _stats.Unhandled();
         if (_reportedUnknown.TryAdd(kind, 0))
         {
             LogUnhandled(_logger, Id, kind);
@@ -199,12 +224,12 @@ internal sealed partial class ChatConnection
 
     private async Task<bool> StartRegistrationAsync(RegistrationRequest registration, CancellationToken token)
     {
-        Server.Stats.Registration();
-        var pairDevice = new PairDevice(Server.Options, Server.Clock);
+        _stats.Registration();
+        var pairDevice = new PairDevice(_options, _clock);
         Registering = new RegisteringCompanion(registration, pairDevice);
-        Server.Connections.AddRefs(pairDevice.Refs, this);
+        _connections.AddRefs(pairDevice.Refs, this);
         var iq = pairDevice.ToIq(NextIqId());
-        var answer = QueryAsync(iq, Server.Options.IqReplyTimeout, token);
+        var answer = QueryAsync(iq, _options.IqReplyTimeout, token);
         _ = answer.ContinueWith(
             static (task, state) =>
             {
@@ -259,7 +284,7 @@ internal sealed partial class ChatConnection
                 return;
             }
 
-            Server.Stats.StanzaIn();
+            _stats.StanzaIn();
             if (_logger.IsEnabled(LogLevel.Debug))
             {
                 LogReceived(_logger, Id, node.Tag, node.GetOptionalString("type") ?? "", node.GetOptionalString("xmlns") ?? "", IqRouter.FirstChild(node));
@@ -273,7 +298,7 @@ internal sealed partial class ChatConnection
 
             try
             {
-                await Server.Router.RouteAsync(this, node, token).ConfigureAwait(false);
+                await _router.RouteAsync(this, node, token).ConfigureAwait(false);
             }
             catch (MalformedStanzaException e)
             {
@@ -298,12 +323,12 @@ internal sealed partial class ChatConnection
         Interlocked.Exchange(ref _closed, 1);
         if (Registering is { } registering)
         {
-            Server.Connections.RemoveRefs(registering.PairDevice.Refs);
+            _connections.RemoveRefs(registering.PairDevice.Refs);
         }
 
         if (LoggedIn is { } device)
         {
-            Server.Connections.Logout(device.DeviceJid.ToString(), this);
+            _connections.Logout(device.DeviceJid.ToString(), this);
         }
 
         foreach (var waiter in _pending.Values)

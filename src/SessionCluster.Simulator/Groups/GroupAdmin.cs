@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using SessionCluster.Protocol.Binary;
+using SessionCluster.Simulator.Accounts;
 
 namespace SessionCluster.Simulator.Groups;
 
@@ -13,7 +14,7 @@ namespace SessionCluster.Simulator.Groups;
 /// </summary>
 internal static class GroupAdmin
 {
-    public static void Map(IEndpointRouteBuilder admin, SimulatorServer server)
+    public static void Map(IEndpointRouteBuilder admin, GroupDirectory groups, AccountDirectory accounts, GroupNotifications notifications)
     {
         admin.MapPost("/groups", async (HttpContext context) =>
         {
@@ -34,8 +35,8 @@ internal static class GroupAdmin
 
             try
             {
-                var group = server.Groups.Create(request.Subject, Pn(request.Creator), (request.Participants ?? []).Select(Pn));
-                await GroupNotifications.SendAsync(server, group, group.Creator, new Node("create", null, [GroupNodes.Group(group, server.Accounts)]), [], context.RequestAborted).ConfigureAwait(false);
+                var group = groups.Create(request.Subject, Pn(request.Creator), (request.Participants ?? []).Select(Pn));
+                await notifications.SendAsync(group, group.Creator, new Node("create", null, [GroupNodes.Group(group, accounts)]), [], context.RequestAborted).ConfigureAwait(false);
                 return Results.Json(ToResponse(group), statusCode: StatusCodes.Status201Created);
             }
             catch (GroupException e)
@@ -43,9 +44,9 @@ internal static class GroupAdmin
                 return Results.Problem(statusCode: e.Failure == GroupFailure.UnknownAccount ? 404 : 400, title: e.Failure.ToString(), detail: e.Message);
             }
         });
-        admin.MapGet("/groups", () => Results.Json(server.Groups.All.OrderBy(g => g.CreatedAt).Select(ToResponse).ToArray()));
+        admin.MapGet("/groups", () => Results.Json(groups.All.OrderBy(g => g.CreatedAt).Select(ToResponse).ToArray()));
         admin.MapGet("/groups/{jid}", (string jid) =>
-            Jid.TryParse(jid.Contains('@', StringComparison.Ordinal) ? jid : jid + "@g.us", out var parsed) && server.Groups.TryGet(parsed, out var group)
+            Jid.TryParse(jid.Contains('@', StringComparison.Ordinal) ? jid : jid + "@g.us", out var parsed) && groups.TryGet(parsed, out var group)
                 ? Results.Json(ToResponse(group))
                 : Results.Problem(statusCode: 404, title: "Not found", detail: $"No group {jid}."));
     }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using SessionCluster.Protocol.Binary;
 using SessionCluster.Simulator.Accounts;
 using SessionCluster.Simulator.Connections;
+using SessionCluster.Simulator.Relay;
 using SessionCluster.Simulator.Stanzas;
 
 namespace SessionCluster.Simulator.Groups;
@@ -23,47 +24,46 @@ namespace SessionCluster.Simulator.Groups;
 /// a sender that is not a member → 403, a <c>&lt;to&gt;</c> naming a device that is not a member's or does not exist, or no
 /// skmsg → 400; nothing is delivered then. A <c>&lt;to&gt;</c> naming the sending device itself is skipped.
 /// </remarks>
-internal static partial class GroupFanOut
+internal sealed partial class GroupFanOut(
+    AccountDirectory accounts,
+    GroupDirectory groups,
+    DeviceQueues queues,
+    SimulatorStats stats,
+    TimeProvider clock,
+    ILogger<GroupFanOut> logger)
 {
-    public const string UnknownGroupError = "404";
-
-    public const string NotAMemberError = "403";
-
-    public const string BadMessageError = "400";
-
-    public static async ValueTask<Node> SendAsync(SimulatorServer server, Account sender, int fromDevice, Node message, CancellationToken cancellationToken)
+    public async ValueTask<Node> SendAsync(Account sender, int fromDevice, Node message, CancellationToken cancellationToken)
     {
-        var logger = server.LoggerFactory.CreateLogger(typeof(GroupFanOut));
         var id = message.GetOptionalString("id");
         if (string.IsNullOrEmpty(id) || message.GetOptionalJid("to") is not { IsGroup: true } to)
         {
             throw new MalformedStanzaException("A group message needs an id and a group to.");
         }
 
-        var now = server.Clock.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
-        if (!server.Groups.TryGet(to, out var group))
+        var now = clock.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        if (!groups.TryGet(to, out var group))
         {
             LogRefused(logger, sender.Phone, fromDevice, id, "unknown group " + to);
-            return MessageAcks.Refused(id, to, now, UnknownGroupError);
+            return MessageAcks.Refused(id, to, now, MessageAckErrors.UnknownGroup);
         }
 
         if (!group.IsParticipant(sender.Jid))
         {
             LogRefused(logger, sender.Phone, fromDevice, id, $"not a member of {to}");
-            return MessageAcks.Refused(id, to, now, NotAMemberError);
+            return MessageAcks.Refused(id, to, now, MessageAckErrors.NotAMember);
         }
 
-        var members = group.Participants.Select(p => server.Accounts.Find(p.Jid)).OfType<Account>().ToArray();
+        var members = group.Participants.Select(p => accounts.Find(p.Jid)).OfType<Account>().ToArray();
         if (message.GetOptionalJid("participant") is { } resendTo)
         {
-            return await ResendAsync(server, logger, sender, fromDevice, message, group, members, resendTo, now, cancellationToken).ConfigureAwait(false);
+            return await ResendAsync(sender, fromDevice, message, group, members, resendTo, now, cancellationToken).ConfigureAwait(false);
         }
 
         var skmsg = message.GetChildren("enc").ToArray();
         if (skmsg.Length == 0)
         {
             LogRefused(logger, sender.Phone, fromDevice, id, "no skmsg <enc>");
-            return MessageAcks.Refused(id, to, now, BadMessageError);
+            return MessageAcks.Refused(id, to, now, MessageAckErrors.BadGroupMessage);
         }
 
         var perDevice = new Dictionary<(string Phone, int Device), IReadOnlyList<Node>>();
@@ -76,7 +76,7 @@ internal static partial class GroupFanOut
                     throw new MalformedStanzaException("<participants> holds <to jid>.");
                 }
 
-                var owner = server.Accounts.Find(address);
+                var owner = accounts.Find(address);
                 if (owner == sender && address.Device == fromDevice)
                 {
                     // Baileys in LID mode lists its own LID device among the sender-key recipients (its own-device filter
@@ -91,7 +91,7 @@ internal static partial class GroupFanOut
                 if (problem is not null)
                 {
                     LogRefused(logger, sender.Phone, fromDevice, id, $"{address} is {problem}");
-                    return MessageAcks.Refused(id, to, now, BadMessageError);
+                    return MessageAcks.Refused(id, to, now, MessageAckErrors.BadGroupMessage);
                 }
 
                 perDevice[(owner!.Phone, address.Device)] = target.Children;
@@ -102,14 +102,14 @@ internal static partial class GroupFanOut
         var copies = 0;
         foreach (var member in members)
         {
-            foreach (var device in (IEnumerable<int>)[0, .. member.Devices.Select(d => d.DeviceId)])
+            foreach (var device in member.DeviceIds)
             {
                 if (member == sender && device == fromDevice)
                 {
                     continue;
                 }
 
-                List<NodeAttribute> attributes = [("from", to.ToString()), .. Relay.LidAddressing.GroupAuthor(sender, fromDevice), ("id", id), ("t", now)];
+                List<NodeAttribute> attributes = [("from", to.ToString()), .. LidAddressing.GroupAuthor(sender, fromDevice), ("id", id), ("t", now)];
                 foreach (var name in (string[])["type", "category", "edit"])
                 {
                     if (message.GetOptionalString(name) is { } value)
@@ -125,9 +125,9 @@ internal static partial class GroupFanOut
                     content.Add(deviceIdentity);
                 }
 
-                server.Stats.Relayed();
+                stats.Relayed();
                 copies++;
-                await server.Relay.EnqueueAsync(member, device, new Node("message", attributes, content), cancellationToken).ConfigureAwait(false);
+                await queues.EnqueueAsync(member, device, new Node("message", attributes, content), cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -139,11 +139,11 @@ internal static partial class GroupFanOut
     /// A retry resend (Baileys relayMessage with a participant): <c>&lt;message to=GROUP participant=DEVICE&gt;&lt;enc pkmsg|msg count/&gt;</c>
     /// goes to that one device only, never fanned out (it is encrypted for that device alone).
     /// </summary>
-    private static async ValueTask<Node> ResendAsync(
-        SimulatorServer server, ILogger logger, Account sender, int fromDevice, Node message, Group group, Account[] members, Jid target, string now, CancellationToken cancellationToken)
+    private async ValueTask<Node> ResendAsync(
+        Account sender, int fromDevice, Node message, Group group, Account[] members, Jid target, string now, CancellationToken cancellationToken)
     {
         var id = message.GetString("id");
-        var owner = server.Accounts.Find(target);
+        var owner = accounts.Find(target);
         var encs = message.GetChildren("enc").ToArray();
         var problem = owner is null || !members.Contains(owner) ? "not a member's device"
             : target.Device != 0 && owner.FindDevice(target.Device) is null ? "an unknown device"
@@ -153,10 +153,10 @@ internal static partial class GroupFanOut
         if (problem is not null)
         {
             LogRefused(logger, sender.Phone, fromDevice, id, $"resend to {target}: {problem}");
-            return MessageAcks.Refused(id, group.Jid, now, BadMessageError);
+            return MessageAcks.Refused(id, group.Jid, now, MessageAckErrors.BadGroupMessage);
         }
 
-        List<NodeAttribute> attributes = [("from", group.Jid.ToString()), .. Relay.LidAddressing.GroupAuthor(sender, fromDevice), ("id", id), ("t", now)];
+        List<NodeAttribute> attributes = [("from", group.Jid.ToString()), .. LidAddressing.GroupAuthor(sender, fromDevice), ("id", id), ("t", now)];
         if (message.GetOptionalString("type") is { } type)
         {
             attributes.Add(("type", type));
@@ -168,8 +168,8 @@ internal static partial class GroupFanOut
             content.Add(deviceIdentity);
         }
 
-        server.Stats.Relayed();
-        await server.Relay.EnqueueAsync(owner!, target.Device, new Node("message", attributes, content), cancellationToken).ConfigureAwait(false);
+        stats.Relayed();
+        await queues.EnqueueAsync(owner!, target.Device, new Node("message", attributes, content), cancellationToken).ConfigureAwait(false);
         return MessageAcks.Accepted(id, group.Jid, now);
     }
 

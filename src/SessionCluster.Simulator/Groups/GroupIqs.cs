@@ -1,4 +1,6 @@
 using SessionCluster.Protocol.Binary;
+using SessionCluster.Protocol.Stanzas;
+using SessionCluster.Simulator.Accounts;
 using SessionCluster.Simulator.Connections;
 
 namespace SessionCluster.Simulator.Groups;
@@ -16,13 +18,10 @@ namespace SessionCluster.Simulator.Groups;
 /// Refusals: unknown group or account 404 item-not-found; not a member / not an admin 403 forbidden; a bad subject 400
 /// (uncertain: docs/PROTOCOL.md does not record the real server's codes; these are WhatsApp's usual iq error codes).
 /// </summary>
-internal static class GroupIqs
+internal sealed class GroupIqs(GroupDirectory groups, AccountDirectory accounts, GroupNotifications notifications)
 {
-    private static readonly IqErrorCode Forbidden = new(403, "forbidden");
-
-    public static async ValueTask<Node?> HandleAsync(ChatConnection connection, Node iq, CancellationToken cancellationToken)
+    public async ValueTask<Node?> HandleAsync(ChatConnection connection, Node iq, CancellationToken cancellationToken)
     {
-        var server = connection.Server;
         var me = connection.LoggedIn!.Account.Jid;
         var actor = connection.LoggedIn.DeviceJid;
         var to = iq.GetOptionalJid("to") ?? throw new IqRequestException(IqErrorCode.BadRequest, "A w:g2 iq needs 'to'.");
@@ -32,14 +31,14 @@ internal static class GroupIqs
         {
             Node? reply = (type, child, to.IsGroup && to.User.Length > 0) switch
             {
-                ("set", "create", false) => await CreateAsync(server, me, actor, IqRouter.RequireChild(iq, "create"), cancellationToken).ConfigureAwait(false),
-                ("get", "query", true) => Query(server, me, to),
-                ("set", "add" or "remove", true) => await ChangeParticipantsAsync(server, me, actor, to, IqRouter.RequireChild(iq, child), cancellationToken).ConfigureAwait(false),
-                ("set", "subject", true) => await SubjectAsync(server, me, actor, to, IqRouter.RequireChild(iq, "subject"), cancellationToken).ConfigureAwait(false),
-                ("set", "promote" or "demote", true) => await SetRoleAsync(server, me, actor, to, IqRouter.RequireChild(iq, child), cancellationToken).ConfigureAwait(false),
-                ("set", "leave", false) => await LeaveAsync(server, me, actor, IqRouter.RequireChild(iq, "leave"), cancellationToken).ConfigureAwait(false),
-                ("get", "participating", false) => Participating(server, me),
-                _ => throw new IqRequestException(IqErrorCode.FeatureNotImplemented, $"w:g2 {type} <{child}> to {to} is not built."),
+                ("set", "create", false) => await CreateAsync(me, actor, IqRouter.RequireChild(iq, "create"), cancellationToken).ConfigureAwait(false),
+                ("get", "query", true) => Query(me, to),
+                ("set", "add" or "remove", true) => await ChangeParticipantsAsync(me, actor, to, IqRouter.RequireChild(iq, child), cancellationToken).ConfigureAwait(false),
+                ("set", "subject", true) => await SubjectAsync(me, actor, to, IqRouter.RequireChild(iq, "subject"), cancellationToken).ConfigureAwait(false),
+                ("set", "promote" or "demote", true) => await SetRoleAsync(me, actor, to, IqRouter.RequireChild(iq, child), cancellationToken).ConfigureAwait(false),
+                ("set", "leave", false) => await LeaveAsync(me, actor, IqRouter.RequireChild(iq, "leave"), cancellationToken).ConfigureAwait(false),
+                ("get", "participating", false) => Participating(me),
+                _ => throw new IqRequestException(IqErrorCode.FeatureNotImplemented, $"w:g2 {type} <{child}> to {to} is not supported."),
             };
             return reply is null ? ServerStanzas.IqResult(iq) : ServerStanzas.IqResult(iq, reply);
         }
@@ -49,43 +48,43 @@ internal static class GroupIqs
                 e.Failure switch
                 {
                     GroupFailure.UnknownAccount or GroupFailure.UnknownGroup => IqErrorCode.ItemNotFound,
-                    GroupFailure.NotAllowed => Forbidden,
+                    GroupFailure.NotAllowed => IqErrorCode.Forbidden,
                     _ => IqErrorCode.BadRequest,
                 },
                 e.Message);
         }
     }
 
-    private static async Task<Node> CreateAsync(SimulatorServer server, Jid me, Jid actor, Node create, CancellationToken cancellationToken)
+    private async Task<Node> CreateAsync(Jid me, Jid actor, Node create, CancellationToken cancellationToken)
     {
         var subject = create.GetOptionalString("subject") ?? throw new IqRequestException(IqErrorCode.BadRequest, "<create> needs a subject.");
-        var group = server.Groups.Create(subject, me, ParticipantJids(create));
-        var node = GroupNodes.Group(group, server.Accounts);
-        await GroupNotifications.SendAsync(server, group, actor, new Node("create", null, [node]), [], cancellationToken).ConfigureAwait(false);
+        var group = groups.Create(subject, me, ParticipantJids(create));
+        var node = GroupNodes.Group(group, accounts);
+        await notifications.SendAsync(group, actor, new Node("create", null, [node]), [], cancellationToken).ConfigureAwait(false);
         return node;
     }
 
-    private static Node Query(SimulatorServer server, Jid me, Jid to)
+    private Node Query(Jid me, Jid to)
     {
-        var group = Require(server, to);
+        var group = Require(to);
         if (!group.IsParticipant(me))
         {
             throw new GroupException(GroupFailure.NotAllowed, $"{me} is not a member of {to}.");
         }
 
-        return GroupNodes.Group(group, server.Accounts);
+        return GroupNodes.Group(group, accounts);
     }
 
-    private static async Task<Node> ChangeParticipantsAsync(SimulatorServer server, Jid me, Jid actor, Jid to, Node action, CancellationToken cancellationToken)
+    private async Task<Node> ChangeParticipantsAsync(Jid me, Jid actor, Jid to, Node action, CancellationToken cancellationToken)
     {
         var jids = ParticipantJids(action);
-        var group = action.Tag == "add" ? server.Groups.AddParticipants(to, me, jids) : server.Groups.RemoveParticipants(to, me, jids);
-        var change = GroupNotifications.Participants(action.Tag, jids, server.Accounts);
-        await GroupNotifications.SendAsync(server, group, actor, change, action.Tag == "remove" ? jids : [], cancellationToken).ConfigureAwait(false);
+        var group = action.Tag == "add" ? groups.AddParticipants(to, me, jids) : groups.RemoveParticipants(to, me, jids);
+        var change = GroupNotifications.Participants(action.Tag, jids, accounts);
+        await notifications.SendAsync(group, actor, change, action.Tag == "remove" ? jids : [], cancellationToken).ConfigureAwait(false);
         return change;
     }
 
-    private static async Task<Node?> SubjectAsync(SimulatorServer server, Jid me, Jid actor, Jid to, Node subject, CancellationToken cancellationToken)
+    private async Task<Node?> SubjectAsync(Jid me, Jid actor, Jid to, Node subject, CancellationToken cancellationToken)
     {
         var text = subject.ContentKind switch
         {
@@ -93,46 +92,46 @@ internal static class GroupIqs
             NodeContentKind.Text => subject.Text ?? "",
             _ => throw new IqRequestException(IqErrorCode.BadRequest, "<subject> holds the new subject."),
         };
-        var group = server.Groups.UpdateSubject(to, me, text);
+        var group = groups.UpdateSubject(to, me, text);
         var owner = group.SubjectOwner!.Value;
-        var change = new Node("subject", [("subject", group.Subject), ("s_o", (server.Accounts.Find(owner)?.Lid ?? owner).ToString()), ("s_o_pn", owner.ToString()), ("s_t", group.SubjectTime!.Value.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture))]);
-        await GroupNotifications.SendAsync(server, group, actor, change, [], cancellationToken).ConfigureAwait(false);
+        var change = new Node("subject", [("subject", group.Subject), ("s_o", (accounts.Find(owner)?.Lid ?? owner).ToString()), ("s_o_pn", owner.ToString()), ("s_t", group.SubjectTime!.Value.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture))]);
+        await notifications.SendAsync(group, actor, change, [], cancellationToken).ConfigureAwait(false);
         return null;
     }
 
-    private static async Task<Node> SetRoleAsync(SimulatorServer server, Jid me, Jid actor, Jid to, Node action, CancellationToken cancellationToken)
+    private async Task<Node> SetRoleAsync(Jid me, Jid actor, Jid to, Node action, CancellationToken cancellationToken)
     {
         var jids = ParticipantJids(action);
-        var group = server.Groups.SetRole(to, me, jids, action.Tag == "promote" ? GroupRole.Admin : GroupRole.Member);
-        var change = GroupNotifications.Participants(action.Tag, jids, server.Accounts);
-        await GroupNotifications.SendAsync(server, group, actor, change, [], cancellationToken).ConfigureAwait(false);
+        var group = groups.SetRole(to, me, jids, action.Tag == "promote" ? GroupRole.Admin : GroupRole.Member);
+        var change = GroupNotifications.Participants(action.Tag, jids, accounts);
+        await notifications.SendAsync(group, actor, change, [], cancellationToken).ConfigureAwait(false);
         return change;
     }
 
-    private static async Task<Node> LeaveAsync(SimulatorServer server, Jid me, Jid actor, Node leave, CancellationToken cancellationToken)
+    private async Task<Node> LeaveAsync(Jid me, Jid actor, Node leave, CancellationToken cancellationToken)
     {
-        var groups = leave.GetChildren("group").ToArray();
-        if (groups.Length == 0)
+        var named = leave.GetChildren("group").ToArray();
+        if (named.Length == 0)
         {
             throw new IqRequestException(IqErrorCode.BadRequest, "<leave> names no <group id>.");
         }
 
-        foreach (var group in groups)
+        foreach (var group in named)
         {
             var id = group.GetString("id");
             var jid = id.Contains('@', StringComparison.Ordinal) ? Jid.Parse(id) : new Jid(id, JidServer.Group);
-            var left = server.Groups.RemoveParticipants(jid, me, [me]);
-            await GroupNotifications.SendAsync(server, left, actor, GroupNotifications.Participants("leave", [me], server.Accounts), [me], cancellationToken).ConfigureAwait(false);
+            var left = groups.RemoveParticipants(jid, me, [me]);
+            await notifications.SendAsync(left, actor, GroupNotifications.Participants("leave", [me], accounts), [me], cancellationToken).ConfigureAwait(false);
         }
 
-        return new Node("leave", null, [.. groups.Select(g => new Node("group", [("id", g.GetString("id"))]))]);
+        return new Node("leave", null, [.. named.Select(g => new Node("group", [("id", g.GetString("id"))]))]);
     }
 
-    private static Node Participating(SimulatorServer server, Jid me) =>
-        new("groups", null, [.. server.Groups.All.Where(g => g.IsParticipant(me)).Select(g => GroupNodes.Group(g, server.Accounts))]);
+    private Node Participating(Jid me) =>
+        new("groups", null, [.. groups.All.Where(g => g.IsParticipant(me)).Select(g => GroupNodes.Group(g, accounts))]);
 
-    private static Group Require(SimulatorServer server, Jid jid) =>
-        server.Groups.TryGet(jid, out var group) ? group : throw new GroupException(GroupFailure.UnknownGroup, $"No group {jid}.");
+    private Group Require(Jid jid) =>
+        groups.TryGet(jid, out var group) ? group : throw new GroupException(GroupFailure.UnknownGroup, $"No group {jid}.");
 
     private static Jid[] ParticipantJids(Node parent) =>
         [.. parent.GetChildren("participant").Select(p => p.GetJid("jid"))];

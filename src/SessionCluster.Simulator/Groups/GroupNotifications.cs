@@ -1,6 +1,7 @@
 using System.Globalization;
 using SessionCluster.Protocol.Binary;
 using SessionCluster.Simulator.Accounts;
+using SessionCluster.Simulator.Relay;
 
 namespace SessionCluster.Simulator.Groups;
 
@@ -9,26 +10,28 @@ namespace SessionCluster.Simulator.Groups;
 /// (Baileys messages-recv.js handleGroupNotification: <c>create</c> carries the <c>&lt;group&gt;</c>, the others the
 /// <c>&lt;participant jid/&gt;</c>s), queued by the relay to every companion of every member (and of those removed), except
 /// the acting device, which has its iq answer. Like other notifications they wait in the offline queue until acked.
-/// The phones (device 0) are not told: they have no use for them yet.
+/// The phones (device 0) are not told: the phone the simulator plays reads the members from the group directory itself.
 /// </summary>
-internal static class GroupNotifications
+internal sealed class GroupNotifications(AccountDirectory accounts, DeviceQueues queues, SimulatorStats stats, TimeProvider clock)
 {
-    public static async Task SendAsync(SimulatorServer server, Group group, Jid actor, Node change, IEnumerable<Jid> alsoTell, CancellationToken cancellationToken)
+    private long _notificationIds;
+
+    public async Task SendAsync(Group group, Jid actor, Node change, IEnumerable<Jid> alsoTell, CancellationToken cancellationToken)
     {
         var notification = new Node(
             "notification",
             [
                 ("from", group.Jid.ToString()),
                 ("type", "w:gp2"),
-                ("id", server.NextGroupNotificationId()),
-                ("t", server.Clock.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)),
-                .. Actor(server, actor),
+                ("id", "gp2." + Interlocked.Increment(ref _notificationIds).ToString(CultureInfo.InvariantCulture)),
+                ("t", clock.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)),
+                .. Actor(actor),
             ],
             [change]);
         var users = group.Participants.Select(p => p.Jid).Concat(alsoTell).Distinct();
         foreach (var user in users)
         {
-            if (server.Accounts.Find(user) is not { } account)
+            if (accounts.Find(user) is not { } account)
             {
                 continue;
             }
@@ -40,8 +43,8 @@ internal static class GroupNotifications
                     continue;
                 }
 
-                server.Stats.Relayed();
-                await server.Relay.EnqueueAsync(account, device.DeviceId, notification, cancellationToken).ConfigureAwait(false);
+                stats.Relayed();
+                await queues.EnqueueAsync(account, device.DeviceId, notification, cancellationToken).ConfigureAwait(false);
             }
         }
     }
@@ -57,8 +60,8 @@ internal static class GroupNotifications
             : [("jid", j.ToString())]))]);
 
     /// <summary>The acting user: <c>participant=LID participant_pn=PN</c> (no device), or its JID as given without an account.</summary>
-    private static NodeAttribute[] Actor(SimulatorServer server, Jid actor) =>
-        server.Accounts.Find(actor) is { } account
+    private NodeAttribute[] Actor(Jid actor) =>
+        accounts.Find(actor) is { } account
             ? [("participant", account.Lid.ToString()), ("participant_pn", account.Jid.ToString())]
             : [("participant", new Jid(actor.User, actor.Server).ToString())];
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 using SessionCluster.Protocol.Binary;
 using SessionCluster.Simulator.Accounts;
+using SessionCluster.Simulator.Relay;
 
 namespace SessionCluster.Simulator.Groups;
 
@@ -15,43 +16,48 @@ namespace SessionCluster.Simulator.Groups;
 /// A receipt naming no author, an unknown group, a non-member receiver or an author that is not a member's device
 /// is dropped, logged and counted as a relay error; the real server's reaction is not in docs/PROTOCOL.md.
 /// </summary>
-internal static partial class GroupReceipts
+internal sealed partial class GroupReceipts(
+    AccountDirectory accounts,
+    GroupDirectory groups,
+    DeviceQueues queues,
+    SimulatorStats stats,
+    TimeProvider clock,
+    ILogger<GroupReceipts> logger)
 {
-    public static async ValueTask SendAsync(SimulatorServer server, Account receiver, int fromDevice, Node receipt, CancellationToken cancellationToken)
+    public async ValueTask SendAsync(Account receiver, int fromDevice, Node receipt, CancellationToken cancellationToken)
     {
-        var logger = server.LoggerFactory.CreateLogger(typeof(GroupReceipts));
         var id = receipt.GetString("id");
         var to = receipt.GetJid("to");
         var type = receipt.GetOptionalString("type");
         var author = receipt.GetOptionalJid("participant");
-        var owner = author is { } a ? server.Accounts.Find(a) : null;
+        var owner = author is { } a ? accounts.Find(a) : null;
         var problem = author is null ? "no participant (the message's author)"
-            : !server.Groups.TryGet(to, out var group) ? "unknown group"
+            : !groups.TryGet(to, out var group) ? "unknown group"
             : !group.IsParticipant(receiver.Jid) ? "a receiver that is not a member"
             : owner is null || !group.IsParticipant(owner.Jid) || (author.Value.Device != 0 && owner.FindDevice(author.Value.Device) is null) ? "an author that is not a member's device"
             : null;
         if (problem is not null)
         {
             LogDropped(logger, receiver.Phone, fromDevice, id, problem);
-            server.Stats.RelayError();
+            stats.RelayError();
             return;
         }
 
-        List<NodeAttribute> attributes = [("from", to.ToString()), ("participant", Relay.LidAddressing.ReceiptSender(receiver, fromDevice).ToString()), ("id", id)];
+        List<NodeAttribute> attributes = [("from", to.ToString()), ("participant", LidAddressing.ReceiptSender(receiver, fromDevice).ToString()), ("id", id)];
         if (type is not null and not "inactive")
         {
             attributes.Add(("type", type));
         }
 
-        attributes.Add(("t", receipt.GetOptionalString("t") ?? server.Clock.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)));
+        attributes.Add(("t", receipt.GetOptionalString("t") ?? clock.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)));
         var forwarded = receipt.ContentKind == NodeContentKind.Children ? new Node("receipt", attributes, receipt.Children) : new Node("receipt", attributes);
         IEnumerable<int> devices = type is "retry"
             ? [author!.Value.Device]
-            : [.. ((IEnumerable<int>)[0, .. owner!.Devices.Select(d => d.DeviceId)]).Where(d => owner != receiver || d != fromDevice)];
+            : [.. owner!.DeviceIds.Where(d => owner != receiver || d != fromDevice)];
         foreach (var device in devices)
         {
-            server.Stats.Relayed();
-            await server.Relay.EnqueueAsync(owner!, device, forwarded, cancellationToken).ConfigureAwait(false);
+            stats.Relayed();
+            await queues.EnqueueAsync(owner!, device, forwarded, cancellationToken).ConfigureAwait(false);
         }
     }
 

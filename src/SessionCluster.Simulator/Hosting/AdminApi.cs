@@ -20,7 +20,7 @@ internal static class AdminApi
         admin.MapGet("/tls/certificate", () => Guarded(() => Task.FromResult(server.Options.Tls
             ? Results.Text(TlsCertificate.ToPem(server.Certificate), "application/x-pem-file")
             : throw AdminProblemException.NotFound("TLS is off: the chat endpoint is plain ws://. Start the simulator with --tls."))));
-        admin.MapGet("/stats", () => Results.Json(server.Stats.Snapshot(server.Accounts.Count, server.Relay.QueueDepth)));
+        admin.MapGet("/stats", () => Results.Json(server.Stats.Snapshot(server.Accounts.Count, server.DeviceQueues.QueueDepth)));
         admin.MapGet("/accounts", () => Results.Json(server.Accounts.All.OrderBy(a => a.Phone, StringComparer.Ordinal).Select(ToResponse).ToArray()));
         admin.MapPost("/accounts", (HttpRequest http) => Guarded(async () =>
         {
@@ -76,8 +76,8 @@ internal static class AdminApi
                 : throw AdminProblemException.NotFound($"Device {deviceId} is not linked to {account.Phone}.");
         }));
         LinkingAdmin.Map(admin, server.QrLinking, server.LinkCodeLinking);
-        Groups.GroupAdmin.Map(admin, server);
-        Phone.PhoneAdmin.Map(admin, server);
+        Groups.GroupAdmin.Map(admin, server.Groups, server.Accounts, server.GroupNotifications);
+        Phone.PhoneAdmin.Map(admin, server.Accounts, server.Phones, server.Groups);
     }
 
     /// <summary>Runs an endpoint, turning an <see cref="AdminProblemException"/> into its problem response.</summary>

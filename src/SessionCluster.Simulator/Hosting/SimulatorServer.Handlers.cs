@@ -1,17 +1,18 @@
 using Microsoft.Extensions.Logging;
 using SessionCluster.Simulator.Connections;
+using SessionCluster.Simulator.Groups;
 using SessionCluster.Simulator.Linking;
+using SessionCluster.Simulator.Relay;
 
 namespace SessionCluster.Simulator;
 
 /// <summary>
 /// The one place the simulator's handlers are built: each gets what it depends on in its constructor, and the routers
-/// get the handlers. Each is built on first use, like the relay and the device lists it may need.
+/// get the handlers. Each is built on first use. Device 0 (<see cref="PrimaryDevices"/>) can be replaced by a test at any
+/// time, so the queues and the bundle fetch get a function that reads it; and since the phones send through the relay
+/// whose queues deliver to them, the phones read the relay through a function too (<see cref="Phones"/>).
 /// </summary>
 /// <remarks>
-/// <c>usync</c> (DeviceLists.cs), <c>w:g2</c> (Groups/GroupIqs), the bundle fetch (PreKeyBundles.cs, called by
-/// <see cref="PreKeys"/>) and the message relay still reach what they need through
-/// <see cref="ChatConnection.Server"/>; they are wired here as they are until they take their dependencies too.
 /// Handlers that keep no state and need nothing (<see cref="KeepAlive"/>, <see cref="InitQueries"/>,
 /// <see cref="AppStateSync"/>, <see cref="InfoBroadcast"/>) stay static.
 /// </remarks>
@@ -19,6 +20,26 @@ internal sealed partial class SimulatorServer
 {
     /// <summary>Every stanza a logged-in or registering client sends goes through this.</summary>
     public StanzaRouter Router => LazyInitializer.EnsureInitialized(ref field, () => new(Iqs, Presence, Relay));
+
+    /// <summary>Every device's offline queue: what the relay, notifications and device-list changes deliver goes through it.</summary>
+    public DeviceQueues DeviceQueues => LazyInitializer.EnsureInitialized(
+        ref field, () => new(Accounts, Connections, Stats, () => PrimaryDevices, LoggerFactory.CreateLogger<DeviceQueues>()));
+
+    /// <summary>The message relay: 1:1 and group fan-out, receipts and acks.</summary>
+    public MessageRelay Relay => LazyInitializer.EnsureInitialized(ref field, () => new(
+        Accounts,
+        DeviceQueues,
+        new GroupFanOut(Accounts, Groups, DeviceQueues, Stats, Clock, LoggerFactory.CreateLogger<GroupFanOut>()),
+        new GroupReceipts(Accounts, Groups, DeviceQueues, Stats, Clock, LoggerFactory.CreateLogger<GroupReceipts>()),
+        Stats,
+        Clock,
+        LoggerFactory.CreateLogger<MessageRelay>()));
+
+    /// <summary>Device lists for usync and devices notifications.</summary>
+    public DeviceLists DeviceLists => LazyInitializer.EnsureInitialized(ref field, () => new(DeviceQueues, Stats, Clock));
+
+    /// <summary><c>w:gp2</c> notifications of group changes, from the <c>w:g2</c> iqs and the admin API.</summary>
+    public GroupNotifications GroupNotifications => LazyInitializer.EnsureInitialized(ref field, () => new(Accounts, DeviceQueues, Stats, Clock));
 
     /// <summary>A paired companion logging in.</summary>
     public Login Login => LazyInitializer.EnsureInitialized(
@@ -52,8 +73,10 @@ internal sealed partial class SimulatorServer
 
     private IqRouter BuildIqRouter()
     {
-        var passive = new Passive(Relay);
-        var preKeys = new PreKeys(Accounts);
+        var passive = new Passive(DeviceQueues);
+        var preKeys = new PreKeys(Accounts, new PreKeyBundles(Accounts, DeviceQueues, Stats, Clock, () => PrimaryDevices));
+        var usync = new Usync(Accounts, DeviceLists);
+        var groupIqs = new GroupIqs(Groups, Accounts, GroupNotifications);
         var mediaConn = new Simulator.Media.MediaConn(Media);
         var linkCodes = LinkCodeRegistration;
         var companions = CompanionDevices;
@@ -62,7 +85,7 @@ internal sealed partial class SimulatorServer
             ["w:p"] = KeepAlive.HandleAsync,
             ["passive"] = passive.HandleAsync,
             ["encrypt"] = preKeys.HandleAsync,
-            ["usync"] = Usync.HandleAsync,
+            ["usync"] = usync.HandleAsync,
             ["abt"] = InitQueries.PropsAsync,
             ["blocklist"] = InitQueries.BlocklistAsync,
             ["privacy"] = InitQueries.PrivacyAsync,
@@ -72,7 +95,7 @@ internal sealed partial class SimulatorServer
                 ? linkCodes.HandleAsync(connection, iq, cancellationToken)
                 : companions.HandleAsync(connection, iq, cancellationToken),
             ["w:m"] = mediaConn.HandleAsync,
-            ["w:g2"] = Simulator.Groups.GroupIqs.HandleAsync,
+            ["w:g2"] = groupIqs.HandleAsync,
         };
         return new IqRouter(handlers, LoggerFactory.CreateLogger<IqRouter>());
     }

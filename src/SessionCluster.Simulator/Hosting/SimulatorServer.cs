@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -26,8 +25,6 @@ internal sealed partial class SimulatorServer
     private readonly CancellationTokenSource _stopping = new();
 
     private long _connectionIds;
-    private long _groupNotificationIds;
-    private long _encryptNotificationIds;
 
     public SimulatorServer(SimulatorOptions options, CertificateAuthority authority, KeyPair staticKey, X509Certificate2 certificate, ILoggerFactory loggerFactory, TimeProvider clock)
     {
@@ -62,19 +59,7 @@ internal sealed partial class SimulatorServer
     public SimulatorStats Stats { get; } = new();
 
     /// <summary>The id of a new connection, unique within this server (logs and the admin API name connections by it).</summary>
-    public long NextConnectionId() => Interlocked.Increment(ref _connectionIds);
-
-    /// <summary>The id of a <c>w:gp2</c> notification (<c>gp2.N</c>), unique within this server.</summary>
-    public string NextGroupNotificationId() => "gp2." + Interlocked.Increment(ref _groupNotificationIds).ToString(CultureInfo.InvariantCulture);
-
-    /// <summary>The id of an <c>encrypt</c> (low prekeys) notification (<c>enc.N</c>), unique within this server.</summary>
-    public string NextEncryptNotificationId() => "enc." + Interlocked.Increment(ref _encryptNotificationIds).ToString(CultureInfo.InvariantCulture);
-
-    /// <summary>The message relay: fan-out, receipts, acks and every device's offline queue.</summary>
-    public Relay.MessageRelay Relay => LazyInitializer.EnsureInitialized(ref field, () => new(this));
-
-    /// <summary>Device lists for usync and devices notifications.</summary>
-    public DeviceLists DeviceLists => LazyInitializer.EnsureInitialized(ref field, () => new(this));
+    private long NextConnectionId() => Interlocked.Increment(ref _connectionIds);
 
     /// <summary>
     /// Device 0 of every account: the phones the simulator plays (<see cref="Phones"/>) unless a test sets its own.
@@ -88,7 +73,7 @@ internal sealed partial class SimulatorServer
             field = value;
             if (value is not null)
             {
-                Relay.FlushPhones();
+                DeviceQueues.FlushPhones();
             }
         }
     }
@@ -131,7 +116,8 @@ internal sealed partial class SimulatorServer
         Stats.ConnectionOpened();
         try
         {
-            var connection = new ChatConnection(this, accepted.Socket, accepted.ClientStaticKey);
+            var connection = new ChatConnection(
+                NextConnectionId(), accepted.Socket, accepted.ClientStaticKey, Login, Router, Connections, Stats, Options, Clock, LoggerFactory.CreateLogger<ChatConnection>());
             ClientHelloRequest request;
             try
             {

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using SessionCluster.Protocol.Binary;
 using SessionCluster.Protocol.Signal;
+using SessionCluster.Protocol.Stanzas;
 using SessionCluster.Protocol.Wa.E2E;
 using SessionCluster.Simulator.Accounts;
 
@@ -72,7 +73,7 @@ internal sealed partial class Phone
     public Node TakeBundle(Jid deviceJid)
     {
         var preKey = Keys.TakePreKey();
-        return BundleNodes.User(deviceJid, new PreKeyBundle(
+        return PreKeyBundleNode.Build(deviceJid, new PreKeyBundle(
             Keys.Identity.RegistrationId,
             Keys.Identity.IdentityKey.PublicKey,
             Keys.SignedPreKey.Id,

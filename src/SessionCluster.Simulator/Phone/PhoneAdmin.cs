@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using SessionCluster.Protocol.Binary;
 using SessionCluster.Simulator.Accounts;
+using SessionCluster.Simulator.Groups;
 
 namespace SessionCluster.Simulator.Phone;
 
@@ -16,9 +17,9 @@ namespace SessionCluster.Simulator.Phone;
 /// </summary>
 internal static class PhoneAdmin
 {
-    public static void Map(IEndpointRouteBuilder admin, SimulatorServer server) =>
-        Map(admin, server.Accounts, server.Phones, group => server.Groups.TryGet(group, out var found)
-            ? [.. found.Participants.Select(p => server.Accounts.Find(p.Jid.User)).OfType<Account>()]
+    public static void Map(IEndpointRouteBuilder admin, AccountDirectory accounts, PhoneDirectory phones, GroupDirectory groups) =>
+        Map(admin, accounts, phones, group => groups.TryGet(group, out var found)
+            ? [.. found.Participants.Select(p => accounts.Find(p.Jid.User)).OfType<Account>()]
             : null);
 
     /// <param name="admin">The <c>/admin</c> route group.</param>

@@ -4,6 +4,7 @@ using Google.Protobuf;
 using SessionCluster.Protocol.Binary;
 using SessionCluster.Protocol.Messages;
 using SessionCluster.Protocol.Signal;
+using SessionCluster.Protocol.Stanzas;
 using SessionCluster.Protocol.Wa.E2E;
 using SessionCluster.Simulator.Accounts;
 using SessionCluster.Simulator.Stanzas;
@@ -77,7 +78,7 @@ internal sealed partial class Phone
     private static PreKeyBundle RetryBundle(Node receipt, Node keys)
     {
         var registration = receipt.GetOptionalChild("registration") ?? throw new FormatException("The retry receipt has <keys> but no <registration>.");
-        return BundleNodes.Parse(new Node("user", null, [registration, .. keys.Children.Where(c => c.Tag is "type" or "identity" or "skey" or "key")]));
+        return PreKeyBundleNode.Parse(new Node("user", null, [registration, .. keys.Children.Where(c => c.Tag is "type" or "identity" or "skey" or "key")]));
     }
 
     /// <summary>

@@ -2,6 +2,7 @@ using Google.Protobuf;
 using SessionCluster.Protocol.Binary;
 using SessionCluster.Protocol.Messages;
 using SessionCluster.Protocol.Signal;
+using SessionCluster.Protocol.Stanzas;
 using SessionCluster.Protocol.Wa.E2E;
 using SessionCluster.Simulator.Accounts;
 
@@ -174,9 +175,9 @@ internal sealed partial class Phone
     {
         if (device == 0)
         {
-            return BundleNodes.Parse(_directory.TakeBundle(owner, owner.DeviceJid(0)));
+            return PreKeyBundleNode.Parse(_directory.TakeBundle(owner, owner.DeviceJid(0)));
         }
 
-        return owner.FindDevice(device) is { } companion ? BundleNodes.TakeCompanion(companion) : null;
+        return owner.FindDevice(device) is { } companion ? companion.Bundle(companion.PreKeys.Take()) : null;
     }
 }

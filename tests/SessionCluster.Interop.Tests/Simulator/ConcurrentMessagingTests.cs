@@ -184,7 +184,7 @@ public sealed class ConcurrentMessagingTests(ITestOutputHelper output) : Simulat
             }
 
             // The companions: every one of the recipient account, and the sender's other ones (as a copy, fromMe).
-            var queuedFor = host.Server.Relay.Ledger.DevicesOf(message.Id);
+            var queuedFor = host.Server.DeviceQueues.Ledger.DevicesOf(message.Id);
             foreach (var companion in companions.Where(c => c.Account == message.To || (c.Account == message.From.Account && c != message.From)))
             {
                 deliveries++;

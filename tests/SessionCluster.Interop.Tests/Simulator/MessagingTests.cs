@@ -120,7 +120,7 @@ public sealed class MessagingTests(ITestOutputHelper output) : SimulatorInteropT
         }
 
         var account = host.Server.Accounts.Find(PhoneB)!;
-        await WaitUntilAsync(() => Task.FromResult(sent.All(k => host.Server.Relay.Queued(account, bDevice).Any(n => n.Tag == "message" && n.GetOptionalString("id") == k.Id))));
+        await WaitUntilAsync(() => Task.FromResult(sent.All(k => host.Server.DeviceQueues.Queued(account, bDevice).Any(n => n.Tag == "message" && n.GetOptionalString("id") == k.Id))));
 
         var mark = b.Mark();
         await b.ReconnectAsync();
@@ -128,7 +128,7 @@ public sealed class MessagingTests(ITestOutputHelper output) : SimulatorInteropT
 
         // Every one was acked (the queue empties) and none came twice, also after a while.
         IReadOnlyList<SessionCluster.Protocol.Binary.Node> Unacked() =>
-            [.. host.Server.Relay.Queued(account, bDevice).Where(n => n.Tag == "message" && sent.Any(k => k.Id == n.GetOptionalString("id")))];
+            [.. host.Server.DeviceQueues.Queued(account, bDevice).Where(n => n.Tag == "message" && sent.Any(k => k.Id == n.GetOptionalString("id")))];
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
         while (Unacked().Count > 0 && DateTime.UtcNow < deadline)
         {
@@ -170,7 +170,7 @@ public sealed class MessagingTests(ITestOutputHelper output) : SimulatorInteropT
         var second = await a.SendTextAsync(ChatB, "after the drop");
         var bDevice = (await DevicesAsync(http, host, PhoneB)).Single(d => !d.Primary).Device;
         var account = host.Server.Accounts.Find(PhoneB)!;
-        await WaitUntilAsync(() => Task.FromResult(host.Server.Relay.Queued(account, bDevice).Any(n => n.GetOptionalString("id") == second.Id)));
+        await WaitUntilAsync(() => Task.FromResult(host.Server.DeviceQueues.Queued(account, bDevice).Any(n => n.GetOptionalString("id") == second.Id)));
         var mark = b.Mark();
         await b.ReconnectAsync();
 

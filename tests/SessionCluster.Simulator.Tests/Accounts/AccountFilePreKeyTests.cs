@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
+using SessionCluster.Protocol.Pairing;
 using SessionCluster.Simulator.Accounts;
-using SessionCluster.Simulator.Pairing;
 
 namespace SessionCluster.Simulator.Tests.Accounts;
 

@@ -74,13 +74,13 @@ public sealed class GroupTests
             var jid = group.GetString("id") + "@g.us";
 
             // B's devices are told (w:gp2 create, queued until acked); the creating device and outsiders are not.
-            var toB = Assert.Single(host.Server.Relay.Queued(host.Server.Accounts.Find(B)!, 1));
+            var toB = Assert.Single(host.Server.DeviceQueues.Queued(host.Server.Accounts.Find(B)!, 1));
             Assert.Equal(
                 ("notification", "w:gp2", jid, lidA, A + "@s.whatsapp.net"),
                 (toB.Tag, toB.GetString("type"), toB.GetString("from"), toB.GetString("participant"), toB.GetString("participant_pn")));
             Assert.Equal(group.GetString("id"), toB.GetChild("create").GetChild("group").GetString("id"));
-            Assert.Empty(host.Server.Relay.Queued(host.Server.Accounts.Find(A)!, 1));
-            Assert.Empty(host.Server.Relay.Queued(host.Server.Accounts.Find(C)!, 1));
+            Assert.Empty(host.Server.DeviceQueues.Queued(host.Server.Accounts.Find(A)!, 1));
+            Assert.Empty(host.Server.DeviceQueues.Queued(host.Server.Accounts.Find(C)!, 1));
 
             var query = await GroupIqAsync(b, jid, "get", new Node("query", [("request", "interactive")]));
             Assert.Equal(group.GetString("id"), query.GetChild("group").GetString("id"));
@@ -119,9 +119,9 @@ public sealed class GroupTests
             var removed = await GroupIqAsync(a, jid, "set", new Node("remove", null, [Participant(C)]));
             Assert.Equal("result", removed.GetString("type"));
             // C's device is told it was added, then removed; B heard both too.
-            var toC = host.Server.Relay.Queued(host.Server.Accounts.Find(C)!, 1).Select(n => n.Children[0].Tag).ToArray();
+            var toC = host.Server.DeviceQueues.Queued(host.Server.Accounts.Find(C)!, 1).Select(n => n.Children[0].Tag).ToArray();
             Assert.Equal(["add", "remove"], toC);
-            Assert.Equal(["add", "remove"], host.Server.Relay.Queued(host.Server.Accounts.Find(B)!, 1).Select(n => n.Children[0].Tag));
+            Assert.Equal(["add", "remove"], host.Server.DeviceQueues.Queued(host.Server.Accounts.Find(B)!, 1).Select(n => n.Children[0].Tag));
             Assert.True(host.Server.Groups.TryGet(group.Jid, out now) && !now.IsParticipant(new Jid(C, JidServer.WhatsApp)));
 
             var left = await GroupIqAsync(b, "@g.us", "set", new Node("leave", null, [new Node("group", [("id", group.Jid.User)])]));
@@ -150,7 +150,7 @@ public sealed class GroupTests
             Assert.Equal("result", subject.GetString("type"));
             var metadata = (await GroupIqAsync(a, jid, "get", new Node("query", [("request", "interactive")]))).GetChild("group");
             Assert.Equal(("New ✓", host.Server.Accounts.Find(B)!.Lid.ToString(), B + "@s.whatsapp.net"), (metadata.GetString("subject"), metadata.GetString("s_o"), metadata.GetString("s_o_pn")));
-            var told = Assert.Single(host.Server.Relay.Queued(host.Server.Accounts.Find(A)!, 1), n => n.Tag == "notification" && n.GetOptionalString("type") == "w:gp2");
+            var told = Assert.Single(host.Server.DeviceQueues.Queued(host.Server.Accounts.Find(A)!, 1), n => n.Tag == "notification" && n.GetOptionalString("type") == "w:gp2");
             Assert.Equal(("New ✓", Lid(host, B), B + "@s.whatsapp.net"), (told.GetChild("subject").GetString("subject"), told.GetChild("subject").GetString("s_o"), told.GetChild("subject").GetString("s_o_pn")));
 
             Assert.Equal("403", (await GroupIqAsync(b, jid, "set", new Node("promote", null, [Participant(C)]))).GetChild("error").GetString("code"));

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using Microsoft.Extensions.Logging.Abstractions;
 using SessionCluster.Protocol.Binary;
 using SessionCluster.Protocol.Signal;
+using SessionCluster.Protocol.Stanzas;
 using SessionCluster.Protocol.Wa.E2E;
 using SessionCluster.Simulator.Accounts;
 using SessionCluster.Simulator.Phone;
@@ -39,7 +40,7 @@ public sealed class PhoneTests
         Assert.True(SignedPreKeyRecord.VerifySignature(account.Identity.PublicKey.Span, skey.GetChild("value").Bytes.Span, skey.GetChild("signature").Bytes.Span));
         Assert.Equal(3, first.GetChild("key").GetChild("id").Bytes.Length);
         Assert.NotEqual(first.GetChild("key").GetChild("id").Bytes.ToArray(), second.GetChild("key").GetChild("id").Bytes.ToArray());
-        Assert.Equal(account.Identity.PublicKey.ToArray(), BundleNodes.Parse(second).IdentityKey.ToArray());
+        Assert.Equal(account.Identity.PublicKey.ToArray(), PreKeyBundleNode.Parse(second).IdentityKey.ToArray());
     }
 
     [Fact]
@@ -111,7 +112,7 @@ public sealed class PhoneTests
         var b = await AccountAsync("15550002222");
         var companion = new SignalCompanion(2);
         a.AddDevice(companion.Device());
-        companion.StartSession("phone", BundleNodes.Parse(_phones.TakeBundle(a, a.DeviceJid(0))));
+        companion.StartSession("phone", PreKeyBundleNode.Parse(_phones.TakeBundle(a, a.DeviceJid(0))));
         var enc = companion.Encrypt("phone", new Message
         {
             DeviceSentMessage = new DeviceSentMessage { DestinationJID = b.Jid.ToString(), Message = new Message { ExtendedTextMessage = new ExtendedTextMessage { Text = "from my laptop" } } },
@@ -251,7 +252,7 @@ public sealed class PhoneTests
     {
         var companion = new SignalCompanion(1);
         b.AddDevice(companion.Device());
-        companion.StartSession("phone-a", BundleNodes.Parse(_phones.TakeBundle(a, a.DeviceJid(0))));
+        companion.StartSession("phone-a", PreKeyBundleNode.Parse(_phones.TakeBundle(a, a.DeviceJid(0))));
         await _phones.DeliverAsync(a, Stanza(b, "3EB0GOOD", companion.Encrypt("phone-a", new Message { Conversation = "first" })), CancellationToken.None);
         await _phones.Get(a).SendTextAsync(b.Jid, "reply", CancellationToken.None);
         Assert.Equal("reply", companion.Decrypt("phone-a", _relay.StanzasFor(b.DeviceJid(1)).Last().GetChild("enc")).Conversation);
@@ -265,7 +266,7 @@ public sealed class PhoneTests
         var b = await AccountAsync("15550002222");
         var companion = new SignalCompanion(1);
         b.AddDevice(companion.Device());
-        companion.StartSession("phone-a", BundleNodes.Parse(_phones.TakeBundle(a, a.DeviceJid(0))));
+        companion.StartSession("phone-a", PreKeyBundleNode.Parse(_phones.TakeBundle(a, a.DeviceJid(0))));
         var distribution = GroupSessionBuilder.CreateDistribution(SenderKeyRecord.Empty);
         var skdm = companion.Encrypt("phone-a", new Message
         {
@@ -372,7 +373,7 @@ public sealed class PhoneTests
         var a = await AccountAsync("15550001111");
         var companion = new SignalCompanion(2);
         a.AddDevice(companion.Device());
-        companion.StartSession("phone", BundleNodes.Parse(_phones.TakeBundle(a, a.DeviceJid(0))));
+        companion.StartSession("phone", PreKeyBundleNode.Parse(_phones.TakeBundle(a, a.DeviceJid(0))));
         var enc = companion.Encrypt("phone", new Message { ProtocolMessage = new ProtocolMessage { Type = ProtocolMessage.Types.Type.AppStateSyncKeyRequest } });
 
         await _phones.DeliverAsync(a, new Node("message", [("category", "peer"), ("from", a.DeviceJid(2).ToString()), ("id", "3EB0PEER"), ("t", "1700000000"), ("type", "text")], [enc]), CancellationToken.None);

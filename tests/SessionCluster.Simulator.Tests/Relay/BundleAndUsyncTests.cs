@@ -1,5 +1,5 @@
 using SessionCluster.Protocol.Binary;
-using SessionCluster.Simulator.Pairing;
+using SessionCluster.Protocol.Pairing;
 
 namespace SessionCluster.Simulator.Tests.Relay;
 

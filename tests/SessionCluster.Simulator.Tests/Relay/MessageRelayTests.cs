@@ -15,7 +15,7 @@ public sealed class MessageRelayTests
             await a.SendAsync(RelayHarness.Message("3EB0AAA1", "19990000000@s.whatsapp.net", "19990000000@s.whatsapp.net"));
             var ack = await a.ReceiveUntilAsync(n => n.Tag == "ack");
             Assert.Equal(("message", "3EB0AAA1", "404"), (ack.GetString("class"), ack.GetString("id"), ack.GetString("error")));
-            Assert.Equal(0, harness.Host.Server.Relay.QueueDepth);
+            Assert.Equal(0, harness.Host.Server.DeviceQueues.QueueDepth);
         }
     }
 
@@ -34,7 +34,7 @@ public sealed class MessageRelayTests
             await a.SendAsync(RelayHarness.Message("3EB0AAA2", "15550002222@s.whatsapp.net", "15550002222@s.whatsapp.net", harness.B.Jid, device));
             var ack = await a.ReceiveUntilAsync(n => n.Tag == "ack");
             Assert.Equal("400", ack.GetString("error"));
-            Assert.Equal(0, harness.Host.Server.Relay.QueueDepth);
+            Assert.Equal(0, harness.Host.Server.DeviceQueues.QueueDepth);
             Assert.Empty(harness.Phones.Delivered);
         }
     }
@@ -133,7 +133,7 @@ public sealed class MessageRelayTests
             await b.ReceiveUntilAsync(n => n.Tag == "message" && n.GetString("id") == "3EB0ACK2");
             await b.SendAsync(new Node("receipt", [("id", "3EB0ACK1"), ("to", harness.A.Jid), ("type", "inactive")]));
             await b.ReceiveUntilAsync(n => n.Tag == "ack");
-            var left = Assert.Single(harness.Host.Server.Relay.Queued(harness.AccountOf(harness.B), harness.B.DeviceId));
+            var left = Assert.Single(harness.Host.Server.DeviceQueues.Queued(harness.AccountOf(harness.B), harness.B.DeviceId));
             Assert.Equal("3EB0ACK2", left.GetString("id"));
         }
     }
@@ -152,7 +152,7 @@ public sealed class MessageRelayTests
             await b.SendAsync(new Node("receipt", [("id", "3EB0SND1"), ("recipient", "15550001111@s.whatsapp.net"), ("type", "sender")]));
             var ack = await b.ReceiveUntilAsync(n => n.Tag == "ack");
             Assert.Equal(("receipt", "3EB0SND1", "sender"), (ack.GetString("class"), ack.GetString("id"), ack.GetString("type")));
-            Assert.Empty(harness.Host.Server.Relay.Queued(harness.AccountOf(harness.B), harness.B.DeviceId));
+            Assert.Empty(harness.Host.Server.DeviceQueues.Queued(harness.AccountOf(harness.B), harness.B.DeviceId));
 
             // The stream is still served; any other receipt without a `to` is still malformed.
             await b.SendAsync(RelayHarness.Message("3EB0SND2", "15550001111@s.whatsapp.net", harness.A.Jid));
@@ -176,7 +176,7 @@ public sealed class MessageRelayTests
             await a.SendAsync(RelayHarness.Message("3EB0DDD2", "15550002222@s.whatsapp.net", harness.B.Jid));
             Assert.Equal("3EB0DDD2", (await b.ReceiveUntilAsync(n => n.Tag == "message")).GetString("id"));
             await RelayHarness.AssertNothingPendingAsync(b);
-            Assert.Equal(2, harness.Host.Server.Relay.Queued(harness.AccountOf(harness.B), harness.B.DeviceId).Count);
+            Assert.Equal(2, harness.Host.Server.DeviceQueues.Queued(harness.AccountOf(harness.B), harness.B.DeviceId).Count);
         }
     }
 
@@ -203,7 +203,7 @@ public sealed class MessageRelayTests
             // Acking the delivery receipt leaves the read receipt queued: the type tells them apart.
             await a.SendAsync(new Node("ack", [("id", "3EB0EEE1"), ("class", "receipt"), ("to", harness.B.Jid)]));
             await RelayHarness.AssertNothingPendingAsync(a);
-            var left = Assert.Single(harness.Host.Server.Relay.Queued(harness.AccountOf(harness.A), harness.A.DeviceId));
+            var left = Assert.Single(harness.Host.Server.DeviceQueues.Queued(harness.AccountOf(harness.A), harness.A.DeviceId));
             Assert.Equal("read", left.GetString("type"));
         }
     }

@@ -34,7 +34,7 @@ public sealed class PresenceTests
 
             // Nothing is echoed to the sender, nothing is queued.
             await RelayHarness.AssertNothingPendingAsync(b);
-            Assert.Equal(0, harness.Host.Server.Relay.QueueDepth);
+            Assert.Equal(0, harness.Host.Server.DeviceQueues.QueueDepth);
         }
     }
 }

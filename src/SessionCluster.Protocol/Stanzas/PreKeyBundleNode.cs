@@ -2,22 +2,21 @@ using System.Buffers.Binary;
 using SessionCluster.Protocol.Binary;
 using SessionCluster.Protocol.Crypto;
 using SessionCluster.Protocol.Signal;
-using SessionCluster.Simulator.Accounts;
-using SessionCluster.Simulator.Stanzas;
 
-namespace SessionCluster.Simulator.Phone;
+namespace SessionCluster.Protocol.Stanzas;
 
 /// <summary>
-/// A device's prekey bundle as the server answers a bundle fetch (docs/PROTOCOL.md §7):
-/// <c>&lt;user jid&gt;&lt;registration&gt;4&lt;/registration&gt;&lt;type&gt;05&lt;/type&gt;&lt;identity&gt;32&lt;/identity&gt;
+/// A device's prekey bundle as the server answers a bundle fetch (docs/PROTOCOL.md §7), which a client reads to start a
+/// session: <c>&lt;user jid&gt;&lt;registration&gt;4&lt;/registration&gt;&lt;type&gt;05&lt;/type&gt;&lt;identity&gt;32&lt;/identity&gt;
 /// &lt;skey&gt;&lt;id&gt;3&lt;/id&gt;&lt;value&gt;32&lt;/value&gt;&lt;signature&gt;64&lt;/signature&gt;&lt;/skey&gt;[&lt;key&gt;&lt;id&gt;3&lt;/id&gt;&lt;value&gt;32&lt;/value&gt;&lt;/key&gt;]&lt;/user&gt;</c>
-/// (Baileys parseAndInjectE2ESessions reads exactly these children), and the companion bundles the phone takes
-/// straight from the server's prekey store.
+/// (Baileys parseAndInjectE2ESessions reads exactly these children).
 /// </summary>
-internal static class BundleNodes
+public static class PreKeyBundleNode
 {
-    public static Node User(Jid deviceJid, PreKeyBundle bundle)
+    /// <summary>The <c>&lt;user jid&gt;</c> node for <paramref name="bundle"/>; <c>&lt;key&gt;</c> only when it has a one-time prekey.</summary>
+    public static Node Build(Jid deviceJid, PreKeyBundle bundle)
     {
+        ArgumentNullException.ThrowIfNull(bundle);
         var registration = new byte[4];
         BinaryPrimitives.WriteUInt32BigEndian(registration, bundle.RegistrationId);
         List<Node> children =
@@ -40,10 +39,11 @@ internal static class BundleNodes
         return new Node("user", [("jid", deviceJid.ToString())], children);
     }
 
-    /// <summary>Reads a <c>&lt;user&gt;</c> bundle node back (strict: every size checked).</summary>
-    /// <exception cref="FormatException">A child is missing or has the wrong size.</exception>
+    /// <summary>Reads a <c>&lt;user&gt;</c> bundle node (strict: every child present, every size checked; the jid is not read).</summary>
+    /// <exception cref="FormatException">A child is missing, has the wrong size, or the key type is not 0x05.</exception>
     public static PreKeyBundle Parse(Node user)
     {
+        ArgumentNullException.ThrowIfNull(user);
         var skey = Child(user, "skey");
         var key = user.GetOptionalChild("key");
         if (Bytes(user, "type", 1).Span[0] != SignalPublicKey.DjbType)
@@ -58,27 +58,11 @@ internal static class BundleNodes
             Bytes(skey, "value", Curve25519.KeySize),
             Bytes(skey, "signature", XEdDsa.SignatureSize),
             key is null ? null : ReadId(key),
-            key is null ? null : Bytes(key, "value", Curve25519.KeySize));
+            // Cast: without it the null would convert through byte[] to an empty key instead of no key.
+            key is null ? null : (ReadOnlyMemory<byte>?)Bytes(key, "value", Curve25519.KeySize));
     }
 
-    /// <summary>A linked companion's bundle from what it uploaded, consuming one of its one-time prekeys when any is left.</summary>
-    public static PreKeyBundle TakeCompanion(CompanionDevice device)
-    {
-        var oneTime = device.PreKeys.Take();
-        return new PreKeyBundle(
-            device.RegistrationId,
-            device.IdentityKey,
-            device.SignedPreKey.Id,
-            device.SignedPreKey.PublicKey,
-            device.SignedPreKey.Signature,
-            oneTime?.Id,
-            oneTime?.PublicKey);
-    }
-
-    private static uint ReadId(Node parent)
-    {
-        return PreKeyIds.Decode(Bytes(parent, "id", PreKeyIds.Size).Span);
-    }
+    private static uint ReadId(Node parent) => PreKeyIds.Decode(Bytes(parent, "id", PreKeyIds.Size).Span);
 
     private static Node Child(Node parent, string tag) =>
         parent.GetOptionalChild(tag) ?? throw new FormatException($"<{parent.Tag}> has no <{tag}>.");
