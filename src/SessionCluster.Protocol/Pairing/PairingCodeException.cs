@@ -26,19 +26,5 @@ public enum PairingCodeFailure
 /// Pairing by code failed on the phone's side. <see cref="Failure"/> says which check; no key material or code in the
 /// message. The server answers such a companion_finish with an error and does not link the device.
 /// </summary>
-public sealed class PairingCodeException : Exception
-{
-    public PairingCodeException(PairingCodeFailure failure, string message)
-        : base($"{failure}: {message}")
-    {
-        Failure = failure;
-    }
-
-    public PairingCodeException(PairingCodeFailure failure, string message, Exception inner)
-        : base($"{failure}: {message}", inner)
-    {
-        Failure = failure;
-    }
-
-    public PairingCodeFailure Failure { get; }
-}
+public sealed class PairingCodeException(PairingCodeFailure failure, string message, Exception? inner = null)
+    : ProtocolFailureException<PairingCodeFailure>(failure, message, inner);

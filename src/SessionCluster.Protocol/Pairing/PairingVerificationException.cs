@@ -36,19 +36,5 @@ public enum PairingVerificationFailure
 /// signed key-index list failed verification. <see cref="Failure"/> says which check; the message carries no key
 /// material. The server answers such a pair-device-sign with an error and does not link the device.
 /// </summary>
-public sealed class PairingVerificationException : Exception
-{
-    public PairingVerificationException(PairingVerificationFailure failure, string message)
-        : base($"{failure}: {message}")
-    {
-        Failure = failure;
-    }
-
-    public PairingVerificationException(PairingVerificationFailure failure, string message, Exception inner)
-        : base($"{failure}: {message}", inner)
-    {
-        Failure = failure;
-    }
-
-    public PairingVerificationFailure Failure { get; }
-}
+public sealed class PairingVerificationException(PairingVerificationFailure failure, string message, Exception? inner = null)
+    : ProtocolFailureException<PairingVerificationFailure>(failure, message, inner);

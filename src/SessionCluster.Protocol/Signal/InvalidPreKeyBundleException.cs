@@ -14,19 +14,9 @@ public enum InvalidPreKeyBundleReason
 }
 
 /// <summary>A prekey bundle cannot start a session. The record passed in is unchanged.</summary>
-public sealed class InvalidPreKeyBundleException : Exception
+public sealed class InvalidPreKeyBundleException(InvalidPreKeyBundleReason reason, string message, Exception? inner = null)
+    : ProtocolFailureException<InvalidPreKeyBundleReason>(reason, message, inner)
 {
-    public InvalidPreKeyBundleException(InvalidPreKeyBundleReason reason, string message)
-        : base($"{reason}: {message}")
-    {
-        Reason = reason;
-    }
-
-    public InvalidPreKeyBundleException(InvalidPreKeyBundleReason reason, string message, Exception inner)
-        : base($"{reason}: {message}", inner)
-    {
-        Reason = reason;
-    }
-
-    public InvalidPreKeyBundleReason Reason { get; }
+    /// <summary>Why the bundle was refused (the same as <see cref="ProtocolFailureException{TFailure}.Failure"/>).</summary>
+    public InvalidPreKeyBundleReason Reason => Failure;
 }

@@ -32,19 +32,5 @@ public enum DecryptFailure
 /// A Signal message (1:1 or sender key) could not be decrypted. It names the reason; it never carries
 /// key material or plaintext. The state passed to the decrypt call is unchanged.
 /// </summary>
-public sealed class SignalDecryptException : Exception
-{
-    public SignalDecryptException(DecryptFailure failure, string message)
-        : base($"{failure}: {message}")
-    {
-        Failure = failure;
-    }
-
-    public SignalDecryptException(DecryptFailure failure, string message, Exception inner)
-        : base($"{failure}: {message}", inner)
-    {
-        Failure = failure;
-    }
-
-    public DecryptFailure Failure { get; }
-}
+public sealed class SignalDecryptException(DecryptFailure failure, string message, Exception? inner = null)
+    : ProtocolFailureException<DecryptFailure>(failure, message, inner);
