@@ -8,16 +8,23 @@ internal sealed class Transport(ClientWebSocket webSocket, WebSocketDuplexPipe p
 {
     public NoiseSocket Socket { get; } = socket;
 
-    /// <summary>Ends the connection at once and releases the Noise keys; the server sees the socket drop.</summary>
+    /// <summary>Ends the connection without a close handshake and releases the Noise keys; the server sees the socket drop.</summary>
     /// <remarks>
     /// Abrupt on purpose: the connection is only closed after a loss was decided (or the session asked), when nothing more
-    /// is owed to the server, and a graceful close handshake could wait on a dead peer.
+    /// is owed to the server, and a close handshake could wait on a dead peer. Inside out: the Noise socket completes the
+    /// pipe, the pipe stops its pumps (cancelling the WebSocket read aborts the socket), then the socket goes.
     /// </remarks>
     public async Task CloseAsync()
     {
-        webSocket.Abort();
-        await Socket.DisposeAsync().ConfigureAwait(false);
-        await pipe.DisposeAsync().ConfigureAwait(false);
-        webSocket.Dispose();
+        try
+        {
+            await Socket.DisposeAsync().ConfigureAwait(false);
+            await pipe.DisposeAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            webSocket.Abort();
+            webSocket.Dispose();
+        }
     }
 }

@@ -144,6 +144,27 @@ public sealed class ConnectionActorTests : TestKit
 
         Assert.Equal(ConnectionLossReason.Cancelled, parent.FishForMessage<ConnectionLost>(_ => true, Patience).Reason);
         parent.ExpectTerminated(connection, Patience);
+        await Task.Delay(300);
+        Assert.Equal(0, _log.Count(1103));
+    }
+
+    [Fact]
+    public async Task Against_a_server_that_answers_pings_the_connection_outlives_the_dead_timeout_and_the_parent_never_sees_the_answers()
+    {
+        await using var host = await Simulators.StartAsync();
+        var parent = CreateTestProbe();
+        var settings = Simulators.Registering(host) with
+        {
+            KeepaliveInterval = TimeSpan.FromMilliseconds(100),
+            DeadConnectionTimeout = TimeSpan.FromMilliseconds(600),
+        };
+        var connection = Sys.ActorOf(ConnectionActor.Props(settings, parent.Ref, _log));
+        parent.ExpectMsg<ConnectionOpened>(Patience);
+        parent.ExpectMsg<NodeReceived>(Patience);
+        connection.Tell(NodeAck.Instance, parent.Ref);
+
+        // Several dead-connection timeouts pass; the pings' answers keep it alive and stay with the connection.
+        parent.ExpectNoMsg(TimeSpan.FromSeconds(2));
     }
 
     [Fact]
