@@ -232,6 +232,8 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
             .ViaMaterialized(wire, Keep.Both)
             .Select(frame => NodeDecoder.DecodeOwnedFrame(frame, limits))
             .To(Sink.ActorRefWithAck<Node>(Self, StreamInit.Instance, StreamAck.Instance, StreamCompleted.Instance, e => new StreamFailed(e)))
+            // Stage buffers of one element: the read-ahead while the parent is busy stays a handful of nodes, not 16 per stage.
+            .WithAttributes(Attributes.CreateInputBuffer(1, 1))
             .Run(Context.Materializer());
         _outbound = queue;
         sent.PipeTo(Self, success: _ => OutboundCompleted.Instance, failure: e => new OutboundFailed(e));
