@@ -51,6 +51,10 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
     private readonly CancellationTokenSource _lifetime = new();
     private readonly HashSet<string> _outstandingPings = new(StringComparer.Ordinal);
     private Transport? _transport;
+
+    // The connect task hands its transport over here, not only in its message: if the actor stops before the message is
+    // read, PostStop still finds (and closes) the socket. Both sides take it with Interlocked.Exchange, so exactly one does.
+    private Transport? _handedOver;
     private ISourceQueueWithComplete<Node>? _outbound;
     private IActorRef _inboundStage = ActorRefs.Nobody;
     private bool _parentOwesAck;
@@ -86,21 +90,36 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
     {
         _lifetime.Cancel();
         _outbound?.Complete();
-        if (_transport is { } transport)
-        {
-            // Stopped without a loss (the parent stopped): the socket still goes down with the actor.
-            _transport = null;
-            transport.CloseAsync().ContinueWith(
-                (t, state) => ConnectionLog.ReleaseFailed(((ConnectionActor)state!)._logger, ((ConnectionActor)state!)._settings.ServerUri, t.Exception!),
-                this,
-                CancellationToken.None,
-                TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
-                TaskScheduler.Default);
-        }
-
+        Release(_transport);
+        _transport = null;
+        Release(Interlocked.Exchange(ref _handedOver, null));
         _lifetime.Dispose();
         base.PostStop();
     }
+
+    /// <summary>
+    /// A bug in this actor must not turn into a silent reconnect (a restart would run <see cref="PreStart"/> again): the
+    /// restarted instance reports the loss with its cause and stops. The old instance's PostStop already closed the socket.
+    /// </summary>
+    protected override void PostRestart(Exception reason)
+    {
+        _lost = true;
+        ConnectionLog.Faulted(_logger, _settings.ServerUri, reason);
+        _parent.Tell(new ConnectionLost(ConnectionLossReason.Fault, $"the connection actor failed ({reason.GetType().Name}): {reason.Message}", Cause: reason), Self);
+        Become(Lost);
+        Context.Stop(Self);
+    }
+
+    /// <summary>Closes a transport in the background (the actor is stopping and cannot wait); a failure is logged.</summary>
+    private void Release(Transport? transport) =>
+        transport?.CloseAsync().ContinueWith(
+            (t, state) => ((ConnectionActor)state!).LogReleaseFailed(t.Exception!),
+            this,
+            CancellationToken.None,
+            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+
+    private void LogReleaseFailed(Exception cause) => ConnectionLog.ReleaseFailed(_logger, _settings.ServerUri, cause);
 
     private void Connecting()
     {
@@ -117,9 +136,9 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
 
     private void CancellingConnect()
     {
-        Receive<Connected>(connected =>
+        Receive<Connected>(_ =>
         {
-            _transport = connected.Transport;
+            _transport = Interlocked.Exchange(ref _handedOver, null);
             Lose(ConnectionLossReason.Cancelled, "closed by the session while connecting");
         });
         Receive<ConnectFailed>(_ => Lose(ConnectionLossReason.Cancelled, "closed by the session while connecting"));
@@ -176,7 +195,23 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
             pipe = new WebSocketDuplexPipe(webSocket);
             using var initiator = new NoiseInitiator(_settings.NoiseKey, new NoiseClientOptions { RootPublicKey = _settings.RootPublicKey, Clock = _time });
             var socket = await NoiseHandshake.ConnectAsync(pipe, initiator, _settings.ClientPayload, cancellationToken: timeout.Token).ConfigureAwait(false);
-            return new Connected(new Transport(webSocket, pipe, socket), initiator.ServerStaticKey.ToArray());
+            Interlocked.Exchange(ref _handedOver, new Transport(webSocket, pipe, socket));
+            if (cancellationToken.IsCancellationRequested && Interlocked.Exchange(ref _handedOver, null) is { } orphan)
+            {
+                // The actor stopped while the handshake finished and PostStop had nothing to close yet: close it here.
+                try
+                {
+                    await orphan.CloseAsync().ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is WebSocketException or IOException or OperationCanceledException)
+                {
+                    LogReleaseFailed(e);
+                }
+
+                return new ConnectFailed(ConnectionLossReason.Cancelled, "the connection stopped while connecting", new OperationCanceledException(cancellationToken));
+            }
+
+            return new Connected(initiator.ServerStaticKey.ToArray());
         }
         catch (Exception e)
         {
@@ -207,8 +242,10 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
 
     private void OnConnected(Connected connected)
     {
-        _transport = connected.Transport;
-        var socket = connected.Transport.Socket;
+        var transport = Interlocked.Exchange(ref _handedOver, null)
+            ?? throw new InvalidOperationException("The connect task reported success without handing over its transport.");
+        _transport = transport;
+        var socket = transport.Socket;
         var token = _lifetime.Token;
         var limits = _settings.DecoderLimits;
 
@@ -377,7 +414,7 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
         return encoded.WrittenMemory;
     }
 
-    private sealed record Connected(Transport Transport, ReadOnlyMemory<byte> ServerStaticKey);
+    private sealed record Connected(ReadOnlyMemory<byte> ServerStaticKey);
 
     private sealed record ConnectFailed(ConnectionLossReason Reason, string Detail, Exception Cause);
 

@@ -16,4 +16,7 @@ internal static partial class ConnectionLog
 
     [LoggerMessage(EventId = 1103, Level = LogLevel.Debug, Message = "Releasing the connection to {Server} after its loss failed")]
     public static partial void ReleaseFailed(ILogger logger, Uri server, Exception cause);
+
+    [LoggerMessage(EventId = 1104, Level = LogLevel.Error, Message = "The connection to {Server} failed on our side and stops")]
+    public static partial void Faulted(ILogger logger, Uri server, Exception cause);
 }

@@ -77,6 +77,9 @@ public enum ConnectionLossReason
 
     /// <summary>The parent asked to close (<see cref="ConnectionProtocol.Close"/>).</summary>
     Cancelled,
+
+    /// <summary>A fault in the connection's own code (a bug); the cause says what. Logged as an error.</summary>
+    Fault,
 }
 
 /// <summary>Why a <see cref="ConnectionProtocol.SendNode"/> was rejected.</summary>

@@ -168,6 +168,33 @@ public sealed class ConnectionActorTests : TestKit
     }
 
     [Fact]
+    public void Close_while_the_websocket_is_still_opening_reports_a_cancelled_loss_and_stops_the_actor()
+    {
+        // A listener that accepts TCP connections but never answers the WebSocket upgrade: the connect hangs.
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        try
+        {
+            var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+            var parent = CreateTestProbe();
+            var connection = Sys.ActorOf(ConnectionActor.Props(Simulators.Registering(new Uri($"ws://127.0.0.1:{port}/ws/chat"), new byte[32]), parent.Ref, _log));
+            parent.Watch(connection);
+
+            connection.Tell(new SendNode(Ping("early")), parent.Ref);
+            Assert.Equal(SendFailure.NotOpen, parent.ExpectMsg<SendRejected>(Patience).Failure);
+            connection.Tell(Close.Instance);
+
+            var lost = parent.ExpectMsg<ConnectionLost>(Patience);
+            Assert.Equal(ConnectionLossReason.Cancelled, lost.Reason);
+            parent.ExpectTerminated(connection, Patience);
+        }
+        finally
+        {
+            listener.Stop();
+        }
+    }
+
+    [Fact]
     public async Task A_server_that_completes_the_handshake_then_stays_silent_is_declared_dead_by_the_watchdog()
     {
         await using var server = await NoiseTestServer.StartAsync(_ => Task.CompletedTask);
