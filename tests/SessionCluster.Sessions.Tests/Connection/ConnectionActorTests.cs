@@ -132,6 +132,29 @@ public sealed class ConnectionActorTests : TestKit
     }
 
     [Fact]
+    public async Task A_burst_of_sends_beyond_the_queue_bound_is_answered_one_for_one_with_enqueued_or_queue_full()
+    {
+        await using var host = await Simulators.StartAsync();
+        var parent = CreateTestProbe();
+        var sender = CreateTestProbe();
+        var connection = Sys.ActorOf(ConnectionActor.Props(Simulators.Registering(host) with { OutboundQueueBound = 1 }, parent.Ref, _log));
+        parent.ExpectMsg<ConnectionOpened>(Patience);
+
+        for (var i = 0; i < 50; i++)
+        {
+            connection.Tell(new SendNode(Ping("b." + i.ToString(System.Globalization.CultureInfo.InvariantCulture))), sender.Ref);
+        }
+
+        var answers = Enumerable.Range(0, 50).Select(_ => sender.ExpectMsg<object>(Patience)).ToList();
+        Assert.All(answers, a => Assert.True(a is NodeEnqueued or SendRejected { Failure: SendFailure.QueueFull }, a.ToString()));
+        Assert.Contains(answers, a => a is NodeEnqueued);
+
+        // Close before the simulator stops: a connection that is not reading would keep its shutdown waiting.
+        connection.Tell(Close.Instance);
+        parent.FishForMessage<ConnectionLost>(_ => true, Patience);
+    }
+
+    [Fact]
     public async Task Close_reports_a_cancelled_loss_and_stops_the_actor()
     {
         await using var host = await Simulators.StartAsync();
