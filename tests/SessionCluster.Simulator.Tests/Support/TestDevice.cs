@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using Google.Protobuf;
 using SessionCluster.Protocol.Binary;
 using SessionCluster.Protocol.Crypto;
+using SessionCluster.Protocol.Handshake;
 using SessionCluster.Protocol.Pairing;
 using SessionCluster.Protocol.Signal;
 using SessionCluster.Protocol.Wa.Adv;
@@ -11,7 +12,8 @@ namespace SessionCluster.Simulator.Tests.Support;
 
 /// <summary>
 /// A companion's keys and the ClientPayloads and answers it sends, written from docs/PROTOCOL.md §3/§6/§7 (not from the
-/// simulator's code), so the tests check the server against an independent client.
+/// simulator's code), so the tests check the server against an independent client. The payloads come from the client's own
+/// builders (<see cref="CompanionPayloads"/>), so these tests also pin that the simulator accepts what a companion sends.
 /// </summary>
 internal sealed class TestDevice
 {
@@ -27,29 +29,16 @@ internal sealed class TestDevice
 
     public TestDevice() => SignedPreKey = KeyHelper.GenerateSignedPreKey(Identity, 1);
 
-    /// <summary>The registration ClientPayload; <paramref name="tamper"/> may break the pairing data.</summary>
+    /// <summary>The registration ClientPayload (<see cref="CompanionPayloads.Registration"/>); <paramref name="tamper"/> may break the pairing data.</summary>
     public byte[] RegistrationPayload(Action<ClientPayload.Types.DevicePairingRegistrationData>? tamper = null)
     {
-        var registration = new byte[4];
-        BinaryPrimitives.WriteUInt32BigEndian(registration, RegistrationId);
-        var data = new ClientPayload.Types.DevicePairingRegistrationData
-        {
-            ERegid = ByteString.CopyFrom(registration),
-            EKeytype = ByteString.CopyFrom(0x05),
-            EIdent = ByteString.CopyFrom(Identity.PublicKey.Span),
-            ESkeyID = ByteString.CopyFrom(0, 0, (byte)SignedPreKey.Id),
-            ESkeyVal = ByteString.CopyFrom(SignedPreKey.KeyPair.PublicKey.Span),
-            ESkeySig = ByteString.CopyFrom(SignedPreKey.Signature.Span),
-            BuildHash = ByteString.CopyFrom(System.Security.Cryptography.MD5.HashData("2.3000.1043857760"u8)),
-            DeviceProps = new DeviceProps { Os = "Tests", PlatformType = DeviceProps.Types.PlatformType.Chrome }.ToByteString(),
-        };
-        tamper?.Invoke(data);
-        return Common(new ClientPayload { Passive = false, Pull = false, DevicePairingData = data }).ToByteArray();
+        var payload = CompanionPayloads.Registration(RegistrationId, Identity, SignedPreKey, new CompanionDevice("Tests", DeviceProps.Types.PlatformType.Chrome));
+        tamper?.Invoke(payload.DevicePairingData);
+        return payload.ToByteArray();
     }
 
-    /// <summary>The login ClientPayload for <paramref name="phone"/> device <paramref name="device"/>.</summary>
-    public static byte[] LoginPayload(string phone, int device) =>
-        Common(new ClientPayload { Username = ulong.Parse(phone, System.Globalization.CultureInfo.InvariantCulture), Device = (uint)device, Passive = true, Pull = true }).ToByteArray();
+    /// <summary>The login ClientPayload for <paramref name="phone"/> device <paramref name="device"/> (<see cref="CompanionPayloads.Login"/>).</summary>
+    public static byte[] LoginPayload(string phone, int device) => CompanionPayloads.Login(phone, (uint)device).ToByteArray();
 
     /// <summary>The QR string Baileys would show for <paramref name="reference"/>.</summary>
     public string Qr(string reference) => new QrPairingCode(reference, Noise.PublicKey, Identity.PublicKey, AdvSecret, "1").Format();
@@ -98,23 +87,4 @@ internal sealed class TestDevice
     }
 
     private static byte[] Id3(uint id) => [(byte)(id >> 16), (byte)(id >> 8), (byte)id];
-
-    private static ClientPayload Common(ClientPayload payload)
-    {
-        payload.UserAgent = new ClientPayload.Types.UserAgent
-        {
-            Platform = ClientPayload.Types.UserAgent.Types.Platform.Web,
-            AppVersion = new ClientPayload.Types.UserAgent.Types.AppVersion { Primary = 2, Secondary = 3000, Tertiary = 1043857760 },
-            Mcc = "000",
-            Mnc = "000",
-            OsVersion = "0.1",
-            Device = "Desktop",
-            OsBuildNumber = "0.1",
-            LocaleLanguageIso6391 = "en",
-            LocaleCountryIso31661Alpha2 = "US",
-        };
-        payload.ConnectType = ClientPayload.Types.ConnectType.WifiUnknown;
-        payload.ConnectReason = ClientPayload.Types.ConnectReason.UserActivated;
-        return payload;
-    }
 }
