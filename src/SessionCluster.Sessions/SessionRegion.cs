@@ -29,8 +29,10 @@ public static class SessionRegion
     /// <summary>Starts the region on <paramref name="system"/> with remembered entities (tests; the node uses Akka.Hosting).</summary>
     public static IActorRef Start(ActorSystem system, SessionActorDependencies dependencies)
     {
+        // The extension first: it adds sharding's default settings that ClusterShardingSettings reads.
+        var sharding = ClusterSharding.Get(system);
         var settings = ClusterShardingSettings.Create(system).WithRememberEntities(true);
-        return ClusterSharding.Get(system).Start(Name, EntityProps(dependencies), settings, MessageExtractor);
+        return sharding.Start(Name, EntityProps(dependencies), settings, MessageExtractor);
     }
 
     private sealed class SessionMessageExtractor(int maxShards) : HashCodeMessageExtractor(maxShards)
