@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Cluster;
+using SessionCluster.Sessions.State;
 using SessionCluster.Sessions.Tests.Support;
 using Xunit.Abstractions;
 using static SessionCluster.Sessions.SessionCommands;
@@ -34,6 +35,37 @@ public sealed class SessionRegionTests(ITestOutputHelper output) : IAsyncLifetim
         Assert.Equal(alice, aliceStatus.SessionId);
         Assert.IsType<NotFound>(carol);
         Assert.Equal(region, Akka.Cluster.Sharding.ClusterSharding.Get(system).ShardRegion(SessionRegion.Name));
+    }
+
+    [Fact]
+    public async Task A_remembered_session_starts_again_with_the_node_and_a_wrong_key_is_logged_once_without_a_restart_loop()
+    {
+        var first = _nodes.Start(cluster: true);
+        await JoinSelfAsync(first);
+        var alice = new SessionId("alice");
+        Assert.IsType<Created>(await SessionRegion.Start(first, _nodes.Dependencies())
+            .Ask<Reply>(new Create(alice, new SessionOptions("SessionCluster", "Chrome", false)), SessionNodes.Timeout));
+        await SessionNodes.StopAsync(first);
+
+        // The next node start on the same journal holds a different key. No message is sent: the shard starts the
+        // remembered session itself, whose recovery finds the key wrong.
+        var wrongKey = SecretKey.Generate(System.Security.Cryptography.RandomNumberGenerator.Create());
+        var second = _nodes.Start(cluster: true);
+        await JoinSelfAsync(second);
+        var region = SessionRegion.Start(second, _nodes.Dependencies(wrongKey));
+        var until = DateTime.UtcNow + SessionNodes.Timeout;
+        while (_nodes.Logs.Count(1500) == 0 && DateTime.UtcNow < until)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.Equal(1, _nodes.Logs.Count(1500));
+        var status = Assert.IsType<StatusReply>(await region.Ask<Reply>(new GetStatus(alice), SessionNodes.Timeout)).Status;
+        Assert.Equal(SecretsFailure.WrongKey, status.SecretsFailure);
+        // The test nodes restart a stopped remembered entity after 200 ms (SessionNodes): had the session stopped, it
+        // would have been started, failed and logged again many times by now.
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Assert.Equal(1, _nodes.Logs.Count(1500));
     }
 
     private static async Task JoinSelfAsync(ActorSystem system)

@@ -39,6 +39,7 @@ internal sealed class SessionNodes(ITestOutputHelper output) : IAsyncDisposable
                 akka.actor.provider = cluster
                 akka.remote.dot-netty.tcp.hostname = 127.0.0.1
                 akka.remote.dot-netty.tcp.port = 0
+                akka.cluster.sharding.entity-restart-backoff = 200ms
                 """ : string.Empty)}}
             """).WithFallback(SessionClusterPersistence.Sqlite(JournalPath));
         var system = ActorSystem.Create($"sessions-{++_started}", config);
