@@ -36,6 +36,40 @@ public sealed class SecretsStartupTests
     }
 
     [Fact]
+    public async Task A_node_restarted_on_its_data_folder_reads_its_key_file_and_recovers_its_sessions()
+    {
+        var data = Directory.CreateTempSubdirectory("sessioncluster-node-").FullName;
+        string[] args = ["--data", data, "--SC:Node:HttpUrl=http://127.0.0.1:0", "--SC:Node:RemotingPort=0"];
+        var id = new SessionId("restarted");
+        try
+        {
+            SessionStatusView created;
+            await using (var first = NodeHost.Build(args))
+            {
+                await first.StartAsync();
+                var region = ActorRegistry.For(first.Services.GetRequiredService<ActorSystem>()).Get<SessionRegionKey>();
+                created = Assert.IsType<Created>(await region.Ask<Reply>(new Create(id, new SessionOptions("SessionCluster", "Chrome", true)), RunningNode.Deadline)).Status;
+                await first.StopAsync();
+            }
+
+            await using (var second = NodeHost.Build(args))
+            {
+                await second.StartAsync();
+                var region = ActorRegistry.For(second.Services.GetRequiredService<ActorSystem>()).Get<SessionRegionKey>();
+                var recovered = Assert.IsType<StatusReply>(await region.Ask<Reply>(new GetStatus(id), RunningNode.Deadline)).Status;
+                await second.StopAsync();
+
+                Assert.Equal(created, recovered);
+                Assert.Null(recovered.SecretsFailure);
+            }
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task A_configured_key_is_used_and_no_key_file_is_written()
     {
         await using var node = await RunningNode.StartAsync($"--SC:Secrets:Key={ConfiguredKey}");
