@@ -9,10 +9,26 @@ public interface IWithSessionId
 }
 
 /// <summary>What a session is asked to be at Create.</summary>
-/// <param name="DeviceName">The name the phone shows for this companion under "Linked devices".</param>
-/// <param name="Platform">The companion platform announced when linking (for example <c>Chrome</c>).</param>
-/// <param name="OnlineOnConnect">Whether the session sends available presence when it connects.</param>
-public sealed record SessionOptions(string DeviceName, string Platform, bool OnlineOnConnect);
+/// <param name="deviceName">The name the phone shows for this companion under "Linked devices".</param>
+/// <param name="platform">The companion platform announced when linking (for example <c>Chrome</c>).</param>
+/// <param name="onlineOnConnect">Whether the session sends available presence when it connects.</param>
+public sealed record SessionOptions
+{
+    public SessionOptions(string deviceName, string platform, bool onlineOnConnect)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(deviceName);
+        ArgumentException.ThrowIfNullOrWhiteSpace(platform);
+        DeviceName = deviceName;
+        Platform = platform;
+        OnlineOnConnect = onlineOnConnect;
+    }
+
+    public string DeviceName { get; }
+
+    public string Platform { get; }
+
+    public bool OnlineOnConnect { get; }
+}
 
 /// <summary>The session's command API on the shard region, and the typed replies. The edge maps replies to HTTP/gRPC.</summary>
 public static class SessionCommands

@@ -17,7 +17,7 @@ namespace SessionCluster.Sessions.Tests;
 public sealed class SessionActorTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private static readonly SessionId Alice = new("alice");
-    private static readonly SessionOptions Options = new("SessionCluster", "Chrome", OnlineOnConnect: true);
+    private static readonly SessionOptions Options = new("SessionCluster", "Chrome", onlineOnConnect: true);
 
     private readonly SessionNodes _nodes = new(output);
 

@@ -24,7 +24,7 @@ public sealed class SessionRegionTests(ITestOutputHelper output) : IAsyncLifetim
         var region = SessionRegion.Start(system, _nodes.Dependencies());
         var alice = new SessionId("alice");
         var bob = new SessionId("bob");
-        var options = new SessionOptions("SessionCluster", "Chrome", OnlineOnConnect: false);
+        var options = new SessionOptions("SessionCluster", "Chrome", onlineOnConnect: false);
 
         var aliceCreated = Assert.IsType<Created>(await region.Ask<Reply>(new Create(alice, options), SessionNodes.Timeout));
         Assert.IsType<Created>(await region.Ask<Reply>(new Create(bob, options), SessionNodes.Timeout));

@@ -56,10 +56,16 @@ internal static class SecretsComposition
             create.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         }
 
-        using (var stream = new FileStream(file, create))
-        using (var writer = new StreamWriter(stream))
+        try
         {
+            using var stream = new FileStream(file, create);
+            using var writer = new StreamWriter(stream);
             writer.WriteLine(key.ExportBase64());
+        }
+        catch (IOException) when (File.Exists(file))
+        {
+            // Another process on the same folder wrote its key first: use that one, so both seal under one key.
+            return (Read(File.ReadAllText(file), fileKey), KeySource.KeyFile);
         }
 
         return (key, KeySource.GeneratedKeyFile);
