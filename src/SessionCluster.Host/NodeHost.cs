@@ -37,6 +37,7 @@ public static class NodeHost
         var settings = NodeSettings.From(builder.Configuration);
         var hocon = NodeHocon.LoadDefaults();
         Directory.CreateDirectory(settings.Node.DataFolderFullPath);
+        var (secretsKey, secretsKeySource) = SecretsComposition.ResolveKey(settings.Secrets, settings.Node.DataFolderFullPath, Environment.GetEnvironmentVariable);
 
         // Akka.Logger.Serilog writes through Serilog's static logger, so the node's logger is that one too.
         var logger = NodeLogging.Create(builder.Configuration, settings.Node);
@@ -45,12 +46,12 @@ public static class NodeHost
 
         builder.WebHost.UseUrls(settings.Node.HttpUrl);
         builder.Services.AddSingleton(settings);
-        builder.Services.AddNodeActorSystem(settings, hocon);
+        builder.Services.AddNodeActorSystem(settings, hocon, secretsKey);
         builder.Services.AddNodeHealthChecks();
 
         var app = builder.Build();
         app.MapNodeHealth();
-        LogLifecycle(app, settings);
+        LogLifecycle(app, settings, secretsKey, secretsKeySource);
         return app;
     }
 
@@ -104,7 +105,7 @@ public static class NodeHost
         return e.InnerException is null ? e.Message : $"{e.Message} ({e.InnerException.Message})";
     }
 
-    private static void LogLifecycle(WebApplication app, NodeSettings settings)
+    private static void LogLifecycle(WebApplication app, NodeSettings settings, Sessions.State.SecretKey secretsKey, SecretsComposition.KeySource secretsKeySource)
     {
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("SessionCluster.Host");
         app.Lifetime.ApplicationStarted.Register(() =>
@@ -113,6 +114,13 @@ public static class NodeHost
             HostLog.Listening(log, string.Join(", ", app.HttpAddresses()), cluster.SelfAddress.ToString(), settings.Node.DataFolderFullPath);
             HostLog.Persistence(log, settings.Persistence.ProviderKind.ToString().ToLowerInvariant(), settings.Persistence.EngineKind.ToString().ToLowerInvariant(),
                 PersistenceComposition.DescribeLocation(settings));
+            HostLog.SecretsKey(log, secretsKey.KeyIdHex, secretsKeySource switch
+            {
+                SecretsComposition.KeySource.Configuration => $"{SecretsOptions.Section}:{nameof(SecretsOptions.Key)}",
+                SecretsComposition.KeySource.Environment => SecretsOptions.EnvironmentVariable,
+                SecretsComposition.KeySource.KeyFile => settings.Secrets.KeyFileFullPath(settings.Node.DataFolderFullPath),
+                _ => $"{settings.Secrets.KeyFileFullPath(settings.Node.DataFolderFullPath)} (generated now: back it up with the journal)",
+            });
             cluster.RegisterOnMemberUp(() => HostLog.MemberUp(log, cluster.SelfAddress.ToString()));
         });
         app.Lifetime.ApplicationStopping.Register(() => HostLog.Stopping(log));

@@ -7,19 +7,21 @@ using Akka.Logger.Serilog;
 using Akka.Remote.Hosting;
 using SessionCluster.Host.Health;
 using SessionCluster.Host.Options;
+using SessionCluster.Sessions.State;
 
 namespace SessionCluster.Host.Composition;
 
 /// <summary>
 /// The ActorSystem of a node, composed with Akka.Hosting: the HOCON defaults file underneath, then what the options
-/// decide (remoting, persistence) on top of it, Serilog as Akka's logger, and a one-node cluster that joins itself.
+/// decide (remoting, persistence) on top of it, Serilog as Akka's logger, a one-node cluster that joins itself, and
+/// the <c>session</c> shard region.
 /// </summary>
 internal static class AkkaComposition
 {
     /// <summary>The ActorSystem's name, part of every cluster address (<c>akka.tcp://sessioncluster@host:port</c>).</summary>
     public const string SystemName = "sessioncluster";
 
-    public static IServiceCollection AddNodeActorSystem(this IServiceCollection services, NodeSettings settings, Config defaults) =>
+    public static IServiceCollection AddNodeActorSystem(this IServiceCollection services, NodeSettings settings, Config defaults, SecretKey secretsKey) =>
         services.AddAkka(SystemName, builder =>
         {
             builder
@@ -32,6 +34,7 @@ internal static class AkkaComposition
                 .WithRemoting(new RemoteOptions { HostName = settings.Node.RemotingHost, Port = settings.Node.RemotingPort })
                 .WithClustering(new ClusterOptions())
                 .WithNodePersistence(settings)
+                .WithSessions(secretsKey)
                 .AddStartup(JoinSelf)
                 .WithActors((system, registry) =>
                 {

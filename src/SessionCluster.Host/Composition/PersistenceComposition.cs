@@ -4,6 +4,7 @@ using LinqToDB;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 using SessionCluster.Persistence.Hosting;
+using SessionCluster.Persistence.Serialization;
 using SessionCluster.Host.Options;
 
 namespace SessionCluster.Host.Composition;
@@ -14,11 +15,20 @@ namespace SessionCluster.Host.Composition;
 /// </summary>
 internal static class PersistenceComposition
 {
-    /// <summary>Registers the configured provider's journal and snapshot store as the defaults.</summary>
+    /// <summary>
+    /// The protobuf messages the node stores (the sessions' journal events), read by <see cref="ProtobufSerializer"/>.
+    /// A message renamed after events were stored under its old name gets an alias here.
+    /// </summary>
+    public static ProtobufMessageTypes MessageTypes() => new ProtobufMessageTypes().AddAssembly(typeof(Sessions.SessionActor).Assembly);
+
+    /// <summary>
+    /// Registers the configured provider's journal and snapshot store as the defaults, and binds every protobuf
+    /// message to our serializer on all of them (Akka.Persistence.Sql on SQLite does not load persistence.conf).
+    /// </summary>
     public static AkkaConfigurationBuilder WithNodePersistence(this AkkaConfigurationBuilder builder, NodeSettings settings)
     {
         var persistence = settings.Persistence;
-        return persistence.ProviderKind switch
+        var withJournal = persistence.ProviderKind switch
         {
             // On PostgreSQL both providers are Akka.Persistence.Sql: a plugin of our own does not reach the 3x the
             // project requires there (docs/BENCHMARKS.md, "Persistence through Akka").
@@ -28,6 +38,8 @@ internal static class PersistenceComposition
             var other => throw new NodeConfigurationException($"{PersistenceOptions.Section}:{nameof(PersistenceOptions.Provider)}",
                 $"'{other}' is not built into this node."),
         };
+        var types = MessageTypes();
+        return withJournal.WithCustomSerializer("sc-protobuf", [typeof(Google.Protobuf.IMessage)], system => new ProtobufSerializer(system, types));
     }
 
     /// <summary>Where the journal lives, for the start-up log: the SQLite file, or PostgreSQL's host, port, database and user (never the password).</summary>

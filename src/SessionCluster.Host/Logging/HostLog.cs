@@ -19,6 +19,9 @@ internal static partial class HostLog
     [LoggerMessage(EventId = 7003, Level = LogLevel.Information, Message = "Node stopping: leaving the cluster and stopping actors (CoordinatedShutdown)")]
     public static partial void Stopping(ILogger logger);
 
+    [LoggerMessage(EventId = 7005, Level = LogLevel.Information, Message = "Secrets at rest: key {KeyId} from {KeySource}")]
+    public static partial void SecretsKey(ILogger logger, string keyId, string keySource);
+
     [LoggerMessage(EventId = 7004, Level = LogLevel.Information, Message = "Node stopped")]
     public static partial void Stopped(ILogger logger);
 }

@@ -3,19 +3,21 @@ using Microsoft.Extensions.Configuration;
 namespace SessionCluster.Host.Options;
 
 /// <summary>Every option of the node, bound from .NET configuration and validated together before anything starts.</summary>
-public sealed record NodeSettings(NodeOptions Node, PersistenceOptions Persistence)
+public sealed record NodeSettings(NodeOptions Node, PersistenceOptions Persistence, SecretsOptions Secrets)
 {
     /// <summary>
-    /// Binds <see cref="NodeOptions"/> and <see cref="PersistenceOptions"/> and validates both. A value the binder
+    /// Binds <see cref="NodeOptions"/>, <see cref="PersistenceOptions"/> and <see cref="SecretsOptions"/> and validates them. A value the binder
     /// cannot convert (<c>RemotingPort=abc</c>) and a value the options refuse are both a <see cref="NodeConfigurationException"/>.
     /// </summary>
     public static NodeSettings From(IConfiguration configuration)
     {
         var node = Bind<NodeOptions>(configuration, NodeOptions.Section);
         var persistence = Bind<PersistenceOptions>(configuration, PersistenceOptions.Section);
+        var secrets = Bind<SecretsOptions>(configuration, SecretsOptions.Section);
         node.Validate();
         persistence.Validate();
-        return new NodeSettings(node, persistence);
+        secrets.Validate();
+        return new NodeSettings(node, persistence, secrets);
     }
 
     private static T Bind<T>(IConfiguration configuration, string section)

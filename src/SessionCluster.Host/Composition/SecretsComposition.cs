@@ -1,0 +1,85 @@
+using System.Security.Cryptography;
+using SessionCluster.Host.Options;
+using SessionCluster.Sessions.State;
+
+namespace SessionCluster.Host.Composition;
+
+/// <summary>
+/// Finds the node's secrets key before anything starts (<see cref="SecretsOptions"/> says in which order), so that a
+/// node that cannot seal secrets refuses to start with one line naming the setting, rather than starting sessions
+/// it cannot protect.
+/// </summary>
+internal static class SecretsComposition
+{
+    /// <summary>Where the key came from, for the start-up log (never the key itself).</summary>
+    public enum KeySource
+    {
+        Configuration,
+        Environment,
+        KeyFile,
+        GeneratedKeyFile,
+    }
+
+    public static (SecretKey Key, KeySource Source) ResolveKey(SecretsOptions options, string dataFolder, Func<string, string?> environment)
+    {
+        if (!string.IsNullOrWhiteSpace(options.Key))
+        {
+            return (Read(options.Key, $"{SecretsOptions.Section}:{nameof(SecretsOptions.Key)}"), KeySource.Configuration);
+        }
+
+        var fromEnvironment = environment(SecretsOptions.EnvironmentVariable);
+        if (!string.IsNullOrWhiteSpace(fromEnvironment))
+        {
+            return (Read(fromEnvironment, SecretsOptions.EnvironmentVariable), KeySource.Environment);
+        }
+
+        var file = options.KeyFileFullPath(dataFolder);
+        var fileKey = $"{SecretsOptions.Section}:{nameof(SecretsOptions.KeyFile)}";
+        if (File.Exists(file))
+        {
+            return (Read(File.ReadAllText(file), fileKey), KeySource.KeyFile);
+        }
+
+        if (!options.GenerateKeyFile)
+        {
+            throw new NodeConfigurationException($"{SecretsOptions.Section}:{nameof(SecretsOptions.Key)}",
+                $"no secrets key: set {SecretsOptions.Section}:{nameof(SecretsOptions.Key)} or {SecretsOptions.EnvironmentVariable} to base64 of 32 random bytes " +
+                $"(openssl rand -base64 32), or put one in {file}. Sessions keep private keys sealed with it; the node does not store them in plain.");
+        }
+
+        var key = SecretKey.Generate(RandomNumberGenerator.Create());
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        // CreateNew: two nodes starting on one folder never overwrite each other's key; owner read/write only (mode 600).
+        var create = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            create.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        try
+        {
+            using var stream = new FileStream(file, create);
+            using var writer = new StreamWriter(stream);
+            writer.WriteLine(key.ExportBase64());
+        }
+        catch (IOException) when (File.Exists(file))
+        {
+            // Another process on the same folder wrote its key first: use that one, so both seal under one key.
+            return (Read(File.ReadAllText(file), fileKey), KeySource.KeyFile);
+        }
+
+        return (key, KeySource.GeneratedKeyFile);
+    }
+
+    private static SecretKey Read(string base64, string setting)
+    {
+        try
+        {
+            return SecretKey.FromBase64(base64, setting);
+        }
+        catch (SecretsException e)
+        {
+            throw new NodeConfigurationException(setting, e.Message);
+        }
+    }
+}

@@ -1,0 +1,29 @@
+using System.Security.Cryptography;
+using Akka.Cluster.Hosting;
+using Akka.Hosting;
+using SessionCluster.Sessions;
+using SessionCluster.Sessions.State;
+
+namespace SessionCluster.Host.Composition;
+
+/// <summary>
+/// The <c>session</c> shard region on this node: every session a remembered entity (it must be running to receive),
+/// remembered through the journal (<c>eventsourced</c>: no second store beside it), each given the secrets box made
+/// from the node's key, the system random source and clock, and the node's loggers.
+/// </summary>
+internal static class SessionsComposition
+{
+    public static AkkaConfigurationBuilder WithSessions(this AkkaConfigurationBuilder builder, SecretKey key) =>
+        builder.WithShardRegion<SessionRegionKey>(
+            SessionRegion.Name,
+            (_, _, resolver) => SessionRegion.EntityProps(new SessionActorDependencies(
+                new SecretBox(key, RandomNumberGenerator.Create()),
+                RandomNumberGenerator.Create(),
+                TimeProvider.System,
+                resolver.GetService<ILoggerFactory>())),
+            SessionRegion.MessageExtractor,
+            new ShardOptions { RememberEntities = true, RememberEntitiesStore = Akka.Cluster.Sharding.RememberEntitiesStore.Eventsourced });
+}
+
+/// <summary>The registry key of the session region (<c>registry.Get&lt;SessionRegionKey&gt;()</c>).</summary>
+internal sealed class SessionRegionKey;

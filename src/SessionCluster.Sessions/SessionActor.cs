@@ -1,0 +1,212 @@
+using System.Text;
+using Akka.Actor;
+using Akka.Persistence;
+using Microsoft.Extensions.Logging;
+using SessionCluster.Sessions.State;
+using SessionCluster.Sessions.State.Proto;
+using static SessionCluster.Sessions.SessionCommands;
+
+namespace SessionCluster.Sessions;
+
+/// <summary>
+/// One WhatsApp companion session: an entity of the <c>session</c> shard region and a persistent actor
+/// (persistence id <c>session-{id}</c>). It owns the registration and the status; its log holds the state events
+/// (<see cref="SessionCreated"/>, <see cref="SessionDeleted"/>) and the domain events the edge publishes
+/// (<see cref="SessionEventRecord"/>, gapless sequence 1..n), each change and its event in one atomic write, and
+/// every reply is sent only after that write is durable.
+///
+/// Secrets: the registration is sealed (<see cref="SecretBox"/>) before it is persisted and opened at recovery. When
+/// it cannot be opened (wrong key, changed bytes) the actor logs that once and stays alive but inert, answering status
+/// queries with the failure and every other command with <see cref="Unavailable"/>. It does not stop: a
+/// remembered entity that stops is started again by its shard, which would be a loop of failed recoveries.
+/// </summary>
+public sealed class SessionActor : ReceivePersistentActor
+{
+    private readonly SessionId _id;
+    private readonly SessionActorDependencies _dependencies;
+    private readonly ILogger _logger;
+    private readonly byte[] _sealContext;
+
+    private DateTimeOffset _createdAt;
+    private bool _exists;
+    private SessionStatus _status;
+    private long _lastEventSequence;
+    private Registration? _registration;
+    private SecretsException? _secretsFailure;
+
+    public SessionActor(SessionId id, SessionActorDependencies dependencies)
+    {
+        _id = id;
+        _dependencies = dependencies;
+        _logger = dependencies.Loggers.CreateLogger<SessionActor>();
+        // The session id is the seal's context: a sealed registration copied into another session's log does not open.
+        _sealContext = Encoding.UTF8.GetBytes(id.Value);
+
+        Recover<SessionCreated>(ApplyCreated);
+        Recover<SessionEventRecord>(ApplyEvent);
+        Recover<SessionDeleted>(_ => ApplyDeleted());
+        Recover<RecoveryCompleted>(_ => OnRecovered());
+
+        Command<Create>(OnCreate);
+        Command<GetStatus>(_ => Sender.Tell(_exists ? new StatusReply(_id, View()) : new NotFound(_id)));
+        Command<Delete>(OnDelete);
+    }
+
+    public override string PersistenceId => _id.PersistenceId;
+
+    public static Props Props(SessionId id, SessionActorDependencies dependencies) =>
+        Akka.Actor.Props.Create(() => new SessionActor(id, dependencies));
+
+    private void OnCreate(Create create)
+    {
+        if (_exists)
+        {
+            Sender.Tell(new AlreadyExists(_id, View()));
+            return;
+        }
+
+        var now = _dependencies.Clock.GetUtcNow();
+        var registration = Registration.Generate(_dependencies.Random, _dependencies.Clock);
+        var created = new SessionCreated
+        {
+            SessionId = _id.Value,
+            CreatedAtUnixMs = now.ToUnixTimeMilliseconds(),
+            SealedRegistration = Google.Protobuf.ByteString.CopyFrom(registration.Seal(_dependencies.Secrets, _sealContext)),
+            Options = new SessionOptionsRecord
+            {
+                DeviceName = create.Options.DeviceName,
+                Platform = create.Options.Platform,
+                OnlineOnConnect = create.Options.OnlineOnConnect,
+            },
+        };
+        var statusEvent = NextEvent(new SessionStatusChangedBody(SessionStatus.Created)).ToRecord();
+        var replyTo = Sender;
+        PersistAll<Google.Protobuf.IMessage>([created, statusEvent], stored =>
+        {
+            switch (stored)
+            {
+                case SessionCreated:
+                    ApplyCreated(created, registration);
+                    break;
+                case SessionEventRecord record:
+                    ApplyEvent(record);
+                    SessionStateLog.Created(_logger, _id.Value, registration.RegistrationId, _dependencies.Secrets.CurrentKeyId);
+                    replyTo.Tell(new Created(_id, View()));
+                    break;
+            }
+        });
+    }
+
+    private void OnDelete(Delete delete)
+    {
+        if (!_exists)
+        {
+            Sender.Tell(new NotFound(_id));
+            return;
+        }
+
+        if (_status == SessionStatus.Deleted)
+        {
+            Sender.Tell(new Deleted(_id));
+            return;
+        }
+
+        var deleted = new SessionDeleted { SessionId = _id.Value, DeletedAtUnixMs = _dependencies.Clock.GetUtcNow().ToUnixTimeMilliseconds() };
+        var statusEvent = NextEvent(new SessionStatusChangedBody(SessionStatus.Deleted)).ToRecord();
+        var replyTo = Sender;
+        PersistAll<Google.Protobuf.IMessage>([deleted, statusEvent], stored =>
+        {
+            switch (stored)
+            {
+                case SessionDeleted:
+                    ApplyDeleted();
+                    break;
+                case SessionEventRecord record:
+                    ApplyEvent(record);
+                    SessionStateLog.Deleted(_logger, _id.Value);
+                    replyTo.Tell(new Deleted(_id));
+                    break;
+            }
+        });
+    }
+
+    /// <summary>The next domain event: sequence = the last stored one + 1, so the sequence has no gaps.</summary>
+    private SessionEvent NextEvent(SessionEventBody body)
+    {
+        var at = _dependencies.Clock.GetUtcNow();
+        return new SessionEvent(Guid.CreateVersion7(at), _id, _lastEventSequence + 1, at, body);
+    }
+
+    private void ApplyCreated(SessionCreated created)
+    {
+        Registration? registration = null;
+        try
+        {
+            registration = Registration.Open(_dependencies.Secrets, created.SealedRegistration.Span, _sealContext);
+        }
+        catch (SecretsException e)
+        {
+            _secretsFailure = e;
+        }
+
+        ApplyCreated(created, registration);
+    }
+
+    private void ApplyCreated(SessionCreated created, Registration? registration)
+    {
+        _exists = true;
+        _createdAt = DateTimeOffset.FromUnixTimeMilliseconds(created.CreatedAtUnixMs);
+        _registration = registration;
+    }
+
+    private void ApplyEvent(SessionEventRecord record)
+    {
+        _lastEventSequence = record.Sequence;
+        if (record.BodyCase == SessionEventRecord.BodyOneofCase.StatusChanged)
+        {
+            _status = (SessionStatus)record.StatusChanged.Status;
+        }
+    }
+
+    private void ApplyDeleted()
+    {
+        // A deleted session's keys are no longer held in memory; its log keeps only the sealed form.
+        _registration = null;
+        _secretsFailure = null;
+    }
+
+    private void OnRecovered()
+    {
+        if (_secretsFailure is not { } failure)
+        {
+            return;
+        }
+
+        SessionStateLog.SecretsUnreadable(_logger, _id.Value, failure.Failure, failure.Message);
+        Become(Inert);
+    }
+
+    /// <summary>The secrets cannot be opened: answer why, do nothing else, write nothing.</summary>
+    private void Inert()
+    {
+        Command<GetStatus>(_ => Sender.Tell(new StatusReply(_id, View())));
+        Command<IWithSessionId>(_ => Sender.Tell(new Unavailable(_id, _secretsFailure!.Failure, _secretsFailure.Message)));
+    }
+
+    protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)
+    {
+        SessionStateLog.PersistRejected(_logger, _id.Value, cause.GetType().Name);
+        base.OnPersistRejected(cause, @event, sequenceNr);
+    }
+
+    private SessionStatusView View() => new(
+        _id,
+        _status,
+        _createdAt,
+        _registration?.RegistrationId,
+        _registration is null ? null : Convert.ToHexStringLower(_registration.IdentityKey.PublicKey.Span),
+        _registration?.DeviceJid,
+        _lastEventSequence,
+        _secretsFailure?.Failure,
+        _secretsFailure?.Message);
+}

@@ -1,0 +1,76 @@
+using SessionCluster.Sessions.State;
+
+namespace SessionCluster.Sessions;
+
+/// <summary>Every command to a session carries its id, which is how the shard region routes it.</summary>
+public interface IWithSessionId
+{
+    SessionId SessionId { get; }
+}
+
+/// <summary>What a session is asked to be at Create.</summary>
+/// <param name="deviceName">The name the phone shows for this companion under "Linked devices".</param>
+/// <param name="platform">The companion platform announced when linking (for example <c>Chrome</c>).</param>
+/// <param name="onlineOnConnect">Whether the session sends available presence when it connects.</param>
+public sealed record SessionOptions
+{
+    public SessionOptions(string deviceName, string platform, bool onlineOnConnect)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(deviceName);
+        ArgumentException.ThrowIfNullOrWhiteSpace(platform);
+        DeviceName = deviceName;
+        Platform = platform;
+        OnlineOnConnect = onlineOnConnect;
+    }
+
+    public string DeviceName { get; }
+
+    public string Platform { get; }
+
+    public bool OnlineOnConnect { get; }
+}
+
+/// <summary>The session's command API on the shard region, and the typed replies. The edge maps replies to HTTP/gRPC.</summary>
+public static class SessionCommands
+{
+    /// <summary>Makes the session and its keys. Replies <see cref="Created"/> or <see cref="AlreadyExists"/>, or <see cref="Unavailable"/>.</summary>
+    public sealed record Create(SessionId SessionId, SessionOptions Options) : IWithSessionId;
+
+    /// <summary>Replies <see cref="StatusReply"/>, or <see cref="NotFound"/> for a session never created.</summary>
+    public sealed record GetStatus(SessionId SessionId) : IWithSessionId;
+
+    /// <summary>Deletes the session. Replies <see cref="Deleted"/>, <see cref="NotFound"/> or <see cref="Unavailable"/>.</summary>
+    public sealed record Delete(SessionId SessionId) : IWithSessionId;
+
+    /// <summary>A command's answer.</summary>
+    public abstract record Reply(SessionId SessionId);
+
+    public sealed record Created(SessionId SessionId, SessionStatusView Status) : Reply(SessionId);
+
+    public sealed record AlreadyExists(SessionId SessionId, SessionStatusView Status) : Reply(SessionId);
+
+    public sealed record StatusReply(SessionId SessionId, SessionStatusView Status) : Reply(SessionId);
+
+    public sealed record Deleted(SessionId SessionId) : Reply(SessionId);
+
+    public sealed record NotFound(SessionId SessionId) : Reply(SessionId);
+
+    /// <summary>The session's stored secrets cannot be opened (<see cref="SecretsFailure"/>); it does nothing until that is fixed.</summary>
+    public sealed record Unavailable(SessionId SessionId, SecretsFailure Failure, string Reason) : Reply(SessionId);
+}
+
+/// <summary>
+/// What a status query shows: no key material, only public facts (the identity public key, which peers see anyway).
+/// <see cref="SecretsFailure"/> is set when the session's secrets could not be opened at recovery (and says why);
+/// Registration id and identity key are null only when the secrets could not be opened.
+/// </summary>
+public sealed record SessionStatusView(
+    SessionId SessionId,
+    SessionStatus Status,
+    DateTimeOffset CreatedAt,
+    uint? RegistrationId,
+    string? IdentityPublicKeyHex,
+    string? DeviceJid,
+    long LastEventSequence,
+    SecretsFailure? SecretsFailure = null,
+    string? SecretsFailureReason = null);
