@@ -13,6 +13,9 @@ namespace SessionCluster.Sessions;
 /// </summary>
 public sealed partial class SessionActor
 {
+    /// <summary>How long a refused pair-success's connection stays open for its iq error to leave, unless the server closes it first.</summary>
+    private static readonly TimeSpan RefusedCloseGrace = TimeSpan.FromSeconds(2);
+
     private IActorRef? _connection;
     private LinkPhase _phase;
     private QrRotation? _rotation;
@@ -35,6 +38,13 @@ public sealed partial class SessionActor
         Command<NodeReceived>(OnNode);
         Command<ConnectionLost>(OnConnectionLost);
         Command<ShowNextQr>(_ => OnShowNextQr());
+        Command<CloseRefused>(_ =>
+        {
+            if (_phase == LinkPhase.Refused)
+            {
+                _connection?.Tell(Close.Instance);
+            }
+        });
         Command<ConnectionOpened>(_ => { });
         Command<NodeEnqueued>(_ => { });
         Command<SendRejected>(rejected => LinkingLog.ConnectionLost(_logger, _id.Value, ConnectionLossReason.Fault, $"a {rejected.Node.Tag} was not sent ({rejected.Failure})"));
@@ -143,7 +153,9 @@ public sealed partial class SessionActor
                     }
 
                     connection.Tell(NodeAck.Instance);
-                    connection.Tell(Close.Instance);
+                    // Closing now would abort the socket before the error leaves; the server normally ends the stream
+                    // itself, and one that does not is closed after a grace.
+                    Timers.StartSingleTimer(CloseRefused.Instance, CloseRefused.Instance, RefusedCloseGrace);
                 });
                 break;
         }
@@ -158,6 +170,7 @@ public sealed partial class SessionActor
 
         _connection = null;
         Timers.Cancel(ShowNextQr.Instance);
+        Timers.Cancel(CloseRefused.Instance);
         _rotation = null;
         switch (_phase)
         {
@@ -223,6 +236,7 @@ public sealed partial class SessionActor
     private void StopLinking()
     {
         Timers.Cancel(ShowNextQr.Instance);
+        Timers.Cancel(CloseRefused.Instance);
         _rotation = null;
         _phase = LinkPhase.None;
         _connection?.Tell(Close.Instance);
@@ -249,6 +263,12 @@ public sealed partial class SessionActor
                 done();
             }
         });
+    }
+
+    /// <summary>The grace for a refused pair-success's connection is over (a timer message to self).</summary>
+    private sealed record CloseRefused
+    {
+        public static CloseRefused Instance { get; } = new();
     }
 
     /// <summary>Time to show the next QR ref (a timer message to self).</summary>

@@ -41,14 +41,19 @@ public sealed class TamperedPairSuccessTests(ITestOutputHelper output) : IAsyncL
             await connection.Socket.SendNodeAsync(QrPairingTests.PairSuccessIq(tampered));
             try
             {
+                // Read until the companion's answer to pair-success; a real server then ends the stream.
                 while (await connection.Socket.ReceiveNodeAsync() is { } node)
                 {
                     fromClient.Enqueue(node);
+                    if (node.GetOptionalString("id") == "p1")
+                    {
+                        break;
+                    }
                 }
             }
             catch (Exception e) when (e is WebSocketException or IOException or OperationCanceledException)
             {
-                // The companion aborted the socket after refusing.
+                // The companion aborted the socket without answering.
             }
 
             clientLeft.TrySetResult();
