@@ -47,7 +47,7 @@ public sealed partial class SessionActor
         });
         Command<ConnectionOpened>(_ => { });
         Command<NodeEnqueued>(_ => { });
-        Command<SendRejected>(rejected => LinkingLog.ConnectionLost(_logger, _id.Value, ConnectionLossReason.Fault, $"a {rejected.Node.Tag} was not sent ({rejected.Failure})"));
+        Command<SendRejected>(rejected => LinkingLog.SendRejected(_logger, _id.Value, rejected.Node.Tag, rejected.Failure));
     }
 
     private void OnLinkByQr(LinkByQr command)

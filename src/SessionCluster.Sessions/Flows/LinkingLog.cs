@@ -28,4 +28,7 @@ internal static partial class LinkingLog
 
     [LoggerMessage(EventId = 1206, Level = LogLevel.Warning, Message = "Session {SessionId}: connection lost ({Reason}, {Detail}); reconnecting is not built yet.")]
     public static partial void ConnectionLost(ILogger logger, string sessionId, Connection.ConnectionLossReason reason, string detail);
+
+    [LoggerMessage(EventId = 1207, Level = LogLevel.Warning, Message = "Session {SessionId}: a <{Tag}> stanza was not sent ({Failure}).")]
+    public static partial void SendRejected(ILogger logger, string sessionId, string tag, Connection.SendFailure failure);
 }

@@ -86,6 +86,25 @@ public sealed class LinkByQrTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task When_every_ref_has_been_shown_unscanned_the_session_closes_the_connection_reports_QrExpired_and_may_link_again()
+    {
+        // The session's lifetimes are shorter than the server's, so it is the session that runs out of refs, not the server.
+        await using var host = await Simulators.StartAsync(new SimulatorOptions { RefsPerPairDevice = 2, FirstRefLifetime = TimeSpan.FromSeconds(30), NextRefLifetime = TimeSpan.FromSeconds(30) });
+        var system = _nodes.Start();
+        var lifetimes = new QrSettings { FirstRefLifetime = TimeSpan.FromMilliseconds(500), NextRefLifetime = TimeSpan.FromMilliseconds(500) };
+        var session = system.ActorOf(SessionActor.Props(Alice, Dependencies(host) with { Qr = lifetimes }));
+        Assert.IsType<Created>(await Ask(session, new Create(Alice, Options)));
+        Assert.IsType<LinkStarted>(await Ask(session, new LinkByQr(Alice)));
+
+        var events = await SessionLog.WaitForAsync(system, Alice, e => e.Any(x => x.Body is LinkFailedBody), "a LinkFailed event");
+
+        Assert.Equal(2, events.QrCodes().Count);
+        Assert.Equal(LinkFailure.QrExpired, events.Select(e => e.Body).OfType<LinkFailedBody>().Single().Reason);
+        await SessionLog.WaitForAsync(system, Alice, e => e.Select(x => x.Body).OfType<SessionStatusChangedBody>().Last().Status == SessionStatus.Created, "the status back at Created");
+        Assert.IsType<LinkStarted>(await Ask(session, new LinkByQr(Alice)));
+    }
+
+    [Fact]
     public async Task A_new_ActorSystem_on_the_same_journal_recovers_the_session_as_linked()
     {
         await using var host = await Simulators.StartAsync();
