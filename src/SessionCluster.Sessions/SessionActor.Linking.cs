@@ -63,7 +63,8 @@ public sealed partial class SessionActor
             return;
         }
 
-        _statusBeforeLink = _status;
+        // A Linking recovered from a crash mid-link falls back to Created, not to itself, if this attempt fails.
+        _statusBeforeLink = _status == SessionStatus.Linking ? SessionStatus.Created : _status;
         _phase = LinkPhase.Pairing;
         var replyTo = Sender;
         PersistEvents([new SessionStatusChangedBody(SessionStatus.Linking)], () =>
