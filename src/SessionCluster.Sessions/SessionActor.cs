@@ -20,7 +20,7 @@ namespace SessionCluster.Sessions;
 /// queries with the failure and every other command with <see cref="Unavailable"/>. It does not stop: a
 /// remembered entity that stops is started again by its shard, which would be a loop of failed recoveries.
 /// </summary>
-public sealed class SessionActor : ReceivePersistentActor
+public sealed partial class SessionActor : ReceivePersistentActor, IWithTimers
 {
     private readonly SessionId _id;
     private readonly SessionActorDependencies _dependencies;
@@ -32,6 +32,7 @@ public sealed class SessionActor : ReceivePersistentActor
     private SessionStatus _status;
     private long _lastEventSequence;
     private Registration? _registration;
+    private SessionOptions? _options;
     private SecretsException? _secretsFailure;
 
     public SessionActor(SessionId id, SessionActorDependencies dependencies)
@@ -44,13 +45,17 @@ public sealed class SessionActor : ReceivePersistentActor
 
         Recover<SessionCreated>(ApplyCreated);
         Recover<SessionEventRecord>(ApplyEvent);
+        Recover<SessionLinked>(ApplyLinked);
         Recover<SessionDeleted>(_ => ApplyDeleted());
         Recover<RecoveryCompleted>(_ => OnRecovered());
 
         Command<Create>(OnCreate);
         Command<GetStatus>(_ => Sender.Tell(_exists ? new StatusReply(_id, View()) : new NotFound(_id)));
         Command<Delete>(OnDelete);
+        ReceiveLinking();
     }
+
+    public ITimerScheduler Timers { get; set; } = null!;
 
     public override string PersistenceId => _id.PersistenceId;
 
@@ -111,6 +116,7 @@ public sealed class SessionActor : ReceivePersistentActor
             return;
         }
 
+        StopLinking();
         var deleted = new SessionDeleted { SessionId = _id.Value, DeletedAtUnixMs = _dependencies.Clock.GetUtcNow().ToUnixTimeMilliseconds() };
         var statusEvent = NextEvent(new SessionStatusChangedBody(SessionStatus.Deleted)).ToRecord();
         var replyTo = Sender;
@@ -157,6 +163,26 @@ public sealed class SessionActor : ReceivePersistentActor
         _exists = true;
         _createdAt = DateTimeOffset.FromUnixTimeMilliseconds(created.CreatedAtUnixMs);
         _registration = registration;
+        _options = new SessionOptions(created.Options.DeviceName, created.Options.Platform, created.Options.OnlineOnConnect);
+    }
+
+    /// <summary>Recovery of a link: the sealed registration with the device JID, LID and ADV identity replaces the one before.</summary>
+    private void ApplyLinked(SessionLinked linked)
+    {
+        if (_secretsFailure is not null)
+        {
+            return;
+        }
+
+        try
+        {
+            _registration = Registration.Open(_dependencies.Secrets, linked.SealedRegistration.Span, _sealContext);
+        }
+        catch (SecretsException e)
+        {
+            _registration = null;
+            _secretsFailure = e;
+        }
     }
 
     private void ApplyEvent(SessionEventRecord record)
@@ -208,5 +234,6 @@ public sealed class SessionActor : ReceivePersistentActor
         _registration?.DeviceJid,
         _lastEventSequence,
         _secretsFailure?.Failure,
-        _secretsFailure?.Message);
+        _secretsFailure?.Message,
+        _registration?.Lid);
 }

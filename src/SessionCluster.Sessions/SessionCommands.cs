@@ -42,6 +42,14 @@ public static class SessionCommands
     /// <summary>Deletes the session. Replies <see cref="Deleted"/>, <see cref="NotFound"/> or <see cref="Unavailable"/>.</summary>
     public sealed record Delete(SessionId SessionId) : IWithSessionId;
 
+    /// <summary>
+    /// Links the session to a phone by QR: the session connects with its registration payload and shows each ref as a
+    /// <see cref="QrCodeBody"/> domain event until the phone scans one, then logs in. Replies <see cref="LinkStarted"/>
+    /// at once (the rest is reported as domain events), or <see cref="LinkRefused"/>, <see cref="NotFound"/>,
+    /// <see cref="Unavailable"/>.
+    /// </summary>
+    public sealed record LinkByQr(SessionId SessionId) : IWithSessionId;
+
     /// <summary>A command's answer.</summary>
     public abstract record Reply(SessionId SessionId);
 
@@ -55,8 +63,27 @@ public static class SessionCommands
 
     public sealed record NotFound(SessionId SessionId) : Reply(SessionId);
 
+    /// <summary>Linking has started; QR codes follow as domain events.</summary>
+    public sealed record LinkStarted(SessionId SessionId) : Reply(SessionId);
+
+    /// <summary>Linking was not started, and why.</summary>
+    public sealed record LinkRefused(SessionId SessionId, LinkRefusal Reason) : Reply(SessionId);
+
     /// <summary>The session's stored secrets cannot be opened (<see cref="SecretsFailure"/>); it does nothing until that is fixed.</summary>
     public sealed record Unavailable(SessionId SessionId, SecretsFailure Failure, string Reason) : Reply(SessionId);
+}
+
+/// <summary>Why <see cref="SessionCommands.LinkByQr"/> was refused.</summary>
+public enum LinkRefusal
+{
+    /// <summary>The session is linked to a phone already (it has a device JID).</summary>
+    AlreadyLinked,
+
+    /// <summary>A link attempt is running.</summary>
+    AlreadyLinking,
+
+    /// <summary>The session was deleted.</summary>
+    Deleted,
 }
 
 /// <summary>
@@ -73,4 +100,5 @@ public sealed record SessionStatusView(
     string? DeviceJid,
     long LastEventSequence,
     SecretsFailure? SecretsFailure = null,
-    string? SecretsFailureReason = null);
+    string? SecretsFailureReason = null,
+    string? Lid = null);

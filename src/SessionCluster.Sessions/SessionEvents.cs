@@ -21,23 +21,50 @@ public abstract record SessionEventBody;
 public sealed record SessionStatusChangedBody(SessionStatus Status) : SessionEventBody;
 
 /// <summary>
+/// A QR string for the user to scan with the phone, valid until <paramref name="ExpiresAt"/> (then the next one comes).
+/// It holds the ADV secret and public keys: meant for the user's eyes, so it is an event payload, but never logged;
+/// <see cref="ToString"/> leaves it out.
+/// </summary>
+public sealed record QrCodeBody(string Qr, DateTimeOffset ExpiresAt) : SessionEventBody
+{
+    public override string ToString() => $"QrCodeBody {{ ExpiresAt = {ExpiresAt:O} }}";
+}
+
+/// <summary>A QR link attempt ended without a link, and why.</summary>
+public sealed record LinkFailedBody(LinkFailure Reason) : SessionEventBody;
+
+/// <summary>Why linking by QR ended without a link.</summary>
+public enum LinkFailure
+{
+    /// <summary>Every ref of the pair-device expired and nobody scanned one.</summary>
+    QrExpired,
+
+    /// <summary>The pair-success device identity's HMAC does not verify under this companion's ADV secret.</summary>
+    HmacMismatch,
+
+    /// <summary>The account signature does not cover this companion's identity key.</summary>
+    BadAccountSignature,
+
+    /// <summary>The pair-success stanza or its device identity is malformed.</summary>
+    MalformedPairSuccess,
+
+    /// <summary>The connection was lost before the link completed.</summary>
+    ConnectionLost,
+}
+
+/// <summary>
 /// A domain event the edge publishes: a stable id (a version-7 Guid, time-ordered), the per-session gapless sequence
 /// number (1, 2, 3 ... over the session's life, across restarts), when, and what. Stored in the session's own log as
 /// <see cref="SessionEventRecord"/>, in the same atomic write as the state change it reports.
 /// </summary>
 public sealed record SessionEvent(Guid Id, SessionId SessionId, long Sequence, DateTimeOffset At, SessionEventBody Body)
 {
-    public SessionEventRecord ToRecord() => new()
+    public SessionEventRecord ToRecord() => new SessionEventRecord
     {
         EventId = Id.ToString(),
         Sequence = Sequence,
         AtUnixMs = At.ToUnixTimeMilliseconds(),
-        StatusChanged = Body switch
-        {
-            SessionStatusChangedBody status => new SessionStatusChanged { Status = (SessionStatusValue)status.Status },
-            _ => throw new ArgumentException($"No stored form for {Body.GetType().Name}.", nameof(Body)),
-        },
-    };
+    }.WithBody(Body);
 
     public static SessionEvent FromRecord(SessionId sessionId, SessionEventRecord record) => new(
         Guid.Parse(record.EventId),
@@ -47,6 +74,32 @@ public sealed record SessionEvent(Guid Id, SessionId SessionId, long Sequence, D
         record.BodyCase switch
         {
             SessionEventRecord.BodyOneofCase.StatusChanged => new SessionStatusChangedBody((SessionStatus)record.StatusChanged.Status),
+            SessionEventRecord.BodyOneofCase.QrCode => new QrCodeBody(record.QrCode.Qr, DateTimeOffset.FromUnixTimeMilliseconds(record.QrCode.ExpiresAtUnixMs)),
+            SessionEventRecord.BodyOneofCase.LinkFailed => new LinkFailedBody(Enum.Parse<LinkFailure>(record.LinkFailed.Reason)),
             var other => throw new InvalidOperationException($"Session {sessionId} event {record.Sequence} has no known body ({other})."),
         });
+}
+
+internal static class SessionEventRecordBodies
+{
+    /// <summary>Sets the record's oneof body from <paramref name="body"/>; a body without a stored form is a bug.</summary>
+    public static SessionEventRecord WithBody(this SessionEventRecord record, SessionEventBody body)
+    {
+        switch (body)
+        {
+            case SessionStatusChangedBody status:
+                record.StatusChanged = new SessionStatusChanged { Status = (SessionStatusValue)status.Status };
+                break;
+            case QrCodeBody qr:
+                record.QrCode = new QrCodeShown { Qr = qr.Qr, ExpiresAtUnixMs = qr.ExpiresAt.ToUnixTimeMilliseconds() };
+                break;
+            case LinkFailedBody failed:
+                record.LinkFailed = new LinkFailed { Reason = failed.Reason.ToString() };
+                break;
+            default:
+                throw new ArgumentException($"No stored form for {body.GetType().Name}.", nameof(body));
+        }
+
+        return record;
+    }
 }

@@ -59,9 +59,11 @@ public sealed class SessionActorTests(ITestOutputHelper output) : IAsyncLifetime
 
         Assert.IsType<NotFound>(await Ask(session, new GetStatus(Alice)));
         Assert.IsType<NotFound>(await Ask(session, new Delete(Alice)));
+        Assert.IsType<NotFound>(await Ask(session, new LinkByQr(Alice)));
         Assert.IsType<Created>(await Ask(session, new Create(Alice, Options)));
         Assert.IsType<Deleted>(await Ask(session, new Delete(Alice)));
         Assert.IsType<Deleted>(await Ask(session, new Delete(Alice)));
+        Assert.Equal(new LinkRefused(Alice, LinkRefusal.Deleted), await Ask(session, new LinkByQr(Alice)));
 
         var status = Assert.IsType<StatusReply>(await Ask(session, new GetStatus(Alice))).Status;
         Assert.Equal(SessionStatus.Deleted, status.Status);
@@ -120,6 +122,7 @@ public sealed class SessionActorTests(ITestOutputHelper output) : IAsyncLifetime
         var status = Assert.IsType<StatusReply>(await Ask(session, new GetStatus(Alice))).Status;
         var delete = Assert.IsType<Unavailable>(await Ask(session, new Delete(Alice)));
         var create = Assert.IsType<Unavailable>(await Ask(session, new Create(Alice, Options)));
+        Assert.IsType<Unavailable>(await Ask(session, new LinkByQr(Alice)));
         Assert.IsType<StatusReply>(await Ask(session, new GetStatus(Alice)));
 
         Assert.Equal(SecretsFailure.WrongKey, status.SecretsFailure);

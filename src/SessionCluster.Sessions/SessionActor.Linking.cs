@@ -1,0 +1,280 @@
+using Akka.Actor;
+using SessionCluster.Sessions.Connection;
+using SessionCluster.Sessions.Flows;
+using SessionCluster.Sessions.State.Proto;
+using static SessionCluster.Sessions.Connection.ConnectionProtocol;
+using static SessionCluster.Sessions.SessionCommands;
+
+namespace SessionCluster.Sessions;
+
+/// <summary>
+/// The session's side of linking by QR and logging in: the connection child's messages and the order of writes and
+/// answers. What to answer and what to check is <see cref="QrPairing"/>'s; this part only persists, then sends.
+/// </summary>
+public sealed partial class SessionActor
+{
+    /// <summary>How long a refused pair-success's connection stays open for its iq error to leave, unless the server closes it first.</summary>
+    private static readonly TimeSpan RefusedCloseGrace = TimeSpan.FromSeconds(2);
+
+    private IActorRef? _connection;
+    private LinkPhase _phase;
+    private QrRotation? _rotation;
+    private LinkFailure? _closingFor;
+    private SessionStatus _statusBeforeLink;
+
+    private enum LinkPhase
+    {
+        None,
+        Pairing,
+        Refused,
+        AwaitingRestart,
+        LoggingIn,
+        Online,
+    }
+
+    private void ReceiveLinking()
+    {
+        Command<LinkByQr>(OnLinkByQr);
+        Command<NodeReceived>(OnNode);
+        Command<ConnectionLost>(OnConnectionLost);
+        Command<ShowNextQr>(_ => OnShowNextQr());
+        Command<CloseRefused>(_ =>
+        {
+            if (_phase == LinkPhase.Refused)
+            {
+                _connection?.Tell(Close.Instance);
+            }
+        });
+        Command<ConnectionOpened>(_ => { });
+        Command<NodeEnqueued>(_ => { });
+        Command<SendRejected>(rejected => LinkingLog.SendRejected(_logger, _id.Value, rejected.Node.Tag, rejected.Failure));
+    }
+
+    private void OnLinkByQr(LinkByQr command)
+    {
+        Reply? refusal = !_exists ? new NotFound(_id)
+            : _status == SessionStatus.Deleted ? new LinkRefused(_id, LinkRefusal.Deleted)
+            : _registration!.DeviceJid is not null ? new LinkRefused(_id, LinkRefusal.AlreadyLinked)
+            : _phase != LinkPhase.None ? new LinkRefused(_id, LinkRefusal.AlreadyLinking)
+            : null;
+        if (refusal is not null)
+        {
+            Sender.Tell(refusal);
+            return;
+        }
+
+        // A Linking recovered from a crash mid-link falls back to Created, not to itself, if this attempt fails.
+        _statusBeforeLink = _status == SessionStatus.Linking ? SessionStatus.Created : _status;
+        _phase = LinkPhase.Pairing;
+        var replyTo = Sender;
+        PersistEvents([new SessionStatusChangedBody(SessionStatus.Linking)], () =>
+        {
+            var registration = _registration!;
+            StartConnection(QrPairing.RegistrationPayload(registration, _options!));
+            LinkingLog.LinkStarted(_logger, _id.Value);
+            replyTo.Tell(new LinkStarted(_id));
+        });
+    }
+
+    private void OnNode(NodeReceived received)
+    {
+        if (!Sender.Equals(_connection))
+        {
+            // A node from a connection this session has already let go of.
+            Sender.Tell(NodeAck.Instance);
+            return;
+        }
+
+        var node = received.Node;
+        if (_phase == LinkPhase.Pairing && QrPairing.IsPairSuccess(node))
+        {
+            // Acked only once the outcome is durable: the connection pushes nothing else until then.
+            OnPairSuccess(node);
+            return;
+        }
+
+        if (_phase == LinkPhase.Pairing && QrPairing.ReadPairDevice(node) is { } pairDevice)
+        {
+            _connection.Tell(new SendNode(QrPairing.Acknowledge(pairDevice.IqId)));
+            if (pairDevice.Refs.Count > 0)
+            {
+                ShowQr(new QrRotation(pairDevice.Refs, 0));
+            }
+        }
+        else if (_phase == LinkPhase.LoggingIn && node.Tag == "success")
+        {
+            _phase = LinkPhase.Online;
+            PersistEvents([new SessionStatusChangedBody(SessionStatus.Connected)], () => LinkingLog.Connected(_logger, _id.Value));
+        }
+
+        Sender.Tell(NodeAck.Instance);
+    }
+
+    private void OnPairSuccess(Protocol.Binary.Node node)
+    {
+        var connection = _connection!;
+        Timers.Cancel(ShowNextQr.Instance);
+        _rotation = null;
+        switch (QrPairing.AcceptPairSuccess(node, _registration!))
+        {
+            case PairSuccessAccepted accepted:
+                _phase = LinkPhase.AwaitingRestart;
+                var linked = new SessionLinked
+                {
+                    SessionId = _id.Value,
+                    LinkedAtUnixMs = _dependencies.Clock.GetUtcNow().ToUnixTimeMilliseconds(),
+                    SealedRegistration = Google.Protobuf.ByteString.CopyFrom(accepted.Linked.Seal(_dependencies.Secrets, _sealContext)),
+                };
+                var statusEvent = NextEvent(new SessionStatusChangedBody(SessionStatus.Connecting)).ToRecord();
+                // The registration is durable before pair-device-sign leaves: a phone that sees the answer has a companion that remembers it.
+                PersistAll<Google.Protobuf.IMessage>([linked, statusEvent], stored =>
+                {
+                    switch (stored)
+                    {
+                        case SessionLinked:
+                            _registration = accepted.Linked;
+                            break;
+                        case SessionEventRecord record:
+                            ApplyEvent(record);
+                            connection.Tell(new SendNode(accepted.Reply));
+                            connection.Tell(NodeAck.Instance);
+                            LinkingLog.Linked(_logger, _id.Value, accepted.Linked.DeviceJid!);
+                            break;
+                    }
+                });
+                break;
+            case PairSuccessRefused refused:
+                _phase = LinkPhase.Refused;
+                LinkingLog.PairSuccessRefused(_logger, _id.Value, refused.Failure, refused.Detail);
+                PersistEvents([new LinkFailedBody(refused.Failure), new SessionStatusChangedBody(_statusBeforeLink)], () =>
+                {
+                    if (refused.Reply is { } error)
+                    {
+                        connection.Tell(new SendNode(error));
+                    }
+
+                    connection.Tell(NodeAck.Instance);
+                    // Closing now would abort the socket before the error leaves; the server normally ends the stream
+                    // itself, and one that does not is closed after a grace.
+                    Timers.StartSingleTimer(CloseRefused.Instance, CloseRefused.Instance, RefusedCloseGrace);
+                });
+                break;
+        }
+    }
+
+    private void OnConnectionLost(ConnectionLost lost)
+    {
+        if (!Sender.Equals(_connection))
+        {
+            return;
+        }
+
+        _connection = null;
+        Timers.Cancel(ShowNextQr.Instance);
+        Timers.Cancel(CloseRefused.Instance);
+        _rotation = null;
+        switch (_phase)
+        {
+            case LinkPhase.AwaitingRestart when lost is { Reason: ConnectionLossReason.StreamError, StreamErrorCode: 515 }:
+                // docs/PROTOCOL.md §6 step 7: the server restarts the stream; the companion comes back with the login payload.
+                _phase = LinkPhase.LoggingIn;
+                StartConnection(QrPairing.LoginPayload(_registration!));
+                break;
+            case LinkPhase.Pairing:
+                var failure = _closingFor ?? LinkFailure.ConnectionLost;
+                _phase = LinkPhase.None;
+                _closingFor = null;
+                LinkingLog.LinkFailed(_logger, _id.Value, failure);
+                PersistEvents([new LinkFailedBody(failure), new SessionStatusChangedBody(_statusBeforeLink)], () => { });
+                break;
+            case LinkPhase.Refused:
+                _phase = LinkPhase.None;
+                break;
+            default:
+                _phase = LinkPhase.None;
+                LinkingLog.ConnectionLost(_logger, _id.Value, lost.Reason, lost.Detail);
+                PersistEvents([new SessionStatusChangedBody(SessionStatus.Disconnected)], () => { });
+                break;
+        }
+    }
+
+    private void OnShowNextQr()
+    {
+        if (_phase != LinkPhase.Pairing || _rotation is null || _connection is null)
+        {
+            return;
+        }
+
+        if (_rotation.Next() is { } next)
+        {
+            ShowQr(next);
+            return;
+        }
+
+        // Every ref has expired: drop the connection as whatsmeow does; its loss reports the failure.
+        _rotation = null;
+        _closingFor = LinkFailure.QrExpired;
+        _connection.Tell(Close.Instance);
+    }
+
+    private void ShowQr(QrRotation rotation)
+    {
+        _rotation = rotation;
+        var lifetime = rotation.Lifetime(_dependencies.Qr);
+        var expiresAt = _dependencies.Clock.GetUtcNow() + lifetime;
+        var qr = QrPairing.QrString(rotation.Current, _registration!, _options!.Platform);
+        Timers.StartSingleTimer(ShowNextQr.Instance, ShowNextQr.Instance, lifetime);
+        PersistEvents([new QrCodeBody(qr, expiresAt)], () => LinkingLog.QrShown(_logger, _id.Value, rotation.Index + 1, rotation.Refs.Count, expiresAt));
+    }
+
+    private void StartConnection(Protocol.Wa.Client.ClientPayload payload)
+    {
+        var settings = _dependencies.Server.ForConnection(_registration!.NoiseKey, Google.Protobuf.MessageExtensions.ToByteArray(payload));
+        _connection = Context.ActorOf(ConnectionActor.Props(settings, Self, _dependencies.Loggers.CreateLogger(typeof(ConnectionActor).FullName!), _dependencies.Clock));
+    }
+
+    /// <summary>Closes a running connection (the session is deleted); its loss is then ignored.</summary>
+    private void StopLinking()
+    {
+        Timers.Cancel(ShowNextQr.Instance);
+        Timers.Cancel(CloseRefused.Instance);
+        _rotation = null;
+        _phase = LinkPhase.None;
+        _connection?.Tell(Close.Instance);
+        _connection = null;
+    }
+
+    /// <summary>Persists domain events in one atomic write, then runs <paramref name="done"/>.</summary>
+    private void PersistEvents(IReadOnlyList<SessionEventBody> bodies, Action done)
+    {
+        var records = new List<SessionEventRecord>(bodies.Count);
+        foreach (var body in bodies)
+        {
+            var record = NextEvent(body).ToRecord();
+            _lastEventSequence = record.Sequence;
+            records.Add(record);
+        }
+
+        var remaining = records.Count;
+        PersistAll(records, record =>
+        {
+            ApplyEvent(record);
+            if (--remaining == 0)
+            {
+                done();
+            }
+        });
+    }
+
+    /// <summary>The grace for a refused pair-success's connection is over (a timer message to self).</summary>
+    private sealed record CloseRefused
+    {
+        public static CloseRefused Instance { get; } = new();
+    }
+
+    /// <summary>Time to show the next QR ref (a timer message to self).</summary>
+    private sealed record ShowNextQr
+    {
+        public static ShowNextQr Instance { get; } = new();
+    }
+}

@@ -1,0 +1,56 @@
+using System.Collections.Immutable;
+using Akka.Persistence;
+using Akka.Persistence.Journal;
+using SessionCluster.Sessions.State.Proto;
+
+namespace SessionCluster.Sessions.Tests.Support;
+
+/// <summary>
+/// Akka's in-memory journal that holds a write carrying <see cref="SessionLinked"/> until the test releases it, so a test
+/// can look at the world while the link is not yet durable. One test at a time uses it (the gate is static).
+/// </summary>
+internal sealed class GatedMemoryJournal : MemoryJournal
+{
+    public const string Config = """
+        akka.persistence.journal.plugin = "akka.persistence.journal.gated"
+        akka.persistence.journal.gated {
+          class = "SessionCluster.Sessions.Tests.Support.GatedMemoryJournal, SessionCluster.Sessions.Tests"
+          plugin-dispatcher = "akka.actor.default-dispatcher"
+        }
+        akka.persistence.snapshot-store.plugin = "akka.persistence.snapshot-store.inmem"
+        """;
+
+    public static TaskCompletionSource Reached { get; private set; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public static TaskCompletionSource Release { get; private set; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>The first QR string written (the in-memory journal has no query side).</summary>
+    public static TaskCompletionSource<string> FirstQr { get; private set; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public static void Reset()
+    {
+        FirstQr = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        Reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        Release = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    protected override async Task<IImmutableList<Exception>> WriteMessagesAsync(IEnumerable<AtomicWrite> messages, CancellationToken cancellationToken)
+    {
+        var writes = messages.ToList();
+        foreach (var record in writes.SelectMany(w => (IEnumerable<IPersistentRepresentation>)w.Payload).Select(p => p.Payload).OfType<SessionEventRecord>())
+        {
+            if (record.BodyCase == SessionEventRecord.BodyOneofCase.QrCode)
+            {
+                FirstQr.TrySetResult(record.QrCode.Qr);
+            }
+        }
+
+        if (writes.Any(w => ((IEnumerable<IPersistentRepresentation>)w.Payload).Any(p => p.Payload is SessionLinked)))
+        {
+            Reached.TrySetResult();
+            await Release.Task;
+        }
+
+        return await base.WriteMessagesAsync(writes, cancellationToken);
+    }
+}
