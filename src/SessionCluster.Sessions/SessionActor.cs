@@ -52,6 +52,7 @@ public sealed partial class SessionActor : ReceivePersistentActor, IWithTimers
         Command<Create>(OnCreate);
         Command<GetStatus>(_ => Sender.Tell(_exists ? new StatusReply(_id, View()) : new NotFound(_id)));
         Command<Delete>(OnDelete);
+        Command<RecordStatusAfterRecovery>(OnRecordStatusAfterRecovery);
         ReceiveLinking();
     }
 
@@ -203,14 +204,34 @@ public sealed partial class SessionActor : ReceivePersistentActor, IWithTimers
 
     private void OnRecovered()
     {
-        if (_secretsFailure is not { } failure)
+        if (_secretsFailure is { } failure)
         {
+            SessionStateLog.SecretsUnreadable(_logger, _id.Value, failure.Failure, failure.Message);
+            Become(Inert);
             return;
         }
 
-        SessionStateLog.SecretsUnreadable(_logger, _id.Value, failure.Failure, failure.Message);
-        Become(Inert);
+        // No connection survives a restart: a session stored as linking goes back to Created, one stored as connecting
+        // or connected is Disconnected. Shown at once, and written as a status event (a message to self: recovery
+        // handlers must not persist) so subscribers learn it too.
+        SessionStatus? now = _status switch
+        {
+            SessionStatus.Linking => SessionStatus.Created,
+            SessionStatus.Connecting or SessionStatus.Connected => SessionStatus.Disconnected,
+            _ => null,
+        };
+        if (now is { } status)
+        {
+            _status = status;
+            Self.Tell(new RecordStatusAfterRecovery(status));
+        }
     }
+
+    private void OnRecordStatusAfterRecovery(RecordStatusAfterRecovery record) =>
+        PersistEvents([new SessionStatusChangedBody(record.Status)], () => { });
+
+    /// <summary>The status the session holds after recovery, to be written as its event (a message to self).</summary>
+    private sealed record RecordStatusAfterRecovery(SessionStatus Status);
 
     /// <summary>The secrets cannot be opened: answer why, do nothing else, write nothing.</summary>
     private void Inert()

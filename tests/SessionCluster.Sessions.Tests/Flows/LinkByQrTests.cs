@@ -135,7 +135,10 @@ public sealed class LinkByQrTests(ITestOutputHelper output) : IAsyncLifetime
         var stored = await SessionLog.StoredAsync(second, Alice);
         Assert.Single(stored.OfType<SessionLinked>());
         Assert.DoesNotContain(linked.DeviceJid!, Encoding.Latin1.GetString(await File.ReadAllBytesAsync(_nodes.JournalPath)), StringComparison.Ordinal);
-        // Reconnecting a recovered linked session is the next slice: it answers as linked but opens no connection yet.
+        // No connection survives the restart, and the session does not claim one: Disconnected, shown and stored.
+        // Reconnecting a recovered linked session is the next slice.
+        Assert.Equal(SessionStatus.Disconnected, status.Status);
+        await SessionLog.WaitForAsync(second, Alice, e => e.Select(x => x.Body).OfType<SessionStatusChangedBody>().Last().Status == SessionStatus.Disconnected, "Disconnected stored");
     }
 
     private SessionActorDependencies Dependencies(SimulatorHost host) => _nodes.Dependencies() with
