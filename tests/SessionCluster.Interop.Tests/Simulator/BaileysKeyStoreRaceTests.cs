@@ -19,7 +19,7 @@ public sealed class BaileysKeyStorePeerFixture : NodePeerFixture
 /// </summary>
 /// <remarks>
 /// These tests pin Baileys' behaviour as it is. When a Baileys release keys both transactions alike (as
-/// WhiskeySockets/Baileys#2372 proposes), the overlapped cases stop losing and these tests fail: then
+/// Baileys pull request 2372 proposes), the overlapped cases stop losing and these tests fail: then
 /// <see cref="ConcurrentMessagingTests"/> can require that nothing is lost at the Baileys companions too.
 /// </remarks>
 [Trait("Category", "Interop")]

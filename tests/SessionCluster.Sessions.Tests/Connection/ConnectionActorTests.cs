@@ -19,7 +19,7 @@ public sealed class ConnectionActorTests : TestKit
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);
 
-    private readonly RecordingLogger _log = new();
+    private readonly ListLoggerFactory _logs = new();
 
     [Fact]
     public async Task A_registering_connection_reports_it_opened_then_passes_on_the_pair_device_iq_with_its_refs()
@@ -27,7 +27,7 @@ public sealed class ConnectionActorTests : TestKit
         await using var host = await Simulators.StartAsync();
         var parent = CreateTestProbe();
 
-        Sys.ActorOf(ConnectionActor.Props(Simulators.Registering(host), parent.Ref, _log));
+        Sys.ActorOf(ConnectionActor.Props(Simulators.Registering(host), parent.Ref, _logs.CreateLogger(nameof(ConnectionActor))));
 
         var opened = parent.ExpectMsg<ConnectionOpened>(Patience);
         Assert.Equal(32, opened.ServerStaticKey.Length);
@@ -41,7 +41,7 @@ public sealed class ConnectionActorTests : TestKit
         using var certificate = await Simulators.FetchCertificateAsync(host);
         var parent = CreateTestProbe();
 
-        Sys.ActorOf(ConnectionActor.Props(Simulators.Registering(host) with { PinnedCertificate = certificate }, parent.Ref, _log));
+        Sys.ActorOf(ConnectionActor.Props(Simulators.Registering(host) with { PinnedCertificate = certificate }, parent.Ref, _logs.CreateLogger(nameof(ConnectionActor))));
 
         parent.ExpectMsg<ConnectionOpened>(Patience);
         AssertPairDevice(parent.ExpectMsg<NodeReceived>(Patience).Node);
@@ -54,7 +54,7 @@ public sealed class ConnectionActorTests : TestKit
         using var other = Simulators.UnrelatedCertificate();
         var parent = CreateTestProbe();
 
-        var connection = Sys.ActorOf(ConnectionActor.Props(Simulators.Registering(host) with { PinnedCertificate = other }, parent.Ref, _log));
+        var connection = Sys.ActorOf(ConnectionActor.Props(Simulators.Registering(host) with { PinnedCertificate = other }, parent.Ref, _logs.CreateLogger(nameof(ConnectionActor))));
         parent.Watch(connection);
 
         var lost = parent.ExpectMsg<ConnectionLost>(Patience);
@@ -69,7 +69,7 @@ public sealed class ConnectionActorTests : TestKit
         var parent = CreateTestProbe();
         var wrongRoot = SessionCluster.Protocol.Crypto.Curve25519.GenerateKeyPair().PublicKey;
 
-        Sys.ActorOf(ConnectionActor.Props(Simulators.Registering(host) with { RootPublicKey = wrongRoot }, parent.Ref, _log));
+        Sys.ActorOf(ConnectionActor.Props(Simulators.Registering(host) with { RootPublicKey = wrongRoot }, parent.Ref, _logs.CreateLogger(nameof(ConnectionActor))));
 
         Assert.Equal(ConnectionLossReason.Certificate, parent.ExpectMsg<ConnectionLost>(Patience).Reason);
     }
@@ -84,7 +84,7 @@ public sealed class ConnectionActorTests : TestKit
         listener.Stop();
         var parent = CreateTestProbe();
 
-        Sys.ActorOf(ConnectionActor.Props(Simulators.Registering(new Uri($"ws://127.0.0.1:{port}/ws/chat"), new byte[32]), parent.Ref, _log));
+        Sys.ActorOf(ConnectionActor.Props(Simulators.Registering(new Uri($"ws://127.0.0.1:{port}/ws/chat"), new byte[32]), parent.Ref, _logs.CreateLogger(nameof(ConnectionActor))));
 
         Assert.Equal(ConnectionLossReason.Refused, parent.ExpectMsg<ConnectionLost>(Patience).Reason);
     }
@@ -95,7 +95,7 @@ public sealed class ConnectionActorTests : TestKit
         await using var host = await Simulators.StartAsync();
         var parent = CreateTestProbe();
         var sender = CreateTestProbe();
-        var connection = Sys.ActorOf(ConnectionActor.Props(Simulators.Registering(host), parent.Ref, _log));
+        var connection = Sys.ActorOf(ConnectionActor.Props(Simulators.Registering(host), parent.Ref, _logs.CreateLogger(nameof(ConnectionActor))));
         parent.ExpectMsg<ConnectionOpened>(Patience);
         var pairDevice = parent.ExpectMsg<NodeReceived>(Patience);
 
@@ -119,7 +119,7 @@ public sealed class ConnectionActorTests : TestKit
     {
         await using var host = await Simulators.StartAsync();
         var parent = CreateTestProbe();
-        var connection = Sys.ActorOf(ConnectionActor.Props(Simulators.Registering(host), parent.Ref, _log));
+        var connection = Sys.ActorOf(ConnectionActor.Props(Simulators.Registering(host), parent.Ref, _logs.CreateLogger(nameof(ConnectionActor))));
         parent.ExpectMsg<ConnectionOpened>(Patience);
         parent.ExpectMsg<NodeReceived>(Patience);
         parent.Reply(NodeAck.Instance);
@@ -137,7 +137,7 @@ public sealed class ConnectionActorTests : TestKit
         await using var host = await Simulators.StartAsync();
         var parent = CreateTestProbe();
         var sender = CreateTestProbe();
-        var connection = Sys.ActorOf(ConnectionActor.Props(Simulators.Registering(host) with { OutboundQueueBound = 1 }, parent.Ref, _log));
+        var connection = Sys.ActorOf(ConnectionActor.Props(Simulators.Registering(host) with { OutboundQueueBound = 1 }, parent.Ref, _logs.CreateLogger(nameof(ConnectionActor))));
         parent.ExpectMsg<ConnectionOpened>(Patience);
 
         for (var i = 0; i < 50; i++)
@@ -159,7 +159,7 @@ public sealed class ConnectionActorTests : TestKit
     {
         await using var host = await Simulators.StartAsync();
         var parent = CreateTestProbe();
-        var connection = Sys.ActorOf(ConnectionActor.Props(Simulators.Registering(host), parent.Ref, _log));
+        var connection = Sys.ActorOf(ConnectionActor.Props(Simulators.Registering(host), parent.Ref, _logs.CreateLogger(nameof(ConnectionActor))));
         parent.Watch(connection);
         parent.ExpectMsg<ConnectionOpened>(Patience);
 
@@ -168,7 +168,7 @@ public sealed class ConnectionActorTests : TestKit
         Assert.Equal(ConnectionLossReason.Cancelled, parent.FishForMessage<ConnectionLost>(_ => true, Patience).Reason);
         parent.ExpectTerminated(connection, Patience);
         await Task.Delay(300);
-        Assert.Equal(0, _log.Count(1103));
+        Assert.Equal(0, _logs.Count(1103));
     }
 
     [Fact]
@@ -181,7 +181,7 @@ public sealed class ConnectionActorTests : TestKit
             KeepaliveInterval = TimeSpan.FromMilliseconds(100),
             DeadConnectionTimeout = TimeSpan.FromMilliseconds(600),
         };
-        var connection = Sys.ActorOf(ConnectionActor.Props(settings, parent.Ref, _log));
+        var connection = Sys.ActorOf(ConnectionActor.Props(settings, parent.Ref, _logs.CreateLogger(nameof(ConnectionActor))));
         parent.ExpectMsg<ConnectionOpened>(Patience);
         parent.ExpectMsg<NodeReceived>(Patience);
         connection.Tell(NodeAck.Instance, parent.Ref);
@@ -200,7 +200,7 @@ public sealed class ConnectionActorTests : TestKit
         {
             var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
             var parent = CreateTestProbe();
-            var connection = Sys.ActorOf(ConnectionActor.Props(Simulators.Registering(new Uri($"ws://127.0.0.1:{port}/ws/chat"), new byte[32]), parent.Ref, _log));
+            var connection = Sys.ActorOf(ConnectionActor.Props(Simulators.Registering(new Uri($"ws://127.0.0.1:{port}/ws/chat"), new byte[32]), parent.Ref, _logs.CreateLogger(nameof(ConnectionActor))));
             parent.Watch(connection);
 
             connection.Tell(new SendNode(Ping("early")), parent.Ref);
@@ -227,7 +227,7 @@ public sealed class ConnectionActorTests : TestKit
             KeepaliveInterval = TimeSpan.FromMilliseconds(100),
             DeadConnectionTimeout = TimeSpan.FromMilliseconds(600),
         };
-        var connection = Sys.ActorOf(ConnectionActor.Props(settings, parent.Ref, _log));
+        var connection = Sys.ActorOf(ConnectionActor.Props(settings, parent.Ref, _logs.CreateLogger(nameof(ConnectionActor))));
         parent.Watch(connection);
 
         parent.ExpectMsg<ConnectionOpened>(Patience);
@@ -244,15 +244,15 @@ public sealed class ConnectionActorTests : TestKit
         await using var server = await NoiseTestServer.StartAsync(server => server.Socket.SendAsync(new byte[] { 0x00, 248, 5 }).AsTask());
         var parent = CreateTestProbe();
 
-        Sys.ActorOf(ConnectionActor.Props(Simulators.Registering(server.WebSocketUrl, server.RootPublicKey), parent.Ref, _log));
+        Sys.ActorOf(ConnectionActor.Props(Simulators.Registering(server.WebSocketUrl, server.RootPublicKey), parent.Ref, _logs.CreateLogger(nameof(ConnectionActor))));
 
         parent.ExpectMsg<ConnectionOpened>(Patience);
         var lost = parent.ExpectMsg<ConnectionLost>(Patience);
         Assert.Equal(ConnectionLossReason.MalformedInput, lost.Reason);
         Assert.IsType<BinaryFormatException>(lost.Cause);
-        AwaitAssert(() => Assert.Equal(1, _log.Count(1102)), Patience);
+        AwaitAssert(() => Assert.Equal(1, _logs.Count(1102)), Patience);
         parent.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
-        Assert.Equal(1, _log.Count(1102));
+        Assert.Equal(1, _logs.Count(1102));
     }
 
     [Fact]
@@ -262,7 +262,7 @@ public sealed class ConnectionActorTests : TestKit
         await using var server = await NoiseTestServer.StartAsync(SendUnencryptedFrameAsync);
         var parent = CreateTestProbe();
 
-        Sys.ActorOf(ConnectionActor.Props(Simulators.Registering(server.WebSocketUrl, server.RootPublicKey), parent.Ref, _log));
+        Sys.ActorOf(ConnectionActor.Props(Simulators.Registering(server.WebSocketUrl, server.RootPublicKey), parent.Ref, _logs.CreateLogger(nameof(ConnectionActor))));
 
         parent.ExpectMsg<ConnectionOpened>(Patience);
         var lost = parent.ExpectMsg<ConnectionLost>(Patience);
@@ -276,7 +276,7 @@ public sealed class ConnectionActorTests : TestKit
         await using var server = await NoiseTestServer.StartAsync(server => server.Socket.SendNodeAsync(StreamErrors.WithCode(503)).AsTask());
         var parent = CreateTestProbe();
 
-        Sys.ActorOf(ConnectionActor.Props(Simulators.Registering(server.WebSocketUrl, server.RootPublicKey), parent.Ref, _log));
+        Sys.ActorOf(ConnectionActor.Props(Simulators.Registering(server.WebSocketUrl, server.RootPublicKey), parent.Ref, _logs.CreateLogger(nameof(ConnectionActor))));
 
         parent.ExpectMsg<ConnectionOpened>(Patience);
         var lost = parent.ExpectMsg<ConnectionLost>(Patience);
@@ -289,7 +289,7 @@ public sealed class ConnectionActorTests : TestKit
         await using var server = await NoiseTestServer.StartAsync(server => server.Socket.SendNodeAsync(StreamErrors.Replaced()).AsTask());
         var parent = CreateTestProbe();
 
-        Sys.ActorOf(ConnectionActor.Props(Simulators.Registering(server.WebSocketUrl, server.RootPublicKey), parent.Ref, _log));
+        Sys.ActorOf(ConnectionActor.Props(Simulators.Registering(server.WebSocketUrl, server.RootPublicKey), parent.Ref, _logs.CreateLogger(nameof(ConnectionActor))));
 
         parent.ExpectMsg<ConnectionOpened>(Patience);
         var lost = parent.ExpectMsg<ConnectionLost>(Patience);
