@@ -8,8 +8,8 @@ using static SessionCluster.Sessions.SessionCommands;
 namespace SessionCluster.Sessions;
 
 /// <summary>
-/// The session's side of linking by QR and logging in: the connection child's messages and the order of writes and
-/// answers. What to answer and what to check is <see cref="QrPairing"/>'s; this part only persists, then sends.
+/// The session's side of linking by QR, logging in, and connecting again once linked (after recovery, and after a loss
+/// on <see cref="ReconnectPolicy"/>'s ladder): the connection child's messages and the order of writes and answers. What to answer and what to check is <see cref="QrPairing"/>'s; this part only persists, then sends.
 /// </summary>
 public sealed partial class SessionActor
 {
@@ -21,6 +21,8 @@ public sealed partial class SessionActor
     private QrRotation? _rotation;
     private LinkFailure? _closingFor;
     private SessionStatus _statusBeforeLink;
+    private ReconnectPolicy? _reconnect;
+    private DateTimeOffset? _connectedAt;
 
     private enum LinkPhase
     {
@@ -38,6 +40,7 @@ public sealed partial class SessionActor
         Command<NodeReceived>(OnNode);
         Command<ConnectionLost>(OnConnectionLost);
         Command<ShowNextQr>(_ => OnShowNextQr());
+        Command<Reconnect>(_ => OnReconnect());
         Command<CloseRefused>(_ =>
         {
             if (_phase == LinkPhase.Refused)
@@ -104,6 +107,7 @@ public sealed partial class SessionActor
         else if (_phase == LinkPhase.LoggingIn && node.Tag == "success")
         {
             _phase = LinkPhase.Online;
+            _connectedAt = _dependencies.Clock.GetUtcNow();
             PersistEvents([new SessionStatusChangedBody(SessionStatus.Connected)], () => LinkingLog.Connected(_logger, _id.Value));
         }
 
@@ -177,8 +181,7 @@ public sealed partial class SessionActor
         {
             case LinkPhase.AwaitingRestart when lost is { Reason: ConnectionLossReason.StreamError, StreamErrorCode: 515 }:
                 // docs/PROTOCOL.md §6 step 7: the server restarts the stream; the companion comes back with the login payload.
-                _phase = LinkPhase.LoggingIn;
-                StartConnection(QrPairing.LoginPayload(_registration!));
+                LogIn();
                 break;
             case LinkPhase.Pairing:
                 var failure = _closingFor ?? LinkFailure.ConnectionLost;
@@ -192,10 +195,58 @@ public sealed partial class SessionActor
                 break;
             default:
                 _phase = LinkPhase.None;
-                LinkingLog.ConnectionLost(_logger, _id.Value, lost.Reason, lost.Detail);
-                PersistEvents([new SessionStatusChangedBody(SessionStatus.Disconnected)], () => { });
+                // The jitter only spreads sessions apart in time; it guards no secret, so the shared PRNG serves.
+                var policy = _reconnect ??= new ReconnectPolicy(_dependencies.Reconnect, Random.Shared);
+                if (_connectedAt is { } connectedAt)
+                {
+                    policy.ConnectionLost(_dependencies.Clock.GetUtcNow() - connectedAt);
+                    _connectedAt = null;
+                }
+
+                var delay = policy.NextDelay();
+                LinkingLog.ConnectionLost(_logger, _id.Value, lost.Reason, lost.Detail, delay);
+                PersistEvents([new SessionStatusChangedBody(SessionStatus.Disconnected)], () =>
+                {
+                    // Every loss waits the policy's delay, whatever the reason: a replaced stream or a removed device
+                    // (not told apart yet) is retried on the backoff ladder, never in a tight loop.
+                    if (MayReconnect)
+                    {
+                        Timers.StartSingleTimer(Reconnect.Instance, Reconnect.Instance, delay);
+                    }
+                });
                 break;
         }
+    }
+
+    /// <summary>Linked (the registration has a device JID), not deleted or logged out, and no connection running or starting.</summary>
+    private bool MayReconnect =>
+        _exists
+        && _registration?.DeviceJid is not null
+        && _status is not (SessionStatus.Deleted or SessionStatus.LoggedOut)
+        && _connection is null
+        && _phase == LinkPhase.None;
+
+    /// <summary>A linked session opens a connection with its login payload: Connecting is durable before it opens.</summary>
+    private void OnReconnect()
+    {
+        if (!MayReconnect)
+        {
+            return;
+        }
+
+        _phase = LinkPhase.LoggingIn;
+        PersistEvents([new SessionStatusChangedBody(SessionStatus.Connecting)], () =>
+        {
+            LinkingLog.Reconnecting(_logger, _id.Value, _reconnect?.Attempt ?? 0);
+            LogIn();
+        });
+    }
+
+    /// <summary>Logs in with the linked registration (after pair-success's 515, after a restart, after a loss).</summary>
+    private void LogIn()
+    {
+        _phase = LinkPhase.LoggingIn;
+        StartConnection(QrPairing.LoginPayload(_registration!));
     }
 
     private void OnShowNextQr()
@@ -238,8 +289,10 @@ public sealed partial class SessionActor
     {
         Timers.Cancel(ShowNextQr.Instance);
         Timers.Cancel(CloseRefused.Instance);
+        Timers.Cancel(Reconnect.Instance);
         _rotation = null;
         _phase = LinkPhase.None;
+        _connectedAt = null;
         _connection?.Tell(Close.Instance);
         _connection = null;
     }
@@ -270,6 +323,12 @@ public sealed partial class SessionActor
     private sealed record CloseRefused
     {
         public static CloseRefused Instance { get; } = new();
+    }
+
+    /// <summary>Time for a linked session to connect again (after recovery, or the policy's delay after a loss; a message to self).</summary>
+    private sealed record Reconnect
+    {
+        public static Reconnect Instance { get; } = new();
     }
 
     /// <summary>Time to show the next QR ref (a timer message to self).</summary>

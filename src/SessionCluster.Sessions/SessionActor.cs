@@ -225,6 +225,12 @@ public sealed partial class SessionActor : ReceivePersistentActor, IWithTimers
             _status = status;
             Self.Tell(new RecordStatusAfterRecovery(status));
         }
+
+        // A linked session connects again by itself; the message follows the status write in the mailbox.
+        if (MayReconnect)
+        {
+            Self.Tell(Reconnect.Instance);
+        }
     }
 
     private void OnRecordStatusAfterRecovery(RecordStatusAfterRecovery record) =>

@@ -26,9 +26,12 @@ internal static partial class LinkingLog
     [LoggerMessage(EventId = 1205, Level = LogLevel.Warning, Message = "Session {SessionId}: linking ended without a link ({Failure}).")]
     public static partial void LinkFailed(ILogger logger, string sessionId, LinkFailure failure);
 
-    [LoggerMessage(EventId = 1206, Level = LogLevel.Warning, Message = "Session {SessionId}: connection lost ({Reason}, {Detail}); reconnecting is not built yet.")]
-    public static partial void ConnectionLost(ILogger logger, string sessionId, Connection.ConnectionLossReason reason, string detail);
+    [LoggerMessage(EventId = 1206, Level = LogLevel.Warning, Message = "Session {SessionId}: connection lost ({Reason}, {Detail}); a linked session tries again in {Delay}.")]
+    public static partial void ConnectionLost(ILogger logger, string sessionId, Connection.ConnectionLossReason reason, string detail, TimeSpan delay);
 
     [LoggerMessage(EventId = 1207, Level = LogLevel.Warning, Message = "Session {SessionId}: a <{Tag}> stanza was not sent ({Failure}).")]
     public static partial void SendRejected(ILogger logger, string sessionId, string tag, Connection.SendFailure failure);
+
+    [LoggerMessage(EventId = 1208, Level = LogLevel.Information, Message = "Session {SessionId}: connecting again with the linked registration (attempt {Attempt} since the last stable connection).")]
+    public static partial void Reconnecting(ILogger logger, string sessionId, int attempt);
 }

@@ -14,9 +14,9 @@ namespace SessionCluster.Sessions.Tests.Flows;
 /// <summary>LinkByQr driven by the SessionActor against the in-process simulator: QR events, the phone's scan, 515, login.</summary>
 public sealed class LinkByQrTests(ITestOutputHelper output) : IAsyncLifetime
 {
-    private const string Phone = "15550001111";
-    private static readonly SessionId Alice = new("alice");
-    private static readonly SessionOptions Options = new("SessionCluster", "Chrome", onlineOnConnect: true);
+    internal const string Phone = "15550001111";
+    internal static readonly SessionId Alice = new("alice");
+    internal static readonly SessionOptions Options = new("SessionCluster", "Chrome", onlineOnConnect: true);
 
     private readonly SessionNodes _nodes = new(output);
 
@@ -135,13 +135,13 @@ public sealed class LinkByQrTests(ITestOutputHelper output) : IAsyncLifetime
         var stored = await SessionLog.StoredAsync(second, Alice);
         Assert.Single(stored.OfType<SessionLinked>());
         Assert.DoesNotContain(linked.DeviceJid!, Encoding.Latin1.GetString(await File.ReadAllBytesAsync(_nodes.JournalPath)), StringComparison.Ordinal);
-        // No connection survives the restart, and the session does not claim one: Disconnected, shown and stored.
-        // Reconnecting a recovered linked session is the next slice.
-        Assert.Equal(SessionStatus.Disconnected, status.Status);
-        await SessionLog.WaitForAsync(second, Alice, e => e.Select(x => x.Body).OfType<SessionStatusChangedBody>().Last().Status == SessionStatus.Disconnected, "Disconnected stored");
+        // No connection survives the restart; the session then connects again by itself (ReconnectTests).
+        Assert.NotEqual(SessionStatus.Created, status.Status);
     }
 
-    private SessionActorDependencies Dependencies(SimulatorHost host) => _nodes.Dependencies() with
+    private SessionActorDependencies Dependencies(SimulatorHost host) => Dependencies(_nodes, host);
+
+    internal static SessionActorDependencies Dependencies(SessionNodes nodes, SimulatorHost host) => nodes.Dependencies() with
     {
         Server = new SessionServerSettings(new Uri(host.WebSocketUrl)) { RootPublicKey = host.RootPublicKey.ToArray(), ConnectTimeout = TimeSpan.FromSeconds(10) },
     };
@@ -151,7 +151,7 @@ public sealed class LinkByQrTests(ITestOutputHelper output) : IAsyncLifetime
     private static int QrPairingCodePrefixLength(string qr) =>
         qr.StartsWith(Protocol.Pairing.QrPairingCode.UrlPrefix, StringComparison.Ordinal) ? Protocol.Pairing.QrPairingCode.UrlPrefix.Length : 0;
 
-    private static async Task CreateAccountAsync(SimulatorHost host)
+    internal static async Task CreateAccountAsync(SimulatorHost host)
     {
         using var http = new HttpClient();
         using var response = await http.PostAsJsonAsync($"{host.AdminUrl}/accounts", new { phone = Phone });
@@ -159,7 +159,7 @@ public sealed class LinkByQrTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     /// <summary>The phone scans <paramref name="qr"/>: the simulator answers once the companion has answered pair-success.</summary>
-    private static Task<HttpResponseMessage> ScanAsync(SimulatorHost host, string qr) => PostLinkAsync(host, qr);
+    internal static Task<HttpResponseMessage> ScanAsync(SimulatorHost host, string qr) => PostLinkAsync(host, qr);
 
     private static async Task<HttpResponseMessage> PostLinkAsync(SimulatorHost host, string qr)
     {
@@ -167,11 +167,11 @@ public sealed class LinkByQrTests(ITestOutputHelper output) : IAsyncLifetime
         return await http.PostAsJsonAsync($"{host.AdminUrl}/accounts/{Phone}/link", new { qr });
     }
 
-    private static async Task<DeviceResponse[]> DevicesAsync(SimulatorHost host)
+    internal static async Task<DeviceResponse[]> DevicesAsync(SimulatorHost host)
     {
         using var http = new HttpClient();
         return (await http.GetFromJsonAsync<DeviceResponse[]>($"{host.AdminUrl}/accounts/{Phone}/devices"))!;
     }
 
-    private static Task<Reply> Ask(IActorRef session, object command) => session.Ask<Reply>(command, SessionNodes.Timeout);
+    internal static Task<Reply> Ask(IActorRef session, object command) => session.Ask<Reply>(command, SessionNodes.Timeout);
 }
