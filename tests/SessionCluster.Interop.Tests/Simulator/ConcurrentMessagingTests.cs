@@ -136,7 +136,7 @@ public sealed class ConcurrentMessagingTests(ITestOutputHelper output) : Simulat
             var count = companions.Sum(c => c.Client.Events.Count);
             foreach (var phone in phones)
             {
-                count += (await MessagesAsync(http, host, phone)).Length;
+                count += (await PhoneMessagesAsync(http, host, phone)).Length;
             }
 
             if (count != lastCount)
@@ -164,7 +164,7 @@ public sealed class ConcurrentMessagingTests(ITestOutputHelper output) : Simulat
         var atPhones = new Dictionary<int, PhoneMessage[]>();
         for (var a = 0; a < phones.Length; a++)
         {
-            atPhones[a] = await MessagesAsync(http, host, phones[a]);
+            atPhones[a] = await PhoneMessagesAsync(http, host, phones[a]);
         }
 
         foreach (var message in sent)
@@ -227,9 +227,6 @@ public sealed class ConcurrentMessagingTests(ITestOutputHelper output) : Simulat
         string[] forms = [account.DeviceJid(device).ToString(), account.DeviceLid(device).ToString()];
         return sender.Client.Events.Skip(marks[sender]).OfType<BaileysEncryptFailure>().Where(f => forms.Contains(f.Jid));
     }
-
-    private static async Task<PhoneMessage[]> MessagesAsync(HttpClient http, SimulatorHost host, string phone) =>
-        await http.GetFromJsonAsync<PhoneMessage[]>($"{host.AdminUrl}/accounts/{phone}/messages") ?? [];
 
     private void Log(string line) => Logs.Write("test: " + line);
 

@@ -209,8 +209,5 @@ public sealed class LidAddressingTests(ITestOutputHelper output) : SimulatorInte
 
     private static string? KeyString(BaileysMessageKey key, string name) => BaileysEvent.Str(key.Raw, name);
 
-    private static async Task<PhoneMessage[]> PhoneMessagesAsync(HttpClient http, SimulatorHost host, string phone) =>
-        await http.GetFromJsonAsync<PhoneMessage[]>($"{host.AdminUrl}/accounts/{phone}/messages") ?? [];
-
     private sealed record PhoneMessage(string Id, string? Chat, string? Sender, string? Kind, string? Text, bool SentCopy);
 }

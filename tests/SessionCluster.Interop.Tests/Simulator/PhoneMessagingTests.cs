@@ -45,8 +45,8 @@ public sealed class PhoneMessagingTests(ITestOutputHelper output) : SimulatorInt
         // Baileys B → phone A, twice (the second on the session the first started).
         var first = await b.SendTextAsync(PhoneA + "@s.whatsapp.net", "hello phone");
         var second = await b.SendTextAsync(PhoneA + "@s.whatsapp.net", "and again");
-        await WaitUntilAsync(async () => (await MessagesAsync(http, host, PhoneA)).Count(m => m.Id == first.Id || m.Id == second.Id) == 2);
-        var atA = await MessagesAsync(http, host, PhoneA);
+        await WaitUntilAsync(async () => (await PhoneMessagesAsync(http, host, PhoneA)).Count(m => m.Id == first.Id || m.Id == second.Id) == 2);
+        var atA = await PhoneMessagesAsync(http, host, PhoneA);
         var one = atA.Single(m => m.Id == first.Id);
         Assert.Equal(("hello phone", PhoneB + "@s.whatsapp.net", false), (one.Text, one.Chat, one.SentCopy));
         Assert.StartsWith(PhoneB + ":", one.Sender, StringComparison.Ordinal);
@@ -65,13 +65,13 @@ public sealed class PhoneMessagingTests(ITestOutputHelper output) : SimulatorInt
 
         var sent = await b.SendTextAsync(PhoneA + "@s.whatsapp.net", "copied to my phone");
 
-        await WaitUntilAsync(async () => (await MessagesAsync(http, host, PhoneB)).Any(m => m.Id == sent.Id));
-        var copy = (await MessagesAsync(http, host, PhoneB)).Single(m => m.Id == sent.Id);
+        await WaitUntilAsync(async () => (await PhoneMessagesAsync(http, host, PhoneB)).Any(m => m.Id == sent.Id));
+        var copy = (await PhoneMessagesAsync(http, host, PhoneB)).Single(m => m.Id == sent.Id);
         Assert.True(copy.SentCopy);
         Assert.Equal(("copied to my phone", PhoneA + "@s.whatsapp.net", "text"), (copy.Text, copy.Chat, copy.Kind));
         Assert.StartsWith(PhoneB + ":", copy.Sender, StringComparison.Ordinal);
         // And the recipient's phone has it as an ordinary message.
-        await WaitUntilAsync(async () => (await MessagesAsync(http, host, PhoneA)).Any(m => m.Id == sent.Id && !m.SentCopy));
+        await WaitUntilAsync(async () => (await PhoneMessagesAsync(http, host, PhoneA)).Any(m => m.Id == sent.Id && !m.SentCopy));
         Assert.Empty(b.Errors);
     }
 
@@ -144,8 +144,8 @@ public sealed class PhoneMessagingTests(ITestOutputHelper output) : SimulatorInt
         }
 
         var fromB = await b.SendTextAsync(group, "hello group from baileys");
-        await WaitUntilAsync(async () => (await MessagesAsync(http, host, PhoneA)).Any(m => m.Id == fromB.Id));
-        var atA = (await MessagesAsync(http, host, PhoneA)).Single(m => m.Id == fromB.Id);
+        await WaitUntilAsync(async () => (await PhoneMessagesAsync(http, host, PhoneA)).Any(m => m.Id == fromB.Id));
+        var atA = (await PhoneMessagesAsync(http, host, PhoneA)).Single(m => m.Id == fromB.Id);
         Assert.Equal(("hello group from baileys", group, false), (atA.Text, atA.Chat, atA.SentCopy));
         Assert.Empty(b.Errors);
     }
@@ -180,15 +180,6 @@ public sealed class PhoneMessagingTests(ITestOutputHelper output) : SimulatorInt
             throw;
         }
     }
-
-    private static async Task CreateAccountAsync(HttpClient http, SimulatorHost host, string phone)
-    {
-        using var response = await http.PostAsync(host.AdminUrl + "/accounts", Json(new { phone }));
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-    }
-
-    private static async Task<PhoneMessage[]> MessagesAsync(HttpClient http, SimulatorHost host, string phone) =>
-        await http.GetFromJsonAsync<PhoneMessage[]>($"{host.AdminUrl}/accounts/{phone}/messages") ?? [];
 
     private static async Task<PhoneReceipt[]> ReceiptsAsync(HttpClient http, SimulatorHost host, string phone) =>
         await http.GetFromJsonAsync<PhoneReceipt[]>($"{host.AdminUrl}/accounts/{phone}/receipts") ?? [];

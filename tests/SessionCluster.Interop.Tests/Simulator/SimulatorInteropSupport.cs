@@ -102,6 +102,10 @@ internal static class SimulatorInteropSupport
     public static async Task<DeviceResponse[]> DevicesAsync(HttpClient http, SimulatorHost host, string phone) =>
         await http.GetFromJsonAsync<DeviceResponse[]>($"{host.AdminUrl}/accounts/{phone}/devices") ?? [];
 
+    /// <summary>What the phone the simulator plays for <paramref name="phone"/> received and sent (its admin view).</summary>
+    public static async Task<SessionCluster.Simulator.Phone.PhoneMessage[]> PhoneMessagesAsync(HttpClient http, SimulatorHost host, string phone) =>
+        await http.GetFromJsonAsync<SessionCluster.Simulator.Phone.PhoneMessage[]>($"{host.AdminUrl}/accounts/{phone}/messages") ?? [];
+
     public static StringContent Json(object body) =>
         new(JsonSerializer.Serialize(body), System.Text.Encoding.UTF8, "application/json");
 
