@@ -89,6 +89,12 @@ public sealed partial class SessionActor
         }
 
         var node = received.Node;
+        if (_phase == LinkPhase.Online)
+        {
+            OnOnlineNode(node);
+            return;
+        }
+
         if (_phase == LinkPhase.Pairing && QrPairing.IsPairSuccess(node))
         {
             // Acked only once the outcome is durable: the connection pushes nothing else until then.
@@ -108,7 +114,11 @@ public sealed partial class SessionActor
         {
             _phase = LinkPhase.Online;
             _connectedAt = _dependencies.Clock.GetUtcNow();
-            PersistEvents([new SessionStatusChangedBody(SessionStatus.Connected)], () => LinkingLog.Connected(_logger, _id.Value));
+            PersistEvents([new SessionStatusChangedBody(SessionStatus.Connected)], () =>
+            {
+                LinkingLog.Connected(_logger, _id.Value);
+                OnLoggedIn();
+            });
         }
 
         Sender.Tell(NodeAck.Instance);
@@ -174,6 +184,7 @@ public sealed partial class SessionActor
         }
 
         _connection = null;
+        OnOffline();
         Timers.Cancel(ShowNextQr.Instance);
         Timers.Cancel(CloseRefused.Instance);
         _rotation = null;
@@ -295,6 +306,7 @@ public sealed partial class SessionActor
         _connectedAt = null;
         _connection?.Tell(Close.Instance);
         _connection = null;
+        OnOffline();
     }
 
     /// <summary>Persists domain events in one atomic write, then runs <paramref name="done"/>.</summary>

@@ -47,6 +47,7 @@ public sealed partial class SessionActor : ReceivePersistentActor, IWithTimers
         Recover<SessionEventRecord>(ApplyEvent);
         Recover<SessionLinked>(ApplyLinked);
         Recover<SessionDeleted>(_ => ApplyDeleted());
+        RecoverMessaging();
         Recover<RecoveryCompleted>(_ => OnRecovered());
 
         Command<Create>(OnCreate);
@@ -54,6 +55,7 @@ public sealed partial class SessionActor : ReceivePersistentActor, IWithTimers
         Command<Delete>(OnDelete);
         Command<RecordStatusAfterRecovery>(OnRecordStatusAfterRecovery);
         ReceiveLinking();
+        ReceiveMessaging();
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -189,6 +191,7 @@ public sealed partial class SessionActor : ReceivePersistentActor, IWithTimers
     private void ApplyEvent(SessionEventRecord record)
     {
         _lastEventSequence = record.Sequence;
+        ApplyMessagingEvent(record);
         if (record.BodyCase == SessionEventRecord.BodyOneofCase.StatusChanged)
         {
             _status = (SessionStatus)record.StatusChanged.Status;

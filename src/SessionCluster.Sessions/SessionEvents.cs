@@ -76,6 +76,9 @@ public sealed record SessionEvent(Guid Id, SessionId SessionId, long Sequence, D
             SessionEventRecord.BodyOneofCase.StatusChanged => new SessionStatusChangedBody((SessionStatus)record.StatusChanged.Status),
             SessionEventRecord.BodyOneofCase.QrCode => new QrCodeBody(record.QrCode.Qr, DateTimeOffset.FromUnixTimeMilliseconds(record.QrCode.ExpiresAtUnixMs)),
             SessionEventRecord.BodyOneofCase.LinkFailed => new LinkFailedBody(Enum.Parse<LinkFailure>(record.LinkFailed.Reason)),
+            SessionEventRecord.BodyOneofCase.MessageReceived => MessageReceivedBody.FromProto(record.MessageReceived),
+            SessionEventRecord.BodyOneofCase.MessageStatus => MessageStatusBody.FromProto(record.MessageStatus),
+            SessionEventRecord.BodyOneofCase.MessageUndecryptable => UndecryptableBody.FromProto(record.MessageUndecryptable),
             var other => throw new InvalidOperationException($"Session {sessionId} event {record.Sequence} has no known body ({other})."),
         });
 }
@@ -95,6 +98,15 @@ internal static class SessionEventRecordBodies
                 break;
             case LinkFailedBody failed:
                 record.LinkFailed = new LinkFailed { Reason = failed.Reason.ToString() };
+                break;
+            case MessageReceivedBody received:
+                record.MessageReceived = received.ToProto();
+                break;
+            case MessageStatusBody status:
+                record.MessageStatus = status.ToProto();
+                break;
+            case UndecryptableBody undecryptable:
+                record.MessageUndecryptable = undecryptable.ToProto();
                 break;
             default:
                 throw new ArgumentException($"No stored form for {body.GetType().Name}.", nameof(body));
