@@ -62,6 +62,7 @@ public sealed partial class SessionActor
         });
         Command<Terminated>(OnChildTerminated);
         Command<SweepIqs>(_ => _iqs?.Expire(_dependencies.Clock.GetUtcNow()));
+        Command<RetryReceiptDue>(OnRetryReceiptDue);
         ReceiveSending();
     }
 

@@ -6,6 +6,7 @@ using SessionCluster.Protocol.Signal;
 using SessionCluster.Protocol.Wa.E2E;
 using SessionCluster.Sessions.Flows;
 using SessionCluster.Sessions.Ratchets;
+using SessionCluster.Sessions.State;
 using SessionCluster.Sessions.State.Proto;
 using static SessionCluster.Sessions.Connection.ConnectionProtocol;
 
@@ -169,7 +170,9 @@ public sealed partial class SessionActor
             return;
         }
 
-        NotDecrypted(work, failed.Failure + ": " + failed.Reason, retry: failed.Failure != DecryptFailure.DuplicateMessage);
+        // Every failure asks again, DuplicateMessage too: a copy we stored was recognized by its id before decrypting, so
+        // this is a new message on a used key — a sender whose ratchet went back (Baileys' key-store race, docs/SESSIONS.md).
+        NotDecrypted(work, failed.Failure + ": " + failed.Reason, retry: true);
     }
 
     /// <summary>Writes the Undecryptable event, then asks the sender again (a retry receipt) or, past the limit or without <paramref name="retry"/>, acks it.</summary>
@@ -190,9 +193,25 @@ public sealed partial class SessionActor
             MessagingLog.GivenUp(_logger, _id.Value, message.Id, message.SenderDevice.ToString(), reason, count - 1);
         }
 
-        var chat = ChatOf(message, null);
-        PersistEvents([new UndecryptableBody(message.Id, chat.ToString(), message.SenderDevice.ToString(), ask ? count : count - 1, reason)], () =>
+        // From the second retry the receipt carries our keys with a one-time prekey made for it alone (as whatsmeow does):
+        // the sender builds a new session on it, and a key shared by two retries would be consumed by the first.
+        var retryKey = ask && count >= Retries.KeysFrom
+            ? OneTimePreKeys.Generate(_dependencies.Random, _nextPreKeyId ?? _registration!.NextPreKeyId, 1)
+            : null;
+        var generated = retryKey is null ? null : OneTimePreKeys.Seal(retryKey, _dependencies.Secrets, _sealContext);
+        var record = NextEvent(new UndecryptableBody(message.Id, ChatOf(message, null).ToString(), message.SenderDevice.ToString(), ask ? count : count - 1, reason)).ToRecord();
+        _lastEventSequence = record.Sequence;
+        List<IMessage> writes = generated is null ? [record] : [generated, record];
+        PersistAll(writes, stored =>
         {
+            if (stored is PreKeysGenerated)
+            {
+                _nextPreKeyId = generated!.NextPrekeyId;
+                _preKeys = _preKeys.Add(retryKey!);
+                return;
+            }
+
+            ApplyEvent((SessionEventRecord)stored);
             if (!ReferenceEquals(_inbound, work))
             {
                 return;
@@ -201,8 +220,10 @@ public sealed partial class SessionActor
             _inbound = null;
             if (ask)
             {
-                var keys = count >= Retries.KeysFrom && _preKeys.Newest() is { } preKey ? Receipts.RetryKeys(_registration!, preKey) : null;
-                _connection?.Tell(new SendNode(Receipts.Retry(message, count, _registration!, keys)));
+                // The stanza stays unacknowledged at the server until the receipt leaves; the connection goes on meanwhile.
+                var keys = retryKey is null ? null : Receipts.RetryKeys(_registration!, retryKey[0]);
+                var due = new RetryReceiptDue(_connection, Receipts.Retry(message, count, _registration!, keys));
+                Timers.StartSingleTimer("retry-receipt|" + work.Key, due, _dependencies.Messaging.RetryReceiptDelay(count));
             }
             else
             {
@@ -278,6 +299,18 @@ public sealed partial class SessionActor
             Remember(_lids.Canonical(sender) + "/" + record.MessageReceived.MessageId);
         }
     }
+
+    private void OnRetryReceiptDue(RetryReceiptDue due)
+    {
+        // A receipt for a connection that has gone is dropped: the server redelivers the message to the next one.
+        if (due.Connection is { } connection && connection.Equals(_connection))
+        {
+            connection.Tell(new SendNode(due.Receipt));
+        }
+    }
+
+    /// <summary>A retry receipt whose wait is over (a timer message to self), for the connection it was made on.</summary>
+    private sealed record RetryReceiptDue(Akka.Actor.IActorRef? Connection, Node Receipt);
 
     /// <summary>The inbound message being handled: the connection gives the next stanza only when it is done.</summary>
     private sealed record InboundWork(InboundMessage Message, string Key, Jid Device);

@@ -24,9 +24,6 @@ public sealed class OneTimePreKeys
 
     public PreKeyRecord? Find(uint id) => _keys.GetValueOrDefault(id);
 
-    /// <summary>The key with the highest id (the newest batch's last: the least likely to be handed out already), or null.</summary>
-    public PreKeyRecord? Newest() => _keys.IsEmpty ? null : _keys.Values.MaxBy(k => k.Id);
-
     public OneTimePreKeys Add(IEnumerable<PreKeyRecord> keys) => new(_keys.SetItems(keys.Select(k => KeyValuePair.Create(k.Id, k))));
 
     public OneTimePreKeys Remove(IEnumerable<uint> ids) => new(_keys.RemoveRange(ids));

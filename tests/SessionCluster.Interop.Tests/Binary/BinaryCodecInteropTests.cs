@@ -21,7 +21,7 @@ public sealed class BinaryCodecInteropTests(BinaryPeerFixture fixture, ITestOutp
     {
         var corpus = fixture.Corpus;
         var frames = await fixture.BaileysCorpusFramesAsync();
-        var encodeFailures = corpus.Zip(frames).Where(p => !p.Second.Succeeded).Select(p => $"{p.First.Name}: Baileys could not encode it: {p.Second.Error}").ToList();
+        var encodeFailures = Enumerable.Zip(corpus, frames).Where(p => !p.Second.Succeeded).Select(p => $"{p.First.Name}: Baileys could not encode it: {p.Second.Error}").ToList();
         Assert.True(encodeFailures.Count == 0, Report("corpus nodes Baileys could not encode", encodeFailures));
 
         var baileysReadings = await fixture.Baileys.DecodeAsync([.. frames.Select(f => f.Value!)]);

@@ -1,0 +1,100 @@
+using System.Security.Cryptography;
+using Akka.Actor;
+using Akka.Configuration;
+using Akka.Persistence.Query;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using Microsoft.Extensions.Logging;
+using SessionCluster.Persistence;
+using SessionCluster.Persistence.Query;
+using SessionCluster.Sessions;
+using SessionCluster.Sessions.State;
+using SessionCluster.Sessions.State.Proto;
+using SessionCluster.Simulator;
+
+namespace SessionCluster.Interop.Tests.Sessions;
+
+/// <summary>
+/// A SessionCluster node as the interop tests need it: an ActorSystem on a SQLite journal in a temporary folder, the
+/// session actors' dependencies pointed at a simulator, and the session's domain events read back from the journal.
+/// </summary>
+internal sealed class SessionClusterNode : IAsyncDisposable
+{
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    private readonly string _folder;
+    private readonly SecretKey _key = SecretKey.Generate(RandomNumberGenerator.Create());
+
+    private SessionClusterNode(ActorSystem system, ILoggerFactory loggers, string folder)
+    {
+        _folder = folder;
+        System = system;
+        Loggers = loggers;
+    }
+
+    public ActorSystem System { get; }
+
+    public ILoggerFactory Loggers { get; }
+
+    public static SessionClusterNode Start(ILoggerFactory loggers)
+    {
+        var folder = Directory.CreateTempSubdirectory("sc-interop-node-").FullName;
+        var config = ConfigurationFactory.ParseString("""
+            akka.loglevel = WARNING
+            akka.actor.serialization-settings.sc-protobuf.assemblies = ["SessionCluster.Sessions"]
+            """).WithFallback(SessionClusterPersistence.Sqlite(Path.Combine(folder, "sessioncluster.db")));
+        return new SessionClusterNode(ActorSystem.Create("interop-node", config), loggers, folder);
+    }
+
+    public SessionActorDependencies Dependencies(SimulatorHost host) =>
+        new(new SecretBox(_key, RandomNumberGenerator.Create()), RandomNumberGenerator.Create(), TimeProvider.System, Loggers)
+        {
+            Server = new SessionServerSettings(new Uri(host.WebSocketUrl)) { RootPublicKey = host.RootPublicKey.ToArray(), ConnectTimeout = TimeSpan.FromSeconds(10) },
+        };
+
+    public IActorRef StartSession(SessionId id, SimulatorHost host) => System.ActorOf(SessionActor.Props(id, Dependencies(host)));
+
+    public async Task<IReadOnlyList<SessionEvent>> EventsAsync(SessionId id)
+    {
+        var journal = PersistenceQuery.Get(System).ReadJournalFor<SessionClusterReadJournal>(SessionClusterPersistence.SqliteReadJournalId);
+        var stored = await journal.CurrentEventsByPersistenceId(id.PersistenceId, 0, long.MaxValue)
+            .Select(e => e.Event)
+            .RunWith(Sink.Seq<object>(), System.Materializer())
+            .WaitAsync(Timeout);
+        return stored.OfType<SessionEventRecord>().Select(r => SessionEvent.FromRecord(id, r)).ToList();
+    }
+
+    /// <summary>The session's domain events once <paramref name="done"/> holds for them.</summary>
+    public async Task<IReadOnlyList<SessionEvent>> WaitForAsync(SessionId id, Func<IReadOnlyList<SessionEvent>, bool> done, string what, TimeSpan? timeout = null)
+    {
+        var deadline = DateTimeOffset.UtcNow + (timeout ?? Timeout);
+        while (true)
+        {
+            var events = await EventsAsync(id);
+            if (done(events))
+            {
+                return events;
+            }
+
+            if (DateTimeOffset.UtcNow > deadline)
+            {
+                Assert.Fail($"Waited for {what}; the log has {events.Count} events, the last: {string.Join(", ", events.TakeLast(5).Select(e => e.Body))}.");
+            }
+
+            await Task.Delay(200);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await System.Terminate();
+        try
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A journal file still closing: the temp folder is left, nothing depends on it.
+        }
+    }
+}
