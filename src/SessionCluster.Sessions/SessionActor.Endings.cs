@@ -1,0 +1,196 @@
+using Akka.Actor;
+using SessionCluster.Sessions.Flows;
+using SessionCluster.Sessions.State;
+using static SessionCluster.Sessions.Connection.ConnectionProtocol;
+using static SessionCluster.Sessions.SessionCommands;
+
+namespace SessionCluster.Sessions;
+
+/// <summary>
+/// How a linked session's connection ends and what follows (<see cref="LossVerdict"/>): connect again after the backoff
+/// or at once (515), stop when replaced (until <see cref="Connect"/>), or log out (keys wiped, never again until a new
+/// link); and the session's own <see cref="Logout"/>.
+/// </summary>
+public sealed partial class SessionActor
+{
+    /// <summary>How long a logout waits for the server to answer remove-companion-device before logging out locally anyway.</summary>
+    private static readonly TimeSpan LogoutAnswerTimeout = TimeSpan.FromSeconds(5);
+
+    private PendingLogout? _pendingLogout;
+    private DateTimeOffset? _lastImmediateRestart;
+
+    private void ReceiveEndings()
+    {
+        Command<Connect>(OnConnect);
+        Command<Logout>(OnLogout);
+        Command<LogoutUnanswered>(_ =>
+        {
+            if (_pendingLogout is not null)
+            {
+                SessionEndLog.LogoutUnconfirmed(_logger, _id.Value, $"no answer in {LogoutAnswerTimeout.TotalSeconds:0} s");
+                LogOut(LogoutReason.UserInitiated, "remove-companion-device unanswered");
+            }
+        });
+    }
+
+    private void OnLinkedConnectionLost(ConnectionLost lost)
+    {
+        var connectedAt = _connectedAt;
+        _connectedAt = null;
+        if (_pendingLogout is not null)
+        {
+            // Asked to log out and the connection went first (the server may end it itself): the logout stands.
+            SessionEndLog.LogoutUnconfirmed(_logger, _id.Value, "the connection ended: " + lost.Detail);
+            LogOut(LogoutReason.UserInitiated, lost.Detail);
+            return;
+        }
+
+        switch (LossVerdict.Of(lost))
+        {
+            case LossVerdict.LoggedOut loggedOut:
+                LogOut(loggedOut.Reason, lost.Detail);
+                break;
+            case LossVerdict.Replaced:
+                // Another connection holds this device; connecting back would replace it in turn, a loop between two clients.
+                SessionEndLog.Replaced(_logger, _id.Value, lost.Detail);
+                PersistEvents([new DisconnectedBody(DisconnectReason.Replaced, lost.Detail, ReconnectIn: null), new SessionStatusChangedBody(SessionStatus.Replaced)], () => { });
+                break;
+            case LossVerdict.RestartNow:
+                // At once only after an online connection, and once per stable period: a server repeating 515 meets the backoff.
+                var immediate = connectedAt is not null && ImmediateRestartAllowed();
+                if (immediate)
+                {
+                    SessionEndLog.RestartNow(_logger, _id.Value);
+                }
+
+                DisconnectAndRetry(DisconnectReason.Restart, lost, connectedAt, immediate);
+                break;
+            case LossVerdict.Backoff backoff:
+                DisconnectAndRetry(backoff.Reason, lost, connectedAt, immediate: false);
+                break;
+        }
+    }
+
+    private bool ImmediateRestartAllowed()
+    {
+        var now = _dependencies.Clock.GetUtcNow();
+        if (_lastImmediateRestart is { } last && now - last < _dependencies.Reconnect.StableAfter)
+        {
+            return false;
+        }
+
+        _lastImmediateRestart = now;
+        return true;
+    }
+
+    private void OnConnect(Connect command)
+    {
+        Reply? refusal = !_exists ? new NotFound(_id)
+            : _status == SessionStatus.Deleted ? new ConnectRefused(_id, ConnectRefusal.Deleted)
+            : _registration?.DeviceJid is null ? new ConnectRefused(_id, ConnectRefusal.NotLinked)
+            : !MayLogIn ? new ConnectRefused(_id, ConnectRefusal.AlreadyConnecting)
+            : null;
+        if (refusal is not null)
+        {
+            Sender.Tell(refusal);
+            return;
+        }
+
+        SessionEndLog.ConnectCommanded(_logger, _id.Value, _status);
+        Timers.Cancel(Reconnect.Instance);
+        var replyTo = Sender;
+        ConnectAgain(() => replyTo.Tell(new ConnectStarted(_id)));
+    }
+
+    private void OnLogout(Logout command)
+    {
+        if (!_exists)
+        {
+            Sender.Tell(new NotFound(_id));
+            return;
+        }
+
+        if (_status == SessionStatus.Deleted)
+        {
+            Sender.Tell(new LogoutRefused(_id, LogoutRefusal.Deleted));
+            return;
+        }
+
+        if (_status == SessionStatus.LoggedOut)
+        {
+            // Already logged out: wipe again (nothing to delete unless an earlier delete failed) and answer with the outcome.
+            _awaitingWipe.Add(Sender);
+            Keys().Tell(SessionKeysActor.Wipe.Instance);
+            return;
+        }
+
+        if (_registration?.DeviceJid is not { } deviceJid)
+        {
+            Sender.Tell(new LogoutRefused(_id, LogoutRefusal.NotLinked));
+            return;
+        }
+
+        if (_pendingLogout is { } pending)
+        {
+            pending.Waiters.Add(Sender);
+            return;
+        }
+
+        if (_phase == LinkPhase.Online && _connection is { } connection)
+        {
+            // As whatsmeow and Baileys do: the companion removes itself from the account, then forgets its keys.
+            var id = RemoveCompanionDevice.NewId();
+            _pendingLogout = new PendingLogout(id, [Sender]);
+            connection.Tell(new SendNode(RemoveCompanionDevice.Request(id, deviceJid)));
+            Timers.StartSingleTimer(LogoutUnanswered.Instance, LogoutUnanswered.Instance, LogoutAnswerTimeout);
+            SessionEndLog.LogoutSent(_logger, _id.Value);
+            return;
+        }
+
+        _awaitingWipe.Add(Sender);
+        LogOut(LogoutReason.UserInitiated, "logged out locally (not connected)");
+    }
+
+    private void OnLogoutAnswered(string answer)
+    {
+        if (answer != "result")
+        {
+            SessionEndLog.LogoutUnconfirmed(_logger, _id.Value, "iq " + answer);
+        }
+
+        LogOut(LogoutReason.UserInitiated, "remove-companion-device answered: " + answer);
+    }
+
+    /// <summary>
+    /// Logged out: the connection (if any) closes and its loss is ignored, LoggedOut and its reason are written, then the
+    /// data key is wiped; those waiting are answered once the wipe is done.
+    /// </summary>
+    private void LogOut(LogoutReason reason, string detail)
+    {
+        Timers.Cancel(Reconnect.Instance);
+        Timers.Cancel(LogoutUnanswered.Instance);
+        if (_pendingLogout is { } pending)
+        {
+            _awaitingWipe.AddRange(pending.Waiters);
+            _pendingLogout = null;
+        }
+
+        var connection = _connection;
+        _connection = null;
+        _phase = LinkPhase.None;
+        _connectedAt = null;
+        connection?.Tell(Close.Instance);
+        _dataKey = null;
+        SessionEndLog.LoggedOut(_logger, _id.Value, reason, detail);
+        PersistEvents([new LoggedOutBody(reason), new SessionStatusChangedBody(SessionStatus.LoggedOut)], () => Keys().Tell(SessionKeysActor.Wipe.Instance));
+    }
+
+    /// <summary>A remove-companion-device sent and not yet answered, and who waits for the logout.</summary>
+    private sealed record PendingLogout(string IqId, List<IActorRef> Waiters);
+
+    /// <summary>The server did not answer remove-companion-device in time (a timer message to self).</summary>
+    private sealed record LogoutUnanswered
+    {
+        public static LogoutUnanswered Instance { get; } = new();
+    }
+}
