@@ -233,8 +233,15 @@ public sealed partial class SessionActor : ReceivePersistentActor, IWithTimers
         }
     }
 
-    private void OnRecordStatusAfterRecovery(RecordStatusAfterRecovery record) =>
-        PersistEvents([new SessionStatusChangedBody(record.Status)], () => { });
+    private void OnRecordStatusAfterRecovery(RecordStatusAfterRecovery record)
+    {
+        // A command handled before this message (one that waited out the recovery: Logout, Delete) may have written a
+        // newer status already; this one is then stale and must not overwrite it.
+        if (_status == record.Status)
+        {
+            PersistEvents([new SessionStatusChangedBody(record.Status)], () => { });
+        }
+    }
 
     /// <summary>The status the session holds after recovery, to be written as its event (a message to self).</summary>
     private sealed record RecordStatusAfterRecovery(SessionStatus Status);
