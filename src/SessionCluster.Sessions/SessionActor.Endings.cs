@@ -169,6 +169,18 @@ public sealed partial class SessionActor
     {
         Timers.Cancel(Reconnect.Instance);
         Timers.Cancel(LogoutUnanswered.Instance);
+        if (_status == SessionStatus.Deleted)
+        {
+            // Deleted while a logout waited for its answer: the keys went with the delete; nothing more to write.
+            foreach (var waiter in _pendingLogout?.Waiters ?? [])
+            {
+                waiter.Tell(new LogoutRefused(_id, LogoutRefusal.Deleted));
+            }
+
+            _pendingLogout = null;
+            return;
+        }
+
         if (_pendingLogout is { } pending)
         {
             _awaitingWipe.AddRange(pending.Waiters);

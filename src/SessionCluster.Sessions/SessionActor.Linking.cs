@@ -66,8 +66,9 @@ public sealed partial class SessionActor
             return;
         }
 
-        // A Linking recovered from a crash mid-link falls back to Created, not to itself, if this attempt fails.
-        _statusBeforeLink = _status == SessionStatus.Linking ? SessionStatus.Created : _status;
+        // A Linking recovered from a crash mid-link falls back to Created, not to itself, if this attempt fails; so does a
+        // logged-out session, which by then holds a fresh registration (unlinked: Created).
+        _statusBeforeLink = _status is SessionStatus.Linking or SessionStatus.LoggedOut ? SessionStatus.Created : _status;
         _phase = LinkPhase.Pairing;
         var replyTo = Sender;
         if (_registration is null)
