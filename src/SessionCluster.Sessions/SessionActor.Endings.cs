@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Akka.Actor;
 using SessionCluster.Sessions.Flows;
 using SessionCluster.Sessions.State;
@@ -132,7 +133,7 @@ public sealed partial class SessionActor
 
         if (_pendingLogout is { } pending)
         {
-            pending.Waiters.Add(Sender);
+            _pendingLogout = pending with { Waiters = pending.Waiters.Add(Sender) };
             return;
         }
 
@@ -198,7 +199,7 @@ public sealed partial class SessionActor
     }
 
     /// <summary>A remove-companion-device sent and not yet answered, and who waits for the logout.</summary>
-    private sealed record PendingLogout(string IqId, List<IActorRef> Waiters);
+    private sealed record PendingLogout(string IqId, ImmutableList<IActorRef> Waiters);
 
     /// <summary>The server did not answer remove-companion-device in time (a timer message to self).</summary>
     private sealed record LogoutUnanswered
