@@ -43,7 +43,11 @@ internal sealed class SessionKeysActor : ReceivePersistentActor
 
         Command<EnsureKey>(_ => OnEnsureKey());
         Command<Wipe>(_ => OnWipe());
-        Command<DeleteMessagesSuccess>(_ => Wiped(null));
+        Command<DeleteMessagesSuccess>(_ =>
+        {
+            SessionEndLog.KeyWiped(_logger, _id.Value);
+            Wiped(null);
+        });
         Command<DeleteMessagesFailure>(failure => Wiped(failure.Cause));
     }
 

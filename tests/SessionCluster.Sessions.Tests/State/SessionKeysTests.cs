@@ -73,16 +73,46 @@ public sealed class SessionKeysTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal(2, (await SessionLog.EventsAsync(second, Alice)).Count);
     }
 
+    [Fact]
+    public async Task A_data_key_gone_while_the_log_does_not_say_logged_out_recovers_as_LoggedOut_and_writes_it()
+    {
+        var system = _nodes.Start();
+        var session = system.ActorOf(SessionActor.Props(Alice, _nodes.Dependencies()));
+        Assert.IsType<Created>(await session.Ask<Reply>(new Create(Alice, Flows.LinkByQrTests.Options), SessionNodes.Timeout));
+        await SessionNodes.StopAsync(system);
+
+        // A crash between the wipe and the LoggedOut write, as the journal would show it: the key journal deleted, nothing else.
+        var second = _nodes.Start();
+        var deleter = second.ActorOf(Props.Create(() => new JournalWriter(SessionKeysActor.PersistenceIdOf(Alice))));
+        await deleter.Ask<Written>(new DeleteAll(), SessionNodes.Timeout);
+        await deleter.GracefulStop(SessionNodes.Timeout);
+        Assert.Empty(await KeyJournal.StoredKeysAsync(second, Alice));
+
+        var recovered = second.ActorOf(SessionActor.Props(Alice, _nodes.Dependencies()));
+        var status = Assert.IsType<StatusReply>(await recovered.Ask<Reply>(new GetStatus(Alice), SessionNodes.Timeout)).Status;
+
+        Assert.Equal((SessionStatus.LoggedOut, (uint?)null, (SecretsFailure?)null), (status.Status, status.RegistrationId, status.SecretsFailure));
+        await SessionLog.WaitForAsync(second, Alice, e => e.Reached(SessionStatus.LoggedOut), "LoggedOut written");
+    }
+
     private sealed record Write(IReadOnlyList<object> Events);
+
+    private sealed record DeleteAll;
 
     private sealed record Written;
 
-    /// <summary>Writes events under a persistence id as an older build of the SessionActor would have.</summary>
+    /// <summary>Writes (or deletes) events under a persistence id as an older build of the SessionActor, or a crash, would have left them.</summary>
     private sealed class JournalWriter : ReceivePersistentActor
     {
         public JournalWriter(string persistenceId)
         {
             PersistenceId = persistenceId;
+            Command<DeleteAll>(_ =>
+            {
+                _deleteRequester = Sender;
+                DeleteMessages(LastSequenceNr);
+            });
+            Command<DeleteMessagesSuccess>(_ => _deleteRequester.Tell(new Written()));
             Command<Write>(write =>
             {
                 var remaining = write.Events.Count;
@@ -98,5 +128,7 @@ public sealed class SessionKeysTests(ITestOutputHelper output) : IAsyncLifetime
         }
 
         public override string PersistenceId { get; }
+
+        private IActorRef _deleteRequester = ActorRefs.Nobody;
     }
 }
