@@ -24,6 +24,7 @@ public sealed partial class SessionActor
     {
         Command<Connect>(OnConnect);
         Command<Logout>(OnLogout);
+        Command<LogoutAnswered>(OnLogoutAnswered);
         Command<LogoutUnanswered>(_ =>
         {
             if (_pendingLogout is not null)
@@ -137,12 +138,13 @@ public sealed partial class SessionActor
             return;
         }
 
-        if (_phase == LinkPhase.Online && _connection is { } connection)
+        if (_phase == LinkPhase.Online && _connection is not null)
         {
-            // As whatsmeow and Baileys do: the companion removes itself from the account, then forgets its keys.
-            var id = RemoveCompanionDevice.NewId();
-            _pendingLogout = new PendingLogout(id, [Sender]);
-            connection.Tell(new SendNode(RemoveCompanionDevice.Request(id, deviceJid)));
+            // As whatsmeow and Baileys do: the companion removes itself from the account, then forgets its keys. The
+            // answer comes back as a message: the iq's callback may run inside OnOffline, in the middle of a loss.
+            _pendingLogout = new PendingLogout([Sender]);
+            var self = Self;
+            SendIq(id => RemoveCompanionDevice.Request(id, deviceJid), outcome => self.Tell(new LogoutAnswered(outcome)));
             Timers.StartSingleTimer(LogoutUnanswered.Instance, LogoutUnanswered.Instance, LogoutAnswerTimeout);
             SessionEndLog.LogoutSent(_logger, _id.Value);
             return;
@@ -152,14 +154,20 @@ public sealed partial class SessionActor
         LogOut(LogoutReason.UserInitiated, "logged out locally (not connected)");
     }
 
-    private void OnLogoutAnswered(string answer)
+    private void OnLogoutAnswered(LogoutAnswered answered)
     {
-        if (answer != "result")
+        if (_pendingLogout is null)
         {
-            SessionEndLog.LogoutUnconfirmed(_logger, _id.Value, "iq " + answer);
+            // The logout already happened (the connection ended first, or the wait timed out).
+            return;
         }
 
-        LogOut(LogoutReason.UserInitiated, "remove-companion-device answered: " + answer);
+        if (answered.Outcome is not IqAnswered)
+        {
+            SessionEndLog.LogoutUnconfirmed(_logger, _id.Value, answered.Outcome.ToString());
+        }
+
+        LogOut(LogoutReason.UserInitiated, "remove-companion-device: " + answered.Outcome.GetType().Name);
     }
 
     /// <summary>
@@ -192,14 +200,22 @@ public sealed partial class SessionActor
         _connection = null;
         _phase = LinkPhase.None;
         _connectedAt = null;
-        connection?.Tell(Close.Instance);
+        if (connection is not null)
+        {
+            connection.Tell(Close.Instance);
+            OnOffline();
+        }
+
         _dataKey = null;
         SessionEndLog.LoggedOut(_logger, _id.Value, reason, detail);
         PersistEvents([new LoggedOutBody(reason), new SessionStatusChangedBody(SessionStatus.LoggedOut)], () => Keys().Tell(SessionKeysActor.Wipe.Instance));
     }
 
-    /// <summary>A remove-companion-device sent and not yet answered, and who waits for the logout.</summary>
-    private sealed record PendingLogout(string IqId, ImmutableList<IActorRef> Waiters);
+    /// <summary>A remove-companion-device sent and not yet answered: who waits for the logout.</summary>
+    private sealed record PendingLogout(ImmutableList<IActorRef> Waiters);
+
+    /// <summary>The server's answer to remove-companion-device, or why there is none (a message to self).</summary>
+    private sealed record LogoutAnswered(IqOutcome Outcome);
 
     /// <summary>The server did not answer remove-companion-device in time (a timer message to self).</summary>
     private sealed record LogoutUnanswered

@@ -41,8 +41,10 @@ public sealed partial class SessionActor
         Command<SessionKeysActor.KeyWipeFailed>(_ => AnswerWipeWaiters(keysWiped: false));
         // A key store started only to finish a wipe reports its recovery too; nothing waits for it then.
         Command<SessionKeysActor.Recovered>(_ => { });
-        Command<Terminated>(OnKeysTerminated);
+        Command<Terminated>(OnKeysTerminated, IsKeysChild);
     }
+
+    private static bool IsKeysChild(Terminated terminated) => terminated.ActorRef.Path.Name == KeysChildName;
 
     private void OnKeysTerminated(Terminated terminated) =>
         throw new InvalidOperationException($"Session {_id}: its key store stopped (a journal write or read failed); the session restarts to recover it.");
@@ -84,7 +86,7 @@ public sealed partial class SessionActor
                 Become(Inert);
                 Stash.UnstashAll();
             });
-            Command<Terminated>(OnKeysTerminated);
+            Command<Terminated>(OnKeysTerminated, IsKeysChild);
             CommandAny(_ => Stash.Stash());
         });
     }
@@ -150,7 +152,7 @@ public sealed partial class SessionActor
             FinishRecovery();
             Stash.UnstashAll();
         });
-        Command<Terminated>(OnKeysTerminated);
+        Command<Terminated>(OnKeysTerminated, IsKeysChild);
         CommandAny(_ => Stash.Stash());
     }
 

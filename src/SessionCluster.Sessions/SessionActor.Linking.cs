@@ -99,6 +99,12 @@ public sealed partial class SessionActor
         }
 
         var node = received.Node;
+        if (_phase == LinkPhase.Online)
+        {
+            OnOnlineNode(node);
+            return;
+        }
+
         if (_phase == LinkPhase.Pairing && QrPairing.IsPairSuccess(node))
         {
             // Acked only once the outcome is durable: the connection pushes nothing else until then.
@@ -114,15 +120,15 @@ public sealed partial class SessionActor
                 ShowQr(new QrRotation(pairDevice.Refs, 0));
             }
         }
-        else if (_pendingLogout is { } logout && RemoveCompanionDevice.Answer(node, logout.IqId) is { } answer)
-        {
-            OnLogoutAnswered(answer);
-        }
         else if (_phase == LinkPhase.LoggingIn && node.Tag == "success")
         {
             _phase = LinkPhase.Online;
             _connectedAt = _dependencies.Clock.GetUtcNow();
-            PersistEvents([new SessionStatusChangedBody(SessionStatus.Connected)], () => LinkingLog.Connected(_logger, _id.Value));
+            PersistEvents([new SessionStatusChangedBody(SessionStatus.Connected)], () =>
+            {
+                LinkingLog.Connected(_logger, _id.Value);
+                OnLoggedIn();
+            });
         }
 
         Sender.Tell(NodeAck.Instance);
@@ -190,6 +196,7 @@ public sealed partial class SessionActor
         }
 
         _connection = null;
+        OnOffline();
         Timers.Cancel(ShowNextQr.Instance);
         Timers.Cancel(CloseRefused.Instance);
         _rotation = null;
@@ -322,6 +329,7 @@ public sealed partial class SessionActor
         _connectedAt = null;
         _connection?.Tell(Close.Instance);
         _connection = null;
+        OnOffline();
     }
 
     /// <summary>Persists domain events in one atomic write, then runs <paramref name="done"/>.</summary>

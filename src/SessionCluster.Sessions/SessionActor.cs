@@ -50,6 +50,7 @@ public sealed partial class SessionActor : ReceivePersistentActor, IWithTimers
         Recover<SessionLinked>(linked => _stored = new StoredSeal(linked.SealedRegistration.Memory, linked.SealedUnderSessionKey));
         Recover<SessionRegistrationRenewed>(renewed => _stored = new StoredSeal(renewed.SealedRegistration.Memory, UnderSessionKey: true));
         Recover<SessionDeleted>(_ => ApplyDeleted());
+        RecoverMessaging();
         Recover<RecoveryCompleted>(_ => OnRecovered());
 
         Ready();
@@ -65,6 +66,7 @@ public sealed partial class SessionActor : ReceivePersistentActor, IWithTimers
         ReceiveLinking();
         ReceiveEndings();
         ReceiveKeys();
+        ReceiveMessaging();
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -181,14 +183,19 @@ public sealed partial class SessionActor : ReceivePersistentActor, IWithTimers
     private void ApplyEvent(SessionEventRecord record)
     {
         _lastEventSequence = record.Sequence;
+        ApplyMessagingEvent(record);
         if (record.BodyCase == SessionEventRecord.BodyOneofCase.StatusChanged)
         {
             _status = (SessionStatus)record.StatusChanged.Status;
             if (_status == SessionStatus.LoggedOut)
             {
-                // Logged out: the keys are wiped; a registration stored before can never be used again.
+                // Logged out: the keys are wiped; a registration stored before can never be used again, nor the one-time
+                // prekeys made for it, and a new link may be to another account.
                 _registration = null;
                 _stored = null;
+                _preKeys = OneTimePreKeys.Empty;
+                _nextPreKeyId = null;
+                _lids = LidMap.Empty;
             }
         }
     }

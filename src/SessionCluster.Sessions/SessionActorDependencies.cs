@@ -19,4 +19,7 @@ public sealed record SessionActorDependencies(SecretBox Secrets, RandomNumberGen
     public QrSettings Qr { get; init; } = QrSettings.Default;
 
     public ReconnectSettings Reconnect { get; init; } = new();
+
+    /// <summary>How the session keeps its contact devices' ratchet actors (idle time, how many live at once).</summary>
+    public MessagingSettings Messaging { get; init; } = new();
 }

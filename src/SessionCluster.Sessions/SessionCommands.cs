@@ -31,7 +31,7 @@ public sealed record SessionOptions
 }
 
 /// <summary>The session's command API on the shard region, and the typed replies. The edge maps replies to HTTP/gRPC.</summary>
-public static class SessionCommands
+public static partial class SessionCommands
 {
     /// <summary>Makes the session and its keys. Replies <see cref="Created"/> or <see cref="AlreadyExists"/>, or <see cref="Unavailable"/>.</summary>
     public sealed record Create(SessionId SessionId, SessionOptions Options) : IWithSessionId;

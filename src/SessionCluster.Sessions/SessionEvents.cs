@@ -94,6 +94,9 @@ public sealed record SessionEvent(Guid Id, SessionId SessionId, long Sequence, D
                 record.Disconnected.Detail,
                 record.Disconnected.HasReconnectInMs ? TimeSpan.FromMilliseconds(record.Disconnected.ReconnectInMs) : null),
             SessionEventRecord.BodyOneofCase.LoggedOut => new LoggedOutBody(Enum.Parse<LogoutReason>(record.LoggedOut.Reason)),
+            SessionEventRecord.BodyOneofCase.MessageReceived => MessageReceivedBody.FromProto(record.MessageReceived),
+            SessionEventRecord.BodyOneofCase.MessageStatus => MessageStatusBody.FromProto(record.MessageStatus),
+            SessionEventRecord.BodyOneofCase.MessageUndecryptable => UndecryptableBody.FromProto(record.MessageUndecryptable),
             var other => throw new InvalidOperationException($"Session {sessionId} event {record.Sequence} has no known body ({other})."),
         });
 }
@@ -124,6 +127,15 @@ internal static class SessionEventRecordBodies
                 break;
             case LoggedOutBody loggedOut:
                 record.LoggedOut = new SessionLoggedOut { Reason = loggedOut.Reason.ToString() };
+                break;
+            case MessageReceivedBody received:
+                record.MessageReceived = received.ToProto();
+                break;
+            case MessageStatusBody status:
+                record.MessageStatus = status.ToProto();
+                break;
+            case UndecryptableBody undecryptable:
+                record.MessageUndecryptable = undecryptable.ToProto();
                 break;
             default:
                 throw new ArgumentException($"No stored form for {body.GetType().Name}.", nameof(body));

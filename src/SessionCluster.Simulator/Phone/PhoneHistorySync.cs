@@ -2,6 +2,7 @@ using System.Globalization;
 using System.IO.Compression;
 using Google.Protobuf;
 using SessionCluster.Protocol.Binary;
+using SessionCluster.Protocol.Messages;
 using SessionCluster.Protocol.Wa.E2E;
 using SessionCluster.Simulator.Accounts;
 using HistorySync = SessionCluster.Protocol.Wa.History.HistorySync;

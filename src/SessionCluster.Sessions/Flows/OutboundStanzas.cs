@@ -1,0 +1,44 @@
+using SessionCluster.Protocol.Binary;
+using SessionCluster.Protocol.Signal;
+
+namespace SessionCluster.Sessions.Flows;
+
+/// <summary>
+/// The message stanzas the session sends (docs/PROTOCOL.md §9): a 1:1 message fanned out to devices, with the ADV
+/// device identity when any enc is a pkmsg, and the resend a retry receipt asks for. Pure builders.
+/// </summary>
+public static class OutboundStanzas
+{
+    /// <summary>
+    /// <c>&lt;message id to type&gt;&lt;participants&gt;&lt;to jid&gt;&lt;enc v="2" type&gt;…&lt;/participants&gt;[&lt;device-identity&gt;]</c>.
+    /// </summary>
+    public static Node Message(string id, Jid to, string type, IReadOnlyList<(Jid Device, CiphertextMessage Ciphertext)> encs, ReadOnlyMemory<byte>? deviceIdentity)
+    {
+        ArgumentNullException.ThrowIfNull(encs);
+        var participants = encs.Select(e => new Node("to", [("jid", e.Device.ToString())], [Enc(e.Ciphertext, null)])).ToList();
+        List<Node> children = [new Node("participants", null, participants)];
+        if (deviceIdentity is { } identity && encs.Any(e => e.Ciphertext.Type == CiphertextType.PreKey))
+        {
+            children.Add(new Node("device-identity", null, identity));
+        }
+
+        return new Node("message", [("id", id), ("to", to.ToString()), ("type", type)], children);
+    }
+
+    /// <summary>A resend to the one device that asked: one enc with the retry count, <c>device_fanout="false"</c> (§9).</summary>
+    public static Node Resend(string id, Jid device, string type, CiphertextMessage ciphertext, int count, ReadOnlyMemory<byte>? deviceIdentity)
+    {
+        ArgumentNullException.ThrowIfNull(ciphertext);
+        List<Node> children = [Enc(ciphertext, count)];
+        if (deviceIdentity is { } identity && ciphertext.Type == CiphertextType.PreKey)
+        {
+            children.Add(new Node("device-identity", null, identity));
+        }
+
+        return new Node("message", [("id", id), ("to", device.ToString()), ("type", type), ("device_fanout", "false")], children);
+    }
+
+    private static Node Enc(CiphertextMessage ciphertext, int? count) => count is { } n
+        ? new Node("enc", [("v", "2"), ("type", ciphertext.WireType), ("count", n.ToString(System.Globalization.CultureInfo.InvariantCulture))], ciphertext.Serialized)
+        : new Node("enc", [("v", "2"), ("type", ciphertext.WireType)], ciphertext.Serialized);
+}

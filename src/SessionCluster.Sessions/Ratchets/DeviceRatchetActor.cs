@@ -1,0 +1,190 @@
+using System.Text;
+using Akka.Actor;
+using Akka.Persistence;
+using Google.Protobuf;
+using Microsoft.Extensions.Logging;
+using SessionCluster.Protocol.Binary;
+using SessionCluster.Protocol.Signal;
+using SessionCluster.Sessions.State;
+using SessionCluster.Sessions.State.Proto;
+using static SessionCluster.Sessions.Ratchets.RatchetProtocol;
+
+namespace SessionCluster.Sessions.Ratchets;
+
+/// <summary>
+/// The Signal ratchet with one contact device, a child of the session and a persistent actor
+/// (<c>ratchet-{session}-{device}</c>). Each change is one <see cref="RatchetStored"/> event holding the whole sealed
+/// record, written before the answer leaves: a ciphertext never goes out on a ratchet step that could be lost, and a
+/// plaintext is never handed over on one that could be replayed. An inbound decrypt stores its plaintext (sealed) in
+/// the same event, so a copy the server redelivers after a crash between this write and the session's is answered
+/// from it rather than failing on a used message key. A snapshot every <see cref="SnapshotEvery"/> writes bounds
+/// recovery; older events are then deleted.
+/// </summary>
+public sealed class DeviceRatchetActor : ReceivePersistentActor
+{
+    /// <summary>How many recent inbound plaintexts are kept for redeliveries (a crash can only leave the last few unrecorded).</summary>
+    public const int RecentInbound = 32;
+
+    private const int SnapshotEvery = 200;
+
+    private readonly SessionId _session;
+    private readonly Jid _device;
+    private readonly SecretBox _secrets;
+    private readonly ILogger _logger;
+    private readonly byte[] _context;
+    private readonly Dictionary<string, ByteString> _recent = [];
+    private readonly Queue<string> _recentOrder = new();
+    private SessionRecord _record = SessionRecord.Empty;
+    private ByteString? _recoveredRecord;
+
+    public DeviceRatchetActor(SessionId session, Jid device, SecretBox secrets, ILogger logger, TimeSpan idleAfter)
+    {
+        _session = session;
+        _device = device;
+        _secrets = secrets;
+        _logger = logger;
+        _context = Encoding.UTF8.GetBytes(PersistenceIdOf(session, device));
+
+        Recover<SnapshotOffer>(offer => RecoverSnapshot((RatchetSnapshot)offer.Snapshot));
+        Recover<RatchetStored>(RecoverStored);
+        Recover<RecoveryCompleted>(_ => OpenRecovered());
+        Command<Decrypt>(OnDecrypt);
+        Command<Encrypt>(OnEncrypt);
+        Command<ReceiveTimeout>(_ => Context.Parent.Tell(new Idle(_device)));
+        Command<SaveSnapshotSuccess>(saved => DeleteMessages(saved.Metadata.SequenceNr));
+        Command<SaveSnapshotFailure>(failed => RatchetLog.SnapshotFailed(_logger, _session.Value, _device.ToString(), failed.Cause.GetType().Name));
+        Command<DeleteMessagesSuccess>(_ => { });
+        Command<DeleteMessagesFailure>(failed => RatchetLog.SnapshotFailed(_logger, _session.Value, _device.ToString(), failed.Cause.GetType().Name));
+        Context.SetReceiveTimeout(idleAfter);
+    }
+
+    public override string PersistenceId => PersistenceIdOf(_session, _device);
+
+    public static string PersistenceIdOf(SessionId session, Jid device) => $"ratchet-{session.Value}-{device}";
+
+    public static Props Props(SessionId session, Jid device, SecretBox secrets, ILogger logger, TimeSpan idleAfter) =>
+        Akka.Actor.Props.Create(() => new DeviceRatchetActor(session, device, secrets, logger, idleAfter));
+
+    private void RecoverSnapshot(RatchetSnapshot snapshot)
+    {
+        _recoveredRecord = snapshot.SealedRecord;
+        foreach (var recent in snapshot.Recent)
+        {
+            Remember(recent.MessageId, recent.SealedPlaintext);
+        }
+    }
+
+    private void RecoverStored(RatchetStored stored)
+    {
+        // Only the last record matters; it is opened once, at the end of recovery.
+        _recoveredRecord = stored.SealedRecord;
+        if (stored.MessageId.Length > 0)
+        {
+            Remember(stored.MessageId, stored.SealedPlaintext);
+        }
+    }
+
+    private void OpenRecovered()
+    {
+        if (_recoveredRecord is { } sealedRecord)
+        {
+            var plain = _secrets.Open(sealedRecord.Span, _context);
+            _record = SessionRecord.Deserialize(plain);
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(plain);
+            _recoveredRecord = null;
+        }
+    }
+
+    private void OnDecrypt(Decrypt request)
+    {
+        var replyTo = Sender;
+        if (_recent.TryGetValue(request.MessageId, out var sealedPlaintext))
+        {
+            // A redelivery of a message this ratchet already decrypted: the stored plaintext, no ratchet step.
+            replyTo.Tell(new Decrypted(_device, request.MessageId, _secrets.Open(sealedPlaintext.Span, _context), null));
+            return;
+        }
+
+        DecryptResult result;
+        try
+        {
+            result = SessionCipher.Decrypt(_record, request.Identity, request.Ciphertext, request.PreKeys);
+        }
+        catch (SignalDecryptException e)
+        {
+            replyTo.Tell(new DecryptFailed(_device, request.MessageId, e.Failure, e.Message));
+            return;
+        }
+
+        var sealedText = ByteString.CopyFrom(_secrets.Seal(result.Plaintext, _context));
+        Store(result.Record, request.MessageId, sealedText, () =>
+        {
+            Remember(request.MessageId, sealedText);
+            replyTo.Tell(new Decrypted(_device, request.MessageId, result.Plaintext, result.ConsumedPreKeyId));
+        });
+    }
+
+    private void OnEncrypt(Encrypt request)
+    {
+        var replyTo = Sender;
+        var record = _record;
+        try
+        {
+            if (request.Bundle is { } bundle)
+            {
+                record = SessionBuilder.ProcessBundle(record, request.Identity, bundle);
+            }
+            else if (!record.HasCurrentSession)
+            {
+                replyTo.Tell(new EncryptFailed(_device, request.MessageId, NoSession: true, "no open session"));
+                return;
+            }
+        }
+        catch (InvalidPreKeyBundleException e)
+        {
+            replyTo.Tell(new EncryptFailed(_device, request.MessageId, NoSession: false, "the prekey bundle was refused: " + e.Failure));
+            return;
+        }
+
+        var encrypted = SessionCipher.Encrypt(record, request.Identity, request.Plaintext);
+        Store(encrypted.Record, null, null, () => replyTo.Tell(new Encrypted(_device, request.MessageId, encrypted.Message)));
+    }
+
+    /// <summary>Persists <paramref name="record"/> (and an inbound plaintext), then makes it current and runs <paramref name="then"/>.</summary>
+    private void Store(SessionRecord record, string? messageId, ByteString? sealedPlaintext, Action then)
+    {
+        var serialized = record.Serialize();
+        var stored = new RatchetStored { SealedRecord = ByteString.CopyFrom(_secrets.Seal(serialized, _context)) };
+        System.Security.Cryptography.CryptographicOperations.ZeroMemory(serialized);
+        if (messageId is not null)
+        {
+            stored.MessageId = messageId;
+            stored.SealedPlaintext = sealedPlaintext;
+        }
+
+        Persist(stored, _ =>
+        {
+            _record = record;
+            then();
+            if (LastSequenceNr % SnapshotEvery == 0)
+            {
+                var snapshot = new RatchetSnapshot { SealedRecord = stored.SealedRecord };
+                snapshot.Recent.AddRange(_recentOrder.Select(id => new RecentPlaintext { MessageId = id, SealedPlaintext = _recent[id] }));
+                SaveSnapshot(snapshot);
+            }
+        });
+    }
+
+    private void Remember(string messageId, ByteString sealedPlaintext)
+    {
+        if (_recent.TryAdd(messageId, sealedPlaintext))
+        {
+            _recentOrder.Enqueue(messageId);
+        }
+
+        while (_recentOrder.Count > RecentInbound)
+        {
+            _recent.Remove(_recentOrder.Dequeue());
+        }
+    }
+}

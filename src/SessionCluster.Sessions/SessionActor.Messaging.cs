@@ -1,0 +1,290 @@
+using Akka.Actor;
+using SessionCluster.Protocol.Binary;
+using SessionCluster.Protocol.Signal;
+using SessionCluster.Sessions.Flows;
+using SessionCluster.Sessions.Ratchets;
+using SessionCluster.Sessions.State;
+using SessionCluster.Sessions.State.Proto;
+using static SessionCluster.Sessions.Connection.ConnectionProtocol;
+
+namespace SessionCluster.Sessions;
+
+/// <summary>
+/// The session once logged in: what it sets up after <c>&lt;success&gt;</c> (prekeys on the server, passive off,
+/// presence), how it routes what arrives (messages, receipts, notifications, iq answers, acks), and the state sending
+/// and receiving share (one-time prekeys, the LID map, the device-list cache, the ratchet children). Receiving is in
+/// <c>SessionActor.Receive.cs</c>, sending in <c>SessionActor.Send.cs</c>.
+/// </summary>
+public sealed partial class SessionActor
+{
+    private static readonly TimeSpan IqTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan IqSweep = TimeSpan.FromSeconds(5);
+
+    private readonly DeviceListCache _deviceLists = new(DeviceListCache.DefaultLifetime);
+    private OneTimePreKeys _preKeys = OneTimePreKeys.Empty;
+    private uint? _nextPreKeyId;
+    private LidMap _lids = LidMap.Empty;
+    private PendingIqs? _iqs;
+    private RatchetChildren? _ratchets;
+    private bool _uploadingPreKeys;
+
+    private RatchetChildren Ratchets => _ratchets ??= new RatchetChildren(
+        (device, name) =>
+        {
+            var child = Context.ActorOf(
+                DeviceRatchetActor.Props(_id, device, _dependencies.Secrets, _logger, _dependencies.Messaging.RatchetIdleAfter),
+                name);
+            Context.Watch(child);
+            return child;
+        },
+        _dependencies.Messaging.LiveRatchetCap);
+
+    private void RecoverMessaging()
+    {
+        Recover<PreKeysGenerated>(ApplyPreKeysGenerated);
+        Recover<PreKeysConsumed>(consumed => _preKeys = _preKeys.Remove(consumed.Ids));
+        Recover<LidMappingLearned>(learned => _lids = _lids.Learn(learned.PhoneUser, learned.LidUser));
+        RecoverSending();
+    }
+
+    private void ReceiveMessaging()
+    {
+        Command<RatchetProtocol.Decrypted>(OnDecrypted);
+        Command<RatchetProtocol.DecryptFailed>(OnDecryptFailed);
+        Command<RatchetProtocol.Encrypted>(OnEncrypted);
+        Command<RatchetProtocol.EncryptFailed>(OnEncryptFailed);
+        Command<RatchetProtocol.Idle>(idle =>
+        {
+            if (Ratchets.Idle(idle.Device) is { } idleChild)
+            {
+                Context.Stop(idleChild);
+            }
+        });
+        Command<Terminated>(OnChildTerminated);
+        Command<SweepIqs>(_ => _iqs?.Expire(_dependencies.Clock.GetUtcNow()));
+        ReceiveSending();
+    }
+
+    private void ApplyPreKeysGenerated(PreKeysGenerated generated)
+    {
+        _nextPreKeyId = generated.NextPrekeyId;
+        if (_secretsFailure is not null)
+        {
+            return;
+        }
+
+        try
+        {
+            _preKeys = _preKeys.Add(OneTimePreKeys.Open(generated, _dependencies.Secrets, _sealContext));
+        }
+        catch (SecretsException e)
+        {
+            _secretsFailure = e;
+        }
+    }
+
+    /// <summary>Logged in (<c>&lt;success&gt;</c> is durable as Connected): prekeys, then passive off, presence, and the queued sends.</summary>
+    private void OnLoggedIn()
+    {
+        _iqs = new PendingIqs(Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(3)), IqTimeout);
+        Timers.StartPeriodicTimer(SweepIqs.Instance, SweepIqs.Instance, IqSweep);
+        SendIq(PreKeys.CountQuery, outcome =>
+        {
+            if (outcome is IqAnswered answered && TryRead(() => PreKeys.ReadCount(answered.Result), out var count))
+            {
+                UploadPreKeysIfLow(count);
+            }
+            else
+            {
+                MessagingLog.IqFailed(_logger, _id.Value, "prekey count", outcome.ToString());
+            }
+
+            // Offline messages follow <active/>; they decrypt with the keys already stored, uploaded or not.
+            SendIq(id => new Node("iq", [("id", id), ("xmlns", "passive"), ("type", "set"), ("to", "s.whatsapp.net")], [new Node("active")]), activated =>
+            {
+                if (activated is not IqAnswered)
+                {
+                    MessagingLog.IqFailed(_logger, _id.Value, "passive active", activated.ToString());
+                }
+            });
+        });
+        if (_options!.OnlineOnConnect)
+        {
+            _connection?.Tell(new SendNode(new Node("presence", [("type", "available")])));
+        }
+
+        TrySendNext();
+    }
+
+    /// <summary>The connection is gone: nothing waiting on it can be answered.</summary>
+    private void OnOffline()
+    {
+        Timers.Cancel(SweepIqs.Instance);
+        var iqs = _iqs;
+        _iqs = null;
+        iqs?.FailAll("the connection ended");
+        _uploadingPreKeys = false;
+        AbandonInFlightSend();
+        // An inbound message being decrypted keeps going: its ratchet step is durable and its redelivery is answered from it.
+        _inbound = null;
+    }
+
+    /// <summary>A stanza while logged in. Each path answers <see cref="NodeAck"/> when it is done with the stanza.</summary>
+    private void OnOnlineNode(Node node)
+    {
+        if (_iqs?.TryComplete(node) == true)
+        {
+            Ack();
+            return;
+        }
+
+        switch (node.Tag)
+        {
+            case "message":
+                OnMessageStanza(node);
+                return;
+            case "receipt":
+                OnReceiptStanza(node);
+                return;
+            case "ack" when node.GetOptionalString("class") == "message":
+                OnMessageAck(node);
+                break;
+            case "notification":
+                OnNotification(node);
+                break;
+            case "iq" when node.GetOptionalString("type") is "get" or "set" && node.GetOptionalChild("ping") is not null:
+                _connection?.Tell(new SendNode(new Node("iq", [("id", node.GetOptionalString("id") ?? ""), ("to", "s.whatsapp.net"), ("type", "result")])));
+                break;
+            default:
+                MessagingLog.Ignored(_logger, _id.Value, node.Tag, node.GetOptionalString("type") ?? "none");
+                break;
+        }
+
+        Ack();
+    }
+
+    private void OnNotification(Node node)
+    {
+        if (PreKeys.ReadLowCountNotification(node) is { } count)
+        {
+            UploadPreKeysIfLow(count);
+        }
+        else if (node.GetOptionalString("type") == "devices" && node.GetOptionalJid("from") is { } user)
+        {
+            // The user's device list changed: the next send asks usync again (seed 004's stale cache).
+            _deviceLists.Invalidate(user);
+            if (_lids.Alternate(user.ToNonAd()) is { } other)
+            {
+                _deviceLists.Invalidate(other);
+            }
+        }
+
+        _connection?.Tell(new SendNode(Receipts.Ack(node)));
+    }
+
+    /// <summary>Generates a batch, makes it durable, then uploads it; one upload at a time.</summary>
+    private void UploadPreKeysIfLow(int onServer)
+    {
+        if (onServer >= PreKeys.MinimumOnServer || _uploadingPreKeys || _registration is not { } registration)
+        {
+            return;
+        }
+
+        _uploadingPreKeys = true;
+        var batch = OneTimePreKeys.Generate(_dependencies.Random, _nextPreKeyId ?? registration.NextPreKeyId, PreKeys.UploadBatch);
+        var generated = OneTimePreKeys.Seal(batch, _dependencies.Secrets, _sealContext);
+        MessagingLog.UploadingPreKeys(_logger, _id.Value, batch.Count, onServer);
+        Persist(generated, _ =>
+        {
+            _nextPreKeyId = generated.NextPrekeyId;
+            _preKeys = _preKeys.Add(batch);
+            SendIq(id => PreKeys.Upload(id, registration, batch), outcome =>
+            {
+                _uploadingPreKeys = false;
+                if (outcome is not IqAnswered)
+                {
+                    MessagingLog.IqFailed(_logger, _id.Value, "prekey upload", outcome.ToString());
+                }
+            });
+        });
+    }
+
+    /// <summary>Sends an iq and runs <paramref name="then"/> in the actor with its outcome (unanswered at once when offline).</summary>
+    private void SendIq(Func<string, Node> build, Action<IqOutcome> then)
+    {
+        if (_iqs is null || _connection is null)
+        {
+            then(new IqUnanswered("not connected"));
+            return;
+        }
+
+        _connection.Tell(new SendNode(_iqs.Register(build, _dependencies.Clock.GetUtcNow(), then)));
+    }
+
+    /// <summary>Persists the LID ↔ PN pairs not known yet (no write when all are), then runs <paramref name="then"/>.</summary>
+    private void LearnLids(IEnumerable<(Jid Phone, Jid Lid)> pairs, Action then)
+    {
+        var learned = pairs
+            .Where(p => p.Phone.IsPhoneNumber && p.Lid.IsLid && !_lids.Knows(p.Phone.User, p.Lid.User))
+            .Select(p => new LidMappingLearned { PhoneUser = p.Phone.User, LidUser = p.Lid.User })
+            .DistinctBy(l => l.PhoneUser)
+            .ToList();
+        if (learned.Count == 0)
+        {
+            then();
+            return;
+        }
+
+        var remaining = learned.Count;
+        PersistAll(learned, stored =>
+        {
+            _lids = _lids.Learn(stored.PhoneUser, stored.LidUser);
+            if (--remaining == 0)
+            {
+                then();
+            }
+        });
+    }
+
+    /// <summary>Whether <paramref name="jid"/> is a device or the user of this session's own account (PN or LID form).</summary>
+    private bool IsOwnAccount(Jid jid) =>
+        (_registration?.DeviceJid is { } device && Jid.Parse(device).User == jid.User && jid.IsPhoneNumber)
+        || (_registration?.Lid is { } lid && Jid.Parse(lid).User == jid.User && jid.IsLid);
+
+    /// <summary>This device's number (the <c>:N</c> of its jid).</summary>
+    private ushort OwnDeviceNumber => Jid.Parse(_registration!.DeviceJid!).Device;
+
+    private LocalIdentity Identity => new(_registration!.IdentityKey, _registration.RegistrationId);
+
+    private void OnChildTerminated(Terminated terminated)
+    {
+        if (_ratchets?.Terminated(terminated.ActorRef) is { Pending: > 0 } lost)
+        {
+            // A ratchet that stopped with work pending (its recovery failed): the requests fail instead of waiting forever.
+            MessagingLog.RatchetStopped(_logger, _id.Value, lost.Device.ToString(), lost.Pending);
+            OnRatchetLost(lost.Device);
+        }
+    }
+
+    private void Ack() => _connection?.Tell(NodeAck.Instance);
+
+    private static bool TryRead<T>(Func<T> read, out T value)
+    {
+        try
+        {
+            value = read();
+            return true;
+        }
+        catch (FormatException)
+        {
+            value = default!;
+            return false;
+        }
+    }
+
+    /// <summary>Time to end iqs past their deadline (a periodic timer while logged in).</summary>
+    private sealed record SweepIqs
+    {
+        public static SweepIqs Instance { get; } = new();
+    }
+}
