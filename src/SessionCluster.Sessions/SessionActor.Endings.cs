@@ -1,7 +1,9 @@
 using System.Collections.Immutable;
 using Akka.Actor;
+using Google.Protobuf;
 using SessionCluster.Sessions.Flows;
 using SessionCluster.Sessions.State;
+using SessionCluster.Sessions.State.Proto;
 using static SessionCluster.Sessions.Connection.ConnectionProtocol;
 using static SessionCluster.Sessions.SessionCommands;
 
@@ -208,7 +210,41 @@ public sealed partial class SessionActor
 
         _dataKey = null;
         SessionEndLog.LoggedOut(_logger, _id.Value, reason, detail);
-        PersistEvents([new LoggedOutBody(reason), new SessionStatusChangedBody(SessionStatus.LoggedOut)], () => Keys().Tell(SessionKeysActor.Wipe.Instance));
+
+        // Sends still queued fail in the same write: after a new link (perhaps to another account) they must not go out.
+        var writes = new List<IMessage> { Record(new LoggedOutBody(reason)), Record(new SessionStatusChangedBody(SessionStatus.LoggedOut)) };
+        foreach (var entry in _outbound)
+        {
+            writes.Add(new OutboundSettled { MessageId = entry.MessageId });
+            writes.Add(Record(new MessageStatusBody(entry.MessageId, entry.To.ToString(), MessageDelivery.Failed, null, "the session logged out")));
+        }
+
+        var remaining = writes.Count;
+        PersistAll(writes, stored =>
+        {
+            switch (stored)
+            {
+                case OutboundSettled settled:
+                    ApplySettled(settled.MessageId);
+                    break;
+                case SessionEventRecord record:
+                    ApplyEvent(record);
+                    break;
+            }
+
+            if (--remaining == 0)
+            {
+                Keys().Tell(SessionKeysActor.Wipe.Instance);
+            }
+        });
+    }
+
+    /// <summary>The next domain event's stored form, its sequence taken now (the write follows in the same handler).</summary>
+    private SessionEventRecord Record(SessionEventBody body)
+    {
+        var record = NextEvent(body).ToRecord();
+        _lastEventSequence = record.Sequence;
+        return record;
     }
 
     /// <summary>A remove-companion-device sent and not yet answered: who waits for the logout.</summary>

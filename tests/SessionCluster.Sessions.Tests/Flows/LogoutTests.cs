@@ -89,7 +89,7 @@ public sealed class LogoutTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Logout_of_a_linked_session_that_is_not_connected_logs_out_locally()
+    public async Task Logout_of_a_linked_session_that_is_not_connected_logs_out_locally_and_fails_its_queued_sends()
     {
         await using var host = await Simulators.StartAsync();
         await CreateAccountAsync(host);
@@ -101,7 +101,11 @@ public sealed class LogoutTests(ITestOutputHelper output) : IAsyncLifetime
         await host.DisposeAsync();
         var second = _nodes.Start();
         var session = second.ActorOf(SessionActor.Props(Alice, Against(_nodes, host, Quick)));
+        // A send accepted while offline waits in the queue; a logout fails it, so a later link never sends it.
+        var queued = Assert.IsType<SendAccepted>(await Ask(session, new Send(Alice, "15550002222@s.whatsapp.net", new Protocol.Wa.E2E.Message { Conversation = "hello" })));
         Assert.Equal(new LoggedOut(Alice, KeysWiped: true), await Ask(session, new Logout(Alice)));
+        var failed = (await SessionLog.EventsAsync(second, Alice)).Select(e => e.Body).OfType<MessageStatusBody>().Last();
+        Assert.Equal((queued.MessageId, MessageDelivery.Failed, "the session logged out"), (failed.MessageId, failed.Status, failed.Reason));
 
         Assert.Empty(await KeyJournal.StoredKeysAsync(second, Alice));
         Assert.Equal(SessionStatus.LoggedOut, Assert.IsType<StatusReply>(await Ask(session, new GetStatus(Alice))).Status.Status);
