@@ -209,6 +209,16 @@ public sealed partial class SessionActor
         }
 
         _dataKey = null;
+        // Live ratchets hold the old identity's sessions and a box under the key being wiped: they go with it.
+        foreach (var child in Context.GetChildren())
+        {
+            if (child.Path.Name.StartsWith("ratchet-", StringComparison.Ordinal))
+            {
+                Context.Stop(child);
+            }
+        }
+
+        _ratchets = null;
         SessionEndLog.LoggedOut(_logger, _id.Value, reason, detail);
 
         // Sends still queued fail in the same write: after a new link (perhaps to another account) they must not go out.

@@ -100,6 +100,12 @@ public sealed partial class SessionActor
     private SecretBox SessionBox(SecretKey key) => new(key, _dependencies.Random);
 
     /// <summary>
+    /// The box for the session's other secrets (one-time prekeys, ratchet records): seals under the data key when the
+    /// session has one, and still opens what older builds sealed under the node key.
+    /// </summary>
+    private SecretBox Sealing => _dataKey is { } key ? _dependencies.Secrets.WithCurrent(key) : _dependencies.Secrets;
+
+    /// <summary>
     /// The end of recovery for the keys: a logged-out or deleted session finishes a wipe a crash may have cut short;
     /// a registration sealed under the data key waits for the key store's recovery; an older one opens under the node key.
     /// </summary>
@@ -108,6 +114,7 @@ public sealed partial class SessionActor
         if (_status is SessionStatus.LoggedOut or SessionStatus.Deleted)
         {
             _stored = null;
+            _recoveredPreKeys.Clear();
             Keys().Tell(SessionKeysActor.Wipe.Instance);
             FinishRecovery();
             return;
@@ -121,6 +128,7 @@ public sealed partial class SessionActor
         }
 
         OpenStored(_dependencies.Secrets);
+        OpenRecoveredPreKeys(_dependencies.Secrets);
         FinishRecovery();
     }
 
@@ -136,6 +144,7 @@ public sealed partial class SessionActor
             {
                 _dataKey = key;
                 OpenStored(SessionBox(key));
+                OpenRecoveredPreKeys(Sealing);
             }
             else
             {
@@ -143,6 +152,7 @@ public sealed partial class SessionActor
                 // can open the registration again, so the session is logged out now.
                 SessionEndLog.KeyMissing(_logger, _id.Value);
                 _stored = null;
+                _recoveredPreKeys.Clear();
                 _registration = null;
                 _status = SessionStatus.LoggedOut;
                 Self.Tell(new RecordStatusAfterRecovery(SessionStatus.LoggedOut));

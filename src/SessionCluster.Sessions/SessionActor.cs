@@ -194,6 +194,7 @@ public sealed partial class SessionActor : ReceivePersistentActor, IWithTimers
                 _registration = null;
                 _stored = null;
                 _preKeys = OneTimePreKeys.Empty;
+                _recoveredPreKeys.Clear();
                 _nextPreKeyId = null;
                 _lids = LidMap.Empty;
             }

@@ -34,4 +34,7 @@ internal static partial class SessionEndLog
 
     [LoggerMessage(EventId = 1228, Level = LogLevel.Information, Message = "Session {SessionId}: connecting by command (status was {Status}).")]
     public static partial void ConnectCommanded(ILogger logger, string sessionId, SessionStatus status);
+
+    [LoggerMessage(EventId = 1229, Level = LogLevel.Information, Message = "Session {SessionId}: the stored ratchet of {Device} was sealed under a wiped data key (a logout); the device starts without a session.")]
+    public static partial void ShreddedRatchetDropped(ILogger logger, string sessionId, string device);
 }

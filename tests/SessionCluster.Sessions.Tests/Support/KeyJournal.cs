@@ -15,10 +15,13 @@ namespace SessionCluster.Sessions.Tests.Support;
 internal static class KeyJournal
 {
     /// <summary>The events of <c>session-keys-{id}</c> still stored.</summary>
-    public static async Task<IReadOnlyList<object>> StoredKeysAsync(ActorSystem system, SessionId id)
+    public static Task<IReadOnlyList<object>> StoredKeysAsync(ActorSystem system, SessionId id) => StoredAsync(system, SessionKeysActor.PersistenceIdOf(id));
+
+    /// <summary>The events stored under any persistence id.</summary>
+    public static async Task<IReadOnlyList<object>> StoredAsync(ActorSystem system, string persistenceId)
     {
         var journal = PersistenceQuery.Get(system).ReadJournalFor<SessionClusterReadJournal>(SessionClusterPersistence.SqliteReadJournalId);
-        return await journal.CurrentEventsByPersistenceId(SessionKeysActor.PersistenceIdOf(id), 0, long.MaxValue)
+        return await journal.CurrentEventsByPersistenceId(persistenceId, 0, long.MaxValue)
             .Select(e => e.Event)
             .RunWith(Sink.Seq<object>(), system.Materializer())
             .WaitAsync(SessionNodes.Timeout);
