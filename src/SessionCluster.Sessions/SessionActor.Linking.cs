@@ -57,7 +57,7 @@ public sealed partial class SessionActor
     {
         Reply? refusal = !_exists ? new NotFound(_id)
             : _status == SessionStatus.Deleted ? new LinkRefused(_id, LinkRefusal.Deleted)
-            : _registration!.DeviceJid is not null ? new LinkRefused(_id, LinkRefusal.AlreadyLinked)
+            : _registration?.DeviceJid is not null ? new LinkRefused(_id, LinkRefusal.AlreadyLinked)
             : _phase != LinkPhase.None ? new LinkRefused(_id, LinkRefusal.AlreadyLinking)
             : null;
         if (refusal is not null)
@@ -66,17 +66,27 @@ public sealed partial class SessionActor
             return;
         }
 
-        // A Linking recovered from a crash mid-link falls back to Created, not to itself, if this attempt fails.
-        _statusBeforeLink = _status == SessionStatus.Linking ? SessionStatus.Created : _status;
+        // A Linking recovered from a crash mid-link falls back to Created, not to itself, if this attempt fails; so does a
+        // logged-out session, which by then holds a fresh registration (unlinked: Created).
+        _statusBeforeLink = _status is SessionStatus.Linking or SessionStatus.LoggedOut ? SessionStatus.Created : _status;
         _phase = LinkPhase.Pairing;
         var replyTo = Sender;
-        PersistEvents([new SessionStatusChangedBody(SessionStatus.Linking)], () =>
+        if (_registration is null)
         {
-            var registration = _registration!;
-            StartConnection(QrPairing.RegistrationPayload(registration, _options!));
-            LinkingLog.LinkStarted(_logger, _id.Value);
-            replyTo.Tell(new LinkStarted(_id));
-        });
+            // Logged out: the keys were wiped, so the new link gets a fresh registration (SessionActor.Keys.cs).
+            RenewRegistrationThenLink(replyTo);
+            return;
+        }
+
+        PersistEvents([new SessionStatusChangedBody(SessionStatus.Linking)], () => StartPairing(replyTo));
+    }
+
+    /// <summary>Status Linking is durable: connect with the registration payload and answer.</summary>
+    private void StartPairing(IActorRef replyTo)
+    {
+        StartConnection(QrPairing.RegistrationPayload(_registration!, _options!));
+        LinkingLog.LinkStarted(_logger, _id.Value);
+        replyTo.Tell(new LinkStarted(_id));
     }
 
     private void OnNode(NodeReceived received)
@@ -133,11 +143,13 @@ public sealed partial class SessionActor
         {
             case PairSuccessAccepted accepted:
                 _phase = LinkPhase.AwaitingRestart;
+                var (sealedLinked, underSessionKey) = SealRegistration(accepted.Linked);
                 var linked = new SessionLinked
                 {
                     SessionId = _id.Value,
                     LinkedAtUnixMs = _dependencies.Clock.GetUtcNow().ToUnixTimeMilliseconds(),
-                    SealedRegistration = Google.Protobuf.ByteString.CopyFrom(accepted.Linked.Seal(_dependencies.Secrets, _sealContext)),
+                    SealedRegistration = sealedLinked,
+                    SealedUnderSessionKey = underSessionKey,
                 };
                 var statusEvent = NextEvent(new SessionStatusChangedBody(SessionStatus.Connecting)).ToRecord();
                 // The registration is durable before pair-device-sign leaves: a phone that sees the answer has a companion that remembers it.
@@ -206,50 +218,61 @@ public sealed partial class SessionActor
                 break;
             default:
                 _phase = LinkPhase.None;
-                // The jitter only spreads sessions apart in time; it guards no secret, so the shared PRNG serves.
-                var policy = _reconnect ??= new ReconnectPolicy(_dependencies.Reconnect, Random.Shared);
-                if (_connectedAt is { } connectedAt)
-                {
-                    policy.ConnectionLost(_dependencies.Clock.GetUtcNow() - connectedAt);
-                    _connectedAt = null;
-                }
-
-                var delay = policy.NextDelay();
-                LinkingLog.ConnectionLost(_logger, _id.Value, lost.Reason, lost.Detail, delay);
-                PersistEvents([new SessionStatusChangedBody(SessionStatus.Disconnected)], () =>
-                {
-                    // Every loss waits the policy's delay, whatever the reason: a replaced stream or a removed device
-                    // (not told apart yet) is retried on the backoff ladder, never in a tight loop.
-                    if (MayReconnect)
-                    {
-                        Timers.StartSingleTimer(Reconnect.Instance, Reconnect.Instance, delay);
-                    }
-                });
+                // Linked: what happens next depends on how the server ended it (SessionActor.Endings.cs).
+                OnLinkedConnectionLost(lost);
                 break;
         }
     }
 
-    /// <summary>Linked (the registration has a device JID), not deleted or logged out, and no connection running or starting.</summary>
-    private bool MayReconnect =>
+    /// <summary>Disconnected, written with why and when the next attempt comes; the attempt after the policy's delay (or <paramref name="immediate"/>).</summary>
+    private void DisconnectAndRetry(DisconnectReason reason, ConnectionLost lost, DateTimeOffset? connectedAt, bool immediate)
+    {
+        // The jitter only spreads sessions apart in time; it guards no secret, so the shared PRNG serves.
+        var policy = _reconnect ??= new ReconnectPolicy(_dependencies.Reconnect, Random.Shared);
+        if (connectedAt is { } since)
+        {
+            policy.ConnectionLost(_dependencies.Clock.GetUtcNow() - since);
+        }
+
+        var delay = immediate ? TimeSpan.Zero : policy.NextDelay();
+        LinkingLog.ConnectionLost(_logger, _id.Value, lost.Reason, lost.Detail, delay);
+        PersistEvents([new DisconnectedBody(reason, lost.Detail, delay), new SessionStatusChangedBody(SessionStatus.Disconnected)], () =>
+        {
+            if (MayReconnect)
+            {
+                Timers.StartSingleTimer(Reconnect.Instance, Reconnect.Instance, delay);
+            }
+        });
+    }
+
+    /// <summary>May log in: linked (the registration has a device JID), not deleted or logged out, and no connection running or starting.</summary>
+    private bool MayLogIn =>
         _exists
         && _registration?.DeviceJid is not null
         && _status is not (SessionStatus.Deleted or SessionStatus.LoggedOut)
         && _connection is null
         && _phase == LinkPhase.None;
 
-    /// <summary>A linked session opens a connection with its login payload: Connecting is durable before it opens.</summary>
+    /// <summary>Connects again by itself: may log in, and was not replaced (a replaced session waits for <see cref="Connect"/>).</summary>
+    private bool MayReconnect => MayLogIn && _status != SessionStatus.Replaced;
+
     private void OnReconnect()
     {
-        if (!MayReconnect)
+        if (MayReconnect)
         {
-            return;
+            ConnectAgain(then: null);
         }
+    }
 
+    /// <summary>A linked session opens a connection with its login payload: Connecting is durable before it opens.</summary>
+    private void ConnectAgain(Action? then)
+    {
         _phase = LinkPhase.LoggingIn;
         PersistEvents([new SessionStatusChangedBody(SessionStatus.Connecting)], () =>
         {
             LinkingLog.Reconnecting(_logger, _id.Value, _reconnect?.Attempt ?? 0);
             LogIn();
+            then?.Invoke();
         });
     }
 

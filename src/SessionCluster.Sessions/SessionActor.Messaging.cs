@@ -28,11 +28,14 @@ public sealed partial class SessionActor
     private RatchetChildren? _ratchets;
     private bool _uploadingPreKeys;
 
+    // At recovery: PreKeysGenerated and PreKeysConsumed in log order, until the box that opens them is known.
+    private readonly List<Google.Protobuf.IMessage> _recoveredPreKeys = [];
+
     private RatchetChildren Ratchets => _ratchets ??= new RatchetChildren(
         (device, name) =>
         {
             var child = Context.ActorOf(
-                DeviceRatchetActor.Props(_id, device, _dependencies.Secrets, _logger, _dependencies.Messaging.RatchetIdleAfter),
+                DeviceRatchetActor.Props(_id, device, Sealing, _logger, _dependencies.Messaging.RatchetIdleAfter),
                 name);
             Context.Watch(child);
             return child;
@@ -41,8 +44,13 @@ public sealed partial class SessionActor
 
     private void RecoverMessaging()
     {
-        Recover<PreKeysGenerated>(ApplyPreKeysGenerated);
-        Recover<PreKeysConsumed>(consumed => _preKeys = _preKeys.Remove(consumed.Ids));
+        // Opened once the log is read and the session's data key is known (SessionActor.Keys.cs).
+        Recover<PreKeysGenerated>(generated =>
+        {
+            _nextPreKeyId = generated.NextPrekeyId;
+            _recoveredPreKeys.Add(generated);
+        });
+        Recover<PreKeysConsumed>(consumed => _recoveredPreKeys.Add(consumed));
         Recover<LidMappingLearned>(learned => _lids = _lids.Learn(learned.PhoneUser, learned.LidUser));
         RecoverSending();
     }
@@ -66,22 +74,36 @@ public sealed partial class SessionActor
         ReceiveSending();
     }
 
-    private void ApplyPreKeysGenerated(PreKeysGenerated generated)
+    /// <summary>The prekey events read at recovery, in order, opened with <paramref name="box"/>; a batch that does not open makes the session inert.</summary>
+    private void OpenRecoveredPreKeys(SecretBox box)
     {
-        _nextPreKeyId = generated.NextPrekeyId;
-        if (_secretsFailure is not null)
+        foreach (var recovered in _recoveredPreKeys)
         {
-            return;
+            if (_secretsFailure is not null)
+            {
+                break;
+            }
+
+            switch (recovered)
+            {
+                case PreKeysGenerated generated:
+                    try
+                    {
+                        _preKeys = _preKeys.Add(OneTimePreKeys.Open(generated, box, _sealContext));
+                    }
+                    catch (SecretsException e)
+                    {
+                        _secretsFailure = e;
+                    }
+
+                    break;
+                case PreKeysConsumed consumed:
+                    _preKeys = _preKeys.Remove(consumed.Ids);
+                    break;
+            }
         }
 
-        try
-        {
-            _preKeys = _preKeys.Add(OneTimePreKeys.Open(generated, _dependencies.Secrets, _sealContext));
-        }
-        catch (SecretsException e)
-        {
-            _secretsFailure = e;
-        }
+        _recoveredPreKeys.Clear();
     }
 
     /// <summary>Logged in (<c>&lt;success&gt;</c> is durable as Connected): prekeys, then passive off, presence, and the queued sends.</summary>
@@ -193,7 +215,7 @@ public sealed partial class SessionActor
 
         _uploadingPreKeys = true;
         var batch = OneTimePreKeys.Generate(_dependencies.Random, _nextPreKeyId ?? registration.NextPreKeyId, PreKeys.UploadBatch);
-        var generated = OneTimePreKeys.Seal(batch, _dependencies.Secrets, _sealContext);
+        var generated = OneTimePreKeys.Seal(batch, Sealing, _sealContext);
         MessagingLog.UploadingPreKeys(_logger, _id.Value, batch.Count, onServer);
         Persist(generated, _ =>
         {

@@ -15,7 +15,9 @@ namespace SessionCluster.Sessions;
 /// (<see cref="SessionEventRecord"/>, gapless sequence 1..n), each change and its event in one atomic write, and
 /// every reply is sent only after that write is durable.
 ///
-/// Secrets: the registration is sealed (<see cref="SecretBox"/>) before it is persisted and opened at recovery. When
+/// Secrets: the registration is sealed (<see cref="SecretBox"/>, under the session's own data key kept by its
+/// <see cref="SessionKeysActor"/> child; older sessions under the node key) before it is persisted and opened at the end
+/// of recovery. Logging out or deleting wipes the data key, so what it sealed never opens again. When
 /// it cannot be opened (wrong key, changed bytes) the actor logs that once and stays alive but inert, answering status
 /// queries with the failure and every other command with <see cref="Unavailable"/>. It does not stop: a
 /// remembered entity that stops is started again by its shard, which would be a loop of failed recoveries.
@@ -45,16 +47,25 @@ public sealed partial class SessionActor : ReceivePersistentActor, IWithTimers
 
         Recover<SessionCreated>(ApplyCreated);
         Recover<SessionEventRecord>(ApplyEvent);
-        Recover<SessionLinked>(ApplyLinked);
+        Recover<SessionLinked>(linked => _stored = new StoredSeal(linked.SealedRegistration.Memory, linked.SealedUnderSessionKey));
+        Recover<SessionRegistrationRenewed>(renewed => _stored = new StoredSeal(renewed.SealedRegistration.Memory, UnderSessionKey: true));
         Recover<SessionDeleted>(_ => ApplyDeleted());
         RecoverMessaging();
         Recover<RecoveryCompleted>(_ => OnRecovered());
 
+        Ready();
+    }
+
+    /// <summary>The commands of a session whose secrets are open (or that has none yet).</summary>
+    private void Ready()
+    {
         Command<Create>(OnCreate);
         Command<GetStatus>(_ => Sender.Tell(_exists ? new StatusReply(_id, View()) : new NotFound(_id)));
         Command<Delete>(OnDelete);
         Command<RecordStatusAfterRecovery>(OnRecordStatusAfterRecovery);
         ReceiveLinking();
+        ReceiveEndings();
+        ReceiveKeys();
         ReceiveMessaging();
     }
 
@@ -73,35 +84,40 @@ public sealed partial class SessionActor : ReceivePersistentActor, IWithTimers
             return;
         }
 
-        var now = _dependencies.Clock.GetUtcNow();
-        var registration = Registration.Generate(_dependencies.Random, _dependencies.Clock);
-        var created = new SessionCreated
-        {
-            SessionId = _id.Value,
-            CreatedAtUnixMs = now.ToUnixTimeMilliseconds(),
-            SealedRegistration = Google.Protobuf.ByteString.CopyFrom(registration.Seal(_dependencies.Secrets, _sealContext)),
-            Options = new SessionOptionsRecord
-            {
-                DeviceName = create.Options.DeviceName,
-                Platform = create.Options.Platform,
-                OnlineOnConnect = create.Options.OnlineOnConnect,
-            },
-        };
-        var statusEvent = NextEvent(new SessionStatusChangedBody(SessionStatus.Created)).ToRecord();
+        // The session's own data key is durable first; the registration is sealed under it (see SessionActor.Keys.cs).
         var replyTo = Sender;
-        PersistAll<Google.Protobuf.IMessage>([created, statusEvent], stored =>
+        AwaitKey(replyTo, key =>
         {
-            switch (stored)
+            var now = _dependencies.Clock.GetUtcNow();
+            var registration = Registration.Generate(_dependencies.Random, _dependencies.Clock);
+            var created = new SessionCreated
             {
-                case SessionCreated:
-                    ApplyCreated(created, registration);
-                    break;
-                case SessionEventRecord record:
-                    ApplyEvent(record);
-                    SessionStateLog.Created(_logger, _id.Value, registration.RegistrationId, _dependencies.Secrets.CurrentKeyId);
-                    replyTo.Tell(new Created(_id, View()));
-                    break;
-            }
+                SessionId = _id.Value,
+                CreatedAtUnixMs = now.ToUnixTimeMilliseconds(),
+                SealedRegistration = Google.Protobuf.ByteString.CopyFrom(registration.Seal(SessionBox(key), _sealContext)),
+                SealedUnderSessionKey = true,
+                Options = new SessionOptionsRecord
+                {
+                    DeviceName = create.Options.DeviceName,
+                    Platform = create.Options.Platform,
+                    OnlineOnConnect = create.Options.OnlineOnConnect,
+                },
+            };
+            var statusEvent = NextEvent(new SessionStatusChangedBody(SessionStatus.Created)).ToRecord();
+            PersistAll<Google.Protobuf.IMessage>([created, statusEvent], stored =>
+            {
+                switch (stored)
+                {
+                    case SessionCreated:
+                        ApplyCreated(created, registration);
+                        break;
+                    case SessionEventRecord record:
+                        ApplyEvent(record);
+                        SessionStateLog.Created(_logger, _id.Value, registration.RegistrationId, _dependencies.Secrets.CurrentKeyId);
+                        replyTo.Tell(new Created(_id, View()));
+                        break;
+                }
+            });
         });
     }
 
@@ -133,6 +149,9 @@ public sealed partial class SessionActor : ReceivePersistentActor, IWithTimers
                 case SessionEventRecord record:
                     ApplyEvent(record);
                     SessionStateLog.Deleted(_logger, _id.Value);
+                    // A deleted session's keys are shredded too: nothing it sealed opens again.
+                    _dataKey = null;
+                    Keys().Tell(SessionKeysActor.Wipe.Instance);
                     replyTo.Tell(new Deleted(_id));
                     break;
             }
@@ -146,19 +165,11 @@ public sealed partial class SessionActor : ReceivePersistentActor, IWithTimers
         return new SessionEvent(Guid.CreateVersion7(at), _id, _lastEventSequence + 1, at, body);
     }
 
+    /// <summary>Recovery of the creation: the sealed registration is opened once recovery completes (it may need the session's key).</summary>
     private void ApplyCreated(SessionCreated created)
     {
-        Registration? registration = null;
-        try
-        {
-            registration = Registration.Open(_dependencies.Secrets, created.SealedRegistration.Span, _sealContext);
-        }
-        catch (SecretsException e)
-        {
-            _secretsFailure = e;
-        }
-
-        ApplyCreated(created, registration);
+        _stored = new StoredSeal(created.SealedRegistration.Memory, created.SealedUnderSessionKey);
+        ApplyCreated(created, null);
     }
 
     private void ApplyCreated(SessionCreated created, Registration? registration)
@@ -169,25 +180,6 @@ public sealed partial class SessionActor : ReceivePersistentActor, IWithTimers
         _options = new SessionOptions(created.Options.DeviceName, created.Options.Platform, created.Options.OnlineOnConnect);
     }
 
-    /// <summary>Recovery of a link: the sealed registration with the device JID, LID and ADV identity replaces the one before.</summary>
-    private void ApplyLinked(SessionLinked linked)
-    {
-        if (_secretsFailure is not null)
-        {
-            return;
-        }
-
-        try
-        {
-            _registration = Registration.Open(_dependencies.Secrets, linked.SealedRegistration.Span, _sealContext);
-        }
-        catch (SecretsException e)
-        {
-            _registration = null;
-            _secretsFailure = e;
-        }
-    }
-
     private void ApplyEvent(SessionEventRecord record)
     {
         _lastEventSequence = record.Sequence;
@@ -195,17 +187,30 @@ public sealed partial class SessionActor : ReceivePersistentActor, IWithTimers
         if (record.BodyCase == SessionEventRecord.BodyOneofCase.StatusChanged)
         {
             _status = (SessionStatus)record.StatusChanged.Status;
+            if (_status == SessionStatus.LoggedOut)
+            {
+                // Logged out: the keys are wiped; a registration stored before can never be used again, nor the one-time
+                // prekeys made for it, and a new link may be to another account.
+                _registration = null;
+                _stored = null;
+                _preKeys = OneTimePreKeys.Empty;
+                _recoveredPreKeys.Clear();
+                _nextPreKeyId = null;
+                _lids = LidMap.Empty;
+            }
         }
     }
 
     private void ApplyDeleted()
     {
-        // A deleted session's keys are no longer held in memory; its log keeps only the sealed form.
+        // A deleted session's keys are no longer held in memory; its log keeps only the sealed form, and its data key is wiped.
         _registration = null;
+        _stored = null;
         _secretsFailure = null;
     }
 
-    private void OnRecovered()
+    /// <summary>After recovery and the opening of the registration (<see cref="OnRecovered"/>): the status a restart leaves, and connecting again.</summary>
+    private void FinishRecovery()
     {
         if (_secretsFailure is { } failure)
         {
@@ -236,8 +241,15 @@ public sealed partial class SessionActor : ReceivePersistentActor, IWithTimers
         }
     }
 
-    private void OnRecordStatusAfterRecovery(RecordStatusAfterRecovery record) =>
-        PersistEvents([new SessionStatusChangedBody(record.Status)], () => { });
+    private void OnRecordStatusAfterRecovery(RecordStatusAfterRecovery record)
+    {
+        // A command handled before this message (one that waited out the recovery: Logout, Delete) may have written a
+        // newer status already; this one is then stale and must not overwrite it.
+        if (_status == record.Status)
+        {
+            PersistEvents([new SessionStatusChangedBody(record.Status)], () => { });
+        }
+    }
 
     /// <summary>The status the session holds after recovery, to be written as its event (a message to self).</summary>
     private sealed record RecordStatusAfterRecovery(SessionStatus Status);

@@ -71,6 +71,52 @@ public static partial class SessionCommands
 
     /// <summary>The session's stored secrets cannot be opened (<see cref="SecretsFailure"/>); it does nothing until that is fixed.</summary>
     public sealed record Unavailable(SessionId SessionId, SecretsFailure Failure, string Reason) : Reply(SessionId);
+
+    /// <summary>
+    /// Connects a linked session now: one that was <see cref="SessionStatus.Replaced"/> (it waits for this), or
+    /// <see cref="SessionStatus.Disconnected"/> (the pending backoff is skipped). Replies <see cref="ConnectStarted"/> once
+    /// <see cref="SessionStatus.Connecting"/> is durable, or <see cref="ConnectRefused"/>, <see cref="NotFound"/>, <see cref="Unavailable"/>.
+    /// </summary>
+    public sealed record Connect(SessionId SessionId) : IWithSessionId;
+
+    /// <summary>
+    /// Logs the session out: connected, it removes itself from the account (<c>remove-companion-device</c>) first;
+    /// either way its keys are wiped and it does not connect again until linked anew. Replies <see cref="LoggedOut"/>
+    /// (also when it already was), or <see cref="LogoutRefused"/>, <see cref="NotFound"/>, <see cref="Unavailable"/>.
+    /// </summary>
+    public sealed record Logout(SessionId SessionId) : IWithSessionId;
+
+    public sealed record ConnectStarted(SessionId SessionId) : Reply(SessionId);
+
+    public sealed record ConnectRefused(SessionId SessionId, ConnectRefusal Reason) : Reply(SessionId);
+
+    /// <summary>The session is logged out; <paramref name="KeysWiped"/> false: the journal refused to delete the data key (logged; tried again at the next start).</summary>
+    public sealed record LoggedOut(SessionId SessionId, bool KeysWiped) : Reply(SessionId);
+
+    public sealed record LogoutRefused(SessionId SessionId, LogoutRefusal Reason) : Reply(SessionId);
+}
+
+/// <summary>Why <see cref="SessionCommands.Connect"/> was refused.</summary>
+public enum ConnectRefusal
+{
+    /// <summary>The session has never been linked, or is logged out: link it first.</summary>
+    NotLinked,
+
+    /// <summary>A connection is running or starting (including a link in progress).</summary>
+    AlreadyConnecting,
+
+    /// <summary>The session was deleted.</summary>
+    Deleted,
+}
+
+/// <summary>Why <see cref="SessionCommands.Logout"/> was refused.</summary>
+public enum LogoutRefusal
+{
+    /// <summary>The session is not linked (never, or a link is still in progress): there is nothing to log out of.</summary>
+    NotLinked,
+
+    /// <summary>The session was deleted.</summary>
+    Deleted,
 }
 
 /// <summary>Why <see cref="SessionCommands.LinkByQr"/> was refused.</summary>

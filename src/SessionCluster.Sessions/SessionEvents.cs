@@ -12,6 +12,9 @@ public enum SessionStatus
     Disconnected = 5,
     LoggedOut = 6,
     Deleted = 7,
+
+    /// <summary>Another connection took this device (a <c>replaced</c> conflict); the session waits for <see cref="SessionCommands.Connect"/>.</summary>
+    Replaced = 8,
 }
 
 /// <summary>A domain event's body: what happened.</summary>
@@ -32,6 +35,16 @@ public sealed record QrCodeBody(string Qr, DateTimeOffset ExpiresAt) : SessionEv
 
 /// <summary>A QR link attempt ended without a link, and why.</summary>
 public sealed record LinkFailedBody(LinkFailure Reason) : SessionEventBody;
+
+/// <summary>
+/// The connection ended: why (<paramref name="Detail"/> says what the server or the socket did, never a secret), and
+/// when the session connects again by itself (null: it does not; it waits for a command or is logged out). Written
+/// with each <see cref="SessionStatus.Disconnected"/> and <see cref="SessionStatus.Replaced"/>.
+/// </summary>
+public sealed record DisconnectedBody(DisconnectReason Reason, string Detail, TimeSpan? ReconnectIn) : SessionEventBody;
+
+/// <summary>The session is logged out, and why: its keys are wiped and it connects again only after a new link.</summary>
+public sealed record LoggedOutBody(LogoutReason Reason) : SessionEventBody;
 
 /// <summary>Why linking by QR ended without a link.</summary>
 public enum LinkFailure
@@ -76,6 +89,11 @@ public sealed record SessionEvent(Guid Id, SessionId SessionId, long Sequence, D
             SessionEventRecord.BodyOneofCase.StatusChanged => new SessionStatusChangedBody((SessionStatus)record.StatusChanged.Status),
             SessionEventRecord.BodyOneofCase.QrCode => new QrCodeBody(record.QrCode.Qr, DateTimeOffset.FromUnixTimeMilliseconds(record.QrCode.ExpiresAtUnixMs)),
             SessionEventRecord.BodyOneofCase.LinkFailed => new LinkFailedBody(Enum.Parse<LinkFailure>(record.LinkFailed.Reason)),
+            SessionEventRecord.BodyOneofCase.Disconnected => new DisconnectedBody(
+                Enum.Parse<DisconnectReason>(record.Disconnected.Reason),
+                record.Disconnected.Detail,
+                record.Disconnected.HasReconnectInMs ? TimeSpan.FromMilliseconds(record.Disconnected.ReconnectInMs) : null),
+            SessionEventRecord.BodyOneofCase.LoggedOut => new LoggedOutBody(Enum.Parse<LogoutReason>(record.LoggedOut.Reason)),
             SessionEventRecord.BodyOneofCase.MessageReceived => MessageReceivedBody.FromProto(record.MessageReceived),
             SessionEventRecord.BodyOneofCase.MessageStatus => MessageStatusBody.FromProto(record.MessageStatus),
             SessionEventRecord.BodyOneofCase.MessageUndecryptable => UndecryptableBody.FromProto(record.MessageUndecryptable),
@@ -98,6 +116,17 @@ internal static class SessionEventRecordBodies
                 break;
             case LinkFailedBody failed:
                 record.LinkFailed = new LinkFailed { Reason = failed.Reason.ToString() };
+                break;
+            case DisconnectedBody disconnected:
+                record.Disconnected = new SessionDisconnected { Reason = disconnected.Reason.ToString(), Detail = disconnected.Detail };
+                if (disconnected.ReconnectIn is { } reconnectIn)
+                {
+                    record.Disconnected.ReconnectInMs = (long)reconnectIn.TotalMilliseconds;
+                }
+
+                break;
+            case LoggedOutBody loggedOut:
+                record.LoggedOut = new SessionLoggedOut { Reason = loggedOut.Reason.ToString() };
                 break;
             case MessageReceivedBody received:
                 record.MessageReceived = received.ToProto();

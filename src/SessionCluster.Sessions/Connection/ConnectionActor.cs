@@ -28,7 +28,7 @@ namespace SessionCluster.Sessions.Connection;
 /// </para>
 /// <para>
 /// Inbound nodes pass through this actor rather than straight to the parent so that it sees every arrival (the watchdog),
-/// answers its own pings, and turns <c>&lt;stream:error&gt;</c> and <c>&lt;xmlstreamend/&gt;</c> into a typed loss.
+/// answers its own pings, and turns <c>&lt;stream:error&gt;</c>, a login's <c>&lt;failure&gt;</c> and <c>&lt;xmlstreamend/&gt;</c> into a typed loss.
 /// The parent acknowledges each <see cref="NodeReceived"/> with <see cref="NodeAck"/>; only then is the stream acked.
 /// </para>
 /// <para>
@@ -292,8 +292,13 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
         {
             case "stream:error":
                 var code = node.GetOptionalString("code");
-                int? parsed = int.TryParse(code, NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : null;
-                Lose(ConnectionLossReason.StreamError, DescribeStreamError(node, code), parsed);
+                var conflict = node.Children.FirstOrDefault(c => c.Tag == "conflict")?.GetOptionalString("type");
+                Lose(ConnectionLossReason.StreamError, DescribeStreamError(node, code), ParseCode(code), conflictType: conflict);
+                return;
+            case "failure":
+                // The login's answer instead of <success>: the server closes next, and why it refused is what matters.
+                var reason = node.GetOptionalString("reason");
+                Lose(ConnectionLossReason.LoginFailed, $"<failure reason=\"{reason}\"/>", failureReason: ParseCode(reason));
                 return;
             case "xmlstreamend":
                 Lose(ConnectionLossReason.ServerClosed, "the server ended the stream (<xmlstreamend/>)");
@@ -377,7 +382,7 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
     }
 
     /// <summary>Reports the loss (once), releases the connection and stops.</summary>
-    private void Lose(ConnectionLossReason reason, string detail, int? streamErrorCode = null, Exception? cause = null)
+    private void Lose(ConnectionLossReason reason, string detail, int? streamErrorCode = null, Exception? cause = null, string? conflictType = null, int? failureReason = null)
     {
         if (_lost)
         {
@@ -395,10 +400,13 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
         }
 
         Timers.CancelAll();
-        _parent.Tell(new ConnectionLost(reason, detail, streamErrorCode, cause), Self);
+        _parent.Tell(new ConnectionLost(reason, detail, streamErrorCode, cause, conflictType, failureReason), Self);
         Become(Lost);
         Context.Stop(Self);
     }
+
+    private static int? ParseCode(string? code) =>
+        int.TryParse(code, NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : null;
 
     private static string DescribeStreamError(Node node, string? code)
     {

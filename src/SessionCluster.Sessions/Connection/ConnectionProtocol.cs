@@ -28,9 +28,19 @@ public static class ConnectionProtocol
     /// <summary>
     /// The connection is gone and the actor stops. <paramref name="StreamErrorCode"/> is the <c>code</c> of a
     /// <c>&lt;stream:error&gt;</c> (<see cref="ConnectionLossReason.StreamError"/> only; null when the stanza had none, e.g. a
-    /// <c>conflict</c>); <paramref name="Cause"/> the exception behind it, if any.
+    /// <c>conflict</c>); <paramref name="Cause"/> the exception behind it, if any. <paramref name="ConflictType"/> is the
+    /// <c>type</c> of a stream error's <c>&lt;conflict&gt;</c> child (<c>replaced</c>, <c>device_removed</c>), and
+    /// <paramref name="FailureReason"/> the <c>reason</c> of a <c>&lt;failure&gt;</c> answering the login
+    /// (<see cref="ConnectionLossReason.LoginFailed"/> only): what the session needs to tell a replaced or logged-out
+    /// device from a loss worth retrying.
     /// </summary>
-    public sealed record ConnectionLost(ConnectionLossReason Reason, string Detail, int? StreamErrorCode = null, Exception? Cause = null);
+    public sealed record ConnectionLost(
+        ConnectionLossReason Reason,
+        string Detail,
+        int? StreamErrorCode = null,
+        Exception? Cause = null,
+        string? ConflictType = null,
+        int? FailureReason = null);
 
     /// <summary>Send a stanza. Answered with <see cref="NodeEnqueued"/> once it is in the outbound queue, or <see cref="SendRejected"/>.</summary>
     public sealed record SendNode(Node Node);
@@ -80,6 +90,12 @@ public enum ConnectionLossReason
 
     /// <summary>A fault in the connection's own code (a bug); the cause says what. Logged as an error.</summary>
     Fault,
+
+    /// <summary>
+    /// The server answered the login with <c>&lt;failure reason="N"/&gt;</c> (docs/PROTOCOL.md §3) instead of
+    /// <c>&lt;success&gt;</c>; see <see cref="ConnectionProtocol.ConnectionLost.FailureReason"/>.
+    /// </summary>
+    LoginFailed,
 }
 
 /// <summary>Why a <see cref="ConnectionProtocol.SendNode"/> was rejected.</summary>

@@ -88,10 +88,24 @@ public sealed class DeviceRatchetActor : ReceivePersistentActor
     {
         if (_recoveredRecord is { } sealedRecord)
         {
-            var plain = _secrets.Open(sealedRecord.Span, _context);
+            _recoveredRecord = null;
+            byte[] plain;
+            try
+            {
+                plain = _secrets.Open(sealedRecord.Span, _context);
+            }
+            catch (SecretsException e) when (e.Failure == SecretsFailure.WrongKey)
+            {
+                // Sealed under a session data key that was wiped (a logout, then a new link with new keys): that ratchet
+                // belonged to the old identity and can never open again; this device starts without a session.
+                Flows.SessionEndLog.ShreddedRatchetDropped(_logger, _session.Value, _device.ToString());
+                _recent.Clear();
+                _recentOrder.Clear();
+                return;
+            }
+
             _record = SessionRecord.Deserialize(plain);
             System.Security.Cryptography.CryptographicOperations.ZeroMemory(plain);
-            _recoveredRecord = null;
         }
     }
 

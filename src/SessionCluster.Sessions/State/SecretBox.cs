@@ -45,6 +45,12 @@ public sealed class SecretBox
     {
     }
 
+    /// <summary>
+    /// A box that seals under <paramref name="current"/> and opens what it or any key of this box sealed: a session's
+    /// own data key in front of the node's keys, so what was sealed under the node key before still opens.
+    /// </summary>
+    public SecretBox WithCurrent(SecretKey current) => new(current, _keys, _random);
+
     /// <summary>The id of the key new seals use, safe to log.</summary>
     public string CurrentKeyId => _current.KeyIdHex;
 

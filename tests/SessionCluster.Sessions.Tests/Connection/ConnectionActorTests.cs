@@ -298,6 +298,21 @@ public sealed class ConnectionActorTests : TestKit
         Assert.Equal(ConnectionLossReason.StreamError, lost.Reason);
         Assert.Null(lost.StreamErrorCode);
         Assert.Contains("conflict type=\"replaced\"", lost.Detail, StringComparison.Ordinal);
+        Assert.Equal("replaced", lost.ConflictType);
+    }
+
+    [Fact]
+    public async Task A_failure_answering_the_login_is_a_LoginFailed_loss_with_its_reason()
+    {
+        await using var server = await NoiseTestServer.StartAsync(server => server.Socket.SendNodeAsync(new Node("failure", [("reason", "401")])).AsTask());
+        var parent = CreateTestProbe();
+
+        Sys.ActorOf(ConnectionActor.Props(Simulators.Registering(server.WebSocketUrl, server.RootPublicKey), parent.Ref, _logs.CreateLogger(nameof(ConnectionActor))));
+
+        parent.ExpectMsg<ConnectionOpened>(Patience);
+        var lost = parent.ExpectMsg<ConnectionLost>(Patience);
+        Assert.Equal((ConnectionLossReason.LoginFailed, 401), (lost.Reason, lost.FailureReason));
+        Assert.Null(lost.StreamErrorCode);
     }
 
     private static Node Ping(string id) =>

@@ -120,4 +120,20 @@ public sealed class SecretBoxTests
         var envelope = new SecretBox(key, RandomNumberGenerator.Create()).Seal(Secret, Context);
         Assert.Equal(Secret, new SecretBox(read, RandomNumberGenerator.Create()).Open(envelope, Context));
     }
+
+    [Fact]
+    public void A_box_WithCurrent_seals_under_the_new_key_and_still_opens_what_the_old_keys_sealed()
+    {
+        var node = NewBox(out _);
+        var dataKey = SecretKey.Generate(System.Security.Cryptography.RandomNumberGenerator.Create());
+        var session = node.WithCurrent(dataKey);
+        var sealedBefore = node.Seal(Secret, Context);
+        var sealedNow = session.Seal(Secret, Context);
+
+        Assert.Equal(dataKey.KeyIdHex, session.CurrentKeyId);
+        Assert.Equal(Secret, session.Open(sealedBefore, Context));
+        Assert.Equal(Secret, session.Open(sealedNow, Context));
+        // Without the data key (wiped) what it sealed does not open.
+        Assert.Equal(SecretsFailure.WrongKey, Assert.Throws<SecretsException>(() => node.Open(sealedNow, Context)).Failure);
+    }
 }

@@ -1,0 +1,216 @@
+using Akka.Actor;
+using SessionCluster.Sessions.Flows;
+using SessionCluster.Sessions.State;
+using SessionCluster.Sessions.State.Proto;
+using static SessionCluster.Sessions.SessionCommands;
+
+namespace SessionCluster.Sessions;
+
+/// <summary>
+/// The session's side of its own data key (<see cref="SessionKeysActor"/>, a child with its own journal): the
+/// registration is sealed under it, so wiping it (logged out, deleted) leaves the sealed registration in this log
+/// unreadable while the domain events stay. Sessions created before per-session keys keep their registration sealed
+/// under the node key and still open (<c>sealed_under_session_key</c> false).
+/// </summary>
+public sealed partial class SessionActor
+{
+    private const string KeysChildName = "keys";
+
+    // At recovery: the last stored sealed registration, opened once the log is read (and, if it needs it, the key is).
+    private StoredSeal? _stored;
+    private SecretKey? _dataKey;
+    private readonly List<IActorRef> _awaitingWipe = [];
+
+    /// <summary>The key store child, started on first use and watched: if it dies (a failed journal write) the session restarts.</summary>
+    private IActorRef Keys()
+    {
+        var child = Context.Child(KeysChildName);
+        if (!child.IsNobody())
+        {
+            return child;
+        }
+
+        child = Context.ActorOf(SessionKeysActor.Props(_id, _dependencies, Self), KeysChildName);
+        Context.Watch(child);
+        return child;
+    }
+
+    private void ReceiveKeys()
+    {
+        Command<SessionKeysActor.KeyWiped>(_ => AnswerWipeWaiters(keysWiped: true));
+        Command<SessionKeysActor.KeyWipeFailed>(_ => AnswerWipeWaiters(keysWiped: false));
+        // A key store started only to finish a wipe reports its recovery too; nothing waits for it then.
+        Command<SessionKeysActor.Recovered>(_ => { });
+        Command<Terminated>(OnKeysTerminated, IsKeysChild);
+    }
+
+    private static bool IsKeysChild(Terminated terminated) => terminated.ActorRef.Path.Name == KeysChildName;
+
+    private void OnKeysTerminated(Terminated terminated) =>
+        throw new InvalidOperationException($"Session {_id}: its key store stopped (a journal write or read failed); the session restarts to recover it.");
+
+    private void AnswerWipeWaiters(bool keysWiped)
+    {
+        foreach (var waiter in _awaitingWipe)
+        {
+            waiter.Tell(new LoggedOut(_id, keysWiped));
+        }
+
+        _awaitingWipe.Clear();
+    }
+
+    /// <summary>Runs <paramref name="then"/> with the session's data key, made and stored first if there is none; other commands wait.</summary>
+    private void AwaitKey(IActorRef replyTo, Action<SecretKey> then)
+    {
+        if (_dataKey is { } held)
+        {
+            then(held);
+            return;
+        }
+
+        Keys().Tell(SessionKeysActor.EnsureKey.Instance);
+        Become(() =>
+        {
+            Command<SessionKeysActor.KeyReady>(ready =>
+            {
+                _dataKey = ready.Key;
+                Become(Ready);
+                then(ready.Key);
+                Stash.UnstashAll();
+            });
+            Command<SessionKeysActor.KeyUnavailable>(unavailable =>
+            {
+                _secretsFailure = unavailable.Failure;
+                SessionStateLog.SecretsUnreadable(_logger, _id.Value, unavailable.Failure.Failure, unavailable.Failure.Message);
+                replyTo.Tell(new Unavailable(_id, unavailable.Failure.Failure, unavailable.Failure.Message));
+                Become(Inert);
+                Stash.UnstashAll();
+            });
+            Command<Terminated>(OnKeysTerminated, IsKeysChild);
+            CommandAny(_ => Stash.Stash());
+        });
+    }
+
+    /// <summary>The registration sealed for the journal: under the data key when the session has one, else (an older session) under the node key.</summary>
+    private (Google.Protobuf.ByteString Sealed, bool UnderSessionKey) SealRegistration(Registration registration) =>
+        _dataKey is { } key
+            ? (Google.Protobuf.ByteString.CopyFrom(registration.Seal(SessionBox(key), _sealContext)), true)
+            : (Google.Protobuf.ByteString.CopyFrom(registration.Seal(_dependencies.Secrets, _sealContext)), false);
+
+    private SecretBox SessionBox(SecretKey key) => new(key, _dependencies.Random);
+
+    /// <summary>
+    /// The box for the session's other secrets (one-time prekeys, ratchet records): seals under the data key when the
+    /// session has one, and still opens what older builds sealed under the node key.
+    /// </summary>
+    private SecretBox Sealing => _dataKey is { } key ? _dependencies.Secrets.WithCurrent(key) : _dependencies.Secrets;
+
+    /// <summary>
+    /// The end of recovery for the keys: a logged-out or deleted session finishes a wipe a crash may have cut short;
+    /// a registration sealed under the data key waits for the key store's recovery; an older one opens under the node key.
+    /// </summary>
+    private void OnRecovered()
+    {
+        if (_status is SessionStatus.LoggedOut or SessionStatus.Deleted)
+        {
+            _stored = null;
+            _recoveredPreKeys.Clear();
+            Keys().Tell(SessionKeysActor.Wipe.Instance);
+            FinishRecovery();
+            return;
+        }
+
+        if (_stored is { UnderSessionKey: true })
+        {
+            Keys();
+            Become(AwaitingRecoveredKey);
+            return;
+        }
+
+        OpenStored(_dependencies.Secrets);
+        OpenRecoveredPreKeys(_dependencies.Secrets);
+        FinishRecovery();
+    }
+
+    private void AwaitingRecoveredKey()
+    {
+        Command<SessionKeysActor.Recovered>(recovered =>
+        {
+            if (recovered.Failure is { } failure)
+            {
+                _secretsFailure = failure;
+            }
+            else if (recovered.Key is { } key)
+            {
+                _dataKey = key;
+                OpenStored(SessionBox(key));
+                OpenRecoveredPreKeys(Sealing);
+            }
+            else
+            {
+                // The key is gone but the log does not say logged out: a wipe whose LoggedOut write was lost. Nothing
+                // can open the registration again, so the session is logged out now.
+                SessionEndLog.KeyMissing(_logger, _id.Value);
+                _stored = null;
+                _recoveredPreKeys.Clear();
+                _registration = null;
+                _status = SessionStatus.LoggedOut;
+                Self.Tell(new RecordStatusAfterRecovery(SessionStatus.LoggedOut));
+            }
+
+            Become(Ready);
+            FinishRecovery();
+            Stash.UnstashAll();
+        });
+        Command<Terminated>(OnKeysTerminated, IsKeysChild);
+        CommandAny(_ => Stash.Stash());
+    }
+
+    private void OpenStored(SecretBox box)
+    {
+        if (_stored is not { } stored)
+        {
+            return;
+        }
+
+        _stored = null;
+        try
+        {
+            _registration = Registration.Open(box, stored.Sealed.Span, _sealContext);
+        }
+        catch (SecretsException e)
+        {
+            _registration = null;
+            _secretsFailure = e;
+        }
+    }
+
+    /// <summary>A logged-out session links again with a fresh registration under a fresh data key, written with status Linking in one write.</summary>
+    private void RenewRegistrationThenLink(IActorRef replyTo) => AwaitKey(replyTo, key =>
+    {
+        var registration = Registration.Generate(_dependencies.Random, _dependencies.Clock);
+        var renewed = new SessionRegistrationRenewed
+        {
+            SessionId = _id.Value,
+            RenewedAtUnixMs = _dependencies.Clock.GetUtcNow().ToUnixTimeMilliseconds(),
+            SealedRegistration = Google.Protobuf.ByteString.CopyFrom(registration.Seal(SessionBox(key), _sealContext)),
+        };
+        var statusEvent = NextEvent(new SessionStatusChangedBody(SessionStatus.Linking)).ToRecord();
+        PersistAll<Google.Protobuf.IMessage>([renewed, statusEvent], stored =>
+        {
+            switch (stored)
+            {
+                case SessionRegistrationRenewed:
+                    _registration = registration;
+                    break;
+                case SessionEventRecord record:
+                    ApplyEvent(record);
+                    StartPairing(replyTo);
+                    break;
+            }
+        });
+    });
+
+    /// <summary>A sealed registration as stored, and whether the session's data key (not the node key) sealed it.</summary>
+    private sealed record StoredSeal(ReadOnlyMemory<byte> Sealed, bool UnderSessionKey);
+}

@@ -1,0 +1,134 @@
+using System.Security.Cryptography;
+using System.Text;
+using Akka.Actor;
+using Akka.Persistence;
+using SessionCluster.Sessions.State;
+using SessionCluster.Sessions.State.Proto;
+using SessionCluster.Sessions.Tests.Support;
+using Xunit.Abstractions;
+using static SessionCluster.Sessions.SessionCommands;
+
+namespace SessionCluster.Sessions.Tests.State;
+
+/// <summary>
+/// The session's own data key (crypto-shredding): what sessions stored before it (sealed under the node key) still
+/// opens, and Delete shreds the key as a logout does.
+/// </summary>
+public sealed class SessionKeysTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private static readonly SessionId Legacy = new("legacy");
+    private static readonly SessionId Alice = new("alice");
+
+    private readonly SessionNodes _nodes = new(output);
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _nodes.DisposeAsync();
+
+    [Fact]
+    public async Task A_session_stored_before_per_session_keys_with_its_registration_under_the_node_key_still_opens()
+    {
+        var system = _nodes.Start();
+        var registration = Registration.Generate(RandomNumberGenerator.Create(), TimeProvider.System);
+        var nodeBox = new SecretBox(_nodes.Key, RandomNumberGenerator.Create());
+        // Exactly what the SessionActor wrote before: no sealed_under_session_key, no key journal.
+        var created = new SessionCreated
+        {
+            SessionId = Legacy.Value,
+            CreatedAtUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
+            SealedRegistration = Google.Protobuf.ByteString.CopyFrom(registration.Seal(nodeBox, Encoding.UTF8.GetBytes(Legacy.Value))),
+            Options = new SessionOptionsRecord { DeviceName = "SessionCluster", Platform = "Chrome", OnlineOnConnect = true },
+        };
+        var statusEvent = new SessionEvent(Guid.CreateVersion7(), Legacy, 1, DateTimeOffset.UtcNow, new SessionStatusChangedBody(SessionStatus.Created)).ToRecord();
+        var writer = system.ActorOf(Props.Create(() => new JournalWriter(Legacy.PersistenceId)));
+        await writer.Ask<Written>(new Write([created, statusEvent]), SessionNodes.Timeout);
+        await writer.GracefulStop(SessionNodes.Timeout);
+
+        var session = system.ActorOf(SessionActor.Props(Legacy, _nodes.Dependencies()));
+        var status = Assert.IsType<StatusReply>(await session.Ask<Reply>(new GetStatus(Legacy), SessionNodes.Timeout)).Status;
+
+        Assert.Null(status.SecretsFailure);
+        Assert.Equal(registration.RegistrationId, status.RegistrationId);
+        Assert.Equal(Convert.ToHexStringLower(registration.IdentityKey.PublicKey.Span), status.IdentityPublicKeyHex);
+        Assert.Empty(await KeyJournal.StoredKeysAsync(system, Legacy));
+        Assert.Equal(new LogoutRefused(Legacy, LogoutRefusal.NotLinked), await session.Ask<Reply>(new Logout(Legacy), SessionNodes.Timeout));
+    }
+
+    [Fact]
+    public async Task Delete_shreds_the_sessions_data_key_and_a_new_ActorSystem_recovers_it_Deleted_without_keys()
+    {
+        var system = _nodes.Start();
+        var session = system.ActorOf(SessionActor.Props(Alice, _nodes.Dependencies()));
+        Assert.IsType<Created>(await session.Ask<Reply>(new Create(Alice, Flows.LinkByQrTests.Options), SessionNodes.Timeout));
+        Assert.Single(await KeyJournal.StoredKeysAsync(system, Alice));
+
+        Assert.IsType<Deleted>(await session.Ask<Reply>(new Delete(Alice), SessionNodes.Timeout));
+        await KeyJournal.WaitUntilWipedAsync(system, Alice);
+        await SessionNodes.StopAsync(system);
+
+        var second = _nodes.Start();
+        var recovered = second.ActorOf(SessionActor.Props(Alice, _nodes.Dependencies()));
+        var status = Assert.IsType<StatusReply>(await recovered.Ask<Reply>(new GetStatus(Alice), SessionNodes.Timeout)).Status;
+        Assert.Equal((SessionStatus.Deleted, (uint?)null, (SecretsFailure?)null), (status.Status, status.RegistrationId, status.SecretsFailure));
+        Assert.Equal(2, (await SessionLog.EventsAsync(second, Alice)).Count);
+    }
+
+    [Fact]
+    public async Task A_data_key_gone_while_the_log_does_not_say_logged_out_recovers_as_LoggedOut_and_writes_it()
+    {
+        var system = _nodes.Start();
+        var session = system.ActorOf(SessionActor.Props(Alice, _nodes.Dependencies()));
+        Assert.IsType<Created>(await session.Ask<Reply>(new Create(Alice, Flows.LinkByQrTests.Options), SessionNodes.Timeout));
+        await SessionNodes.StopAsync(system);
+
+        // A crash between the wipe and the LoggedOut write, as the journal would show it: the key journal deleted, nothing else.
+        var second = _nodes.Start();
+        var deleter = second.ActorOf(Props.Create(() => new JournalWriter(SessionKeysActor.PersistenceIdOf(Alice))));
+        await deleter.Ask<Written>(new DeleteAll(), SessionNodes.Timeout);
+        await deleter.GracefulStop(SessionNodes.Timeout);
+        Assert.Empty(await KeyJournal.StoredKeysAsync(second, Alice));
+
+        var recovered = second.ActorOf(SessionActor.Props(Alice, _nodes.Dependencies()));
+        var status = Assert.IsType<StatusReply>(await recovered.Ask<Reply>(new GetStatus(Alice), SessionNodes.Timeout)).Status;
+
+        Assert.Equal((SessionStatus.LoggedOut, (uint?)null, (SecretsFailure?)null), (status.Status, status.RegistrationId, status.SecretsFailure));
+        await SessionLog.WaitForAsync(second, Alice, e => e.Reached(SessionStatus.LoggedOut), "LoggedOut written");
+    }
+
+    private sealed record Write(IReadOnlyList<object> Events);
+
+    private sealed record DeleteAll;
+
+    private sealed record Written;
+
+    /// <summary>Writes (or deletes) events under a persistence id as an older build of the SessionActor, or a crash, would have left them.</summary>
+    private sealed class JournalWriter : ReceivePersistentActor
+    {
+        public JournalWriter(string persistenceId)
+        {
+            PersistenceId = persistenceId;
+            Command<DeleteAll>(_ =>
+            {
+                _deleteRequester = Sender;
+                DeleteMessages(LastSequenceNr);
+            });
+            Command<DeleteMessagesSuccess>(_ => _deleteRequester.Tell(new Written()));
+            Command<Write>(write =>
+            {
+                var remaining = write.Events.Count;
+                var replyTo = Sender;
+                PersistAll(write.Events, _ =>
+                {
+                    if (--remaining == 0)
+                    {
+                        replyTo.Tell(new Written());
+                    }
+                });
+            });
+        }
+
+        public override string PersistenceId { get; }
+
+        private IActorRef _deleteRequester = ActorRefs.Nobody;
+    }
+}
