@@ -56,6 +56,7 @@ public sealed partial class SessionActor : ReceivePersistentActor, IWithTimers
         Command<RecordStatusAfterRecovery>(OnRecordStatusAfterRecovery);
         ReceiveLinking();
         ReceiveMessaging();
+        ReceiveProxy();
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -85,6 +86,7 @@ public sealed partial class SessionActor : ReceivePersistentActor, IWithTimers
                 DeviceName = create.Options.DeviceName,
                 Platform = create.Options.Platform,
                 OnlineOnConnect = create.Options.OnlineOnConnect,
+                SealedProxy = SealProxy(create.Options.Proxy),
             },
         };
         var statusEvent = NextEvent(new SessionStatusChangedBody(SessionStatus.Created)).ToRecord();
@@ -95,6 +97,7 @@ public sealed partial class SessionActor : ReceivePersistentActor, IWithTimers
             {
                 case SessionCreated:
                     ApplyCreated(created, registration);
+                    _proxy = create.Options.Proxy;
                     break;
                 case SessionEventRecord record:
                     ApplyEvent(record);
@@ -159,6 +162,7 @@ public sealed partial class SessionActor : ReceivePersistentActor, IWithTimers
         }
 
         ApplyCreated(created, registration);
+        RecoverProxy(created.Options.SealedProxy);
     }
 
     private void ApplyCreated(SessionCreated created, Registration? registration)
@@ -265,5 +269,6 @@ public sealed partial class SessionActor : ReceivePersistentActor, IWithTimers
         _lastEventSequence,
         _secretsFailure?.Failure,
         _secretsFailure?.Message,
-        _registration?.Lid);
+        _registration?.Lid,
+        _proxy?.ToString());
 }
