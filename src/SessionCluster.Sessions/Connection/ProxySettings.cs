@@ -153,10 +153,6 @@ public sealed record ProxySettings
         }
     }
 
-    /// <summary>The URI form with the password (percent-encoded): only for sealing, never for a log or a view.</summary>
-    public string ToUriWithSecret() =>
-        $"{Scheme}://{(Username is null ? "" : Uri.EscapeDataString(Username) + ":" + Uri.EscapeDataString(Password!) + "@")}{Endpoint}";
-
     /// <summary><c>socks5://user@host:port</c>: the password never shows.</summary>
     public override string ToString() =>
         $"{Scheme}://{(Username is null ? "" : Uri.EscapeDataString(Username) + "@")}{Endpoint}";
