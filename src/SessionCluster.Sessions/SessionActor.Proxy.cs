@@ -15,6 +15,7 @@ namespace SessionCluster.Sessions;
 /// </summary>
 public sealed partial class SessionActor
 {
+    // The session's proxy from Create or the last SetProxy; the source of truth (SessionOptions.Proxy is not kept current).
     private ProxySettings? _proxy;
 
     private void ReceiveProxy()

@@ -186,7 +186,7 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
         using var invoker = _settings.Proxy is { } proxy ? ProxyTunnel.Invoker(proxy, _settings.PinnedCertificate, () => Volatile.Write(ref tunnelOpened, true)) : null;
         if (invoker is not null)
         {
-            ConnectionLog.ConnectingThroughProxy(_logger, _settings.ServerUri, _settings.Proxy!);
+            ConnectionLog.ConnectingThroughProxy(_logger, _settings.ServerUri, _settings.Proxy!.ToString());
         }
         else if (_settings.PinnedCertificate is { } pinned)
         {
