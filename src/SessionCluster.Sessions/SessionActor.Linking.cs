@@ -314,7 +314,7 @@ public sealed partial class SessionActor
 
     private void StartConnection(Protocol.Wa.Client.ClientPayload payload)
     {
-        var settings = _dependencies.Server.ForConnection(_registration!.NoiseKey, Google.Protobuf.MessageExtensions.ToByteArray(payload));
+        var settings = _dependencies.Server.ForConnection(_registration!.NoiseKey, Google.Protobuf.MessageExtensions.ToByteArray(payload)) with { Proxy = _proxy };
         _connection = Context.ActorOf(ConnectionActor.Props(settings, Self, _dependencies.Loggers.CreateLogger(typeof(ConnectionActor).FullName!), _dependencies.Clock));
     }
 

@@ -67,6 +67,7 @@ public sealed partial class SessionActor : ReceivePersistentActor, IWithTimers
         ReceiveEndings();
         ReceiveKeys();
         ReceiveMessaging();
+        ReceiveProxy();
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -101,6 +102,7 @@ public sealed partial class SessionActor : ReceivePersistentActor, IWithTimers
                     DeviceName = create.Options.DeviceName,
                     Platform = create.Options.Platform,
                     OnlineOnConnect = create.Options.OnlineOnConnect,
+                    SealedProxy = SealProxy(create.Options.Proxy),
                 },
             };
             var statusEvent = NextEvent(new SessionStatusChangedBody(SessionStatus.Created)).ToRecord();
@@ -110,6 +112,7 @@ public sealed partial class SessionActor : ReceivePersistentActor, IWithTimers
                 {
                     case SessionCreated:
                         ApplyCreated(created, registration);
+                        _proxy = create.Options.Proxy;
                         break;
                     case SessionEventRecord record:
                         ApplyEvent(record);
@@ -170,6 +173,7 @@ public sealed partial class SessionActor : ReceivePersistentActor, IWithTimers
     {
         _stored = new StoredSeal(created.SealedRegistration.Memory, created.SealedUnderSessionKey);
         ApplyCreated(created, null);
+        RecoverProxy(created.Options.SealedProxy);
     }
 
     private void ApplyCreated(SessionCreated created, Registration? registration)
@@ -277,5 +281,6 @@ public sealed partial class SessionActor : ReceivePersistentActor, IWithTimers
         _lastEventSequence,
         _secretsFailure?.Failure,
         _secretsFailure?.Message,
-        _registration?.Lid);
+        _registration?.Lid,
+        _proxy?.ToString());
 }

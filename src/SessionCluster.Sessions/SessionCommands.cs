@@ -28,6 +28,9 @@ public sealed record SessionOptions
     public string Platform { get; }
 
     public bool OnlineOnConnect { get; }
+
+    /// <summary>The outbound proxy for the session's connections; null (the default) connects directly. Stored sealed.</summary>
+    public Connection.ProxySettings? Proxy { get; init; }
 }
 
 /// <summary>The session's command API on the shard region, and the typed replies. The edge maps replies to HTTP/gRPC.</summary>
@@ -49,6 +52,16 @@ public static partial class SessionCommands
     /// <see cref="Unavailable"/>.
     /// </summary>
     public sealed record LinkByQr(SessionId SessionId) : IWithSessionId;
+
+    /// <summary>
+    /// Sets the session's outbound proxy, or with null connects directly again. Stored sealed (it may hold a password)
+    /// and used from the session's next connection on; a running connection is left as it is. Replies
+    /// <see cref="ProxySet"/>, or <see cref="Deleted"/> for a deleted session, <see cref="NotFound"/>, <see cref="Unavailable"/>.
+    /// </summary>
+    public sealed record SetProxy(SessionId SessionId, Connection.ProxySettings? Proxy) : IWithSessionId;
+
+    /// <summary>The proxy is stored; the status shows it without its password.</summary>
+    public sealed record ProxySet(SessionId SessionId, SessionStatusView Status) : Reply(SessionId);
 
     /// <summary>A command's answer.</summary>
     public abstract record Reply(SessionId SessionId);
@@ -135,7 +148,8 @@ public enum LinkRefusal
 /// <summary>
 /// What a status query shows: no key material, only public facts (the identity public key, which peers see anyway).
 /// <see cref="SecretsFailure"/> is set when the session's secrets could not be opened at recovery (and says why);
-/// Registration id and identity key are null only when the secrets could not be opened.
+/// Registration id and identity key are null only when the secrets could not be opened. <see cref="Proxy"/> is the
+/// session's proxy without its password (<c>socks5://user@host:port</c>), or null for a direct connection.
 /// </summary>
 public sealed record SessionStatusView(
     SessionId SessionId,
@@ -147,4 +161,5 @@ public sealed record SessionStatusView(
     long LastEventSequence,
     SecretsFailure? SecretsFailure = null,
     string? SecretsFailureReason = null,
-    string? Lid = null);
+    string? Lid = null,
+    string? Proxy = null);

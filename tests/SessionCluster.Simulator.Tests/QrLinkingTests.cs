@@ -30,6 +30,27 @@ public sealed class QrLinkingTests
     }
 
     [Fact]
+    public async Task The_device_listing_shows_the_address_a_logged_in_companions_connection_comes_from()
+    {
+        await using var host = await TestSimulator.StartAsync();
+        var phone = await TestSimulator.CreateAccountAsync(host);
+        var device = new TestDevice();
+        var deviceId = await TestLinking.LinkAsync(host, phone, device);
+        using var http = new HttpClient();
+
+        var (connection, _) = await TestLinking.LoginAsync(host, phone, deviceId, device);
+        await using (connection)
+        {
+            var json = await http.GetStringAsync($"{host.AdminUrl}/accounts/{phone}/devices");
+            Assert.Contains("\"remoteAddress\"", json, StringComparison.Ordinal);
+            var online = System.Text.Json.JsonSerializer.Deserialize<DeviceResponse[]>(json, System.Text.Json.JsonSerializerOptions.Web)![1];
+            Assert.True(online.Online);
+            Assert.StartsWith("127.0.0.1:", online.RemoteAddress, StringComparison.Ordinal);
+            Assert.Null((await http.GetFromJsonAsync<DeviceResponse[]>($"{host.AdminUrl}/accounts/{phone}/devices"))![0].RemoteAddress);
+        }
+    }
+
+    [Fact]
     public async Task A_wrong_device_signature_gets_stream_error_401_and_links_nothing()
     {
         await using var host = await TestSimulator.StartAsync();

@@ -181,7 +181,14 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
     {
         var webSocket = new ClientWebSocket();
         webSocket.Options.SetRequestHeader("Origin", "https://web.whatsapp.com");
-        if (_settings.PinnedCertificate is { } pinned)
+        // Through a proxy the invoker carries the tunnel and the pinning (the socket's own options must not set either then).
+        var tunnelOpened = false;
+        using var invoker = _settings.Proxy is { } proxy ? ProxyTunnel.Invoker(proxy, _settings.PinnedCertificate, () => Volatile.Write(ref tunnelOpened, true)) : null;
+        if (invoker is not null)
+        {
+            ConnectionLog.ConnectingThroughProxy(_logger, _settings.ServerUri, _settings.Proxy!.ToString());
+        }
+        else if (_settings.PinnedCertificate is { } pinned)
         {
             webSocket.Options.RemoteCertificateValidationCallback = PinnedCertificate.TrustOnly(pinned);
         }
@@ -191,7 +198,7 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
         timeout.CancelAfter(_settings.ConnectTimeout);
         try
         {
-            await webSocket.ConnectAsync(_settings.ServerUri, timeout.Token).ConfigureAwait(false);
+            await webSocket.ConnectAsync(_settings.ServerUri, invoker, timeout.Token).ConfigureAwait(false);
             pipe = new WebSocketDuplexPipe(webSocket);
             using var initiator = new NoiseInitiator(_settings.NoiseKey, new NoiseClientOptions { RootPublicKey = _settings.RootPublicKey, Clock = _time });
             var socket = await NoiseHandshake.ConnectAsync(pipe, initiator, _settings.ClientPayload, cancellationToken: timeout.Token).ConfigureAwait(false);
@@ -215,7 +222,9 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
         }
         catch (Exception e)
         {
-            var (reason, detail) = ConnectionFailures.WhileConnecting(e, webSocket.State == WebSocketState.Open || pipe is not null);
+            var (reason, detail) = e is OperationCanceledException && _settings.Proxy is { } timedOut && !Volatile.Read(ref tunnelOpened) && !cancellationToken.IsCancellationRequested
+                ? ConnectionFailures.ProxyTimedOut(timedOut, _settings.ConnectTimeout)
+                : ConnectionFailures.WhileConnecting(e, webSocket.State == WebSocketState.Open || pipe is not null);
             if (pipe is not null)
             {
                 webSocket.Abort();

@@ -13,6 +13,8 @@ internal static class ConnectionFailures
     /// <param name="socketOpened">The WebSocket was open, so the failure is the handshake's.</param>
     public static (ConnectionLossReason Reason, string Detail) WhileConnecting(Exception e, bool socketOpened) => e switch
     {
+        // Through a proxy, the handler wraps the tunnel's failure in an HttpRequestException and the WebSocket's own.
+        _ when Find<ProxyException>(e) is { } proxy => (ConnectionLossReason.Proxy, proxy.Message),
         NoiseCertificateException => (ConnectionLossReason.Certificate, "the server's Noise certificate did not verify: " + e.Message),
         NoiseHandshakeException or FrameFormatException or NoiseTransportException => (ConnectionLossReason.Handshake, "the Noise handshake failed: " + e.Message),
         _ when Has<AuthenticationException>(e) => (ConnectionLossReason.Tls, "the TLS handshake failed: " + Innermost(e).Message),
@@ -31,18 +33,25 @@ internal static class ConnectionFailures
         _ => (ConnectionLossReason.ServerClosed, $"the connection pipeline failed ({e.GetType().Name}): {e.Message}"),
     };
 
+    /// <summary>The connect timeout fired before the proxy opened its tunnel: the proxy, not the server, is what hung.</summary>
+    public static (ConnectionLossReason Reason, string Detail) ProxyTimedOut(ProxySettings proxy, TimeSpan timeout) =>
+        (ConnectionLossReason.Proxy, ProxyException.Describe(proxy, $"no tunnel within the connect timeout ({timeout.TotalSeconds:0.###} s)"));
+
     private static bool Has<T>(Exception e)
+        where T : Exception => Find<T>(e) is not null;
+
+    private static T? Find<T>(Exception e)
         where T : Exception
     {
         for (Exception? current = e; current is not null; current = current.InnerException)
         {
-            if (current is T)
+            if (current is T found)
             {
-                return true;
+                return found;
             }
         }
 
-        return false;
+        return null;
     }
 
     private static Exception Innermost(Exception e)

@@ -17,6 +17,10 @@ internal static partial class ConnectionLog
     [LoggerMessage(EventId = 1103, Level = LogLevel.Debug, Message = "Releasing the connection to {Server} after its loss failed")]
     public static partial void ReleaseFailed(ILogger logger, Uri server, Exception cause);
 
+    // The proxy goes in as its ToString (no password), not as the object a structured logger might take apart.
+    [LoggerMessage(EventId = 1105, Level = LogLevel.Debug, Message = "Connecting to {Server} through the proxy {Proxy}")]
+    public static partial void ConnectingThroughProxy(ILogger logger, Uri server, string proxy);
+
     [LoggerMessage(EventId = 1104, Level = LogLevel.Error, Message = "The connection to {Server} failed on our side and stops")]
     public static partial void Faulted(ILogger logger, Uri server, Exception cause);
 }

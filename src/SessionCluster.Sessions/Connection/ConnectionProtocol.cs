@@ -88,6 +88,13 @@ public enum ConnectionLossReason
     /// <summary>The parent asked to close (<see cref="ConnectionProtocol.Close"/>).</summary>
     Cancelled,
 
+    /// <summary>
+    /// The configured proxy could not be used: unreachable, authentication failed, it refused the tunnel or could not reach
+    /// the server, or it did not open the tunnel within the connect timeout. The detail names the proxy's host:port and what
+    /// failed, never its password.
+    /// </summary>
+    Proxy,
+
     /// <summary>A fault in the connection's own code (a bug); the cause says what. Logged as an error.</summary>
     Fault,
 

@@ -23,6 +23,12 @@ public sealed record ConnectionSettings(Uri ServerUri, KeyPair NoiseKey, ReadOnl
     /// </summary>
     public X509Certificate2? PinnedCertificate { get; init; }
 
+    /// <summary>
+    /// The outbound proxy the WebSocket is tunnelled through (SOCKS5 or HTTP CONNECT); failures to open the tunnel are
+    /// <see cref="ConnectionLossReason.Proxy"/>. Default <see langword="null"/>: a direct connection.
+    /// </summary>
+    public ProxySettings? Proxy { get; init; }
+
     /// <summary>How long opening the WebSocket and the Noise handshake may take together. Default 20 s, whatsmeow's ServerHello wait.</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(20);
 

@@ -77,6 +77,9 @@ internal sealed partial class ChatConnection
     /// <summary>The client's Noise static public key from the handshake.</summary>
     public ReadOnlyMemory<byte> NoiseKey { get; }
 
+    /// <summary>The peer's address as <c>ip:port</c> (a proxy's, when the client came through one); null when the host does not know it.</summary>
+    public string? RemoteAddress { get; init; }
+
     /// <summary>Set for a registering companion: the keys it registered with and the refs it was given.</summary>
     public RegisteringCompanion? Registering { get; private set; }
 

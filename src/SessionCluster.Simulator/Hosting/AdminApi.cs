@@ -45,16 +45,21 @@ internal static class AdminApi
             DeviceResponse[] devices =
             [
                 new DeviceResponse(0, account.DeviceJid(0).ToString(), account.DeviceLid(0).ToString(), 0, CompanionLinking.PhonePlatform, true, account.CreatedAt, null, false),
-                .. account.Devices.Select(d => new DeviceResponse(
-                    d.DeviceId,
-                    account.DeviceJid(d.DeviceId).ToString(),
-                    account.DeviceLid(d.DeviceId).ToString(),
-                    d.KeyIndex,
-                    d.Platform,
-                    false,
-                    d.LinkedAt,
-                    d.PreKeys.Count,
-                    server.Connections.FindDevice(account.DeviceJid(d.DeviceId).ToString()) is not null)),
+                .. account.Devices.Select(d =>
+                {
+                    var live = server.Connections.FindDevice(account.DeviceJid(d.DeviceId).ToString());
+                    return new DeviceResponse(
+                        d.DeviceId,
+                        account.DeviceJid(d.DeviceId).ToString(),
+                        account.DeviceLid(d.DeviceId).ToString(),
+                        d.KeyIndex,
+                        d.Platform,
+                        false,
+                        d.LinkedAt,
+                        d.PreKeys.Count,
+                        live is not null,
+                        live?.RemoteAddress);
+                }),
             ];
             return Task.FromResult(Results.Json(devices));
         }));
@@ -133,5 +138,8 @@ public sealed record CreateAccountRequest(string? Phone);
 /// <summary>An account as the admin API shows it.</summary>
 public sealed record AccountResponse(string Phone, string Jid, string Lid);
 
-/// <summary>One device of an account (device 0 is the phone the simulator plays).</summary>
-public sealed record DeviceResponse(int Device, string Jid, string Lid, uint KeyIndex, string Platform, bool Primary, DateTimeOffset LinkedAt, int? PreKeys, bool Online);
+/// <summary>
+/// One device of an account (device 0 is the phone the simulator plays). <paramref name="RemoteAddress"/> is the
+/// <c>ip:port</c> its live connection comes from (a proxy's, when it came through one); null when it is offline.
+/// </summary>
+public sealed record DeviceResponse(int Device, string Jid, string Lid, uint KeyIndex, string Platform, bool Primary, DateTimeOffset LinkedAt, int? PreKeys, bool Online, string? RemoteAddress = null);

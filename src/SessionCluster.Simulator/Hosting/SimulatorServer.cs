@@ -117,7 +117,10 @@ internal sealed partial class SimulatorServer
         try
         {
             var connection = new ChatConnection(
-                NextConnectionId(), accepted.Socket, accepted.ClientStaticKey, Login, Router, Connections, Stats, Options, Clock, LoggerFactory.CreateLogger<ChatConnection>());
+                NextConnectionId(), accepted.Socket, accepted.ClientStaticKey, Login, Router, Connections, Stats, Options, Clock, LoggerFactory.CreateLogger<ChatConnection>())
+            {
+                RemoteAddress = RemoteAddressOf(context.Connection),
+            };
             ClientHelloRequest request;
             try
             {
@@ -151,6 +154,12 @@ internal sealed partial class SimulatorServer
             }
         }
     }
+
+    /// <summary>The peer as <c>ip:port</c>, an IPv4 peer of a dual-stack listener written as IPv4.</summary>
+    private static string? RemoteAddressOf(ConnectionInfo connection) =>
+        connection.RemoteIpAddress is { } ip
+            ? new System.Net.IPEndPoint(ip.IsIPv4MappedToIPv6 ? ip.MapToIPv4() : ip, connection.RemotePort).ToString()
+            : null;
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Noise handshake failed: {Reason}")]
     private static partial void LogHandshakeFailed(ILogger logger, string reason);
