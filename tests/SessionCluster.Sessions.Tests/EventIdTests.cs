@@ -17,6 +17,7 @@ public sealed class EventIdTests
     [Theory]
     [InlineData("SessionCluster.Sessions.Connection.ConnectionLog", 1100, 1199)]
     [InlineData("SessionCluster.Sessions.Flows.LinkingLog", 1200, 1299)]
+    [InlineData("SessionCluster.Sessions.Flows.CodePairingLog", 1240, 1259)]
     [InlineData("SessionCluster.Sessions.State.SessionStateLog", 1500, 1599)]
     public void Each_rooms_log_events_keep_to_its_range(string logClass, int first, int last)
     {
