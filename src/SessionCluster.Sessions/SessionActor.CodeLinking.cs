@@ -96,14 +96,15 @@ public sealed partial class SessionActor
                 OnPrimaryHello(link, node);
                 break;
             case CodeLinkStep.AwaitingFinishAnswer when CodePairing.ReadFinishAnswer(node, link.FinishIqId!) is { } answer:
-                // The phone's notification is acked once its finish is answered, as Baileys does.
-                _connection!.Tell(new SendNode(link.NotificationAck!));
                 if (answer is CodeStepFailed failed)
                 {
+                    // No ack: the connection closes at once (an ack queued now would be cut off with it).
                     FailCodeLink(failed);
                     break;
                 }
 
+                // The phone's notification is acked once its finish is answered, as Baileys does.
+                _connection!.Tell(new SendNode(link.NotificationAck!));
                 _codeLink = link with { Step = CodeLinkStep.AwaitingPairSuccess };
                 CodePairingLog.FinishAccepted(_logger, _id.Value);
                 break;
@@ -144,7 +145,7 @@ public sealed partial class SessionActor
                 CodePairingLog.Ignored(_logger, _id.Value, ignored.Detail);
                 break;
             case CodeStepFailed failed:
-                _connection!.Tell(new SendNode(CodePairing.Acknowledge(notification)));
+                // No ack: the connection closes at once.
                 FailCodeLink(failed);
                 break;
         }

@@ -1,7 +1,10 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
+using System.Net.WebSockets;
 using System.Text;
 using Akka.Actor;
+using SessionCluster.Protocol.Binary;
 using SessionCluster.Protocol.Pairing;
 using SessionCluster.Sessions.Flows;
 using SessionCluster.Sessions.State;
@@ -139,6 +142,66 @@ public sealed class LinkByCodeTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal(LinkFailure.HelloRefused, events.Select(e => e.Body).OfType<LinkFailedBody>().Single().Reason);
         Assert.Empty(events.Select(e => e.Body).OfType<PairingCodeBody>());
         Assert.Equal(SessionStatus.Created, events.Select(e => e.Body).OfType<SessionStatusChangedBody>().Last().Status);
+    }
+
+    [Fact]
+    public async Task A_malformed_notification_from_the_server_ends_the_attempt_MalformedCodeExchange_with_no_finish_sent_and_nothing_linked()
+    {
+        var fromClient = new ConcurrentQueue<Node>();
+        var clientLeft = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = await NoiseTestServer.StartAsync(async connection =>
+        {
+            await connection.Socket.SendNodeAsync(new Node("iq", [("from", "s.whatsapp.net"), ("type", "set"), ("id", "pd1")],
+                [new Node("pair-device", null, [new Node("ref", null, Encoding.UTF8.GetBytes("2@ref"))])]));
+            fromClient.Enqueue((await connection.Socket.ReceiveNodeAsync())!);
+            var hello = (await connection.Socket.ReceiveNodeAsync())!;
+            fromClient.Enqueue(hello);
+            var reference = Encoding.ASCII.GetBytes("2@code-ref");
+            await connection.Socket.SendNodeAsync(new Node("iq", [("from", "s.whatsapp.net"), ("type", "result"), ("id", hello.GetString("id"))],
+                [new Node(CodePairing.Tag, null, [new Node("link_code_pairing_ref", null, reference)])]));
+            // The wrapped primary ephemeral is one byte short.
+            await connection.Socket.SendNodeAsync(new Node("notification", [("from", "s.whatsapp.net"), ("id", "n1"), ("type", CodePairing.Tag)],
+                [new Node(CodePairing.Tag, null,
+                [
+                    new Node("link_code_pairing_ref", null, reference),
+                    new Node("link_code_pairing_wrapped_primary_ephemeral_pub", null, new byte[PairingCode.WrappedKeyLength - 1]),
+                    new Node("primary_identity_pub", null, Protocol.Crypto.Curve25519.GenerateKeyPair().PublicKey),
+                ])]));
+            try
+            {
+                while (await connection.Socket.ReceiveNodeAsync() is { } node)
+                {
+                    fromClient.Enqueue(node);
+                }
+            }
+            catch (Exception e) when (e is WebSocketException or IOException or OperationCanceledException)
+            {
+                // The companion closed the connection.
+            }
+
+            clientLeft.TrySetResult();
+        });
+        var system = _nodes.Start();
+        var dependencies = _nodes.Dependencies() with
+        {
+            Server = new SessionServerSettings(server.WebSocketUrl) { RootPublicKey = server.RootPublicKey, ConnectTimeout = TimeSpan.FromSeconds(10) },
+        };
+        var session = system.ActorOf(SessionActor.Props(Alice, dependencies));
+        Assert.IsType<Created>(await Ask(session, new Create(Alice, LinkByQrTests.Options)));
+        var issued = Assert.IsType<LinkCodeIssued>(await Ask(session, new LinkByCode(Alice, Phone)));
+
+        var events = await SessionLog.WaitForAsync(system, Alice, e => e.Any(x => x.Body is LinkFailedBody), "a LinkFailed event");
+        await clientLeft.Task.WaitAsync(SessionNodes.Timeout);
+
+        Assert.Equal(LinkFailure.MalformedCodeExchange, events.Select(e => e.Body).OfType<LinkFailedBody>().Single().Reason);
+        Assert.Equal(SessionStatus.Created, events.Select(e => e.Body).OfType<SessionStatusChangedBody>().Last().Status);
+        Assert.Empty((await SessionLog.StoredAsync(system, Alice)).OfType<SessionLinked>());
+        // What the companion sent: the pair-device ack, the hello; never a companion_finish.
+        Assert.Equal("result", fromClient.First().GetString("type"));
+        Assert.Equal("companion_hello", fromClient.ElementAt(1).GetChild(CodePairing.Tag).GetString("stage"));
+        Assert.DoesNotContain(fromClient, n => n.GetOptionalChild(CodePairing.Tag)?.GetOptionalString("stage") == "companion_finish");
+        Assert.Equal(1, _nodes.Logs.Count(1244));
+        AssertCodeNeverLogged(issued.Code);
     }
 
     [Theory]
