@@ -115,7 +115,7 @@ public sealed partial class SessionActor
     {
         if (answer is not HelloAnswered answered)
         {
-            FailCodeLink((CodeStepFailed)answer);
+            FailCodeLink(answer as CodeStepFailed ?? new CodeStepFailed(LinkFailure.MalformedCodeExchange, "the answer to companion_hello was not understood."));
             return;
         }
 
