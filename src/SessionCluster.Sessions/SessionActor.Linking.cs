@@ -8,7 +8,8 @@ using static SessionCluster.Sessions.SessionCommands;
 namespace SessionCluster.Sessions;
 
 /// <summary>
-/// The session's side of linking by QR, logging in, and connecting again once linked (after recovery, and after a loss
+/// The session's side of linking by QR (and what linking by code shares with it: pair-success, 515, a lost connection;
+/// the code exchange is <c>SessionActor.CodeLinking.cs</c>), logging in, and connecting again once linked (after recovery, and after a loss
 /// on <see cref="ReconnectPolicy"/>'s ladder): the connection child's messages and the order of writes and answers. What to answer and what to check is <see cref="QrPairing"/>'s; this part only persists, then sends.
 /// </summary>
 public sealed partial class SessionActor
@@ -37,6 +38,7 @@ public sealed partial class SessionActor
     private void ReceiveLinking()
     {
         Command<LinkByQr>(OnLinkByQr);
+        ReceiveCodeLinking();
         Command<NodeReceived>(OnNode);
         Command<ConnectionLost>(OnConnectionLost);
         Command<ShowNextQr>(_ => OnShowNextQr());
@@ -53,13 +55,17 @@ public sealed partial class SessionActor
         Command<SendRejected>(rejected => LinkingLog.SendRejected(_logger, _id.Value, rejected.Node.Tag, rejected.Failure));
     }
 
-    private void OnLinkByQr(LinkByQr command)
-    {
-        Reply? refusal = !_exists ? new NotFound(_id)
+    /// <summary>Why a link (by QR or by code) may not start now, or null when it may.</summary>
+    private Reply? LinkRefusalNow() =>
+        !_exists ? new NotFound(_id)
             : _status == SessionStatus.Deleted ? new LinkRefused(_id, LinkRefusal.Deleted)
             : _registration?.DeviceJid is not null ? new LinkRefused(_id, LinkRefusal.AlreadyLinked)
             : _phase != LinkPhase.None ? new LinkRefused(_id, LinkRefusal.AlreadyLinking)
             : null;
+
+    private void OnLinkByQr(LinkByQr command)
+    {
+        var refusal = LinkRefusalNow();
         if (refusal is not null)
         {
             Sender.Tell(refusal);
@@ -112,6 +118,13 @@ public sealed partial class SessionActor
             return;
         }
 
+        if (_phase == LinkPhase.Pairing && _codeLink is not null)
+        {
+            OnCodeNode(node);
+            Sender.Tell(NodeAck.Instance);
+            return;
+        }
+
         if (_phase == LinkPhase.Pairing && QrPairing.ReadPairDevice(node) is { } pairDevice)
         {
             _connection.Tell(new SendNode(QrPairing.Acknowledge(pairDevice.IqId)));
@@ -139,7 +152,9 @@ public sealed partial class SessionActor
         var connection = _connection!;
         Timers.Cancel(ShowNextQr.Instance);
         _rotation = null;
-        switch (QrPairing.AcceptPairSuccess(node, _registration!))
+        var registration = RegistrationForPairSuccess();
+        ForgetCodeLink();
+        switch (QrPairing.AcceptPairSuccess(node, registration))
         {
             case PairSuccessAccepted accepted:
                 _phase = LinkPhase.AwaitingRestart;
@@ -211,7 +226,8 @@ public sealed partial class SessionActor
                 _phase = LinkPhase.None;
                 _closingFor = null;
                 LinkingLog.LinkFailed(_logger, _id.Value, failure);
-                PersistEvents([new LinkFailedBody(failure), new SessionStatusChangedBody(_statusBeforeLink)], () => { });
+                var answerCodeCaller = EndCodeLink(failure);
+                PersistEvents([new LinkFailedBody(failure), new SessionStatusChangedBody(_statusBeforeLink)], answerCodeCaller);
                 break;
             case LinkPhase.Refused:
                 _phase = LinkPhase.None;
@@ -325,6 +341,8 @@ public sealed partial class SessionActor
         Timers.Cancel(CloseRefused.Instance);
         Timers.Cancel(Reconnect.Instance);
         _rotation = null;
+        _codeLink?.ReplyTo?.Tell(new LinkRefused(_id, LinkRefusal.Deleted));
+        ForgetCodeLink();
         _phase = LinkPhase.None;
         _connectedAt = null;
         _connection?.Tell(Close.Instance);

@@ -9,7 +9,7 @@ namespace SessionCluster.Sessions;
 /// <summary>
 /// What every SessionActor is given by the node: the secrets box (no box, no sessions: there is no plaintext
 /// fallback), the random source for keys, the clock, and the loggers; where it connects (<see cref="Server"/>, default
-/// WhatsApp's production server), how long it shows each QR ref (<see cref="Qr"/>), and how long a linked session waits
+/// WhatsApp's production server), how long it shows each QR ref (<see cref="Qr"/>) and a pairing code (<see cref="CodePairing"/>), and how long a linked session waits
 /// before it connects again after losing its connection (<see cref="Reconnect"/>).
 /// </summary>
 public sealed record SessionActorDependencies(SecretBox Secrets, RandomNumberGenerator Random, TimeProvider Clock, ILoggerFactory Loggers)
@@ -17,6 +17,8 @@ public sealed record SessionActorDependencies(SecretBox Secrets, RandomNumberGen
     public SessionServerSettings Server { get; init; } = SessionServerSettings.Production;
 
     public QrSettings Qr { get; init; } = QrSettings.Default;
+
+    public CodePairingSettings CodePairing { get; init; } = CodePairingSettings.Default;
 
     public ReconnectSettings Reconnect { get; init; } = new();
 

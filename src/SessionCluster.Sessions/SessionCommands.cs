@@ -63,6 +63,19 @@ public static partial class SessionCommands
     /// <summary>The proxy is stored; the status shows it without its password.</summary>
     public sealed record ProxySet(SessionId SessionId, SessionStatusView Status) : Reply(SessionId);
 
+    /// <summary>
+    /// Links the session to the phone of <paramref name="PhoneNumber"/> by pairing code: the session connects with its
+    /// registration payload, asks the server for pairing by code (companion_hello) and replies
+    /// <see cref="LinkCodeIssued"/> with the 8-character code once the server has accepted it and the
+    /// <see cref="PairingCodeBody"/> event is durable. The user types it on the phone; the session then finishes the
+    /// exchange and logs in (reported as domain events, like <see cref="LinkByQr"/>). Replies
+    /// <see cref="LinkCodeNotIssued"/> when the attempt ends before a code is issued, and <see cref="LinkRefused"/>
+    /// (also <see cref="LinkRefusal.InvalidPhoneNumber"/>), <see cref="NotFound"/>, <see cref="Unavailable"/>.
+    /// </summary>
+    /// <param name="PhoneNumber">The account's number in international form, digits with an optional leading
+    /// <c>+</c>, spaces, dashes, dots or brackets (for example <c>+1 555-000-1111</c>).</param>
+    public sealed record LinkByCode(SessionId SessionId, string PhoneNumber) : IWithSessionId;
+
     /// <summary>A command's answer.</summary>
     public abstract record Reply(SessionId SessionId);
 
@@ -78,6 +91,18 @@ public static partial class SessionCommands
 
     /// <summary>Linking has started; QR codes follow as domain events.</summary>
     public sealed record LinkStarted(SessionId SessionId) : Reply(SessionId);
+
+    /// <summary>
+    /// The pairing code for the user to type on the phone, valid until <paramref name="ExpiresAt"/>, already durable as a
+    /// <see cref="PairingCodeBody"/> event. <see cref="ToString"/> leaves the code out (replies can reach logs).
+    /// </summary>
+    public sealed record LinkCodeIssued(SessionId SessionId, string Code, DateTimeOffset ExpiresAt) : Reply(SessionId)
+    {
+        public override string ToString() => $"LinkCodeIssued {{ SessionId = {SessionId}, ExpiresAt = {ExpiresAt:O} }}";
+    }
+
+    /// <summary>Linking by code ended before a code was issued (also stored as a <see cref="LinkFailedBody"/> event).</summary>
+    public sealed record LinkCodeNotIssued(SessionId SessionId, LinkFailure Reason) : Reply(SessionId);
 
     /// <summary>Linking was not started, and why.</summary>
     public sealed record LinkRefused(SessionId SessionId, LinkRefusal Reason) : Reply(SessionId);
@@ -132,7 +157,7 @@ public enum LogoutRefusal
     Deleted,
 }
 
-/// <summary>Why <see cref="SessionCommands.LinkByQr"/> was refused.</summary>
+/// <summary>Why <see cref="SessionCommands.LinkByQr"/> or <see cref="SessionCommands.LinkByCode"/> was refused.</summary>
 public enum LinkRefusal
 {
     /// <summary>The session is linked to a phone already (it has a device JID).</summary>
@@ -143,6 +168,9 @@ public enum LinkRefusal
 
     /// <summary>The session was deleted.</summary>
     Deleted,
+
+    /// <summary><see cref="SessionCommands.LinkByCode"/>'s phone number is not 7 to 15 digits in international form.</summary>
+    InvalidPhoneNumber,
 }
 
 /// <summary>

@@ -33,7 +33,18 @@ public sealed record QrCodeBody(string Qr, DateTimeOffset ExpiresAt) : SessionEv
     public override string ToString() => $"QrCodeBody {{ ExpiresAt = {ExpiresAt:O} }}";
 }
 
-/// <summary>A QR link attempt ended without a link, and why.</summary>
+/// <summary>
+/// The pairing code (8 characters of <see cref="Protocol.Pairing.PairingCode.Alphabet"/>, shown as XXXX-XXXX) the user
+/// types on the phone under "Link with phone number", valid until <paramref name="ExpiresAt"/>. Whoever knows it can
+/// link the account to this companion: an event payload for the user's eyes, never logged; <see cref="ToString"/>
+/// leaves it out.
+/// </summary>
+public sealed record PairingCodeBody(string Code, DateTimeOffset ExpiresAt) : SessionEventBody
+{
+    public override string ToString() => $"PairingCodeBody {{ ExpiresAt = {ExpiresAt:O} }}";
+}
+
+/// <summary>A link attempt (by QR or by pairing code) ended without a link, and why.</summary>
 public sealed record LinkFailedBody(LinkFailure Reason) : SessionEventBody;
 
 /// <summary>
@@ -46,7 +57,7 @@ public sealed record DisconnectedBody(DisconnectReason Reason, string Detail, Ti
 /// <summary>The session is logged out, and why: its keys are wiped and it connects again only after a new link.</summary>
 public sealed record LoggedOutBody(LogoutReason Reason) : SessionEventBody;
 
-/// <summary>Why linking by QR ended without a link.</summary>
+/// <summary>Why linking (by QR or by pairing code) ended without a link.</summary>
 public enum LinkFailure
 {
     /// <summary>Every ref of the pair-device expired and nobody scanned one.</summary>
@@ -63,6 +74,18 @@ public enum LinkFailure
 
     /// <summary>The connection was lost before the link completed.</summary>
     ConnectionLost,
+
+    /// <summary>The pairing code was not entered on the phone before it expired (<c>Flows/CodePairingSettings</c>).</summary>
+    CodeExpired,
+
+    /// <summary>The server answered companion_finish with an error: the phone was given another code (or the bundle failed its check).</summary>
+    CodeRefused,
+
+    /// <summary>The server answered companion_hello with an error (for example a phone number without a WhatsApp account).</summary>
+    HelloRefused,
+
+    /// <summary>The server's answer to companion_hello or the phone's link_code_companion_reg notification is malformed.</summary>
+    MalformedCodeExchange,
 }
 
 /// <summary>
@@ -97,6 +120,7 @@ public sealed record SessionEvent(Guid Id, SessionId SessionId, long Sequence, D
             SessionEventRecord.BodyOneofCase.MessageReceived => MessageReceivedBody.FromProto(record.MessageReceived),
             SessionEventRecord.BodyOneofCase.MessageStatus => MessageStatusBody.FromProto(record.MessageStatus),
             SessionEventRecord.BodyOneofCase.MessageUndecryptable => UndecryptableBody.FromProto(record.MessageUndecryptable),
+            SessionEventRecord.BodyOneofCase.PairingCode => new PairingCodeBody(record.PairingCode.Code, DateTimeOffset.FromUnixTimeMilliseconds(record.PairingCode.ExpiresAtUnixMs)),
             var other => throw new InvalidOperationException($"Session {sessionId} event {record.Sequence} has no known body ({other})."),
         });
 }
@@ -136,6 +160,9 @@ internal static class SessionEventRecordBodies
                 break;
             case UndecryptableBody undecryptable:
                 record.MessageUndecryptable = undecryptable.ToProto();
+                break;
+            case PairingCodeBody code:
+                record.PairingCode = new PairingCodeShown { Code = code.Code, ExpiresAtUnixMs = code.ExpiresAt.ToUnixTimeMilliseconds() };
                 break;
             default:
                 throw new ArgumentException($"No stored form for {body.GetType().Name}.", nameof(body));

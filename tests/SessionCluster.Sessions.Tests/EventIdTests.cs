@@ -19,6 +19,7 @@ public sealed class EventIdTests
     [InlineData("SessionCluster.Sessions.Flows.LinkingLog", 1200, 1299)]
     [InlineData("SessionCluster.Sessions.Flows.SessionEndLog", 1220, 1239)]
     [InlineData("SessionCluster.Sessions.Flows.ProxyLog", 1260, 1269)]
+    [InlineData("SessionCluster.Sessions.Flows.CodePairingLog", 1240, 1259)]
     [InlineData("SessionCluster.Sessions.State.SessionStateLog", 1500, 1599)]
     public void Each_rooms_log_events_keep_to_its_range(string logClass, int first, int last)
     {

@@ -16,6 +16,16 @@ public static class Curve25519
         return new KeyPair(privateKey, PublicKeyOf(privateKey));
     }
 
+    /// <summary>A fresh key pair drawn from <paramref name="random"/> (a caller's source, so tests can see the draws).</summary>
+    public static KeyPair GenerateKeyPair(RandomNumberGenerator random)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        var privateKey = new byte[KeySize];
+        random.GetBytes(privateKey);
+        Clamp(privateKey);
+        return new KeyPair(privateKey, PublicKeyOf(privateKey));
+    }
+
     /// <summary>Rebuilds a key pair from a stored private key (clamping a copy of it first).</summary>
     public static KeyPair FromPrivateKey(ReadOnlySpan<byte> privateKey)
     {

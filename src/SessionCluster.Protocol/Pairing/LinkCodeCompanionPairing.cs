@@ -38,6 +38,9 @@ public sealed record LinkCodeCompanionFinish(ReadOnlyMemory<byte> WrappedKeyBund
 /// </summary>
 public static class LinkCodeCompanionPairing
 {
+    /// <summary>The system CSPRNG, for the overloads that take no source (thread-safe).</summary>
+    private static readonly RandomNumberGenerator SystemRandom = RandomNumberGenerator.Create();
+
     /// <summary>A fresh ephemeral key pair wrapped with the code the companion shows.</summary>
     /// <exception cref="PairingCodeException">The code is not 8 characters of <see cref="PairingCode.Alphabet"/>.</exception>
     public static LinkCodeCompanionHello Hello(string code)
@@ -45,6 +48,16 @@ public static class LinkCodeCompanionPairing
         var normalized = PairingCode.Normalize(code);
         var ephemeral = Curve25519.GenerateKeyPair();
         return new LinkCodeCompanionHello(normalized, ephemeral, PairingCode.WrapEphemeral(normalized, ephemeral.PublicKey.Span));
+    }
+
+    /// <summary><see cref="Hello(string)"/> with the ephemeral key, salt and IV drawn from <paramref name="random"/>.</summary>
+    /// <exception cref="PairingCodeException">The code is not 8 characters of <see cref="PairingCode.Alphabet"/>.</exception>
+    public static LinkCodeCompanionHello Hello(string code, RandomNumberGenerator random)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        var normalized = PairingCode.Normalize(code);
+        var ephemeral = Curve25519.GenerateKeyPair(random);
+        return new LinkCodeCompanionHello(normalized, ephemeral, PairingCode.WrapEphemeral(normalized, ephemeral.PublicKey.Span, random));
     }
 
     /// <summary>
@@ -57,11 +70,26 @@ public static class LinkCodeCompanionPairing
     public static LinkCodeCompanionFinish Finish(LinkCodeCompanionHello hello, KeyPair identity, ReadOnlySpan<byte> wrappedPrimaryEphemeral, ReadOnlySpan<byte> primaryIdentityPublic)
     {
         ArgumentNullException.ThrowIfNull(identity);
-        return Finish(hello, identity, wrappedPrimaryEphemeral, primaryIdentityPublic, identity.PublicKey.Span);
+        return Finish(hello, identity, wrappedPrimaryEphemeral, primaryIdentityPublic, identity.PublicKey.Span, SystemRandom);
+    }
+
+    /// <summary>
+    /// <see cref="Finish(LinkCodeCompanionHello, KeyPair, ReadOnlySpan{byte}, ReadOnlySpan{byte})"/> with the bundle's
+    /// salt, nonce and random 32 bytes (an input of the ADV secret) drawn from <paramref name="random"/>.
+    /// </summary>
+    /// <exception cref="PairingCodeException">A wrapped key or public key of the wrong size, or a low-order point.</exception>
+    public static LinkCodeCompanionFinish Finish(LinkCodeCompanionHello hello, KeyPair identity, ReadOnlySpan<byte> wrappedPrimaryEphemeral, ReadOnlySpan<byte> primaryIdentityPublic, RandomNumberGenerator random)
+    {
+        ArgumentNullException.ThrowIfNull(identity);
+        ArgumentNullException.ThrowIfNull(random);
+        return Finish(hello, identity, wrappedPrimaryEphemeral, primaryIdentityPublic, identity.PublicKey.Span, random);
     }
 
     /// <summary><see cref="Finish(LinkCodeCompanionHello, KeyPair, ReadOnlySpan{byte}, ReadOnlySpan{byte})"/> naming another identity in the bundle (tests of the phone's check).</summary>
-    internal static LinkCodeCompanionFinish Finish(LinkCodeCompanionHello hello, KeyPair identity, ReadOnlySpan<byte> wrappedPrimaryEphemeral, ReadOnlySpan<byte> primaryIdentityPublic, ReadOnlySpan<byte> bundledIdentity)
+    internal static LinkCodeCompanionFinish Finish(LinkCodeCompanionHello hello, KeyPair identity, ReadOnlySpan<byte> wrappedPrimaryEphemeral, ReadOnlySpan<byte> primaryIdentityPublic, ReadOnlySpan<byte> bundledIdentity) =>
+        Finish(hello, identity, wrappedPrimaryEphemeral, primaryIdentityPublic, bundledIdentity, SystemRandom);
+
+    private static LinkCodeCompanionFinish Finish(LinkCodeCompanionHello hello, KeyPair identity, ReadOnlySpan<byte> wrappedPrimaryEphemeral, ReadOnlySpan<byte> primaryIdentityPublic, ReadOnlySpan<byte> bundledIdentity, RandomNumberGenerator random)
     {
         ArgumentNullException.ThrowIfNull(hello);
         ArgumentNullException.ThrowIfNull(identity);
@@ -77,13 +105,13 @@ public static class LinkCodeCompanionPairing
         var wrapped = new byte[LinkCodePairing.WrappedKeyBundleLength];
         var salt = wrapped.AsSpan(0, PairingCode.SaltLength);
         var nonce = wrapped.AsSpan(PairingCode.SaltLength, LinkCodePairing.NonceLength);
-        RandomNumberGenerator.Fill(salt);
-        RandomNumberGenerator.Fill(nonce);
+        random.GetBytes(salt);
+        random.GetBytes(nonce);
 
         var bundle = new byte[LinkCodePairing.BundleLength];
         bundledIdentity.CopyTo(bundle);
         primaryIdentityPublic.CopyTo(bundle.AsSpan(32));
-        RandomNumberGenerator.Fill(bundle.AsSpan(64));
+        random.GetBytes(bundle.AsSpan(64));
 
         Span<byte> bundleKey = stackalloc byte[32];
         LinkCodePairing.DeriveBundleKey(shared, salt, bundleKey);

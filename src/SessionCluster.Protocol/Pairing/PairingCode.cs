@@ -8,10 +8,12 @@ namespace SessionCluster.Protocol.Pairing;
 //   const string PairingCode.Alphabet = "123456789ABCDEFGHJKLMNPQRSTVWXYZ"; const int Length = 8, Iterations = 131072,
 //   WrappedKeyLength = 80
 //   string PairingCode.Generate()                            8 characters from 5 random bytes
+//   string PairingCode.Generate(RandomNumberGenerator random) the same, drawn from the caller's source
 //   string PairingCode.Encode(ReadOnlySpan<byte> fiveBytes)   the same encoding as Baileys' bytesToCrockford
 //   string PairingCode.Normalize(string code)                 "ABCD-EFGH" or "ABCDEFGH" -> "ABCDEFGH"; PairingCodeException(InvalidCode)
 //   byte[] PairingCode.DeriveKey(string code, ReadOnlySpan<byte> salt)                  PBKDF2-SHA256(code, salt, 131072) -> 32 bytes
 //   byte[] PairingCode.WrapEphemeral(string code, ReadOnlySpan<byte> publicKey)         salt(32) || iv(16) || AES-256-CTR(pub), random salt/iv
+//   byte[] PairingCode.WrapEphemeral(string code, ReadOnlySpan<byte> publicKey, RandomNumberGenerator random)
 //   byte[] PairingCode.WrapEphemeral(string code, ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> salt, ReadOnlySpan<byte> iv)
 //   byte[] PairingCode.UnwrapEphemeral(string code, ReadOnlySpan<byte> wrapped)         PairingCodeException(MalformedWrappedKey)
 // The phone's half of the exchange is LinkCodePairing.
@@ -42,6 +44,17 @@ public static class PairingCode
 
     /// <summary>A fresh code: 5 random bytes (40 bits, 8 characters).</summary>
     public static string Generate() => Encode(RandomNumberGenerator.GetBytes(5));
+
+    /// <summary>A fresh code from 5 bytes of <paramref name="random"/>.</summary>
+    public static string Generate(RandomNumberGenerator random)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        Span<byte> bytes = stackalloc byte[5];
+        random.GetBytes(bytes);
+        var code = Encode(bytes);
+        CryptographicOperations.ZeroMemory(bytes);
+        return code;
+    }
 
     /// <summary>Big-endian 5-bit groups of the bytes, padded with zero bits, in <see cref="Alphabet"/>.</summary>
     public static string Encode(ReadOnlySpan<byte> bytes)
@@ -89,6 +102,17 @@ public static class PairingCode
     /// <summary>Wraps a 32-byte ephemeral public key with a fresh random salt and IV.</summary>
     public static byte[] WrapEphemeral(string code, ReadOnlySpan<byte> publicKey) =>
         WrapEphemeral(code, publicKey, RandomNumberGenerator.GetBytes(SaltLength), RandomNumberGenerator.GetBytes(AesCtr.IvSize));
+
+    /// <summary>Wraps a 32-byte ephemeral public key with a salt and IV drawn from <paramref name="random"/>.</summary>
+    public static byte[] WrapEphemeral(string code, ReadOnlySpan<byte> publicKey, RandomNumberGenerator random)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        var salt = new byte[SaltLength];
+        var iv = new byte[AesCtr.IvSize];
+        random.GetBytes(salt);
+        random.GetBytes(iv);
+        return WrapEphemeral(code, publicKey, salt, iv);
+    }
 
     /// <summary>salt || iv || AES-256-CTR(DeriveKey(code, salt), iv, publicKey).</summary>
     public static byte[] WrapEphemeral(string code, ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> salt, ReadOnlySpan<byte> iv)

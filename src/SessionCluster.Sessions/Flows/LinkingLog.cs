@@ -3,8 +3,8 @@ using Microsoft.Extensions.Logging;
 namespace SessionCluster.Sessions.Flows;
 
 /// <summary>
-/// Log events of the session's flows (pairing, login). EventIds 1200–1299 of the Sessions range. No message carries a
-/// QR string, a ref, key material or stanza content.
+/// Log events of the session's flows (pairing, login). EventIds 1200–1299 of the Sessions range, 1240–1259 left to
+/// linking by code (<see cref="CodePairingLog"/>). No message carries a QR string, a ref, key material or stanza content.
 /// </summary>
 internal static partial class LinkingLog
 {

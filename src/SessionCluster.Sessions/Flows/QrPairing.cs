@@ -10,7 +10,8 @@ namespace SessionCluster.Sessions.Flows;
 /// <summary>
 /// Linking by QR (docs/PROTOCOL.md §6), the pure part: which stanzas belong to it, what to answer them, the QR string
 /// of each ref, and the check of pair-success. No I/O and no state of its own: the <see cref="SessionActor"/> persists
-/// what these functions decide before it sends what they build.
+/// what these functions decide before it sends what they build. Linking by code (<see cref="CodePairing"/>) ends with
+/// the same pair-success check and uses the same payloads.
 /// </summary>
 public static class QrPairing
 {

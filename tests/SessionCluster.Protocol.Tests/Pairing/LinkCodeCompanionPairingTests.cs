@@ -31,4 +31,40 @@ public sealed class LinkCodeCompanionPairingTests
         var e = Assert.Throws<PairingCodeException>(() => LinkCodeCompanionPairing.Finish(hello, Curve25519.GenerateKeyPair(), wrapped, new byte[31]));
         Assert.Equal(PairingCodeFailure.InvalidPublicKey, e.Failure);
     }
+
+    [Fact]
+    public void The_overloads_taking_a_random_source_draw_the_code_the_ephemeral_and_the_bundle_from_it()
+    {
+        var code = PairingCode.Generate(new CountingRandom());
+        Assert.Equal(PairingCode.Encode([0, 1, 2, 3, 4]), code);
+
+        var first = LinkCodeCompanionPairing.Hello(code, new CountingRandom());
+        var second = LinkCodeCompanionPairing.Hello(code, new CountingRandom());
+        Assert.Equal(first.WrappedEphemeral.ToArray(), second.WrappedEphemeral.ToArray());
+        Assert.Equal(first.Ephemeral.PublicKey.ToArray(), second.Ephemeral.PublicKey.ToArray());
+
+        var identity = Curve25519.GenerateKeyPair();
+        var primaryEphemeral = PairingCode.WrapEphemeral(code, Curve25519.GenerateKeyPair().PublicKey.Span);
+        var primaryIdentity = Curve25519.GenerateKeyPair().PublicKey;
+        var a = LinkCodeCompanionPairing.Finish(first, identity, primaryEphemeral, primaryIdentity.Span, new CountingRandom());
+        var b = LinkCodeCompanionPairing.Finish(first, identity, primaryEphemeral, primaryIdentity.Span, new CountingRandom());
+        Assert.Equal(a.WrappedKeyBundle.ToArray(), b.WrappedKeyBundle.ToArray());
+        Assert.Equal(a.AdvSecret.ToArray(), b.AdvSecret.ToArray());
+    }
+
+    /// <summary>A predictable source (0, 1, 2, ... across draws): two instances give the same bytes.</summary>
+    private sealed class CountingRandom : System.Security.Cryptography.RandomNumberGenerator
+    {
+        private byte _next;
+
+        public override void GetBytes(byte[] data) => GetBytes(data.AsSpan());
+
+        public override void GetBytes(Span<byte> data)
+        {
+            for (var i = 0; i < data.Length; i++)
+            {
+                data[i] = _next++;
+            }
+        }
+    }
 }
