@@ -18,11 +18,9 @@ public sealed partial class SessionActor
     // The session's proxy from Create or the last SetProxy; the source of truth (SessionOptions.Proxy is not kept current).
     private ProxySettings? _proxy;
 
-    private void ReceiveProxy()
-    {
-        Recover<SessionProxySet>(set => RecoverProxy(set.SealedProxy));
-        Command<SetProxy>(OnSetProxy);
-    }
+    private void RecoverProxySet() => Recover<SessionProxySet>(set => RecoverProxy(set.SealedProxy));
+
+    private void ReceiveProxy() => Command<SetProxy>(OnSetProxy);
 
     private void OnSetProxy(SetProxy command)
     {

@@ -51,6 +51,7 @@ public sealed partial class SessionActor : ReceivePersistentActor, IWithTimers
         Recover<SessionRegistrationRenewed>(renewed => _stored = new StoredSeal(renewed.SealedRegistration.Memory, UnderSessionKey: true));
         Recover<SessionDeleted>(_ => ApplyDeleted());
         RecoverMessaging();
+        RecoverProxySet();
         Recover<RecoveryCompleted>(_ => OnRecovered());
 
         Ready();

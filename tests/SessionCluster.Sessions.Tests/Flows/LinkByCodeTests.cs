@@ -66,7 +66,7 @@ public sealed class LinkByCodeTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal(status.Lid, device.Lid);
         Assert.True(device.Online);
         var linked = Assert.Single((await SessionLog.StoredAsync(system, Alice)).OfType<SessionLinked>());
-        var registration = Registration.Open(new SecretBox(_nodes.Key, System.Security.Cryptography.RandomNumberGenerator.Create()), linked.SealedRegistration.Span, Encoding.UTF8.GetBytes(Alice.Value));
+        var registration = await KeyJournal.OpenWithSessionKeyAsync(system, _nodes.Key, Alice, linked.SealedRegistration);
         Assert.Equal(device.Jid, registration.DeviceJid);
         Assert.NotNull(registration.AdvSignedIdentity);
         Assert.Equal(Enumerable.Range(1, events.Count).Select(i => (long)i), events.Select(e => e.Sequence));

@@ -31,6 +31,15 @@ internal static class KeyJournal
     public static Registration OpenWithNodeKey(SecretKey nodeKey, SessionId id, Google.Protobuf.ByteString sealedRegistration) =>
         Registration.Open(new SecretBox(nodeKey, RandomNumberGenerator.Create()), sealedRegistration.Span, Encoding.UTF8.GetBytes(id.Value));
 
+    /// <summary>Opens a sealed registration as the session does: with its data key, itself opened with the node key.</summary>
+    public static async Task<Registration> OpenWithSessionKeyAsync(ActorSystem system, SecretKey nodeKey, SessionId id, Google.Protobuf.ByteString sealedRegistration)
+    {
+        var stored = (await StoredKeysAsync(system, id)).OfType<SessionDataKeyStored>().Last();
+        var nodeBox = new SecretBox(nodeKey, RandomNumberGenerator.Create());
+        var dataKey = SecretKey.FromBytes(nodeBox.Open(stored.SealedKey.Span, Encoding.UTF8.GetBytes("session-keys:" + id.Value)));
+        return Registration.Open(new SecretBox(dataKey, RandomNumberGenerator.Create()), sealedRegistration.Span, Encoding.UTF8.GetBytes(id.Value));
+    }
+
     /// <summary>Polls until the data key's journal is empty (a wipe runs after the reply it follows).</summary>
     public static async Task WaitUntilWipedAsync(ActorSystem system, SessionId id)
     {
