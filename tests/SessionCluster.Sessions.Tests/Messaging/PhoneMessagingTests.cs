@@ -93,7 +93,7 @@ public sealed class PhoneMessagingTests(ITestOutputHelper output) : IAsyncLifeti
     }
 
     [Fact]
-    public async Task Texts_sent_while_the_node_is_down_arrive_once_each_in_order_after_it_starts_again()
+    public async Task Fifty_texts_sent_while_the_node_is_down_arrive_once_each_in_order_after_it_starts_again()
     {
         await using var host = await Simulators.StartAsync();
         await SimulatorPhones.CreateAccountAsync(host, BobPhone);
@@ -101,18 +101,18 @@ public sealed class PhoneMessagingTests(ITestOutputHelper output) : IAsyncLifeti
         await SessionNodes.StopAsync(first);
 
         var ids = new List<string>();
-        for (var i = 0; i < 20; i++)
+        for (var i = 0; i < 50; i++)
         {
             ids.Add(await SimulatorPhones.SendTextAsync(host, BobPhone, AliceJid, $"offline {i}"));
         }
 
         var second = _nodes.Start();
         second.ActorOf(SessionActor.Props(Alice, LinkByQrTests.Dependencies(_nodes, host)));
-        var events = await SessionLog.WaitForAsync(second, Alice, e => Received(e).Count() >= ids.Count, "the 20 offline texts");
+        var events = await SessionLog.WaitForAsync(second, Alice, e => Received(e).Count() >= ids.Count, "the 50 offline texts");
 
         Assert.Equal(ids, Received(events).Select(r => r.MessageId));
         Assert.All(Received(events), r => Assert.True(r.Offline));
-        Assert.Equal(Enumerable.Range(0, 20).Select(i => $"offline {i}"), Received(events).Select(r => r.Text));
+        Assert.Equal(Enumerable.Range(0, 50).Select(i => $"offline {i}"), Received(events).Select(r => r.Text));
     }
 
     private static string AliceJid => Phone + "@s.whatsapp.net";
