@@ -26,16 +26,30 @@ public sealed partial class SessionActor
     private LidMap _lids = LidMap.Empty;
     private PendingIqs? _iqs;
     private RatchetChildren? _ratchets;
+    private RatchetChildren? _groups;
     private bool _uploadingPreKeys;
 
     // At recovery: PreKeysGenerated and PreKeysConsumed in log order, until the box that opens them is known.
     private readonly List<Google.Protobuf.IMessage> _recoveredPreKeys = [];
 
     private RatchetChildren Ratchets => _ratchets ??= new RatchetChildren(
+        "ratchet",
         (device, name) =>
         {
             var child = Context.ActorOf(
                 DeviceRatchetActor.Props(_id, device, Sealing, _logger, _dependencies.Messaging.RatchetIdleAfter),
+                name);
+            Context.Watch(child);
+            return child;
+        },
+        _dependencies.Messaging.LiveRatchetCap);
+
+    private RatchetChildren Groups => _groups ??= new RatchetChildren(
+        "senderkeys",
+        (group, name) =>
+        {
+            var child = Context.ActorOf(
+                GroupSenderKeysActor.Props(_id, group, Sealing, _logger, _dependencies.Messaging.RatchetIdleAfter),
                 name);
             Context.Watch(child);
             return child;
@@ -64,6 +78,16 @@ public sealed partial class SessionActor
         Command<RatchetProtocol.Idle>(idle =>
         {
             if (Ratchets.Idle(idle.Device) is { } idleChild)
+            {
+                Context.Stop(idleChild);
+            }
+        });
+        Command<GroupProtocol.DistributionProcessed>(OnDistributionProcessed);
+        Command<GroupProtocol.GroupDecrypted>(OnGroupDecrypted);
+        Command<GroupProtocol.GroupFailed>(OnGroupFailed);
+        Command<GroupProtocol.GroupIdle>(idle =>
+        {
+            if (Groups.Idle(idle.Group) is { } idleChild)
             {
                 Context.Stop(idleChild);
             }
@@ -281,6 +305,17 @@ public sealed partial class SessionActor
 
     private void OnChildTerminated(Terminated terminated)
     {
+        if (_groups?.Terminated(terminated.ActorRef) is { Pending: > 0 } lostGroup)
+        {
+            MessagingLog.RatchetStopped(_logger, _id.Value, lostGroup.Device.ToString(), lostGroup.Pending);
+            if (_inbound is { } work && work.Message.From.ToNonAd().Equals(lostGroup.Device))
+            {
+                NotDecrypted(work, "the group's sender keys could not be loaded", retry: true);
+            }
+
+            return;
+        }
+
         if (_ratchets?.Terminated(terminated.ActorRef) is { Pending: > 0 } lost)
         {
             // A ratchet that stopped with work pending (its recovery failed): the requests fail instead of waiting forever.

@@ -44,6 +44,32 @@ public sealed class PhoneMessagingTests(ITestOutputHelper output) : IAsyncLifeti
     }
 
     [Fact]
+    public async Task Group_texts_from_a_members_phone_decrypt_with_its_sender_key_into_MessageReceived_events_of_the_group()
+    {
+        await using var host = await Simulators.StartAsync();
+        var bob = await SimulatorPhones.CreateAccountAsync(host, BobPhone);
+        var (system, _) = await LinkedAliceAsync(host);
+        var group = await SimulatorPhones.CreateGroupAsync(host, "the team", BobPhone, [Phone]);
+
+        var first = await SimulatorPhones.SendTextAsync(host, BobPhone, group, "hello team");
+        var second = await SimulatorPhones.SendTextAsync(host, BobPhone, group, "again");
+        var events = await SessionLog.WaitForAsync(system, Alice, e => Received(e).Count() == 2, "the two group texts");
+
+        Assert.Equal([first, second], Received(events).Select(r => r.MessageId));
+        Assert.Equal(["hello team", "again"], Received(events).Select(r => r.Text));
+        Assert.All(Received(events), r =>
+        {
+            Assert.Equal(group, r.Chat);
+            Assert.Null(r.ChatAlt);
+            Assert.Equal(bob.Lid, r.Sender);
+            Assert.Equal(bob.Jid, r.SenderAlt);
+            Assert.False(r.FromMe);
+        });
+        // The pairwise parts carried only the sender key: no event of their own, and nothing undecryptable.
+        Assert.DoesNotContain(events, e => e.Body is UndecryptableBody);
+    }
+
+    [Fact]
     public async Task A_sent_text_reaches_the_recipients_phone_and_a_DeviceSentMessage_copy_reaches_the_sessions_own_phone_and_becomes_Sent_then_Delivered()
     {
         await using var host = await Simulators.StartAsync();
