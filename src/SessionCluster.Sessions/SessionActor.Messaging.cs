@@ -196,6 +196,9 @@ public sealed partial class SessionActor
             case "ack" when node.GetOptionalString("class") == "message":
                 OnMessageAck(node);
                 break;
+            case "notification" when node.GetOptionalString("type") == "encrypt" && node.GetOptionalChild("identity") is not null:
+                OnIdentityNotification(node);
+                return;
             case "notification":
                 OnNotification(node);
                 break;
@@ -227,6 +230,36 @@ public sealed partial class SessionActor
         }
 
         _connection?.Tell(new SendNode(Receipts.Ack(node)));
+    }
+
+    /// <summary>
+    /// A contact's identity changed (§7: the client forgets that user's sessions): the event is written, the user's
+    /// device list is asked again at the next send; its ratchets are replaced as new sessions come (a pkmsg from it, or
+    /// its retry receipt with keys). Then the notification is acked.
+    /// </summary>
+    private void OnIdentityNotification(Node node)
+    {
+        if (node.GetOptionalJid("from") is not { } from || from.IsGroup || !(from.IsPhoneNumber || from.IsLid))
+        {
+            _connection?.Tell(new SendNode(Receipts.Ack(node)));
+            Ack();
+            return;
+        }
+
+        var user = from.ToNonAd();
+        _deviceLists.Invalidate(user);
+        if (_lids.Alternate(user) is { } other)
+        {
+            _deviceLists.Invalidate(other);
+        }
+
+        MessagingLog.IdentityChanged(_logger, _id.Value, user.ToString());
+        var connection = _connection;
+        PersistEvents([new ContactIdentityChangedBody(user.ToString(), IdentityChangeSource.Notification)], () =>
+        {
+            connection?.Tell(new SendNode(Receipts.Ack(node)));
+            connection?.Tell(NodeAck.Instance);
+        });
     }
 
     /// <summary>Generates a batch, makes it durable, then uploads it; one upload at a time.</summary>

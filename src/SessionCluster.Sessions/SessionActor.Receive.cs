@@ -91,6 +91,7 @@ public sealed partial class SessionActor
         }
 
         work.ConsumedPreKeyId = decrypted.ConsumedPreKeyId;
+        work.IdentityChanged = decrypted.IdentityChanged;
         work.PairwiseContent = content;
         if (work.Message.InGroup && content.SenderKeyDistributionMessage is { AxolotlSenderKeyDistributionMessage.Length: > 0 } distribution)
         {
@@ -215,6 +216,14 @@ public sealed partial class SessionActor
             if (work.ConsumedPreKeyId is { } consumed)
             {
                 writes.Add(new PreKeysConsumed { Ids = { consumed } });
+            }
+
+            if (work.IdentityChanged)
+            {
+                MessagingLog.IdentityChanged(_logger, _id.Value, message.SenderDevice.ToString());
+                var changed = NextEvent(new ContactIdentityChangedBody(message.SenderDevice.ToString(), IdentityChangeSource.Message)).ToRecord();
+                _lastEventSequence = changed.Sequence;
+                writes.Add(changed);
             }
 
             if (body is not null)
@@ -442,5 +451,7 @@ public sealed partial class SessionActor
         public Message? PairwiseContent { get; set; }
 
         public uint? ConsumedPreKeyId { get; set; }
+
+        public bool IdentityChanged { get; set; }
     }
 }

@@ -130,11 +130,13 @@ public sealed class DeviceRatchetActor : ReceivePersistentActor
             return;
         }
 
+        var before = _record.RemoteIdentityKey;
+        var identityChanged = !before.IsEmpty && !before.Span.SequenceEqual(result.Record.RemoteIdentityKey.Span);
         var sealedText = ByteString.CopyFrom(_secrets.Seal(result.Plaintext, _context));
         Store(result.Record, request.MessageId, sealedText, () =>
         {
             Remember(request.MessageId, sealedText);
-            replyTo.Tell(new Decrypted(_device, request.MessageId, result.Plaintext, result.ConsumedPreKeyId));
+            replyTo.Tell(new Decrypted(_device, request.MessageId, result.Plaintext, result.ConsumedPreKeyId, identityChanged));
         });
     }
 
