@@ -66,6 +66,7 @@ public sealed partial class SessionActor
         });
         Recover<PreKeysConsumed>(consumed => _recoveredPreKeys.Add(consumed));
         Recover<LidMappingLearned>(learned => _lids = _lids.Learn(learned.PhoneUser, learned.LidUser));
+        Recover<SignedPreKeyRotated>(rotated => _stored = new StoredSeal(rotated.SealedRegistration.Memory, rotated.SealedUnderSessionKey));
         RecoverSending();
     }
 
@@ -155,6 +156,7 @@ public sealed partial class SessionActor
                 }
             });
         });
+        RotateSignedPreKeyIfDue();
         if (_options!.OnlineOnConnect)
         {
             _connection?.Tell(new SendNode(new Node("presence", [("type", "available")])));
@@ -259,6 +261,41 @@ public sealed partial class SessionActor
         {
             connection?.Tell(new SendNode(Receipts.Ack(node)));
             connection?.Tell(NodeAck.Instance);
+        });
+    }
+
+    /// <summary>
+    /// Rotates the signed prekey once it is older than <see cref="MessagingSettings.SignedPreKeyRotation"/>: the new
+    /// registration (with the previous key kept) is durable before the server hears of the new key.
+    /// </summary>
+    private void RotateSignedPreKeyIfDue()
+    {
+        if (_registration is not { } registration
+            || _dependencies.Clock.GetUtcNow() - DateTimeOffset.FromUnixTimeMilliseconds(registration.SignedPreKey.TimestampMilliseconds) < _dependencies.Messaging.SignedPreKeyRotation)
+        {
+            return;
+        }
+
+        var rotated = registration.RotateSignedPreKey(_dependencies.Random, _dependencies.Clock);
+        var (sealedRegistration, underSessionKey) = SealRegistration(rotated);
+        var stored = new SignedPreKeyRotated
+        {
+            RotatedAtUnixMs = _dependencies.Clock.GetUtcNow().ToUnixTimeMilliseconds(),
+            SealedRegistration = sealedRegistration,
+            SealedUnderSessionKey = underSessionKey,
+        };
+        Persist(stored, _ =>
+        {
+            _registration = rotated;
+            MessagingLog.SignedPreKeyRotated(_logger, _id.Value, rotated.SignedPreKey.Id);
+            SendIq(id => PreKeys.Rotate(id, rotated.SignedPreKey), outcome =>
+            {
+                if (outcome is not IqAnswered)
+                {
+                    // The server keeps handing out the previous key, which still decrypts; the next prekey upload carries the new one.
+                    MessagingLog.IqFailed(_logger, _id.Value, "signed prekey rotation", outcome.ToString());
+                }
+            });
         });
     }
 
