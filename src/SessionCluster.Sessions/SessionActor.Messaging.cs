@@ -34,27 +34,21 @@ public sealed partial class SessionActor
 
     private RatchetChildren Ratchets => _ratchets ??= new RatchetChildren(
         "ratchet",
-        (device, name) =>
-        {
-            var child = Context.ActorOf(
-                DeviceRatchetActor.Props(_id, device, Sealing, _logger, _dependencies.Messaging.RatchetIdleAfter),
-                name);
-            Context.Watch(child);
-            return child;
-        },
+        (device, name) => StartWatched(DeviceRatchetActor.Props(_id, device, Sealing, _logger, _dependencies.Messaging.RatchetIdleAfter), name),
         _dependencies.Messaging.LiveRatchetCap);
 
     private RatchetChildren Groups => _groups ??= new RatchetChildren(
         "senderkeys",
-        (group, name) =>
-        {
-            var child = Context.ActorOf(
-                GroupSenderKeysActor.Props(_id, group, Sealing, _logger, _dependencies.Messaging.RatchetIdleAfter),
-                name);
-            Context.Watch(child);
-            return child;
-        },
+        (group, name) => StartWatched(GroupSenderKeysActor.Props(_id, group, Sealing, _logger, _dependencies.Messaging.RatchetIdleAfter), name),
         _dependencies.Messaging.LiveRatchetCap);
+
+    /// <summary>A child watched by the session, so one that stops with work pending fails that work (<see cref="OnChildTerminated"/>).</summary>
+    private IActorRef StartWatched(Props props, string name)
+    {
+        var child = Context.ActorOf(props, name);
+        Context.Watch(child);
+        return child;
+    }
 
     private void RecoverMessaging()
     {

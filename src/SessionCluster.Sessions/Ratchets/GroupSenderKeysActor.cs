@@ -30,8 +30,7 @@ public sealed class GroupSenderKeysActor : ReceivePersistentActor
     private readonly string _persistenceId;
     private readonly Dictionary<string, SenderKeyRecord> _records = [];
     private readonly Dictionary<string, ByteString> _recoveredRecords = [];
-    private readonly Dictionary<string, ByteString> _recent = [];
-    private readonly Queue<string> _recentOrder = new();
+    private readonly RecentPlaintexts _recent = new();
 
     public GroupSenderKeysActor(SessionId session, Jid group, SecretBox secrets, ILogger logger, TimeSpan idleAfter)
     {
@@ -49,17 +48,14 @@ public sealed class GroupSenderKeysActor : ReceivePersistentActor
                 _recoveredRecords[sender.Sender] = sender.SealedRecord;
             }
 
-            foreach (var recent in snapshot.Recent)
-            {
-                Remember(recent.MessageId, recent.SealedPlaintext);
-            }
+            _recent.Restore(snapshot.Recent);
         });
         Recover<SenderKeysStored>(stored =>
         {
             _recoveredRecords[stored.Sender] = stored.SealedRecord;
             if (stored.MessageId.Length > 0)
             {
-                Remember(stored.MessageId, stored.SealedPlaintext);
+                _recent.Remember(stored.MessageId, stored.SealedPlaintext);
             }
         });
         Recover<RecoveryCompleted>(_ =>
@@ -110,7 +106,7 @@ public sealed class GroupSenderKeysActor : ReceivePersistentActor
     {
         var replyTo = Sender;
         var sender = request.Sender.ToString();
-        if (_recent.TryGetValue(RecentKey(sender, request.MessageId), out var sealedPlaintext))
+        if (_recent.TryGet(RecentKey(sender, request.MessageId), out var sealedPlaintext))
         {
             replyTo.Tell(new GroupDecrypted(_group, request.Sender, request.MessageId, Open(sealedPlaintext, sender)));
             return;
@@ -130,7 +126,7 @@ public sealed class GroupSenderKeysActor : ReceivePersistentActor
         var sealedText = ByteString.CopyFrom(_secrets.Seal(result.Plaintext, SealContext(sender)));
         Store(sender, result.Record, request.MessageId, sealedText, () =>
         {
-            Remember(RecentKey(sender, request.MessageId), sealedText);
+            _recent.Remember(RecentKey(sender, request.MessageId), sealedText);
             replyTo.Tell(new GroupDecrypted(_group, request.Sender, request.MessageId, result.Plaintext));
         });
     }
@@ -167,7 +163,7 @@ public sealed class GroupSenderKeysActor : ReceivePersistentActor
             CryptographicOperations.ZeroMemory(serialized);
         }
 
-        snapshot.Recent.AddRange(_recentOrder.Select(id => new RecentPlaintext { MessageId = id, SealedPlaintext = _recent[id] }));
+        snapshot.Recent.AddRange(_recent.ToSnapshot());
         return snapshot;
     }
 
@@ -177,17 +173,4 @@ public sealed class GroupSenderKeysActor : ReceivePersistentActor
     private byte[] SealContext(string sender) => Encoding.UTF8.GetBytes(_persistenceId + "|" + sender);
 
     private static string RecentKey(string sender, string messageId) => sender + "/" + messageId;
-
-    private void Remember(string key, ByteString sealedPlaintext)
-    {
-        if (_recent.TryAdd(key, sealedPlaintext))
-        {
-            _recentOrder.Enqueue(key);
-        }
-
-        while (_recentOrder.Count > DeviceRatchetActor.RecentInbound)
-        {
-            _recent.Remove(_recentOrder.Dequeue());
-        }
-    }
 }
