@@ -4,6 +4,7 @@ using Akka.Actor;
 using Microsoft.Extensions.Logging;
 using SessionCluster.Interop.Tests.Simulator;
 using SessionCluster.Sessions;
+using SessionCluster.Sessions.Flows;
 using SessionCluster.Simulator;
 using Xunit.Abstractions;
 using static SessionCluster.Interop.Tests.Simulator.SimulatorInteropSupport;
@@ -112,9 +113,9 @@ public sealed class SessionBaileysMessagingTests(ITestOutputHelper output) : Sim
     private static async Task<T> Ask<T>(IActorRef session, object command) => Assert.IsType<T>(await session.Ask<Reply>(command, Timeout));
 
     /// <summary>Creates the session for account A and links it by QR; returns once it is Connected with its prekeys on the server.</summary>
-    private static async Task<IActorRef> LinkSessionAsync(SessionClusterNode node, SimulatorHost host, HttpClient http)
+    internal static async Task<IActorRef> LinkSessionAsync(SessionClusterNode node, SimulatorHost host, HttpClient http, MessagingSettings? messaging = null)
     {
-        var session = node.StartSession(Alice, host);
+        var session = node.StartSession(Alice, host, messaging);
         await Ask<Created>(session, new Create(Alice, new SessionOptions("SessionCluster", "Chrome", onlineOnConnect: true)));
         await Ask<LinkStarted>(session, new LinkByQr(Alice));
         var qr = (await node.WaitForAsync(Alice, e => e.Any(x => x.Body is QrCodeBody), "a QR")).Select(e => e.Body).OfType<QrCodeBody>().First();
