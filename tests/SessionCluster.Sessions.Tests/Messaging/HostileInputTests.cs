@@ -1,5 +1,6 @@
 using Akka.Actor;
 using SessionCluster.Protocol.Binary;
+using SessionCluster.Sessions.Ratchets;
 using SessionCluster.Sessions.State.Proto;
 using SessionCluster.Sessions.Tests.Support;
 using Xunit.Abstractions;
@@ -19,6 +20,7 @@ public sealed class HostileInputTests(ITestOutputHelper output) : IAsyncLifetime
     private const int UndecryptableEvent = 1301;
     private const int IgnoredEvent = 1309;
     private const int MalformedInputEvent = 1102;
+    private const int ConnectionLostEvent = 1206;
 
     private readonly SessionNodes _nodes = new(output);
     private readonly SignalPeer _bob = new(Jid.Parse("15550002222@s.whatsapp.net"));
@@ -51,6 +53,9 @@ public sealed class HostileInputTests(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task A_tampered_ciphertext_is_an_Undecryptable_event_and_a_retry_receipt_and_the_ratchet_is_unchanged()
     {
+        var ratchetId = DeviceRatchetActor.PersistenceIdOf(Alice, _bob.Device);
+        var ratchetBefore = (await SessionLog.StoredAsync(System, ratchetId)).Count;
+        Assert.True(ratchetBefore > 0, "the ratchet that decrypted the first message is " + ratchetId);
         var two = _bob.Encrypt("two");
         await Server.SendAsync(_bob.MessageStanza("TAMPERED-2", SignalPeer.Tampered(two)));
 
@@ -61,6 +66,7 @@ public sealed class HostileInputTests(ITestOutputHelper output) : IAsyncLifetime
         var sent = await Server.WaitForAsync(n => RetryReceipts(n, "TAMPERED-2").Any(), "the retry receipt");
         Assert.Equal("1", Assert.Single(RetryReceipts(sent, "TAMPERED-2")).GetOptionalChild("retry")!.GetOptionalString("count"));
         Assert.DoesNotContain(Received(events), r => r.MessageId == "TAMPERED-2");
+        Assert.Equal(ratchetBefore, (await SessionLog.StoredAsync(System, ratchetId)).Count);
 
         // The ratchet kept its state: the next genuine message decrypts, and so does the genuine copy of the tampered one
         // (its message key was not used up by the failed attempt) when Bob resends it on the retry receipt.
@@ -127,6 +133,7 @@ public sealed class HostileInputTests(ITestOutputHelper output) : IAsyncLifetime
 
         Assert.Equal(2, Server.Connections);
         Assert.Equal(1, _nodes.Logs.Count(MalformedInputEvent));
+        Assert.Contains("connection lost (MalformedInput", Assert.Single(_nodes.Logs.Entries, e => e.Id.Id == ConnectionLostEvent).Message, StringComparison.Ordinal);
         var written = (await SessionLog.StoredAsync(System, Alice)).Skip(before.Count).ToList();
         Assert.All(written, w => Assert.True(
             w is SessionEventRecord { BodyCase: SessionEventRecord.BodyOneofCase.StatusChanged or SessionEventRecord.BodyOneofCase.Disconnected },
