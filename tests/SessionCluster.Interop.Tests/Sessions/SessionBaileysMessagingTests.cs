@@ -4,6 +4,7 @@ using Akka.Actor;
 using Microsoft.Extensions.Logging;
 using SessionCluster.Interop.Tests.Simulator;
 using SessionCluster.Sessions;
+using SessionCluster.Sessions.Flows;
 using SessionCluster.Simulator;
 using Xunit.Abstractions;
 using static SessionCluster.Interop.Tests.Simulator.SimulatorInteropSupport;
@@ -117,9 +118,9 @@ public sealed class SessionBaileysMessagingTests(ITestOutputHelper output) : Sim
     /// Creates the session for account A and links it by QR (the phone scans the QR event) or by pairing code (the phone
     /// enters the code the command answered); returns once it is Connected with its prekeys on the server.
     /// </summary>
-    private static async Task<IActorRef> LinkSessionAsync(SessionClusterNode node, SimulatorHost host, HttpClient http, bool byCode)
+    internal static async Task<IActorRef> LinkSessionAsync(SessionClusterNode node, SimulatorHost host, HttpClient http, bool byCode = false, MessagingSettings? messaging = null)
     {
-        var session = node.StartSession(Alice, host);
+        var session = node.StartSession(Alice, host, messaging);
         await Ask<Created>(session, new Create(Alice, new SessionOptions("SessionCluster", "Chrome", onlineOnConnect: true)));
         HttpResponseMessage linked;
         if (byCode)

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Logging;
 using SessionCluster.Persistence;
 using SessionCluster.Persistence.Query;
 using SessionCluster.Sessions;
+using SessionCluster.Sessions.Flows;
 using SessionCluster.Sessions.State;
 using SessionCluster.Sessions.State.Proto;
 using SessionCluster.Simulator;
@@ -32,27 +33,34 @@ internal sealed class SessionClusterNode : IAsyncDisposable
         Loggers = loggers;
     }
 
-    public ActorSystem System { get; }
+    /// <summary>The node's ActorSystem (a new one after <see cref="RestartAsync"/>).</summary>
+    public ActorSystem System { get; private set; }
 
     public ILoggerFactory Loggers { get; }
 
     public static SessionClusterNode Start(ILoggerFactory loggers)
     {
         var folder = Directory.CreateTempSubdirectory("sc-interop-node-").FullName;
-        var config = ConfigurationFactory.ParseString("""
-            akka.loglevel = WARNING
-            akka.actor.serialization-settings.sc-protobuf.assemblies = ["SessionCluster.Sessions"]
-            """).WithFallback(SessionClusterPersistence.Sqlite(Path.Combine(folder, "sessioncluster.db")));
-        return new SessionClusterNode(ActorSystem.Create("interop-node", config), loggers, folder);
+        return new SessionClusterNode(CreateSystem(folder), loggers, folder);
     }
 
-    public SessionActorDependencies Dependencies(SimulatorHost host) =>
+    /// <summary>Terminates the ActorSystem and starts another on the same journal and key, as a restart of the node would.</summary>
+    public async Task RestartAsync()
+    {
+        await System.Terminate().WaitAsync(Timeout);
+        System = CreateSystem(_folder);
+    }
+
+    /// <summary>The session actors' dependencies against <paramref name="host"/>; <paramref name="messaging"/> defaults to the session's own.</summary>
+    public SessionActorDependencies Dependencies(SimulatorHost host, MessagingSettings? messaging = null) =>
         new(new SecretBox(_key, RandomNumberGenerator.Create()), RandomNumberGenerator.Create(), TimeProvider.System, Loggers)
         {
             Server = new SessionServerSettings(new Uri(host.WebSocketUrl)) { RootPublicKey = host.RootPublicKey.ToArray(), ConnectTimeout = TimeSpan.FromSeconds(10) },
+            Messaging = messaging ?? new MessagingSettings(),
         };
 
-    public IActorRef StartSession(SessionId id, SimulatorHost host) => System.ActorOf(SessionActor.Props(id, Dependencies(host)));
+    public IActorRef StartSession(SessionId id, SimulatorHost host, MessagingSettings? messaging = null) =>
+        System.ActorOf(SessionActor.Props(id, Dependencies(host, messaging)));
 
     public async Task<IReadOnlyList<SessionEvent>> EventsAsync(SessionId id)
     {
@@ -83,6 +91,15 @@ internal sealed class SessionClusterNode : IAsyncDisposable
 
             await Task.Delay(200);
         }
+    }
+
+    private static ActorSystem CreateSystem(string folder)
+    {
+        var config = ConfigurationFactory.ParseString("""
+            akka.loglevel = WARNING
+            akka.actor.serialization-settings.sc-protobuf.assemblies = ["SessionCluster.Sessions"]
+            """).WithFallback(SessionClusterPersistence.Sqlite(Path.Combine(folder, "sessioncluster.db")));
+        return ActorSystem.Create("interop-node", config);
     }
 
     public async ValueTask DisposeAsync()

@@ -11,10 +11,13 @@ namespace SessionCluster.Sessions.Tests.Support;
 /// <summary>A session's journal as the edge would read it: the stored events, and polling until they show something.</summary>
 internal static class SessionLog
 {
-    public static async Task<IReadOnlyList<object>> StoredAsync(ActorSystem system, SessionId id)
+    public static Task<IReadOnlyList<object>> StoredAsync(ActorSystem system, SessionId id) => StoredAsync(system, id.PersistenceId);
+
+    /// <summary>Everything stored under <paramref name="persistenceId"/> (a session's, or a child's such as a ratchet's).</summary>
+    public static async Task<IReadOnlyList<object>> StoredAsync(ActorSystem system, string persistenceId)
     {
         var journal = PersistenceQuery.Get(system).ReadJournalFor<SessionClusterReadJournal>(SessionClusterPersistence.SqliteReadJournalId);
-        return await journal.CurrentEventsByPersistenceId(id.PersistenceId, 0, long.MaxValue)
+        return await journal.CurrentEventsByPersistenceId(persistenceId, 0, long.MaxValue)
             .Select(e => e.Event)
             .RunWith(Sink.Seq<object>(), system.Materializer())
             .WaitAsync(SessionNodes.Timeout);
