@@ -97,7 +97,7 @@ public sealed class SessionCrashTests(ITestOutputHelper output) : SimulatorInter
 
         Report(
             $"inbound: linked in {linkedAt.TotalSeconds:F1} s; killed after {(killedAt - linkedAt).TotalSeconds:F1} s with {atKill.Count} of {Burst} in the journal; " +
-            $"all {Burst} stored once {(done - killedAt).TotalSeconds:F1} s after the kill; test {clock.Elapsed.TotalSeconds:F1} s");
+            $"all {Burst} stored once {(done - killedAt).TotalSeconds:F1} s after the kill, {received.Count(r => r.Offline)} of them from the server's offline queue; test {clock.Elapsed.TotalSeconds:F1} s");
     }
 
     [Fact]
