@@ -14,7 +14,6 @@ namespace SessionCluster.Sessions.Tests.Flows;
 /// the SessionLinked write; while it is held the simulator must not have the answer (its /link call, which returns once
 /// the companion has answered, stays open); released, the link completes.
 /// </summary>
-[Collection(GatedMemoryJournal.Collection)]
 public sealed class PairDeviceSignOrderTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const string Phone = "15550002222";
