@@ -119,3 +119,24 @@ public sealed record UndecryptableBody(string MessageId, string Chat, string Sen
     internal static UndecryptableBody FromProto(MessageUndecryptable proto) =>
         new(proto.MessageId, proto.Chat, proto.SenderDevice, (int)proto.RetryCount, proto.Reason);
 }
+
+/// <summary>Where a contact's identity change was seen.</summary>
+public enum IdentityChangeSource
+{
+    /// <summary>A message from the device came on a new identity key (the old session was archived).</summary>
+    Message = 1,
+
+    /// <summary>The server's <c>&lt;notification type="encrypt"&gt;&lt;identity/&gt;</c> named the user.</summary>
+    Notification = 2,
+}
+
+/// <summary>
+/// A contact's identity key changed: reinstalled WhatsApp, a new phone — or someone else. Operators show it the way the
+/// phone shows "security code changed"; <paramref name="Jid"/> is the device (from a message) or the user (from a notification).
+/// </summary>
+public sealed record ContactIdentityChangedBody(string Jid, IdentityChangeSource Source) : SessionEventBody
+{
+    internal ContactIdentityChanged ToProto() => new() { Jid = Jid, Source = Source.ToString() };
+
+    internal static ContactIdentityChangedBody FromProto(ContactIdentityChanged proto) => new(proto.Jid, Enum.Parse<IdentityChangeSource>(proto.Source));
+}

@@ -26,21 +26,29 @@ public sealed partial class SessionActor
     private LidMap _lids = LidMap.Empty;
     private PendingIqs? _iqs;
     private RatchetChildren? _ratchets;
+    private RatchetChildren? _groups;
     private bool _uploadingPreKeys;
 
     // At recovery: PreKeysGenerated and PreKeysConsumed in log order, until the box that opens them is known.
     private readonly List<Google.Protobuf.IMessage> _recoveredPreKeys = [];
 
     private RatchetChildren Ratchets => _ratchets ??= new RatchetChildren(
-        (device, name) =>
-        {
-            var child = Context.ActorOf(
-                DeviceRatchetActor.Props(_id, device, Sealing, _logger, _dependencies.Messaging.RatchetIdleAfter),
-                name);
-            Context.Watch(child);
-            return child;
-        },
+        "ratchet",
+        (device, name) => StartWatched(DeviceRatchetActor.Props(_id, device, Sealing, _logger, _dependencies.Messaging.RatchetIdleAfter), name),
         _dependencies.Messaging.LiveRatchetCap);
+
+    private RatchetChildren Groups => _groups ??= new RatchetChildren(
+        "senderkeys",
+        (group, name) => StartWatched(GroupSenderKeysActor.Props(_id, group, Sealing, _logger, _dependencies.Messaging.RatchetIdleAfter), name),
+        _dependencies.Messaging.LiveRatchetCap);
+
+    /// <summary>A child watched by the session, so one that stops with work pending fails that work (<see cref="OnChildTerminated"/>).</summary>
+    private IActorRef StartWatched(Props props, string name)
+    {
+        var child = Context.ActorOf(props, name);
+        Context.Watch(child);
+        return child;
+    }
 
     private void RecoverMessaging()
     {
@@ -52,6 +60,7 @@ public sealed partial class SessionActor
         });
         Recover<PreKeysConsumed>(consumed => _recoveredPreKeys.Add(consumed));
         Recover<LidMappingLearned>(learned => _lids = _lids.Learn(learned.PhoneUser, learned.LidUser));
+        Recover<SignedPreKeyRotated>(rotated => _stored = new StoredSeal(rotated.SealedRegistration.Memory, rotated.SealedUnderSessionKey));
         RecoverSending();
     }
 
@@ -64,6 +73,16 @@ public sealed partial class SessionActor
         Command<RatchetProtocol.Idle>(idle =>
         {
             if (Ratchets.Idle(idle.Device) is { } idleChild)
+            {
+                Context.Stop(idleChild);
+            }
+        });
+        Command<GroupProtocol.DistributionProcessed>(OnDistributionProcessed);
+        Command<GroupProtocol.GroupDecrypted>(OnGroupDecrypted);
+        Command<GroupProtocol.GroupFailed>(OnGroupFailed);
+        Command<GroupProtocol.GroupIdle>(idle =>
+        {
+            if (Groups.Idle(idle.Group) is { } idleChild)
             {
                 Context.Stop(idleChild);
             }
@@ -131,6 +150,7 @@ public sealed partial class SessionActor
                 }
             });
         });
+        RotateSignedPreKeyIfDue();
         if (_options!.OnlineOnConnect)
         {
             _connection?.Tell(new SendNode(new Node("presence", [("type", "available")])));
@@ -172,6 +192,9 @@ public sealed partial class SessionActor
             case "ack" when node.GetOptionalString("class") == "message":
                 OnMessageAck(node);
                 break;
+            case "notification" when node.GetOptionalString("type") == "encrypt" && node.GetOptionalChild("identity") is not null:
+                OnIdentityNotification(node);
+                return;
             case "notification":
                 OnNotification(node);
                 break;
@@ -203,6 +226,71 @@ public sealed partial class SessionActor
         }
 
         _connection?.Tell(new SendNode(Receipts.Ack(node)));
+    }
+
+    /// <summary>
+    /// A contact's identity changed (§7: the client forgets that user's sessions): the event is written, the user's
+    /// device list is asked again at the next send; its ratchets are replaced as new sessions come (a pkmsg from it, or
+    /// its retry receipt with keys). Then the notification is acked.
+    /// </summary>
+    private void OnIdentityNotification(Node node)
+    {
+        if (node.GetOptionalJid("from") is not { } from || from.IsGroup || !(from.IsPhoneNumber || from.IsLid))
+        {
+            _connection?.Tell(new SendNode(Receipts.Ack(node)));
+            Ack();
+            return;
+        }
+
+        var user = from.ToNonAd();
+        _deviceLists.Invalidate(user);
+        if (_lids.Alternate(user) is { } other)
+        {
+            _deviceLists.Invalidate(other);
+        }
+
+        MessagingLog.IdentityChanged(_logger, _id.Value, user.ToString());
+        var connection = _connection;
+        PersistEvents([new ContactIdentityChangedBody(user.ToString(), IdentityChangeSource.Notification)], () =>
+        {
+            connection?.Tell(new SendNode(Receipts.Ack(node)));
+            connection?.Tell(NodeAck.Instance);
+        });
+    }
+
+    /// <summary>
+    /// Rotates the signed prekey once it is older than <see cref="MessagingSettings.SignedPreKeyRotation"/>: the new
+    /// registration (with the previous key kept) is durable before the server hears of the new key.
+    /// </summary>
+    private void RotateSignedPreKeyIfDue()
+    {
+        if (_registration is not { } registration
+            || _dependencies.Clock.GetUtcNow() - DateTimeOffset.FromUnixTimeMilliseconds(registration.SignedPreKey.TimestampMilliseconds) < _dependencies.Messaging.SignedPreKeyRotation)
+        {
+            return;
+        }
+
+        var rotated = registration.RotateSignedPreKey(_dependencies.Random, _dependencies.Clock);
+        var (sealedRegistration, underSessionKey) = SealRegistration(rotated);
+        var stored = new SignedPreKeyRotated
+        {
+            RotatedAtUnixMs = _dependencies.Clock.GetUtcNow().ToUnixTimeMilliseconds(),
+            SealedRegistration = sealedRegistration,
+            SealedUnderSessionKey = underSessionKey,
+        };
+        Persist(stored, _ =>
+        {
+            _registration = rotated;
+            MessagingLog.SignedPreKeyRotated(_logger, _id.Value, rotated.SignedPreKey.Id);
+            SendIq(id => PreKeys.Rotate(id, rotated.SignedPreKey), outcome =>
+            {
+                if (outcome is not IqAnswered)
+                {
+                    // The server keeps handing out the previous key, which still decrypts; the next prekey upload carries the new one.
+                    MessagingLog.IqFailed(_logger, _id.Value, "signed prekey rotation", outcome.ToString());
+                }
+            });
+        });
     }
 
     /// <summary>Generates a batch, makes it durable, then uploads it; one upload at a time.</summary>
@@ -281,6 +369,17 @@ public sealed partial class SessionActor
 
     private void OnChildTerminated(Terminated terminated)
     {
+        if (_groups?.Terminated(terminated.ActorRef) is { Pending: > 0 } lostGroup)
+        {
+            MessagingLog.RatchetStopped(_logger, _id.Value, lostGroup.Device.ToString(), lostGroup.Pending);
+            if (_inbound is { } work && work.Message.From.ToNonAd().Equals(lostGroup.Device))
+            {
+                NotDecrypted(work, "the group's sender keys could not be loaded", retry: true);
+            }
+
+            return;
+        }
+
         if (_ratchets?.Terminated(terminated.ActorRef) is { Pending: > 0 } lost)
         {
             // A ratchet that stopped with work pending (its recovery failed): the requests fail instead of waiting forever.

@@ -55,16 +55,23 @@ public sealed partial class SessionActor
             return;
         }
 
+        var device = _lids.Canonical(message.SenderDevice);
         var pairwise = message.Encs.FirstOrDefault(e => e.Type is "pkmsg" or "msg");
-        if (pairwise is null)
+        var groupEnc = message.InGroup ? message.Encs.FirstOrDefault(e => e.Type == "skmsg") : null;
+        if (pairwise is null && groupEnc is null)
         {
-            var reason = message.Encs.Count == 0 ? "the message has no <enc>" : "group messages (skmsg) are not decrypted yet";
-            NotDecrypted(new InboundWork(message, key, message.SenderDevice), reason, retry: message.Encs.Count == 0);
+            var reason = message.Encs.Count == 0 ? "the message has no <enc>" : "no <enc> of a known type";
+            NotDecrypted(new InboundWork(message, key, device), reason, retry: true);
             return;
         }
 
-        var device = _lids.Canonical(message.SenderDevice);
-        _inbound = new InboundWork(message, key, device);
+        var work = _inbound = new InboundWork(message, key, device) { Pairwise = pairwise, GroupEnc = groupEnc };
+        if (pairwise is null)
+        {
+            DecryptGroupPart(work);
+            return;
+        }
+
         var ciphertext = new CiphertextMessage(pairwise.Type == "pkmsg" ? CiphertextType.PreKey : CiphertextType.Whisper, pairwise.Ciphertext.ToArray());
         Ratchets.Request(device).Tell(new RatchetProtocol.Decrypt(message.Id, ciphertext, Identity, new PreKeys.Source(_registration!, _preKeys)));
     }
@@ -78,31 +85,108 @@ public sealed partial class SessionActor
             return;
         }
 
-        var pairwise = work.Message.Encs.First(e => e.Type is "pkmsg" or "msg");
-        ReadOnlyMemory<byte> padded = decrypted.Plaintext;
-        // enc v="3" is not padded (§9).
-        if (pairwise.Version != "3" && !MessagePadding.TryUnpad(decrypted.Plaintext, out padded))
+        if (ReadContent(work, work.Pairwise!, decrypted.Plaintext) is not { } content)
         {
-            NotDecrypted(work, "the plaintext's padding is malformed", retry: true);
             return;
         }
 
-        Message content;
+        work.ConsumedPreKeyId = decrypted.ConsumedPreKeyId;
+        work.IdentityChanged = decrypted.IdentityChanged;
+        work.PairwiseContent = content;
+        if (work.Message.InGroup && content.SenderKeyDistributionMessage is { AxolotlSenderKeyDistributionMessage.Length: > 0 } distribution)
+        {
+            // The sender key comes first; the skmsg beside it is decrypted with it.
+            Groups.Request(work.Message.From.ToNonAd()).Tell(new GroupProtocol.ProcessDistribution(work.Message.Id, work.Device, distribution.AxolotlSenderKeyDistributionMessage.ToByteArray()));
+            return;
+        }
+
+        if (work.GroupEnc is not null)
+        {
+            DecryptGroupPart(work);
+            return;
+        }
+
+        Store(work, content);
+    }
+
+    private void OnDistributionProcessed(GroupProtocol.DistributionProcessed processed)
+    {
+        Groups.Answered(processed.Group);
+        if (_inbound is not { } work || work.Message.Id != processed.MessageId || !work.Device.Equals(processed.Sender))
+        {
+            return;
+        }
+
+        if (work.GroupEnc is not null)
+        {
+            DecryptGroupPart(work);
+        }
+        else
+        {
+            Store(work, work.PairwiseContent!);
+        }
+    }
+
+    private void DecryptGroupPart(InboundWork work) =>
+        Groups.Request(work.Message.From.ToNonAd()).Tell(new GroupProtocol.DecryptGroupMessage(work.Message.Id, work.Device, work.GroupEnc!.Ciphertext.ToArray()));
+
+    private void OnGroupDecrypted(GroupProtocol.GroupDecrypted decrypted)
+    {
+        Groups.Answered(decrypted.Group);
+        if (_inbound is not { } work || work.Message.Id != decrypted.MessageId || !work.Device.Equals(decrypted.Sender))
+        {
+            return;
+        }
+
+        if (ReadContent(work, work.GroupEnc!, decrypted.Plaintext) is { } content)
+        {
+            Store(work, content);
+        }
+    }
+
+    private void OnGroupFailed(GroupProtocol.GroupFailed failed)
+    {
+        Groups.Answered(failed.Group);
+        if (_inbound is not { } work || work.Message.Id != failed.MessageId || !work.Device.Equals(failed.Sender))
+        {
+            return;
+        }
+
+        NotDecrypted(work, "sender key: " + failed.Failure + ": " + failed.Reason, retry: true);
+    }
+
+    /// <summary>The <c>waE2E.Message</c> in a plaintext (unpadded unless <c>v="3"</c>, §9), or null after reporting it undecryptable.</summary>
+    private Message? ReadContent(InboundWork work, InboundEnc enc, byte[] plaintext)
+    {
+        ReadOnlyMemory<byte> padded = plaintext;
+        if (enc.Version != "3" && !MessagePadding.TryUnpad(plaintext, out padded))
+        {
+            NotDecrypted(work, "the plaintext's padding is malformed", retry: true);
+            return null;
+        }
+
         try
         {
-            content = Message.Parser.ParseFrom(padded.Span);
+            return Message.Parser.ParseFrom(padded.Span);
         }
         catch (InvalidProtocolBufferException e)
         {
             NotDecrypted(work, "the plaintext is not a message: " + e.Message, retry: true);
-            return;
+            return null;
         }
+    }
 
+    /// <summary>
+    /// Writes what the message taught and brought — the consumed one-time prekey, new PN↔LID pairs, the MessageReceived
+    /// event (none for a pairwise part that only hands over a sender key) — in one write; then the receipt and the next stanza.
+    /// </summary>
+    private void Store(InboundWork work, Message content)
+    {
         var message = work.Message;
         var fromMe = IsOwnAccount(message.SenderDevice);
         var sentCopy = fromMe ? content.DeviceSentMessage : null;
         var chat = ChatOf(message, sentCopy);
-        var body = new MessageReceivedBody(
+        MessageReceivedBody? body = OnlyDistribution(content) ? null : new MessageReceivedBody(
             message.Id,
             chat.ToString(),
             (AlternateOf(chat, message) ?? (Jid?)null)?.ToString(),
@@ -128,15 +212,34 @@ public sealed partial class SessionActor
 
         LearnLids(pairs, () =>
         {
-            var record = NextEvent(body).ToRecord();
-            _lastEventSequence = record.Sequence;
             List<IMessage> writes = [];
-            if (decrypted.ConsumedPreKeyId is { } consumed)
+            if (work.ConsumedPreKeyId is { } consumed)
             {
                 writes.Add(new PreKeysConsumed { Ids = { consumed } });
             }
 
-            writes.Add(record);
+            if (work.IdentityChanged)
+            {
+                MessagingLog.IdentityChanged(_logger, _id.Value, message.SenderDevice.ToString());
+                var changed = NextEvent(new ContactIdentityChangedBody(message.SenderDevice.ToString(), IdentityChangeSource.Message)).ToRecord();
+                _lastEventSequence = changed.Sequence;
+                writes.Add(changed);
+            }
+
+            if (body is not null)
+            {
+                var record = NextEvent(body).ToRecord();
+                _lastEventSequence = record.Sequence;
+                writes.Add(record);
+            }
+
+            if (writes.Count == 0)
+            {
+                Stored(work, fromMe, sentCopy);
+                return;
+            }
+
+            var remaining = writes.Count;
             PersistAll(writes, stored =>
             {
                 switch (stored)
@@ -144,22 +247,45 @@ public sealed partial class SessionActor
                     case PreKeysConsumed used:
                         _preKeys = _preKeys.Remove(used.Ids);
                         break;
-                    case SessionEventRecord stored1:
-                        ApplyEvent(stored1);
-                        Remember(work.Key);
-                        _inboundRetries.Remove(work.Key);
-                        MessagingLog.Received(_logger, _id.Value, message.Id, message.SenderDevice.ToString());
-                        if (ReferenceEquals(_inbound, work))
-                        {
-                            _inbound = null;
-                            _connection?.Tell(new SendNode(Receipts.Delivery(message, fromMe, ChatOfOwnCopy(message, sentCopy))));
-                            Ack();
-                        }
-
+                    case SessionEventRecord record:
+                        ApplyEvent(record);
                         break;
+                }
+
+                if (--remaining == 0)
+                {
+                    Stored(work, fromMe, sentCopy);
                 }
             });
         });
+    }
+
+    /// <summary>The message is durable: remembered, receipted, and the connection may hand over the next stanza.</summary>
+    private void Stored(InboundWork work, bool fromMe, DeviceSentMessage? sentCopy)
+    {
+        Remember(work.Key);
+        _inboundRetries.Remove(work.Key);
+        MessagingLog.Received(_logger, _id.Value, work.Message.Id, work.Message.SenderDevice.ToString());
+        if (ReferenceEquals(_inbound, work))
+        {
+            _inbound = null;
+            _connection?.Tell(new SendNode(Receipts.Delivery(work.Message, fromMe, ChatOfOwnCopy(work.Message, sentCopy))));
+            Ack();
+        }
+    }
+
+    /// <summary>Whether a message only hands over a sender key (a group message's pairwise part; the skmsg beside it is the message).</summary>
+    private static bool OnlyDistribution(Message content)
+    {
+        if (content.SenderKeyDistributionMessage is null)
+        {
+            return false;
+        }
+
+        var rest = content.Clone();
+        rest.SenderKeyDistributionMessage = null;
+        rest.MessageContextInfo = null;
+        return rest.CalculateSize() == 0;
     }
 
     private void OnDecryptFailed(RatchetProtocol.DecryptFailed failed)
@@ -198,7 +324,7 @@ public sealed partial class SessionActor
         var retryKey = ask && count >= Retries.KeysFrom
             ? OneTimePreKeys.Generate(_dependencies.Random, _nextPreKeyId ?? _registration!.NextPreKeyId, 1)
             : null;
-        var generated = retryKey is null ? null : OneTimePreKeys.Seal(retryKey, _dependencies.Secrets, _sealContext);
+        var generated = retryKey is null ? null : OneTimePreKeys.Seal(retryKey, Sealing, _sealContext);
         var record = NextEvent(new UndecryptableBody(message.Id, ChatOf(message, null).ToString(), message.SenderDevice.ToString(), ask ? count : count - 1, reason)).ToRecord();
         _lastEventSequence = record.Sequence;
         List<IMessage> writes = generated is null ? [record] : [generated, record];
@@ -312,6 +438,20 @@ public sealed partial class SessionActor
     /// <summary>A retry receipt whose wait is over (a timer message to self), for the connection it was made on.</summary>
     private sealed record RetryReceiptDue(Akka.Actor.IActorRef? Connection, Node Receipt);
 
-    /// <summary>The inbound message being handled: the connection gives the next stanza only when it is done.</summary>
-    private sealed record InboundWork(InboundMessage Message, string Key, Jid Device);
+    /// <summary>
+    /// The inbound message being handled (the connection gives the next stanza only when it is done): its pairwise and
+    /// group encs, and what the pairwise part gave on the way (content, the one-time prekey it consumed).
+    /// </summary>
+    private sealed record InboundWork(InboundMessage Message, string Key, Jid Device)
+    {
+        public InboundEnc? Pairwise { get; init; }
+
+        public InboundEnc? GroupEnc { get; init; }
+
+        public Message? PairwiseContent { get; set; }
+
+        public uint? ConsumedPreKeyId { get; set; }
+
+        public bool IdentityChanged { get; set; }
+    }
 }

@@ -120,6 +120,7 @@ public sealed record SessionEvent(Guid Id, SessionId SessionId, long Sequence, D
             SessionEventRecord.BodyOneofCase.MessageReceived => MessageReceivedBody.FromProto(record.MessageReceived),
             SessionEventRecord.BodyOneofCase.MessageStatus => MessageStatusBody.FromProto(record.MessageStatus),
             SessionEventRecord.BodyOneofCase.MessageUndecryptable => UndecryptableBody.FromProto(record.MessageUndecryptable),
+            SessionEventRecord.BodyOneofCase.IdentityChanged => ContactIdentityChangedBody.FromProto(record.IdentityChanged),
             SessionEventRecord.BodyOneofCase.PairingCode => new PairingCodeBody(record.PairingCode.Code, DateTimeOffset.FromUnixTimeMilliseconds(record.PairingCode.ExpiresAtUnixMs)),
             var other => throw new InvalidOperationException($"Session {sessionId} event {record.Sequence} has no known body ({other})."),
         });
@@ -160,6 +161,9 @@ internal static class SessionEventRecordBodies
                 break;
             case UndecryptableBody undecryptable:
                 record.MessageUndecryptable = undecryptable.ToProto();
+                break;
+            case ContactIdentityChangedBody identity:
+                record.IdentityChanged = identity.ToProto();
                 break;
             case PairingCodeBody code:
                 record.PairingCode = new PairingCodeShown { Code = code.Code, ExpiresAtUnixMs = code.ExpiresAt.ToUnixTimeMilliseconds() };

@@ -19,6 +19,54 @@ public sealed class NodeOptionsTests
     }
 
     [Fact]
+    public void Sessions_connect_to_WhatsApps_production_server_with_its_root_and_the_system_TLS_roots_by_default()
+    {
+        var server = NodeSettings.From(Configuration()).WhatsApp.ToServerSettings();
+
+        Assert.Equal(Sessions.SessionServerSettings.Production.ServerUri, server.ServerUri);
+        Assert.Equal(Protocol.Noise.NoiseProtocol.WhatsAppRootPublicKey.ToArray(), server.RootPublicKey.ToArray());
+        Assert.Null(server.PinnedCertificate);
+    }
+
+    [Fact]
+    public void A_simulator_is_chosen_by_its_url_root_key_and_certificate_file()
+    {
+        using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        using var certificate = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=127.0.0.1", key, System.Security.Cryptography.HashAlgorithmName.SHA256)
+            .CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        var pem = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(pem, certificate.ExportCertificatePem());
+            var root = new string('a', 64);
+
+            var server = NodeSettings.From(Configuration(
+                ("SC:WhatsApp:ServerUrl", "wss://127.0.0.1:9443/ws/chat"),
+                ("SC:WhatsApp:RootPublicKey", root),
+                ("SC:WhatsApp:TrustedCertificateFile", pem))).WhatsApp.ToServerSettings();
+
+            Assert.Equal(new Uri("wss://127.0.0.1:9443/ws/chat"), server.ServerUri);
+            Assert.Equal(Convert.FromHexString(root), server.RootPublicKey.ToArray());
+            Assert.Equal(certificate.Thumbprint, server.PinnedCertificate!.Thumbprint);
+        }
+        finally
+        {
+            File.Delete(pem);
+        }
+    }
+
+    [Theory]
+    [InlineData("SC:WhatsApp:ServerUrl", "https://web.whatsapp.com/ws/chat")]
+    [InlineData("SC:WhatsApp:RootPublicKey", "abcd")]
+    [InlineData("SC:WhatsApp:TrustedCertificateFile", "/nonexistent/simulator.pem")]
+    public void A_server_setting_the_sessions_cannot_connect_with_is_refused_naming_its_key(string key, string value)
+    {
+        var error = Assert.Throws<NodeConfigurationException>(() => NodeSettings.From(Configuration((key, value))));
+
+        Assert.Equal(key, error.Key);
+    }
+
+    [Fact]
     public void An_unknown_engine_is_a_configuration_error_naming_the_engine_key()
     {
         var error = Assert.Throws<NodeConfigurationException>(() => NodeSettings.From(Configuration(("SC:Persistence:Engine", "oracle"))));

@@ -9,18 +9,21 @@ namespace SessionCluster.Host.Composition;
 /// <summary>
 /// The <c>session</c> shard region on this node: every session a remembered entity (it must be running to receive),
 /// remembered through the journal (<c>eventsourced</c>: no second store beside it), each given the secrets box made
-/// from the node's key, the system random source and clock, and the node's loggers.
+/// from the node's key, the system random source and clock, the node's loggers, and the server from <c>SC:WhatsApp</c>.
 /// </summary>
 internal static class SessionsComposition
 {
-    public static AkkaConfigurationBuilder WithSessions(this AkkaConfigurationBuilder builder, SecretKey key) =>
+    public static AkkaConfigurationBuilder WithSessions(this AkkaConfigurationBuilder builder, SecretKey key, SessionServerSettings server) =>
         builder.WithShardRegion<SessionRegionKey>(
             SessionRegion.Name,
             (_, _, resolver) => SessionRegion.EntityProps(new SessionActorDependencies(
                 new SecretBox(key, RandomNumberGenerator.Create()),
                 RandomNumberGenerator.Create(),
                 TimeProvider.System,
-                resolver.GetService<ILoggerFactory>())),
+                resolver.GetService<ILoggerFactory>())
+            {
+                Server = server,
+            }),
             SessionRegion.MessageExtractor,
             new ShardOptions { RememberEntities = true, RememberEntitiesStore = Akka.Cluster.Sharding.RememberEntitiesStore.Eventsourced });
 }

@@ -3,10 +3,11 @@ using Microsoft.Extensions.Configuration;
 namespace SessionCluster.Host.Options;
 
 /// <summary>Every option of the node, bound from .NET configuration and validated together before anything starts.</summary>
-public sealed record NodeSettings(NodeOptions Node, PersistenceOptions Persistence, SecretsOptions Secrets)
+public sealed record NodeSettings(NodeOptions Node, PersistenceOptions Persistence, SecretsOptions Secrets, WhatsAppOptions WhatsApp)
 {
     /// <summary>
-    /// Binds <see cref="NodeOptions"/>, <see cref="PersistenceOptions"/> and <see cref="SecretsOptions"/> and validates them. A value the binder
+    /// Binds <see cref="NodeOptions"/>, <see cref="PersistenceOptions"/>, <see cref="SecretsOptions"/> and
+    /// <see cref="WhatsAppOptions"/> and validates them. A value the binder
     /// cannot convert (<c>RemotingPort=abc</c>) and a value the options refuse are both a <see cref="NodeConfigurationException"/>.
     /// </summary>
     public static NodeSettings From(IConfiguration configuration)
@@ -14,10 +15,12 @@ public sealed record NodeSettings(NodeOptions Node, PersistenceOptions Persisten
         var node = Bind<NodeOptions>(configuration, NodeOptions.Section);
         var persistence = Bind<PersistenceOptions>(configuration, PersistenceOptions.Section);
         var secrets = Bind<SecretsOptions>(configuration, SecretsOptions.Section);
+        var whatsApp = Bind<WhatsAppOptions>(configuration, WhatsAppOptions.Section);
         node.Validate();
         persistence.Validate();
         secrets.Validate();
-        return new NodeSettings(node, persistence, secrets);
+        whatsApp.Validate();
+        return new NodeSettings(node, persistence, secrets, whatsApp);
     }
 
     private static T Bind<T>(IConfiguration configuration, string section)

@@ -35,6 +35,12 @@ internal static partial class MessagingLog
     [LoggerMessage(EventId = 1309, Level = LogLevel.Debug, Message = "Session {SessionId}: ignored a <{Tag}> stanza (type {Type}).")]
     public static partial void Ignored(ILogger logger, string sessionId, string tag, string type);
 
+    [LoggerMessage(EventId = 1311, Level = LogLevel.Information, Message = "Session {SessionId}: {Jid} has a new identity key; its old session is archived.")]
+    public static partial void IdentityChanged(ILogger logger, string sessionId, string jid);
+
+    [LoggerMessage(EventId = 1313, Level = LogLevel.Information, Message = "Session {SessionId}: signed prekey rotated to id {Id}; the previous one is kept for messages in flight.")]
+    public static partial void SignedPreKeyRotated(ILogger logger, string sessionId, uint id);
+
     [LoggerMessage(EventId = 1310, Level = LogLevel.Error, Message = "Session {SessionId}: the ratchet of {Device} stopped with {Pending} requests pending; they fail.")]
     public static partial void RatchetStopped(ILogger logger, string sessionId, string device, int pending);
 }

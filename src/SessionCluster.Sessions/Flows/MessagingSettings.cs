@@ -13,6 +13,12 @@ public sealed record MessagingSettings
     public int LiveRatchetCap { get; init; } = 256;
 
     /// <summary>
+    /// How old the signed prekey may get before the session rotates it at login (our choice: a week; WhatsApp's period
+    /// is not in docs/PROTOCOL.md, Signal's clients rotate every few days). The previous one is kept for pkmsgs in flight.
+    /// </summary>
+    public TimeSpan SignedPreKeyRotation { get; init; } = TimeSpan.FromDays(7);
+
+    /// <summary>
     /// How long the n-th retry receipt for a message waits. A sender whose ratchet went wrong under concurrent traffic
     /// (Baileys' key-store race, docs/SESSIONS.md "Retries") resends on the same broken state if asked at once, and
     /// Baileys resends only two or three times; asked after the burst, it resends on a state that works.

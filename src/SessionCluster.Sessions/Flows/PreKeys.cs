@@ -60,11 +60,32 @@ public static class PreKeys
         ]);
     }
 
+    /// <summary>
+    /// <c>&lt;iq xmlns="encrypt" type="set"&gt;&lt;rotate&gt;&lt;skey&gt;id, value, signature&lt;/skey&gt;&lt;/rotate&gt;</c> (§7, as
+    /// Baileys sends it): the server hands out the new signed prekey from now on.
+    /// </summary>
+    public static Node Rotate(string id, SignedPreKeyRecord signedPreKey)
+    {
+        ArgumentNullException.ThrowIfNull(signedPreKey);
+        return new Node("iq", [("id", id), ("xmlns", "encrypt"), ("type", "set"), ("to", Server)],
+        [
+            new Node("rotate", null,
+            [
+                new Node("skey", null,
+                [
+                    new Node("id", null, PreKeyIds.Encode(signedPreKey.Id)),
+                    new Node("value", null, signedPreKey.KeyPair.PublicKey),
+                    new Node("signature", null, signedPreKey.Signature),
+                ]),
+            ]),
+        ]);
+    }
+
     /// <summary>What the session's pkmsg decryption may use: the signed prekey and the one-time keys not yet consumed.</summary>
     internal sealed class Source(Registration registration, OneTimePreKeys oneTime) : IPreKeySource
     {
         public PreKeyRecord? FindPreKey(uint id) => oneTime.Find(id);
 
-        public SignedPreKeyRecord? FindSignedPreKey(uint id) => registration.SignedPreKey.Id == id ? registration.SignedPreKey : null;
+        public SignedPreKeyRecord? FindSignedPreKey(uint id) => registration.FindSignedPreKey(id);
     }
 }

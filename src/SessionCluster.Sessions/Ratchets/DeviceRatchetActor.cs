@@ -22,9 +22,6 @@ namespace SessionCluster.Sessions.Ratchets;
 /// </summary>
 public sealed class DeviceRatchetActor : ReceivePersistentActor
 {
-    /// <summary>How many recent inbound plaintexts are kept for redeliveries (a crash can only leave the last few unrecorded).</summary>
-    public const int RecentInbound = 32;
-
     private const int SnapshotEvery = 200;
 
     private readonly SessionId _session;
@@ -32,8 +29,7 @@ public sealed class DeviceRatchetActor : ReceivePersistentActor
     private readonly SecretBox _secrets;
     private readonly ILogger _logger;
     private readonly byte[] _context;
-    private readonly Dictionary<string, ByteString> _recent = [];
-    private readonly Queue<string> _recentOrder = new();
+    private readonly RecentPlaintexts _recent = new();
     private SessionRecord _record = SessionRecord.Empty;
     private ByteString? _recoveredRecord;
 
@@ -68,10 +64,7 @@ public sealed class DeviceRatchetActor : ReceivePersistentActor
     private void RecoverSnapshot(RatchetSnapshot snapshot)
     {
         _recoveredRecord = snapshot.SealedRecord;
-        foreach (var recent in snapshot.Recent)
-        {
-            Remember(recent.MessageId, recent.SealedPlaintext);
-        }
+        _recent.Restore(snapshot.Recent);
     }
 
     private void RecoverStored(RatchetStored stored)
@@ -80,7 +73,7 @@ public sealed class DeviceRatchetActor : ReceivePersistentActor
         _recoveredRecord = stored.SealedRecord;
         if (stored.MessageId.Length > 0)
         {
-            Remember(stored.MessageId, stored.SealedPlaintext);
+            _recent.Remember(stored.MessageId, stored.SealedPlaintext);
         }
     }
 
@@ -100,7 +93,6 @@ public sealed class DeviceRatchetActor : ReceivePersistentActor
                 // belonged to the old identity and can never open again; this device starts without a session.
                 Flows.SessionEndLog.ShreddedRatchetDropped(_logger, _session.Value, _device.ToString());
                 _recent.Clear();
-                _recentOrder.Clear();
                 return;
             }
 
@@ -112,7 +104,7 @@ public sealed class DeviceRatchetActor : ReceivePersistentActor
     private void OnDecrypt(Decrypt request)
     {
         var replyTo = Sender;
-        if (_recent.TryGetValue(request.MessageId, out var sealedPlaintext))
+        if (_recent.TryGet(request.MessageId, out var sealedPlaintext))
         {
             // A redelivery of a message this ratchet already decrypted: the stored plaintext, no ratchet step.
             replyTo.Tell(new Decrypted(_device, request.MessageId, _secrets.Open(sealedPlaintext.Span, _context), null));
@@ -130,11 +122,13 @@ public sealed class DeviceRatchetActor : ReceivePersistentActor
             return;
         }
 
+        var before = _record.RemoteIdentityKey;
+        var identityChanged = !before.IsEmpty && !before.Span.SequenceEqual(result.Record.RemoteIdentityKey.Span);
         var sealedText = ByteString.CopyFrom(_secrets.Seal(result.Plaintext, _context));
         Store(result.Record, request.MessageId, sealedText, () =>
         {
-            Remember(request.MessageId, sealedText);
-            replyTo.Tell(new Decrypted(_device, request.MessageId, result.Plaintext, result.ConsumedPreKeyId));
+            _recent.Remember(request.MessageId, sealedText);
+            replyTo.Tell(new Decrypted(_device, request.MessageId, result.Plaintext, result.ConsumedPreKeyId, identityChanged));
         });
     }
 
@@ -183,22 +177,9 @@ public sealed class DeviceRatchetActor : ReceivePersistentActor
             if (LastSequenceNr % SnapshotEvery == 0)
             {
                 var snapshot = new RatchetSnapshot { SealedRecord = stored.SealedRecord };
-                snapshot.Recent.AddRange(_recentOrder.Select(id => new RecentPlaintext { MessageId = id, SealedPlaintext = _recent[id] }));
+                snapshot.Recent.AddRange(_recent.ToSnapshot());
                 SaveSnapshot(snapshot);
             }
         });
-    }
-
-    private void Remember(string messageId, ByteString sealedPlaintext)
-    {
-        if (_recent.TryAdd(messageId, sealedPlaintext))
-        {
-            _recentOrder.Enqueue(messageId);
-        }
-
-        while (_recentOrder.Count > RecentInbound)
-        {
-            _recent.Remove(_recentOrder.Dequeue());
-        }
     }
 }

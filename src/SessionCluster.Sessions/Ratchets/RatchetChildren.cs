@@ -4,11 +4,11 @@ using SessionCluster.Protocol.Binary;
 namespace SessionCluster.Sessions.Ratchets;
 
 /// <summary>
-/// The session's live ratchet actors, one per contact device: started on demand, counted while a request is pending,
+/// The session's live ratchet actors, one per contact device (or one per group for sender keys): started on demand, counted while a request is pending,
 /// and passivated when idle or when more than <paramref name="cap"/> are live (the least recently used idle ones first),
 /// so a session that talked to ten thousand devices holds only the ones in use. The session owns it; not thread-safe.
 /// </summary>
-internal sealed class RatchetChildren(Func<Jid, string, IActorRef> start, int cap)
+internal sealed class RatchetChildren(string namePrefix, Func<Jid, string, IActorRef> start, int cap)
 {
     private readonly Dictionary<Jid, Entry> _live = [];
     private readonly Dictionary<IActorRef, Jid> _byRef = [];
@@ -22,7 +22,7 @@ internal sealed class RatchetChildren(Func<Jid, string, IActorRef> start, int ca
     {
         if (!_live.TryGetValue(device, out var entry))
         {
-            var name = "ratchet-" + Uri.EscapeDataString(device.ToString()) + "-" + (++_incarnation).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var name = namePrefix + "-" + Uri.EscapeDataString(device.ToString()) + "-" + (++_incarnation).ToString(System.Globalization.CultureInfo.InvariantCulture);
             entry = new Entry(start(device, name));
             _live[device] = entry;
             _byRef[entry.Ref] = device;

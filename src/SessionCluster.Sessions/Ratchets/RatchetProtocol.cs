@@ -23,8 +23,11 @@ public static class RatchetProtocol
         public override string ToString() => $"Encrypt({MessageId}, {Plaintext.Length} bytes, bundle {(Bundle is null ? "no" : "yes")})";
     }
 
-    /// <summary>The plaintext; <paramref name="ConsumedPreKeyId"/> is the one-time prekey a pkmsg used, if any.</summary>
-    public sealed record Decrypted(Jid Device, string MessageId, byte[] Plaintext, uint? ConsumedPreKeyId)
+    /// <summary>
+    /// The plaintext; <paramref name="ConsumedPreKeyId"/> is the one-time prekey a pkmsg used, if any;
+    /// <paramref name="IdentityChanged"/> when the pkmsg came on another identity key than the open session's.
+    /// </summary>
+    public sealed record Decrypted(Jid Device, string MessageId, byte[] Plaintext, uint? ConsumedPreKeyId, bool IdentityChanged = false)
     {
         public override string ToString() => $"Decrypted({Device}, {MessageId}, {Plaintext.Length} bytes)";
     }

@@ -22,7 +22,8 @@ public sealed record Registration(
     string? DeviceJid = null,
     string? Lid = null,
     string? PushName = null,
-    ReadOnlyMemory<byte>? AdvSignedIdentity = null)
+    ReadOnlyMemory<byte>? AdvSignedIdentity = null,
+    SignedPreKeyRecord? PreviousSignedPreKey = null)
 {
     /// <summary>The ADV secret's size, as WhatsApp Web makes it (32 random bytes, sent base64 in the pair-device reply).</summary>
     public const int AdvSecretKeySize = 32;
@@ -55,6 +56,32 @@ public sealed record Registration(
             NextPreKeyId: 1,
             advSecret);
     }
+
+    /// <summary>
+    /// The registration with a new signed prekey (the next id, signed by the identity key, stamped by <paramref name="clock"/>);
+    /// the current one becomes <see cref="PreviousSignedPreKey"/> so pkmsgs built on it before the rotation still decrypt.
+    /// </summary>
+    public Registration RotateSignedPreKey(RandomNumberGenerator random, TimeProvider clock)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        ArgumentNullException.ThrowIfNull(clock);
+        var keyPair = NewKeyPair(random);
+        var signatureRandom = new byte[64];
+        random.GetBytes(signatureRandom);
+        var signature = new byte[XEdDsa.SignatureSize];
+        XEdDsa.Sign(IdentityKey.PrivateKey.Span, SignalPublicKey.Serialize(keyPair.PublicKey.Span), signatureRandom, signature);
+        CryptographicOperations.ZeroMemory(signatureRandom);
+        var nextId = SignedPreKey.Id >= PreKeyRecord.MaxId ? 1 : SignedPreKey.Id + 1;
+        return this with
+        {
+            SignedPreKey = new SignedPreKeyRecord(nextId, keyPair, signature, clock.GetUtcNow().ToUnixTimeMilliseconds()),
+            PreviousSignedPreKey = SignedPreKey,
+        };
+    }
+
+    /// <summary>The signed prekey with this id: the current one or the one before the last rotation; null for any other.</summary>
+    public SignedPreKeyRecord? FindSignedPreKey(uint id) =>
+        SignedPreKey.Id == id ? SignedPreKey : PreviousSignedPreKey is { } previous && previous.Id == id ? previous : null;
 
     /// <summary>The registration as protobuf, then sealed with <paramref name="box"/> under <paramref name="context"/> (the session id).</summary>
     public byte[] Seal(SecretBox box, ReadOnlySpan<byte> context)
@@ -128,6 +155,14 @@ public sealed record Registration(
             proto.AdvSignedIdentity = ByteString.CopyFrom(adv.Span);
         }
 
+        if (PreviousSignedPreKey is { } previous)
+        {
+            proto.PreviousSignedPrekeyId = previous.Id;
+            proto.PreviousSignedPrekeyPrivateKey = ByteString.CopyFrom(previous.KeyPair.PrivateKey.Span);
+            proto.PreviousSignedPrekeySignature = ByteString.CopyFrom(previous.Signature.Span);
+            proto.PreviousSignedPrekeyTimestampMs = previous.TimestampMilliseconds;
+        }
+
         return proto;
     }
 
@@ -145,7 +180,14 @@ public sealed record Registration(
         proto.HasDeviceJid ? proto.DeviceJid : null,
         proto.HasLid ? proto.Lid : null,
         proto.HasPushName ? proto.PushName : null,
-        proto.HasAdvSignedIdentity ? proto.AdvSignedIdentity.ToByteArray() : null);
+        proto.HasAdvSignedIdentity ? proto.AdvSignedIdentity.ToByteArray() : null,
+        proto.HasPreviousSignedPrekeyId
+            ? new SignedPreKeyRecord(
+                proto.PreviousSignedPrekeyId,
+                Curve25519.FromPrivateKey(proto.PreviousSignedPrekeyPrivateKey.Span),
+                proto.PreviousSignedPrekeySignature.ToByteArray(),
+                proto.PreviousSignedPrekeyTimestampMs)
+            : null);
 
     /// <summary>14 random bits (0..16383), as Baileys makes registration ids (see KeyHelper), from <paramref name="random"/>.</summary>
     private static uint NewRegistrationId(RandomNumberGenerator random)

@@ -27,15 +27,17 @@ public sealed class SessionBaileysMessagingTests(ITestOutputHelper output) : Sim
     private static readonly SessionId Alice = new("alice");
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
 
-    [Fact]
-    public async Task A_session_and_a_Baileys_companion_send_100_texts_each_to_the_other_concurrently_and_each_arrives_once_with_receipts_both_ways()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_session_linked_by_QR_or_by_code_and_a_Baileys_companion_send_100_texts_each_to_the_other_concurrently_and_each_arrives_once_with_receipts_both_ways(bool byCode)
     {
         await using var host = await SimulatorHost.StartAsync(configureLogging: Logs.Attach);
         using var http = new HttpClient();
         await CreateAccountAsync(http, host, PhoneA);
         await CreateAccountAsync(http, host, PhoneB);
         await using var node = SessionClusterNode.Start(LoggerFactory.Create(b => b.AddProvider(Logs).SetMinimumLevel(LogLevel.Information)));
-        var session = await LinkSessionAsync(node, host, http);
+        var session = await LinkSessionAsync(node, host, http, byCode);
         var options = new BaileysClientOptions { LogLevel = "warn", StderrLine = line => Logs.Write("baileys B: " + line), WaitTimeout = Timeout };
         var (bob, _) = await LinkWithHistorySyncAsync(http, host, PhoneB, Path.Combine(Folder, "b"), options);
         await using var _bob = bob;
@@ -111,16 +113,30 @@ public sealed class SessionBaileysMessagingTests(ITestOutputHelper output) : Sim
 
     private static async Task<T> Ask<T>(IActorRef session, object command) => Assert.IsType<T>(await session.Ask<Reply>(command, Timeout));
 
-    /// <summary>Creates the session for account A and links it by QR; returns once it is Connected with its prekeys on the server.</summary>
-    private static async Task<IActorRef> LinkSessionAsync(SessionClusterNode node, SimulatorHost host, HttpClient http)
+    /// <summary>
+    /// Creates the session for account A and links it by QR (the phone scans the QR event) or by pairing code (the phone
+    /// enters the code the command answered); returns once it is Connected with its prekeys on the server.
+    /// </summary>
+    private static async Task<IActorRef> LinkSessionAsync(SessionClusterNode node, SimulatorHost host, HttpClient http, bool byCode)
     {
         var session = node.StartSession(Alice, host);
         await Ask<Created>(session, new Create(Alice, new SessionOptions("SessionCluster", "Chrome", onlineOnConnect: true)));
-        await Ask<LinkStarted>(session, new LinkByQr(Alice));
-        var qr = (await node.WaitForAsync(Alice, e => e.Any(x => x.Body is QrCodeBody), "a QR")).Select(e => e.Body).OfType<QrCodeBody>().First();
-        using (var link = await http.PostAsync($"{host.AdminUrl}/accounts/{PhoneA}/link", Json(new { qr = qr.Qr })))
+        HttpResponseMessage linked;
+        if (byCode)
         {
-            Assert.Equal(HttpStatusCode.OK, link.StatusCode);
+            var issued = await Ask<LinkCodeIssued>(session, new LinkByCode(Alice, PhoneA));
+            linked = await http.PostAsync($"{host.AdminUrl}/accounts/{PhoneA}/link-code", Json(new { code = issued.Code }));
+        }
+        else
+        {
+            await Ask<LinkStarted>(session, new LinkByQr(Alice));
+            var qr = (await node.WaitForAsync(Alice, e => e.Any(x => x.Body is QrCodeBody), "a QR")).Select(e => e.Body).OfType<QrCodeBody>().First();
+            linked = await http.PostAsync($"{host.AdminUrl}/accounts/{PhoneA}/link", Json(new { qr = qr.Qr }));
+        }
+
+        using (linked)
+        {
+            Assert.Equal(HttpStatusCode.OK, linked.StatusCode);
         }
 
         await node.WaitForAsync(Alice, e => e.Any(x => x.Body is SessionStatusChangedBody { Status: SessionStatus.Connected }), "Connected");

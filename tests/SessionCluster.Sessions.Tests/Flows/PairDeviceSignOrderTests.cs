@@ -14,6 +14,7 @@ namespace SessionCluster.Sessions.Tests.Flows;
 /// the SessionLinked write; while it is held the simulator must not have the answer (its /link call, which returns once
 /// the companion has answered, stays open); released, the link completes.
 /// </summary>
+[Collection(GatedJournal.Collection)]
 public sealed class PairDeviceSignOrderTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const string Phone = "15550002222";

@@ -44,6 +44,50 @@ public sealed class PhoneMessagingTests(ITestOutputHelper output) : IAsyncLifeti
     }
 
     [Fact]
+    public async Task Group_texts_from_a_members_phone_decrypt_with_its_sender_key_into_MessageReceived_events_of_the_group()
+    {
+        await using var host = await Simulators.StartAsync();
+        var bob = await SimulatorPhones.CreateAccountAsync(host, BobPhone);
+        var (system, _) = await LinkedAliceAsync(host);
+        var group = await SimulatorPhones.CreateGroupAsync(host, "the team", BobPhone, [Phone]);
+
+        var first = await SimulatorPhones.SendTextAsync(host, BobPhone, group, "hello team");
+        var second = await SimulatorPhones.SendTextAsync(host, BobPhone, group, "again");
+        var events = await SessionLog.WaitForAsync(system, Alice, e => Received(e).Count() == 2, "the two group texts");
+
+        Assert.Equal([first, second], Received(events).Select(r => r.MessageId));
+        Assert.Equal(["hello team", "again"], Received(events).Select(r => r.Text));
+        Assert.All(Received(events), r =>
+        {
+            Assert.Equal(group, r.Chat);
+            Assert.Null(r.ChatAlt);
+            Assert.Equal(bob.Lid, r.Sender);
+            Assert.Equal(bob.Jid, r.SenderAlt);
+            Assert.False(r.FromMe);
+        });
+        // The pairwise parts carried only the sender key: no event of their own, and nothing undecryptable.
+        Assert.DoesNotContain(events, e => e.Body is UndecryptableBody);
+    }
+
+    [Fact]
+    public async Task A_session_whose_signed_prekey_is_due_rotates_it_at_login_and_a_phone_starting_a_session_from_the_new_bundle_reaches_it()
+    {
+        await using var host = await Simulators.StartAsync();
+        await SimulatorPhones.CreateAccountAsync(host, BobPhone);
+        // Due at every login: the one after the link rotates from id 1 to 2 before any contact fetches a bundle.
+        var (system, _) = await LinkedAliceAsync(host, LinkByQrTests.Dependencies(_nodes, host) with { Messaging = new() { SignedPreKeyRotation = TimeSpan.Zero } });
+        await SessionLog.WaitForAsync(system, Alice, _ => _nodes.Logs.Count(1313) > 0, "the rotation");
+
+        var id = await SimulatorPhones.SendTextAsync(host, BobPhone, AliceJid, "on the new key");
+        var events = await SessionLog.WaitForAsync(system, Alice, e => Received(e).Any(), "the message");
+
+        Assert.Equal(id, Assert.Single(Received(events)).MessageId);
+        Assert.Contains((await SessionLog.StoredAsync(system, Alice)).OfType<SessionCluster.Sessions.State.Proto.SignedPreKeyRotated>(), r => r.SealedRegistration.Length > 0);
+        // The server took the new key (a refused rotate iq is logged as 1307), so the phone's bundle carried it.
+        Assert.DoesNotContain(_nodes.Logs.Entries, e => e.Id.Id == 1307 && e.Message.Contains("rotation", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_sent_text_reaches_the_recipients_phone_and_a_DeviceSentMessage_copy_reaches_the_sessions_own_phone_and_becomes_Sent_then_Delivered()
     {
         await using var host = await Simulators.StartAsync();
@@ -93,7 +137,7 @@ public sealed class PhoneMessagingTests(ITestOutputHelper output) : IAsyncLifeti
     }
 
     [Fact]
-    public async Task Texts_sent_while_the_node_is_down_arrive_once_each_in_order_after_it_starts_again()
+    public async Task Fifty_texts_sent_while_the_node_is_down_arrive_once_each_in_order_after_it_starts_again()
     {
         await using var host = await Simulators.StartAsync();
         await SimulatorPhones.CreateAccountAsync(host, BobPhone);
@@ -101,18 +145,18 @@ public sealed class PhoneMessagingTests(ITestOutputHelper output) : IAsyncLifeti
         await SessionNodes.StopAsync(first);
 
         var ids = new List<string>();
-        for (var i = 0; i < 20; i++)
+        for (var i = 0; i < 50; i++)
         {
             ids.Add(await SimulatorPhones.SendTextAsync(host, BobPhone, AliceJid, $"offline {i}"));
         }
 
         var second = _nodes.Start();
         second.ActorOf(SessionActor.Props(Alice, LinkByQrTests.Dependencies(_nodes, host)));
-        var events = await SessionLog.WaitForAsync(second, Alice, e => Received(e).Count() >= ids.Count, "the 20 offline texts");
+        var events = await SessionLog.WaitForAsync(second, Alice, e => Received(e).Count() >= ids.Count, "the 50 offline texts");
 
         Assert.Equal(ids, Received(events).Select(r => r.MessageId));
         Assert.All(Received(events), r => Assert.True(r.Offline));
-        Assert.Equal(Enumerable.Range(0, 20).Select(i => $"offline {i}"), Received(events).Select(r => r.Text));
+        Assert.Equal(Enumerable.Range(0, 50).Select(i => $"offline {i}"), Received(events).Select(r => r.Text));
     }
 
     private static string AliceJid => Phone + "@s.whatsapp.net";
@@ -123,11 +167,11 @@ public sealed class PhoneMessagingTests(ITestOutputHelper output) : IAsyncLifeti
         events.Select(e => e.Body).OfType<MessageStatusBody>().Where(s => s.MessageId == id).Select(s => s.Status).ToList();
 
     /// <summary>Alice's account, her session linked by QR and Connected.</summary>
-    private async Task<(ActorSystem System, IActorRef Session)> LinkedAliceAsync(SimulatorHost host)
+    private async Task<(ActorSystem System, IActorRef Session)> LinkedAliceAsync(SimulatorHost host, SessionActorDependencies? dependencies = null)
     {
         await CreateAccountAsync(host);
         var system = _nodes.Start();
-        var session = system.ActorOf(SessionActor.Props(Alice, LinkByQrTests.Dependencies(_nodes, host)));
+        var session = system.ActorOf(SessionActor.Props(Alice, dependencies ?? LinkByQrTests.Dependencies(_nodes, host)));
         Assert.IsType<Created>(await Ask(session, new Create(Alice, Options)));
         Assert.IsType<LinkStarted>(await Ask(session, new LinkByQr(Alice)));
         var qr = (await SessionLog.WaitForAsync(system, Alice, e => e.QrCodes().Count > 0, "a QR code")).QrCodes()[0];

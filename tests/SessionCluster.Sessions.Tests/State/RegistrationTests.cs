@@ -77,4 +77,22 @@ public sealed class RegistrationTests
 
         Assert.Contains(Convert.ToHexStringLower(registration.IdentityKey.PublicKey.Span), registration.ToString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_rotated_signed_prekey_is_signed_by_the_identity_keeps_the_previous_one_across_sealing_and_a_second_rotation_drops_the_oldest()
+    {
+        var box = new SecretBox(SecretKey.Generate(RandomNumberGenerator.Create()), RandomNumberGenerator.Create());
+        var registration = Registration.Generate(RandomNumberGenerator.Create(), TimeProvider.System);
+
+        var rotated = Registration.Open(box, registration.RotateSignedPreKey(RandomNumberGenerator.Create(), TimeProvider.System).Seal(box, Context), Context);
+
+        Assert.Equal(registration.SignedPreKey.Id + 1, rotated.SignedPreKey.Id);
+        Assert.True(SignedPreKeyRecord.VerifySignature(rotated.IdentityKey.PublicKey.Span, rotated.SignedPreKey.KeyPair.PublicKey.Span, rotated.SignedPreKey.Signature.Span));
+        Assert.Equal(registration.SignedPreKey.KeyPair.PrivateKey.ToArray(), rotated.FindSignedPreKey(registration.SignedPreKey.Id)!.KeyPair.PrivateKey.ToArray());
+        Assert.Same(rotated.SignedPreKey, rotated.FindSignedPreKey(rotated.SignedPreKey.Id));
+
+        var twice = rotated.RotateSignedPreKey(RandomNumberGenerator.Create(), TimeProvider.System);
+        Assert.Null(twice.FindSignedPreKey(registration.SignedPreKey.Id));
+        Assert.NotNull(twice.FindSignedPreKey(rotated.SignedPreKey.Id));
+    }
 }

@@ -6,8 +6,9 @@ using SessionCluster.Sessions.State.Proto;
 namespace SessionCluster.Sessions.Tests.Support;
 
 /// <summary>
-/// Akka's in-memory journal that holds a write carrying <see cref="SessionLinked"/> until the test releases it, so a test
-/// can look at the world while the link is not yet durable. One test at a time uses it (the gate is static).
+/// Akka's in-memory journal that holds the first write carrying an event the gate matches (by default
+/// <see cref="SessionLinked"/>) until the test releases it, so a test can look at the world while that event is not yet
+/// durable. One test at a time uses it (the gate is static: the tests using it share the "gated journal" collection).
 /// </summary>
 internal sealed class GatedMemoryJournal : MemoryJournal
 {
@@ -27,8 +28,12 @@ internal sealed class GatedMemoryJournal : MemoryJournal
     /// <summary>The first QR string written (the in-memory journal has no query side).</summary>
     public static TaskCompletionSource<string> FirstQr { get; private set; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public static void Reset()
+    /// <summary>Which event's write is held; null: none (yet).</summary>
+    public static Func<object, bool>? Gate { get; set; }
+
+    public static void Reset(Func<object, bool>? gate = null)
     {
+        Gate = gate ?? (e => e is SessionLinked);
         FirstQr = new(TaskCreationOptions.RunContinuationsAsynchronously);
         Reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
         Release = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -45,7 +50,7 @@ internal sealed class GatedMemoryJournal : MemoryJournal
             }
         }
 
-        if (writes.Any(w => ((IEnumerable<IPersistentRepresentation>)w.Payload).Any(p => p.Payload is SessionLinked)))
+        if (Gate is { } gate && !Release.Task.IsCompleted && writes.Any(w => ((IEnumerable<IPersistentRepresentation>)w.Payload).Any(p => gate(p.Payload))))
         {
             Reached.TrySetResult();
             await Release.Task;

@@ -24,6 +24,15 @@ internal static class SimulatorPhones
         return (await response.Content.ReadFromJsonAsync<SentInfo>())!.Id;
     }
 
+    /// <summary>A group made by <paramref name="creator"/>'s account with <paramref name="participants"/>; returns its jid.</summary>
+    public static async Task<string> CreateGroupAsync(SimulatorHost host, string subject, string creator, IReadOnlyList<string> participants)
+    {
+        using var http = new HttpClient();
+        using var response = await http.PostAsJsonAsync($"{host.AdminUrl}/groups", new { subject, creator, participants });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<GroupInfo>())!.Jid;
+    }
+
     public static async Task<PhoneMessage[]> MessagesAsync(SimulatorHost host, string phone)
     {
         using var http = new HttpClient();
@@ -60,6 +69,8 @@ internal static class SimulatorPhones
     internal sealed record AccountInfo(string Phone, string Jid, string Lid);
 
     internal sealed record SentInfo(string Id);
+
+    internal sealed record GroupInfo(string Jid);
 
     internal sealed record PhoneMessage(string Id, string Chat, string Sender, string Kind, string? Text, bool SentCopy);
 
