@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Json;
 using System.Security.Cryptography;
 using SessionCluster.Interop.Tests.Simulator;
 using SessionCluster.Sessions;
