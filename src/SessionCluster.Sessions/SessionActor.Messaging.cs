@@ -198,6 +198,10 @@ public sealed partial class SessionActor
             case "notification":
                 OnNotification(node);
                 break;
+            case "ib" when node.GetOptionalChild("offline")?.GetOptionalInt("count") is { } backlog:
+                // The server has delivered what waited while the session was away (§10); what follows is live.
+                MessagingLog.OfflineBacklogDelivered(_logger, _id.Value, backlog);
+                break;
             case "iq" when node.GetOptionalString("type") is "get" or "set" && node.GetOptionalChild("ping") is not null:
                 _connection?.Tell(new SendNode(new Node("iq", [("id", node.GetOptionalString("id") ?? ""), ("to", "s.whatsapp.net"), ("type", "result")])));
                 break;

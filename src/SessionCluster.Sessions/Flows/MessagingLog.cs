@@ -41,6 +41,9 @@ internal static partial class MessagingLog
     [LoggerMessage(EventId = 1313, Level = LogLevel.Information, Message = "Session {SessionId}: signed prekey rotated to id {Id}; the previous one is kept for messages in flight.")]
     public static partial void SignedPreKeyRotated(ILogger logger, string sessionId, uint id);
 
+    [LoggerMessage(EventId = 1314, Level = LogLevel.Information, Message = "Session {SessionId}: the server delivered the {Count} stanzas that waited while it was offline.")]
+    public static partial void OfflineBacklogDelivered(ILogger logger, string sessionId, int count);
+
     [LoggerMessage(EventId = 1310, Level = LogLevel.Error, Message = "Session {SessionId}: the ratchet of {Device} stopped with {Pending} requests pending; they fail.")]
     public static partial void RatchetStopped(ILogger logger, string sessionId, string device, int pending);
 }

@@ -155,6 +155,8 @@ public sealed class PhoneMessagingTests(ITestOutputHelper output) : IAsyncLifeti
         var events = await SessionLog.WaitForAsync(second, Alice, e => Received(e).Count() >= ids.Count, "the 50 offline texts");
 
         Assert.Equal(ids, Received(events).Select(r => r.MessageId));
+        // The server's end-of-backlog marker (<ib><offline count>) counts at least the 50 texts.
+        Assert.Contains(_nodes.Logs.Entries, e => e.Id.Id == 1314);
         Assert.All(Received(events), r => Assert.True(r.Offline));
         Assert.Equal(Enumerable.Range(0, 50).Select(i => $"offline {i}"), Received(events).Select(r => r.Text));
     }
