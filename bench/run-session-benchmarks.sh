@@ -8,6 +8,8 @@
 #      memory per socket and inbound messages/s (bench/node/baileys-sessions-bench.mjs).
 # Everything lands in BenchmarkDotNet.Artifacts/sessions/<UTC timestamp>/ (gitignored). Run from anywhere:
 #   bench/run-session-benchmarks.sh [--sessions 1000] [--baileys 200] [other --sessions options, see SessionLoadBenchmark.cs]
+# With dotnet-gcdump installed (DOTNET_GCDUMP=<path to it> or on PATH), the idle heap is dumped and reported by type
+# (idle.gcdump, idle-gcdump.txt).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -46,7 +48,8 @@ echo "simulator pid $simulator: $ws, $admin"
 if [[ $sessions -gt 0 ]]; then
   echo "== SessionCluster: $sessions sessions"
   dotnet "$project/bin/Release/net10.0/SessionCluster.Benchmarks.dll" --sessions "$sessions" --admin "$admin" --ws "$ws" --root "$root" \
-    --simulator-pid "$simulator" --out "$run/sessions.md" ${rest[@]+"${rest[@]}"} | tee "$run/sessions.log"
+    --simulator-pid "$simulator" --out "$run/sessions.md" --gcdump "$run/idle.gcdump" ${rest[@]+"${rest[@]}"} 2>&1 | tee "$run/sessions.log"
+  if [[ -f "$run/idle.gcdump" ]]; then "${DOTNET_GCDUMP:-dotnet-gcdump}" report "$run/idle.gcdump" > "$run/idle-gcdump.txt" 2>&1 || true; fi
   load "after SessionCluster"
 fi
 

@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging;
 using SessionCluster.Persistence;
 using SessionCluster.Persistence.Query;
 using SessionCluster.Sessions;
+using SessionCluster.Sessions.Connection;
 using SessionCluster.Sessions.State;
 using SessionCluster.Sessions.State.Proto;
 
@@ -33,13 +34,15 @@ internal sealed class BenchNode : IAsyncDisposable
     private readonly SimulatorEndpoint _simulator;
     private readonly ILoggerFactory _loggers;
     private readonly SessionClusterReadJournal _journal;
+    private readonly ConnectionStartLimiter _starts;
 
-    private BenchNode(string folder, SecretKey key, SimulatorEndpoint simulator, ILoggerFactory loggers)
+    private BenchNode(string folder, SecretKey key, SimulatorEndpoint simulator, ILoggerFactory loggers, ConnectionStartLimiter starts)
     {
         _folder = folder;
         _key = key;
         _simulator = simulator;
         _loggers = loggers;
+        _starts = starts;
         var config = ConfigurationFactory.ParseString("""
             akka.loglevel = WARNING
             akka.actor.serialization-settings.sc-protobuf.assemblies = ["SessionCluster.Sessions"]
@@ -53,15 +56,19 @@ internal sealed class BenchNode : IAsyncDisposable
     public string DatabasePath => Path.Combine(_folder, "sessioncluster.db");
 
     public static BenchNode Start(SimulatorEndpoint simulator, ILoggerFactory loggers) =>
-        new(Directory.CreateTempSubdirectory("sc-bench-sessions-").FullName, SecretKey.Generate(RandomNumberGenerator.Create()), simulator, loggers);
+        new(Directory.CreateTempSubdirectory("sc-bench-sessions-").FullName, SecretKey.Generate(RandomNumberGenerator.Create()), simulator, loggers, ConnectionStartLimiter.Unlimited);
 
-    /// <summary>Stops this ActorSystem and starts another on the same journal and secrets key (a node restart).</summary>
-    public async Task<BenchNode> RestartAsync()
+    /// <summary>
+    /// Stops this ActorSystem and starts another on the same journal and secrets key (a node restart), its sessions'
+    /// own connection starts capped by <paramref name="starts"/> (the node's reconnect-rate cap).
+    /// </summary>
+    public async Task<BenchNode> RestartAsync(ConnectionStartLimiter starts)
     {
         await System.Terminate();
-        return new BenchNode(_folder, _key, _simulator, _loggers);
+        return new BenchNode(_folder, _key, _simulator, _loggers, starts);
     }
 
+    /// <summary>The dependencies every session of this node shares (one per call: call once and share it).</summary>
     public SessionActorDependencies Dependencies() =>
         new(new SecretBox(_key, RandomNumberGenerator.Create()), RandomNumberGenerator.Create(), TimeProvider.System, _loggers)
         {
@@ -71,6 +78,7 @@ internal sealed class BenchNode : IAsyncDisposable
                 PinnedCertificate = _simulator.Certificate,
                 ConnectTimeout = TimeSpan.FromSeconds(30),
             },
+            ConnectionStarts = _starts,
         };
 
     public IActorRef StartSession(SessionId id, SessionActorDependencies dependencies) => System.ActorOf(SessionActor.Props(id, dependencies), id.Value);

@@ -13,7 +13,7 @@ internal sealed record InboundResult(
 }
 
 /// <summary>
-/// Inbound end to end: the phone of account (i+1) mod N sends <c>perSession</c> texts to account i through
+/// Inbound end to end: <c>texts</c> texts, text k from the phone of account (i+1) mod N to account i = k mod N, through
 /// <c>POST /admin/accounts/{phone}/messages</c> (the simulator's phone encrypts them with Signal). Session i decrypts
 /// each, persists <c>MessageReceived</c> and acks; the phone's own companion, session (i+1) mod N, also gets the text as
 /// a sent copy. The rate is the MessageReceived events of those ids durably written, divided by the time from the first
@@ -21,12 +21,12 @@ internal sealed record InboundResult(
 /// </summary>
 internal static class InboundLoad
 {
-    public static async Task<InboundResult> RunAsync(BenchNode node, SimulatorAdmin admin, string prefix, int sessions, int perSession, int concurrency)
+    public static async Task<InboundResult> RunAsync(BenchNode node, SimulatorAdmin admin, string prefix, int sessions, int texts, int concurrency)
     {
         var posted = new ConcurrentDictionary<string, long>();
         var startTicks = DateTime.UtcNow.Ticks;
         var clock = Stopwatch.GetTimestamp();
-        var work = Enumerable.Range(0, perSession).SelectMany(k => Enumerable.Range(0, sessions).Select(i => (i, k)));
+        var work = Enumerable.Range(0, texts).Select(k => (i: k % sessions, k));
         var (failures, firstError) = await Batches.ForEachAsync(work, concurrency, async item =>
         {
             var from = SimulatorAdmin.Phone(prefix, (item.i + 1) % sessions);

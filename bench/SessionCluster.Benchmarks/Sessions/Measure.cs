@@ -67,3 +67,33 @@ internal static class Batches
         return (failures, first);
     }
 }
+
+/// <summary>CPU seconds (user + system) of this process and of the simulator process over a phase, read from /proc.</summary>
+internal sealed class PhaseCpu(int simulatorPid)
+{
+    private readonly double _node = Seconds(Environment.ProcessId);
+    private readonly double _simulator = Seconds(simulatorPid);
+
+    public (double Node, double Simulator) Elapsed() => (Seconds(Environment.ProcessId) - _node, Seconds(simulatorPid) - _simulator);
+
+    public string Text()
+    {
+        var (node, simulator) = Elapsed();
+        return $"node {node.ToString("N1", CultureInfo.InvariantCulture)} s, simulator {simulator.ToString("N1", CultureInfo.InvariantCulture)} s";
+    }
+
+    /// <summary>utime + stime of <paramref name="pid"/> (fields 14 and 15 of /proc/pid/stat, in clock ticks of 1/100 s); 0 when unreadable.</summary>
+    private static double Seconds(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+        {
+            return 0;
+        }
+    }
+}
