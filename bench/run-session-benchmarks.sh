@@ -49,7 +49,10 @@ if [[ $sessions -gt 0 ]]; then
   echo "== SessionCluster: $sessions sessions"
   dotnet "$project/bin/Release/net10.0/SessionCluster.Benchmarks.dll" --sessions "$sessions" --admin "$admin" --ws "$ws" --root "$root" \
     --simulator-pid "$simulator" --out "$run/sessions.md" --gcdump "$run/idle.gcdump" ${rest[@]+"${rest[@]}"} 2>&1 | tee "$run/sessions.log"
-  if [[ -f "$run/idle.gcdump" ]]; then "${DOTNET_GCDUMP:-dotnet-gcdump}" report "$run/idle.gcdump" > "$run/idle-gcdump.txt" 2>&1 || true; fi
+  if [[ -f "$run/idle.gcdump" ]]; then
+    "${DOTNET_GCDUMP:-dotnet-gcdump}" report "$run/idle.gcdump" > "$run/idle-gcdump.txt" 2>&1 || true
+    node bench/node/summarize-gcdump.mjs "$run/idle-gcdump.txt" "$sessions" > "$run/idle-heap.md" || true
+  fi
   load "after SessionCluster"
 fi
 
@@ -69,6 +72,7 @@ echo "runtime:      .NET $(dotnet --list-runtimes | sed -n 's/^Microsoft.NETCore
   echo '```'
   echo
   [[ -f "$run/sessions.md" ]] && { echo "## SessionCluster"; echo; cat "$run/sessions.md"; echo; }
+  [[ -f "$run/idle-heap.md" ]] && { echo "## SessionCluster idle heap by owner (dotnet-gcdump)"; echo; cat "$run/idle-heap.md"; echo; }
   [[ -f "$run/baileys.md" ]] && { echo "## Baileys"; echo; cat "$run/baileys.md"; }
 } > "$run/summary.md"
 echo "== summary: $run/summary.md"

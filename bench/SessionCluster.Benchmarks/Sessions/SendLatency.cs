@@ -6,7 +6,14 @@ using static SessionCluster.Sessions.SessionCommands;
 
 namespace SessionCluster.Benchmarks.Sessions;
 
-internal sealed record SendResult(int Senders, int Sent, int Acked, int Refused, string? FirstError, double Rate, double P50Ms, double P99Ms, double MaxMs);
+internal sealed record SendResult(int Senders, int Sent, int Acked, int Refused, string? FirstError, double Rate, double P50Ms, double P99Ms, double MaxMs)
+{
+    /// <summary>Send told → MessageStatus Accepted written (the node alone: mailbox, persist), p50 and p99.</summary>
+    public (double P50, double P99) ToAccepted { get; init; }
+
+    /// <summary>Accepted written → Sent written (encrypt, ratchet writes, the wire, the server's ack, the Sent write), p50 and p99.</summary>
+    public (double P50, double P99) AcceptedToSent { get; init; }
+}
 
 /// <summary>
 /// Send latency: the first <c>senders</c> sessions send texts to the next account (its phone and its companion, the
@@ -57,20 +64,34 @@ internal static class SendLatency
         }
 
         await Task.WhenAll(inFlight);
-        var acked = await WaitForSentAsync(node, senders, told.Keys.ToHashSet(), TimeSpan.FromSeconds(60));
-        var latencies = acked.Where(a => told.ContainsKey(a.Key))
-            .Select(a => (a.Value - told[a.Key].Ticks) / (double)TimeSpan.TicksPerMillisecond).Order().ToArray();
+        var (acked, accepted) = await WaitForStatusesAsync(node, senders, told.Keys.ToHashSet(), TimeSpan.FromSeconds(60));
+        static double Ms(long ticks) => ticks / (double)TimeSpan.TicksPerMillisecond;
+        static (double, double) Percentiles(IEnumerable<double> values)
+        {
+            var sorted = values.Order().ToArray();
+            return (Simulator.Percentile.Of(sorted, 0.50), Simulator.Percentile.Of(sorted, 0.99));
+        }
+
+        var latencies = acked.Where(a => told.ContainsKey(a.Key)).Select(a => Ms(a.Value - told[a.Key].Ticks)).Order().ToArray();
         return new SendResult(senders, total, latencies.Length, refused, firstError, rate,
-            Simulator.Percentile.Of(latencies, 0.50), Simulator.Percentile.Of(latencies, 0.99), latencies.Length == 0 ? double.NaN : latencies[^1]);
+            Simulator.Percentile.Of(latencies, 0.50), Simulator.Percentile.Of(latencies, 0.99), latencies.Length == 0 ? double.NaN : latencies[^1])
+        {
+            ToAccepted = Percentiles(accepted.Where(a => told.ContainsKey(a.Key)).Select(a => Ms(a.Value - told[a.Key].Ticks))),
+            AcceptedToSent = Percentiles(acked.Where(a => accepted.ContainsKey(a.Key)).Select(a => Ms(a.Value - accepted[a.Key]))),
+        };
     }
 
     /// <summary>The write time of each id's <c>MessageStatus Sent</c> event, once all of them are in (or the timeout).</summary>
-    private static async Task<Dictionary<string, long>> WaitForSentAsync(BenchNode node, int senders, HashSet<string> ids, TimeSpan timeout)
+    private static async Task<Dictionary<string, long>> WaitForSentAsync(BenchNode node, int senders, HashSet<string> ids, TimeSpan timeout) =>
+        (await WaitForStatusesAsync(node, senders, ids, timeout)).Sent;
+
+    private static async Task<(Dictionary<string, long> Sent, Dictionary<string, long> Accepted)> WaitForStatusesAsync(BenchNode node, int senders, HashSet<string> ids, TimeSpan timeout)
     {
         var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
         while (true)
         {
             var sent = new ConcurrentDictionary<string, long>();
+            var accepted = new ConcurrentDictionary<string, long>();
             await Batches.ForEachAsync(Enumerable.Range(0, senders), 8, async i =>
             {
                 foreach (var stored in await node.EventsAsync(SessionLinker.Id(i)))
@@ -79,11 +100,15 @@ internal static class SendLatency
                     {
                         sent.TryAdd(status.MessageId, stored.WrittenTicks);
                     }
+                    else if (stored.Event.Body is MessageStatusBody { Status: MessageDelivery.Accepted } first && ids.Contains(first.MessageId))
+                    {
+                        accepted.TryAdd(first.MessageId, stored.WrittenTicks);
+                    }
                 }
             });
             if (sent.Count >= ids.Count || Stopwatch.GetTimestamp() > deadline)
             {
-                return new Dictionary<string, long>(sent);
+                return (new Dictionary<string, long>(sent), new Dictionary<string, long>(accepted));
             }
 
             await Task.Delay(500);

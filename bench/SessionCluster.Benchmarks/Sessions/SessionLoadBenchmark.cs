@@ -120,6 +120,8 @@ internal static class SessionLoadBenchmark
             var send = await SendLatency.RunAsync(node, sessions, prefix, connected, senders, sendRate, sendSeconds);
             Log($"send: {send.Acked}/{send.Sent} acked, p50 {send.P50Ms:N2} ms p99 {send.P99Ms:N2} ms max {send.MaxMs:N1} ms ({send.Refused} refused {send.FirstError})");
             Row($"send: {send.Senders} sessions, {send.Rate:N0} Send/s open loop for {sendSeconds:N0} s: sent / Sent (server ack) / refused", $"{send.Sent:N0} / {send.Acked:N0} / {send.Refused} {send.FirstError}");
+            Row("send: told → Accepted written, p50 / p99 (mailbox + one journal write)", $"{Format.Ms(send.ToAccepted.P50)} / {Format.Ms(send.ToAccepted.P99)}");
+            Row("send: Accepted written → Sent written, p50 / p99 (encrypt, ratchet writes, wire, server ack, write)", $"{Format.Ms(send.AcceptedToSent.P50)} / {Format.Ms(send.AcceptedToSent.P99)}");
             Row("CPU during the send phase (warm-up included)", cpu.Text());
             Row("**send latency p50 / p99 / max** (Send told → MessageStatus Sent written)", $"**{Format.Ms(send.P50Ms)} / {Format.Ms(send.P99Ms)}** / {Format.Ms(send.MaxMs)}");
             var afterTraffic = MemorySample.Take();
