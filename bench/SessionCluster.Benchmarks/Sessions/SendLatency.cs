@@ -23,14 +23,16 @@ internal sealed record SendResult(int Senders, int Sent, int Acked, int Refused,
 /// </summary>
 internal static class SendLatency
 {
-    public static async Task<SendResult> RunAsync(BenchNode node, SessionLinker sessions, string prefix, int count, int senders, double rate, double seconds)
+    public static async Task<SendResult> RunAsync(BenchNode node, SessionLinker sessions, string prefix, int count, int senderCount, double rate, double seconds)
     {
-        senders = Math.Min(senders, count);
+        // Only sessions that are linked send (a session whose link failed would refuse every Send).
+        var from = sessions.Connected.Take(senderCount).ToArray();
+        var senders = from.Length;
         string To(int i) => SimulatorAdmin.UserJid(SimulatorAdmin.Phone(prefix, (i + 1) % count));
 
-        var warm = await Task.WhenAll(Enumerable.Range(0, senders).Select(i => sessions[i].Ask<Reply>(Send.Text(SessionLinker.Id(i), To(i), "warm-up"), BenchNode.AskTimeout)));
+        var warm = await Task.WhenAll(from.Select(i => sessions[i].Ask<Reply>(Send.Text(SessionLinker.Id(i), To(i), "warm-up"), BenchNode.AskTimeout)));
         var warmIds = warm.OfType<SendAccepted>().Select(a => a.MessageId).ToHashSet();
-        await WaitForSentAsync(node, senders, warmIds, TimeSpan.FromSeconds(60));
+        await WaitForSentAsync(node, from, warmIds, TimeSpan.FromSeconds(60));
 
         var told = new ConcurrentDictionary<string, (int Session, long Ticks)>();
         var refused = 0;
@@ -47,7 +49,7 @@ internal static class SendLatency
                 await Task.Delay(TimeSpan.FromSeconds(wait / (double)Stopwatch.Frequency));
             }
 
-            var i = k % senders;
+            var i = from[k % senders];
             var ticks = DateTime.UtcNow.Ticks;
             inFlight.Add(sessions[i].Ask<Reply>(Send.Text(SessionLinker.Id(i), To(i), "latency " + k), BenchNode.AskTimeout).ContinueWith(t =>
             {
@@ -64,7 +66,7 @@ internal static class SendLatency
         }
 
         await Task.WhenAll(inFlight);
-        var (acked, accepted) = await WaitForStatusesAsync(node, senders, told.Keys.ToHashSet(), TimeSpan.FromSeconds(60));
+        var (acked, accepted) = await WaitForStatusesAsync(node, from, told.Keys.ToHashSet(), TimeSpan.FromSeconds(60));
         static double Ms(long ticks) => ticks / (double)TimeSpan.TicksPerMillisecond;
         static (double, double) Percentiles(IEnumerable<double> values)
         {
@@ -82,17 +84,17 @@ internal static class SendLatency
     }
 
     /// <summary>The write time of each id's <c>MessageStatus Sent</c> event, once all of them are in (or the timeout).</summary>
-    private static async Task<Dictionary<string, long>> WaitForSentAsync(BenchNode node, int senders, HashSet<string> ids, TimeSpan timeout) =>
+    private static async Task<Dictionary<string, long>> WaitForSentAsync(BenchNode node, int[] senders, HashSet<string> ids, TimeSpan timeout) =>
         (await WaitForStatusesAsync(node, senders, ids, timeout)).Sent;
 
-    private static async Task<(Dictionary<string, long> Sent, Dictionary<string, long> Accepted)> WaitForStatusesAsync(BenchNode node, int senders, HashSet<string> ids, TimeSpan timeout)
+    private static async Task<(Dictionary<string, long> Sent, Dictionary<string, long> Accepted)> WaitForStatusesAsync(BenchNode node, int[] senders, HashSet<string> ids, TimeSpan timeout)
     {
         var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
         while (true)
         {
             var sent = new ConcurrentDictionary<string, long>();
             var accepted = new ConcurrentDictionary<string, long>();
-            await Batches.ForEachAsync(Enumerable.Range(0, senders), 8, async i =>
+            await Batches.ForEachAsync(senders, 8, async i =>
             {
                 foreach (var stored in await node.EventsAsync(SessionLinker.Id(i)))
                 {

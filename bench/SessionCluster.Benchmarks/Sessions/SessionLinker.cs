@@ -19,6 +19,11 @@ internal sealed class SessionLinker(BenchNode node, SimulatorAdmin admin, string
 
     public IActorRef this[int i] => _sessions[i];
 
+    /// <summary>The sessions that reached Connected in <see cref="LinkAsync"/>, ascending.</summary>
+    public int[] Connected => [.. _connected.Order()];
+
+    private readonly ConcurrentBag<int> _connected = [];
+
     public async Task<(int Failures, string? FirstError)> CreateAsync(int count, int concurrency)
     {
         var dependencies = node.Dependencies();
@@ -50,6 +55,7 @@ internal sealed class SessionLinker(BenchNode node, SimulatorAdmin admin, string
             await admin.LinkAsync(SimulatorAdmin.Phone(phonePrefix, i), qr);
             await WaitForStatusAsync(session, Id(i), SessionStatus.Connected, TimeSpan.FromSeconds(90));
             durations.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            _connected.Add(i);
         });
 
     public static async Task WaitForStatusAsync(IActorRef session, SessionId id, SessionStatus status, TimeSpan timeout)

@@ -134,7 +134,7 @@ internal static class SessionLoadBenchmark
             var dependencies = node.Dependencies();
             cpu = new PhaseCpu(simulatorPid);
             clock = Stopwatch.GetTimestamp();
-            var reconnected = await Batches.ForEachAsync(Enumerable.Range(0, connected), 256, async i =>
+            var reconnected = await Batches.ForEachAsync(sessions.Connected, 256, async i =>
             {
                 var session = node.StartSession(SessionLinker.Id(i), dependencies);
                 await SessionLinker.WaitForStatusAsync(session, SessionLinker.Id(i), SessionStatus.Connected, TimeSpan.FromSeconds(120));
