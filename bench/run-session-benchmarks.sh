@@ -48,7 +48,8 @@ echo "simulator pid $simulator: $ws, $admin"
 if [[ $sessions -gt 0 ]]; then
   echo "== SessionCluster: $sessions sessions"
   dotnet "$project/bin/Release/net10.0/SessionCluster.Benchmarks.dll" --sessions "$sessions" --admin "$admin" --ws "$ws" --root "$root" \
-    --simulator-pid "$simulator" --out "$run/sessions.md" --gcdump "$run/idle.gcdump" ${rest[@]+"${rest[@]}"} 2>&1 | tee "$run/sessions.log"
+    --simulator-pid "$simulator" --out "$run/sessions.md" --gcdump "$run/idle.gcdump" ${rest[@]+"${rest[@]}"} 2>&1 | tee "$run/sessions.log" \
+    || echo "exit code:    $? (SessionCluster side: a link, send or POST failed; see sessions.md)" | tee -a "$run/machine.txt"
   if [[ -f "$run/idle.gcdump" ]]; then
     "${DOTNET_GCDUMP:-dotnet-gcdump}" report "$run/idle.gcdump" > "$run/idle-gcdump.txt" 2>&1 || true
     node bench/node/summarize-gcdump.mjs "$run/idle-gcdump.txt" "$sessions" > "$run/idle-heap.md" || true
@@ -59,7 +60,8 @@ fi
 if [[ $baileys -gt 0 ]]; then
   echo "== Baileys: $baileys sockets in one Node process"
   node --expose-gc bench/node/baileys-sessions-bench.mjs --sockets "$baileys" --admin "$admin" --ws "$ws" --root "$root" \
-    --out "$run/baileys.md" | tee "$run/baileys.log"
+    --out "$run/baileys.md" 2>&1 | tee "$run/baileys.log" \
+    || echo "exit code:    $? (Baileys side: a link or POST failed; see baileys.md)" | tee -a "$run/machine.txt"
   load "after Baileys"
 fi
 echo "runtime:      .NET $(dotnet --list-runtimes | sed -n 's/^Microsoft.NETCore.App \([0-9.]*\).*/\1/p' | tail -1)" | tee -a "$run/machine.txt"
