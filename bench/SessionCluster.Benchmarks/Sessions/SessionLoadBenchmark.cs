@@ -117,7 +117,7 @@ internal static class SessionLoadBenchmark
 
             Log($"send latency: {senders} senders, {sendRate}/s for {sendSeconds} s …");
             cpu = new PhaseCpu(simulatorPid);
-            var send = await SendLatency.RunAsync(node, sessions, prefix, connected, senders, sendRate, sendSeconds);
+            var send = await SendLatency.RunAsync(node, sessions, prefix, count, senders, sendRate, sendSeconds);
             Log($"send: {send.Acked}/{send.Sent} acked, p50 {send.P50Ms:N2} ms p99 {send.P99Ms:N2} ms max {send.MaxMs:N1} ms ({send.Refused} refused {send.FirstError})");
             Row($"send: {send.Senders} sessions, {send.Rate:N0} Send/s open loop for {sendSeconds:N0} s: sent / Sent (server ack) / refused", $"{send.Sent:N0} / {send.Acked:N0} / {send.Refused} {send.FirstError}");
             Row("send: told → Accepted written, p50 / p99 (mailbox + one journal write)", $"{Format.Ms(send.ToAccepted.P50)} / {Format.Ms(send.ToAccepted.P99)}");
