@@ -1,12 +1,14 @@
 using BenchmarkDotNet.Running;
 using SessionCluster.Benchmarks;
 using SessionCluster.Benchmarks.Persistence;
+using SessionCluster.Benchmarks.Sessions;
 using SessionCluster.Benchmarks.Simulator;
 
 // `--export-corpus <path>` writes the codec corpus as JSON for the Node (Baileys) benchmark and exits;
 // `--simulator` holds logged-in connections and relays 1:1 messages through the embedded simulator
 // (bench/run-simulator-benchmarks.sh); `--persistence` compares our Akka persistence plugins with Akka.Persistence.Sql
-// through real persistent actors (bench/run-persistence-benchmarks.sh); anything else runs the benchmarks named on the command line (BenchmarkDotNet's --filter).
+// through real persistent actors (bench/run-persistence-benchmarks.sh); `--sessions N` runs N SessionActors against the
+// simulator in its own process (bench/run-session-benchmarks.sh); anything else runs the benchmarks named on the command line (BenchmarkDotNet's --filter).
 // See docs/BENCHMARKS.md and bench/run-wire-benchmarks.sh.
 switch (args.FirstOrDefault())
 {
@@ -15,6 +17,9 @@ switch (args.FirstOrDefault())
         return;
     case PersistenceBenchmark.Option:
         Environment.ExitCode = await PersistenceBenchmark.RunAsync(args);
+        return;
+    case SessionLoadBenchmark.Option:
+        Environment.ExitCode = await SessionLoadBenchmark.RunAsync(args);
         return;
 }
 

@@ -42,7 +42,7 @@ public sealed partial class SessionActor
         Command<NodeReceived>(OnNode);
         Command<ConnectionLost>(OnConnectionLost);
         Command<ShowNextQr>(_ => OnShowNextQr());
-        Command<Reconnect>(_ => OnReconnect());
+        Command<Reconnect>(OnReconnect);
         Command<CloseRefused>(_ =>
         {
             if (_phase == LinkPhase.Refused)
@@ -272,12 +272,21 @@ public sealed partial class SessionActor
     /// <summary>Connects again by itself: may log in, and was not replaced (a replaced session waits for <see cref="Connect"/>).</summary>
     private bool MayReconnect => MayLogIn && _status != SessionStatus.Replaced;
 
-    private void OnReconnect()
+    private void OnReconnect(Reconnect reconnect)
     {
-        if (MayReconnect)
+        if (!MayReconnect)
         {
-            ConnectAgain(then: null);
+            return;
         }
+
+        // The node's reconnect-rate cap: wait for this start's turn (the same timer key, so Delete or Connect cancels it).
+        if (!reconnect.Admitted && _dependencies.ConnectionStarts.Reserve() is var wait && wait > TimeSpan.Zero)
+        {
+            Timers.StartSingleTimer(Reconnect.Instance, Reconnect.AfterCap, wait);
+            return;
+        }
+
+        ConnectAgain(then: null);
     }
 
     /// <summary>A linked session opens a connection with its login payload: Connecting is durable before it opens.</summary>
@@ -379,9 +388,12 @@ public sealed partial class SessionActor
     }
 
     /// <summary>Time for a linked session to connect again (after recovery, or the policy's delay after a loss; a message to self).</summary>
-    private sealed record Reconnect
+    /// <param name="Admitted">The node's reconnect-rate cap already gave this attempt its start (<see cref="SessionActorDependencies.ConnectionStarts"/>).</param>
+    private sealed record Reconnect(bool Admitted)
     {
-        public static Reconnect Instance { get; } = new();
+        public static Reconnect Instance { get; } = new(false);
+
+        public static Reconnect AfterCap { get; } = new(true);
     }
 
     /// <summary>Time to show the next QR ref (a timer message to self).</summary>

@@ -10,7 +10,8 @@ namespace SessionCluster.Sessions;
 /// What every SessionActor is given by the node: the secrets box (no box, no sessions: there is no plaintext
 /// fallback), the random source for keys, the clock, and the loggers; where it connects (<see cref="Server"/>, default
 /// WhatsApp's production server), how long it shows each QR ref (<see cref="Qr"/>) and a pairing code (<see cref="CodePairing"/>), and how long a linked session waits
-/// before it connects again after losing its connection (<see cref="Reconnect"/>).
+/// before it connects again after losing its connection (<see cref="Reconnect"/>), and how fast the node's sessions may
+/// start connections by themselves (<see cref="ConnectionStarts"/>).
 /// </summary>
 public sealed record SessionActorDependencies(SecretBox Secrets, RandomNumberGenerator Random, TimeProvider Clock, ILoggerFactory Loggers)
 {
@@ -21,6 +22,12 @@ public sealed record SessionActorDependencies(SecretBox Secrets, RandomNumberGen
     public CodePairingSettings CodePairing { get; init; } = CodePairingSettings.Default;
 
     public ReconnectSettings Reconnect { get; init; } = new();
+
+    /// <summary>
+    /// The node's reconnect-rate cap, one instance shared by every session of the node: each connection a session starts
+    /// by itself (after recovery, after a loss) takes a start from it first. Default <see cref="ConnectionStartLimiter.Unlimited"/>.
+    /// </summary>
+    public ConnectionStartLimiter ConnectionStarts { get; init; } = ConnectionStartLimiter.Unlimited;
 
     /// <summary>How the session keeps its contact devices' ratchet actors (idle time, how many live at once).</summary>
     public MessagingSettings Messaging { get; init; } = new();
