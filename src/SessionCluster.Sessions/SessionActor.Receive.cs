@@ -152,7 +152,7 @@ public sealed partial class SessionActor
             return;
         }
 
-        NotDecrypted(work, "sender key: " + failed.Failure + ": " + failed.Reason, retry: true);
+        NotDecrypted(work, "sender key: " + failed.Reason, retry: true);
     }
 
     /// <summary>The <c>waE2E.Message</c> in a plaintext (unpadded unless <c>v="3"</c>, §9), or null after reporting it undecryptable.</summary>
@@ -298,7 +298,8 @@ public sealed partial class SessionActor
 
         // Every failure asks again, DuplicateMessage too: a copy we stored was recognized by its id before decrypting, so
         // this is a new message on a used key — a sender whose ratchet went back (Baileys' key-store race, docs/SESSIONS.md).
-        NotDecrypted(work, failed.Failure + ": " + failed.Reason, retry: true);
+        // The reason already starts with the failure's name (ProtocolFailureException's message).
+        NotDecrypted(work, failed.Reason, retry: true);
     }
 
     /// <summary>Writes the Undecryptable event, then asks the sender again (a retry receipt) or, past the limit or without <paramref name="retry"/>, acks it.</summary>
