@@ -20,8 +20,6 @@ namespace SessionCluster.Sessions.Tests.Flows;
 public sealed class LogoutSecretsTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const string BobPhone = "15550002222";
-    private static readonly ReconnectSettings Quick = new() { Base = TimeSpan.FromMilliseconds(200), Cap = TimeSpan.FromSeconds(1), StableAfter = TimeSpan.FromSeconds(60) };
-
     private readonly SessionNodes _nodes = new(output);
 
     public Task InitializeAsync() => Task.CompletedTask;
@@ -35,7 +33,7 @@ public sealed class LogoutSecretsTests(ITestOutputHelper output) : IAsyncLifetim
         await SimulatorPhones.CreateAccountAsync(host, BobPhone);
         await CreateAccountAsync(host);
         var system = _nodes.Start();
-        var session = await CreateAndLinkAsync(system, host, Against(_nodes, host, Quick));
+        var session = await CreateAndLinkAsync(system, host, Against(_nodes, host, SessionNodes.QuickReconnect));
         await WaitForPreKeysOnServerAsync(host);
         await SimulatorPhones.SendTextAsync(host, BobPhone, AliceJid, "before");
         await SessionLog.WaitForAsync(system, Alice, e => Received(e).Count() == 1, "the first text");

@@ -15,8 +15,6 @@ namespace SessionCluster.Sessions.Tests.Flows;
 /// </summary>
 public sealed class LogoutTests(ITestOutputHelper output) : IAsyncLifetime
 {
-    private static readonly ReconnectSettings Quick = new() { Base = TimeSpan.FromMilliseconds(200), Cap = TimeSpan.FromSeconds(1), StableAfter = TimeSpan.FromSeconds(60) };
-
     private readonly SessionNodes _nodes = new(output);
 
     public Task InitializeAsync() => Task.CompletedTask;
@@ -29,7 +27,7 @@ public sealed class LogoutTests(ITestOutputHelper output) : IAsyncLifetime
         await using var host = await Simulators.StartAsync();
         await CreateAccountAsync(host);
         var first = _nodes.Start();
-        var session = await CreateAndLinkAsync(first, host, Against(_nodes, host, Quick));
+        var session = await CreateAndLinkAsync(first, host, Against(_nodes, host, SessionNodes.QuickReconnect));
         var linked = Assert.IsType<StatusReply>(await Ask(session, new GetStatus(Alice))).Status;
         // Sealed under the session's own key: the node key alone never opened it, and the key is stored apart.
         var sealedLinked = KeyJournal.LastLinked(await SessionLog.StoredAsync(first, Alice)).SealedRegistration;
@@ -50,7 +48,7 @@ public sealed class LogoutTests(ITestOutputHelper output) : IAsyncLifetime
 
         // A new ActorSystem on the same journal: the domain events are all there, the keys are not, and it stays logged out.
         var second = _nodes.Start();
-        var recovered = second.ActorOf(SessionActor.Props(Alice, Against(_nodes, host, Quick)));
+        var recovered = second.ActorOf(SessionActor.Props(Alice, Against(_nodes, host, SessionNodes.QuickReconnect)));
         var after = Assert.IsType<StatusReply>(await Ask(recovered, new GetStatus(Alice))).Status;
         Assert.Equal((SessionStatus.LoggedOut, (uint?)null, (string?)null, (SecretsFailure?)null), (after.Status, after.RegistrationId, after.IdentityPublicKeyHex, after.SecretsFailure));
         Assert.Equal(events.Count, (await SessionLog.EventsAsync(second, Alice)).Count);
@@ -73,7 +71,7 @@ public sealed class LogoutTests(ITestOutputHelper output) : IAsyncLifetime
         await using var host = await Simulators.StartAsync();
         await CreateAccountAsync(host);
         var system = _nodes.Start();
-        var session = await CreateAndLinkAsync(system, host, Against(_nodes, host, Quick));
+        var session = await CreateAndLinkAsync(system, host, Against(_nodes, host, SessionNodes.QuickReconnect));
 
         Assert.Equal(new LoggedOut(Alice, KeysWiped: true), await Ask(session, new Logout(Alice)));
 
@@ -94,13 +92,13 @@ public sealed class LogoutTests(ITestOutputHelper output) : IAsyncLifetime
         await using var host = await Simulators.StartAsync();
         await CreateAccountAsync(host);
         var first = _nodes.Start();
-        await CreateAndLinkAsync(first, host, Against(_nodes, host, Quick));
+        await CreateAndLinkAsync(first, host, Against(_nodes, host, SessionNodes.QuickReconnect));
         await SessionNodes.StopAsync(first);
 
         // The server is gone: the recovered session keeps trying on its ladder, and Logout does not wait for it.
         await host.DisposeAsync();
         var second = _nodes.Start();
-        var session = second.ActorOf(SessionActor.Props(Alice, Against(_nodes, host, Quick)));
+        var session = second.ActorOf(SessionActor.Props(Alice, Against(_nodes, host, SessionNodes.QuickReconnect)));
         // A send accepted while offline waits in the queue; a logout fails it, so a later link never sends it.
         var queued = Assert.IsType<SendAccepted>(await Ask(session, new Send(Alice, "15550002222@s.whatsapp.net", new Protocol.Wa.E2E.Message { Conversation = "hello" })));
         Assert.Equal(new LoggedOut(Alice, KeysWiped: true), await Ask(session, new Logout(Alice)));

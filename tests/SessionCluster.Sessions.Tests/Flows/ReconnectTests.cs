@@ -12,9 +12,6 @@ namespace SessionCluster.Sessions.Tests.Flows;
 /// <summary>A linked session connects again by itself: after a restart of its node, and after the server dropped it.</summary>
 public sealed class ReconnectTests(ITestOutputHelper output) : IAsyncLifetime
 {
-    // Short delays so the tests wait little; nothing here asserts how quickly a session comes back.
-    private static readonly ReconnectSettings Quick = new() { Base = TimeSpan.FromMilliseconds(200), Cap = TimeSpan.FromSeconds(1), StableAfter = TimeSpan.FromSeconds(60) };
-
     private readonly SessionNodes _nodes = new(output);
     private readonly string _simulatorData = Directory.CreateTempSubdirectory("sc-simulator-").FullName;
 
@@ -91,7 +88,7 @@ public sealed class ReconnectTests(ITestOutputHelper output) : IAsyncLifetime
     private static List<SessionStatus> Statuses(IEnumerable<SessionEvent> events) =>
         events.Select(e => e.Body).OfType<SessionStatusChangedBody>().Select(b => b.Status).ToList();
 
-    private SessionActorDependencies Dependencies(SimulatorHost host) => LinkByQrTests.Dependencies(_nodes, host) with { Reconnect = Quick };
+    private SessionActorDependencies Dependencies(SimulatorHost host) => LinkByQrTests.Dependencies(_nodes, host) with { Reconnect = SessionNodes.QuickReconnect };
 
     /// <summary>Creates Alice and links her by QR; returns once she is Connected.</summary>
     private async Task LinkAsync(ActorSystem system, SimulatorHost host)

@@ -18,7 +18,6 @@ namespace SessionCluster.Sessions.Tests.Flows;
 /// </summary>
 public sealed class SessionProxyTests(ITestOutputHelper output) : IAsyncLifetime
 {
-    private static readonly ReconnectSettings Quick = new() { Base = TimeSpan.FromMilliseconds(200), Cap = TimeSpan.FromSeconds(1), StableAfter = TimeSpan.FromSeconds(60) };
     private static readonly IPAddress SocksOutbound = IPAddress.Parse("127.0.0.2");
     private static readonly IPAddress HttpOutbound = IPAddress.Parse("127.0.0.3");
 
@@ -159,7 +158,7 @@ public sealed class SessionProxyTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal(new Deleted(Alice), await Ask(session, new SetProxy(Alice, proxy)));
     }
 
-    private SessionActorDependencies Dependencies(SimulatorHost host) => LinkByQrTests.Dependencies(_nodes, host) with { Reconnect = Quick };
+    private SessionActorDependencies Dependencies(SimulatorHost host) => LinkByQrTests.Dependencies(_nodes, host) with { Reconnect = SessionNodes.QuickReconnect };
 
     private static async Task LinkAsync(ActorSystem system, IActorRef session, SimulatorHost host)
     {

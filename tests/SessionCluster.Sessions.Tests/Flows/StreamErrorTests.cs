@@ -16,8 +16,6 @@ namespace SessionCluster.Sessions.Tests.Flows;
 /// </summary>
 public sealed class StreamErrorTests(ITestOutputHelper output) : IAsyncLifetime
 {
-    private static readonly ReconnectSettings Quick = new() { Base = TimeSpan.FromMilliseconds(200), Cap = TimeSpan.FromSeconds(1), StableAfter = TimeSpan.FromSeconds(60) };
-
     // A ladder so slow that only "at once" explains a prompt second connection.
     private static readonly ReconnectSettings Slow = new() { Base = TimeSpan.FromMinutes(1), Cap = TimeSpan.FromMinutes(1), StableAfter = TimeSpan.FromMinutes(5) };
 
@@ -38,7 +36,7 @@ public sealed class StreamErrorTests(ITestOutputHelper output) : IAsyncLifetime
         await using var host = await Simulators.StartAsync();
         await CreateAccountAsync(host);
         var first = _nodes.Start();
-        await CreateAndLinkAsync(first, host, Against(_nodes, host, Quick));
+        await CreateAndLinkAsync(first, host, Against(_nodes, host, SessionNodes.QuickReconnect));
         await SessionNodes.StopAsync(first);
         // The second node gets a copy of the journal and the node key: the same registration, the same device.
         foreach (var suffix in new[] { "", "-wal", "-shm" })
@@ -51,8 +49,8 @@ public sealed class StreamErrorTests(ITestOutputHelper output) : IAsyncLifetime
 
         var a = _nodes.Start();
         var b = _otherNodes.Start();
-        var sessionA = a.ActorOf(SessionActor.Props(Alice, Against(_nodes, host, Quick)));
-        var sessionB = b.ActorOf(SessionActor.Props(Alice, Against(_otherNodes, host, Quick, _nodes.Key)));
+        var sessionA = a.ActorOf(SessionActor.Props(Alice, Against(_nodes, host, SessionNodes.QuickReconnect)));
+        var sessionB = b.ActorOf(SessionActor.Props(Alice, Against(_otherNodes, host, SessionNodes.QuickReconnect, _nodes.Key)));
 
         // Both log in; whichever came first is replaced by the other and stops there.
         var (replaced, replacedSystem, winner) = await WaitForOneReplacedAsync((a, sessionA), (b, sessionB));
@@ -79,13 +77,13 @@ public sealed class StreamErrorTests(ITestOutputHelper output) : IAsyncLifetime
         await using var host = await Simulators.StartAsync();
         await CreateAccountAsync(host);
         var first = _nodes.Start();
-        await CreateAndLinkAsync(first, host, Against(_nodes, host, Quick));
+        await CreateAndLinkAsync(first, host, Against(_nodes, host, SessionNodes.QuickReconnect));
         await SessionNodes.StopAsync(first);
         // The phone unlinks the companion while its node is down: its next login is refused with <failure reason="401"/>.
         await RemoveCompanionFromPhoneAsync(host);
 
         var second = _nodes.Start();
-        var session = second.ActorOf(SessionActor.Props(Alice, Against(_nodes, host, Quick)));
+        var session = second.ActorOf(SessionActor.Props(Alice, Against(_nodes, host, SessionNodes.QuickReconnect)));
         var events = await SessionLog.WaitForAsync(second, Alice, e => e.Reached(SessionStatus.LoggedOut), "LoggedOut");
         await AssertNoMoreConnectionsAsync(host, TimeSpan.FromSeconds(2));
 
@@ -108,13 +106,13 @@ public sealed class StreamErrorTests(ITestOutputHelper output) : IAsyncLifetime
             await Task.Delay(200);
             await connection.Socket.SendNodeAsync(StreamErrors.WithCode(503));
         });
-        var system = await LinkedThenMovedToAsync(server, Quick);
+        var system = await LinkedThenMovedToAsync(server, SessionNodes.QuickReconnect);
 
         var events = await SessionLog.WaitForAsync(system, Alice, e => e.Select(x => x.Body).OfType<DisconnectedBody>().Any(d => d.Reason == DisconnectReason.ServerError) && Volatile.Read(ref connections) >= 2, "a 503 and a second connection");
 
         var disconnected = events.Select(e => e.Body).OfType<DisconnectedBody>().First(d => d.Reason == DisconnectReason.ServerError);
         Assert.NotNull(disconnected.ReconnectIn);
-        Assert.InRange(disconnected.ReconnectIn.Value, TimeSpan.Zero, Quick.Cap);
+        Assert.InRange(disconnected.ReconnectIn.Value, TimeSpan.Zero, SessionNodes.QuickReconnect.Cap);
         Assert.Contains("503", disconnected.Detail, StringComparison.Ordinal);
         // The body comes with the Disconnected status it explains.
         var index = events.ToList().FindIndex(e => ReferenceEquals(e.Body, disconnected));

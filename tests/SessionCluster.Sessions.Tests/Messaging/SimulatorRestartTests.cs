@@ -26,8 +26,6 @@ public sealed class SimulatorRestartTests(ITestOutputHelper output) : IAsyncLife
     private const string BobPhone = "15550002222";
     private const int Texts = 30;
 
-    private static readonly ReconnectSettings Quick = new() { Base = TimeSpan.FromMilliseconds(200), Cap = TimeSpan.FromSeconds(1), StableAfter = TimeSpan.FromSeconds(60) };
-
     private readonly SessionNodes _nodes = new(output);
     private readonly string _simulatorData = Directory.CreateTempSubdirectory("sc-simulator-").FullName;
 
@@ -53,7 +51,7 @@ public sealed class SimulatorRestartTests(ITestOutputHelper output) : IAsyncLife
             await CreateAccountAsync(host);
             var bob = await SimulatorPhones.CreateAccountAsync(host, BobPhone);
             var system = _nodes.Start();
-            var session = await LinkedSessions.CreateAndLinkAsync(system, host, LinkByQrTests.Dependencies(_nodes, host) with { Reconnect = Quick });
+            var session = await LinkedSessions.CreateAndLinkAsync(system, host, LinkByQrTests.Dependencies(_nodes, host) with { Reconnect = SessionNodes.QuickReconnect });
             await SimulatorPhones.WaitForAsync(() => DevicesAsync(host), d => d.Any(x => !x.Primary && x.PreKeys >= SessionCluster.Sessions.Flows.PreKeys.UploadBatch), "the session's prekeys on the server");
 
             var phoneSent = new ConcurrentQueue<(string Id, Phase Phase)>();

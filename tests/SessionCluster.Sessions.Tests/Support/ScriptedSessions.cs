@@ -15,8 +15,6 @@ internal static class ScriptedSessions
     /// <summary>Short delays: retry receipts after 50 ms, reconnects within a second.</summary>
     public static readonly MessagingSettings QuickRetries = new() { RetryReceiptDelays = [TimeSpan.FromMilliseconds(50)] };
 
-    public static readonly ReconnectSettings QuickReconnect = new() { Base = TimeSpan.FromMilliseconds(200), Cap = TimeSpan.FromSeconds(1), StableAfter = TimeSpan.FromSeconds(60) };
-
     /// <summary>Alice, Connected to <paramref name="server"/> with her prekeys uploaded to it; returns her node and actor.</summary>
     public static async Task<(ActorSystem System, IActorRef Session)> AliceOnAsync(SessionNodes nodes, ScriptedChatServer server)
     {
@@ -29,7 +27,7 @@ internal static class ScriptedSessions
         }
 
         var system = nodes.Start();
-        var dependencies = LinkedSessions.Against(nodes, server.Server, QuickReconnect) with { Messaging = QuickRetries };
+        var dependencies = LinkedSessions.Against(nodes, server.Server, SessionNodes.QuickReconnect) with { Messaging = QuickRetries };
         var session = system.ActorOf(SessionActor.Props(Alice, dependencies));
         await SessionLog.WaitForAsync(system, Alice, e => LinkedSessions.Statuses(e).Count(s => s == SessionStatus.Connected) == 2, "Connected to the scripted server");
         await server.WaitForAsync(_ => server.SessionBundle is not null, "the prekey upload");

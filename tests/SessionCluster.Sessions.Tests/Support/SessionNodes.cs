@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Akka.Actor;
 using Akka.Configuration;
 using SessionCluster.Persistence;
+using SessionCluster.Sessions.Connection;
 using SessionCluster.Sessions.State;
 using Xunit.Abstractions;
 
@@ -14,6 +15,9 @@ namespace SessionCluster.Sessions.Tests.Support;
 internal sealed class SessionNodes(ITestOutputHelper output) : IAsyncDisposable
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
+
+    /// <summary>Reconnect delays short enough that tests wait little (nothing asserts how quickly a session comes back).</summary>
+    public static readonly ReconnectSettings QuickReconnect = new() { Base = TimeSpan.FromMilliseconds(200), Cap = TimeSpan.FromSeconds(1), StableAfter = TimeSpan.FromSeconds(60) };
 
     private readonly List<ActorSystem> _systems = [];
     private int _started;
