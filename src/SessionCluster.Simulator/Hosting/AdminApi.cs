@@ -21,6 +21,16 @@ internal static class AdminApi
             ? Results.Text(TlsCertificate.ToPem(server.Certificate), "application/x-pem-file")
             : throw AdminProblemException.NotFound("TLS is off: the chat endpoint is plain ws://. Start the simulator with --tls."))));
         admin.MapGet("/stats", () => Results.Json(server.Stats.Snapshot(server.Accounts.Count, server.DeviceQueues.QueueDepth)));
+        admin.MapPost("/relay/hold", () =>
+        {
+            server.DeviceQueues.Held = true;
+            return Results.Json(new RelayHoldResponse(true, server.DeviceQueues.QueueDepth));
+        });
+        admin.MapPost("/relay/release", async (HttpContext context) =>
+        {
+            var written = await server.DeviceQueues.ReleaseAsync(context.RequestAborted).ConfigureAwait(false);
+            return Results.Json(new RelayReleaseResponse(written, server.DeviceQueues.QueueDepth));
+        });
         admin.MapGet("/accounts", () => Results.Json(server.Accounts.All.OrderBy(a => a.Phone, StringComparer.Ordinal).Select(ToResponse).ToArray()));
         admin.MapPost("/accounts", (HttpRequest http) => Guarded(async () =>
         {
@@ -131,6 +141,12 @@ internal static class AdminApi
 
 /// <summary><c>GET /admin/root-key</c>.</summary>
 public sealed record RootKeyResponse(string PublicKey);
+
+/// <summary><c>POST /admin/relay/hold</c>: companions' stanzas are queued, not written, until released.</summary>
+public sealed record RelayHoldResponse(bool Held, int QueueDepth);
+
+/// <summary><c>POST /admin/relay/release</c>: how many queued stanzas were written to active companions.</summary>
+public sealed record RelayReleaseResponse(int Written, int QueueDepth);
 
 /// <summary><c>POST /admin/accounts</c> body.</summary>
 public sealed record CreateAccountRequest(string? Phone);

@@ -29,6 +29,19 @@ internal sealed partial class DeviceQueues(
     /// <summary>Stanzas waiting in every device's queue (delivered but not acked, or not yet deliverable).</summary>
     public int QueueDepth => _queues.Values.Sum(q => q.Count);
 
+    /// <summary>
+    /// While true, stanzas for companions are queued but not written, even to an active connection (<c>POST
+    /// /admin/relay/hold</c>): a load test fills the queues at its own pace, then <see cref="ReleaseAsync"/> lets the
+    /// companions drain them at theirs, so the rate measured is the receiver's and not the senders'.
+    /// </summary>
+    public bool Held
+    {
+        get => Volatile.Read(ref _held);
+        set => Volatile.Write(ref _held, value);
+    }
+
+    private bool _held;
+
     /// <summary>The queue of one device (tests and the admin API read it).</summary>
     public IReadOnlyList<Node> Queued(Account account, int device) => QueueOf(account, device).Snapshot();
 
@@ -48,11 +61,39 @@ internal sealed partial class DeviceQueues(
             return;
         }
 
+        if (Held)
+        {
+            return;
+        }
+
         var connection = connections.FindDevice(account.DeviceJid(device).ToString());
         if (connection is { OfflineDelivered: true, IsClosed: false })
         {
             await FlushAsync(queue, connection, offline: false, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Ends <see cref="Held"/> and writes every companion's queue to its active connection, all devices at once (each
+    /// in its own order); returns how many stanzas went out. Offline companions get theirs at their next login as usual.
+    /// </summary>
+    public async Task<int> ReleaseAsync(CancellationToken cancellationToken)
+    {
+        Held = false;
+        var flushes = new List<Task<int>>();
+        foreach (var account in accounts.All)
+        {
+            foreach (var device in account.Devices)
+            {
+                if (_queues.TryGetValue(Key(account, device.DeviceId), out var queue) && queue.Count > 0
+                    && connections.FindDevice(account.DeviceJid(device.DeviceId).ToString()) is { OfflineDelivered: true, IsClosed: false } connection)
+                {
+                    flushes.Add(FlushAsync(queue, connection, offline: false, cancellationToken).AsTask());
+                }
+            }
+        }
+
+        return (await Task.WhenAll(flushes).ConfigureAwait(false)).Sum();
     }
 
     /// <summary>Drops the stanza <c>&lt;ack class id [type]&gt;</c> names from the device's queue; false when it is not queued.</summary>
