@@ -9,7 +9,9 @@
 # Everything lands in BenchmarkDotNet.Artifacts/sessions/<UTC timestamp>/ (gitignored). Run from anywhere:
 #   bench/run-session-benchmarks.sh [--sessions 1000] [--baileys 200] [other --sessions options, see SessionLoadBenchmark.cs]
 # With dotnet-gcdump installed (DOTNET_GCDUMP=<path to it> or on PATH), the idle heap is dumped and reported by type
-# (idle.gcdump, idle-gcdump.txt).
+# (idle.gcdump, idle-gcdump.txt). With --perf SECONDS (needs `perf`, Debian's linux-perf), the node's CPU is sampled
+# for that long from the release of the established-sessions inbound round (perf.data, cpu-profile.md): JIT code is
+# named through the runtime's perf map (DOTNET_PerfMapEnabled=1, W^X off so perf can read it).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -20,11 +22,13 @@ load() { echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) ($1)" | tee -a "$r
 
 sessions=1000
 baileys=200
+perf_seconds=0
 rest=()
 while [[ $# -gt 0 ]]; do
   case $1 in
     --sessions) sessions=$2; shift 2 ;;
     --baileys) baileys=$2; shift 2 ;;
+    --perf) perf_seconds=$2; shift 2 ;;
     *) rest+=("$1"); shift ;;
   esac
 done
@@ -47,9 +51,24 @@ echo "simulator pid $simulator: $ws, $admin"
 
 if [[ $sessions -gt 0 ]]; then
   echo "== SessionCluster: $sessions sessions"
+  if [[ $perf_seconds -gt 0 ]]; then
+    export DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0
+    (
+      # The second release is the established-sessions round (InboundLoad); sample the node while it drains.
+      for _ in $(seq 1 7200); do
+        [[ $(grep -c "relay released" "$run/sessions.log" 2>/dev/null) -ge 2 ]] && break
+        sleep 0.25
+      done
+      node_pid=$(pgrep -f "SessionCluster.Benchmarks.dll --sessions" | head -1)
+      perf record -e cpu-clock -F 499 -g -p "$node_pid" -o "$run/perf.data" -- sleep "$perf_seconds" > "$run/perf.log" 2>&1
+      perf script -i "$run/perf.data" -F comm,tid,ip,sym,dso 2>/dev/null | node bench/node/summarize-perf.mjs /dev/stdin > "$run/cpu-profile.md"
+    ) &
+    profiler=$!
+  fi
   dotnet "$project/bin/Release/net10.0/SessionCluster.Benchmarks.dll" --sessions "$sessions" --admin "$admin" --ws "$ws" --root "$root" \
     --simulator-pid "$simulator" --out "$run/sessions.md" --gcdump "$run/idle.gcdump" ${rest[@]+"${rest[@]}"} 2>&1 | tee "$run/sessions.log" \
     || echo "exit code:    $? (SessionCluster side: a link, send or POST failed; see sessions.md)" | tee -a "$run/machine.txt"
+  [[ $perf_seconds -gt 0 ]] && wait "$profiler"
   if [[ -f "$run/idle.gcdump" ]]; then
     "${DOTNET_GCDUMP:-dotnet-gcdump}" report "$run/idle.gcdump" > "$run/idle-gcdump.txt" 2>&1 || true
     node bench/node/summarize-gcdump.mjs "$run/idle-gcdump.txt" "$sessions" > "$run/idle-heap.md" || true
@@ -75,6 +94,7 @@ echo "runtime:      .NET $(dotnet --list-runtimes | sed -n 's/^Microsoft.NETCore
   echo
   [[ -f "$run/sessions.md" ]] && { echo "## SessionCluster"; echo; cat "$run/sessions.md"; echo; }
   [[ -f "$run/idle-heap.md" ]] && { echo "## SessionCluster idle heap by owner (dotnet-gcdump)"; echo; cat "$run/idle-heap.md"; echo; }
+  [[ -f "$run/cpu-profile.md" ]] && { echo "## SessionCluster CPU profile, established-sessions inbound drain (perf)"; echo; cat "$run/cpu-profile.md"; echo; }
   [[ -f "$run/baileys.md" ]] && { echo "## Baileys"; echo; cat "$run/baileys.md"; }
 } > "$run/summary.md"
 echo "== summary: $run/summary.md"

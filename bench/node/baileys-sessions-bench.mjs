@@ -3,11 +3,12 @@
 // wss, certificate pinned through an https.Agent as tests/Interop/baileys-client-peer.mjs does). Each socket has
 // in-memory auth (initAuthCreds + a Map key store: no files), is linked by QR through the admin API
 // (POST /admin/accounts/{phone}/link) and restarted after the 515 that follows pair-success, as any Baileys app must.
-// Then, like the C# side: the phone of account (i+1) mod K sends `--messages` texts to account i; every messages.upsert
+// Then, like the C# side: with the relay held, the phone of account (i+1) mod K sends texts to account i (one, then
+// `--messages` more), the relay is released, and every messages.upsert
 // carrying one of those ids counts (the recipient's copy and the sent copy at the sender's companion). Baileys writes
 // nothing durable: the count is what it emitted. Memory: process RSS and V8 heap (after global.gc()), after − before.
 //   node --expose-gc bench/node/baileys-sessions-bench.mjs --sockets 200 --admin URL --ws URL --root HEX [--prefix 1666]
-//        [--messages 2] [--link-concurrency 16] [--inbound-concurrency 64] [--settle 10] [--out baileys.md]
+//        [--messages 10] [--link-concurrency 16] [--inbound-concurrency 64] [--settle 10] [--out baileys.md]
 import https from 'node:https';
 import { writeFileSync } from 'node:fs';
 
@@ -18,7 +19,7 @@ const version = (await import(new URL('../package.json', base), { with: { type: 
 const args = Object.fromEntries(process.argv.slice(2).reduce((pairs, a, i, all) => (a.startsWith('--') ? [...pairs, [a.slice(2), all[i + 1]]] : pairs), []));
 const count = Number(args.sockets ?? 200);
 const prefix = args.prefix ?? '1666';
-const perSocket = Number(args.messages ?? 2);
+const perSocket = Number(args.messages ?? 10);
 const linkConcurrency = Number(args['link-concurrency'] ?? 16);
 const inboundConcurrency = Number(args['inbound-concurrency'] ?? 64);
 const settleMs = Number(args.settle ?? 10) * 1000;
@@ -92,8 +93,7 @@ function memoryAuth() {
   return { creds, keys };
 }
 
-const posted = new Map(); // message id → time posted (ms)
-const upserted = []; // { id, at } for every messages.upsert entry with content; matched against `posted` at the end
+const upserted = []; // { id, at } for every messages.upsert entry with content; matched against each round's ids
 let upserts = 0;
 
 /** Opens socket i, links it by QR, follows the 515 restart; resolves when it is open after the link. */
@@ -169,30 +169,11 @@ const idle = memory();
 const stats = await (await fetch(`${admin}/stats`)).json();
 log(`idle RSS ${mib(idle.rss)}, heap ${mib(idle.heap)}; simulator counts ${stats.connections} connections`);
 
-log(`inbound: ${open * perSocket} texts …`);
-const startedAt = performance.now();
-const work = [];
-for (let k = 0; k < perSocket; k++) for (let i = 0; i < count; i++) if (sockets[i] && sockets[(i + 1) % count]) work.push([i, k]);
-const posting = await pool(work, inboundConcurrency, async ([i, k]) => {
-  const at = performance.now();
-  const { id } = await post(`/accounts/${phone((i + 1) % count)}/messages`, { to: `${phone(i)}@s.whatsapp.net`, text: `load ${k} to ${i}` }, [201]);
-  posted.set(id, at);
-});
-const postSeconds = (performance.now() - startedAt) / 1000;
-// A message may arrive before its POST is answered: matched against the final id set.
-const expected = posted.size * 2;
-const deadline = performance.now() + 120_000;
-while (performance.now() < deadline) {
-  const depth = (await (await fetch(`${admin}/stats`)).json()).offlineQueueDepth;
-  if (depth === 0) break;
-  await new Promise((r) => setTimeout(r, 250));
-}
-await new Promise((r) => setTimeout(r, 1000));
-const received = upserted.filter((u) => posted.has(u.id)).map((u) => ({ at: u.at, postedAt: posted.get(u.id) }));
-const last = received.reduce((m, r) => Math.max(m, r.at), startedAt);
-const seconds = (last - startedAt) / 1000;
-const latencies = received.map((r) => r.at - r.postedAt).sort((a, b) => a - b);
-log(`inbound: ${received.length}/${expected} upserts in ${seconds.toFixed(1)} s = ${Math.round(received.length / seconds)}/s (posts ${posted.size} in ${postSeconds.toFixed(1)} s, ${posting.failures} failed ${posting.firstError})`);
+// Inbound in two rounds, as the C# side (InboundLoad.cs): the relay is held while the phones post (their encryption is
+// not measured), then released, and the rate is the upserts of the posted ids ÷ (release → last upsert). Round one is
+// one text per socket (each opens a Signal session), round two `--messages` per socket on the established sessions.
+const firstContact = await inboundRound('first contact (pkmsg)', 1, 0);
+const inbound = await inboundRound('established sessions (msg)', perSocket, 1);
 const afterTraffic = memory();
 
 const lines = [
@@ -206,10 +187,8 @@ const lines = [
   `| baseline RSS / V8 heap used (no socket) | ${mib(baseline.rss)} / ${mib(baseline.heap)} |`,
   `| **per idle open socket (${settleMs / 1000} s after the last link): RSS** / V8 heap used / external | **${kib((idle.rss - baseline.rss) / open)}** / ${kib((idle.heap - baseline.heap) / open)} / ${kib((idle.external - baseline.external) / open)} |`,
   `| process totals idle: RSS / V8 heap used | ${mib(idle.rss)} / ${mib(idle.heap)} |`,
-  `| inbound: texts posted by the phones (${inboundConcurrency} in flight) / POST time / failures | ${posted.size} / ${postSeconds.toFixed(1)} s (${Math.round(posted.size / postSeconds)}/s) / ${posting.failures} ${posting.firstError ?? ''} |`,
-  `| inbound: messages.upsert with a posted id and content (recipient + sent copies) | ${received.length} of ${expected} |`,
-  `| **inbound messages/s** (upserts ÷ first POST → last upsert) | **${Math.round(received.length / seconds)}** over ${seconds.toFixed(1)} s |`,
-  `| inbound: POST sent → messages.upsert, p50 / p99 | ${ms(pct(latencies, 0.5))} / ${ms(pct(latencies, 0.99))} |`,
+  ...firstContact.rows,
+  ...inbound.rows,
   `| per socket after the traffic: RSS / V8 heap used | ${kib((afterTraffic.rss - baseline.rss) / open)} / ${kib((afterTraffic.heap - baseline.heap) / open)} |`,
 ];
 const text = lines.join('\n') + '\n';
@@ -217,4 +196,49 @@ process.stdout.write(text);
 if (args.out) writeFileSync(args.out, text);
 stopping = true;
 for (const sock of sockets) sock?.end(undefined);
-setTimeout(() => process.exit(linking.failures === 0 && posting.failures === 0 ? 0 : 1), 500);
+setTimeout(() => process.exit(linking.failures === 0 && firstContact.failures === 0 && inbound.failures === 0 ? 0 : 1), 500);
+
+async function inboundRound(name, perSocketInRound, firstK) {
+  log(`inbound, ${name}: relay held, ${open * perSocketInRound} texts …`);
+  await post('/relay/hold', undefined, [200]);
+  const ids = new Set();
+  const work = [];
+  for (let k = firstK; k < firstK + perSocketInRound; k++) for (let i = 0; i < count; i++) if (sockets[i] && sockets[(i + 1) % count]) work.push([i, k]);
+  const postStarted = performance.now();
+  const posting = await pool(work, inboundConcurrency, async ([i, k]) => {
+    const { id } = await post(`/accounts/${phone((i + 1) % count)}/messages`, { to: `${phone(i)}@s.whatsapp.net`, text: `load ${k} to ${i}` }, [201]);
+    ids.add(id);
+  });
+  const postSeconds = (performance.now() - postStarted) / 1000;
+  const cpuBefore = process.cpuUsage();
+  const releasedAt = performance.now();
+  await post('/relay/release', undefined, [200]);
+  const expected = ids.size * 2;
+  const deadline = performance.now() + 600_000;
+  while (performance.now() < deadline) {
+    const depth = (await (await fetch(`${admin}/stats`)).json()).offlineQueueDepth;
+    // Empty queues: every copy was acked (Baileys acks before it decrypts, so give the last ones a moment to upsert).
+    if (depth === 0) {
+      await new Promise((r) => setTimeout(r, 1000));
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const cpu = process.cpuUsage(cpuBefore);
+  const received = upserted.filter((u) => ids.has(u.id));
+  const last = received.reduce((m, r) => Math.max(m, r.at), releasedAt);
+  const seconds = (last - releasedAt) / 1000;
+  const latencies = received.map((r) => r.at - releasedAt).sort((a, b) => a - b);
+  const cpuMs = (cpu.user + cpu.system) / 1000 / Math.max(1, received.length);
+  log(`inbound, ${name}: ${received.length}/${expected} upserts in ${seconds.toFixed(1)} s = ${Math.round(received.length / seconds)}/s, CPU ${cpuMs.toFixed(3)} ms each (posts ${ids.size} in ${postSeconds.toFixed(1)} s, ${posting.failures} failed ${posting.firstError})`);
+  return {
+    failures: posting.failures,
+    rows: [
+      `| inbound, ${name}: texts posted while the relay held them / failures | ${ids.size} in ${postSeconds.toFixed(1)} s / ${posting.failures} ${posting.firstError ?? ''} |`,
+      `| inbound, ${name}: messages.upsert with a posted id and content (recipient + sent copies) | ${received.length} of ${expected} |`,
+      `| **inbound messages/s, ${name}** (upserts ÷ release → last upsert) | **${Math.round(received.length / seconds)}** over ${seconds.toFixed(1)} s |`,
+      `| inbound, ${name}: Node CPU per message (user + system, the whole process, while draining) | ${cpuMs.toFixed(3)} ms |`,
+      `| inbound, ${name}: release → messages.upsert, p50 / p99 | ${ms(pct(latencies, 0.5))} / ${ms(pct(latencies, 0.99))} |`,
+    ],
+  };
+}

@@ -104,16 +104,10 @@ internal static class SessionLoadBenchmark
             Row("of which the connection (connected − created): GC heap / RSS", $"{Format.Kib((idle.GcHeap - afterCreate.GcHeap) / (double)connected)} / {Format.Kib((idle.Rss - afterCreate.Rss) / (double)connected)}");
             Row("node totals idle: GC heap / RSS; simulator process RSS", $"{Format.Mib(idle.GcHeap)} / {Format.Mib(idle.Rss)}; {Format.Mib(simulatorIdleRss)}");
 
-            Log($"inbound: {texts:N0} texts from the phones, {inboundConcurrency} POSTs in flight …");
-            cpu = new PhaseCpu(simulatorPid);
-            var inbound = await InboundLoad.RunAsync(node, admin, prefix, count, texts, inboundConcurrency);
-            var inboundCpu = cpu.Text();
-            Log($"inbound: {inbound.Received:N0} MessageReceived in {inbound.Seconds:N1} s = {inbound.PerSecond:N0}/s (posts {inbound.Posted:N0} in {inbound.PostSeconds:N1} s, {inbound.PostFailures} failed {inbound.FirstError})");
-            Row($"inbound: texts posted by the phones ({inboundConcurrency} in flight) / POST time / failures", $"{inbound.Posted:N0} / {inbound.PostSeconds:N1} s ({inbound.Posted / inbound.PostSeconds:N0}/s) / {inbound.PostFailures} {inbound.FirstError}");
-            Row("inbound: MessageReceived written (to the recipient + sent copies to the sender's companion)", $"{inbound.Received:N0} ({inbound.ReceivedAtRecipient:N0} + {inbound.ReceivedAsSentCopy:N0})");
-            Row("**inbound messages/s end to end** (MessageReceived written ÷ first POST → last write)", $"**{inbound.PerSecond:N0}** over {inbound.Seconds:N1} s");
-            Row("inbound: POST sent → MessageReceived written, p50 / p99", $"{Format.Ms(inbound.Latency50Ms)} / {Format.Ms(inbound.Latency99Ms)}");
-            Row("CPU during the inbound phase (incl. the journal read at its end)", inboundCpu);
+            // Two held rounds (InboundLoad): one text per session first, each opening a Signal session (pkmsg, a one-time
+            // prekey used), then --texts more on the sessions now established (msg), the steady state.
+            var firstContact = await InboundRoundAsync("first contact (pkmsg)", count, 0);
+            var inbound = await InboundRoundAsync("established sessions (msg)", texts, count);
 
             Log($"send latency: {senders} senders, {sendRate}/s for {sendSeconds} s …");
             cpu = new PhaseCpu(simulatorPid);
@@ -153,7 +147,20 @@ internal static class SessionLoadBenchmark
                 await File.WriteAllTextAsync(output, text);
             }
 
-            return linked.Failures == 0 && inbound.PostFailures == 0 && send.Refused == 0 ? 0 : 1;
+            return linked.Failures == 0 && firstContact.PostFailures == 0 && inbound.PostFailures == 0 && send.Refused == 0 ? 0 : 1;
+
+            async Task<InboundResult> InboundRoundAsync(string round, int roundTexts, int offset)
+            {
+                Log($"inbound, {round}: relay held, {roundTexts:N0} texts from the phones ({inboundConcurrency} POSTs in flight), then released …");
+                var result = await InboundLoad.RunAsync(node, admin, prefix, count, roundTexts, offset, inboundConcurrency, simulatorPid);
+                Log($"inbound, {round}: {result.Received:N0} MessageReceived drained in {result.DrainSeconds:N1} s = {result.PerSecond:N0}/s, node CPU {result.NodeCpuMsPerMessage:N3} ms each (posts {result.Posted:N0} in {result.PostSeconds:N1} s, {result.PostFailures} failed {result.FirstError})");
+                Row($"inbound, {round}: texts posted while the relay held them / failures", $"{result.Posted:N0} in {result.PostSeconds:N1} s / {result.PostFailures} {result.FirstError}");
+                Row($"inbound, {round}: MessageReceived written (to the recipient + sent copies to the sender's companion)", $"{result.Received:N0} ({result.ReceivedAtRecipient:N0} + {result.ReceivedAsSentCopy:N0})");
+                Row($"**inbound messages/s end to end, {round}** (MessageReceived written ÷ release → last write)", $"**{result.PerSecond:N0}** over {result.DrainSeconds:N1} s");
+                Row($"inbound, {round}: node CPU per message / CPU while draining", $"{result.NodeCpuMsPerMessage:N3} ms / node {result.NodeCpuSeconds:N1} s, simulator {result.SimulatorCpuSeconds:N1} s");
+                Row($"inbound, {round}: release → MessageReceived written, p50 / p99", $"{Format.Ms(result.Latency50Ms)} / {Format.Ms(result.Latency99Ms)}");
+                return result;
+            }
         }
         finally
         {

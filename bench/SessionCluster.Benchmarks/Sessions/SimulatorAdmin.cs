@@ -52,6 +52,20 @@ internal sealed class SimulatorAdmin(string adminUrl) : IDisposable
         return body.RootElement.GetProperty("id").GetString()!;
     }
 
+    /// <summary>Stanzas for companions are queued, not written, until <see cref="ReleaseRelayAsync"/> (docs/SIMULATOR.md).</summary>
+    public async Task HoldRelayAsync()
+    {
+        using var response = await _http.PostAsync(adminUrl + "/relay/hold", null);
+        response.EnsureSuccessStatusCode();
+    }
+
+    /// <summary>Writes every held stanza to its active companion at once.</summary>
+    public async Task ReleaseRelayAsync()
+    {
+        using var response = await _http.PostAsync(adminUrl + "/relay/release", null);
+        response.EnsureSuccessStatusCode();
+    }
+
     public async Task<JsonElement> StatsAsync()
     {
         using var body = JsonDocument.Parse(await _http.GetStringAsync(adminUrl + "/stats"));
