@@ -22,11 +22,14 @@ namespace SessionCluster.Sessions;
 /// </summary>
 public sealed partial class SessionActor
 {
-    /// <summary>How many inbound message keys (sender + id) are remembered to recognize redeliveries.</summary>
-    private const int RememberedInbound = 10_000;
+    /// <summary>
+    /// How many inbound message keys (sender + id) are remembered to recognize redeliveries: a redelivery is a copy whose
+    /// receipt was lost with a connection, and a session stores one message at a time, so this is far more than can be
+    /// in flight; the ratchet actors also answer their last 32 from the stored plaintext.
+    /// </summary>
+    private const int RememberedInbound = 4_096;
 
-    private readonly HashSet<string> _seenInbound = [];
-    private readonly Queue<string> _seenInboundOrder = new();
+    private readonly StoredInbound _seenInbound = new(RememberedInbound);
     private readonly Dictionary<string, int> _inboundRetries = [];
     private InboundWork? _inbound;
 
@@ -405,18 +408,7 @@ public sealed partial class SessionActor
 
     private string InboundKey(InboundMessage message) => _lids.Canonical(message.SenderDevice.ToNonAd()) + "/" + message.Id;
 
-    private void Remember(string key)
-    {
-        if (_seenInbound.Add(key))
-        {
-            _seenInboundOrder.Enqueue(key);
-        }
-
-        while (_seenInboundOrder.Count > RememberedInbound)
-        {
-            _seenInbound.Remove(_seenInboundOrder.Dequeue());
-        }
-    }
+    private void Remember(string key) => _seenInbound.Add(key);
 
     /// <summary>Recovery: a stored MessageReceived is a message already had.</summary>
     private void ApplyMessagingEvent(SessionEventRecord record)
