@@ -16,11 +16,22 @@ public enum DisconnectReason
     StreamError,
 
     /// <summary>
-    /// The login was answered <c>&lt;failure reason="N"/&gt;</c> with a reason that is not a logout or a server error
-    /// (400, 402 temporarily banned, 405 client too old, 409, 413/414, 415, 418): retried after the backoff; the detail
-    /// names the reason.
+    /// The login was answered <c>&lt;failure reason="N"/&gt;</c> with a reason that is not a logout, a server error, a ban
+    /// or an outdated client (400, 409, 413/414, 415, 418): retried after the backoff; the detail names the reason.
     /// </summary>
     LoginFailed,
+
+    /// <summary>
+    /// <c>&lt;failure reason="402"/&gt;</c>: the number is temporarily banned. Logging in again during a ban is what
+    /// makes bans longer, so the session stops (status <see cref="SessionStatus.Halted"/>) until told to connect.
+    /// </summary>
+    TemporarilyBanned,
+
+    /// <summary>
+    /// <c>&lt;failure reason="405"/&gt;</c>: the server refuses this client version. No retry can pass until the node's
+    /// version is updated; the session stops (status <see cref="SessionStatus.Halted"/>) until told to connect.
+    /// </summary>
+    ClientOutdated,
 
     /// <summary>
     /// <c>&lt;stream:error&gt;&lt;conflict type="replaced"/&gt;</c>: the same device logged in elsewhere. The session

@@ -59,6 +59,10 @@ public sealed partial class SessionActor
                 SessionEndLog.Replaced(_logger, _id.Value, lost.Detail);
                 PersistEvents([new DisconnectedBody(DisconnectReason.Replaced, lost.Detail, ReconnectIn: null), new SessionStatusChangedBody(SessionStatus.Replaced)], () => { });
                 break;
+            case LossVerdict.Halt halt:
+                SessionEndLog.Halted(_logger, _id.Value, halt.Reason, lost.Detail);
+                PersistEvents([new DisconnectedBody(halt.Reason, lost.Detail, ReconnectIn: null), new SessionStatusChangedBody(SessionStatus.Halted)], () => { });
+                break;
             case LossVerdict.RestartNow:
                 // At once only after an online connection, and once per stable period: a server repeating 515 meets the backoff.
                 var immediate = connectedAt is not null && ImmediateRestartAllowed();

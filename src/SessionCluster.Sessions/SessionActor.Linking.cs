@@ -269,8 +269,8 @@ public sealed partial class SessionActor
         && _connection is null
         && _phase == LinkPhase.None;
 
-    /// <summary>Connects again by itself: may log in, and was not replaced (a replaced session waits for <see cref="Connect"/>).</summary>
-    private bool MayReconnect => MayLogIn && _status != SessionStatus.Replaced;
+    /// <summary>Connects again by itself: may log in, and was not replaced or halted (those wait for <see cref="Connect"/>).</summary>
+    private bool MayReconnect => MayLogIn && _status is not (SessionStatus.Replaced or SessionStatus.Halted);
 
     private void OnReconnect(Reconnect reconnect)
     {

@@ -111,7 +111,7 @@ public static partial class SessionCommands
     public sealed record Unavailable(SessionId SessionId, SecretsFailure Failure, string Reason) : Reply(SessionId);
 
     /// <summary>
-    /// Connects a linked session now: one that was <see cref="SessionStatus.Replaced"/> (it waits for this), or
+    /// Connects a linked session now: one that was <see cref="SessionStatus.Replaced"/> or <see cref="SessionStatus.Halted"/> (they wait for this), or
     /// <see cref="SessionStatus.Disconnected"/> (the pending backoff is skipped). Replies <see cref="ConnectStarted"/> once
     /// <see cref="SessionStatus.Connecting"/> is durable, or <see cref="ConnectRefused"/>, <see cref="NotFound"/>, <see cref="Unavailable"/>.
     /// </summary>

@@ -15,6 +15,12 @@ public enum SessionStatus
 
     /// <summary>Another connection took this device (a <c>replaced</c> conflict); the session waits for <see cref="SessionCommands.Connect"/>.</summary>
     Replaced = 8,
+
+    /// <summary>
+    /// The server refused the login in a way another attempt cannot fix (<c>&lt;failure reason="402"/&gt;</c> temporarily
+    /// banned, <c>405</c> client outdated); the session waits for <see cref="SessionCommands.Connect"/>.
+    /// </summary>
+    Halted = 9,
 }
 
 /// <summary>A domain event's body: what happened.</summary>

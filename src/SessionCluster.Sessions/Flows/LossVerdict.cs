@@ -13,9 +13,10 @@ namespace SessionCluster.Sessions.Flows;
 /// <c>device_removed</c>, or a login <c>&lt;failure&gt;</c>) is a logout and the credentials go; a <c>replaced</c>
 /// conflict means another connection holds the device, and fighting it back is a loop between two clients, so the
 /// session stops. whatsmeow also counts <c>&lt;failure&gt;</c> 403 and 406 as logouts (Baileys: 403 and 419 are
-/// "unauthorized"); we follow whatsmeow, whose store wipe is the same act as ours. Every other loss is retried on the
-/// backoff ladder, including login failures that retrying may not fix (405 client too old): the reason is in the event
-/// for an operator, and the ladder's cap keeps them slow.
+/// "unauthorized"); we follow whatsmeow, whose store wipe is the same act as ours. whatsmeow does not reconnect after
+/// a temporary ban (402) or an outdated client (405) either: logging in during a ban is what lengthens bans, and an old
+/// client stays old, so the session halts until an operator connects it. Every other loss is retried on the backoff
+/// ladder.
 /// </remarks>
 internal abstract record LossVerdict
 {
@@ -31,6 +32,9 @@ internal abstract record LossVerdict
 
     /// <summary>Another connection took the device: stop, and connect again only when told to.</summary>
     public sealed record Replaced : LossVerdict;
+
+    /// <summary>The login was refused in a way no retry fixes (banned for now, client outdated): stop until told to connect.</summary>
+    public sealed record Halt(DisconnectReason Reason) : LossVerdict;
 
     /// <summary>The device is logged out: wipe the keys, never connect again until linked anew.</summary>
     public sealed record LoggedOut(LogoutReason Reason) : LossVerdict;
@@ -64,6 +68,8 @@ internal abstract record LossVerdict
         401 => new LoggedOut(LogoutReason.LoginRefused),
         403 => new LoggedOut(LogoutReason.MainDeviceGone),
         406 => new LoggedOut(LogoutReason.UnknownLogout),
+        402 => new Halt(DisconnectReason.TemporarilyBanned),
+        405 => new Halt(DisconnectReason.ClientOutdated),
         >= 500 and <= 599 => new Backoff(DisconnectReason.ServerError),
         _ => new Backoff(DisconnectReason.LoginFailed),
     };

@@ -11,6 +11,9 @@ internal static partial class SessionEndLog
     [LoggerMessage(EventId = 1220, Level = LogLevel.Warning, Message = "Session {SessionId}: replaced by another connection of the same device ({Detail}); it stays disconnected until a Connect command.")]
     public static partial void Replaced(ILogger logger, string sessionId, string detail);
 
+    [LoggerMessage(EventId = 1230, Level = LogLevel.Warning, Message = "Session {SessionId}: the server refused the login ({Reason}: {Detail}); it stays disconnected until a Connect command.")]
+    public static partial void Halted(ILogger logger, string sessionId, DisconnectReason reason, string detail);
+
     [LoggerMessage(EventId = 1221, Level = LogLevel.Warning, Message = "Session {SessionId}: logged out ({Reason}: {Detail}); its keys are wiped and it does not connect again until linked anew.")]
     public static partial void LoggedOut(ILogger logger, string sessionId, LogoutReason reason, string detail);
 

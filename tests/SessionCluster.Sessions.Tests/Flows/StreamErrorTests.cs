@@ -95,6 +95,38 @@ public sealed class StreamErrorTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal(new ConnectRefused(Alice, ConnectRefusal.NotLinked), await Ask(session, new Connect(Alice)));
     }
 
+    [Theory]
+    [InlineData(402, DisconnectReason.TemporarilyBanned)]
+    [InlineData(405, DisconnectReason.ClientOutdated)]
+    public async Task A_login_refused_402_or_405_halts_the_session_without_retries_until_a_Connect(int failure, DisconnectReason reason)
+    {
+        var connections = 0;
+        await using var server = await NoiseTestServer.StartAsync(async connection =>
+        {
+            // The first login is refused; a later one (after Connect) succeeds.
+            var n = Interlocked.Increment(ref connections);
+            await connection.Socket.SendNodeAsync(n == 1
+                ? new Node("failure", [("reason", failure.ToString(System.Globalization.CultureInfo.InvariantCulture))])
+                : new Node("success", [("t", "1")]));
+        });
+        var (system, session) = await LinkedSessionMovedToAsync(server, SessionNodes.QuickReconnect);
+
+        var events = await SessionLog.WaitForAsync(system, Alice, e => e.Reached(SessionStatus.Halted), "Halted");
+        // The quick ladder would have tried again within a second; a halted session does not.
+        await Task.Delay(TimeSpan.FromSeconds(2));
+
+        Assert.Equal(1, Volatile.Read(ref connections));
+        var halted = events.Select(e => e.Body).OfType<DisconnectedBody>().Last();
+        Assert.Equal((reason, (TimeSpan?)null), (halted.Reason, halted.ReconnectIn));
+        Assert.Contains(failure.ToString(System.Globalization.CultureInfo.InvariantCulture), halted.Detail, StringComparison.Ordinal);
+        Assert.Equal(SessionStatus.Halted, Assert.IsType<StatusReply>(await Ask(session, new GetStatus(Alice))).Status.Status);
+
+        // An operator connects it (the ban is over, the node updated): it logs in.
+        Assert.IsType<ConnectStarted>(await Ask(session, new Connect(Alice)));
+        await SessionLog.WaitForAsync(system, Alice, e => Statuses(e)[^1] == SessionStatus.Connected, "Connected after Connect");
+        Assert.Equal(2, Volatile.Read(ref connections));
+    }
+
     [Fact]
     public async Task A_5xx_stream_error_while_online_is_Disconnected_with_the_backoff_delay_and_the_session_connects_again()
     {
@@ -144,7 +176,10 @@ public sealed class StreamErrorTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     /// <summary>Links Alice against the simulator, then starts a new ActorSystem whose sessions connect to <paramref name="server"/>; Alice recovers there.</summary>
-    private async Task<ActorSystem> LinkedThenMovedToAsync(NoiseTestServer server, ReconnectSettings reconnect)
+    private async Task<ActorSystem> LinkedThenMovedToAsync(NoiseTestServer server, ReconnectSettings reconnect) =>
+        (await LinkedSessionMovedToAsync(server, reconnect)).System;
+
+    private async Task<(ActorSystem System, IActorRef Session)> LinkedSessionMovedToAsync(NoiseTestServer server, ReconnectSettings reconnect)
     {
         await using (var host = await Simulators.StartAsync())
         {
@@ -155,8 +190,7 @@ public sealed class StreamErrorTests(ITestOutputHelper output) : IAsyncLifetime
         }
 
         var system = _nodes.Start();
-        system.ActorOf(SessionActor.Props(Alice, Against(_nodes, server, reconnect)));
-        return system;
+        return (system, system.ActorOf(SessionActor.Props(Alice, Against(_nodes, server, reconnect))));
     }
 
     private static async Task<(IActorRef Replaced, ActorSystem System, IActorRef Winner)> WaitForOneReplacedAsync((ActorSystem System, IActorRef Session) a, (ActorSystem System, IActorRef Session) b)
