@@ -59,7 +59,7 @@ if [[ $sessions -gt 0 ]]; then
         [[ $(grep -c "relay released" "$run/sessions.log" 2>/dev/null) -ge 2 ]] && break
         sleep 0.25
       done
-      node_pid=$(pgrep -f "SessionCluster.Benchmarks.dll --sessions" | head -1)
+      node_pid=$(pgrep -f -- "--out $run/sessions.md" | head -1)   # this run's node, not another run's
       perf record -e cpu-clock -F 499 -g -p "$node_pid" -o "$run/perf.data" -- sleep "$perf_seconds" > "$run/perf.log" 2>&1
       perf script -i "$run/perf.data" -F comm,tid,ip,sym,dso 2>/dev/null | node bench/node/summarize-perf.mjs /dev/stdin > "$run/cpu-profile.md"
     ) &
