@@ -168,11 +168,17 @@ public sealed partial class SessionActor
         iqs?.FailAll("the connection ended");
         _uploadingPreKeys = false;
         AbandonInFlightSend();
-        // An inbound message being decrypted keeps going: its ratchet step is durable and its redelivery is answered from it.
-        _inbound = null;
+        // Inbound messages in hand keep going (their ratchet steps are durable; a store write in flight completes) but
+        // are receipted to no one: the server redelivers them, and the ratchets answer from their stored plaintexts.
+        _inflight.Clear();
+        _unpulled = null;
+        _waitingForWindow.Clear();
     }
 
-    /// <summary>A stanza while logged in. Each path answers <see cref="NodeAck"/> when it is done with the stanza.</summary>
+    /// <summary>
+    /// A stanza while logged in. Each gets exactly one <see cref="NodeAck"/> (the connection hands over the next only
+    /// then): a message that joins the inbound window at once, anything else when it is done.
+    /// </summary>
     private void OnOnlineNode(Node node)
     {
         if (_iqs?.TryComplete(node) == true)
@@ -181,6 +187,15 @@ public sealed partial class SessionActor
             return;
         }
 
+        if (!WaitsForWindow(node))
+        {
+            HandleOnlineNode(node);
+        }
+    }
+
+    /// <summary>A stanza whose turn it is (see <see cref="WaitsForWindow"/>).</summary>
+    private void HandleOnlineNode(Node node)
+    {
         switch (node.Tag)
         {
             case "message":
@@ -376,9 +391,9 @@ public sealed partial class SessionActor
         if (_groups?.Terminated(terminated.ActorRef) is { Pending: > 0 } lostGroup)
         {
             MessagingLog.RatchetStopped(_logger, _id.Value, lostGroup.Device.ToString(), lostGroup.Pending);
-            if (_inbound is { } work && work.Message.From.ToNonAd().Equals(lostGroup.Device))
+            foreach (var work in _inflight.Where(w => w.Message.From.ToNonAd().Equals(lostGroup.Device) && w.Content is null && w.Failure is null).ToList())
             {
-                NotDecrypted(work, "the group's sender keys could not be loaded", retry: true);
+                Failed(work, "the group's sender keys could not be loaded", retry: true);
             }
 
             return;

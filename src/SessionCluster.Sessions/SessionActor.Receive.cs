@@ -19,6 +19,12 @@ namespace SessionCluster.Sessions;
 /// A crash before the event: the server redelivers, and the ratchet answers from its stored plaintext. A copy that
 /// arrives again after the event is recognized by sender and id and only receipted. A message that does not decrypt is
 /// an Undecryptable event and a retry receipt (keys from the second), at most <see cref="Retries.MaxRetries"/> times.
+///
+/// Pairwise messages are pipelined: up to <see cref="InboundWindow"/> are decrypted at once (each by its device's
+/// ratchet, in arrival order per device), and they are stored strictly in arrival order, every message that is ready
+/// at the head in one atomic write, each receipted only after that write. Under a backlog that makes one event write
+/// and one ratchet write per batch instead of per message. Anything else (a group message, a receipt, a
+/// notification) waits until the window is empty and is handled alone, as before.
 /// </summary>
 public sealed partial class SessionActor
 {
@@ -29,9 +35,40 @@ public sealed partial class SessionActor
     /// </summary>
     private const int RememberedInbound = 4_096;
 
+    /// <summary>How many pairwise messages may be in hand at once (decrypting or waiting to be stored).</summary>
+    private const int InboundWindow = 32;
+
     private readonly StoredInbound _seenInbound = new(RememberedInbound);
     private readonly Dictionary<string, int> _inboundRetries = [];
-    private InboundWork? _inbound;
+
+    // The messages in hand, in arrival order; the one the connection was not yet told to follow (the window was full);
+    // stanzas that wait for the window to empty (not acknowledged to the connection, so at most one comes after it);
+    // how many store writes of inbound messages are in flight.
+    private readonly List<InboundWork> _inflight = [];
+    private InboundWork? _unpulled;
+    private readonly Queue<Node> _waitingForWindow = new();
+    private int _inboundStores;
+
+    /// <summary>
+    /// Whether <paramref name="node"/> must wait for the messages in hand to be stored first (it is answered in order
+    /// after them): anything but a message that can join the window. Held stanzas are not acknowledged to the
+    /// connection, so nothing arrives after them until they are handled.
+    /// </summary>
+    private bool WaitsForWindow(Node node)
+    {
+        if (_waitingForWindow.Count == 0 && (_inflight.Count == 0 || CanJoinWindow(node)))
+        {
+            return false;
+        }
+
+        _waitingForWindow.Enqueue(node);
+        return true;
+    }
+
+    /// <summary>A one-to-one message, while the window has room: it may be decrypted beside the ones in hand.</summary>
+    private bool CanJoinWindow(Node node) =>
+        node.Tag == "message" && _inflight.Count < InboundWindow && node.GetOptionalString("participant") is null
+        && !(node.GetOptionalString("from") is { } from && (from.EndsWith("@g.us", StringComparison.Ordinal) || from.EndsWith("@broadcast", StringComparison.Ordinal)));
 
     private void OnMessageStanza(Node node)
     {
@@ -58,17 +95,26 @@ public sealed partial class SessionActor
             return;
         }
 
-        var device = _lids.Canonical(message.SenderDevice);
-        var pairwise = message.Encs.FirstOrDefault(e => e.Type is "pkmsg" or "msg");
-        var groupEnc = message.InGroup ? message.Encs.FirstOrDefault(e => e.Type == "skmsg") : null;
-        if (pairwise is null && groupEnc is null)
+        if (_inflight.Any(w => w.Key == key))
         {
-            var reason = message.Encs.Count == 0 ? "the message has no <enc>" : "no <enc> of a known type";
-            NotDecrypted(new InboundWork(message, key, device), reason, retry: true);
+            // The same copy again while the first is in hand: the first one's receipt answers both.
+            Ack();
             return;
         }
 
-        var work = _inbound = new InboundWork(message, key, device) { Pairwise = pairwise, GroupEnc = groupEnc };
+        var device = _lids.Canonical(message.SenderDevice);
+        var pairwise = message.Encs.FirstOrDefault(e => e.Type is "pkmsg" or "msg");
+        var groupEnc = message.InGroup ? message.Encs.FirstOrDefault(e => e.Type == "skmsg") : null;
+        var work = new InboundWork(message, key, device) { Pairwise = pairwise, GroupEnc = groupEnc };
+        _inflight.Add(work);
+        if (pairwise is null && groupEnc is null)
+        {
+            var reason = message.Encs.Count == 0 ? "the message has no <enc>" : "no <enc> of a known type";
+            work.Failure = (reason, true);
+            TryStoreInbound();
+            return;
+        }
+
         if (pairwise is null)
         {
             DecryptGroupPart(work);
@@ -77,12 +123,31 @@ public sealed partial class SessionActor
 
         var ciphertext = new CiphertextMessage(pairwise.Type == "pkmsg" ? CiphertextType.PreKey : CiphertextType.Whisper, pairwise.Ciphertext.ToArray());
         Ratchets.Request(device).Tell(new RatchetProtocol.Decrypt(message.Id, ciphertext, Identity, new PreKeys.Source(_registration!, _preKeys)));
+        if (message.InGroup)
+        {
+            // A group message (its sender key may come with it) is handled alone: nothing follows until it is stored.
+            return;
+        }
+
+        if (_inflight.Count < InboundWindow)
+        {
+            work.Pulled = true;
+            Ack();
+        }
+        else
+        {
+            _unpulled = work;
+        }
     }
+
+    /// <summary>The message in hand that <paramref name="device"/>'s answer about <paramref name="messageId"/> belongs to.</summary>
+    private InboundWork? InHand(Jid device, string messageId) =>
+        _inflight.Find(w => w.Message.Id == messageId && w.Device.Equals(device) && w.Content is null && w.Failure is null);
 
     private void OnDecrypted(RatchetProtocol.Decrypted decrypted)
     {
         Ratchets.Answered(decrypted.Device);
-        if (_inbound is not { } work || work.Message.Id != decrypted.MessageId || !work.Device.Equals(decrypted.Device))
+        if (InHand(decrypted.Device, decrypted.MessageId) is not { } work)
         {
             // Its connection is gone; the server redelivers it and the ratchet answers from its stored plaintext.
             return;
@@ -109,13 +174,13 @@ public sealed partial class SessionActor
             return;
         }
 
-        Store(work, content);
+        Ready(work, content);
     }
 
     private void OnDistributionProcessed(GroupProtocol.DistributionProcessed processed)
     {
         Groups.Answered(processed.Group);
-        if (_inbound is not { } work || work.Message.Id != processed.MessageId || !work.Device.Equals(processed.Sender))
+        if (InHand(processed.Sender, processed.MessageId) is not { } work)
         {
             return;
         }
@@ -126,7 +191,7 @@ public sealed partial class SessionActor
         }
         else
         {
-            Store(work, work.PairwiseContent!);
+            Ready(work, work.PairwiseContent!);
         }
     }
 
@@ -136,26 +201,26 @@ public sealed partial class SessionActor
     private void OnGroupDecrypted(GroupProtocol.GroupDecrypted decrypted)
     {
         Groups.Answered(decrypted.Group);
-        if (_inbound is not { } work || work.Message.Id != decrypted.MessageId || !work.Device.Equals(decrypted.Sender))
+        if (InHand(decrypted.Sender, decrypted.MessageId) is not { } work)
         {
             return;
         }
 
         if (ReadContent(work, work.GroupEnc!, decrypted.Plaintext) is { } content)
         {
-            Store(work, content);
+            Ready(work, content);
         }
     }
 
     private void OnGroupFailed(GroupProtocol.GroupFailed failed)
     {
         Groups.Answered(failed.Group);
-        if (_inbound is not { } work || work.Message.Id != failed.MessageId || !work.Device.Equals(failed.Sender))
+        if (InHand(failed.Sender, failed.MessageId) is not { } work)
         {
             return;
         }
 
-        NotDecrypted(work, "sender key: " + failed.Reason, retry: true);
+        Failed(work, "sender key: " + failed.Reason, retry: true);
     }
 
     /// <summary>The <c>waE2E.Message</c> in a plaintext (unpadded unless <c>v="3"</c>, §9), or null after reporting it undecryptable.</summary>
@@ -164,7 +229,7 @@ public sealed partial class SessionActor
         ReadOnlyMemory<byte> padded = plaintext;
         if (enc.Version != "3" && !MessagePadding.TryUnpad(plaintext, out padded))
         {
-            NotDecrypted(work, "the plaintext's padding is malformed", retry: true);
+            Failed(work, "the plaintext's padding is malformed", retry: true);
             return null;
         }
 
@@ -174,71 +239,80 @@ public sealed partial class SessionActor
         }
         catch (InvalidProtocolBufferException e)
         {
-            NotDecrypted(work, "the plaintext is not a message: " + e.Message, retry: true);
+            Failed(work, "the plaintext is not a message: " + e.Message, retry: true);
             return null;
         }
     }
 
-    /// <summary>
-    /// Writes what the message taught and brought — the consumed one-time prekey, new PN↔LID pairs, the MessageReceived
-    /// event (none for a pairwise part that only hands over a sender key) — in one write; then the receipt and the next stanza.
-    /// </summary>
-    private void Store(InboundWork work, Message content)
+    /// <summary>The message decrypted and parsed: it waits for the ones before it, then is stored with the ready ones after them.</summary>
+    private void Ready(InboundWork work, Message content)
     {
-        var message = work.Message;
-        var fromMe = IsOwnAccount(message.SenderDevice);
-        var sentCopy = fromMe ? content.DeviceSentMessage : null;
-        var chat = ChatOf(message, sentCopy);
-        MessageReceivedBody? body = OnlyDistribution(content) ? null : new MessageReceivedBody(
-            message.Id,
-            chat.ToString(),
-            (AlternateOf(chat, message) ?? (Jid?)null)?.ToString(),
-            message.SenderDevice.ToNonAd().ToString(),
-            (message.SenderPhone?.ToNonAd() ?? _lids.Alternate(message.SenderDevice.ToNonAd()))?.ToString(),
-            message.SenderDevice.ToString(),
-            message.Timestamp,
-            fromMe,
-            sentCopy?.Message ?? content,
-            message.Offline,
-            message.PushName);
+        work.Content = content;
+        TryStoreInbound();
+    }
 
-        var pairs = new List<(Jid Phone, Jid Lid)>();
-        if (message.SenderPhone is { } phone && message.SenderDevice.IsLid)
+    /// <summary>The message could not be read: in its turn it becomes an Undecryptable event (and a retry receipt when <paramref name="retry"/>).</summary>
+    private void Failed(InboundWork work, string reason, bool retry)
+    {
+        work.Failure = (reason, retry);
+        TryStoreInbound();
+    }
+
+    /// <summary>
+    /// Stores what is ready at the head of the messages in hand, in arrival order, one write at a time: the run of
+    /// decrypted messages in one atomic write, or a failed one alone (its Undecryptable event and retry receipt).
+    /// </summary>
+    private void TryStoreInbound()
+    {
+        if (_inboundStores > 0 || _inflight.Count == 0)
         {
-            pairs.Add((phone.ToNonAd(), message.SenderDevice.ToNonAd()));
+            return;
         }
 
-        if (message.RecipientPhone is { } recipientPhone && message.Recipient is { IsLid: true } recipientLid)
+        var head = _inflight[0];
+        if (head.Failure is { } failure)
         {
-            pairs.Add((recipientPhone.ToNonAd(), recipientLid.ToNonAd()));
+            _inboundStores++;
+            NotDecrypted(head, failure.Reason, failure.Retry);
+            return;
+        }
+
+        var batch = _inflight.TakeWhile(w => w.Content is not null).ToList();
+        if (batch.Count > 0)
+        {
+            _inboundStores++;
+            Store(batch);
+        }
+    }
+
+    /// <summary>
+    /// Writes what the messages taught and brought — for each, the consumed one-time prekey, new PN↔LID pairs, an
+    /// identity change, the MessageReceived event (none for a pairwise part that only hands over a sender key) — in one
+    /// write; then each one's receipt, and the next stanzas.
+    /// </summary>
+    private void Store(IReadOnlyList<InboundWork> batch)
+    {
+        var pairs = new List<(Jid Phone, Jid Lid)>();
+        foreach (var work in batch)
+        {
+            var message = work.Message;
+            if (message.SenderPhone is { } phone && message.SenderDevice.IsLid)
+            {
+                pairs.Add((phone.ToNonAd(), message.SenderDevice.ToNonAd()));
+            }
+
+            if (message.RecipientPhone is { } recipientPhone && message.Recipient is { IsLid: true } recipientLid)
+            {
+                pairs.Add((recipientPhone.ToNonAd(), recipientLid.ToNonAd()));
+            }
         }
 
         LearnLids(pairs, () =>
         {
-            List<IMessage> writes = [];
-            if (work.ConsumedPreKeyId is { } consumed)
-            {
-                writes.Add(new PreKeysConsumed { Ids = { consumed } });
-            }
-
-            if (work.IdentityChanged)
-            {
-                MessagingLog.IdentityChanged(_logger, _id.Value, message.SenderDevice.ToString());
-                var changed = NextEvent(new ContactIdentityChangedBody(message.SenderDevice.ToString(), IdentityChangeSource.Message)).ToRecord();
-                _lastEventSequence = changed.Sequence;
-                writes.Add(changed);
-            }
-
-            if (body is not null)
-            {
-                var record = NextEvent(body).ToRecord();
-                _lastEventSequence = record.Sequence;
-                writes.Add(record);
-            }
-
+            var writes = batch.SelectMany(WritesOf).ToList();
             if (writes.Count == 0)
             {
-                Stored(work, fromMe, sentCopy);
+                StoredBatch(batch);
                 return;
             }
 
@@ -257,24 +331,115 @@ public sealed partial class SessionActor
 
                 if (--remaining == 0)
                 {
-                    Stored(work, fromMe, sentCopy);
+                    StoredBatch(batch);
                 }
             });
         });
     }
 
-    /// <summary>The message is durable: remembered, receipted, and the connection may hand over the next stanza.</summary>
-    private void Stored(InboundWork work, bool fromMe, DeviceSentMessage? sentCopy)
+    /// <summary>One message's writes: the prekey it consumed, an identity change, and its MessageReceived event.</summary>
+    private List<IMessage> WritesOf(InboundWork work)
     {
-        Remember(work.Key);
-        _inboundRetries.Remove(work.Key);
-        MessagingLog.Received(_logger, _id.Value, work.Message.Id, work.Message.SenderDevice.ToString());
-        if (ReferenceEquals(_inbound, work))
+        var message = work.Message;
+        var content = work.Content!;
+        var fromMe = IsOwnAccount(message.SenderDevice);
+        var sentCopy = fromMe ? content.DeviceSentMessage : null;
+        work.SentCopy = sentCopy;
+        List<IMessage> writes = [];
+        if (work.ConsumedPreKeyId is { } consumed)
         {
-            _inbound = null;
-            _connection?.Tell(new SendNode(Receipts.Delivery(work.Message, fromMe, ChatOfOwnCopy(work.Message, sentCopy))));
-            Ack();
+            writes.Add(new PreKeysConsumed { Ids = { consumed } });
         }
+
+        if (work.IdentityChanged)
+        {
+            MessagingLog.IdentityChanged(_logger, _id.Value, message.SenderDevice.ToString());
+            var changed = NextEvent(new ContactIdentityChangedBody(message.SenderDevice.ToString(), IdentityChangeSource.Message)).ToRecord();
+            _lastEventSequence = changed.Sequence;
+            writes.Add(changed);
+        }
+
+        if (!OnlyDistribution(content))
+        {
+            var chat = ChatOf(message, sentCopy);
+            var body = new MessageReceivedBody(
+                message.Id,
+                chat.ToString(),
+                (AlternateOf(chat, message) ?? (Jid?)null)?.ToString(),
+                message.SenderDevice.ToNonAd().ToString(),
+                (message.SenderPhone?.ToNonAd() ?? _lids.Alternate(message.SenderDevice.ToNonAd()))?.ToString(),
+                message.SenderDevice.ToString(),
+                message.Timestamp,
+                fromMe,
+                sentCopy?.Message ?? content,
+                message.Offline,
+                message.PushName);
+            var record = NextEvent(body).ToRecord();
+            _lastEventSequence = record.Sequence;
+            writes.Add(record);
+        }
+
+        return writes;
+    }
+
+    /// <summary>The batch is durable: each message remembered and receipted, in order; then the next ones.</summary>
+    private void StoredBatch(IReadOnlyList<InboundWork> batch)
+    {
+        foreach (var work in batch)
+        {
+            Remember(work.Key);
+            _inboundRetries.Remove(work.Key);
+            MessagingLog.Received(_logger, _id.Value, work.Message.Id, work.Message.SenderDevice.ToString());
+            if (_inflight.Contains(work))
+            {
+                _connection?.Tell(new SendNode(Receipts.Delivery(work.Message, IsOwnAccount(work.Message.SenderDevice), ChatOfOwnCopy(work.Message, work.SentCopy))));
+            }
+        }
+
+        InboundStored(batch);
+    }
+
+    /// <summary>
+    /// A store write is done: its messages leave the window, the connection may hand over more, a stanza that waited for
+    /// the window is handled once it is empty, and what is ready next is stored.
+    /// </summary>
+    private void InboundStored(IReadOnlyList<InboundWork> works)
+    {
+        _inboundStores--;
+        foreach (var work in works)
+        {
+            if (!_inflight.Remove(work))
+            {
+                // From a connection that has gone (OnOffline emptied the window): nothing to acknowledge.
+                continue;
+            }
+
+            if (!work.Pulled)
+            {
+                // Handled alone (a group message) or admitted into a full window: the connection waits for this.
+                work.Pulled = true;
+                Ack();
+            }
+        }
+
+        if (_unpulled is { } unpulled && _inflight.Count < InboundWindow)
+        {
+            _unpulled = null;
+            if (!unpulled.Pulled)
+            {
+                unpulled.Pulled = true;
+                Ack();
+            }
+        }
+
+        // In arrival order: what may join the window does; anything else waits for it to be empty.
+        while (_waitingForWindow.TryPeek(out var waiting) && (_inflight.Count == 0 || CanJoinWindow(waiting)))
+        {
+            _waitingForWindow.Dequeue();
+            HandleOnlineNode(waiting);
+        }
+
+        TryStoreInbound();
     }
 
     /// <summary>Whether a message only hands over a sender key (a group message's pairwise part; the skmsg beside it is the message).</summary>
@@ -294,7 +459,7 @@ public sealed partial class SessionActor
     private void OnDecryptFailed(RatchetProtocol.DecryptFailed failed)
     {
         Ratchets.Answered(failed.Device);
-        if (_inbound is not { } work || work.Message.Id != failed.MessageId || !work.Device.Equals(failed.Device))
+        if (InHand(failed.Device, failed.MessageId) is not { } work)
         {
             return;
         }
@@ -302,13 +467,12 @@ public sealed partial class SessionActor
         // Every failure asks again, DuplicateMessage too: a copy we stored was recognized by its id before decrypting, so
         // this is a new message on a used key — a sender whose ratchet went back (Baileys' key-store race, docs/SESSIONS.md).
         // The reason already starts with the failure's name (ProtocolFailureException's message).
-        NotDecrypted(work, failed.Reason, retry: true);
+        Failed(work, failed.Reason, retry: true);
     }
 
     /// <summary>Writes the Undecryptable event, then asks the sender again (a retry receipt) or, past the limit or without <paramref name="retry"/>, acks it.</summary>
     private void NotDecrypted(InboundWork work, string reason, bool retry)
     {
-        _inbound = work;
         var message = work.Message;
         var count = _inboundRetries.GetValueOrDefault(work.Key) + 1;
         var ask = retry && count <= Retries.MaxRetries;
@@ -342,34 +506,31 @@ public sealed partial class SessionActor
             }
 
             ApplyEvent((SessionEventRecord)stored);
-            if (!ReferenceEquals(_inbound, work))
+            if (_inflight.Contains(work))
             {
-                return;
+                if (ask)
+                {
+                    // The stanza stays unacknowledged at the server until the receipt leaves; the connection goes on meanwhile.
+                    var keys = retryKey is null ? null : Receipts.RetryKeys(_registration!, retryKey[0]);
+                    var due = new RetryReceiptDue(_connection, Receipts.Retry(message, count, _registration!, keys));
+                    Timers.StartSingleTimer("retry-receipt|" + work.Key, due, _dependencies.Messaging.RetryReceiptDelay(count));
+                }
+                else
+                {
+                    _connection?.Tell(new SendNode(Receipts.Ack(new Node("message", [("id", message.Id), ("from", message.From.ToString()), .. Participant(message)]))));
+                }
             }
 
-            _inbound = null;
-            if (ask)
-            {
-                // The stanza stays unacknowledged at the server until the receipt leaves; the connection goes on meanwhile.
-                var keys = retryKey is null ? null : Receipts.RetryKeys(_registration!, retryKey[0]);
-                var due = new RetryReceiptDue(_connection, Receipts.Retry(message, count, _registration!, keys));
-                Timers.StartSingleTimer("retry-receipt|" + work.Key, due, _dependencies.Messaging.RetryReceiptDelay(count));
-            }
-            else
-            {
-                _connection?.Tell(new SendNode(Receipts.Ack(new Node("message", [("id", message.Id), ("from", message.From.ToString()), .. Participant(message)]))));
-            }
-
-            Ack();
+            InboundStored([work]);
         });
     }
 
-    /// <summary>A ratchet actor stopped with the inbound message pending: it is not decryptable now; the sender is asked again.</summary>
+    /// <summary>A ratchet actor stopped with inbound messages pending: they are not decryptable now; their senders are asked again.</summary>
     private void OnRatchetLost(Jid device)
     {
-        if (_inbound is { } work && work.Device.Equals(device))
+        foreach (var work in _inflight.Where(w => w.Device.Equals(device) && w.Content is null && w.Failure is null).ToList())
         {
-            NotDecrypted(work, "the ratchet could not be loaded", retry: true);
+            Failed(work, "the ratchet could not be loaded", retry: true);
         }
 
         OnRatchetLostForSend(device);
@@ -432,8 +593,8 @@ public sealed partial class SessionActor
     private sealed record RetryReceiptDue(Akka.Actor.IActorRef? Connection, Node Receipt);
 
     /// <summary>
-    /// The inbound message being handled (the connection gives the next stanza only when it is done): its pairwise and
-    /// group encs, and what the pairwise part gave on the way (content, the one-time prekey it consumed).
+    /// An inbound message in hand (decrypting, or waiting for its turn to be stored): its pairwise and group encs, and
+    /// what they gave on the way (content or failure, the one-time prekey it consumed, an identity change).
     /// </summary>
     private sealed record InboundWork(InboundMessage Message, string Key, Jid Device)
     {
@@ -446,5 +607,17 @@ public sealed partial class SessionActor
         public uint? ConsumedPreKeyId { get; set; }
 
         public bool IdentityChanged { get; set; }
+
+        /// <summary>Decrypted and parsed: ready to be stored in its turn.</summary>
+        public Message? Content { get; set; }
+
+        /// <summary>Not readable: stored in its turn as an Undecryptable event (with a retry receipt when Retry).</summary>
+        public (string Reason, bool Retry)? Failure { get; set; }
+
+        /// <summary>The <c>deviceSentMessage</c> a copy of our own send carried (for its receipt's recipient).</summary>
+        public DeviceSentMessage? SentCopy { get; set; }
+
+        /// <summary>Whether the connection was told to hand over the next stanza after this one.</summary>
+        public bool Pulled { get; set; }
     }
 }

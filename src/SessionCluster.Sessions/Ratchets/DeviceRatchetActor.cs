@@ -19,6 +19,11 @@ namespace SessionCluster.Sessions.Ratchets;
 /// the same event, so a copy the server redelivers after a crash between this write and the session's is answered
 /// from it rather than failing on a used message key. A snapshot every <see cref="SnapshotEvery"/> writes bounds
 /// recovery; older events are then deleted.
+///
+/// The writes are asynchronous (<c>PersistAsync</c>): the next request is served on the new state while the previous
+/// step is being written, and steps that queue up meanwhile go to the journal as one write. Every answer still waits for
+/// its own step to be durable. A write that fails or is rejected stops the actor, so no answer ever rests on a state
+/// the journal does not hold; the session fails what was pending on it.
 /// </summary>
 public sealed class DeviceRatchetActor : ReceivePersistentActor
 {
@@ -55,6 +60,13 @@ public sealed class DeviceRatchetActor : ReceivePersistentActor
     }
 
     public override string PersistenceId => PersistenceIdOf(_session, _device);
+
+    /// <summary>The in-memory record is already past a step the journal refused: stop rather than answer from it.</summary>
+    protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)
+    {
+        base.OnPersistRejected(cause, @event, sequenceNr);
+        Context.Stop(Self);
+    }
 
     public static string PersistenceIdOf(SessionId session, Jid device) => $"ratchet-{session.Value}-{device}";
 
@@ -158,7 +170,10 @@ public sealed class DeviceRatchetActor : ReceivePersistentActor
         Store(encrypted.Record, null, null, () => replyTo.Tell(new Encrypted(_device, request.MessageId, encrypted.Message)));
     }
 
-    /// <summary>Persists <paramref name="record"/> (and an inbound plaintext), then makes it current and runs <paramref name="then"/>.</summary>
+    /// <summary>
+    /// Makes <paramref name="record"/> current for the requests that follow and writes it (and an inbound plaintext);
+    /// <paramref name="then"/> runs once that write is durable.
+    /// </summary>
     private void Store(SessionRecord record, string? messageId, ByteString? sealedPlaintext, Action then)
     {
         var serialized = record.Serialize();
@@ -170,9 +185,9 @@ public sealed class DeviceRatchetActor : ReceivePersistentActor
             stored.SealedPlaintext = sealedPlaintext;
         }
 
-        Persist(stored, _ =>
+        _record = record;
+        PersistAsync(stored, _ =>
         {
-            _record = record;
             then();
             if (LastSequenceNr % SnapshotEvery == 0)
             {

@@ -31,8 +31,16 @@ internal sealed class GatedMemoryJournal : MemoryJournal
     /// <summary>Which event's write is held; null: none (yet).</summary>
     public static Func<object, bool>? Gate { get; set; }
 
+    /// <summary>For each write that held MessageReceived events, how many (in write order).</summary>
+    public static System.Collections.Concurrent.ConcurrentQueue<int> MessagesPerWrite { get; private set; } = new();
+
+    /// <summary>The message ids of the MessageReceived events written, in write order.</summary>
+    public static System.Collections.Concurrent.ConcurrentQueue<string> ReceivedIds { get; private set; } = new();
+
     public static void Reset(Func<object, bool>? gate = null)
     {
+        MessagesPerWrite = new();
+        ReceivedIds = new();
         Gate = gate ?? (e => e is SessionLinked);
         FirstQr = new(TaskCreationOptions.RunContinuationsAsynchronously);
         Reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -42,6 +50,20 @@ internal sealed class GatedMemoryJournal : MemoryJournal
     protected override async Task<IImmutableList<Exception>> WriteMessagesAsync(IEnumerable<AtomicWrite> messages, CancellationToken cancellationToken)
     {
         var writes = messages.ToList();
+        foreach (var write in writes)
+        {
+            var received = ((IEnumerable<IPersistentRepresentation>)write.Payload)
+                .Select(p => p.Payload).OfType<SessionEventRecord>()
+                .Where(r => r.BodyCase == SessionEventRecord.BodyOneofCase.MessageReceived)
+                .Select(r => r.MessageReceived.MessageId)
+                .ToList();
+            if (received.Count > 0)
+            {
+                MessagesPerWrite.Enqueue(received.Count);
+                received.ForEach(ReceivedIds.Enqueue);
+            }
+        }
+
         foreach (var record in writes.SelectMany(w => (IEnumerable<IPersistentRepresentation>)w.Payload).Select(p => p.Payload).OfType<SessionEventRecord>())
         {
             if (record.BodyCase == SessionEventRecord.BodyOneofCase.QrCode)
