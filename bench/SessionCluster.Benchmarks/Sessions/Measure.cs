@@ -3,8 +3,11 @@ using System.Globalization;
 
 namespace SessionCluster.Benchmarks.Sessions;
 
-/// <summary>The process's memory after a full compacting GC: GC heap (<c>GC.GetTotalMemory(true)</c>) and RSS.</summary>
-internal sealed record MemorySample(long GcHeap, long Rss)
+/// <summary>
+/// The process's memory after a full compacting GC: GC heap (<c>GC.GetTotalMemory(true)</c>), RSS, and the memory the GC
+/// has committed (live objects plus free space it keeps), so that RSS − committed is the native part (TLS, sockets, code).
+/// </summary>
+internal sealed record MemorySample(long GcHeap, long Rss, long GcCommitted)
 {
     public static MemorySample Take()
     {
@@ -16,7 +19,7 @@ internal sealed record MemorySample(long GcHeap, long Rss)
 
         var heap = GC.GetTotalMemory(forceFullCollection: true);
         using var process = Process.GetCurrentProcess();
-        return new MemorySample(heap, process.WorkingSet64);
+        return new MemorySample(heap, process.WorkingSet64, GC.GetGCMemoryInfo().TotalCommittedBytes);
     }
 
     /// <summary>RSS of another process (the simulator), from /proc; 0 when unreadable.</summary>

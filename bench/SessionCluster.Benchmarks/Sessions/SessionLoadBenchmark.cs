@@ -11,10 +11,11 @@ namespace SessionCluster.Benchmarks.Sessions;
 /// <summary>
 /// <c>--sessions N --admin URL --ws URL --root HEX [--prefix 1555] [--link-concurrency 32] [--texts 2000]
 /// [--inbound-concurrency 64] [--senders 100] [--send-rate 100] [--send-seconds 10] [--settle 10] [--connect-rate R --connect-burst B] [--simulator-pid P] [--gcdump PATH]
-/// [--out results.md]</c> (docs/BENCHMARKS.md, "Sessions (issue 11)"): N SessionActors on one ActorSystem (SQLite journal
+/// [--idle-only] [--out results.md]</c> (docs/BENCHMARKS.md, "Sessions (issue 11)"): N SessionActors on one ActorSystem (SQLite journal
 /// in a temporary folder) against a simulator running in its own process over wss; bench/run-session-benchmarks.sh
 /// starts that process. Phases: accounts; create (keys, no connection); link by QR; idle memory; inbound end to end;
-/// send latency; node restart (every session reconnects by itself).
+/// send latency; node restart (every session reconnects by itself). <c>--idle-only</c> stops after the idle memory (the
+/// memory work needs nothing after it, and the traffic phases take most of the run's time and CPU).
 /// </summary>
 internal static class SessionLoadBenchmark
 {
@@ -36,6 +37,7 @@ internal static class SessionLoadBenchmark
         var connectBurst = BenchArgs.Int(args, "--connect-burst", 50);
         var output = BenchArgs.String(args, "--out", null);
         var gcdump = BenchArgs.String(args, "--gcdump", null);
+        var idleOnly = args.Contains("--idle-only");
         using var admin = new SimulatorAdmin(BenchArgs.String(args, "--admin", null) ?? throw new ArgumentException("--admin <url> is required"));
         var endpoint = new SimulatorEndpoint(
             new Uri(BenchArgs.String(args, "--ws", null) ?? throw new ArgumentException("--ws <url> is required")),
@@ -103,6 +105,13 @@ internal static class SessionLoadBenchmark
             Row($"per idle connected session ({settle.TotalSeconds:N0} s after the last link): GC heap / RSS", $"**{Format.Kib((idle.GcHeap - baseline.GcHeap) / (double)connected)} / {Format.Kib((idle.Rss - baseline.Rss) / (double)connected)}**");
             Row("of which the connection (connected − created): GC heap / RSS", $"{Format.Kib((idle.GcHeap - afterCreate.GcHeap) / (double)connected)} / {Format.Kib((idle.Rss - afterCreate.Rss) / (double)connected)}");
             Row("node totals idle: GC heap / RSS; simulator process RSS", $"{Format.Mib(idle.GcHeap)} / {Format.Mib(idle.Rss)}; {Format.Mib(simulatorIdleRss)}");
+            Row("per idle connected session: GC committed (live + kept free) / RSS − GC committed (native)", $"{Format.Kib((idle.GcCommitted - baseline.GcCommitted) / (double)connected)} / {Format.Kib((idle.Rss - idle.GcCommitted - (baseline.Rss - baseline.GcCommitted)) / (double)connected)}");
+            if (idleOnly)
+            {
+                await WriteReportAsync(report.ToString(), output);
+                return linked.Failures == 0 ? 0 : 1;
+            }
+
 
             Log($"inbound: {texts:N0} texts from the phones, {inboundConcurrency} POSTs in flight …");
             cpu = new PhaseCpu(simulatorPid);
@@ -145,19 +154,22 @@ internal static class SessionLoadBenchmark
             Row($"**node restart: all sessions recovered and Connected again** ({capText}) / failures", $"**{connected - reconnected.Failures:N0} in {reconnectSeconds:N1} s** ({(connected - reconnected.Failures) / reconnectSeconds:N0}/s) / {reconnected.Failures} {reconnected.FirstError}");
             Row("CPU during the reconnect", reconnectCpu);
 
-            var text = report.ToString();
-            Console.WriteLine();
-            Console.WriteLine(text);
-            if (output is not null)
-            {
-                await File.WriteAllTextAsync(output, text);
-            }
-
+            await WriteReportAsync(report.ToString(), output);
             return linked.Failures == 0 && inbound.PostFailures == 0 && send.Refused == 0 ? 0 : 1;
         }
         finally
         {
             await node.DisposeAsync();
+        }
+    }
+
+    private static async Task WriteReportAsync(string text, string? output)
+    {
+        Console.WriteLine();
+        Console.WriteLine(text);
+        if (output is not null)
+        {
+            await File.WriteAllTextAsync(output, text);
         }
     }
 
