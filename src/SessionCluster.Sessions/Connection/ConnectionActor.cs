@@ -179,26 +179,20 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
 
     private async Task<object> ConnectAsync(CancellationToken cancellationToken)
     {
-        var webSocket = new ClientWebSocket();
-        webSocket.Options.SetRequestHeader("Origin", "https://web.whatsapp.com");
-        // Through a proxy the invoker carries the tunnel and the pinning (the socket's own options must not set either then).
+        // A proxy's tunnel opening first tells a timeout of the proxy from one of the server.
         var tunnelOpened = false;
-        using var invoker = _settings.Proxy is { } proxy ? ProxyTunnel.Invoker(proxy, _settings.PinnedCertificate, () => Volatile.Write(ref tunnelOpened, true)) : null;
-        if (invoker is not null)
+        if (_settings.Proxy is { } proxy)
         {
-            ConnectionLog.ConnectingThroughProxy(_logger, _settings.ServerUri, _settings.Proxy!.ToString());
-        }
-        else if (_settings.PinnedCertificate is { } pinned)
-        {
-            webSocket.Options.RemoteCertificateValidationCallback = PinnedCertificate.TrustOnly(pinned);
+            ConnectionLog.ConnectingThroughProxy(_logger, _settings.ServerUri, proxy.ToString());
         }
 
+        WebSocket? webSocket = null;
         WebSocketDuplexPipe? pipe = null;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_settings.ConnectTimeout);
         try
         {
-            await webSocket.ConnectAsync(_settings.ServerUri, invoker, timeout.Token).ConfigureAwait(false);
+            webSocket = await WebSocketConnector.ConnectAsync(_settings, () => Volatile.Write(ref tunnelOpened, true), timeout.Token).ConfigureAwait(false);
             pipe = new WebSocketDuplexPipe(webSocket);
             using var initiator = new NoiseInitiator(_settings.NoiseKey, new NoiseClientOptions { RootPublicKey = _settings.RootPublicKey, Clock = _time });
             var socket = await NoiseHandshake.ConnectAsync(pipe, initiator, _settings.ClientPayload, cancellationToken: timeout.Token).ConfigureAwait(false);
@@ -224,14 +218,14 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
         {
             var (reason, detail) = e is OperationCanceledException && _settings.Proxy is { } timedOut && !Volatile.Read(ref tunnelOpened) && !cancellationToken.IsCancellationRequested
                 ? ConnectionFailures.ProxyTimedOut(timedOut, _settings.ConnectTimeout)
-                : ConnectionFailures.WhileConnecting(e, webSocket.State == WebSocketState.Open || pipe is not null);
+                : ConnectionFailures.WhileConnecting(e, webSocket is not null);
             if (pipe is not null)
             {
-                webSocket.Abort();
+                webSocket!.Abort();
                 await ReleaseAfterFailedConnectAsync(pipe).ConfigureAwait(false);
             }
 
-            webSocket.Dispose();
+            webSocket?.Dispose();
             return new ConnectFailed(reason, detail, e);
         }
     }
