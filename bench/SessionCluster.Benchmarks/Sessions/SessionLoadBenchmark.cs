@@ -39,11 +39,13 @@ internal static class SessionLoadBenchmark
         var gcdump = BenchArgs.String(args, "--gcdump", null);
         var idleOnly = args.Contains("--idle-only");
         using var admin = new SimulatorAdmin(BenchArgs.String(args, "--admin", null) ?? throw new ArgumentException("--admin <url> is required"));
+        var chat = new Uri(BenchArgs.String(args, "--ws", null) ?? throw new ArgumentException("--ws <url> is required"));
+        // A plain ws:// simulator (started without --tls) has no certificate to pin: the run then measures memory without TLS.
         var endpoint = new SimulatorEndpoint(
-            new Uri(BenchArgs.String(args, "--ws", null) ?? throw new ArgumentException("--ws <url> is required")),
+            chat,
             admin.Url,
             Convert.FromHexString(BenchArgs.String(args, "--root", null) ?? throw new ArgumentException("--root <hex> is required")),
-            await admin.CertificateAsync());
+            chat.Scheme == "wss" ? await admin.CertificateAsync() : null);
 
         var report = new StringBuilder();
         void Row(string what, string value) => report.AppendLine(CultureInfo.InvariantCulture, $"| {what} | {value} |");
@@ -90,7 +92,7 @@ internal static class SessionLoadBenchmark
                 await HeapDump.CollectAsync(gcdump);
             }
 
-            report.AppendLine(CultureInfo.InvariantCulture, $"N = {count:N0} sessions on one ActorSystem (SQLite journal, {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC, {Environment.ProcessorCount} cores); simulator in its own process over wss.");
+            report.AppendLine(CultureInfo.InvariantCulture, $"N = {count:N0} sessions on one ActorSystem (SQLite journal, {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC, {Environment.ProcessorCount} cores); simulator in its own process over {chat.Scheme}.");
             report.AppendLine();
             report.AppendLine("| Figure | Value |");
             report.AppendLine("|---|---:|");
