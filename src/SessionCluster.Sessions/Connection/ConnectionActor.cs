@@ -192,7 +192,7 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
         timeout.CancelAfter(_settings.ConnectTimeout);
         try
         {
-            webSocket = await WebSocketConnector.ConnectAsync(_settings, () => Volatile.Write(ref tunnelOpened, true), timeout.Token).ConfigureAwait(false);
+            webSocket = await WebSocketConnector.ConnectAsync(_settings, () => Volatile.Write(ref tunnelOpened, true), _logger, timeout.Token).ConfigureAwait(false);
             pipe = new WebSocketDuplexPipe(webSocket);
             using var initiator = new NoiseInitiator(_settings.NoiseKey, new NoiseClientOptions { RootPublicKey = _settings.RootPublicKey, Clock = _time });
             var socket = await NoiseHandshake.ConnectAsync(pipe, initiator, _settings.ClientPayload, cancellationToken: timeout.Token).ConfigureAwait(false);

@@ -3,12 +3,13 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
 
 namespace SessionCluster.Sessions.Connection;
 
 /// <summary>
 /// Opens the chat WebSocket: TCP (straight, or through the session's proxy), TLS for <c>wss</c> (trusting only the pinned
-/// certificate when there is one), the upgrade (<see cref="WebSocketUpgrade"/>), then a WebSocket over that stream.
+/// certificate when there is one, OpenSSL told to free its buffers while idle: <see cref="TlsIdleBuffers"/>), the upgrade (<see cref="WebSocketUpgrade"/>), then a WebSocket over that stream.
 /// </summary>
 /// <remarks>
 /// Why not <see cref="ClientWebSocket"/>: it runs the upgrade through an HTTP handler whose connection stays under the
@@ -24,7 +25,7 @@ internal static class WebSocketConnector
     /// <exception cref="ProxyException">The proxy could not be reached or did not open the tunnel.</exception>
     /// <exception cref="System.Security.Authentication.AuthenticationException">The TLS handshake failed (or the certificate is not trusted).</exception>
     /// <exception cref="WebSocketException">The server did not upgrade the connection.</exception>
-    public static async Task<WebSocket> ConnectAsync(ConnectionSettings settings, Action tunnelOpened, CancellationToken cancellationToken)
+    public static async Task<WebSocket> ConnectAsync(ConnectionSettings settings, Action tunnelOpened, ILogger logger, CancellationToken cancellationToken)
     {
         var uri = settings.ServerUri;
         var secure = uri.Scheme is "wss" or "https";
@@ -53,6 +54,10 @@ internal static class WebSocketConnector
                         RemoteCertificateValidationCallback = settings.PinnedCertificate is { } pinned ? PinnedCertificate.TrustOnly(pinned) : null,
                     },
                     cancellationToken).ConfigureAwait(false);
+                if (!TlsIdleBuffers.TryRelease(tls))
+                {
+                    ConnectionLog.TlsBuffersKept(logger, uri);
+                }
             }
 
             using var random = RandomNumberGenerator.Create();
