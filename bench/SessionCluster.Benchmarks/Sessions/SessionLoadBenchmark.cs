@@ -11,11 +11,12 @@ namespace SessionCluster.Benchmarks.Sessions;
 /// <summary>
 /// <c>--sessions N --admin URL --ws URL --root HEX [--prefix 1555] [--link-concurrency 32] [--texts 2000]
 /// [--inbound-concurrency 64] [--senders 100] [--send-rate 100] [--send-seconds 10] [--settle 10] [--connect-rate R --connect-burst B] [--simulator-pid P] [--gcdump PATH]
-/// [--idle-only] [--out results.md]</c> (docs/BENCHMARKS.md, "Sessions (issue 11)"): N SessionActors on one ActorSystem (SQLite journal
+/// [--idle-only] [--malloc-trim] [--out results.md]</c> (docs/BENCHMARKS.md, "Sessions (issue 11)"): N SessionActors on one ActorSystem (SQLite journal
 /// in a temporary folder) against a simulator running in its own process over wss; bench/run-session-benchmarks.sh
 /// starts that process. Phases: accounts; create (keys, no connection); link by QR; idle memory; inbound end to end;
 /// send latency; node restart (every session reconnects by itself). <c>--idle-only</c> stops after the idle memory (the
-/// memory work needs nothing after it, and the traffic phases take most of the run's time and CPU).
+/// memory work needs nothing after it, and the traffic phases take most of the run's time and CPU); <c>--malloc-trim</c>
+/// adds an idle sample after glibc's <c>malloc_trim(0)</c>, to tell native memory held from native memory freed but kept.
 /// </summary>
 internal static class SessionLoadBenchmark
 {
@@ -108,6 +109,13 @@ internal static class SessionLoadBenchmark
             Row("of which the connection (connected − created): GC heap / RSS", $"{Format.Kib((idle.GcHeap - afterCreate.GcHeap) / (double)connected)} / {Format.Kib((idle.Rss - afterCreate.Rss) / (double)connected)}");
             Row("node totals idle: GC heap / RSS; simulator process RSS", $"{Format.Mib(idle.GcHeap)} / {Format.Mib(idle.Rss)}; {Format.Mib(simulatorIdleRss)}");
             Row("per idle connected session: GC committed (live + kept free) / RSS − GC committed (native)", $"{Format.Kib((idle.GcCommitted - baseline.GcCommitted) / (double)connected)} / {Format.Kib((idle.Rss - idle.GcCommitted - (baseline.Rss - baseline.GcCommitted)) / (double)connected)}");
+            if (args.Contains("--malloc-trim") && MemorySample.TrimNativeHeap())
+            {
+                // Diagnostic only: how much of the native RSS is freed memory glibc kept (the node does not trim).
+                var trimmed = MemorySample.Take();
+                Row("per idle connected session after malloc_trim(0) (diagnostic): RSS / RSS − GC committed", $"{Format.Kib((trimmed.Rss - baseline.Rss) / (double)connected)} / {Format.Kib((trimmed.Rss - trimmed.GcCommitted - (baseline.Rss - baseline.GcCommitted)) / (double)connected)}");
+            }
+
             if (idleOnly)
             {
                 await WriteReportAsync(report.ToString(), output);
