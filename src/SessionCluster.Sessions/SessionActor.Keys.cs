@@ -101,13 +101,15 @@ public sealed partial class SessionActor
         }
 
         Keys().Tell(SessionKeysActor.EnsureKey.Instance);
-        Become(() =>
+        // Stacked over the commands the constructor set up, and popped back to them: building Ready's handler table again
+        // would keep a second copy of it (some 40 delegates) alive in every session.
+        BecomeStacked(() =>
         {
             Command<SessionKeysActor.KeyReady>(ready =>
             {
                 KeysAnswered();
                 _dataKey = ready.Key;
-                Become(Ready);
+                UnbecomeStacked();
                 then(ready.Key);
                 Stash.UnstashAll();
             });
@@ -157,7 +159,7 @@ public sealed partial class SessionActor
         if (_stored is { UnderSessionKey: true })
         {
             StartKeys();
-            Become(AwaitingRecoveredKey);
+            BecomeStacked(AwaitingRecoveredKey);
             return;
         }
 
@@ -193,7 +195,7 @@ public sealed partial class SessionActor
                 Self.Tell(new RecordStatusAfterRecovery(SessionStatus.LoggedOut));
             }
 
-            Become(Ready);
+            UnbecomeStacked();
             FinishRecovery();
             Stash.UnstashAll();
         });
