@@ -14,25 +14,56 @@ namespace SessionCluster.Sessions;
 /// </summary>
 public sealed partial class SessionActor
 {
-    private const string KeysChildName = "keys";
+    private const string KeysChildPrefix = "keys-";
 
     // At recovery: the last stored sealed registration, opened once the log is read (and, if it needs it, the key is).
     private StoredSeal? _stored;
     private SecretKey? _dataKey;
     private readonly List<IActorRef> _awaitingWipe = [];
 
-    /// <summary>The key store child, started on first use and watched: if it dies (a failed journal write) the session restarts.</summary>
+    // The key store runs only while it has something to answer: its recovery, an EnsureKey, a Wipe. Once every answer is
+    // in, the session holds the key itself and the child stops, so an idle session carries no second persistent actor.
+    // Each start gets a new name: a stopping child keeps its name until it is gone.
+    private IActorRef? _keys;
+    private int _keysOwed;
+    private int _keysStarts;
+
+    /// <summary>
+    /// The key store child for one request the caller sends now (started and watched if it is not running: if it dies, a
+    /// failed journal write, the session restarts). Every request is answered once; the child stops after the last answer.
+    /// </summary>
     private IActorRef Keys()
     {
-        var child = Context.Child(KeysChildName);
-        if (!child.IsNobody())
+        var keys = StartKeys();
+        _keysOwed++;
+        return keys;
+    }
+
+    /// <summary>The running key store, or a new one, which owes its <see cref="SessionKeysActor.Recovered"/>.</summary>
+    private IActorRef StartKeys()
+    {
+        if (_keys is { } running)
         {
-            return child;
+            return running;
         }
 
-        child = Context.ActorOf(SessionKeysActor.Props(_id, _dependencies, Self), KeysChildName);
-        Context.Watch(child);
-        return child;
+        _keys = Context.ActorOf(SessionKeysActor.Props(_id, _dependencies, Self), KeysChildPrefix + (++_keysStarts).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Context.Watch(_keys);
+        _keysOwed = 1;
+        return _keys;
+    }
+
+    /// <summary>One answer from the key store; after the last one owed it is stopped (unwatched first: that stop is no failure).</summary>
+    private void KeysAnswered()
+    {
+        if (_keys is not { } keys || --_keysOwed > 0)
+        {
+            return;
+        }
+
+        Context.Unwatch(keys);
+        Context.Stop(keys);
+        _keys = null;
     }
 
     private void ReceiveKeys()
@@ -40,17 +71,18 @@ public sealed partial class SessionActor
         Command<SessionKeysActor.KeyWiped>(_ => AnswerWipeWaiters(keysWiped: true));
         Command<SessionKeysActor.KeyWipeFailed>(_ => AnswerWipeWaiters(keysWiped: false));
         // A key store started only to finish a wipe reports its recovery too; nothing waits for it then.
-        Command<SessionKeysActor.Recovered>(_ => { });
+        Command<SessionKeysActor.Recovered>(_ => KeysAnswered());
         Command<Terminated>(OnKeysTerminated, IsKeysChild);
     }
 
-    private static bool IsKeysChild(Terminated terminated) => terminated.ActorRef.Path.Name == KeysChildName;
+    private bool IsKeysChild(Terminated terminated) => terminated.ActorRef.Equals(_keys);
 
     private void OnKeysTerminated(Terminated terminated) =>
         throw new InvalidOperationException($"Session {_id}: its key store stopped (a journal write or read failed); the session restarts to recover it.");
 
     private void AnswerWipeWaiters(bool keysWiped)
     {
+        KeysAnswered();
         foreach (var waiter in _awaitingWipe)
         {
             waiter.Tell(new LoggedOut(_id, keysWiped));
@@ -69,17 +101,21 @@ public sealed partial class SessionActor
         }
 
         Keys().Tell(SessionKeysActor.EnsureKey.Instance);
-        Become(() =>
+        // Stacked over the commands the constructor set up, and popped back to them: building Ready's handler table again
+        // would keep a second copy of it (some 40 delegates) alive in every session.
+        BecomeStacked(() =>
         {
             Command<SessionKeysActor.KeyReady>(ready =>
             {
+                KeysAnswered();
                 _dataKey = ready.Key;
-                Become(Ready);
+                UnbecomeStacked();
                 then(ready.Key);
                 Stash.UnstashAll();
             });
             Command<SessionKeysActor.KeyUnavailable>(unavailable =>
             {
+                KeysAnswered();
                 _secretsFailure = unavailable.Failure;
                 SessionStateLog.SecretsUnreadable(_logger, _id.Value, unavailable.Failure.Failure, unavailable.Failure.Message);
                 replyTo.Tell(new Unavailable(_id, unavailable.Failure.Failure, unavailable.Failure.Message));
@@ -122,8 +158,8 @@ public sealed partial class SessionActor
 
         if (_stored is { UnderSessionKey: true })
         {
-            Keys();
-            Become(AwaitingRecoveredKey);
+            StartKeys();
+            BecomeStacked(AwaitingRecoveredKey);
             return;
         }
 
@@ -136,6 +172,7 @@ public sealed partial class SessionActor
     {
         Command<SessionKeysActor.Recovered>(recovered =>
         {
+            KeysAnswered();
             if (recovered.Failure is { } failure)
             {
                 _secretsFailure = failure;
@@ -158,7 +195,7 @@ public sealed partial class SessionActor
                 Self.Tell(new RecordStatusAfterRecovery(SessionStatus.LoggedOut));
             }
 
-            Become(Ready);
+            UnbecomeStacked();
             FinishRecovery();
             Stash.UnstashAll();
         });

@@ -18,8 +18,8 @@ namespace SessionCluster.Benchmarks.Sessions;
 /// <summary>One stored domain event and when the journal took it (the row's timestamp, UTC ticks).</summary>
 internal sealed record StoredEvent(SessionEvent Event, long WrittenTicks);
 
-/// <summary>Where the sessions connect: the simulator process's chat URL, Noise root and TLS certificate to pin.</summary>
-internal sealed record SimulatorEndpoint(Uri WebSocket, string AdminUrl, byte[] RootPublicKey, X509Certificate2 Certificate);
+/// <summary>Where the sessions connect: the simulator process's chat URL, Noise root and TLS certificate to pin (none over plain ws).</summary>
+internal sealed record SimulatorEndpoint(Uri WebSocket, string AdminUrl, byte[] RootPublicKey, X509Certificate2? Certificate);
 
 /// <summary>
 /// The node under test: one ActorSystem on our SQLite journal in a temporary folder, hosting the session actors, as

@@ -3,8 +3,11 @@ using System.Globalization;
 
 namespace SessionCluster.Benchmarks.Sessions;
 
-/// <summary>The process's memory after a full compacting GC: GC heap (<c>GC.GetTotalMemory(true)</c>) and RSS.</summary>
-internal sealed record MemorySample(long GcHeap, long Rss)
+/// <summary>
+/// The process's memory after a full compacting GC: GC heap (<c>GC.GetTotalMemory(true)</c>), RSS, and the memory the GC
+/// has committed (live objects plus free space it keeps), so that RSS − committed is the native part (TLS, sockets, code).
+/// </summary>
+internal sealed record MemorySample(long GcHeap, long Rss, long GcCommitted)
 {
     public static MemorySample Take()
     {
@@ -16,8 +19,27 @@ internal sealed record MemorySample(long GcHeap, long Rss)
 
         var heap = GC.GetTotalMemory(forceFullCollection: true);
         using var process = Process.GetCurrentProcess();
-        return new MemorySample(heap, process.WorkingSet64);
+        return new MemorySample(heap, process.WorkingSet64, GC.GetGCMemoryInfo().TotalCommittedBytes);
     }
+
+    /// <summary>
+    /// Asks glibc to give freed heap pages back to the OS (<c>malloc_trim(0)</c>): the RSS it frees is native memory that
+    /// was freed but kept by the allocator (fragmentation), not memory anything holds. False where there is no glibc.
+    /// </summary>
+    public static bool TrimNativeHeap()
+    {
+        if (!OperatingSystem.IsLinux() || !System.Runtime.InteropServices.NativeLibrary.TryLoad("libc.so.6", out var libc)
+            || !System.Runtime.InteropServices.NativeLibrary.TryGetExport(libc, "malloc_trim", out var trim))
+        {
+            return false;
+        }
+
+        System.Runtime.InteropServices.Marshal.GetDelegateForFunctionPointer<MallocTrim>(trim)(0);
+        return true;
+    }
+
+    [System.Runtime.InteropServices.UnmanagedFunctionPointer(System.Runtime.InteropServices.CallingConvention.Cdecl)]
+    private delegate int MallocTrim(nuint pad);
 
     /// <summary>RSS of another process (the simulator), from /proc; 0 when unreadable.</summary>
     public static long RssOf(int pid)

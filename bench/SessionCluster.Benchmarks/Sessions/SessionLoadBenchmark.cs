@@ -11,10 +11,12 @@ namespace SessionCluster.Benchmarks.Sessions;
 /// <summary>
 /// <c>--sessions N --admin URL --ws URL --root HEX [--prefix 1555] [--link-concurrency 32] [--texts 2000]
 /// [--inbound-concurrency 64] [--senders 100] [--send-rate 100] [--send-seconds 10] [--settle 10] [--connect-rate R --connect-burst B] [--simulator-pid P] [--gcdump PATH]
-/// [--out results.md]</c> (docs/BENCHMARKS.md, "Sessions (issue 11)"): N SessionActors on one ActorSystem (SQLite journal
+/// [--idle-only] [--malloc-trim] [--out results.md]</c> (docs/BENCHMARKS.md, "Sessions (issue 11)"): N SessionActors on one ActorSystem (SQLite journal
 /// in a temporary folder) against a simulator running in its own process over wss; bench/run-session-benchmarks.sh
 /// starts that process. Phases: accounts; create (keys, no connection); link by QR; idle memory; inbound end to end;
-/// send latency; node restart (every session reconnects by itself).
+/// send latency; node restart (every session reconnects by itself). <c>--idle-only</c> stops after the idle memory (the
+/// memory work needs nothing after it, and the traffic phases take most of the run's time and CPU); <c>--malloc-trim</c>
+/// adds an idle sample after glibc's <c>malloc_trim(0)</c>, to tell native memory held from native memory freed but kept.
 /// </summary>
 internal static class SessionLoadBenchmark
 {
@@ -36,12 +38,15 @@ internal static class SessionLoadBenchmark
         var connectBurst = BenchArgs.Int(args, "--connect-burst", 50);
         var output = BenchArgs.String(args, "--out", null);
         var gcdump = BenchArgs.String(args, "--gcdump", null);
+        var idleOnly = args.Contains("--idle-only");
         using var admin = new SimulatorAdmin(BenchArgs.String(args, "--admin", null) ?? throw new ArgumentException("--admin <url> is required"));
+        var chat = new Uri(BenchArgs.String(args, "--ws", null) ?? throw new ArgumentException("--ws <url> is required"));
+        // A plain ws:// simulator (started without --tls) has no certificate to pin: the run then measures memory without TLS.
         var endpoint = new SimulatorEndpoint(
-            new Uri(BenchArgs.String(args, "--ws", null) ?? throw new ArgumentException("--ws <url> is required")),
+            chat,
             admin.Url,
             Convert.FromHexString(BenchArgs.String(args, "--root", null) ?? throw new ArgumentException("--root <hex> is required")),
-            await admin.CertificateAsync());
+            chat.Scheme == "wss" ? await admin.CertificateAsync() : null);
 
         var report = new StringBuilder();
         void Row(string what, string value) => report.AppendLine(CultureInfo.InvariantCulture, $"| {what} | {value} |");
@@ -88,7 +93,7 @@ internal static class SessionLoadBenchmark
                 await HeapDump.CollectAsync(gcdump);
             }
 
-            report.AppendLine(CultureInfo.InvariantCulture, $"N = {count:N0} sessions on one ActorSystem (SQLite journal, {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC, {Environment.ProcessorCount} cores); simulator in its own process over wss.");
+            report.AppendLine(CultureInfo.InvariantCulture, $"N = {count:N0} sessions on one ActorSystem (SQLite journal, {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC, {Environment.ProcessorCount} cores); simulator in its own process over {chat.Scheme}.");
             report.AppendLine();
             report.AppendLine("| Figure | Value |");
             report.AppendLine("|---|---:|");
@@ -103,6 +108,20 @@ internal static class SessionLoadBenchmark
             Row($"per idle connected session ({settle.TotalSeconds:N0} s after the last link): GC heap / RSS", $"**{Format.Kib((idle.GcHeap - baseline.GcHeap) / (double)connected)} / {Format.Kib((idle.Rss - baseline.Rss) / (double)connected)}**");
             Row("of which the connection (connected − created): GC heap / RSS", $"{Format.Kib((idle.GcHeap - afterCreate.GcHeap) / (double)connected)} / {Format.Kib((idle.Rss - afterCreate.Rss) / (double)connected)}");
             Row("node totals idle: GC heap / RSS; simulator process RSS", $"{Format.Mib(idle.GcHeap)} / {Format.Mib(idle.Rss)}; {Format.Mib(simulatorIdleRss)}");
+            Row("per idle connected session: GC committed (live + kept free) / RSS − GC committed (native)", $"{Format.Kib((idle.GcCommitted - baseline.GcCommitted) / (double)connected)} / {Format.Kib((idle.Rss - idle.GcCommitted - (baseline.Rss - baseline.GcCommitted)) / (double)connected)}");
+            if (args.Contains("--malloc-trim") && MemorySample.TrimNativeHeap())
+            {
+                // Diagnostic only: how much of the native RSS is freed memory glibc kept (the node does not trim).
+                var trimmed = MemorySample.Take();
+                Row("per idle connected session after malloc_trim(0) (diagnostic): RSS / RSS − GC committed", $"{Format.Kib((trimmed.Rss - baseline.Rss) / (double)connected)} / {Format.Kib((trimmed.Rss - trimmed.GcCommitted - (baseline.Rss - baseline.GcCommitted)) / (double)connected)}");
+            }
+
+            if (idleOnly)
+            {
+                await WriteReportAsync(report.ToString(), output);
+                return linked.Failures == 0 ? 0 : 1;
+            }
+
 
             // Two held rounds (InboundLoad): one text per session first, each opening a Signal session (pkmsg, a one-time
             // prekey used), then --texts more on the sessions now established (msg), the steady state.
@@ -139,14 +158,7 @@ internal static class SessionLoadBenchmark
             Row($"**node restart: all sessions recovered and Connected again** ({capText}) / failures", $"**{connected - reconnected.Failures:N0} in {reconnectSeconds:N1} s** ({(connected - reconnected.Failures) / reconnectSeconds:N0}/s) / {reconnected.Failures} {reconnected.FirstError}");
             Row("CPU during the reconnect", reconnectCpu);
 
-            var text = report.ToString();
-            Console.WriteLine();
-            Console.WriteLine(text);
-            if (output is not null)
-            {
-                await File.WriteAllTextAsync(output, text);
-            }
-
+            await WriteReportAsync(report.ToString(), output);
             return linked.Failures == 0 && firstContact.PostFailures == 0 && inbound.PostFailures == 0 && send.Refused == 0 ? 0 : 1;
 
             async Task<InboundResult> InboundRoundAsync(string round, int roundTexts, int offset)
@@ -165,6 +177,16 @@ internal static class SessionLoadBenchmark
         finally
         {
             await node.DisposeAsync();
+        }
+    }
+
+    private static async Task WriteReportAsync(string text, string? output)
+    {
+        Console.WriteLine();
+        Console.WriteLine(text);
+        if (output is not null)
+        {
+            await File.WriteAllTextAsync(output, text);
         }
     }
 

@@ -7,10 +7,14 @@ namespace SessionCluster.Protocol.Noise;
 /// <summary>
 /// Presents a WebSocket as a byte-stream duplex pipe: binary messages received are appended to
 /// <see cref="Input"/> (frames may straddle messages), and each flush of <see cref="Output"/> goes out
-/// as one binary message. Both pumps run until either side closes.
+/// as one binary message. Both pumps run until either side closes. While no data arrives the receive pump holds no buffer
+/// (it waits with a zero-byte receive), so thousands of idle connections cost no read buffers.
 /// </summary>
 public sealed class WebSocketDuplexPipe : IDuplexPipe, IAsyncDisposable
 {
+    // The most one receive writes into the inbound pipe: a whole typical frame in one segment, taken only while data flows.
+    private const int ReceiveSegmentSize = 16 * 1024;
+
     private readonly WebSocket _socket;
     private readonly Pipe _inbound;
     private readonly Pipe _outbound;
@@ -64,16 +68,20 @@ public sealed class WebSocketDuplexPipe : IDuplexPipe, IAsyncDisposable
         {
             while (true)
             {
-                var memory = writer.GetMemory(16 * 1024);
-                var received = await _socket.ReceiveAsync(memory, _stop.Token).ConfigureAwait(false);
-                if (received.MessageType == WebSocketMessageType.Close)
+                // Wait for data with no buffer: an idle connection (most of them, most of the time) then holds no pipe
+                // segment, and the layers below (ManagedWebSocket, the HTTP connection stream, SslStream) pass the
+                // zero-byte read down instead of renting their own read buffers. The segment is taken once bytes are there.
+                var ready = await _socket.ReceiveAsync(Memory<byte>.Empty, _stop.Token).ConfigureAwait(false);
+                if (!IsBinary(ready))
                 {
                     break;
                 }
 
-                if (received.MessageType != WebSocketMessageType.Binary)
+                var memory = writer.GetMemory(ReceiveSegmentSize);
+                var received = await _socket.ReceiveAsync(memory, _stop.Token).ConfigureAwait(false);
+                if (!IsBinary(received))
                 {
-                    throw new FrameFormatException("WhatsApp traffic is binary; a text WebSocket message arrived", -1);
+                    break;
                 }
 
                 writer.Advance(received.Count);
@@ -95,6 +103,14 @@ public sealed class WebSocketDuplexPipe : IDuplexPipe, IAsyncDisposable
 
         await writer.CompleteAsync(failure).ConfigureAwait(false);
     }
+
+    /// <summary>True for binary data, false for the peer's close; text is not WhatsApp's and fails the stream.</summary>
+    private static bool IsBinary(ValueWebSocketReceiveResult received) => received.MessageType switch
+    {
+        WebSocketMessageType.Binary => true,
+        WebSocketMessageType.Close => false,
+        _ => throw new FrameFormatException("WhatsApp traffic is binary; a text WebSocket message arrived", -1),
+    };
 
     private async Task SendLoopAsync()
     {

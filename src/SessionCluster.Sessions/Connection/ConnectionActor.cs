@@ -1,11 +1,6 @@
-using System.Buffers;
 using System.Globalization;
 using System.Net.WebSockets;
-using Akka;
 using Akka.Actor;
-using Akka.Streams;
-using Akka.Streams.Dsl;
-using Akka.Util;
 using Microsoft.Extensions.Logging;
 using SessionCluster.Protocol.Binary;
 using SessionCluster.Protocol.Noise;
@@ -20,16 +15,16 @@ namespace SessionCluster.Sessions.Connection;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Once open, the connection is ONE Akka.Streams graph:
+/// Once open, the connection is two loops (<see cref="ConnectionPumps"/>):
 /// <c>outbound queue (bounded) → encode → Noise encrypt → frames → WebSocket</c> and
 /// <c>WebSocket → frame cutter → Noise decrypt → decode → this actor → parent</c>. The frame cutter and the ciphers are the
-/// Protocol's <see cref="NoiseSocket"/> over a <see cref="WebSocketDuplexPipe"/>; the graph pulls a frame only when the
-/// previous node was acknowledged, so a busy session stops reading the socket instead of buffering without bound.
+/// Protocol's <see cref="NoiseSocket"/> over a <see cref="WebSocketDuplexPipe"/>; the inbound loop reads a frame only when
+/// the previous node was acknowledged, so a busy session stops reading the socket instead of buffering without bound.
 /// </para>
 /// <para>
 /// Inbound nodes pass through this actor rather than straight to the parent so that it sees every arrival (the watchdog),
 /// answers its own pings, and turns <c>&lt;stream:error&gt;</c>, a login's <c>&lt;failure&gt;</c> and <c>&lt;xmlstreamend/&gt;</c> into a typed loss.
-/// The parent acknowledges each <see cref="NodeReceived"/> with <see cref="NodeAck"/>; only then is the stream acked.
+/// The parent acknowledges each <see cref="NodeReceived"/> with <see cref="NodeAck"/>; only then is the next frame read.
 /// </para>
 /// <para>
 /// Keepalive: a ping iq every <see cref="ConnectionSettings.KeepaliveInterval"/>. Watchdog: when nothing arrives for
@@ -55,8 +50,7 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
     // The connect task hands its transport over here, not only in its message: if the actor stops before the message is
     // read, PostStop still finds (and closes) the socket. Both sides take it with Interlocked.Exchange, so exactly one does.
     private Transport? _handedOver;
-    private ISourceQueueWithComplete<Node>? _outbound;
-    private IActorRef _inboundStage = ActorRefs.Nobody;
+    private ConnectionPumps? _pumps;
     private bool _parentOwesAck;
     private long _lastArrival;
     private int _pings;
@@ -89,7 +83,7 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
     protected override void PostStop()
     {
         _lifetime.Cancel();
-        _outbound?.Complete();
+        _pumps?.Complete();
         Release(_transport);
         _transport = null;
         Release(Interlocked.Exchange(ref _handedOver, null));
@@ -148,24 +142,13 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
 
     private void Open()
     {
-        Receive<StreamInit>(_ =>
-        {
-            _inboundStage = Sender;
-            Sender.Tell(StreamAck.Instance);
-        });
         Receive<Node>(OnInbound);
         Receive<NodeAck>(_ => OnParentAck());
-        Receive<StreamCompleted>(_ => Lose(ConnectionLossReason.ServerClosed, "the server closed the connection"));
-        Receive<StreamFailed>(failed => LoseOpen(failed.Cause));
-        Receive<OutboundFailed>(failed => LoseOpen(failed.Cause));
+        Receive<ConnectionPumps.InboundEnded>(_ => Lose(ConnectionLossReason.ServerClosed, "the server closed the connection"));
+        Receive<ConnectionPumps.InboundFailed>(failed => LoseOpen(failed.Cause));
+        Receive<ConnectionPumps.OutboundFailed>(failed => LoseOpen(failed.Cause));
         Receive<SendNode>(OnSend);
         Receive<KeepaliveTick>(_ => SendPing());
-        Receive<PingQueued>(_ => { });
-        // A full queue means stanzas are going out (the connection is busy, not idle); a closed one means the loss is on its
-        // way as a stream signal. Either way the watchdog, not the ping, decides.
-        Receive<PingNotQueued>(_ => { });
-        // The outbound side completes only when the queue is completed, which happens as the actor stops.
-        Receive<OutboundCompleted>(_ => { });
         Receive<WatchdogTick>(_ => CheckWatchdog());
         Receive<Close>(_ => Lose(ConnectionLossReason.Cancelled, "closed by the session"));
     }
@@ -179,26 +162,20 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
 
     private async Task<object> ConnectAsync(CancellationToken cancellationToken)
     {
-        var webSocket = new ClientWebSocket();
-        webSocket.Options.SetRequestHeader("Origin", "https://web.whatsapp.com");
-        // Through a proxy the invoker carries the tunnel and the pinning (the socket's own options must not set either then).
+        // A proxy's tunnel opening first tells a timeout of the proxy from one of the server.
         var tunnelOpened = false;
-        using var invoker = _settings.Proxy is { } proxy ? ProxyTunnel.Invoker(proxy, _settings.PinnedCertificate, () => Volatile.Write(ref tunnelOpened, true)) : null;
-        if (invoker is not null)
+        if (_settings.Proxy is { } proxy)
         {
-            ConnectionLog.ConnectingThroughProxy(_logger, _settings.ServerUri, _settings.Proxy!.ToString());
-        }
-        else if (_settings.PinnedCertificate is { } pinned)
-        {
-            webSocket.Options.RemoteCertificateValidationCallback = PinnedCertificate.TrustOnly(pinned);
+            ConnectionLog.ConnectingThroughProxy(_logger, _settings.ServerUri, proxy.ToString());
         }
 
+        WebSocket? webSocket = null;
         WebSocketDuplexPipe? pipe = null;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_settings.ConnectTimeout);
         try
         {
-            await webSocket.ConnectAsync(_settings.ServerUri, invoker, timeout.Token).ConfigureAwait(false);
+            webSocket = await WebSocketConnector.ConnectAsync(_settings, () => Volatile.Write(ref tunnelOpened, true), _logger, timeout.Token).ConfigureAwait(false);
             pipe = new WebSocketDuplexPipe(webSocket);
             using var initiator = new NoiseInitiator(_settings.NoiseKey, new NoiseClientOptions { RootPublicKey = _settings.RootPublicKey, Clock = _time });
             var socket = await NoiseHandshake.ConnectAsync(pipe, initiator, _settings.ClientPayload, cancellationToken: timeout.Token).ConfigureAwait(false);
@@ -224,14 +201,14 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
         {
             var (reason, detail) = e is OperationCanceledException && _settings.Proxy is { } timedOut && !Volatile.Read(ref tunnelOpened) && !cancellationToken.IsCancellationRequested
                 ? ConnectionFailures.ProxyTimedOut(timedOut, _settings.ConnectTimeout)
-                : ConnectionFailures.WhileConnecting(e, webSocket.State == WebSocketState.Open || pipe is not null);
+                : ConnectionFailures.WhileConnecting(e, webSocket is not null);
             if (pipe is not null)
             {
-                webSocket.Abort();
+                webSocket!.Abort();
                 await ReleaseAfterFailedConnectAsync(pipe).ConfigureAwait(false);
             }
 
-            webSocket.Dispose();
+            webSocket?.Dispose();
             return new ConnectFailed(reason, detail, e);
         }
     }
@@ -254,35 +231,8 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
         var transport = Interlocked.Exchange(ref _handedOver, null)
             ?? throw new InvalidOperationException("The connect task reported success without handing over its transport.");
         _transport = transport;
-        var socket = transport.Socket;
-        var token = _lifetime.Token;
-        var limits = _settings.DecoderLimits;
-
-        // Decrypted frames, pulled one at a time: no read happens until the stream downstream asks for an element.
-        var inbound = Source.UnfoldAsync<NoiseSocket, byte[]>(socket, async s =>
-        {
-            var frame = await s.ReceiveAsync(token).ConfigureAwait(false);
-            return frame is null ? Option<(NoiseSocket, byte[])>.None : Option<(NoiseSocket, byte[])>.Create((s, frame));
-        });
-        var outbound = Flow.Create<Node>()
-            .Select(Encode)
-            .SelectAsync(1, async frame =>
-            {
-                await socket.SendAsync(frame, token).ConfigureAwait(false);
-                return NotUsed.Instance;
-            })
-            .ToMaterialized(Sink.Ignore<NotUsed>(), Keep.Right);
-        var wire = Flow.FromSinkAndSource(outbound, inbound, Keep.Left);
-
-        var (queue, sent) = Source.Queue<Node>(_settings.OutboundQueueBound, OverflowStrategy.DropNew)
-            .ViaMaterialized(wire, Keep.Both)
-            .Select(frame => NodeDecoder.DecodeOwnedFrame(frame, limits))
-            .To(Sink.ActorRefWithAck<Node>(Self, StreamInit.Instance, StreamAck.Instance, StreamCompleted.Instance, e => new StreamFailed(e)))
-            // Stage buffers of one element: the read-ahead while the parent is busy stays a handful of nodes, not 16 per stage.
-            .WithAttributes(Attributes.CreateInputBuffer(1, 1))
-            .Run(Context.Materializer());
-        _outbound = queue;
-        sent.PipeTo(Self, success: _ => OutboundCompleted.Instance, failure: e => new OutboundFailed(e));
+        _pumps = new ConnectionPumps(transport.Socket, _settings.DecoderLimits, _settings.OutboundQueueBound, Self, _lifetime.Token);
+        _pumps.Start();
 
         _lastArrival = _time.GetTimestamp();
         Timers.StartPeriodicTimer(nameof(KeepaliveTick), KeepaliveTick.Instance, _settings.KeepaliveInterval);
@@ -295,7 +245,6 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
 
     private void OnInbound(Node node)
     {
-        _inboundStage = Sender;
         _lastArrival = _time.GetTimestamp();
         switch (node.Tag)
         {
@@ -317,7 +266,7 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
         if (node.Tag == "iq" && node.GetOptionalString("id") is { } id && _outstandingPings.Remove(id))
         {
             // Our own keepalive's answer: it only proves the connection alive, which the arrival already recorded.
-            _inboundStage.Tell(StreamAck.Instance);
+            _pumps!.Ack();
             return;
         }
 
@@ -335,16 +284,13 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
         _parentOwesAck = false;
         // The watchdog counts from when reading resumes, not from the node the parent took its time over.
         _lastArrival = _time.GetTimestamp();
-        _inboundStage.Tell(StreamAck.Instance);
+        _pumps!.Ack();
     }
 
     private void OnSend(SendNode send)
     {
-        var node = send.Node;
-        _outbound!.OfferAsync(node).PipeTo(
-            Sender,
-            success: result => result is QueueOfferResult.Enqueued ? new NodeEnqueued(node) : new SendRejected(node, result is QueueOfferResult.Dropped ? SendFailure.QueueFull : SendFailure.NotOpen),
-            failure: _ => new SendRejected(node, SendFailure.NotOpen));
+        // The queue is completed only as the actor stops, so a refusal here means it is full.
+        Sender.Tell(_pumps!.TryEnqueue(send.Node) ? new NodeEnqueued(send.Node) : new SendRejected(send.Node, SendFailure.QueueFull));
     }
 
     private void SendPing()
@@ -357,10 +303,8 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
         var id = PingIdPrefix + (++_pings).ToString(CultureInfo.InvariantCulture);
         _outstandingPings.Add(id);
         var ping = new Node("iq", [("id", id), ("to", "s.whatsapp.net"), ("type", "get"), ("xmlns", "w:p")], [new Node("ping")]);
-        _outbound!.OfferAsync(ping).PipeTo(
-            Self,
-            success: result => result is QueueOfferResult.Enqueued ? PingQueued.Instance : new PingNotQueued(result),
-            failure: e => new PingNotQueued(new QueueOfferResult.Failure(e)));
+        // A full queue means stanzas are going out (the connection is busy, not idle): the watchdog, not the ping, decides.
+        _ = _pumps!.TryEnqueue(ping);
     }
 
     private void CheckWatchdog()
@@ -380,7 +324,7 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
 
     private void LoseOpen(Exception cause)
     {
-        // Async stages hand their task's failure on as an AggregateException; the loss names what actually went wrong.
+        // A task's failure may come as an AggregateException; the loss names what actually went wrong.
         if (cause is AggregateException { InnerExceptions.Count: 1 } aggregate)
         {
             cause = aggregate.Flatten().InnerExceptions[0];
@@ -424,40 +368,9 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
         return $"<stream:error{(code is null ? "" : $" code=\"{code}\"")}>{condition}";
     }
 
-    private static ReadOnlyMemory<byte> Encode(Node node)
-    {
-        var encoded = new ArrayBufferWriter<byte>(256);
-        NodeEncoder.WriteFrame(node, encoded);
-        return encoded.WrittenMemory;
-    }
-
     private sealed record Connected(ReadOnlyMemory<byte> ServerStaticKey);
 
     private sealed record ConnectFailed(ConnectionLossReason Reason, string Detail, Exception Cause);
-
-    private sealed record StreamInit
-    {
-        public static StreamInit Instance { get; } = new();
-    }
-
-    private sealed record StreamAck
-    {
-        public static StreamAck Instance { get; } = new();
-    }
-
-    private sealed record StreamCompleted
-    {
-        public static StreamCompleted Instance { get; } = new();
-    }
-
-    private sealed record StreamFailed(Exception Cause);
-
-    private sealed record OutboundCompleted
-    {
-        public static OutboundCompleted Instance { get; } = new();
-    }
-
-    private sealed record OutboundFailed(Exception Cause);
 
     private sealed record KeepaliveTick
     {
@@ -468,11 +381,4 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
     {
         public static WatchdogTick Instance { get; } = new();
     }
-
-    private sealed record PingQueued
-    {
-        public static PingQueued Instance { get; } = new();
-    }
-
-    private sealed record PingNotQueued(IQueueOfferResult Result);
 }

@@ -13,7 +13,7 @@ internal static class ConnectionFailures
     /// <param name="socketOpened">The WebSocket was open, so the failure is the handshake's.</param>
     public static (ConnectionLossReason Reason, string Detail) WhileConnecting(Exception e, bool socketOpened) => e switch
     {
-        // Through a proxy, the handler wraps the tunnel's failure in an HttpRequestException and the WebSocket's own.
+        // A proxy's failure may come wrapped (by a caller's handler or the WebSocket's own exception): the innermost one says why.
         _ when Find<ProxyException>(e) is { } proxy => (ConnectionLossReason.Proxy, proxy.Message),
         NoiseCertificateException => (ConnectionLossReason.Certificate, "the server's Noise certificate did not verify: " + e.Message),
         NoiseHandshakeException or FrameFormatException or NoiseTransportException => (ConnectionLossReason.Handshake, "the Noise handshake failed: " + e.Message),

@@ -21,6 +21,9 @@ internal static partial class ConnectionLog
     [LoggerMessage(EventId = 1105, Level = LogLevel.Debug, Message = "Connecting to {Server} through the proxy {Proxy}")]
     public static partial void ConnectingThroughProxy(ILogger logger, Uri server, string proxy);
 
+    [LoggerMessage(EventId = 1106, Level = LogLevel.Debug, Message = "The TLS connection to {Server} keeps its OpenSSL buffers while idle (not Linux, or this runtime's SslStream internals differ)")]
+    public static partial void TlsBuffersKept(ILogger logger, Uri server);
+
     [LoggerMessage(EventId = 1104, Level = LogLevel.Error, Message = "The connection to {Server} failed on our side and stops")]
     public static partial void Faulted(ILogger logger, Uri server, Exception cause);
 }

@@ -1,21 +1,18 @@
 using System.Net;
-using System.Net.Security;
 using System.Net.Sockets;
-using System.Security.Cryptography.X509Certificates;
 
 namespace SessionCluster.Sessions.Connection;
 
 /// <summary>
-/// Opens a TCP tunnel to a server through a <see cref="ProxySettings"/> proxy, and an HTTP message invoker whose every
-/// connection goes through it (what <see cref="System.Net.WebSockets.ClientWebSocket"/> connects with).
+/// Opens a TCP tunnel to a server through a <see cref="ProxySettings"/> proxy (<see cref="WebSocketConnector"/> runs TLS
+/// and the WebSocket upgrade over it).
 /// </summary>
 /// <remarks>
 /// Why our own handshake rather than <c>WebProxy("socks5://…")</c>: .NET's built-in proxy support fails with
 /// <see cref="HttpRequestException"/>s whose inner exceptions are internal types and whose messages name the proxy URI,
 /// so a bad password, a dead proxy and a proxy that cannot reach the server can only be told apart by parsing text.
 /// Here each is a <see cref="ProxyException"/> with a <see cref="ProxyFailure"/>, the proxy's host:port, and no secret.
-/// The tunnel is handed to <see cref="SocketsHttpHandler.ConnectCallback"/>, so TLS, the WebSocket upgrade and
-/// certificate pinning run over it exactly as they do over a direct socket. SOCKS5 sends the server's host name, not an
+/// TLS, the WebSocket upgrade and certificate pinning run over the tunnel exactly as they do over a direct socket. SOCKS5 sends the server's host name, not an
 /// address resolved here: the proxy resolves it, so no DNS query leaves the node outside the proxy.
 /// </remarks>
 internal static class ProxyTunnel
@@ -56,29 +53,5 @@ internal static class ProxyTunnel
             socket.Dispose();
             throw;
         }
-    }
-
-    /// <summary>
-    /// An invoker whose connections all go through <paramref name="proxy"/>, trusting only <paramref name="pinned"/> as TLS
-    /// root when given; <paramref name="tunnelOpened"/> runs when a tunnel is open (to tell a proxy's timeout from the server's).
-    /// </summary>
-    public static HttpMessageInvoker Invoker(ProxySettings proxy, X509Certificate2? pinned, Action tunnelOpened)
-    {
-        var handler = new SocketsHttpHandler
-        {
-            UseProxy = false,
-            ConnectCallback = async (context, cancellationToken) =>
-            {
-                var stream = await ConnectAsync(proxy, context.DnsEndPoint.Host, context.DnsEndPoint.Port, cancellationToken).ConfigureAwait(false);
-                tunnelOpened();
-                return stream;
-            },
-        };
-        if (pinned is not null)
-        {
-            handler.SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = PinnedCertificate.TrustOnly(pinned) };
-        }
-
-        return new HttpMessageInvoker(handler, disposeHandler: true);
     }
 }

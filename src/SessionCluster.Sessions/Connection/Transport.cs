@@ -4,7 +4,7 @@ using SessionCluster.Protocol.Noise;
 namespace SessionCluster.Sessions.Connection;
 
 /// <summary>An open connection's layers, outermost first: the WebSocket, the byte pipe over it, the Noise transport.</summary>
-internal sealed class Transport(ClientWebSocket webSocket, WebSocketDuplexPipe pipe, NoiseSocket socket)
+internal sealed class Transport(WebSocket webSocket, WebSocketDuplexPipe pipe, NoiseSocket socket)
 {
     public NoiseSocket Socket { get; } = socket;
 

@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using System.Security.Cryptography;
 using Google.Protobuf;
 using SessionCluster.Protocol.Crypto;
@@ -12,21 +11,80 @@ namespace SessionCluster.Sessions.State;
 /// is stored sealed before its upload (<see cref="PreKeysGenerated"/>), so a pkmsg naming any key the server handed out
 /// finds its private half after any crash.
 /// </summary>
+/// <remarks>
+/// Held compactly because every linked session keeps a batch for as long as it lives, idle or not: sorted ids and their
+/// 32-byte private keys side by side in two arrays (about 2 KiB for 50 keys, against about 8 KiB as records, key pairs
+/// and map nodes). The public half is derived again when a key is found, which happens only for a pkmsg.
+/// </remarks>
 public sealed class OneTimePreKeys
 {
-    private readonly ImmutableDictionary<uint, PreKeyRecord> _keys;
+    private readonly uint[] _ids;
+    private readonly byte[] _privateKeys;
 
-    private OneTimePreKeys(ImmutableDictionary<uint, PreKeyRecord> keys) => _keys = keys;
+    private OneTimePreKeys(uint[] ids, byte[] privateKeys)
+    {
+        _ids = ids;
+        _privateKeys = privateKeys;
+    }
 
-    public static OneTimePreKeys Empty { get; } = new(ImmutableDictionary<uint, PreKeyRecord>.Empty);
+    public static OneTimePreKeys Empty { get; } = new([], []);
 
-    public int Count => _keys.Count;
+    public int Count => _ids.Length;
 
-    public PreKeyRecord? Find(uint id) => _keys.GetValueOrDefault(id);
+    public PreKeyRecord? Find(uint id)
+    {
+        var index = Array.BinarySearch(_ids, id);
+        return index < 0 ? null : new PreKeyRecord(id, Curve25519.FromPrivateKey(PrivateKey(index)));
+    }
 
-    public OneTimePreKeys Add(IEnumerable<PreKeyRecord> keys) => new(_keys.SetItems(keys.Select(k => KeyValuePair.Create(k.Id, k))));
+    /// <summary>These keys added; a key whose id is already held replaces it.</summary>
+    public OneTimePreKeys Add(IEnumerable<PreKeyRecord> keys)
+    {
+        var merged = new SortedDictionary<uint, ReadOnlyMemory<byte>>();
+        for (var i = 0; i < _ids.Length; i++)
+        {
+            merged[_ids[i]] = _privateKeys.AsMemory(i * Curve25519.KeySize, Curve25519.KeySize);
+        }
 
-    public OneTimePreKeys Remove(IEnumerable<uint> ids) => new(_keys.RemoveRange(ids));
+        foreach (var key in keys)
+        {
+            merged[key.Id] = key.KeyPair.PrivateKey;
+        }
+
+        return From(merged);
+    }
+
+    public OneTimePreKeys Remove(IEnumerable<uint> ids)
+    {
+        var removed = ids.ToHashSet();
+        var kept = new SortedDictionary<uint, ReadOnlyMemory<byte>>();
+        for (var i = 0; i < _ids.Length; i++)
+        {
+            if (!removed.Contains(_ids[i]))
+            {
+                kept[_ids[i]] = _privateKeys.AsMemory(i * Curve25519.KeySize, Curve25519.KeySize);
+            }
+        }
+
+        return kept.Count == _ids.Length ? this : From(kept);
+    }
+
+    private ReadOnlySpan<byte> PrivateKey(int index) => _privateKeys.AsSpan(index * Curve25519.KeySize, Curve25519.KeySize);
+
+    private static OneTimePreKeys From(SortedDictionary<uint, ReadOnlyMemory<byte>> keys)
+    {
+        var ids = new uint[keys.Count];
+        var privateKeys = new byte[keys.Count * Curve25519.KeySize];
+        var index = 0;
+        foreach (var (id, privateKey) in keys)
+        {
+            ids[index] = id;
+            privateKey.Span.CopyTo(privateKeys.AsSpan(index * Curve25519.KeySize));
+            index++;
+        }
+
+        return new OneTimePreKeys(ids, privateKeys);
+    }
 
     /// <summary><paramref name="count"/> fresh keys with ids from <paramref name="firstId"/> (wrapping within 24 bits, skipping 0).</summary>
     public static IReadOnlyList<PreKeyRecord> Generate(RandomNumberGenerator random, uint firstId, int count)
@@ -91,5 +149,5 @@ public sealed class OneTimePreKeys
         }
     }
 
-    public override string ToString() => $"OneTimePreKeys({_keys.Count} keys)";
+    public override string ToString() => $"OneTimePreKeys({_ids.Length} keys)";
 }

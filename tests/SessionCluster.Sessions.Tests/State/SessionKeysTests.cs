@@ -74,6 +74,66 @@ public sealed class SessionKeysTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_key_store_runs_only_while_it_owes_an_answer_and_is_started_again_to_wipe()
+    {
+        var system = _nodes.Start();
+        var session = system.ActorOf(SessionActor.Props(Alice, _nodes.Dependencies()));
+        Assert.IsType<Created>(await session.Ask<Reply>(new Create(Alice, Flows.LinkByQrTests.Options), SessionNodes.Timeout));
+        await WaitUntilNoKeyStoreAsync(system, session);
+
+        Assert.IsType<Deleted>(await session.Ask<Reply>(new Delete(Alice), SessionNodes.Timeout));
+        await KeyJournal.WaitUntilWipedAsync(system, Alice);
+        await WaitUntilNoKeyStoreAsync(system, session);
+        await SessionNodes.StopAsync(system);
+
+        // A recovery needs the key only to open the registration; then the store stops again.
+        var second = _nodes.Start();
+        var bob = new SessionId("bob");
+        var created = second.ActorOf(SessionActor.Props(bob, _nodes.Dependencies()));
+        Assert.IsType<Created>(await created.Ask<Reply>(new Create(bob, Flows.LinkByQrTests.Options), SessionNodes.Timeout));
+        await SessionNodes.StopAsync(second);
+        var third = _nodes.Start();
+        var recovered = third.ActorOf(SessionActor.Props(bob, _nodes.Dependencies()));
+        var status = Assert.IsType<StatusReply>(await recovered.Ask<Reply>(new GetStatus(bob), SessionNodes.Timeout)).Status;
+        Assert.Null(status.SecretsFailure);
+        Assert.NotNull(status.RegistrationId);
+        await WaitUntilNoKeyStoreAsync(third, recovered);
+    }
+
+    /// <summary>Waits until no child of <paramref name="parent"/> is a key store (whatever its incarnation's name).</summary>
+    private static async Task WaitUntilNoKeyStoreAsync(ActorSystem system, IActorRef parent)
+    {
+        var deadline = DateTime.UtcNow + SessionNodes.Timeout;
+        while (true)
+        {
+            var inbox = Inbox.Create(system);
+            system.ActorSelection(parent.Path / "*").Tell(new Identify(null), inbox.Receiver);
+            var running = new List<string>();
+            try
+            {
+                while (true)
+                {
+                    if (await inbox.ReceiveAsync(TimeSpan.FromMilliseconds(300)) is ActorIdentity { Subject: { } child })
+                    {
+                        running.Add(child.Path.Name);
+                    }
+                }
+            }
+            catch (TimeoutException)
+            {
+                // No more answers: every running child has identified itself.
+            }
+
+            if (!running.Any(name => name.StartsWith("keys", StringComparison.Ordinal)))
+            {
+                return;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"key store still running under {parent.Path}: {string.Join(", ", running)}");
+        }
+    }
+
+    [Fact]
     public async Task A_data_key_gone_while_the_log_does_not_say_logged_out_recovers_as_LoggedOut_and_writes_it()
     {
         var system = _nodes.Start();
