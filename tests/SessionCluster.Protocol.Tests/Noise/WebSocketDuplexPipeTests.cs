@@ -30,6 +30,29 @@ public sealed class WebSocketDuplexPipeTests
     }
 
     [Fact]
+    public async Task A_backlog_of_small_messages_shares_segments_instead_of_taking_one_buffer_each()
+    {
+        var socket = new ScriptedWebSocket();
+        await using var pipe = new WebSocketDuplexPipe(socket);
+        var payload = Enumerable.Range(0, 100).Select(i => (byte)i).ToArray();
+        for (var i = 0; i < 64; i++)
+        {
+            socket.Arrive(WebSocketMessageType.Binary, payload);
+        }
+
+        // Nothing is read meanwhile: all 6,400 bytes wait in the pipe.
+        await WaitForReceivesAsync(socket, 128);
+        var read = await pipe.Input.ReadAtLeastAsync(64 * payload.Length).AsTask().WaitAsync(Patience);
+        Assert.Equal(64 * payload.Length, read.Buffer.Length);
+        pipe.Input.AdvanceTo(read.Buffer.End);
+
+        // A receive into a fresh segment offers at least as much room as the one before it; into the same segment, less.
+        var sizes = socket.ReceiveSizes.Where(size => size > 0).ToArray();
+        var fresh = 1 + sizes.Zip(sizes.Skip(1)).Count(pair => pair.Second >= pair.First);
+        Assert.InRange(fresh, 1, 4);
+    }
+
+    [Fact]
     public async Task A_close_ends_the_input_and_a_text_message_fails_it()
     {
         var closing = new ScriptedWebSocket();
