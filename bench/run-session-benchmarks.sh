@@ -11,7 +11,9 @@
 # With dotnet-gcdump installed (DOTNET_GCDUMP=<path to it> or on PATH), the idle heap is dumped and reported by type
 # (idle.gcdump, idle-gcdump.txt). With --perf SECONDS (needs `perf`, Debian's linux-perf), the node's CPU is sampled
 # for that long from the release of the established-sessions inbound round (perf.data, cpu-profile.md): JIT code is
-# named through the runtime's perf map (DOTNET_PerfMapEnabled=1, W^X off so perf can read it).
+# named through the runtime's perf map (DOTNET_PerfMapEnabled=1, W^X off so perf can read it). With --pin the
+# simulator runs on CPU 1 and the node (and Baileys) on CPU 0 (taskset): each side has one core of its own, so the
+# inbound rate is the node's on one core, not shared with its load source.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -23,12 +25,14 @@ load() { echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) ($1)" | tee -a "$r
 sessions=1000
 baileys=200
 perf_seconds=0
+pin=0
 rest=()
 while [[ $# -gt 0 ]]; do
   case $1 in
     --sessions) sessions=$2; shift 2 ;;
     --baileys) baileys=$2; shift 2 ;;
     --perf) perf_seconds=$2; shift 2 ;;
+    --pin) pin=1; shift ;;
     *) rest+=("$1"); shift ;;
   esac
 done
@@ -40,7 +44,9 @@ echo "== build"
 dotnet build -c Release "$project" -nologo -v q
 
 echo "== simulator (own process, --tls)"
-dotnet src/SessionCluster.Simulator/bin/Release/net10.0/SessionCluster.Simulator.dll --tls > "$run/simulator.log" 2>&1 &
+node_cpu=(); simulator_cpu=()
+if [[ $pin -eq 1 ]]; then node_cpu=(taskset -c 0); simulator_cpu=(taskset -c 1); echo "pinned:       node and Baileys on CPU 0, simulator on CPU 1" | tee -a "$run/machine.txt"; fi
+${simulator_cpu[@]+"${simulator_cpu[@]}"} dotnet src/SessionCluster.Simulator/bin/Release/net10.0/SessionCluster.Simulator.dll --tls > "$run/simulator.log" 2>&1 &
 simulator=$!
 trap 'kill $simulator 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do grep -q '^Root key:' "$run/simulator.log" && break; sleep 0.2; done
@@ -65,7 +71,7 @@ if [[ $sessions -gt 0 ]]; then
     ) &
     profiler=$!
   fi
-  dotnet "$project/bin/Release/net10.0/SessionCluster.Benchmarks.dll" --sessions "$sessions" --admin "$admin" --ws "$ws" --root "$root" \
+  ${node_cpu[@]+"${node_cpu[@]}"} dotnet "$project/bin/Release/net10.0/SessionCluster.Benchmarks.dll" --sessions "$sessions" --admin "$admin" --ws "$ws" --root "$root" \
     --simulator-pid "$simulator" --out "$run/sessions.md" --gcdump "$run/idle.gcdump" ${rest[@]+"${rest[@]}"} 2>&1 | tee "$run/sessions.log" \
     || echo "exit code:    $? (SessionCluster side: a link, send or POST failed; see sessions.md)" | tee -a "$run/machine.txt"
   [[ $perf_seconds -gt 0 ]] && wait "$profiler"
@@ -78,7 +84,7 @@ fi
 
 if [[ $baileys -gt 0 ]]; then
   echo "== Baileys: $baileys sockets in one Node process"
-  node --expose-gc bench/node/baileys-sessions-bench.mjs --sockets "$baileys" --admin "$admin" --ws "$ws" --root "$root" \
+  ${node_cpu[@]+"${node_cpu[@]}"} node --expose-gc bench/node/baileys-sessions-bench.mjs --sockets "$baileys" --admin "$admin" --ws "$ws" --root "$root" \
     --out "$run/baileys.md" 2>&1 | tee "$run/baileys.log" \
     || echo "exit code:    $? (Baileys side: a link or POST failed; see baileys.md)" | tee -a "$run/machine.txt"
   load "after Baileys"
