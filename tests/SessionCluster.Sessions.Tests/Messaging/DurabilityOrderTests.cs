@@ -1,6 +1,4 @@
-using System.Net;
 using Akka.Actor;
-using Akka.Configuration;
 using SessionCluster.Sessions.Tests.Support;
 using SessionCluster.Sessions.State.Proto;
 using SessionCluster.Simulator;
@@ -86,22 +84,5 @@ public sealed class DurabilityOrderTests(ITestOutputHelper output) : IAsyncLifet
     private static bool FromCompanion(SimulatorPhones.PhoneReceipt receipt) =>
         Protocol.Binary.Jid.Parse(receipt.Participant ?? receipt.From).Device != 0;
 
-    /// <summary>Alice linked by QR on the gated in-memory journal (nothing held while linking), Connected, prekeys uploaded.</summary>
-    private async Task<(ActorSystem System, IActorRef Session)> LinkedAliceAsync(SimulatorHost host)
-    {
-        GatedMemoryJournal.Reset(_ => false);
-        await CreateAccountAsync(host);
-        var system = ActorSystem.Create("gated", ConfigurationFactory.ParseString(GatedMemoryJournal.Config).WithFallback("akka.loglevel = WARNING"));
-        var session = system.ActorOf(SessionActor.Props(Alice, Dependencies(_nodes, host)));
-        Assert.IsType<Created>(await Ask(session, new Create(Alice, Options)));
-        Assert.IsType<LinkStarted>(await Ask(session, new LinkByQr(Alice)));
-        var qr = await GatedMemoryJournal.FirstQr.Task.WaitAsync(SessionNodes.Timeout);
-        using (var scan = await ScanAsync(host, qr))
-        {
-            Assert.Equal(HttpStatusCode.OK, scan.StatusCode);
-        }
-
-        await SimulatorPhones.WaitForAsync(() => DevicesAsync(host), d => d.Any(x => !x.Primary && x.Online && x.PreKeys >= SessionCluster.Sessions.Flows.PreKeys.UploadBatch), "Alice online with her prekeys");
-        return (system, session);
-    }
+    private Task<(ActorSystem System, IActorRef Session)> LinkedAliceAsync(SimulatorHost host) => GatedAlice.LinkAsync(_nodes, host, "gated");
 }

@@ -1,10 +1,7 @@
-using System.Net;
 using Akka.Actor;
-using Akka.Configuration;
 using SessionCluster.Sessions.Tests.Support;
 using SessionCluster.Simulator;
 using Xunit.Abstractions;
-using static SessionCluster.Sessions.SessionCommands;
 using static SessionCluster.Sessions.Tests.Flows.LinkByQrTests;
 
 namespace SessionCluster.Sessions.Tests.Messaging;
@@ -41,7 +38,7 @@ public sealed class InboundWindowTests(ITestOutputHelper output) : IAsyncLifetim
         await using var host = await Simulators.StartAsync();
         await SimulatorPhones.CreateAccountAsync(host, BobPhone);
         await SimulatorPhones.CreateAccountAsync(host, CarolPhone);
-        await LinkedAliceAsync(host);
+        (_system, _) = await GatedAlice.LinkAsync(_nodes, host, "window");
         // One message from each first, so the backlog below is on open sessions (msg, not pkmsg).
         var warmups = new[] { await SimulatorPhones.SendTextAsync(host, BobPhone, Phone + "@s.whatsapp.net", "hi"), await SimulatorPhones.SendTextAsync(host, CarolPhone, Phone + "@s.whatsapp.net", "hi") };
         await WaitForStoredAsync(warmups);
@@ -81,23 +78,5 @@ public sealed class InboundWindowTests(ITestOutputHelper output) : IAsyncLifetim
             Assert.True(DateTimeOffset.UtcNow < deadline, $"Waited for {ids.Count} MessageReceived; {GatedMemoryJournal.ReceivedIds.Count} written.");
             await Task.Delay(50);
         }
-    }
-
-    /// <summary>Alice linked by QR on the gated in-memory journal (nothing held), Connected, prekeys uploaded.</summary>
-    private async Task LinkedAliceAsync(SimulatorHost host)
-    {
-        GatedMemoryJournal.Reset(_ => false);
-        await CreateAccountAsync(host);
-        _system = ActorSystem.Create("window", ConfigurationFactory.ParseString(GatedMemoryJournal.Config).WithFallback("akka.loglevel = WARNING"));
-        var session = _system.ActorOf(SessionActor.Props(Alice, Dependencies(_nodes, host)));
-        Assert.IsType<Created>(await Ask(session, new Create(Alice, Options)));
-        Assert.IsType<LinkStarted>(await Ask(session, new LinkByQr(Alice)));
-        var qr = await GatedMemoryJournal.FirstQr.Task.WaitAsync(SessionNodes.Timeout);
-        using (var scan = await ScanAsync(host, qr))
-        {
-            Assert.Equal(HttpStatusCode.OK, scan.StatusCode);
-        }
-
-        await SimulatorPhones.WaitForAsync(() => DevicesAsync(host), d => d.Any(x => !x.Primary && x.Online && x.PreKeys >= SessionCluster.Sessions.Flows.PreKeys.UploadBatch), "Alice online with her prekeys");
     }
 }
