@@ -13,9 +13,10 @@ namespace SessionCluster.Sessions.Connection;
 /// in order, encodes, encrypts and sends them.
 /// </summary>
 /// <remarks>
-/// Two plain loops rather than an Akka.Streams graph: the graph cost each connection a materialized interpreter (its
-/// own actor and mailbox), a preallocated 256-slot queue buffer and its stage objects, about 10 KiB of heap per idle
-/// session. The queue here is a bounded channel, which allocates its slots as they fill.
+/// Two plain loops rather than an Akka.Streams graph: even the leanest graph measured (one fused interpreter, a channel
+/// source, one-element buffers) cost about 10 KiB more heap and 20 KiB more RSS per idle session, for its interpreter,
+/// actor and retained blueprint (docs/SESSIONS.md, "Why two loops"). The queue is a bounded channel, which allocates its
+/// slots as they fill.
 /// </remarks>
 internal sealed class ConnectionPumps
 {

@@ -240,6 +240,23 @@ public sealed class ConnectionActorTests : TestKit
     }
 
     [Fact]
+    public async Task A_server_that_closes_the_websocket_between_frames_is_a_ServerClosed_loss_without_a_cause()
+    {
+        // A clean end of the inbound side (no exception anywhere): the path a failure would not take.
+        await using var server = await NoiseTestServer.StartAsync(server => server.WebSocket.CloseOutputAsync(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, "bye", CancellationToken.None));
+        var parent = CreateTestProbe();
+
+        var connection = Sys.ActorOf(ConnectionActor.Props(Simulators.Registering(server.WebSocketUrl, server.RootPublicKey), parent.Ref, _logs.CreateLogger(nameof(ConnectionActor))));
+        parent.Watch(connection);
+
+        parent.ExpectMsg<ConnectionOpened>(Patience);
+        var lost = parent.ExpectMsg<ConnectionLost>(Patience);
+        Assert.Equal(ConnectionLossReason.ServerClosed, lost.Reason);
+        Assert.Null(lost.Cause);
+        parent.ExpectTerminated(connection, Patience);
+    }
+
+    [Fact]
     public async Task An_undecodable_node_from_the_server_is_a_malformed_input_loss_logged_once()
     {
         // A frame that decrypts but whose body claims a 5-item list and then ends.
