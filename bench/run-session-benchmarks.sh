@@ -7,7 +7,8 @@
 #   3. Baileys: as many sockets as asked in one Node process against the same simulator, linked by QR the same way;
 #      memory per socket and inbound messages/s (bench/node/baileys-sessions-bench.mjs).
 # Everything lands in BenchmarkDotNet.Artifacts/sessions/<UTC timestamp>/ (gitignored). Run from anywhere:
-#   bench/run-session-benchmarks.sh [--sessions 1000] [--baileys 200] [other --sessions options, see SessionLoadBenchmark.cs]
+#   bench/run-session-benchmarks.sh [--sessions 1000] [--baileys 200] [--baileys-messages 10] [--perf S] [--pin]
+#     [other --sessions options, see SessionLoadBenchmark.cs]
 # With dotnet-gcdump installed (DOTNET_GCDUMP=<path to it> or on PATH), the idle heap is dumped and reported by type
 # (idle.gcdump, idle-gcdump.txt). With --perf SECONDS (needs `perf`, Debian's linux-perf), the node's CPU is sampled
 # for that long from the release of the established-sessions inbound round (perf.data, cpu-profile.md): JIT code is
@@ -26,6 +27,7 @@ sessions=1000
 baileys=200
 perf_seconds=0
 pin=0
+baileys_messages=10
 rest=()
 while [[ $# -gt 0 ]]; do
   case $1 in
@@ -33,6 +35,7 @@ while [[ $# -gt 0 ]]; do
     --baileys) baileys=$2; shift 2 ;;
     --perf) perf_seconds=$2; shift 2 ;;
     --pin) pin=1; shift ;;
+    --baileys-messages) baileys_messages=$2; shift 2 ;;
     *) rest+=("$1"); shift ;;
   esac
 done
@@ -84,7 +87,7 @@ fi
 
 if [[ $baileys -gt 0 ]]; then
   echo "== Baileys: $baileys sockets in one Node process"
-  ${node_cpu[@]+"${node_cpu[@]}"} node --expose-gc bench/node/baileys-sessions-bench.mjs --sockets "$baileys" --admin "$admin" --ws "$ws" --root "$root" \
+  ${node_cpu[@]+"${node_cpu[@]}"} node --expose-gc bench/node/baileys-sessions-bench.mjs --sockets "$baileys" --messages "$baileys_messages" --admin "$admin" --ws "$ws" --root "$root" \
     --out "$run/baileys.md" 2>&1 | tee "$run/baileys.log" \
     || echo "exit code:    $? (Baileys side: a link or POST failed; see baileys.md)" | tee -a "$run/machine.txt"
   load "after Baileys"
