@@ -11,7 +11,7 @@ namespace SessionCluster.Benchmarks.Sessions;
 /// <summary>
 /// <c>--sessions N --admin URL --ws URL --root HEX [--prefix 1555] [--link-concurrency 32] [--texts 2000]
 /// [--inbound-concurrency 64] [--senders 100] [--send-rate 100] [--send-seconds 10] [--settle 10] [--connect-rate R --connect-burst B] [--simulator-pid P] [--gcdump PATH]
-/// [--idle-only] [--malloc-trim] [--out results.md]</c> (docs/BENCHMARKS.md, "Sessions (issue 11)"): N SessionActors on one ActorSystem (SQLite journal
+/// [--idle-only] [--malloc-trim] [--log-level Warning] [--out results.md]</c> (docs/BENCHMARKS.md, "Sessions (issue 11)"): N SessionActors on one ActorSystem (SQLite journal
 /// in a temporary folder) against a simulator running in its own process over wss; bench/run-session-benchmarks.sh
 /// starts that process. Phases: accounts; create (keys, no connection); link by QR; idle memory; inbound end to end;
 /// send latency; node restart (every session reconnects by itself). <c>--idle-only</c> stops after the idle memory (the
@@ -50,7 +50,8 @@ internal static class SessionLoadBenchmark
 
         var report = new StringBuilder();
         void Row(string what, string value) => report.AppendLine(CultureInfo.InvariantCulture, $"| {what} | {value} |");
-        using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
+        var logLevel = Enum.Parse<LogLevel>(BenchArgs.String(args, "--log-level", "Warning")!);
+        using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(logLevel));
 
         Log($"creating {count:N0} accounts …");
         var accounts = await Batches.ForEachAsync(Enumerable.Range(0, count), 32, i => admin.CreateAccountAsync(SimulatorAdmin.Phone(prefix, i)));
