@@ -13,17 +13,17 @@ namespace SessionCluster.Sessions.Ratchets;
 
 /// <summary>
 /// The Signal ratchet with one contact device, a child of the session and a persistent actor
-/// (<c>ratchet-{session}-{device}</c>). Each change is one <see cref="RatchetStored"/> event holding the whole sealed
-/// record, written before the answer leaves: a ciphertext never goes out on a ratchet step that could be lost, and a
-/// plaintext is never handed over on one that could be replayed. An inbound decrypt stores its plaintext (sealed) in
-/// the same event, so a copy the server redelivers after a crash between this write and the session's is answered
-/// from it rather than failing on a used message key. A snapshot every <see cref="SnapshotEvery"/> writes bounds
-/// recovery; older events are then deleted.
+/// (<c>ratchet-{session}-{device}</c>). Each step is a <see cref="RatchetStored"/> event, written before its answer
+/// leaves: a ciphertext never goes out on a ratchet step that could be lost, and a plaintext is never handed over on one
+/// that could be replayed. An inbound decrypt stores its plaintext (sealed) in its event, so a copy the server
+/// redelivers after a crash between this write and the session's is answered from it rather than failing on a used
+/// message key. A snapshot every <see cref="SnapshotEvery"/> events bounds recovery; older events are then deleted.
 ///
-/// The writes are asynchronous (<c>PersistAsync</c>): the next request is served on the new state while the previous
-/// step is being written, and steps that queue up meanwhile go to the journal as one write. Every answer still waits for
-/// its own step to be durable. A write that fails or is rejected stops the actor, so no answer ever rests on a state
-/// the journal does not hold; the session fails what was pending on it.
+/// Steps are written in batches: every request already in the mailbox is served on the newest state, and the steps
+/// they make go to the journal as one atomic write (<see cref="WriteSteps"/>, asynchronous), in which only the last
+/// event carries the whole sealed record. Every answer still waits for the write of its step. A write that fails or is
+/// rejected stops the actor, so no answer ever rests on a state the journal does not hold; the session fails what was
+/// pending on it.
 /// </summary>
 public sealed class DeviceRatchetActor : ReceivePersistentActor
 {
@@ -35,6 +35,7 @@ public sealed class DeviceRatchetActor : ReceivePersistentActor
     private readonly ILogger _logger;
     private readonly byte[] _context;
     private readonly RecentPlaintexts _recent = new();
+    private readonly List<(RatchetStored Event, Action Then)> _unwritten = [];
     private SessionRecord _record = SessionRecord.Empty;
     private ByteString? _recoveredRecord;
 
@@ -51,6 +52,7 @@ public sealed class DeviceRatchetActor : ReceivePersistentActor
         Recover<RecoveryCompleted>(_ => OpenRecovered());
         Command<Decrypt>(OnDecrypt);
         Command<Encrypt>(OnEncrypt);
+        Command<WriteSteps>(_ => OnWriteSteps());
         Command<ReceiveTimeout>(_ => Context.Parent.Tell(new Idle(_device)));
         Command<SaveSnapshotSuccess>(saved => DeleteMessages(saved.Metadata.SequenceNr));
         Command<SaveSnapshotFailure>(failed => RatchetLog.SnapshotFailed(_logger, _session.Value, _device.ToString(), failed.Cause.GetType().Name));
@@ -81,8 +83,13 @@ public sealed class DeviceRatchetActor : ReceivePersistentActor
 
     private void RecoverStored(RatchetStored stored)
     {
-        // Only the last record matters; it is opened once, at the end of recovery.
-        _recoveredRecord = stored.SealedRecord;
+        // Only the last record matters; it is opened once, at the end of recovery. A step written in a batch but not
+        // last carries no record (the batch's last one has the state after all of them).
+        if (!stored.SealedRecord.IsEmpty)
+        {
+            _recoveredRecord = stored.SealedRecord;
+        }
+
         if (stored.MessageId.Length > 0)
         {
             _recent.Remember(stored.MessageId, stored.SealedPlaintext);
@@ -171,14 +178,12 @@ public sealed class DeviceRatchetActor : ReceivePersistentActor
     }
 
     /// <summary>
-    /// Makes <paramref name="record"/> current for the requests that follow and writes it (and an inbound plaintext);
-    /// <paramref name="then"/> runs once that write is durable.
+    /// Makes <paramref name="record"/> current for the requests that follow and queues its step (and an inbound
+    /// plaintext) for the next write; <paramref name="then"/> runs once that write is durable.
     /// </summary>
     private void Store(SessionRecord record, string? messageId, ByteString? sealedPlaintext, Action then)
     {
-        var serialized = record.Serialize();
-        var stored = new RatchetStored { SealedRecord = ByteString.CopyFrom(_secrets.Seal(serialized, _context)) };
-        System.Security.Cryptography.CryptographicOperations.ZeroMemory(serialized);
+        var stored = new RatchetStored();
         if (messageId is not null)
         {
             stored.MessageId = messageId;
@@ -186,15 +191,45 @@ public sealed class DeviceRatchetActor : ReceivePersistentActor
         }
 
         _record = record;
-        PersistAsync(stored, _ =>
+        _unwritten.Add((stored, then));
+        if (_unwritten.Count == 1)
         {
-            then();
-            if (LastSequenceNr % SnapshotEvery == 0)
+            // Behind every request already in the mailbox: the steps they make go into the same write.
+            Self.Tell(WriteSteps.Instance);
+        }
+    }
+
+    /// <summary>
+    /// Writes the queued steps as one atomic write. Only the last carries the sealed record (the state after all of
+    /// them; recovery keeps the last record it reads), so a batch seals and serializes the record once.
+    /// </summary>
+    private void OnWriteSteps()
+    {
+        var steps = _unwritten.ToList();
+        _unwritten.Clear();
+        var serialized = _record.Serialize();
+        var last = steps[^1].Event;
+        last.SealedRecord = ByteString.CopyFrom(_secrets.Seal(serialized, _context));
+        System.Security.Cryptography.CryptographicOperations.ZeroMemory(serialized);
+        // The handler runs once per event, in order.
+        var written = 0;
+        var crossedSnapshot = false;
+        PersistAllAsync(steps.Select(s => s.Event), _ =>
+        {
+            steps[written++].Then();
+            crossedSnapshot |= LastSequenceNr % SnapshotEvery == 0;
+            if (written == steps.Count && crossedSnapshot)
             {
-                var snapshot = new RatchetSnapshot { SealedRecord = stored.SealedRecord };
+                var snapshot = new RatchetSnapshot { SealedRecord = last.SealedRecord };
                 snapshot.Recent.AddRange(_recent.ToSnapshot());
                 SaveSnapshot(snapshot);
             }
         });
+    }
+
+    /// <summary>To self: write the steps queued since the last write.</summary>
+    private sealed record WriteSteps
+    {
+        public static WriteSteps Instance { get; } = new();
     }
 }
