@@ -82,6 +82,8 @@ public sealed class EdgeNode : IAsyncLifetime
                 return all;
             }
 
+            // A page that does not move past `after` would make this loop forever: fail instead.
+            Assert.All(events, e => Assert.True(e.GetProperty("seq").GetInt64() > after, $"a page after {after} holds seq {e.GetProperty("seq")}"));
             all.AddRange(events);
             after = page.RootElement.GetProperty("next").GetInt64();
         }

@@ -161,6 +161,7 @@ public sealed class LinkAndSendTests(EdgeNode node) : IClassFixture<EdgeNode>
             var page = await node.Http.GetFromJsonAsync<JsonElement>($"/v1/sessions/{id}/events?after={after}&limit=2");
             var seqs = page.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("seq").GetInt64()).ToList();
             Assert.True(seqs.Count <= 2);
+            Assert.All(seqs, seq => Assert.True(seq > after, $"a page after {after} holds seq {seq}"));
             if (seqs.Count == 0)
             {
                 Assert.Equal(after, page.GetProperty("next").GetInt64());
