@@ -38,6 +38,7 @@ public static class NodeHost
         var hocon = NodeHocon.LoadDefaults();
         Directory.CreateDirectory(settings.Node.DataFolderFullPath);
         var (secretsKey, secretsKeySource) = SecretsComposition.ResolveKey(settings.Secrets, settings.Node.DataFolderFullPath, Environment.GetEnvironmentVariable);
+        var adminKey = EdgeComposition.ResolveAdminKey(settings);
 
         // Akka.Logger.Serilog writes through Serilog's static logger, so the node's logger is that one too.
         var logger = NodeLogging.Create(builder.Configuration, settings.Node);
@@ -51,7 +52,8 @@ public static class NodeHost
 
         var app = builder.Build();
         app.MapNodeHealth();
-        LogLifecycle(app, settings, secretsKey, secretsKeySource);
+        app.MapNodeEdge(settings, adminKey);
+        LogLifecycle(app, settings, secretsKey, secretsKeySource, adminKey);
         return app;
     }
 
@@ -105,7 +107,8 @@ public static class NodeHost
         return e.InnerException is null ? e.Message : $"{e.Message} ({e.InnerException.Message})";
     }
 
-    private static void LogLifecycle(WebApplication app, NodeSettings settings, Sessions.State.SecretKey secretsKey, SecretsComposition.KeySource secretsKeySource)
+    private static void LogLifecycle(
+        WebApplication app, NodeSettings settings, Sessions.State.SecretKey secretsKey, SecretsComposition.KeySource secretsKeySource, Edge.Auth.AdminKeyFile.Resolved adminKey)
     {
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("SessionCluster.Host");
         app.Lifetime.ApplicationStarted.Register(() =>
@@ -121,6 +124,14 @@ public static class NodeHost
                 SecretsComposition.KeySource.KeyFile => settings.Secrets.KeyFileFullPath(settings.Node.DataFolderFullPath),
                 _ => $"{settings.Secrets.KeyFileFullPath(settings.Node.DataFolderFullPath)} (generated now: back it up with the journal)",
             });
+            HostLog.AdminKey(log, adminKey.Source == Edge.Auth.AdminKeyFile.Source.Configuration ? $"{Edge.EdgeOptions.Section}:{nameof(Edge.EdgeOptions.AdminKey)}" : adminKey.File);
+            if (adminKey.Source == Edge.Auth.AdminKeyFile.Source.GeneratedKeyFile)
+            {
+                // Once, on the console only (never through the logger, whose lines are collected and kept): the operator
+                // needs the key to call the API, and can read it from the file later.
+                Console.Out.WriteLine($"admin key written to {adminKey.File}: {adminKey.Key}");
+            }
+
             cluster.RegisterOnMemberUp(() => HostLog.MemberUp(log, cluster.SelfAddress.ToString()));
         });
         app.Lifetime.ApplicationStopping.Register(() => HostLog.Stopping(log));

@@ -22,6 +22,9 @@ internal static partial class HostLog
     [LoggerMessage(EventId = 7005, Level = LogLevel.Information, Message = "Secrets at rest: key {KeyId} from {KeySource}")]
     public static partial void SecretsKey(ILogger logger, string keyId, string keySource);
 
+    [LoggerMessage(EventId = 7006, Level = LogLevel.Information, Message = "Edge API on /v1: admin key from {AdminKeySource}")]
+    public static partial void AdminKey(ILogger logger, string adminKeySource);
+
     [LoggerMessage(EventId = 7004, Level = LogLevel.Information, Message = "Node stopped")]
     public static partial void Stopped(ILogger logger);
 }

@@ -1,13 +1,14 @@
 using Microsoft.Extensions.Configuration;
+using SessionCluster.Edge;
 
 namespace SessionCluster.Host.Options;
 
 /// <summary>Every option of the node, bound from .NET configuration and validated together before anything starts.</summary>
-public sealed record NodeSettings(NodeOptions Node, PersistenceOptions Persistence, SecretsOptions Secrets, WhatsAppOptions WhatsApp)
+public sealed record NodeSettings(NodeOptions Node, PersistenceOptions Persistence, SecretsOptions Secrets, WhatsAppOptions WhatsApp, EdgeOptions Edge)
 {
     /// <summary>
     /// Binds <see cref="NodeOptions"/>, <see cref="PersistenceOptions"/>, <see cref="SecretsOptions"/> and
-    /// <see cref="WhatsAppOptions"/> and validates them. A value the binder
+    /// <see cref="WhatsAppOptions"/> and <see cref="EdgeOptions"/> and validates them. A value the binder
     /// cannot convert (<c>RemotingPort=abc</c>) and a value the options refuse are both a <see cref="NodeConfigurationException"/>.
     /// </summary>
     public static NodeSettings From(IConfiguration configuration)
@@ -16,11 +17,21 @@ public sealed record NodeSettings(NodeOptions Node, PersistenceOptions Persisten
         var persistence = Bind<PersistenceOptions>(configuration, PersistenceOptions.Section);
         var secrets = Bind<SecretsOptions>(configuration, SecretsOptions.Section);
         var whatsApp = Bind<WhatsAppOptions>(configuration, WhatsAppOptions.Section);
+        var edge = Bind<EdgeOptions>(configuration, EdgeOptions.Section);
         node.Validate();
         persistence.Validate();
         secrets.Validate();
         whatsApp.Validate();
-        return new NodeSettings(node, persistence, secrets, whatsApp);
+        try
+        {
+            edge.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            throw new NodeConfigurationException(EdgeOptions.Section, e.Message);
+        }
+
+        return new NodeSettings(node, persistence, secrets, whatsApp, edge);
     }
 
     private static T Bind<T>(IConfiguration configuration, string section)

@@ -1,0 +1,105 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using SessionCluster.Edge.Problems;
+using SessionCluster.Sessions;
+using static SessionCluster.Sessions.SessionCommands;
+
+namespace SessionCluster.Edge.Linking;
+
+/// <summary>
+/// <c>GET /v1/sessions/{id}/qr</c>: starts linking by QR when no link is running, then answers the newest QR code
+/// still showing, as JSON. The session reports QR codes only as domain events, so the route reads them from the
+/// session's log, polling until one is there or <see cref="EdgeOptions.QrWait"/> has passed.
+/// </summary>
+internal static class QrRoutes
+{
+    public sealed record QrResponse(string Qr, DateTimeOffset ExpiresAt);
+
+    /// <summary>How often the log is read while waiting: a QR appears within a second of connecting, so 200 ms adds little wait and few reads.</summary>
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Events read per poll; a link attempt writes a handful, so one read covers it.</summary>
+    private const int PageSize = 1000;
+
+    public static void Map(RouteGroupBuilder v1, EdgeDependencies deps) =>
+        v1.MapGet("/sessions/{id}/qr", (string id, CancellationToken ct) => GetAsync(id, deps, ct));
+
+    private static async Task<IResult> GetAsync(string rawId, EdgeDependencies deps, CancellationToken ct)
+    {
+        if (!SessionIds.TryParse(rawId, out var id))
+        {
+            return EdgeProblems.InvalidRequest($"the session id must be {SessionIds.Rule}");
+        }
+
+        SessionStatusView status;
+        switch (await deps.Sessions.AskAsync(new GetStatus(id), ct).ConfigureAwait(false))
+        {
+            case StatusReply { Status.Status: SessionStatus.Deleted }:
+                return EdgeProblems.SessionNotFound(id.Value);
+            case StatusReply { Status.DeviceJid: not null }:
+                return EdgeProblems.SessionLinked(id.Value);
+            case StatusReply reply:
+                status = reply.Status;
+                break;
+            case var other:
+                return ReplyProblems.For(other);
+        }
+
+        // A link this request starts shows its QR after the events already there; one already running may have shown
+        // it earlier, so then the whole log is read (the link's own status events say which QR is current).
+        var after = 0L;
+        if (status.Status != SessionStatus.Linking)
+        {
+            switch (await deps.Sessions.AskAsync(new LinkByQr(id), ct).ConfigureAwait(false))
+            {
+                case LinkStarted:
+                    after = status.LastEventSequence;
+                    break;
+                case LinkRefused { Reason: LinkRefusal.AlreadyLinking }:
+                    break;
+                case var other:
+                    return ReplyProblems.For(other);
+            }
+        }
+
+        var qr = await WaitForQrAsync(id, after, deps, ct).ConfigureAwait(false);
+        return qr is null
+            ? EdgeProblems.Timeout($"session '{id.Value}' showed no QR code within {deps.Options.QrWait.TotalSeconds:0} s; ask again")
+            : Results.Ok(new QrResponse(qr.Qr, qr.ExpiresAt));
+    }
+
+    /// <summary>The newest QR not yet expired and not ended by a later status (linked, or the link failed), or null on timeout.</summary>
+    private static async Task<QrCodeBody?> WaitForQrAsync(SessionId id, long after, EdgeDependencies deps, CancellationToken ct)
+    {
+        var deadline = deps.Clock.GetUtcNow() + deps.Options.QrWait;
+        QrCodeBody? current = null;
+        while (true)
+        {
+            foreach (var e in await deps.Events.ReadAsync(id, after, PageSize, ct).ConfigureAwait(false))
+            {
+                after = e.Sequence;
+                current = e.Body switch
+                {
+                    QrCodeBody qr => qr,
+                    SessionStatusChangedBody { Status: SessionStatus.Linking } => current,
+                    SessionStatusChangedBody or LinkFailedBody => null,
+                    _ => current,
+                };
+            }
+
+            var now = deps.Clock.GetUtcNow();
+            if (current is not null && current.ExpiresAt > now)
+            {
+                return current;
+            }
+
+            if (now >= deadline)
+            {
+                return null;
+            }
+
+            await Task.Delay(PollInterval, deps.Clock, ct).ConfigureAwait(false);
+        }
+    }
+}

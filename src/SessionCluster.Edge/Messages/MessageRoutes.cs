@@ -1,0 +1,106 @@
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using SessionCluster.Edge.Problems;
+using static SessionCluster.Sessions.SessionCommands;
+
+namespace SessionCluster.Edge.Messages;
+
+/// <summary>
+/// <c>POST /v1/sessions/{id}/messages</c>: a text, answered 202 only once the session has made the send durable
+/// (<see cref="SendAccepted"/>). The <c>Idempotency-Key</c> header is required and goes to the session, which
+/// answers a repeated key with the first send's id and sends nothing again.
+/// </summary>
+internal static partial class MessageRoutes
+{
+    public sealed record SendMessageRequest(string? To = null, string? Type = null, string? Text = null);
+
+    public sealed record SendMessageResponse(string Id, string Status, string StatusUrl);
+
+    /// <summary>Longer keys are refused rather than stored: 128 covers a UUID, a ULID or a client's own composite key.</summary>
+    private const int MaxIdempotencyKeyLength = 128;
+
+    /// <summary>WhatsApp's own limit for a text is 65,536 characters; the session checks the encoded size too.</summary>
+    private const int MaxTextLength = 65_536;
+
+    public static void Map(RouteGroupBuilder v1, EdgeDependencies deps) =>
+        v1.MapPost("/sessions/{id}/messages", (string id, HttpRequest request, CancellationToken ct) => SendAsync(id, request, deps, ct));
+
+    private static async Task<IResult> SendAsync(string rawId, HttpRequest request, EdgeDependencies deps, CancellationToken ct)
+    {
+        if (!SessionIds.TryParse(rawId, out var id))
+        {
+            return EdgeProblems.InvalidRequest($"the session id must be {SessionIds.Rule}");
+        }
+
+        var key = request.Headers["Idempotency-Key"].ToString();
+        if (key.Length is 0 or > MaxIdempotencyKeyLength || !key.All(c => c is > ' ' and <= '~'))
+        {
+            return EdgeProblems.InvalidRequest($"the Idempotency-Key header is required: 1 to {MaxIdempotencyKeyLength} printable ASCII characters without spaces");
+        }
+
+        var (body, problem) = await JsonBody.ReadAsync<SendMessageRequest>(request, null, ct).ConfigureAwait(false);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (body!.Type != "text")
+        {
+            return EdgeProblems.InvalidRequest("type must be \"text\" (other kinds come with the content work)");
+        }
+
+        if (string.IsNullOrEmpty(body.Text) || body.Text.Length > MaxTextLength)
+        {
+            return EdgeProblems.InvalidRequest($"text must be 1 to {MaxTextLength} characters");
+        }
+
+        if (Recipient(body.To) is not { } to)
+        {
+            return EdgeProblems.InvalidRequest("to must be a phone number in international form (digits, optional +) or a user jid (number@s.whatsapp.net, id@lid)");
+        }
+
+        // The session answers a Send to a session never created with no reply at all (SessionActor.Send.cs:
+        // SendRefusalFor lets it through and OwnUser throws), so existence is asked first; remove this when it
+        // answers NotFound as SessionCommands.Send documents.
+        switch (await deps.Sessions.AskAsync(new GetStatus(id), ct).ConfigureAwait(false))
+        {
+            case StatusReply:
+                break;
+            case var other:
+                return ReplyProblems.For(other);
+        }
+
+        return await deps.Sessions.AskAsync(Send.Text(id, to, body.Text, key), ct).ConfigureAwait(false) switch
+        {
+            SendAccepted accepted => Results.Accepted(
+                $"/v1/sessions/{id.Value}/messages/{accepted.MessageId}",
+                new SendMessageResponse(accepted.MessageId, "accepted", $"/v1/sessions/{id.Value}/messages/{accepted.MessageId}")),
+            var other => ReplyProblems.For(other),
+        };
+    }
+
+    /// <summary>A user jid from a phone number (<c>+1 555 0100</c> → <c>15550100@s.whatsapp.net</c>) or a jid as given; null when neither.</summary>
+    private static string? Recipient(string? to)
+    {
+        if (string.IsNullOrWhiteSpace(to))
+        {
+            return null;
+        }
+
+        if (UserJid().IsMatch(to))
+        {
+            return to;
+        }
+
+        var digits = to.TrimStart('+');
+        return PhoneNumber().IsMatch(digits) ? digits + "@s.whatsapp.net" : null;
+    }
+
+    [GeneratedRegex("^[0-9]{5,20}@(s\\.whatsapp\\.net|lid)$")]
+    private static partial Regex UserJid();
+
+    [GeneratedRegex("^[0-9]{7,15}$")]
+    private static partial Regex PhoneNumber();
+}

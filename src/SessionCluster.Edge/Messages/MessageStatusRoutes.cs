@@ -1,0 +1,84 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using SessionCluster.Edge.Problems;
+using SessionCluster.Sessions;
+using static SessionCluster.Sessions.SessionCommands;
+
+namespace SessionCluster.Edge.Messages;
+
+/// <summary>
+/// <c>GET /v1/sessions/{id}/messages/{messageId}</c>: an outbound message's status and its history, from the
+/// session's <see cref="MessageStatusBody"/> events. Until the messages store (a read model) exists this reads the
+/// session's whole log, page by page: fine for a first slice and a short log, linear in the log's length.
+/// </summary>
+internal static class MessageStatusRoutes
+{
+    public sealed record StatusStep(string Status, DateTimeOffset At, string? Device, string? Reason);
+
+    public sealed record MessageStatusView(string Id, string To, string Status, IReadOnlyList<StatusStep> StatusHistory);
+
+    private const int PageSize = 1000;
+
+    /// <summary>WhatsApp message ids are short hex or base32 strings; 128 bounds what is compared, never stored.</summary>
+    private const int MaxMessageIdLength = 128;
+
+    public static void Map(RouteGroupBuilder v1, EdgeDependencies deps) =>
+        v1.MapGet("/sessions/{id}/messages/{messageId}", (string id, string messageId, CancellationToken ct) => GetAsync(id, messageId, deps, ct));
+
+    private static async Task<IResult> GetAsync(string rawId, string messageId, EdgeDependencies deps, CancellationToken ct)
+    {
+        if (!SessionIds.TryParse(rawId, out var id))
+        {
+            return EdgeProblems.InvalidRequest($"the session id must be {SessionIds.Rule}");
+        }
+
+        if (messageId.Length is 0 or > MaxMessageIdLength || !messageId.All(char.IsAsciiLetterOrDigit))
+        {
+            return EdgeProblems.InvalidRequest($"the message id must be 1 to {MaxMessageIdLength} letters or digits");
+        }
+
+        switch (await deps.Sessions.AskAsync(new GetStatus(id), ct).ConfigureAwait(false))
+        {
+            case StatusReply:
+                break;
+            case var other:
+                return ReplyProblems.For(other);
+        }
+
+        var history = new List<StatusStep>();
+        string? to = null;
+        var after = 0L;
+        while (true)
+        {
+            var page = await deps.Events.ReadAsync(id, after, PageSize, ct).ConfigureAwait(false);
+            foreach (var e in page)
+            {
+                if (e.Body is MessageStatusBody status && status.MessageId == messageId)
+                {
+                    to ??= status.Chat;
+                    history.Add(new StatusStep(status.Status.ToString().ToLowerInvariant(), e.At, status.Device, status.Reason));
+                }
+            }
+
+            if (page.Count < PageSize)
+            {
+                break;
+            }
+
+            after = page[^1].Sequence;
+        }
+
+        return to is null
+            ? EdgeProblems.Problem(StatusCodes.Status404NotFound, ProblemCodes.MessageNotFound, "Message not found", $"session '{id.Value}' sent no message '{messageId}'")
+            : Results.Ok(new MessageStatusView(messageId, to, Latest(history), history));
+    }
+
+    /// <summary>
+    /// The furthest status reached: receipts from several devices can arrive out of order (read before delivered), and a
+    /// message read stays read. Failed is final.
+    /// </summary>
+    private static string Latest(List<StatusStep> history) =>
+        history.Any(s => s.Status == "failed") ? "failed"
+        : history.Select(s => Enum.Parse<MessageDelivery>(s.Status, ignoreCase: true)).Max().ToString().ToLowerInvariant();
+}

@@ -1,0 +1,22 @@
+namespace SessionCluster.Edge.Problems;
+
+/// <summary>
+/// The stable <c>code</c> of every problem the API answers (RFC 9457's extension member). Clients branch on these,
+/// never on titles or details, so a code is never renamed; docs/API.md lists each with its status.
+/// </summary>
+public static class ProblemCodes
+{
+    public const string Unauthorized = "unauthorized";
+    public const string InvalidRequest = "invalid_request";
+    public const string SessionNotFound = "session_not_found";
+    public const string SessionExists = "session_exists";
+    public const string SessionLinked = "session_linked";
+    public const string SessionNotLinked = "session_not_linked";
+    public const string SessionEnded = "session_ended";
+    public const string SessionNotConnected = "session_not_connected";
+    public const string InvalidRecipient = "invalid_recipient";
+    public const string InvalidContent = "invalid_content";
+    public const string SessionUnavailable = "session_unavailable";
+    public const string MessageNotFound = "message_not_found";
+    public const string Timeout = "timeout";
+}

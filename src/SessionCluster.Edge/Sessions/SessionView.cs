@@ -1,0 +1,27 @@
+using SessionCluster.Sessions;
+
+namespace SessionCluster.Edge;
+
+/// <summary>
+/// A session as the API shows it: ids, status and dates, never a key (not even the public identity key: the API
+/// has no use for it and "no key in a response" stays a rule without exceptions).
+/// </summary>
+public sealed record SessionView(string Id, string Status, string? Jid, string? Lid, DateTimeOffset CreatedAt, long LastEventSeq, string? Unavailable)
+{
+    public static SessionView From(SessionStatusView status) => new(
+        status.SessionId.Value,
+        StatusName(status.Status),
+        status.DeviceJid,
+        status.Lid,
+        status.CreatedAt,
+        status.LastEventSequence,
+        status.SecretsFailure is { } failure ? failure.ToString() : null);
+
+    /// <summary>The API's status names (docs/API.md): lower snake case, <c>new</c> for a session never linked.</summary>
+    public static string StatusName(SessionStatus status) => status switch
+    {
+        SessionStatus.Created => "new",
+        SessionStatus.LoggedOut => "logged_out",
+        var other => other.ToString().ToLowerInvariant(),
+    };
+}
