@@ -54,6 +54,12 @@ public sealed partial class SessionActor
 
     private void OnSend(Send send)
     {
+        if (!_exists)
+        {
+            Sender.Tell(new NotFound(_id));
+            return;
+        }
+
         if (SendRefusalFor(send) is { } refusal)
         {
             Sender.Tell(refusal);
@@ -96,8 +102,7 @@ public sealed partial class SessionActor
     }
 
     private SendRefused? SendRefusalFor(Send send) =>
-        !_exists ? null
-        : _status is SessionStatus.Deleted or SessionStatus.LoggedOut ? new SendRefused(_id, SendRefusal.Ended, "the session is " + _status)
+        _status is SessionStatus.Deleted or SessionStatus.LoggedOut ? new SendRefused(_id, SendRefusal.Ended, "the session is " + _status)
         : _registration?.DeviceJid is null ? new SendRefused(_id, SendRefusal.NotLinked, "the session is not linked to a phone")
         : !Jid.TryParse(send.To, out var to) || !(to.IsPhoneNumber || to.IsLid) || to.Device != 0 || to.Agent != 0
             ? new SendRefused(_id, SendRefusal.BadRecipient, $"\"{send.To}\" is not a user jid (number@s.whatsapp.net or id@lid)")

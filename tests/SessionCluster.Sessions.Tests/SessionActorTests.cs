@@ -60,6 +60,7 @@ public sealed class SessionActorTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.IsType<NotFound>(await Ask(session, new GetStatus(Alice)));
         Assert.IsType<NotFound>(await Ask(session, new Delete(Alice)));
         Assert.IsType<NotFound>(await Ask(session, new LinkByQr(Alice)));
+        Assert.IsType<NotFound>(await Ask(session, Send.Text(Alice, "15550002222@s.whatsapp.net", "to nobody")));
         Assert.IsType<Created>(await Ask(session, new Create(Alice, Options)));
         Assert.IsType<Deleted>(await Ask(session, new Delete(Alice)));
         Assert.IsType<Deleted>(await Ask(session, new Delete(Alice)));

@@ -61,17 +61,6 @@ internal static partial class MessageRoutes
             return EdgeProblems.InvalidRequest("to must be a phone number in international form (digits, optional +) or a user jid (number@s.whatsapp.net, id@lid)");
         }
 
-        // The session answers a Send to a session never created with no reply at all (SessionActor.Send.cs:
-        // SendRefusalFor lets it through and OwnUser throws), so existence is asked first; remove this when it
-        // answers NotFound as SessionCommands.Send documents.
-        switch (await deps.Sessions.AskAsync(new GetStatus(id), ct).ConfigureAwait(false))
-        {
-            case StatusReply:
-                break;
-            case var other:
-                return ReplyProblems.For(other);
-        }
-
         return await deps.Sessions.AskAsync(Send.Text(id, to, body.Text, key), ct).ConfigureAwait(false) switch
         {
             SendAccepted accepted => Results.Accepted(
