@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using SessionCluster.Sessions.State;
 
 namespace SessionCluster.Edge.Auth;
 
@@ -41,20 +42,7 @@ public static class AdminKeyFile
 
         // 32 random bytes, base64url: 43 characters that survive a shell, a header and a URL without quoting.
         var key = "sc_" + Base64Url(RandomNumberGenerator.GetBytes(32));
-        Directory.CreateDirectory(dataFolder);
-        var create = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            create.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        try
-        {
-            using var stream = new FileStream(file, create);
-            using var writer = new StreamWriter(stream);
-            writer.WriteLine(key);
-        }
-        catch (IOException) when (File.Exists(file))
+        if (!KeyFile.TryCreate(file, key))
         {
             // Another process on the same folder wrote its key first: both nodes answer to that one.
             return new Resolved(ReadKey(file), Source.KeyFile, file);

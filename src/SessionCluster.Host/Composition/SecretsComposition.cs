@@ -48,21 +48,7 @@ internal static class SecretsComposition
         }
 
         var key = SecretKey.Generate(RandomNumberGenerator.Create());
-        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
-        // CreateNew: two nodes starting on one folder never overwrite each other's key; owner read/write only (mode 600).
-        var create = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            create.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        try
-        {
-            using var stream = new FileStream(file, create);
-            using var writer = new StreamWriter(stream);
-            writer.WriteLine(key.ExportBase64());
-        }
-        catch (IOException) when (File.Exists(file))
+        if (!KeyFile.TryCreate(file, key.ExportBase64()))
         {
             // Another process on the same folder wrote its key first: use that one, so both seal under one key.
             return (Read(File.ReadAllText(file), fileKey), KeySource.KeyFile);
