@@ -1,7 +1,41 @@
 using SessionCluster.Edge.Auth;
 using SessionCluster.Edge.Events;
+using SessionCluster.Edge.Sessions;
+using SessionCluster.Edge.Store;
+using SessionCluster.Edge.Tenants;
 
 namespace SessionCluster.Edge;
 
 /// <summary>What the routes need, made once by the node and passed in: no route reaches for a service locator.</summary>
-public sealed record EdgeDependencies(EdgeOptions Options, AdminKey AdminKey, SessionGateway Sessions, SessionEventLog Events, TimeProvider Clock);
+public sealed record EdgeDependencies(
+    EdgeOptions Options,
+    AdminKey AdminKey,
+    SessionGateway Sessions,
+    SessionEventLog Events,
+    TimeProvider Clock,
+    EdgeDatabase Database,
+    SessionDirectory Directory,
+    TenantStore Tenants,
+    ApiKeys Keys,
+    TenantSendRates SendRates)
+{
+    /// <summary>Done once the edge's tables are migrated (<see cref="EdgeMigrations"/>); requests wait for it.</summary>
+    public Task Ready { get; init; } = Task.CompletedTask;
+
+    /// <summary>Live events of the node's sessions, tagged with their tenant (null only in tests that need none).</summary>
+    public EventHub? Hub { get; init; }
+
+    /// <summary>Journal-then-live event streams with no gap (over <see cref="Hub"/>).</summary>
+    public EventFollower Follower => new(Hub ?? throw new InvalidOperationException("The edge was composed without an event hub."), Events);
+
+    /// <summary>Called after a session is deleted and its name freed, to drop what the edge keeps of it (its store rows, cursors).</summary>
+    public Func<SessionEntry, CancellationToken, Task> SessionDeleted { get; init; } = (_, _) => Task.CompletedTask;
+
+    /// <summary>The dependencies over one database: its tenants, keys, directory and quotas.</summary>
+    public static EdgeDependencies Over(EdgeDatabase database, EdgeOptions options, AdminKey adminKey, SessionGateway sessions, SessionEventLog events, TimeProvider clock)
+    {
+        var tenants = new TenantStore(database);
+        return new EdgeDependencies(options, adminKey, sessions, events, clock, database, new SessionDirectory(database, clock), tenants,
+            new ApiKeys(tenants, clock), new TenantSendRates(tenants.FindAsync, clock));
+    }
+}

@@ -8,23 +8,44 @@ using SessionCluster.Edge.Linking;
 using SessionCluster.Edge.Messages;
 using SessionCluster.Edge.Problems;
 using SessionCluster.Edge.Sessions;
+using SessionCluster.Edge.Tenants;
 
 namespace SessionCluster.Edge;
 
-/// <summary>The whole <c>/v1</c> API on an endpoint builder: the admin key in front of every route, timeouts as 504 problems.</summary>
+/// <summary>
+/// The whole <c>/v1</c> API on an endpoint builder: the caller authenticated in front of every route (the admin key or
+/// a tenant's API key; <c>/v1/admin</c> the admin key only), timeouts as 504 problems.
+/// </summary>
 public static class EdgeEndpoints
 {
     public static RouteGroupBuilder MapEdge(this IEndpointRouteBuilder endpoints, EdgeDependencies deps)
     {
         var v1 = endpoints.MapGroup("/v1");
-        v1.AddEndpointFilter(new AdminKeyFilter(deps.AdminKey));
+        v1.AddEndpointFilter(new ReadyFilter(deps.Ready));
         v1.AddEndpointFilter(new SessionTimeoutFilter(deps.Options.AskTimeout));
-        SessionRoutes.Map(v1, deps);
-        QrRoutes.Map(v1, deps);
-        MessageRoutes.Map(v1, deps);
-        MessageStatusRoutes.Map(v1, deps);
-        EventRoutes.Map(v1, deps);
-        return v1;
+
+        var admin = v1.MapGroup("/admin");
+        admin.AddEndpointFilter(new EdgeAuthFilter(deps.AdminKey, deps.Keys, adminOnly: true));
+        TenantRoutes.Map(admin, deps);
+
+        var tenant = v1.MapGroup("");
+        tenant.AddEndpointFilter(new EdgeAuthFilter(deps.AdminKey, deps.Keys, adminOnly: false));
+        SessionRoutes.Map(tenant, deps);
+        QrRoutes.Map(tenant, deps);
+        MessageRoutes.Map(tenant, deps);
+        MessageStatusRoutes.Map(tenant, deps);
+        EventRoutes.Map(tenant, deps);
+        return tenant;
+    }
+
+    /// <summary>Holds requests until the edge's tables are ready (start-up only: afterwards a completed task).</summary>
+    private sealed class ReadyFilter(Task ready) : IEndpointFilter
+    {
+        public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+        {
+            await ready.WaitAsync(context.HttpContext.RequestAborted).ConfigureAwait(false);
+            return await next(context).ConfigureAwait(false);
+        }
     }
 
     /// <summary>A session that does not answer in time is a 504 <c>timeout</c> problem; every other exception stays a 500 and is logged by ASP.NET Core.</summary>

@@ -3,6 +3,7 @@ using Akka.Cluster;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Serilog;
+using SessionCluster.Sessions;
 using SessionCluster.Host.Composition;
 using SessionCluster.Host.Health;
 using SessionCluster.Host.Logging;
@@ -47,6 +48,8 @@ public static class NodeHost
 
         builder.WebHost.UseUrls(settings.Node.HttpUrl);
         builder.Services.AddSingleton(settings);
+        builder.Services.AddSingleton(new SessionEventFeed());
+        builder.Services.AddEdgeDatabase(settings);
         builder.Services.AddNodeActorSystem(settings, hocon, secretsKey);
         builder.Services.AddNodeHealthChecks();
 

@@ -188,6 +188,12 @@ public sealed partial class SessionActor : ReceivePersistentActor, IWithTimers
     private void ApplyEvent(SessionEventRecord record)
     {
         _lastEventSequence = record.Sequence;
+        if (!IsRecovering)
+        {
+            // Every persist of a domain event ends here, in its callback: the event is durable now.
+            _dependencies.Events.Publish(SessionEvent.FromRecord(_id, record));
+        }
+
         ApplyMessagingEvent(record);
         if (record.BodyCase == SessionEventRecord.BodyOneofCase.StatusChanged)
         {

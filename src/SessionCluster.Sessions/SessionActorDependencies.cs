@@ -31,4 +31,7 @@ public sealed record SessionActorDependencies(SecretBox Secrets, RandomNumberGen
 
     /// <summary>How the session keeps its contact devices' ratchet actors (idle time, how many live at once).</summary>
     public MessagingSettings Messaging { get; init; } = new();
+
+    /// <summary>Where the session announces each domain event once durable (the node's one feed; default: a feed nobody hears).</summary>
+    public SessionEventFeed Events { get; init; } = new();
 }

@@ -9,7 +9,7 @@ namespace SessionCluster.Edge.Tests;
 public sealed class SessionRoutesTests(EdgeNode node) : IClassFixture<EdgeNode>
 {
     [Fact]
-    public async Task Create_get_create_again_delete_then_get_walks_201_200_409_204_404()
+    public async Task Create_get_create_again_delete_get_then_create_the_name_again_walks_201_200_409_204_404_201()
     {
         using var created = await node.Http.PostAsJsonAsync("/v1/sessions", new { id = "lifecycle", deviceName = "Desk", platform = "Firefox", markOnline = false });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
@@ -44,8 +44,13 @@ public sealed class SessionRoutesTests(EdgeNode node) : IClassFixture<EdgeNode>
         await Problems.AssertAsync(gone, HttpStatusCode.NotFound, "session_not_found");
         using var deletedAgain = await node.Http.DeleteAsync("/v1/sessions/lifecycle");
         await Problems.AssertAsync(deletedAgain, HttpStatusCode.NotFound, "session_not_found");
+
+        // A deleted session's name is free again: the new session is another actor, with a log of its own from seq 1.
         using var recreate = await node.Http.PostAsJsonAsync("/v1/sessions", new { id = "lifecycle" });
-        await Problems.AssertAsync(recreate, HttpStatusCode.Conflict, "session_exists");
+        Assert.Equal(HttpStatusCode.Created, recreate.StatusCode);
+        var events = await node.EventsAsync("lifecycle");
+        Assert.Equal(1, events[0].GetProperty("seq").GetInt64());
+        Assert.All(events, e => Assert.NotEqual("deleted", e.GetProperty("payload").TryGetProperty("status", out var s) ? s.GetString() : null));
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using SessionCluster.Edge.Problems;
+using SessionCluster.Edge.Sessions;
 using SessionCluster.Sessions;
 using static SessionCluster.Sessions.SessionCommands;
 
@@ -21,14 +22,17 @@ internal static class EventRoutes
     public const int MaxLimit = 1000;
 
     public static void Map(RouteGroupBuilder v1, EdgeDependencies deps) =>
-        v1.MapGet("/sessions/{id}/events", (string id, HttpRequest request, CancellationToken ct) => ListAsync(id, request, deps, ct));
+        v1.MapGet("/sessions/{id}/events", (string id, HttpContext http, CancellationToken ct) => ListAsync(id, http, deps, ct));
 
-    private static async Task<IResult> ListAsync(string rawId, HttpRequest request, EdgeDependencies deps, CancellationToken ct)
+    private static async Task<IResult> ListAsync(string rawId, HttpContext http, EdgeDependencies deps, CancellationToken ct)
     {
-        if (!SessionIds.TryParse(rawId, out var id))
+        var (entry, problem) = await SessionAccess.FindAsync(http, rawId, deps, ct).ConfigureAwait(false);
+        if (entry is null)
         {
-            return EdgeProblems.InvalidRequest($"the session id must be {SessionIds.Rule}");
+            return problem!;
         }
+
+        var request = http.Request;
 
         if (!TryQuery(request, "after", 0, 0, long.MaxValue, out var after))
         {
@@ -40,17 +44,8 @@ internal static class EventRoutes
             return EdgeProblems.InvalidRequest($"limit must be a whole number from 1 to {MaxLimit} (default {DefaultLimit})");
         }
 
-        // The session answers whether it exists; a deleted one's events stay readable (they are what happened).
-        switch (await deps.Sessions.AskAsync(new GetStatus(id), ct).ConfigureAwait(false))
-        {
-            case StatusReply:
-                break;
-            case var other:
-                return ReplyProblems.For(other);
-        }
-
-        var events = await deps.Events.ReadAsync(id, after, (int)limit, ct).ConfigureAwait(false);
-        return Results.Ok(new EventPage(events.Select(EventView.From).ToList(), events.Count == 0 ? after : events[^1].Sequence));
+        var events = await deps.Events.ReadAsync(entry.ActorId, after, (int)limit, ct).ConfigureAwait(false);
+        return Results.Ok(new EventPage(events.Select(e => EventView.From(entry.Id, e)).ToList(), events.Count == 0 ? after : events[^1].Sequence));
     }
 
     private static bool TryQuery(HttpRequest request, string name, long fallback, long min, long max, out long value)

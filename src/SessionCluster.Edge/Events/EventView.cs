@@ -7,13 +7,17 @@ namespace SessionCluster.Edge.Events;
 /// (docs/API.md "Event types") and its payload. Payloads carry what the user needs (the QR text, a message's text)
 /// and never a key.
 /// </summary>
-public sealed record EventView(long Seq, Guid Id, string Type, DateTimeOffset At, object Payload)
+public sealed record EventView(string Session, long Seq, Guid Id, string Type, DateTimeOffset At, object Payload)
 {
-    public static EventView From(SessionEvent e)
+    /// <param name="session">The tenant's id for the session (events never show actor ids).</param>
+    public static EventView From(string session, SessionEvent e)
     {
         var (type, payload) = Describe(e.Body);
-        return new EventView(e.Sequence, e.Id, type, e.At, payload);
+        return new EventView(session, e.Sequence, e.Id, type, e.At, payload);
     }
+
+    /// <summary>The API's name for an event's type (docs/API.md "Event types"), for filters.</summary>
+    public static string TypeOf(SessionEventBody body) => Describe(body).Type;
 
     private static (string Type, object Payload) Describe(SessionEventBody body) => body switch
     {

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using SessionCluster.Edge.Problems;
+using SessionCluster.Edge.Sessions;
 using SessionCluster.Sessions;
 using static SessionCluster.Sessions.SessionCommands;
 
@@ -23,27 +24,28 @@ internal static class QrRoutes
     private const int PageSize = 1000;
 
     public static void Map(RouteGroupBuilder v1, EdgeDependencies deps) =>
-        v1.MapGet("/sessions/{id}/qr", (string id, CancellationToken ct) => GetAsync(id, deps, ct));
+        v1.MapGet("/sessions/{id}/qr", (string id, HttpContext http, CancellationToken ct) => GetAsync(id, http, deps, ct));
 
-    private static async Task<IResult> GetAsync(string rawId, EdgeDependencies deps, CancellationToken ct)
+    private static async Task<IResult> GetAsync(string rawId, HttpContext http, EdgeDependencies deps, CancellationToken ct)
     {
-        if (!SessionIds.TryParse(rawId, out var id))
+        var (entry, problem) = await SessionAccess.FindAsync(http, rawId, deps, ct).ConfigureAwait(false);
+        if (entry is null)
         {
-            return EdgeProblems.InvalidRequest($"the session id must be {SessionIds.Rule}");
+            return problem!;
         }
+
+        var id = entry.ActorId;
 
         SessionStatusView status;
         switch (await deps.Sessions.AskAsync(new GetStatus(id), ct).ConfigureAwait(false))
         {
-            case StatusReply { Status.Status: SessionStatus.Deleted }:
-                return EdgeProblems.SessionNotFound(id.Value);
             case StatusReply { Status.DeviceJid: not null }:
-                return EdgeProblems.SessionLinked(id.Value);
+                return EdgeProblems.SessionLinked(entry.Id);
             case StatusReply reply:
                 status = reply.Status;
                 break;
             case var other:
-                return ReplyProblems.For(other);
+                return ReplyProblems.For(other, entry.Id);
         }
 
         // A link this request starts shows its QR after the events already there; one already running may have shown
@@ -59,13 +61,13 @@ internal static class QrRoutes
                 case LinkRefused { Reason: LinkRefusal.AlreadyLinking }:
                     break;
                 case var other:
-                    return ReplyProblems.For(other);
+                    return ReplyProblems.For(other, entry.Id);
             }
         }
 
         var qr = await WaitForQrAsync(id, after, deps, ct).ConfigureAwait(false);
         return qr is null
-            ? EdgeProblems.Timeout($"session '{id.Value}' showed no QR code within {deps.Options.QrWait.TotalSeconds:0} s; ask again")
+            ? EdgeProblems.Timeout($"session '{entry.Id}' showed no QR code within {deps.Options.QrWait.TotalSeconds:0} s; ask again")
             : Results.Ok(new QrResponse(qr.Qr, qr.ExpiresAt));
     }
 

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using SessionCluster.Edge.Problems;
+using SessionCluster.Edge.Sessions;
 using static SessionCluster.Sessions.SessionCommands;
 
 namespace SessionCluster.Edge.Messages;
@@ -25,14 +26,17 @@ internal static partial class MessageRoutes
     private const int MaxTextLength = 65_536;
 
     public static void Map(RouteGroupBuilder v1, EdgeDependencies deps) =>
-        v1.MapPost("/sessions/{id}/messages", (string id, HttpRequest request, CancellationToken ct) => SendAsync(id, request, deps, ct));
+        v1.MapPost("/sessions/{id}/messages", (string id, HttpContext http, CancellationToken ct) => SendAsync(id, http, deps, ct));
 
-    private static async Task<IResult> SendAsync(string rawId, HttpRequest request, EdgeDependencies deps, CancellationToken ct)
+    private static async Task<IResult> SendAsync(string rawId, HttpContext http, EdgeDependencies deps, CancellationToken ct)
     {
-        if (!SessionIds.TryParse(rawId, out var id))
+        var (entry, problem) = await SessionAccess.FindAsync(http, rawId, deps, ct).ConfigureAwait(false);
+        if (entry is null)
         {
-            return EdgeProblems.InvalidRequest($"the session id must be {SessionIds.Rule}");
+            return problem!;
         }
+
+        var request = http.Request;
 
         var key = request.Headers["Idempotency-Key"].ToString();
         if (key.Length is 0 or > MaxIdempotencyKeyLength || !key.All(c => c is > ' ' and <= '~'))
@@ -40,10 +44,10 @@ internal static partial class MessageRoutes
             return EdgeProblems.InvalidRequest($"the Idempotency-Key header is required: 1 to {MaxIdempotencyKeyLength} printable ASCII characters without spaces");
         }
 
-        var (body, problem) = await JsonBody.ReadAsync<SendMessageRequest>(request, null, ct).ConfigureAwait(false);
-        if (problem is not null)
+        var (body, bodyProblem) = await JsonBody.ReadAsync<SendMessageRequest>(request, null, ct).ConfigureAwait(false);
+        if (bodyProblem is not null)
         {
-            return problem;
+            return bodyProblem;
         }
 
         if (body!.Type != "text")
@@ -61,12 +65,16 @@ internal static partial class MessageRoutes
             return EdgeProblems.InvalidRequest("to must be a phone number in international form (digits, optional +) or a user jid (number@s.whatsapp.net, id@lid)");
         }
 
-        return await deps.Sessions.AskAsync(Send.Text(id, to, body.Text, key), ct).ConfigureAwait(false) switch
+        if (await deps.SendRates.TryTakeAsync(entry.TenantId, ct).ConfigureAwait(false) is { } wait)
         {
-            SendAccepted accepted => Results.Accepted(
-                $"/v1/sessions/{id.Value}/messages/{accepted.MessageId}",
-                new SendMessageResponse(accepted.MessageId, "accepted", $"/v1/sessions/{id.Value}/messages/{accepted.MessageId}")),
-            var other => ReplyProblems.For(other),
+            return EdgeProblems.TooManyRequests(ProblemCodes.RateLimited, $"tenant '{entry.TenantId}' is over its messagesPerSecond quota; retry after the given seconds", wait);
+        }
+
+        var statusUrl = $"/v1/sessions/{entry.Id}/messages/";
+        return await deps.Sessions.AskAsync(Send.Text(entry.ActorId, to, body.Text, key), ct).ConfigureAwait(false) switch
+        {
+            SendAccepted accepted => Results.Accepted(statusUrl + accepted.MessageId, new SendMessageResponse(accepted.MessageId, "accepted", statusUrl + accepted.MessageId)),
+            var other => ReplyProblems.For(other, entry.Id),
         };
     }
 

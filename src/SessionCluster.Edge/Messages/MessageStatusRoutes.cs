@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using SessionCluster.Edge.Problems;
+using SessionCluster.Edge.Sessions;
 using SessionCluster.Sessions;
 using static SessionCluster.Sessions.SessionCommands;
 
@@ -24,26 +25,21 @@ internal static class MessageStatusRoutes
     private const int MaxMessageIdLength = 128;
 
     public static void Map(RouteGroupBuilder v1, EdgeDependencies deps) =>
-        v1.MapGet("/sessions/{id}/messages/{messageId}", (string id, string messageId, CancellationToken ct) => GetAsync(id, messageId, deps, ct));
+        v1.MapGet("/sessions/{id}/messages/{messageId}", (string id, string messageId, HttpContext http, CancellationToken ct) => GetAsync(id, messageId, http, deps, ct));
 
-    private static async Task<IResult> GetAsync(string rawId, string messageId, EdgeDependencies deps, CancellationToken ct)
+    private static async Task<IResult> GetAsync(string rawId, string messageId, HttpContext http, EdgeDependencies deps, CancellationToken ct)
     {
-        if (!SessionIds.TryParse(rawId, out var id))
+        var (entry, problem) = await SessionAccess.FindAsync(http, rawId, deps, ct).ConfigureAwait(false);
+        if (entry is null)
         {
-            return EdgeProblems.InvalidRequest($"the session id must be {SessionIds.Rule}");
+            return problem!;
         }
+
+        var id = entry.ActorId;
 
         if (messageId.Length is 0 or > MaxMessageIdLength || !messageId.All(char.IsAsciiLetterOrDigit))
         {
             return EdgeProblems.InvalidRequest($"the message id must be 1 to {MaxMessageIdLength} letters or digits");
-        }
-
-        switch (await deps.Sessions.AskAsync(new GetStatus(id), ct).ConfigureAwait(false))
-        {
-            case StatusReply:
-                break;
-            case var other:
-                return ReplyProblems.For(other);
         }
 
         var history = new List<StatusStep>();
@@ -70,7 +66,7 @@ internal static class MessageStatusRoutes
         }
 
         return to is null
-            ? EdgeProblems.Problem(StatusCodes.Status404NotFound, ProblemCodes.MessageNotFound, "Message not found", $"session '{id.Value}' sent no message '{messageId}'")
+            ? EdgeProblems.Problem(StatusCodes.Status404NotFound, ProblemCodes.MessageNotFound, "Message not found", $"session '{entry.Id}' sent no message '{messageId}'")
             : Results.Ok(new MessageStatusView(messageId, to, Latest(history), history));
     }
 

@@ -15,7 +15,26 @@ internal static class EdgeProblems
     public static IResult SessionNotFound(string id) => Problem(StatusCodes.Status404NotFound, ProblemCodes.SessionNotFound, "Session not found", $"no session '{id}'");
 
     public static IResult SessionExists(string id) => Problem(StatusCodes.Status409Conflict, ProblemCodes.SessionExists, "Session exists",
-        $"a session '{id}' exists or existed (a deleted session's id is not reused: its events stay)");
+        $"a session '{id}' exists; delete it first to use its id for a new session");
+
+    public static IResult Forbidden(string detail) => Problem(StatusCodes.Status403Forbidden, ProblemCodes.Forbidden, "Forbidden", detail);
+
+    public static IResult NotFound(string code, string title, string detail) => Problem(StatusCodes.Status404NotFound, code, title, detail);
+
+    public static IResult Conflict(string code, string title, string detail) => Problem(StatusCodes.Status409Conflict, code, title, detail);
+
+    /// <summary>A quota or rate limit: 429 with <c>Retry-After</c> in whole seconds (at least 1).</summary>
+    public static IResult TooManyRequests(string code, string detail, TimeSpan retryAfter) =>
+        new RetryAfterResult(Problem(StatusCodes.Status429TooManyRequests, code, "Too many requests", detail), retryAfter);
+
+    private sealed class RetryAfterResult(IResult inner, TimeSpan retryAfter) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return inner.ExecuteAsync(httpContext);
+        }
+    }
 
     public static IResult SessionLinked(string id) => Problem(StatusCodes.Status409Conflict, ProblemCodes.SessionLinked, "Session already linked",
         $"session '{id}' is linked to a phone; log it out to link again");

@@ -7,6 +7,12 @@ namespace SessionCluster.Edge.Problems;
 public static class ProblemCodes
 {
     public const string Unauthorized = "unauthorized";
+    public const string Forbidden = "forbidden";
+    public const string TenantNotFound = "tenant_not_found";
+    public const string TenantExists = "tenant_exists";
+    public const string KeyNotFound = "key_not_found";
+    public const string SessionQuotaExceeded = "session_quota_exceeded";
+    public const string RateLimited = "rate_limited";
     public const string InvalidRequest = "invalid_request";
     public const string SessionNotFound = "session_not_found";
     public const string SessionExists = "session_exists";

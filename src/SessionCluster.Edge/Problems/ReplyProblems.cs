@@ -10,14 +10,15 @@ namespace SessionCluster.Edge.Problems;
 /// </summary>
 internal static class ReplyProblems
 {
-    public static IResult For(Reply reply) => reply switch
+    /// <param name="id">The tenant's name for the session (never the actor id, which tenants do not see).</param>
+    public static IResult For(Reply reply, string id) => reply switch
     {
-        NotFound notFound => EdgeProblems.SessionNotFound(notFound.SessionId.Value),
-        AlreadyExists exists => EdgeProblems.SessionExists(exists.SessionId.Value),
+        NotFound => EdgeProblems.SessionNotFound(id),
+        AlreadyExists => EdgeProblems.SessionExists(id),
         Unavailable unavailable => EdgeProblems.Problem(StatusCodes.Status503ServiceUnavailable, ProblemCodes.SessionUnavailable, "Session unavailable",
-            $"session '{unavailable.SessionId.Value}' cannot open its stored secrets ({unavailable.Failure}); it does nothing until the node's secrets key is fixed"),
-        LinkRefused { Reason: LinkRefusal.AlreadyLinked } linked => EdgeProblems.SessionLinked(linked.SessionId.Value),
-        LinkRefused { Reason: LinkRefusal.Deleted } deleted => EdgeProblems.SessionNotFound(deleted.SessionId.Value),
+            $"session '{id}' cannot open its stored secrets ({unavailable.Failure}); it does nothing until the node's secrets key is fixed"),
+        LinkRefused { Reason: LinkRefusal.AlreadyLinked } => EdgeProblems.SessionLinked(id),
+        LinkRefused { Reason: LinkRefusal.Deleted } => EdgeProblems.SessionNotFound(id),
         SendRefused refused => refused.Reason switch
         {
             SendRefusal.NotLinked => EdgeProblems.Problem(StatusCodes.Status409Conflict, ProblemCodes.SessionNotLinked, "Session not linked", refused.Detail),

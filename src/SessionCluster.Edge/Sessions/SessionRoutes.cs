@@ -1,39 +1,48 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using SessionCluster.Edge.Auth;
 using SessionCluster.Edge.Problems;
 using SessionCluster.Sessions;
 using static SessionCluster.Sessions.SessionCommands;
 
 namespace SessionCluster.Edge.Sessions;
 
-/// <summary><c>POST /v1/sessions</c>, <c>GET</c> and <c>DELETE /v1/sessions/{id}</c>.</summary>
+/// <summary><c>POST</c> and <c>GET /v1/sessions</c>, <c>GET</c> and <c>DELETE /v1/sessions/{id}</c>, all within the caller's tenant.</summary>
 internal static class SessionRoutes
 {
     public sealed record CreateSessionRequest(string? Id = null, string? DeviceName = null, string? Platform = null, bool? MarkOnline = null);
+
+    public sealed record SessionPage(IReadOnlyList<SessionView> Sessions, string? Next);
 
     /// <summary>Defaults for what a create leaves out: the name the phone lists, the platform WhatsApp Web announces.</summary>
     private const string DefaultDeviceName = "SessionCluster";
     private const string DefaultPlatform = "Chrome";
     private const int MaxNameLength = 64;
+    public const int DefaultPageSize = 100;
+    public const int MaxPageSize = 500;
+
+    /// <summary>A sessions quota frees when a session is deleted or the admin raises it, not with time: a minute is a polite retry.</summary>
+    private static readonly TimeSpan SessionQuotaRetryAfter = TimeSpan.FromMinutes(1);
 
     public static void Map(RouteGroupBuilder v1, EdgeDependencies deps)
     {
-        v1.MapPost("/sessions", (HttpRequest request, CancellationToken ct) => CreateAsync(request, deps, ct));
-        v1.MapGet("/sessions/{id}", (string id, CancellationToken ct) => GetAsync(id, deps, ct));
-        v1.MapDelete("/sessions/{id}", (string id, CancellationToken ct) => DeleteAsync(id, deps, ct));
+        v1.MapPost("/sessions", (HttpContext http, CancellationToken ct) => CreateAsync(http, deps, ct));
+        v1.MapGet("/sessions", (HttpContext http, CancellationToken ct) => ListAsync(http, deps, ct));
+        v1.MapGet("/sessions/{id}", (string id, HttpContext http, CancellationToken ct) => GetAsync(id, http, deps, ct));
+        v1.MapDelete("/sessions/{id}", (string id, HttpContext http, CancellationToken ct) => DeleteAsync(id, http, deps, ct));
     }
 
-    private static async Task<IResult> CreateAsync(HttpRequest request, EdgeDependencies deps, CancellationToken ct)
+    private static async Task<IResult> CreateAsync(HttpContext http, EdgeDependencies deps, CancellationToken ct)
     {
-        var (body, problem) = await JsonBody.ReadAsync(request, new CreateSessionRequest(), ct).ConfigureAwait(false);
+        var (body, problem) = await JsonBody.ReadAsync(http.Request, new CreateSessionRequest(), ct).ConfigureAwait(false);
         if (problem is not null)
         {
             return problem;
         }
 
-        SessionId? id = null;
-        if (body!.Id is not null && !SessionIds.TryParse(body.Id, out id))
+        if (body!.Id is not null && !SessionIds.TryParse(body.Id, out _))
         {
             return EdgeProblems.InvalidRequest($"id must be {SessionIds.Rule}");
         }
@@ -43,54 +52,105 @@ internal static class SessionRoutes
             return EdgeProblems.InvalidRequest($"deviceName and platform must be 1 to {MaxNameLength} printable characters");
         }
 
-        id ??= SessionIds.New();
+        var caller = Caller.Of(http);
+        if (await deps.Tenants.FindAsync(caller.TenantId, ct).ConfigureAwait(false) is not { } tenant)
+        {
+            return EdgeProblems.NotFound(ProblemCodes.TenantNotFound, "Tenant not found", $"no tenant '{caller.TenantId}' ({EdgeAuthFilter.TenantHeader})");
+        }
+
+        if (tenant.MaxSessions is { } max && await deps.Directory.CountAsync(tenant.Id, ct).ConfigureAwait(false) >= max)
+        {
+            return EdgeProblems.TooManyRequests(ProblemCodes.SessionQuotaExceeded,
+                $"tenant '{tenant.Id}' has its {max} sessions; delete one, or ask the admin to raise maxSessions", SessionQuotaRetryAfter);
+        }
+
+        var id = body.Id ?? SessionIds.New().Value;
+        var entry = await deps.Directory.TryReserveAsync(tenant.Id, id, ct).ConfigureAwait(false);
+        if (entry is null)
+        {
+            // The name is taken; if the earlier create was cut short before its session answered, finishing it is safe.
+            entry = await deps.Directory.FindAsync(tenant.Id, id, ct).ConfigureAwait(false);
+            if (entry is null || await deps.Sessions.AskAsync(new GetStatus(entry.ActorId), ct).ConfigureAwait(false) is not NotFound)
+            {
+                return EdgeProblems.SessionExists(id);
+            }
+        }
+
         var options = new SessionCluster.Sessions.SessionOptions(body.DeviceName ?? DefaultDeviceName, body.Platform ?? DefaultPlatform, body.MarkOnline ?? true);
-        return await deps.Sessions.AskAsync(new Create(id, options), ct).ConfigureAwait(false) switch
+        return await deps.Sessions.AskAsync(new Create(entry.ActorId, options), ct).ConfigureAwait(false) switch
         {
-            Created created => Results.Created($"/v1/sessions/{id.Value}", SessionView.From(created.Status)),
-            var other => ReplyProblems.For(other),
+            Created created => Results.Created($"/v1/sessions/{id}", SessionView.From(entry, created.Status)),
+            var other => ReplyProblems.For(other, id),
         };
     }
 
-    private static async Task<IResult> GetAsync(string rawId, EdgeDependencies deps, CancellationToken ct)
+    private static async Task<IResult> ListAsync(HttpContext http, EdgeDependencies deps, CancellationToken ct)
     {
-        if (!SessionIds.TryParse(rawId, out var id))
+        var query = http.Request.Query;
+        var after = query["cursor"].ToString();
+        if (after.Length > 0 && !SessionIds.TryParse(after, out _))
         {
-            return EdgeProblems.InvalidRequest($"the session id must be {SessionIds.Rule}");
+            return EdgeProblems.InvalidRequest("cursor must be the next value of the previous page");
         }
 
-        return await deps.Sessions.AskAsync(new GetStatus(id), ct).ConfigureAwait(false) switch
+        var limit = DefaultPageSize;
+        if (query.ContainsKey("limit") && (!int.TryParse(query["limit"], NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > MaxPageSize))
         {
-            // A deleted session keeps its log (its events stay readable) but is gone as a resource.
-            StatusReply { Status.Status: SessionStatus.Deleted } => EdgeProblems.SessionNotFound(id.Value),
-            StatusReply status => Results.Ok(SessionView.From(status.Status)),
-            var other => ReplyProblems.For(other),
+            return EdgeProblems.InvalidRequest($"limit must be a whole number from 1 to {MaxPageSize} (default {DefaultPageSize})");
+        }
+
+        var status = query["status"].ToString();
+        var entries = await deps.Directory.ListAsync(Caller.Of(http).TenantId, after.Length == 0 ? null : after, limit, ct).ConfigureAwait(false);
+        var views = new List<SessionView>(entries.Count);
+        foreach (var entry in entries)
+        {
+            if (await deps.Sessions.AskAsync(new GetStatus(entry.ActorId), ct).ConfigureAwait(false) is StatusReply reply)
+            {
+                var view = SessionView.From(entry, reply.Status);
+                if (status.Length == 0 || view.Status == status)
+                {
+                    views.Add(view);
+                }
+            }
+        }
+
+        return Results.Ok(new SessionPage(views, entries.Count == limit ? entries[^1].Id : null));
+    }
+
+    private static async Task<IResult> GetAsync(string rawId, HttpContext http, EdgeDependencies deps, CancellationToken ct)
+    {
+        var (entry, problem) = await SessionAccess.FindAsync(http, rawId, deps, ct).ConfigureAwait(false);
+        if (entry is null)
+        {
+            return problem!;
+        }
+
+        return await deps.Sessions.AskAsync(new GetStatus(entry.ActorId), ct).ConfigureAwait(false) switch
+        {
+            StatusReply status => Results.Ok(SessionView.From(entry, status.Status)),
+            var other => ReplyProblems.For(other, entry.Id),
         };
     }
 
-    private static async Task<IResult> DeleteAsync(string rawId, EdgeDependencies deps, CancellationToken ct)
+    private static async Task<IResult> DeleteAsync(string rawId, HttpContext http, EdgeDependencies deps, CancellationToken ct)
     {
-        if (!SessionIds.TryParse(rawId, out var id))
+        var (entry, problem) = await SessionAccess.FindAsync(http, rawId, deps, ct).ConfigureAwait(false);
+        if (entry is null)
         {
-            return EdgeProblems.InvalidRequest($"the session id must be {SessionIds.Rule}");
+            return problem!;
         }
 
-        // The session answers Deleted again for a deleted session; the API says 404 for a resource that is gone.
-        switch (await deps.Sessions.AskAsync(new GetStatus(id), ct).ConfigureAwait(false))
+        // The actor first: once it has wiped its keys the name is freed. A session whose create never reached its actor
+        // (NotFound) has nothing to wipe.
+        switch (await deps.Sessions.AskAsync(new Delete(entry.ActorId), ct).ConfigureAwait(false))
         {
-            case StatusReply { Status.Status: SessionStatus.Deleted }:
-                return EdgeProblems.SessionNotFound(id.Value);
-            case StatusReply:
-                break;
+            case Deleted or NotFound:
+                await deps.Directory.MarkDeletedAsync(entry, ct).ConfigureAwait(false);
+                await deps.SessionDeleted(entry, ct).ConfigureAwait(false);
+                return Results.NoContent();
             case var other:
-                return ReplyProblems.For(other);
+                return ReplyProblems.For(other, entry.Id);
         }
-
-        return await deps.Sessions.AskAsync(new Delete(id), ct).ConfigureAwait(false) switch
-        {
-            Deleted => Results.NoContent(),
-            var other => ReplyProblems.For(other),
-        };
     }
 
     private static bool Invalid(string? name) => name is not null && (name.Length is 0 or > MaxNameLength || name.Any(char.IsControl) || string.IsNullOrWhiteSpace(name));

@@ -1,15 +1,17 @@
+using SessionCluster.Edge.Sessions;
 using SessionCluster.Sessions;
 
 namespace SessionCluster.Edge;
 
 /// <summary>
-/// A session as the API shows it: ids, status and dates, never a key (not even the public identity key: the API
-/// has no use for it and "no key in a response" stays a rule without exceptions).
+/// A session as the API shows it: its tenant's id for it, status and dates, never a key (not even the public identity
+/// key: the API has no use for it and "no key in a response" stays a rule without exceptions), never its actor id.
 /// </summary>
-public sealed record SessionView(string Id, string Status, string? Jid, string? Lid, DateTimeOffset CreatedAt, long LastEventSeq, string? Unavailable)
+public sealed record SessionView(string Id, string Tenant, string Status, string? Jid, string? Lid, DateTimeOffset CreatedAt, long LastEventSeq, string? Unavailable)
 {
-    public static SessionView From(SessionStatusView status) => new(
-        status.SessionId.Value,
+    public static SessionView From(SessionEntry entry, SessionStatusView status) => new(
+        entry.Id,
+        entry.TenantId,
         StatusName(status.Status),
         status.DeviceJid,
         status.Lid,

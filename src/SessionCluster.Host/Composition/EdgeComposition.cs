@@ -3,6 +3,8 @@ using Akka.Hosting;
 using SessionCluster.Edge;
 using SessionCluster.Edge.Auth;
 using SessionCluster.Edge.Events;
+using SessionCluster.Edge.Store;
+using SessionCluster.Sessions;
 using SessionCluster.Host.Options;
 using SessionCluster.Persistence;
 
@@ -27,18 +29,68 @@ internal static class EdgeComposition
         }
     }
 
+    /// <summary>The edge's database (<see cref="EdgeDatabaseFile"/> in the data folder, or the node's PostgreSQL) and the hosted service that migrates it at start.</summary>
+    public static IServiceCollection AddEdgeDatabase(this IServiceCollection services, NodeSettings settings)
+    {
+        var database = settings.Persistence.EngineKind == PersistenceEngine.Postgres
+            ? EdgeDatabase.Postgres(settings.Persistence.ConnectionString!)
+            : EdgeDatabase.Sqlite(Path.Combine(settings.Node.DataFolderFullPath, EdgeDatabaseFile));
+        var migration = new EdgeDatabaseMigration(database);
+        services.AddSingleton(database);
+        services.AddSingleton(migration);
+        services.AddHostedService(_ => migration);
+        return services;
+    }
+
+    /// <summary>The edge's SQLite file in the data folder, beside the journal's.</summary>
+    public const string EdgeDatabaseFile = "edge.db";
+
     public static void MapNodeEdge(this WebApplication app, NodeSettings settings, AdminKeyFile.Resolved adminKey)
     {
         // Resolved per request, never here: resolving the region (or the ActorSystem) now would start the ActorSystem
         // at Build, outside NodeHost.RunAsync's start-up error handling (a taken remoting port would crash unhandled).
         var services = app.Services;
-        var deps = new EdgeDependencies(
+        var database = services.GetRequiredService<EdgeDatabase>();
+        var deps = EdgeDependencies.Over(
+            database,
             settings.Edge,
             new AdminKey(adminKey.Key),
             new SessionGateway(ct => services.GetRequiredService<IRequiredActor<SessionRegionKey>>().GetAsync(ct), settings.Edge.AskTimeout),
             new SessionEventLog(services.GetRequiredService<ActorSystem>, ReadJournalId(settings)),
-            TimeProvider.System);
+            TimeProvider.System) with
+        {
+            Ready = services.GetRequiredService<EdgeDatabaseMigration>().Done,
+        };
+        deps = deps with
+        {
+            Hub = new EventHub(services.GetRequiredService<SessionEventFeed>(), deps.Directory, services.GetRequiredService<ILogger<EventHub>>()),
+        };
+        app.Lifetime.ApplicationStopped.Register(() => deps.Hub.DisposeAsync().AsTask().GetAwaiter().GetResult());
         app.MapEdge(deps);
+    }
+
+    /// <summary>Applies the edge's migrations when the node starts; a database that cannot be migrated fails the start.</summary>
+    internal sealed class EdgeDatabaseMigration(EdgeDatabase database) : IHostedService
+    {
+        private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Done => _done.Task;
+
+        public async Task StartAsync(CancellationToken cancellationToken)
+        {
+            try
+            {
+                await EdgeMigrations.ApplyAsync(database, cancellationToken).ConfigureAwait(false);
+                _done.TrySetResult();
+            }
+            catch (Exception e)
+            {
+                _done.TrySetException(e);
+                throw;
+            }
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
     /// <summary>The read journal beside the configured journal: ours on SQLite, Akka.Persistence.Sql's otherwise.</summary>

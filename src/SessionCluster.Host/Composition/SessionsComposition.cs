@@ -23,6 +23,7 @@ internal static class SessionsComposition
                 resolver.GetService<ILoggerFactory>())
             {
                 Server = server,
+                Events = resolver.GetService<SessionEventFeed>(),
             }),
             SessionRegion.MessageExtractor,
             new ShardOptions { RememberEntities = true, RememberEntitiesStore = Akka.Cluster.Sharding.RememberEntitiesStore.Eventsourced });

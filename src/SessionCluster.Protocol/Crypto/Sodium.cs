@@ -148,4 +148,13 @@ internal static partial class Sodium
 
     [LibraryImport(Library)]
     internal static partial int crypto_sign_ed25519_verify_detached(ReadOnlySpan<byte> sig, ReadOnlySpan<byte> m, ulong mlen, ReadOnlySpan<byte> pk);
+
+    /// <summary>libsodium's <c>crypto_pwhash_STRBYTES</c>: the encoded hash's buffer size, terminating zero included.</summary>
+    internal const int PasswordHashStringBytes = 128;
+
+    [LibraryImport(Library)]
+    internal static partial int crypto_pwhash_str(Span<byte> output, ReadOnlySpan<byte> password, ulong passwordLength, ulong opsLimit, nuint memLimit);
+
+    [LibraryImport(Library)]
+    internal static partial int crypto_pwhash_str_verify(ReadOnlySpan<byte> hash, ReadOnlySpan<byte> password, ulong passwordLength);
 }
