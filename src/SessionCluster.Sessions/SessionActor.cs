@@ -69,6 +69,9 @@ public sealed partial class SessionActor : ReceivePersistentActor, IWithTimers
         ReceiveKeys();
         ReceiveMessaging();
         ReceiveProxy();
+        ReceiveSettings();
+        ReceivePresence();
+        ReceiveContacts();
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -189,6 +192,7 @@ public sealed partial class SessionActor : ReceivePersistentActor, IWithTimers
     {
         _lastEventSequence = record.Sequence;
         ApplyMessagingEvent(record);
+        ApplySettingsEvent(record);
         if (record.BodyCase == SessionEventRecord.BodyOneofCase.StatusChanged)
         {
             _status = (SessionStatus)record.StatusChanged.Status;
@@ -283,5 +287,6 @@ public sealed partial class SessionActor : ReceivePersistentActor, IWithTimers
         _secretsFailure?.Failure,
         _secretsFailure?.Message,
         _registration?.Lid,
-        _proxy?.ToString());
+        _proxy?.ToString(),
+        _options is null ? null : Settings);
 }
