@@ -130,15 +130,9 @@ public sealed partial class SessionActor : ReceivePersistentActor, IWithTimers
 
     private void OnDelete(Delete delete)
     {
-        if (!_exists)
+        if (MissingOrDeleted() is { } answer)
         {
-            Sender.Tell(new NotFound(_id));
-            return;
-        }
-
-        if (_status == SessionStatus.Deleted)
-        {
-            Sender.Tell(new Deleted(_id));
+            Sender.Tell(answer);
             return;
         }
 
@@ -164,6 +158,13 @@ public sealed partial class SessionActor : ReceivePersistentActor, IWithTimers
             }
         });
     }
+
+    /// <summary>
+    /// The answer to a command that changes a session's configuration (Delete, SetProxy, UpdateSettings) when there is no
+    /// session to change: <see cref="NotFound"/> for one never created, <see cref="Deleted"/> for a deleted one; else null.
+    /// </summary>
+    private Reply? MissingOrDeleted() =>
+        !_exists ? new NotFound(_id) : _status == SessionStatus.Deleted ? new Deleted(_id) : null;
 
     /// <summary>The next domain event: sequence = the last stored one + 1, so the sequence has no gaps.</summary>
     private SessionEvent NextEvent(SessionEventBody body)

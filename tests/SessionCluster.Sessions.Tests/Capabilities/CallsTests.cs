@@ -6,22 +6,14 @@ using static SessionCluster.Sessions.Tests.Flows.LinkByQrTests;
 namespace SessionCluster.Sessions.Tests.Capabilities;
 
 /// <summary>The rejectCalls setting against call offers a simulator phone places.</summary>
-public sealed class CallsTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class CallsTests(ITestOutputHelper output) : CapabilityTestBase(output)
 {
-    private const string BobPhone = "15550002222";
-
-    private readonly SessionNodes _nodes = new(output);
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync() => await _nodes.DisposeAsync();
-
     [Fact]
     public async Task With_rejectCalls_off_a_call_is_only_acked_and_once_turned_on_the_next_offer_is_rejected_by_the_sessions_device()
     {
         await using var host = await Simulators.StartAsync();
         await SimulatorPhones.CreateAccountAsync(host, BobPhone);
-        var (_, session) = await LinkedSessions.LinkedAliceAsync(_nodes, host);
+        var (_, session) = await LinkedSessions.LinkedAliceAsync(Nodes, host);
         var device = Assert.Single(await DevicesAsync(host), d => !d.Primary);
 
         var rings = await SimulatorPhones.CallAsync(host, BobPhone, Phone);
@@ -35,6 +27,6 @@ public sealed class CallsTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal([device.Jid], Assert.Single(calls, c => c.CallId == declined.CallId).RejectedBy);
         Assert.Empty(Assert.Single(calls, c => c.CallId == rings.CallId).RejectedBy);
         await SimulatorPhones.WaitForAsync(() => LinkedSessions.StatsAsync(host), s => s.OfflineQueueDepth == 0, "the second offer acked");
-        Assert.Equal(1, _nodes.Logs.Count(1603));
+        Assert.Equal(1, Nodes.Logs.Count(1603));
     }
 }

@@ -9,19 +9,13 @@ namespace SessionCluster.Sessions.Tests.Capabilities;
 /// The edge's commands (presence, contact check, settings, restart) on sessions that cannot take them: never created,
 /// deleted, not linked, and bad input. Each is a typed answer, and none writes anything.
 /// </summary>
-public sealed class CapabilityRefusalTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class CapabilityRefusalTests(ITestOutputHelper output) : CapabilityTestBase(output)
 {
-    private readonly SessionNodes _nodes = new(output);
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync() => await _nodes.DisposeAsync();
-
     [Fact]
     public async Task Every_new_command_on_a_session_never_created_answers_NotFound_and_writes_nothing()
     {
-        var system = _nodes.Start();
-        var session = system.ActorOf(SessionActor.Props(Alice, _nodes.Dependencies()));
+        var system = Nodes.Start();
+        var session = system.ActorOf(SessionActor.Props(Alice, Nodes.Dependencies()));
 
         Assert.Equal(new NotFound(Alice), await Ask(session, new SendPresence(Alice, PresenceState.Available)));
         Assert.Equal(new NotFound(Alice), await Ask(session, new CheckContacts(Alice, ["+15550002222"])));
@@ -33,8 +27,8 @@ public sealed class CapabilityRefusalTests(ITestOutputHelper output) : IAsyncLif
     [Fact]
     public async Task On_a_session_not_linked_presence_and_contact_checks_are_NotLinked_and_restart_is_refused_NotLinked()
     {
-        var system = _nodes.Start();
-        var session = system.ActorOf(SessionActor.Props(Alice, _nodes.Dependencies()));
+        var system = Nodes.Start();
+        var session = system.ActorOf(SessionActor.Props(Alice, Nodes.Dependencies()));
         Assert.IsType<Created>(await Ask(session, new Create(Alice, Options)));
         var before = (await SessionLog.StoredAsync(system, Alice)).Count;
 
@@ -47,8 +41,8 @@ public sealed class CapabilityRefusalTests(ITestOutputHelper output) : IAsyncLif
     [Fact]
     public async Task On_a_deleted_session_presence_and_contact_checks_are_Ended_settings_answer_Deleted_and_restart_is_refused_Deleted()
     {
-        var system = _nodes.Start();
-        var session = system.ActorOf(SessionActor.Props(Alice, _nodes.Dependencies()));
+        var system = Nodes.Start();
+        var session = system.ActorOf(SessionActor.Props(Alice, Nodes.Dependencies()));
         Assert.IsType<Created>(await Ask(session, new Create(Alice, Options)));
         Assert.IsType<Deleted>(await Ask(session, new Delete(Alice)));
         var before = (await SessionLog.StoredAsync(system, Alice)).Count;
@@ -63,8 +57,8 @@ public sealed class CapabilityRefusalTests(ITestOutputHelper output) : IAsyncLif
     [Fact]
     public async Task A_contact_check_of_no_numbers_more_than_50_or_a_malformed_one_is_refused_BadPhones_before_anything_else()
     {
-        var system = _nodes.Start();
-        var session = system.ActorOf(SessionActor.Props(Alice, _nodes.Dependencies()));
+        var system = Nodes.Start();
+        var session = system.ActorOf(SessionActor.Props(Alice, Nodes.Dependencies()));
         Assert.IsType<Created>(await Ask(session, new Create(Alice, Options)));
 
         IReadOnlyList<string>[] bad =
@@ -95,8 +89,8 @@ public sealed class CapabilityRefusalTests(ITestOutputHelper output) : IAsyncLif
     [InlineData(double.NaN, 5)]
     public async Task A_send_rate_outside_its_bounds_is_refused_and_the_settings_stay_as_they_were(double perSecond, int burst)
     {
-        var system = _nodes.Start();
-        var session = system.ActorOf(SessionActor.Props(Alice, _nodes.Dependencies()));
+        var system = Nodes.Start();
+        var session = system.ActorOf(SessionActor.Props(Alice, Nodes.Dependencies()));
         Assert.IsType<Created>(await Ask(session, new Create(Alice, Options)));
         var before = (await SessionLog.StoredAsync(system, Alice)).Count;
 

@@ -7,22 +7,14 @@ using static SessionCluster.Sessions.Tests.Flows.LinkByQrTests;
 namespace SessionCluster.Sessions.Tests.Capabilities;
 
 /// <summary>The contact check against the simulator's account directory.</summary>
-public sealed class ContactsTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class ContactsTests(ITestOutputHelper output) : CapabilityTestBase(output)
 {
-    private const string BobPhone = "15550002222";
-
-    private readonly SessionNodes _nodes = new(output);
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync() => await _nodes.DisposeAsync();
-
     [Fact]
     public async Task A_registered_number_is_on_WhatsApp_with_its_jid_and_lid_an_unknown_one_is_not_and_the_answer_keeps_the_callers_order_and_spelling()
     {
         await using var host = await Simulators.StartAsync();
         var bob = await SimulatorPhones.CreateAccountAsync(host, BobPhone);
-        var (system, session) = await LinkedSessions.LinkedAliceAsync(_nodes, host);
+        var (system, session) = await LinkedSessions.LinkedAliceAsync(Nodes, host);
 
         var checkedContacts = Assert.IsType<ContactsChecked>(await Ask(session, new CheckContacts(Alice, ["+1 555 999-0000", "+1 (555) 000-2222", "15550002222"])));
 

@@ -6,16 +6,8 @@ using static SessionCluster.Sessions.Tests.Flows.LinkByQrTests;
 namespace SessionCluster.Sessions.Tests.Capabilities;
 
 /// <summary>The settings that act on inbound messages: automatic read receipts, and ignored chats.</summary>
-public sealed class InboundSettingsTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class InboundSettingsTests(ITestOutputHelper output) : CapabilityTestBase(output)
 {
-    private const string BobPhone = "15550002222";
-
-    private readonly SessionNodes _nodes = new(output);
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync() => await _nodes.DisposeAsync();
-
     private static string AliceJid => Phone + "@s.whatsapp.net";
 
     [Fact]
@@ -23,7 +15,7 @@ public sealed class InboundSettingsTests(ITestOutputHelper output) : IAsyncLifet
     {
         await using var host = await Simulators.StartAsync();
         await SimulatorPhones.CreateAccountAsync(host, BobPhone);
-        var (system, session) = await LinkedSessions.LinkedAliceAsync(_nodes, host);
+        var (system, session) = await LinkedSessions.LinkedAliceAsync(Nodes, host);
 
         var unread = await SimulatorPhones.SendTextAsync(host, BobPhone, AliceJid, "before");
         // Stored (and so receipted) before the setting changes: Alice's phone receipts it too, which proves nothing here.
@@ -43,7 +35,7 @@ public sealed class InboundSettingsTests(ITestOutputHelper output) : IAsyncLifet
     {
         await using var host = await Simulators.StartAsync();
         await SimulatorPhones.CreateAccountAsync(host, BobPhone);
-        var (system, session) = await LinkedSessions.LinkedAliceAsync(_nodes, host);
+        var (system, session) = await LinkedSessions.LinkedAliceAsync(Nodes, host);
         var group = await SimulatorPhones.CreateGroupAsync(host, "the team", BobPhone, [Phone]);
         Assert.IsType<SettingsUpdated>(await Ask(session, new UpdateSettings(Alice, new SessionSettingsPatch { Ignore = new IgnorePatch(Groups: true) })));
 

@@ -6,22 +6,14 @@ using static SessionCluster.Sessions.Tests.Flows.LinkByQrTests;
 namespace SessionCluster.Sessions.Tests.Capabilities;
 
 /// <summary>Presence and chat states from a linked session, seen by the simulator (the account's presence) and by the peer's phone.</summary>
-public sealed class PresenceTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class PresenceTests(ITestOutputHelper output) : CapabilityTestBase(output)
 {
-    private const string BobPhone = "15550002222";
-
-    private readonly SessionNodes _nodes = new(output);
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync() => await _nodes.DisposeAsync();
-
     [Fact]
     public async Task Account_presence_reaches_the_server_and_composing_recording_and_paused_reach_the_peers_phone()
     {
         await using var host = await Simulators.StartAsync();
         var bob = await SimulatorPhones.CreateAccountAsync(host, BobPhone);
-        var (_, session) = await LinkedSessions.LinkedAliceAsync(_nodes, host);
+        var (_, session) = await LinkedSessions.LinkedAliceAsync(Nodes, host);
         // markOnline (the options' onlineOnConnect) made her available at login.
         await SimulatorPhones.WaitForAsync(() => SimulatorPhones.PresenceAsync(host, Phone), p => p.Type == "available", "available at login");
 
@@ -45,7 +37,7 @@ public sealed class PresenceTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task A_chat_state_without_a_user_or_group_chat_and_account_presence_with_a_chat_are_refused_BadRecipient()
     {
         await using var host = await Simulators.StartAsync();
-        var (_, session) = await LinkedSessions.LinkedAliceAsync(_nodes, host);
+        var (_, session) = await LinkedSessions.LinkedAliceAsync(Nodes, host);
 
         foreach (var command in new[]
         {
@@ -63,7 +55,7 @@ public sealed class PresenceTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task Turning_markOnline_off_while_connected_sends_unavailable_and_on_again_available()
     {
         await using var host = await Simulators.StartAsync();
-        var (_, session) = await LinkedSessions.LinkedAliceAsync(_nodes, host);
+        var (_, session) = await LinkedSessions.LinkedAliceAsync(Nodes, host);
         await SimulatorPhones.WaitForAsync(() => SimulatorPhones.PresenceAsync(host, Phone), p => p.Type == "available", "available at login");
 
         Assert.IsType<SettingsUpdated>(await Ask(session, new UpdateSettings(Alice, new SessionSettingsPatch { MarkOnline = false })));

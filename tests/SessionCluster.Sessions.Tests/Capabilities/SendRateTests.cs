@@ -6,22 +6,14 @@ using static SessionCluster.Sessions.Tests.Flows.LinkByQrTests;
 namespace SessionCluster.Sessions.Tests.Capabilities;
 
 /// <summary>The sendRate setting paces queued sends on the wire; nothing over the rate is refused.</summary>
-public sealed class SendRateTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class SendRateTests(ITestOutputHelper output) : CapabilityTestBase(output)
 {
-    private const string BobPhone = "15550002222";
-
-    private readonly SessionNodes _nodes = new(output);
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync() => await _nodes.DisposeAsync();
-
     [Fact]
     public async Task Sends_over_the_rate_are_all_accepted_and_go_out_one_interval_apart_after_the_burst()
     {
         await using var host = await Simulators.StartAsync();
         var bob = await SimulatorPhones.CreateAccountAsync(host, BobPhone);
-        var (system, session) = await LinkedSessions.LinkedAliceAsync(_nodes, host);
+        var (system, session) = await LinkedSessions.LinkedAliceAsync(Nodes, host);
         Assert.IsType<SettingsUpdated>(await Ask(session, new UpdateSettings(Alice, new SessionSettingsPatch { SendRate = new SendRate(PerSecond: 2, Burst: 1) })));
 
         var start = DateTimeOffset.UtcNow;

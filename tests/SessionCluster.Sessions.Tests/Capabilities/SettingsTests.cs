@@ -7,19 +7,13 @@ using static SessionCluster.Sessions.Tests.Flows.LinkByQrTests;
 namespace SessionCluster.Sessions.Tests.Capabilities;
 
 /// <summary>The settings as stored: defaults, a patch, the event, recovery. What each setting does is in the live tests beside this.</summary>
-public sealed class SettingsTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class SettingsTests(ITestOutputHelper output) : CapabilityTestBase(output)
 {
-    private readonly SessionNodes _nodes = new(output);
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync() => await _nodes.DisposeAsync();
-
     [Fact]
     public async Task A_new_session_has_the_defaults_with_markOnline_from_its_options()
     {
-        var system = _nodes.Start();
-        var session = system.ActorOf(SessionActor.Props(Alice, _nodes.Dependencies()));
+        var system = Nodes.Start();
+        var session = system.ActorOf(SessionActor.Props(Alice, Nodes.Dependencies()));
 
         var created = Assert.IsType<Created>(await Ask(session, new Create(Alice, Options)));
 
@@ -29,8 +23,8 @@ public sealed class SettingsTests(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task A_patch_changes_only_what_it_names_is_one_settings_event_before_the_answer_and_a_new_ActorSystem_recovers_it()
     {
-        var system = _nodes.Start();
-        var session = system.ActorOf(SessionActor.Props(Alice, _nodes.Dependencies()));
+        var system = Nodes.Start();
+        var session = system.ActorOf(SessionActor.Props(Alice, Nodes.Dependencies()));
         Assert.IsType<Created>(await Ask(session, new Create(Alice, Options)));
 
         var first = Assert.IsType<SettingsUpdated>(await Ask(session, new UpdateSettings(Alice, new SessionSettingsPatch
@@ -49,13 +43,13 @@ public sealed class SettingsTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal([first.Settings, second.Settings], events.Select(e => e.Body).OfType<SettingsChangedBody>().Select(b => b.Settings));
 
         await SessionNodes.StopAsync(system);
-        var again = _nodes.Start();
-        var recovered = again.ActorOf(SessionActor.Props(Alice, _nodes.Dependencies()));
+        var again = Nodes.Start();
+        var recovered = again.ActorOf(SessionActor.Props(Alice, Nodes.Dependencies()));
         Assert.Equal(expected, Assert.IsType<StatusReply>(await Ask(recovered, new GetStatus(Alice))).Status.Settings);
     }
 
     [Fact]
-    public void A_stored_record_without_a_send_rate_reads_as_the_nodes_pacing_and_an_empty_record_as_everything_off()
+    public void A_stored_record_without_a_send_rate_reads_as_theNodes_pacing_and_an_empty_record_as_everything_off()
     {
         var body = SessionEvent.FromRecord(Alice, new SessionEventRecord { EventId = Guid.CreateVersion7().ToString(), Sequence = 1, SettingsChanged = new SessionSettingsRecord() }).Body;
 

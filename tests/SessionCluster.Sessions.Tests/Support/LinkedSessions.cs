@@ -43,16 +43,7 @@ internal static class LinkedSessions
     {
         await CreateAccountAsync(host);
         var system = nodes.Start();
-        var session = system.ActorOf(SessionActor.Props(Alice, dependencies ?? Flows.LinkByQrTests.Dependencies(nodes, host)));
-        Assert.IsType<Created>(await Ask(session, new Create(Alice, Options)));
-        Assert.IsType<LinkStarted>(await Ask(session, new LinkByQr(Alice)));
-        var qr = (await SessionLog.WaitForAsync(system, Alice, e => e.QrCodes().Count > 0, "a QR code")).QrCodes()[0];
-        using (var scan = await ScanAsync(host, qr.Qr))
-        {
-            Assert.Equal(HttpStatusCode.OK, scan.StatusCode);
-        }
-
-        await SessionLog.WaitForAsync(system, Alice, e => e.Reached(SessionStatus.Connected), "Connected");
+        var session = await CreateAndLinkAsync(system, host, dependencies ?? Flows.LinkByQrTests.Dependencies(nodes, host));
         await SimulatorPhones.WaitForAsync(() => DevicesAsync(host), d => d.Any(x => !x.Primary && x.PreKeys >= SessionCluster.Sessions.Flows.PreKeys.UploadBatch), "the session's prekeys on the server");
         return (system, session);
     }
