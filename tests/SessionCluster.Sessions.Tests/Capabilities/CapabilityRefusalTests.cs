@@ -7,7 +7,7 @@ namespace SessionCluster.Sessions.Tests.Capabilities;
 
 /// <summary>
 /// The edge's commands (presence, contact check, settings, restart) on sessions that cannot take them: never created,
-/// deleted, not linked, and bad input. Each is a typed answer, and none writes anything.
+/// deleted, logged out, not linked, and bad input. Each is a typed answer, and a refusal writes nothing.
 /// </summary>
 public sealed class CapabilityRefusalTests(ITestOutputHelper output) : CapabilityTestBase(output)
 {
@@ -52,6 +52,22 @@ public sealed class CapabilityRefusalTests(ITestOutputHelper output) : Capabilit
         Assert.Equal(new Deleted(Alice), await Ask(session, new UpdateSettings(Alice, new SessionSettingsPatch { RejectCalls = true })));
         Assert.Equal(new ConnectRefused(Alice, ConnectRefusal.Deleted), await Ask(session, new Restart(Alice)));
         Assert.Equal(before, (await SessionLog.StoredAsync(system, Alice)).Count);
+    }
+
+    [Fact]
+    public async Task On_a_logged_out_session_presence_and_contact_checks_are_Ended_restart_is_NotLinked_and_settings_still_change()
+    {
+        await using var host = await Simulators.StartAsync();
+        var (system, session) = await LinkedSessions.LinkedAliceAsync(Nodes, host);
+        Assert.Equal(new LoggedOut(Alice, KeysWiped: true), await Ask(session, new Logout(Alice)));
+        var before = (await SessionLog.StoredAsync(system, Alice)).Count;
+
+        Assert.Equal(SendRefusal.Ended, Assert.IsType<SendRefused>(await Ask(session, new SendPresence(Alice, PresenceState.Available))).Reason);
+        Assert.Equal(ContactsRefusal.Ended, Assert.IsType<ContactsRefused>(await Ask(session, new CheckContacts(Alice, ["+15550002222"]))).Reason);
+        Assert.Equal(new ConnectRefused(Alice, ConnectRefusal.NotLinked), await Ask(session, new Restart(Alice)));
+        Assert.Equal(before, (await SessionLog.StoredAsync(system, Alice)).Count);
+        // Settings belong to the session, not to the link: they hold for the next one.
+        Assert.True(Assert.IsType<SettingsUpdated>(await Ask(session, new UpdateSettings(Alice, new SessionSettingsPatch { RejectCalls = true }))).Settings.RejectCalls);
     }
 
     [Fact]

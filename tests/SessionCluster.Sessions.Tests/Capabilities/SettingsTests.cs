@@ -17,7 +17,14 @@ public sealed class SettingsTests(ITestOutputHelper output) : CapabilityTestBase
 
         var created = Assert.IsType<Created>(await Ask(session, new Create(Alice, Options)));
 
-        Assert.Equal(new SessionSettings(MarkOnline: true, ReadReceipts: false, RejectCalls: false, IgnoreSettings.None, SendRate: null), created.Status.Settings);
+        var defaults = new SessionSettings(MarkOnline: true, ReadReceipts: false, RejectCalls: false, IgnoreSettings.None, SendRate: null);
+        Assert.Equal(defaults, created.Status.Settings);
+        // A log without a settings event (every session older than settings) recovers with the same defaults.
+        await SessionNodes.StopAsync(system);
+        var again = Nodes.Start();
+        var recovered = again.ActorOf(SessionActor.Props(Alice, Nodes.Dependencies()));
+        Assert.Equal(defaults, Assert.IsType<StatusReply>(await Ask(recovered, new GetStatus(Alice))).Status.Settings);
+        Assert.Empty((await SessionLog.EventsAsync(again, Alice)).Select(e => e.Body).OfType<SettingsChangedBody>());
     }
 
     [Fact]
