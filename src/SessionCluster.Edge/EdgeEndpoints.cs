@@ -38,12 +38,29 @@ public static class EdgeEndpoints
         return tenant;
     }
 
-    /// <summary>Holds requests until the edge's tables are ready (start-up only: afterwards a completed task).</summary>
+    /// <summary>
+    /// Holds requests until the edge's tables are ready, for at most <see cref="ReadyWait"/> (start-up only: afterwards
+    /// a completed task); a database still unreachable then is a 503 <c>edge_unavailable</c> with <c>Retry-After</c>.
+    /// </summary>
     private sealed class ReadyFilter(Task ready) : IEndpointFilter
     {
+        private static readonly TimeSpan ReadyWait = TimeSpan.FromSeconds(5);
+
         public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
         {
-            await ready.WaitAsync(context.HttpContext.RequestAborted).ConfigureAwait(false);
+            if (!ready.IsCompletedSuccessfully)
+            {
+                try
+                {
+                    await ready.WaitAsync(ReadyWait, context.HttpContext.RequestAborted).ConfigureAwait(false);
+                }
+                catch (TimeoutException)
+                {
+                    return EdgeProblems.Unavailable(ProblemCodes.EdgeUnavailable,
+                        "the node cannot reach its edge database yet (see /health/ready); ask again", ReadyWait);
+                }
+            }
+
             return await next(context).ConfigureAwait(false);
         }
     }

@@ -44,7 +44,7 @@ public sealed class NodeHealthTests
     }
 
     [Fact]
-    public async Task Ready_is_503_naming_the_journal_check_while_the_postgres_server_cannot_be_reached()
+    public async Task Ready_is_503_naming_the_journal_and_edge_database_checks_and_the_api_503_while_the_postgres_server_cannot_be_reached()
     {
         var closedPort = ClosedPort();
         await using var node = await RunningNode.StartAsync(
@@ -55,6 +55,14 @@ public sealed class NodeHealthTests
 
         using var json = JsonDocument.Parse(body);
         Assert.Equal("Unhealthy", json.RootElement.GetProperty("checks").GetProperty("journal-round-trip").GetProperty("status").GetString());
+
+        // The edge's tables live in the same database: the node started anyway, and its API says why it cannot serve.
+        Assert.Equal("Unhealthy", json.RootElement.GetProperty("checks").GetProperty("edge-database").GetProperty("status").GetString());
+        using var api = await node.Http.GetAsync("/v1/sessions");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, api.StatusCode);
+        using var problem = JsonDocument.Parse(await api.Content.ReadAsStringAsync());
+        Assert.Equal("edge_unavailable", problem.RootElement.GetProperty("code").GetString());
+        Assert.NotNull(api.Headers.RetryAfter);
     }
 
     /// <summary>A loopback port nothing listens on: bound, read, released.</summary>

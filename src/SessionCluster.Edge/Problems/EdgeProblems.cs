@@ -27,6 +27,10 @@ internal static class EdgeProblems
     public static IResult TooManyRequests(string code, string detail, TimeSpan retryAfter) =>
         new RetryAfterResult(Problem(StatusCodes.Status429TooManyRequests, code, "Too many requests", detail), retryAfter);
 
+    /// <summary>A 503: the node cannot serve this now; <c>Retry-After</c> says when to ask again.</summary>
+    public static IResult Unavailable(string code, string detail, TimeSpan retryAfter) =>
+        new RetryAfterResult(Problem(StatusCodes.Status503ServiceUnavailable, code, "Unavailable", detail), retryAfter);
+
     private sealed class RetryAfterResult(IResult inner, TimeSpan retryAfter) : IResult
     {
         public Task ExecuteAsync(HttpContext httpContext)

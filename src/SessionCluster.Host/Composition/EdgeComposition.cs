@@ -4,6 +4,7 @@ using SessionCluster.Edge;
 using SessionCluster.Edge.Auth;
 using SessionCluster.Edge.Events;
 using SessionCluster.Edge.Store;
+using SessionCluster.Host.Health;
 using SessionCluster.Sessions;
 using SessionCluster.Host.Options;
 using SessionCluster.Persistence;
@@ -35,10 +36,9 @@ internal static class EdgeComposition
         var database = settings.Persistence.EngineKind == PersistenceEngine.Postgres
             ? EdgeDatabase.Postgres(settings.Persistence.ConnectionString!)
             : EdgeDatabase.Sqlite(Path.Combine(settings.Node.DataFolderFullPath, EdgeDatabaseFile));
-        var migration = new EdgeDatabaseMigration(database);
         services.AddSingleton(database);
-        services.AddSingleton(migration);
-        services.AddHostedService(_ => migration);
+        services.AddSingleton<EdgeDatabaseMigration>();
+        services.AddHostedService(provider => provider.GetRequiredService<EdgeDatabaseMigration>());
         return services;
     }
 
@@ -67,30 +67,6 @@ internal static class EdgeComposition
         };
         app.Lifetime.ApplicationStopped.Register(() => deps.Hub.DisposeAsync().AsTask().GetAwaiter().GetResult());
         app.MapEdge(deps);
-    }
-
-    /// <summary>Applies the edge's migrations when the node starts; a database that cannot be migrated fails the start.</summary>
-    internal sealed class EdgeDatabaseMigration(EdgeDatabase database) : IHostedService
-    {
-        private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public Task Done => _done.Task;
-
-        public async Task StartAsync(CancellationToken cancellationToken)
-        {
-            try
-            {
-                await EdgeMigrations.ApplyAsync(database, cancellationToken).ConfigureAwait(false);
-                _done.TrySetResult();
-            }
-            catch (Exception e)
-            {
-                _done.TrySetException(e);
-                throw;
-            }
-        }
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
     /// <summary>The read journal beside the configured journal: ours on SQLite, Akka.Persistence.Sql's otherwise.</summary>

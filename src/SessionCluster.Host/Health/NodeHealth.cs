@@ -21,8 +21,10 @@ internal static class NodeHealth
         services.AddSingleton(provider => JournalProbeSettings.From(provider.GetRequiredService<ActorSystem>().Settings.Config));
         services.AddSingleton<JournalRoundTripCheck>();
         services.AddSingleton<ClusterMemberUpCheck>();
+        services.AddSingleton<EdgeDatabaseCheck>();
         services.AddHealthChecks()
             .AddCheck<ClusterMemberUpCheck>(ClusterMemberUpCheck.Name, tags: [ReadyTag])
+            .AddCheck<EdgeDatabaseCheck>(EdgeDatabaseCheck.Name, tags: [ReadyTag])
             .AddCheck<JournalRoundTripCheck>(JournalRoundTripCheck.Name, tags: [ReadyTag]);
         return services;
     }

@@ -25,6 +25,12 @@ internal static partial class HostLog
     [LoggerMessage(EventId = 7006, Level = LogLevel.Information, Message = "Edge API on /v1: admin key from {AdminKeySource}")]
     public static partial void AdminKey(ILogger logger, string adminKeySource);
 
+    [LoggerMessage(EventId = 7007, Level = LogLevel.Information, Message = "Edge database ({Engine}) ready; migrations applied now: {Applied}")]
+    public static partial void EdgeDatabaseReady(ILogger logger, string engine, string applied);
+
+    [LoggerMessage(EventId = 7008, Level = LogLevel.Warning, Message = "Edge database ({Engine}) cannot be migrated yet ({Failure}); the API answers 503 until it is; next attempt in {RetrySeconds} s")]
+    public static partial void EdgeDatabaseUnreachable(ILogger logger, string engine, string failure, double retrySeconds);
+
     [LoggerMessage(EventId = 7004, Level = LogLevel.Information, Message = "Node stopped")]
     public static partial void Stopped(ILogger logger);
 }
