@@ -3,6 +3,7 @@ using Akka.Hosting;
 using SessionCluster.Edge;
 using SessionCluster.Edge.Auth;
 using SessionCluster.Edge.Events;
+using SessionCluster.Edge.Grpc;
 using SessionCluster.Edge.Store;
 using SessionCluster.Sessions;
 using SessionCluster.Host.Options;
@@ -67,6 +68,7 @@ internal static class EdgeComposition
         };
         app.Lifetime.ApplicationStopped.Register(() => deps.Hub.DisposeAsync().AsTask().GetAwaiter().GetResult());
         app.MapEdge(deps);
+        app.MapEdgeGrpc(deps);
     }
 
     /// <summary>Applies the edge's migrations when the node starts; a database that cannot be migrated fails the start.</summary>
