@@ -50,10 +50,10 @@ internal sealed class SessionsService(EdgeDependencies deps) : V1.Sessions.Sessi
         return new DeleteSessionResponse();
     }
 
-    public override async Task<Qr> GetQr(GetQrRequest request, ServerCallContext context)
+    public override async Task<QrCode> GetQr(GetQrRequest request, ServerCallContext context)
     {
         var qr = GrpcProblems.Answer(await QrRoutes.FindQrAsync(context.GetHttpContext(), request.Session, deps, context.CancellationToken).ConfigureAwait(false));
-        return new Qr { Qr_ = qr.Qr, ExpiresAt = Timestamp.FromDateTimeOffset(qr.ExpiresAt) };
+        return new QrCode { Qr = qr.Qr, ExpiresAt = Timestamp.FromDateTimeOffset(qr.ExpiresAt) };
     }
 
     private static Session ToMessage(SessionView view)

@@ -28,14 +28,14 @@ public sealed class GrpcMessagesAndEventsTests(EdgeNode node)
         await GrpcErrors.AssertAsync(() => grpc.Messages.SendAsync(Text("early", "too early")).ResponseAsync, StatusCode.FailedPrecondition, "session_not_linked");
 
         var qr = await grpc.Sessions.GetQrAsync(new GetQrRequest { Session = Session }, deadline: GrpcCaller.Deadline);
-        Assert.False(string.IsNullOrEmpty(qr.Qr_));
+        Assert.False(string.IsNullOrEmpty(qr.Qr));
         Assert.True(qr.ExpiresAt.ToDateTimeOffset() > DateTimeOffset.UtcNow);
-        await SimulatorPhones.ScanAsync(node.Simulator, Owner, qr.Qr_);
+        await SimulatorPhones.ScanAsync(node.Simulator, Owner, qr.Qr);
 
         // The stream shows the link from the session's first event on, the QR it was given among them.
         var untilConnected = await grpc.ReadUntilAsync(new SubscribeRequest { Sessions = { Session } }, IsConnected, "session.status connected");
         AssertGapless(untilConnected, from: 1);
-        Assert.Contains(untilConnected, e => e.Type == "session.qr" && JsonDocument.Parse(e.PayloadJson).RootElement.GetProperty("qr").GetString() == qr.Qr_);
+        Assert.Contains(untilConnected, e => e.Type == "session.qr" && JsonDocument.Parse(e.PayloadJson).RootElement.GetProperty("qr").GetString() == qr.Qr);
         Assert.All(untilConnected, e => Assert.Equal(Session, e.Session));
         await GrpcErrors.AssertAsync(() => grpc.Sessions.GetQrAsync(new GetQrRequest { Session = Session }).ResponseAsync, StatusCode.FailedPrecondition, "session_linked");
 
