@@ -1,10 +1,9 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Security.Cryptography.X509Certificates;
-using Microsoft.AspNetCore.Connections;
-using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
 
 namespace SessionCluster.Edge.Grpc;
 
@@ -38,13 +37,23 @@ public static class CleartextHttp2
     {
         // Protocols stay Kestrel's default, Http1AndHttp2: set explicitly, Kestrel would log at start that HTTP/2 is off,
         // which this middleware makes untrue.
-        listen.KestrelServerOptions.AllowAlternateSchemes = true;
+        var kestrel = listen.KestrelServerOptions;
+        kestrel.AllowAlternateSchemes = true;
         listen.Use(next => async connection =>
         {
-            if (await StartsWithPrefaceAsync(connection.Transport.Input, connection.ConnectionClosed).ConfigureAwait(false))
+            // Kestrel arms its keep-alive timeout only once HTTP has the connection: until then this wait is bounded by
+            // the same limit, so a connection that opens and sends nothing is closed as Kestrel would close it.
+            using var idle = CancellationTokenSource.CreateLinkedTokenSource(connection.ConnectionClosed);
+            idle.CancelAfter(kestrel.Limits.KeepAliveTimeout);
+            switch (await StartsWithPrefaceAsync(connection.Transport.Input, idle.Token).ConfigureAwait(false))
             {
-                connection.Features.Set<ITlsConnectionFeature>(PriorKnowledge.Instance);
-                connection.Features.Set<ITlsApplicationProtocolFeature>(PriorKnowledge.Instance);
+                case null:
+                    // Returning closes the connection gracefully, as Kestrel closes an idle one.
+                    return;
+                case true:
+                    connection.Features.Set<ITlsConnectionFeature>(PriorKnowledge.Instance);
+                    connection.Features.Set<ITlsApplicationProtocolFeature>(PriorKnowledge.Instance);
+                    break;
             }
 
             await next(connection).ConfigureAwait(false);
@@ -52,8 +61,11 @@ public static class CleartextHttp2
         return listen;
     }
 
-    /// <summary>Reads until the first bytes match the preface or differ from it, and leaves every byte unread for HTTP.</summary>
-    internal static async Task<bool> StartsWithPrefaceAsync(PipeReader input, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads until the first bytes match the preface or differ from it, and leaves every byte unread for HTTP; null when
+    /// <paramref name="cancellationToken"/> ends the wait first (the connection idle or gone).
+    /// </summary>
+    internal static async Task<bool?> StartsWithPrefaceAsync(PipeReader input, CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -64,7 +76,7 @@ public static class CleartextHttp2
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
-                return false;
+                return null;
             }
 
             var buffer = result.Buffer;

@@ -43,6 +43,20 @@ public sealed class GrpcOnePortTests(EdgeNode node)
     }
 
     [Fact]
+    public async Task A_connection_that_sends_nothing_is_closed_after_the_keep_alive_timeout()
+    {
+        await using var app = await StartAsync(listen => listen.UseHttp1AndCleartextHttp2(), keepAlive: TimeSpan.FromSeconds(1));
+        var address = new Uri(app.Urls.Single());
+        using var client = new TcpClient();
+        await client.ConnectAsync(address.Host, address.Port);
+
+        using var deadline = new CancellationTokenSource(EdgeNode.Deadline);
+        var read = await client.GetStream().ReadAsync(new byte[1], deadline.Token);
+
+        Assert.Equal(0, read);
+    }
+
+    [Fact]
     public async Task The_node_answers_rest_over_http1_and_h2c_and_grpc_on_its_one_port()
     {
         using var rest = await node.Http.GetAsync("/v1/sessions");
@@ -108,11 +122,15 @@ public sealed class GrpcOnePortTests(EdgeNode node)
         new(HttpMethod.Get, path) { Version = HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionExact };
 
     /// <summary>A bare Kestrel on a free loopback port that answers its request's protocol and scheme.</summary>
-    private static async Task<WebApplication> StartAsync(Action<ListenOptions> configure)
+    private static async Task<WebApplication> StartAsync(Action<ListenOptions> configure, TimeSpan? keepAlive = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(configure));
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.KeepAliveTimeout = keepAlive ?? kestrel.Limits.KeepAliveTimeout;
+            kestrel.ConfigureEndpointDefaults(configure);
+        });
         var app = builder.Build();
         app.MapGet("/", (HttpContext http) => $"{http.Request.Protocol} {http.Request.Scheme}");
         await app.StartAsync();
