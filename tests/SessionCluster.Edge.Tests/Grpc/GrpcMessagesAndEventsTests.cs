@@ -45,6 +45,7 @@ public sealed class GrpcMessagesAndEventsTests(EdgeNode node)
         Assert.Equal(sent.Id, repeated.Id);
         var other = await grpc.Messages.SendAsync(Text("key-2", "second over grpc", "+" + Friend), deadline: GrpcCaller.Deadline);
         Assert.NotEqual(sent.Id, other.Id);
+        await GrpcErrors.AssertAsync(() => grpc.Messages.SendAsync(Text("key-self", "to myself", Owner)).ResponseAsync, StatusCode.InvalidArgument, "invalid_recipient");
 
         // Resumed after the last seq read: the next event is exactly the one after it, and on without a gap.
         var last = untilConnected[^1].Seq;
