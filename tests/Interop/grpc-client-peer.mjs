@@ -23,7 +23,7 @@ import { runPeer } from './peer-protocol.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const protoRoot = path.join(here, '..', '..', 'proto', 'api');
-const definition = protoLoader.loadSync(path.join(protoRoot, 'sessioncluster', 'v1', 'sessioncluster.proto'), {
+const definition = protoLoader.loadSync(['sessions.proto', 'messages.proto', 'events.proto'].map((file) => path.join(protoRoot, 'sessioncluster', 'v1', file)), {
   includeDirs: [protoRoot],
   keepCase: false,
   longs: String,
