@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Serilog;
 using SessionCluster.Sessions;
+using SessionCluster.Edge.Grpc;
 using SessionCluster.Host.Composition;
 using SessionCluster.Host.Health;
 using SessionCluster.Host.Logging;
@@ -47,9 +48,11 @@ public static class NodeHost
         builder.Services.AddSerilog(logger, dispose: true);
 
         builder.WebHost.UseUrls(settings.Node.HttpUrl);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(listen => listen.UseHttp1AndCleartextHttp2()));
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(new SessionEventFeed());
         builder.Services.AddEdgeDatabase(settings);
+        builder.Services.AddEdgeGrpc();
         builder.Services.AddNodeActorSystem(settings, hocon, secretsKey);
         builder.Services.AddNodeHealthChecks();
 

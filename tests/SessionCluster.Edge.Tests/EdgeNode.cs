@@ -19,7 +19,16 @@ public sealed class EdgeNode : IAsyncLifetime
 
     public const string AdminKey = "test-admin-key-0123456789abcdefghijklmnopqrstuvwxyz";
 
+    private readonly string[] _arguments;
     private WebApplication? _app;
+
+    public EdgeNode()
+        : this([])
+    {
+    }
+
+    /// <summary>A node with more command-line settings (last wins), for a test that needs other options.</summary>
+    internal EdgeNode(params string[] arguments) => _arguments = arguments;
 
     public SimulatorHost Simulator { get; private set; } = null!;
 
@@ -39,6 +48,7 @@ public sealed class EdgeNode : IAsyncLifetime
             $"--SC:Edge:AdminKey={AdminKey}",
             $"--SC:WhatsApp:ServerUrl={Simulator.WebSocketUrl}",
             $"--SC:WhatsApp:RootPublicKey={Convert.ToHexString(Simulator.RootPublicKey.Span)}",
+            .. _arguments,
         ]);
         await _app.StartAsync();
         var address = new Uri(_app.HttpAddresses().Single());

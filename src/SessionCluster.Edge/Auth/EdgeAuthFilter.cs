@@ -17,42 +17,65 @@ internal sealed class EdgeAuthFilter(AdminKey admin, ApiKeys keys, bool adminOnl
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
-        var header = http.Request.Headers.Authorization.ToString();
-        var presented = header.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase) ? header[Scheme.Length..].Trim() : null;
-        Caller? caller = null;
-        if (presented is null)
+        var tenant = http.Request.Headers.TryGetValue(TenantHeader, out var values) ? values.ToString() : null;
+        var authorization = http.Request.Headers.Authorization.ToString();
+        var (caller, forbidden) = await AuthenticateAsync(authorization, tenant, admin, keys, adminOnly, http.RequestAborted).ConfigureAwait(false);
+        if (forbidden is not null)
         {
-        }
-        else if (ApiKeys.LooksLikeApiKey(presented))
-        {
-            if (await keys.CheckAsync(presented, http.RequestAborted).ConfigureAwait(false) is { } key)
-            {
-                if (adminOnly)
-                {
-                    return EdgeProblems.Forbidden("this route needs the admin key; an API key acts only on its tenant's resources");
-                }
-
-                if (http.Request.Headers.ContainsKey(TenantHeader))
-                {
-                    return EdgeProblems.Forbidden($"{TenantHeader} is for the admin key; an API key always acts in its own tenant");
-                }
-
-                caller = new Caller(key.TenantId, key.Id);
-            }
-        }
-        else if (admin.Matches(presented))
-        {
-            var tenant = http.Request.Headers[TenantHeader].ToString();
-            caller = new Caller(tenant.Length == 0 ? Tenant.DefaultId : tenant, null);
+            return forbidden;
         }
 
         if (caller is null)
         {
             http.Response.Headers.WWWAuthenticate = "Bearer";
-            return EdgeProblems.Unauthorized(presented is null ? "send Authorization: Bearer <API key or admin key>" : "the bearer key is not valid");
+            return EdgeProblems.Unauthorized(Unauthenticated(authorization));
         }
 
         caller.AttachTo(http);
         return await next(context).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// The caller an <c>Authorization</c> value stands for (REST's header, gRPC's metadata), given the tenant it asks
+    /// for (<paramref name="tenant"/>, null when not asked). A null caller with a null problem is unauthenticated
+    /// (<see cref="Unauthenticated"/> says why); a problem is a 403.
+    /// </summary>
+    public static async Task<(Caller? Caller, IResult? Forbidden)> AuthenticateAsync(
+        string authorization, string? tenant, AdminKey admin, ApiKeys keys, bool adminOnly, CancellationToken cancellationToken)
+    {
+        var presented = Presented(authorization);
+        if (presented is null)
+        {
+            return (null, null);
+        }
+
+        if (ApiKeys.LooksLikeApiKey(presented))
+        {
+            if (await keys.CheckAsync(presented, cancellationToken).ConfigureAwait(false) is not { } key)
+            {
+                return (null, null);
+            }
+
+            if (adminOnly)
+            {
+                return (null, EdgeProblems.Forbidden("this route needs the admin key; an API key acts only on its tenant's resources"));
+            }
+
+            if (tenant is not null)
+            {
+                return (null, EdgeProblems.Forbidden($"{TenantHeader} is for the admin key; an API key always acts in its own tenant"));
+            }
+
+            return (new Caller(key.TenantId, key.Id), null);
+        }
+
+        return admin.Matches(presented) ? (new Caller(string.IsNullOrEmpty(tenant) ? Tenant.DefaultId : tenant, null), null) : (null, null);
+    }
+
+    /// <summary>What an unauthenticated caller is told to change.</summary>
+    public static string Unauthenticated(string authorization) =>
+        Presented(authorization) is null ? "send Authorization: Bearer <API key or admin key>" : "the bearer key is not valid";
+
+    private static string? Presented(string authorization) =>
+        authorization.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase) ? authorization[Scheme.Length..].Trim() : null;
 }

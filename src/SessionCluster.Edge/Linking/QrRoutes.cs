@@ -28,10 +28,17 @@ internal static class QrRoutes
 
     private static async Task<IResult> GetAsync(string rawId, HttpContext http, EdgeDependencies deps, CancellationToken ct)
     {
+        var (qr, problem) = await FindQrAsync(http, rawId, deps, ct).ConfigureAwait(false);
+        return qr is null ? problem! : Results.Ok(qr);
+    }
+
+    /// <summary>The session's current QR code, starting a link when none runs (REST and gRPC), or the problem to answer.</summary>
+    public static async Task<(QrResponse? Qr, IResult? Problem)> FindQrAsync(HttpContext http, string rawId, EdgeDependencies deps, CancellationToken ct)
+    {
         var (entry, problem) = await SessionAccess.FindAsync(http, rawId, deps, ct).ConfigureAwait(false);
         if (entry is null)
         {
-            return problem!;
+            return (null, problem!);
         }
 
         var id = entry.ActorId;
@@ -40,12 +47,12 @@ internal static class QrRoutes
         switch (await deps.Sessions.AskAsync(new GetStatus(id), ct).ConfigureAwait(false))
         {
             case StatusReply { Status.DeviceJid: not null }:
-                return EdgeProblems.SessionLinked(entry.Id);
+                return (null, EdgeProblems.SessionLinked(entry.Id));
             case StatusReply reply:
                 status = reply.Status;
                 break;
             case var other:
-                return ReplyProblems.For(other, entry.Id);
+                return (null, ReplyProblems.For(other, entry.Id));
         }
 
         // A link this request starts shows its QR after the events already there; one already running may have shown
@@ -61,14 +68,14 @@ internal static class QrRoutes
                 case LinkRefused { Reason: LinkRefusal.AlreadyLinking }:
                     break;
                 case var other:
-                    return ReplyProblems.For(other, entry.Id);
+                    return (null, ReplyProblems.For(other, entry.Id));
             }
         }
 
         var qr = await WaitForQrAsync(id, after, deps, ct).ConfigureAwait(false);
         return qr is null
-            ? EdgeProblems.Timeout($"session '{entry.Id}' showed no QR code within {deps.Options.QrWait.TotalSeconds:0} s; ask again")
-            : Results.Ok(new QrResponse(qr.Qr, qr.ExpiresAt));
+            ? (null, EdgeProblems.Timeout($"session '{entry.Id}' showed no QR code within {deps.Options.QrWait.TotalSeconds:0} s; ask again"))
+            : (new QrResponse(qr.Qr, qr.ExpiresAt), null);
     }
 
     /// <summary>The newest QR not yet expired and not ended by a later status (linked, or the link failed), or null on timeout.</summary>

@@ -30,51 +30,60 @@ internal static partial class MessageRoutes
 
     private static async Task<IResult> SendAsync(string rawId, HttpContext http, EdgeDependencies deps, CancellationToken ct)
     {
+        var (accepted, problem) = await SendAsync(http, rawId, http.Request.Headers["Idempotency-Key"].ToString(),
+            token => JsonBody.ReadAsync<SendMessageRequest>(http.Request, null, token), deps, ct).ConfigureAwait(false);
+        return accepted is null ? problem! : Results.Accepted(accepted.StatusUrl, accepted);
+    }
+
+    /// <summary>
+    /// Sends a message as the caller's session (REST and gRPC): the accepted send, or the problem to answer. The body is
+    /// read only once the session and the key are checked, so a request wrong in several ways is told the first.
+    /// </summary>
+    public static async Task<(SendMessageResponse? Accepted, IResult? Problem)> SendAsync(
+        HttpContext http, string rawId, string key, Func<CancellationToken, Task<(SendMessageRequest? Value, IResult? Problem)>> readBody, EdgeDependencies deps, CancellationToken ct)
+    {
         var (entry, problem) = await SessionAccess.FindAsync(http, rawId, deps, ct).ConfigureAwait(false);
         if (entry is null)
         {
-            return problem!;
+            return (null, problem!);
         }
 
-        var request = http.Request;
-
-        var key = request.Headers["Idempotency-Key"].ToString();
         if (key.Length is 0 or > MaxIdempotencyKeyLength || !key.All(c => c is > ' ' and <= '~'))
         {
-            return EdgeProblems.InvalidRequest($"the Idempotency-Key header is required: 1 to {MaxIdempotencyKeyLength} printable ASCII characters without spaces");
+            return (null, EdgeProblems.InvalidRequest($"the Idempotency-Key header is required: 1 to {MaxIdempotencyKeyLength} printable ASCII characters without spaces"));
         }
 
-        var (body, bodyProblem) = await JsonBody.ReadAsync<SendMessageRequest>(request, null, ct).ConfigureAwait(false);
+        var (body, bodyProblem) = await readBody(ct).ConfigureAwait(false);
         if (bodyProblem is not null)
         {
-            return bodyProblem;
+            return (null, bodyProblem);
         }
 
         if (body!.Type != "text")
         {
-            return EdgeProblems.InvalidRequest("type must be \"text\" (other kinds come with the content work)");
+            return (null, EdgeProblems.InvalidRequest("type must be \"text\" (other kinds come with the content work)"));
         }
 
         if (string.IsNullOrEmpty(body.Text) || body.Text.Length > MaxTextLength)
         {
-            return EdgeProblems.InvalidRequest($"text must be 1 to {MaxTextLength} characters");
+            return (null, EdgeProblems.InvalidRequest($"text must be 1 to {MaxTextLength} characters"));
         }
 
         if (Recipient(body.To) is not { } to)
         {
-            return EdgeProblems.InvalidRequest("to must be a phone number in international form (digits, optional +) or a user jid (number@s.whatsapp.net, id@lid)");
+            return (null, EdgeProblems.InvalidRequest("to must be a phone number in international form (digits, optional +) or a user jid (number@s.whatsapp.net, id@lid)"));
         }
 
         if (await deps.SendRates.TryTakeAsync(entry.TenantId, ct).ConfigureAwait(false) is { } wait)
         {
-            return EdgeProblems.TooManyRequests(ProblemCodes.RateLimited, $"tenant '{entry.TenantId}' is over its messagesPerSecond quota; retry after the given seconds", wait);
+            return (null, EdgeProblems.TooManyRequests(ProblemCodes.RateLimited, $"tenant '{entry.TenantId}' is over its messagesPerSecond quota; retry after the given seconds", wait));
         }
 
         var statusUrl = $"/v1/sessions/{entry.Id}/messages/";
         return await deps.Sessions.AskAsync(Send.Text(entry.ActorId, to, body.Text, key), ct).ConfigureAwait(false) switch
         {
-            SendAccepted accepted => Results.Accepted(statusUrl + accepted.MessageId, new SendMessageResponse(accepted.MessageId, "accepted", statusUrl + accepted.MessageId)),
-            var other => ReplyProblems.For(other, entry.Id),
+            SendAccepted accepted => (new SendMessageResponse(accepted.MessageId, "accepted", statusUrl + accepted.MessageId), null),
+            var other => (null, ReplyProblems.For(other, entry.Id)),
         };
     }
 

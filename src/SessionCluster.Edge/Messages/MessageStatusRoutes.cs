@@ -29,17 +29,24 @@ internal static class MessageStatusRoutes
 
     private static async Task<IResult> GetAsync(string rawId, string messageId, HttpContext http, EdgeDependencies deps, CancellationToken ct)
     {
+        var (view, problem) = await FindAsync(http, rawId, messageId, deps, ct).ConfigureAwait(false);
+        return view is null ? problem! : Results.Ok(view);
+    }
+
+    /// <summary>An outbound message's status and history (REST and gRPC), or the problem to answer.</summary>
+    public static async Task<(MessageStatusView? View, IResult? Problem)> FindAsync(HttpContext http, string rawId, string messageId, EdgeDependencies deps, CancellationToken ct)
+    {
         var (entry, problem) = await SessionAccess.FindAsync(http, rawId, deps, ct).ConfigureAwait(false);
         if (entry is null)
         {
-            return problem!;
+            return (null, problem!);
         }
 
         var id = entry.ActorId;
 
         if (messageId.Length is 0 or > MaxMessageIdLength || !messageId.All(char.IsAsciiLetterOrDigit))
         {
-            return EdgeProblems.InvalidRequest($"the message id must be 1 to {MaxMessageIdLength} letters or digits");
+            return (null, EdgeProblems.InvalidRequest($"the message id must be 1 to {MaxMessageIdLength} letters or digits"));
         }
 
         var history = new List<StatusStep>();
@@ -66,8 +73,8 @@ internal static class MessageStatusRoutes
         }
 
         return to is null
-            ? EdgeProblems.Problem(StatusCodes.Status404NotFound, ProblemCodes.MessageNotFound, "Message not found", $"session '{entry.Id}' sent no message '{messageId}'")
-            : Results.Ok(new MessageStatusView(messageId, to, Latest(history), history));
+            ? (null, EdgeProblems.Problem(StatusCodes.Status404NotFound, ProblemCodes.MessageNotFound, "Message not found", $"session '{entry.Id}' sent no message '{messageId}'"))
+            : (new MessageStatusView(messageId, to, Latest(history), history), null);
     }
 
     /// <summary>

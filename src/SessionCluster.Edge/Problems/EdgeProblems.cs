@@ -31,11 +31,19 @@ internal static class EdgeProblems
     public static IResult Unavailable(string code, string detail, TimeSpan retryAfter) =>
         new RetryAfterResult(Problem(StatusCodes.Status503ServiceUnavailable, code, "Unavailable", detail), retryAfter);
 
-    private sealed class RetryAfterResult(IResult inner, TimeSpan retryAfter) : IResult
+    /// <summary>A problem with <c>Retry-After</c>; gRPC reads <see cref="Inner"/> and <see cref="RetryAfter"/> to answer the same.</summary>
+    internal sealed class RetryAfterResult(IResult inner, TimeSpan retryAfter) : IResult
     {
+        public IResult Inner => inner;
+
+        public TimeSpan RetryAfter => retryAfter;
+
+        /// <summary>Whole seconds, at least 1: what <c>Retry-After</c> says.</summary>
+        public static int Seconds(TimeSpan retryAfter) => Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+
         public Task ExecuteAsync(HttpContext httpContext)
         {
-            httpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            httpContext.Response.Headers.RetryAfter = Seconds(retryAfter).ToString(System.Globalization.CultureInfo.InvariantCulture);
             return inner.ExecuteAsync(httpContext);
         }
     }

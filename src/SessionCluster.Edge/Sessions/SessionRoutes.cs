@@ -42,26 +42,33 @@ internal static class SessionRoutes
             return problem;
         }
 
-        if (body!.Id is not null && !SessionIds.TryParse(body.Id, out _))
+        var (view, refused) = await CreateAsync(http, body!, deps, ct).ConfigureAwait(false);
+        return view is null ? refused! : Results.Created($"/v1/sessions/{view.Id}", view);
+    }
+
+    /// <summary>Creates a session in the caller's tenant (REST and gRPC): the new session, or the problem to answer.</summary>
+    public static async Task<(SessionView? View, IResult? Problem)> CreateAsync(HttpContext http, CreateSessionRequest body, EdgeDependencies deps, CancellationToken ct)
+    {
+        if (body.Id is not null && !SessionIds.TryParse(body.Id, out _))
         {
-            return EdgeProblems.InvalidRequest($"id must be {SessionIds.Rule}");
+            return (null, EdgeProblems.InvalidRequest($"id must be {SessionIds.Rule}"));
         }
 
         if (Invalid(body.DeviceName) || Invalid(body.Platform))
         {
-            return EdgeProblems.InvalidRequest($"deviceName and platform must be 1 to {MaxNameLength} printable characters");
+            return (null, EdgeProblems.InvalidRequest($"deviceName and platform must be 1 to {MaxNameLength} printable characters"));
         }
 
         var caller = Caller.Of(http);
         if (await deps.Tenants.FindAsync(caller.TenantId, ct).ConfigureAwait(false) is not { } tenant)
         {
-            return EdgeProblems.NotFound(ProblemCodes.TenantNotFound, "Tenant not found", $"no tenant '{caller.TenantId}' ({EdgeAuthFilter.TenantHeader})");
+            return (null, EdgeProblems.NotFound(ProblemCodes.TenantNotFound, "Tenant not found", $"no tenant '{caller.TenantId}' ({EdgeAuthFilter.TenantHeader})"));
         }
 
         if (tenant.MaxSessions is { } max && await deps.Directory.CountAsync(tenant.Id, ct).ConfigureAwait(false) >= max)
         {
-            return EdgeProblems.TooManyRequests(ProblemCodes.SessionQuotaExceeded,
-                $"tenant '{tenant.Id}' has its {max} sessions; delete one, or ask the admin to raise maxSessions", SessionQuotaRetryAfter);
+            return (null, EdgeProblems.TooManyRequests(ProblemCodes.SessionQuotaExceeded,
+                $"tenant '{tenant.Id}' has its {max} sessions; delete one, or ask the admin to raise maxSessions", SessionQuotaRetryAfter));
         }
 
         var id = body.Id ?? SessionIds.New().Value;
@@ -72,34 +79,44 @@ internal static class SessionRoutes
             entry = await deps.Directory.FindAsync(tenant.Id, id, ct).ConfigureAwait(false);
             if (entry is null || await deps.Sessions.AskAsync(new GetStatus(entry.ActorId), ct).ConfigureAwait(false) is not NotFound)
             {
-                return EdgeProblems.SessionExists(id);
+                return (null, EdgeProblems.SessionExists(id));
             }
         }
 
         var options = new SessionCluster.Sessions.SessionOptions(body.DeviceName ?? DefaultDeviceName, body.Platform ?? DefaultPlatform, body.MarkOnline ?? true);
         return await deps.Sessions.AskAsync(new Create(entry.ActorId, options), ct).ConfigureAwait(false) switch
         {
-            Created created => Results.Created($"/v1/sessions/{id}", SessionView.From(entry, created.Status)),
-            var other => ReplyProblems.For(other, id),
+            Created created => (SessionView.From(entry, created.Status), null),
+            var other => (null, ReplyProblems.For(other, id)),
         };
     }
 
     private static async Task<IResult> ListAsync(HttpContext http, EdgeDependencies deps, CancellationToken ct)
     {
         var query = http.Request.Query;
-        var after = query["cursor"].ToString();
+        var limit = DefaultPageSize;
+        if (query.ContainsKey("limit") && !int.TryParse(query["limit"], NumberStyles.None, CultureInfo.InvariantCulture, out limit))
+        {
+            limit = -1;
+        }
+
+        var (page, problem) = await ListAsync(http, query["cursor"].ToString(), limit, query["status"].ToString(), deps, ct).ConfigureAwait(false);
+        return page is null ? problem! : Results.Ok(page);
+    }
+
+    /// <summary>A page of the caller's sessions (REST and gRPC); <paramref name="status"/> empty for all.</summary>
+    public static async Task<(SessionPage? Page, IResult? Problem)> ListAsync(HttpContext http, string after, int limit, string status, EdgeDependencies deps, CancellationToken ct)
+    {
         if (after.Length > 0 && !SessionIds.TryParse(after, out _))
         {
-            return EdgeProblems.InvalidRequest("cursor must be the next value of the previous page");
+            return (null, EdgeProblems.InvalidRequest("cursor must be the next value of the previous page"));
         }
 
-        var limit = DefaultPageSize;
-        if (query.ContainsKey("limit") && (!int.TryParse(query["limit"], NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > MaxPageSize))
+        if (limit is < 1 or > MaxPageSize)
         {
-            return EdgeProblems.InvalidRequest($"limit must be a whole number from 1 to {MaxPageSize} (default {DefaultPageSize})");
+            return (null, EdgeProblems.InvalidRequest($"limit must be a whole number from 1 to {MaxPageSize} (default {DefaultPageSize})"));
         }
 
-        var status = query["status"].ToString();
         var entries = await deps.Directory.ListAsync(Caller.Of(http).TenantId, after.Length == 0 ? null : after, limit, ct).ConfigureAwait(false);
         var views = new List<SessionView>(entries.Count);
         foreach (var entry in entries)
@@ -114,25 +131,36 @@ internal static class SessionRoutes
             }
         }
 
-        return Results.Ok(new SessionPage(views, entries.Count == limit ? entries[^1].Id : null));
+        return (new SessionPage(views, entries.Count == limit ? entries[^1].Id : null), null);
     }
 
     private static async Task<IResult> GetAsync(string rawId, HttpContext http, EdgeDependencies deps, CancellationToken ct)
     {
+        var (view, problem) = await FindViewAsync(http, rawId, deps, ct).ConfigureAwait(false);
+        return view is null ? problem! : Results.Ok(view);
+    }
+
+    /// <summary>One session of the caller's tenant with its status (REST and gRPC), or the problem to answer.</summary>
+    public static async Task<(SessionView? View, IResult? Problem)> FindViewAsync(HttpContext http, string rawId, EdgeDependencies deps, CancellationToken ct)
+    {
         var (entry, problem) = await SessionAccess.FindAsync(http, rawId, deps, ct).ConfigureAwait(false);
         if (entry is null)
         {
-            return problem!;
+            return (null, problem!);
         }
 
         return await deps.Sessions.AskAsync(new GetStatus(entry.ActorId), ct).ConfigureAwait(false) switch
         {
-            StatusReply status => Results.Ok(SessionView.From(entry, status.Status)),
-            var other => ReplyProblems.For(other, entry.Id),
+            StatusReply status => (SessionView.From(entry, status.Status), null),
+            var other => (null, ReplyProblems.For(other, entry.Id)),
         };
     }
 
-    private static async Task<IResult> DeleteAsync(string rawId, HttpContext http, EdgeDependencies deps, CancellationToken ct)
+    private static async Task<IResult> DeleteAsync(string rawId, HttpContext http, EdgeDependencies deps, CancellationToken ct) =>
+        await DeleteSessionAsync(http, rawId, deps, ct).ConfigureAwait(false) ?? Results.NoContent();
+
+    /// <summary>Deletes a session of the caller's tenant (REST and gRPC): null when done, else the problem to answer.</summary>
+    public static async Task<IResult?> DeleteSessionAsync(HttpContext http, string rawId, EdgeDependencies deps, CancellationToken ct)
     {
         var (entry, problem) = await SessionAccess.FindAsync(http, rawId, deps, ct).ConfigureAwait(false);
         if (entry is null)
@@ -147,7 +175,7 @@ internal static class SessionRoutes
             case Deleted or NotFound:
                 await deps.Directory.MarkDeletedAsync(entry, ct).ConfigureAwait(false);
                 await deps.SessionDeleted(entry, ct).ConfigureAwait(false);
-                return Results.NoContent();
+                return null;
             case var other:
                 return ReplyProblems.For(other, entry.Id);
         }

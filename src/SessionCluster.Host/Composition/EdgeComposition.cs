@@ -3,6 +3,7 @@ using Akka.Hosting;
 using SessionCluster.Edge;
 using SessionCluster.Edge.Auth;
 using SessionCluster.Edge.Events;
+using SessionCluster.Edge.Grpc;
 using SessionCluster.Edge.Store;
 using SessionCluster.Host.Health;
 using SessionCluster.Sessions;
@@ -67,6 +68,7 @@ internal static class EdgeComposition
         };
         app.Lifetime.ApplicationStopped.Register(() => deps.Hub.DisposeAsync().AsTask().GetAwaiter().GetResult());
         app.MapEdge(deps);
+        app.MapEdgeGrpc(deps);
     }
 
     /// <summary>The read journal beside the configured journal: ours on SQLite, Akka.Persistence.Sql's otherwise.</summary>

@@ -21,7 +21,7 @@ public sealed class NodeOptions
     public string DataFolder { get; init; } = "./data";
 
     /// <summary>
-    /// Default <c>http://127.0.0.1:5080</c>. Where the HTTP endpoints (health, and the edge API under <c>/v1</c>) listen.
+    /// Default <c>http://127.0.0.1:5080</c>. Where the HTTP endpoints (health, the edge API under <c>/v1</c>, and its gRPC services over h2c on the same port) listen.
     /// Loopback by default: <c>/v1</c> needs the admin key, but the traffic is plain HTTP without TLS; a container sets
     /// <c>http://0.0.0.0:5080</c>. Port 5080 keeps
     /// clear of ASP.NET Core's development 5000/5001. Port 0 takes a free port (the log line says which).
