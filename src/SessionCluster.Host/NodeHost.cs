@@ -50,6 +50,7 @@ public static class NodeHost
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(new SessionEventFeed());
         builder.Services.AddEdgeDatabase(settings);
+        Edge.OpenApi.EdgeOpenApi.AddEdgeOpenApi(builder.Services);
         builder.Services.AddNodeActorSystem(settings, hocon, secretsKey);
         builder.Services.AddNodeHealthChecks();
 
