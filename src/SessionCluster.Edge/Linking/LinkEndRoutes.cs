@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using SessionCluster.Edge.Problems;
 using SessionCluster.Edge.Sessions;
 using static SessionCluster.Sessions.SessionCommands;
 
@@ -15,20 +14,5 @@ namespace SessionCluster.Edge.Linking;
 internal static class LinkEndRoutes
 {
     public static void Map(RouteGroupBuilder v1, EdgeDependencies deps) =>
-        v1.MapPost("/sessions/{id}:logout", (string id, HttpContext http, CancellationToken ct) => LogoutAsync(id, http, deps, ct));
-
-    private static async Task<IResult> LogoutAsync(string rawId, HttpContext http, EdgeDependencies deps, CancellationToken ct)
-    {
-        var (entry, problem) = await SessionAccess.FindAsync(http, rawId, deps, ct).ConfigureAwait(false);
-        if (entry is null)
-        {
-            return problem!;
-        }
-
-        return await deps.Sessions.AskAsync(new Logout(entry.ActorId), ct).ConfigureAwait(false) switch
-        {
-            LoggedOut => Results.NoContent(),
-            var other => ReplyProblems.For(other, entry.Id),
-        };
-    }
+        SessionCommandRoute.MapPost(v1, "/sessions/{id}:logout", deps, id => new Logout(id), reply => reply is LoggedOut ? Results.NoContent() : null);
 }

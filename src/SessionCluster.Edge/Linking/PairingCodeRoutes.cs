@@ -20,32 +20,10 @@ internal static class PairingCodeRoutes
     public sealed record PairingCodeResponse(string Code, DateTimeOffset ExpiresAt);
 
     public static void Map(RouteGroupBuilder v1, EdgeDependencies deps) =>
-        v1.MapPost("/sessions/{id}/pairing-code", (string id, HttpContext http, CancellationToken ct) => PostAsync(id, http, deps, ct));
-
-    private static async Task<IResult> PostAsync(string rawId, HttpContext http, EdgeDependencies deps, CancellationToken ct)
-    {
-        var (entry, problem) = await SessionAccess.FindAsync(http, rawId, deps, ct).ConfigureAwait(false);
-        if (entry is null)
-        {
-            return problem!;
-        }
-
-        var (body, bodyProblem) = await JsonBody.ReadAsync<PairingCodeRequest>(http.Request, null, ct).ConfigureAwait(false);
-        if (bodyProblem is not null)
-        {
-            return bodyProblem;
-        }
-
-        // The session checks the number's form (LinkRefusal.InvalidPhoneNumber); only an absent one is caught here.
-        if (string.IsNullOrWhiteSpace(body!.Phone))
-        {
-            return EdgeProblems.InvalidRequest("phone is required: the account's number in international form, for example +15550001111");
-        }
-
-        return await deps.Sessions.AskAsync(new LinkByCode(entry.ActorId, body.Phone), ct).ConfigureAwait(false) switch
-        {
-            LinkCodeIssued issued => Results.Json(new PairingCodeResponse(issued.Code, issued.ExpiresAt), statusCode: StatusCodes.Status200OK),
-            var other => ReplyProblems.For(other, entry.Id),
-        };
-    }
+        SessionCommandRoute.MapPost<PairingCodeRequest>(v1, "/sessions/{id}/pairing-code", deps,
+            // The session checks the number's form (LinkRefusal.InvalidPhoneNumber); only an absent one is caught here.
+            (entry, body, _) => string.IsNullOrWhiteSpace(body.Phone)
+                ? SessionCommandRoute.Built.Refuse(EdgeProblems.InvalidRequest("phone is required: the account's number in international form, for example +15550001111"))
+                : SessionCommandRoute.Built.Ask(new LinkByCode(entry.ActorId, body.Phone)),
+            reply => reply is LinkCodeIssued issued ? Results.Ok(new PairingCodeResponse(issued.Code, issued.ExpiresAt)) : null);
 }

@@ -24,43 +24,24 @@ internal static class MarkReadRoutes
     private const int MaxMessageIdLength = 128;
 
     public static void Map(RouteGroupBuilder v1, EdgeDependencies deps) =>
-        v1.MapPost("/sessions/{id}/chats/{jid}:read", (string id, string jid, HttpContext http, CancellationToken ct) => MarkReadAsync(id, jid, http, deps, ct));
+        SessionCommandRoute.MapPost<MarkReadRequest>(v1, "/sessions/{id}/chats/{jid}:read", deps, Build, reply => reply is ReadMarked ? Results.NoContent() : null);
 
-    private static async Task<IResult> MarkReadAsync(string rawId, string jid, HttpContext http, EdgeDependencies deps, CancellationToken ct)
+    private static SessionCommandRoute.Built Build(SessionEntry entry, MarkReadRequest body, HttpContext http)
     {
-        var (entry, problem) = await SessionAccess.FindAsync(http, rawId, deps, ct).ConfigureAwait(false);
-        if (entry is null)
+        if (body.MessageIds is not { Count: > 0 and <= MaxMessageIds } ids || ids.Any(m => string.IsNullOrEmpty(m) || m.Length > MaxMessageIdLength || !m.All(c => c is > ' ' and <= '~')))
         {
-            return problem!;
+            return SessionCommandRoute.Built.Refuse(EdgeProblems.InvalidRequest($"messageIds must list 1 to {MaxMessageIds} message ids (printable ASCII, at most {MaxMessageIdLength} characters)"));
         }
 
-        var (body, bodyProblem) = await JsonBody.ReadAsync<MarkReadRequest>(http.Request, null, ct).ConfigureAwait(false);
-        if (bodyProblem is not null)
+        if (MessageRoutes.Recipient(http.Request.RouteValues["jid"] as string) is not { } chat)
         {
-            return bodyProblem;
-        }
-
-        if (body!.MessageIds is not { Count: > 0 and <= MaxMessageIds } ids || ids.Any(m => string.IsNullOrEmpty(m) || m.Length > MaxMessageIdLength || !m.All(c => c is > ' ' and <= '~')))
-        {
-            return EdgeProblems.InvalidRequest($"messageIds must list 1 to {MaxMessageIds} message ids (printable ASCII, at most {MaxMessageIdLength} characters)");
-        }
-
-        if (MessageRoutes.Recipient(jid) is not { } chat)
-        {
-            return EdgeProblems.InvalidRequest("the chat must be a user jid (number@s.whatsapp.net, id@lid) or a phone number in international form");
+            return SessionCommandRoute.Built.Refuse(EdgeProblems.InvalidRequest("the chat must be a user jid (number@s.whatsapp.net, id@lid) or a phone number in international form"));
         }
 
         // A device jid (number:device@s.whatsapp.net) is a valid sender too: message.received names the sending device.
         var sender = body.Sender ?? chat;
-        if (sender.Length is 0 or > MaxMessageIdLength || !sender.Contains('@', StringComparison.Ordinal))
-        {
-            return EdgeProblems.InvalidRequest("sender must be a jid as message.received's sender names it");
-        }
-
-        return await deps.Sessions.AskAsync(new MarkRead(entry.ActorId, chat, sender, ids), ct).ConfigureAwait(false) switch
-        {
-            ReadMarked => Results.NoContent(),
-            var other => ReplyProblems.For(other, entry.Id),
-        };
+        return sender.Length is 0 or > MaxMessageIdLength || !sender.Contains('@', StringComparison.Ordinal)
+            ? SessionCommandRoute.Built.Refuse(EdgeProblems.InvalidRequest("sender must be a jid as message.received's sender names it"))
+            : SessionCommandRoute.Built.Ask(new MarkRead(entry.ActorId, chat, sender, ids));
     }
 }

@@ -34,7 +34,7 @@ public sealed class CloudMessagesTests(EdgeNode node) : IClassFixture<EdgeNode>
         Assert.Equal(Friend, contact.GetProperty("wa_id").GetString());
         var id = Assert.Single(answer.GetProperty("messages").EnumerateArray().ToList()).GetProperty("id").GetString();
 
-        var received = await WaitForAsync(() => SimulatorPhones.MessagesAsync(node.Simulator, Friend), m => m.Any(x => x.Id == id), "the friend's phone to receive the Cloud send");
+        var received = await Eventually.WaitForAsync(() => SimulatorPhones.MessagesAsync(node.Simulator, Friend), m => m.Any(x => x.Id == id), "the friend's phone to receive the Cloud send");
         Assert.Equal("hello from a Cloud client", received.Single(x => x.Id == id).Text);
 
         // The same JSON again is a second message: Cloud sends carry no idempotency key.
@@ -173,19 +173,4 @@ public sealed class CloudMessagesTests(EdgeNode node) : IClassFixture<EdgeNode>
         return (await key.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("key").GetString()!;
     }
 
-    private static async Task<T> WaitForAsync<T>(Func<Task<T>> read, Func<T, bool> done, string what)
-    {
-        var until = DateTime.UtcNow + EdgeNode.Deadline;
-        while (true)
-        {
-            var value = await read();
-            if (done(value))
-            {
-                return value;
-            }
-
-            Assert.True(DateTime.UtcNow < until, $"Waited {EdgeNode.Deadline} for {what}.");
-            await Task.Delay(200);
-        }
-    }
 }

@@ -28,18 +28,9 @@ internal static class PhoneChats
     public static async Task WaitForReceiptAsync(EdgeNode node, string phone, string messageId, string type)
     {
         using var http = new HttpClient();
-        var until = DateTime.UtcNow + EdgeNode.Deadline;
-        while (true)
-        {
-            var receipts = await http.GetStringAsync($"{node.Simulator.AdminUrl}/accounts/{phone}/receipts");
-            using var json = JsonDocument.Parse(receipts);
-            if (json.RootElement.EnumerateArray().Any(r => r.GetProperty("id").GetString() == messageId && r.GetProperty("type").GetString() == type))
-            {
-                return;
-            }
-
-            Assert.True(DateTime.UtcNow < until, $"Waited {EdgeNode.Deadline} for a {type} receipt of {messageId}; receipts: {receipts}");
-            await Task.Delay(200);
-        }
+        await Eventually.WaitForAsync(
+            async () => JsonDocument.Parse(await http.GetStringAsync($"{node.Simulator.AdminUrl}/accounts/{phone}/receipts")).RootElement.Clone(),
+            receipts => receipts.EnumerateArray().Any(r => r.GetProperty("id").GetString() == messageId && r.GetProperty("type").GetString() == type),
+            $"a {type} receipt of {messageId} on {phone}'s phone");
     }
 }
