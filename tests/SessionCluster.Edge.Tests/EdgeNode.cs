@@ -64,6 +64,19 @@ public sealed class EdgeNode : IAsyncLifetime
         Directory.Delete(DataFolder, recursive: true);
     }
 
+    /// <summary>Creates a tenant (optionally with quotas) and one API key for it; a client that sends that key.</summary>
+    public async Task<HttpClient> TenantClientAsync(string tenantId, int? maxSessions = null, int? messagesPerSecond = null)
+    {
+        using var tenant = await Http.PostAsJsonAsync("/v1/admin/tenants", new { id = tenantId, maxSessions, messagesPerSecond });
+        Assert.True(tenant.StatusCode == HttpStatusCode.Created, $"create tenant {tenantId}: {(int)tenant.StatusCode} {await tenant.Content.ReadAsStringAsync()}");
+        using var key = await Http.PostAsJsonAsync($"/v1/admin/tenants/{tenantId}/keys", new { name = "test" });
+        Assert.True(key.StatusCode == HttpStatusCode.Created, $"create key for {tenantId}: {(int)key.StatusCode}");
+        using var body = JsonDocument.Parse(await key.Content.ReadAsStringAsync());
+        var client = new HttpClient { BaseAddress = Http.BaseAddress, Timeout = Deadline };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", body.RootElement.GetProperty("key").GetString());
+        return client;
+    }
+
     /// <summary>Creates a session through the API and fails unless it answers 201.</summary>
     public async Task CreateSessionAsync(string id)
     {
