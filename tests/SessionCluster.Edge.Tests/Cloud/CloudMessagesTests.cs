@@ -97,8 +97,8 @@ public sealed class CloudMessagesTests(EdgeNode node) : IClassFixture<EdgeNode>
         }
 
         // Another tenant's key sees the default tenant's session exactly as a missing one.
-        using (var other = CloudClient(await OtherTenantKeyAsync()))
-        using (var foreign = await PostAsync(other, "cloud-unlinked", text))
+        using (var other = await node.TenantClientAsync("cloud-other"))
+        using (var foreign = await other.PostAsync("/cloud/v21.0/cloud-unlinked/messages", Json(text)))
         {
             var error = await AssertCloudErrorAsync(foreign, HttpStatusCode.BadRequest, 100);
             Assert.Equal(33, error.GetProperty("error_subcode").GetInt32());
@@ -160,17 +160,4 @@ public sealed class CloudMessagesTests(EdgeNode node) : IClassFixture<EdgeNode>
         Assert.Equal("whatsapp", error.GetProperty("error_data").GetProperty("messaging_product").GetString());
         return error.Clone();
     }
-
-    private async Task<string> OtherTenantKeyAsync()
-    {
-        using (var tenant = await node.Http.PostAsJsonAsync("/v1/admin/tenants", new { id = "cloud-other", name = "Other" }))
-        {
-            Assert.Equal(HttpStatusCode.Created, tenant.StatusCode);
-        }
-
-        using var key = await node.Http.PostAsJsonAsync("/v1/admin/tenants/cloud-other/keys", new { name = "cloud" });
-        Assert.Equal(HttpStatusCode.Created, key.StatusCode);
-        return (await key.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("key").GetString()!;
-    }
-
 }
