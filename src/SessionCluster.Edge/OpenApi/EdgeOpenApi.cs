@@ -20,6 +20,8 @@ public static partial class EdgeOpenApi
 
     public const string Route = "/openapi/{documentName}.json";
 
+    private const string BearerScheme = "bearer";
+
     private static readonly string[] DocumentedPrefixes = ["/v1/", "/cloud/"];
 
     public static IServiceCollection AddEdgeOpenApi(this IServiceCollection services) =>
@@ -33,6 +35,15 @@ public static partial class EdgeOpenApi
                     Version = DocumentName,
                     Description = "Every /v1 route needs Authorization: Bearer <API key or admin key>; errors are RFC 9457 problems with a stable code (docs/API.md). /cloud answers like Meta's WhatsApp Cloud API.",
                 };
+                document.Components ??= new OpenApiComponents();
+                document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+                document.Components.SecuritySchemes[BearerScheme] = new OpenApiSecurityScheme
+                {
+                    Type = SecuritySchemeType.Http,
+                    Scheme = "bearer",
+                    Description = "A tenant's API key, or the admin key (which acts in the tenant named by X-Tenant-Id, default \"default\").",
+                };
+                document.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, document)] = [] }];
                 AddUndescribedRoutes(document, context.ApplicationServices.GetRequiredService<EndpointDataSource>());
                 return Task.CompletedTask;
             });

@@ -23,6 +23,9 @@ public sealed class OpenApiDocumentTests(EdgeNode node) : IClassFixture<EdgeNode
         Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
         using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         Assert.StartsWith("3.", document.RootElement.GetProperty("openapi").GetString(), StringComparison.Ordinal);
+        var scheme = document.RootElement.GetProperty("components").GetProperty("securitySchemes").GetProperty("bearer");
+        Assert.Equal("bearer", scheme.GetProperty("scheme").GetString());
+        Assert.True(document.RootElement.GetProperty("security")[0].TryGetProperty("bearer", out _));
 
         var documented = new HashSet<(string, string)>();
         foreach (var path in document.RootElement.GetProperty("paths").EnumerateObject())
