@@ -25,6 +25,7 @@ public sealed partial class SessionActor
     private void ReceiveEndings()
     {
         Command<Connect>(OnConnect);
+        Command<Restart>(OnRestart);
         Command<Logout>(OnLogout);
         Command<LogoutAnswered>(OnLogoutAnswered);
         Command<LogoutUnanswered>(_ =>
@@ -91,13 +92,17 @@ public sealed partial class SessionActor
         return true;
     }
 
+    /// <summary>Why a linked session may not (re)connect now, or null; <paramref name="online"/>: a live connection does not count against it.</summary>
+    private Reply? ConnectRefusalNow(bool online) =>
+        !_exists ? new NotFound(_id)
+            : _status == SessionStatus.Deleted ? new ConnectRefused(_id, ConnectRefusal.Deleted)
+            : _registration?.DeviceJid is null || _status == SessionStatus.LoggedOut ? new ConnectRefused(_id, ConnectRefusal.NotLinked)
+            : !(MayLogIn || (online && _phase == LinkPhase.Online && _pendingLogout is null)) ? new ConnectRefused(_id, ConnectRefusal.AlreadyConnecting)
+            : null;
+
     private void OnConnect(Connect command)
     {
-        Reply? refusal = !_exists ? new NotFound(_id)
-            : _status == SessionStatus.Deleted ? new ConnectRefused(_id, ConnectRefusal.Deleted)
-            : _registration?.DeviceJid is null ? new ConnectRefused(_id, ConnectRefusal.NotLinked)
-            : !MayLogIn ? new ConnectRefused(_id, ConnectRefusal.AlreadyConnecting)
-            : null;
+        var refusal = ConnectRefusalNow(online: false);
         if (refusal is not null)
         {
             Sender.Tell(refusal);
@@ -108,6 +113,48 @@ public sealed partial class SessionActor
         Timers.Cancel(Reconnect.Instance);
         var replyTo = Sender;
         ConnectAgain(() => replyTo.Tell(new ConnectStarted(_id)));
+    }
+
+    /// <summary>
+    /// Drops the live connection (its loss is then ignored) and logs in again at once: Disconnected with a
+    /// <see cref="DisconnectReason.Restart"/> body, then Connecting. Not connected, it connects now as <see cref="Connect"/> does.
+    /// </summary>
+    private void OnRestart(Restart command)
+    {
+        if (ConnectRefusalNow(online: true) is { } refusal)
+        {
+            Sender.Tell(refusal);
+            return;
+        }
+
+        CapabilitiesLog.Restarting(_logger, _id.Value);
+        Timers.Cancel(Reconnect.Instance);
+        var replyTo = Sender;
+        if (_connection is not { } connection)
+        {
+            ConnectAgain(() => replyTo.Tell(new Restarting(_id)));
+            return;
+        }
+
+        _connection = null;
+        _phase = LinkPhase.None;
+        _connectedAt = null;
+        connection.Tell(Close.Instance);
+        OnOffline();
+        PersistEvents(
+            [new DisconnectedBody(DisconnectReason.Restart, "restarted by command", TimeSpan.Zero), new SessionStatusChangedBody(SessionStatus.Disconnected)],
+            () =>
+            {
+                if (MayLogIn)
+                {
+                    ConnectAgain(() => replyTo.Tell(new Restarting(_id)));
+                }
+                else
+                {
+                    // Deleted or logged out while the write was in flight: nothing to connect.
+                    replyTo.Tell(new ConnectRefused(_id, _status == SessionStatus.Deleted ? ConnectRefusal.Deleted : ConnectRefusal.NotLinked));
+                }
+            });
     }
 
     private void OnLogout(Logout command)

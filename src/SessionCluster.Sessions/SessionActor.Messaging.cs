@@ -151,9 +151,9 @@ public sealed partial class SessionActor
             });
         });
         RotateSignedPreKeyIfDue();
-        if (_options!.OnlineOnConnect)
+        if (Settings.MarkOnline)
         {
-            _connection?.Tell(new SendNode(new Node("presence", [("type", "available")])));
+            SendOnline(PresenceState.Available);
         }
 
         TrySendNext();
@@ -212,6 +212,9 @@ public sealed partial class SessionActor
                 return;
             case "notification":
                 OnNotification(node);
+                break;
+            case "call":
+                OnCallStanza(node);
                 break;
             case "ib" when node.GetOptionalChild("offline")?.GetOptionalInt("count") is { } backlog:
                 // The server has delivered what waited while the session was away (§10); what follows is live.

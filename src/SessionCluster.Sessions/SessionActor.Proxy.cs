@@ -24,15 +24,9 @@ public sealed partial class SessionActor
 
     private void OnSetProxy(SetProxy command)
     {
-        if (!_exists)
+        if (MissingOrDeleted() is { } answer)
         {
-            Sender.Tell(new NotFound(_id));
-            return;
-        }
-
-        if (_status == SessionStatus.Deleted)
-        {
-            Sender.Tell(new Deleted(_id));
+            Sender.Tell(answer);
             return;
         }
 

@@ -359,9 +359,9 @@ public sealed partial class SessionActor
             writes.Add(changed);
         }
 
-        if (!OnlyDistribution(content))
+        var chat = ChatOf(message, sentCopy);
+        if (!OnlyDistribution(content) && !Settings.Ignore.Ignores(chat.ToString()))
         {
-            var chat = ChatOf(message, sentCopy);
             var body = new MessageReceivedBody(
                 message.Id,
                 chat.ToString(),
@@ -377,6 +377,7 @@ public sealed partial class SessionActor
             var record = NextEvent(body).ToRecord();
             _lastEventSequence = record.Sequence;
             writes.Add(record);
+            work.Stored = true;
         }
 
         return writes;
@@ -393,6 +394,11 @@ public sealed partial class SessionActor
             if (_inflight.Contains(work))
             {
                 _connection?.Tell(new SendNode(Receipts.Delivery(work.Message, IsOwnAccount(work.Message.SenderDevice), ChatOfOwnCopy(work.Message, work.SentCopy))));
+                if (work.Stored && Settings.ReadReceipts && !work.Message.Peer && !IsOwnAccount(work.Message.SenderDevice))
+                {
+                    // The readReceipts setting: read as soon as stored (the sender sees blue ticks).
+                    _connection?.Tell(new SendNode(Receipts.Read(work.Message.From.ToNonAd(), work.Message.SenderDevice.ToNonAd(), [work.Message.Id], _dependencies.Clock.GetUtcNow())));
+                }
             }
         }
 
@@ -474,6 +480,19 @@ public sealed partial class SessionActor
     private void NotDecrypted(InboundWork work, string reason, bool retry)
     {
         var message = work.Message;
+        if (Settings.Ignore.Ignores(ChatOf(message, null).ToString()))
+        {
+            // A chat the settings ignore: acknowledged, nothing stored, nobody asked again.
+            _inboundRetries.Remove(work.Key);
+            if (_inflight.Contains(work))
+            {
+                _connection?.Tell(new SendNode(PlainAck(message)));
+            }
+
+            InboundStored([work]);
+            return;
+        }
+
         var count = _inboundRetries.GetValueOrDefault(work.Key) + 1;
         var ask = retry && count <= Retries.MaxRetries;
         if (ask)
@@ -517,7 +536,7 @@ public sealed partial class SessionActor
                 }
                 else
                 {
-                    _connection?.Tell(new SendNode(Receipts.Ack(new Node("message", [("id", message.Id), ("from", message.From.ToString()), .. Participant(message)]))));
+                    _connection?.Tell(new SendNode(PlainAck(message)));
                 }
             }
 
@@ -563,6 +582,10 @@ public sealed partial class SessionActor
         IsOwnAccount(message.SenderDevice) && !message.InGroup
             ? (sentCopy?.DestinationJID is { Length: > 0 } destination ? destination : message.Recipient?.ToString())
             : null;
+
+    /// <summary>The plain <c>&lt;ack class="message"&gt;</c> for a message the session does not receipt (given up, or ignored).</summary>
+    private static Node PlainAck(InboundMessage message) =>
+        Receipts.Ack(new Node("message", [("id", message.Id), ("from", message.From.ToString()), .. Participant(message)]));
 
     private static IEnumerable<NodeAttribute> Participant(InboundMessage message) =>
         message.Participant is { } participant ? [("participant", participant)] : [];
@@ -616,6 +639,9 @@ public sealed partial class SessionActor
 
         /// <summary>The <c>deviceSentMessage</c> a copy of our own send carried (for its receipt's recipient).</summary>
         public DeviceSentMessage? SentCopy { get; set; }
+
+        /// <summary>Its MessageReceived event was written (not a bare sender key, not an ignored chat).</summary>
+        public bool Stored { get; set; }
 
         /// <summary>Whether the connection was told to hand over the next stanza after this one.</summary>
         public bool Pulled { get; set; }

@@ -138,7 +138,7 @@ public sealed partial class SessionActor
     /// <summary>Starts the oldest queued send when connected and none is in flight: first the devices.</summary>
     private void TrySendNext()
     {
-        if (_phase != LinkPhase.Online || _sending is not null || _outbound.First is not { } first)
+        if (_phase != LinkPhase.Online || _sending is not null || _outbound.First is not { } first || !MaySendNow())
         {
             return;
         }

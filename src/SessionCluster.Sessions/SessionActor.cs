@@ -69,6 +69,9 @@ public sealed partial class SessionActor : ReceivePersistentActor, IWithTimers
         ReceiveKeys();
         ReceiveMessaging();
         ReceiveProxy();
+        ReceiveSettings();
+        ReceivePresence();
+        ReceiveContacts();
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -127,15 +130,9 @@ public sealed partial class SessionActor : ReceivePersistentActor, IWithTimers
 
     private void OnDelete(Delete delete)
     {
-        if (!_exists)
+        if (MissingOrDeleted() is { } answer)
         {
-            Sender.Tell(new NotFound(_id));
-            return;
-        }
-
-        if (_status == SessionStatus.Deleted)
-        {
-            Sender.Tell(new Deleted(_id));
+            Sender.Tell(answer);
             return;
         }
 
@@ -161,6 +158,13 @@ public sealed partial class SessionActor : ReceivePersistentActor, IWithTimers
             }
         });
     }
+
+    /// <summary>
+    /// The answer to a command that changes a session's configuration (Delete, SetProxy, UpdateSettings) when there is no
+    /// session to change: <see cref="NotFound"/> for one never created, <see cref="Deleted"/> for a deleted one; else null.
+    /// </summary>
+    private Reply? MissingOrDeleted() =>
+        !_exists ? new NotFound(_id) : _status == SessionStatus.Deleted ? new Deleted(_id) : null;
 
     /// <summary>The next domain event: sequence = the last stored one + 1, so the sequence has no gaps.</summary>
     private SessionEvent NextEvent(SessionEventBody body)
@@ -195,6 +199,7 @@ public sealed partial class SessionActor : ReceivePersistentActor, IWithTimers
         }
 
         ApplyMessagingEvent(record);
+        ApplySettingsEvent(record);
         if (record.BodyCase == SessionEventRecord.BodyOneofCase.StatusChanged)
         {
             _status = (SessionStatus)record.StatusChanged.Status;
@@ -289,5 +294,6 @@ public sealed partial class SessionActor : ReceivePersistentActor, IWithTimers
         _secretsFailure?.Failure,
         _secretsFailure?.Message,
         _registration?.Lid,
-        _proxy?.ToString());
+        _proxy?.ToString(),
+        _options is null ? null : Settings);
 }

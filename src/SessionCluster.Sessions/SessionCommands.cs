@@ -126,6 +126,19 @@ public static partial class SessionCommands
 
     public sealed record ConnectStarted(SessionId SessionId) : Reply(SessionId);
 
+    /// <summary>
+    /// Drops a linked session's live connection (or a pending reconnect wait) and logs in again at once, without the
+    /// backoff: <see cref="SessionStatus.Disconnected"/> (with a <see cref="DisconnectedBody"/> of reason
+    /// <see cref="DisconnectReason.Restart"/>), then <see cref="SessionStatus.Connecting"/>. Replies <see cref="Restarting"/>
+    /// once both are durable, or <see cref="ConnectRefused"/> (<see cref="ConnectRefusal.NotLinked"/>,
+    /// <see cref="ConnectRefusal.Deleted"/>, <see cref="ConnectRefusal.AlreadyConnecting"/> while a login is under way),
+    /// <see cref="NotFound"/>, <see cref="Unavailable"/>. A replaced or halted session is connected as by <see cref="Connect"/>.
+    /// </summary>
+    public sealed record Restart(SessionId SessionId) : IWithSessionId;
+
+    /// <summary>The old connection is closed and a new one is opening.</summary>
+    public sealed record Restarting(SessionId SessionId) : Reply(SessionId);
+
     public sealed record ConnectRefused(SessionId SessionId, ConnectRefusal Reason) : Reply(SessionId);
 
     /// <summary>The session is logged out; <paramref name="KeysWiped"/> false: the journal refused to delete the data key (logged; tried again at the next start).</summary>
@@ -178,6 +191,8 @@ public enum LinkRefusal
 /// <see cref="SecretsFailure"/> is set when the session's secrets could not be opened at recovery (and says why);
 /// Registration id and identity key are null only when the secrets could not be opened. <see cref="Proxy"/> is the
 /// session's proxy without its password (<c>socks5://user@host:port</c>), or null for a direct connection.
+/// <see cref="Settings"/> are the session's current settings (null only when its secrets could not be opened and its
+/// options are unknown).
 /// </summary>
 public sealed record SessionStatusView(
     SessionId SessionId,
@@ -190,4 +205,5 @@ public sealed record SessionStatusView(
     SecretsFailure? SecretsFailure = null,
     string? SecretsFailureReason = null,
     string? Lid = null,
-    string? Proxy = null);
+    string? Proxy = null,
+    SessionSettings? Settings = null);

@@ -63,6 +63,9 @@ public sealed record DisconnectedBody(DisconnectReason Reason, string Detail, Ti
 /// <summary>The session is logged out, and why: its keys are wiped and it connects again only after a new link.</summary>
 public sealed record LoggedOutBody(LogoutReason Reason) : SessionEventBody;
 
+/// <summary>The session's settings changed (<see cref="SessionCommands.UpdateSettings"/>): the whole settings now in force.</summary>
+public sealed record SettingsChangedBody(SessionSettings Settings) : SessionEventBody;
+
 /// <summary>Why linking (by QR or by pairing code) ended without a link.</summary>
 public enum LinkFailure
 {
@@ -128,6 +131,7 @@ public sealed record SessionEvent(Guid Id, SessionId SessionId, long Sequence, D
             SessionEventRecord.BodyOneofCase.MessageUndecryptable => UndecryptableBody.FromProto(record.MessageUndecryptable),
             SessionEventRecord.BodyOneofCase.IdentityChanged => ContactIdentityChangedBody.FromProto(record.IdentityChanged),
             SessionEventRecord.BodyOneofCase.PairingCode => new PairingCodeBody(record.PairingCode.Code, DateTimeOffset.FromUnixTimeMilliseconds(record.PairingCode.ExpiresAtUnixMs)),
+            SessionEventRecord.BodyOneofCase.SettingsChanged => new SettingsChangedBody(SessionSettings.FromRecord(record.SettingsChanged)),
             var other => throw new InvalidOperationException($"Session {sessionId} event {record.Sequence} has no known body ({other})."),
         });
 }
@@ -173,6 +177,9 @@ internal static class SessionEventRecordBodies
                 break;
             case PairingCodeBody code:
                 record.PairingCode = new PairingCodeShown { Code = code.Code, ExpiresAtUnixMs = code.ExpiresAt.ToUnixTimeMilliseconds() };
+                break;
+            case SettingsChangedBody settings:
+                record.SettingsChanged = settings.Settings.ToRecord();
                 break;
             default:
                 throw new ArgumentException($"No stored form for {body.GetType().Name}.", nameof(body));

@@ -3,6 +3,7 @@ using System.Globalization;
 using SessionCluster.Protocol.Binary;
 using SessionCluster.Simulator.Accounts;
 using SessionCluster.Simulator.Connections;
+using SessionCluster.Simulator.Phone;
 
 namespace SessionCluster.Simulator;
 
@@ -12,9 +13,12 @@ namespace SessionCluster.Simulator;
 /// connection that subscribed with <c>&lt;presence type="subscribe" to=USER/&gt;</c> as
 /// <c>&lt;presence from=USER type [last]/&gt;</c> (a subscriber gets the current presence at once);
 /// <c>&lt;chatstate to=USER&gt;&lt;composing|paused/&gt;&lt;/chatstate&gt;</c> goes to that account's connected companions as
-/// <c>&lt;chatstate from=SENDER_USER&gt;…&lt;/chatstate&gt;</c>. Both are ephemeral: never queued, nothing answers the sender.
+/// <c>&lt;chatstate from=SENDER_USER&gt;…&lt;/chatstate&gt;</c>, and to that account's phone (<paramref name="toPhone"/>:
+/// the phone's inbox lists it, <c>GET /admin/accounts/{phone}/chatstates</c>). Both are ephemeral: never queued, nothing
+/// answers the sender. An account's current presence is <see cref="Current"/> (<c>GET /admin/accounts/{phone}/presence</c>).
 /// </summary>
-internal sealed class Presence(AccountDirectory accounts, ConnectionRegistry connections, TimeProvider clock)
+/// <param name="toPhone">Hands a chatstate to the recipient account's phone.</param>
+internal sealed class Presence(AccountDirectory accounts, ConnectionRegistry connections, TimeProvider clock, Action<Account, PhoneChatstate> toPhone)
 {
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<long, ChatConnection>> _subscribers = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (string Type, long Last)> _current = new(StringComparer.Ordinal);
@@ -72,6 +76,9 @@ internal sealed class Presence(AccountDirectory accounts, ConnectionRegistry con
         }
     }
 
+    /// <summary>The account's presence as its companions last set it (<c>unavailable</c>, last 0, when never).</summary>
+    public (string Type, long Last) Current(Account account) => _current.GetValueOrDefault(account.Phone, ("unavailable", 0));
+
     private async ValueTask ChatstateAsync(Account sender, Node chatstate, CancellationToken cancellationToken)
     {
         if (chatstate.GetOptionalJid("to") is not { } to || accounts.Find(to) is not { } recipient
@@ -81,6 +88,8 @@ internal sealed class Presence(AccountDirectory accounts, ConnectionRegistry con
         }
 
         var from = to.IsLid ? sender.Lid : sender.Jid;
+        var state = chatstate.Children[0];
+        toPhone(recipient, new PhoneChatstate(from.ToString(), state.Tag, state.GetOptionalString("media"), clock.GetUtcNow()));
         var forwarded = new Node("chatstate", [("from", from.ToString())], chatstate.Children);
         foreach (var companion in recipient.Devices)
         {

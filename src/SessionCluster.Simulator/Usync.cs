@@ -9,7 +9,9 @@ namespace SessionCluster.Simulator;
 /// <summary>
 /// <c>&lt;iq xmlns="usync" type="get"&gt;&lt;usync sid mode context&gt;&lt;query&gt;protocols&lt;/query&gt;&lt;list&gt;&lt;user jid|&lt;contact&gt;/&gt;…&lt;/list&gt;&lt;/usync&gt;&lt;/iq&gt;</c>
 /// (docs/PROTOCOL.md §8, Baileys WAUSync): each user gets the requested protocols it is known for — <c>devices</c>, <c>lid</c>,
-/// <c>contact</c> (<c>type="in"</c> when the number has an account, <c>"out"</c> otherwise), <c>status</c> (empty),
+/// <c>contact</c> (<c>type="in"</c> when the number has an account, <c>"out"</c> otherwise; a user asked by
+/// <c>&lt;contact&gt;+DIGITS&lt;/contact&gt;</c> gets that query echoed as the contact's content, which whatsmeow's
+/// IsOnWhatsApp reads back as the number asked), <c>status</c> (empty),
 /// <c>disappearing_mode</c> (off); protocols the simulator has nothing for are left out of the user, and a JID with no
 /// account gets an empty <c>&lt;user jid/&gt;</c> (so a sender finds no devices for it).
 /// </summary>
@@ -25,6 +27,7 @@ internal sealed class Usync(AccountDirectory accounts, DeviceLists deviceLists)
         {
             var jid = user.GetOptionalJid("jid");
             var contact = user.GetOptionalChild("contact");
+            string? asked = null;
             Account? account;
             if (jid is { } known)
             {
@@ -32,7 +35,8 @@ internal sealed class Usync(AccountDirectory accounts, DeviceLists deviceLists)
             }
             else if (contact is { ContentKind: NodeContentKind.Text or NodeContentKind.Bytes })
             {
-                var phone = new string((contact.Text ?? System.Text.Encoding.UTF8.GetString(contact.Bytes.Span)).Where(char.IsAsciiDigit).ToArray());
+                asked = contact.Text ?? System.Text.Encoding.UTF8.GetString(contact.Bytes.Span);
+                var phone = new string(asked.Where(char.IsAsciiDigit).ToArray());
                 account = accounts.Find(phone);
                 jid = new Jid(phone, JidServer.WhatsApp);
             }
@@ -46,7 +50,8 @@ internal sealed class Usync(AccountDirectory accounts, DeviceLists deviceLists)
             {
                 if (protocol == "contact")
                 {
-                    children.Add(new Node("contact", [("type", account is null ? "out" : "in")]));
+                    var type = account is null ? "out" : "in";
+                    children.Add(asked is null ? new Node("contact", [("type", type)]) : new Node("contact", [("type", type)], asked));
                 }
                 else if (account is null)
                 {

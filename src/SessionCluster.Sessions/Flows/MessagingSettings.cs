@@ -26,6 +26,14 @@ public sealed record MessagingSettings
     public IReadOnlyList<TimeSpan> RetryReceiptDelays { get; init; } =
         [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(6), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(15)];
 
+    /// <summary>
+    /// The send pacing of the sessions whose settings name none (<see cref="SessionSettings.SendRate"/> null). Default
+    /// null: not paced, as before settings existed, so the node's existing throughput (benchmarks, the crash and interop
+    /// tests that send 1,000 texts) is unchanged; docs/SESSIONS.md "Settings" recommends 1 message per second with a
+    /// burst of 5 for a node that runs many numbers, and why.
+    /// </summary>
+    public SendRate? DefaultSendRate { get; init; }
+
     public TimeSpan RetryReceiptDelay(int count) =>
         RetryReceiptDelays.Count == 0 ? TimeSpan.Zero : RetryReceiptDelays[Math.Clamp(count, 1, RetryReceiptDelays.Count) - 1];
 }

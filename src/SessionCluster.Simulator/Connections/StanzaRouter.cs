@@ -6,10 +6,10 @@ namespace SessionCluster.Simulator.Connections;
 /// <summary>
 /// Sends each stanza a client sends to the file that handles that wire concept: iq answers to the server's own
 /// queries, iq requests by <c>xmlns</c> (<see cref="IqRouter"/>), <c>&lt;ib&gt;</c>, presence and chatstate
-/// (<see cref="Presence"/>), and messages, receipts and acks (<see cref="Relay.MessageRelay"/>).
+/// (<see cref="Presence"/>), messages, receipts and acks (<see cref="Relay.MessageRelay"/>), and calls (<see cref="Calls"/>).
 /// What the simulator does not handle is logged once per kind and not answered (never a crash).
 /// </summary>
-internal sealed class StanzaRouter(IqRouter iqs, Presence presence, Relay.MessageRelay relay)
+internal sealed class StanzaRouter(IqRouter iqs, Presence presence, Relay.MessageRelay relay, Calls calls)
 {
     /// <exception cref="MalformedStanzaException">The stanza is too broken to answer; the caller ends the stream.</exception>
     public ValueTask RouteAsync(ChatConnection connection, Node node, CancellationToken cancellationToken)
@@ -34,6 +34,9 @@ internal sealed class StanzaRouter(IqRouter iqs, Presence presence, Relay.Messag
                 // The real server sends nothing back to the sender for either.
                 RequireNoContentBeyond(node);
                 return presence.HandleAsync(connection, node, cancellationToken);
+            case "call":
+                calls.Handle(connection, node);
+                return ValueTask.CompletedTask;
             default:
                 connection.ReportUnhandled("<" + node.Tag + ">");
                 return ValueTask.CompletedTask;

@@ -90,6 +90,25 @@ internal static class AdminApi
                 ? Results.NoContent()
                 : throw AdminProblemException.NotFound($"Device {deviceId} is not linked to {account.Phone}.");
         }));
+        admin.MapGet("/accounts/{phone}/presence", (string phone) => Guarded(() =>
+        {
+            var (type, last) = server.Presence.Current(FindAccount(server, phone));
+            return Task.FromResult(Results.Json(new PresenceResponse(type, last == 0 ? null : last)));
+        }));
+        admin.MapPost("/accounts/{phone}/calls", (string phone, HttpContext context) => Guarded(async () =>
+        {
+            var caller = FindAccount(server, phone);
+            var request = await ReadBodyAsync<PlaceCallRequest>(context).ConfigureAwait(false);
+            var callee = FindAccount(server, request.To ?? "");
+            if (callee == caller)
+            {
+                throw AdminProblemException.BadRequest("A phone does not call its own account.");
+            }
+
+            return Results.Json(await server.Calls.OfferAsync(caller, callee, context.RequestAborted).ConfigureAwait(false), statusCode: StatusCodes.Status201Created);
+        }));
+        admin.MapGet("/accounts/{phone}/calls", (string phone) => Guarded(() =>
+            Task.FromResult(Results.Json(server.Calls.PlacedBy(FindAccount(server, phone))))));
         LinkingAdmin.Map(admin, server.QrLinking, server.LinkCodeLinking);
         Groups.GroupAdmin.Map(admin, server.Groups, server.Accounts, server.GroupNotifications);
         Phone.PhoneAdmin.Map(admin, server.Accounts, server.Phones, server.Groups);
@@ -147,6 +166,12 @@ public sealed record RelayHoldResponse(bool Held, int QueueDepth);
 
 /// <summary><c>POST /admin/relay/release</c>: how many queued stanzas were written to active companions.</summary>
 public sealed record RelayReleaseResponse(int Written, int QueueDepth);
+
+/// <summary><c>GET /admin/accounts/{phone}/presence</c>: what the account's companions last set, and when it went offline.</summary>
+public sealed record PresenceResponse(string Type, long? Last);
+
+/// <summary><c>POST /admin/accounts/{phone}/calls</c> body: the callee's phone number (digits).</summary>
+public sealed record PlaceCallRequest(string? To);
 
 /// <summary><c>POST /admin/accounts</c> body.</summary>
 public sealed record CreateAccountRequest(string? Phone);

@@ -19,7 +19,7 @@ namespace SessionCluster.Simulator;
 internal sealed partial class SimulatorServer
 {
     /// <summary>Every stanza a logged-in or registering client sends goes through this.</summary>
-    public StanzaRouter Router => LazyInitializer.EnsureInitialized(ref field, () => new(Iqs, Presence, Relay));
+    public StanzaRouter Router => LazyInitializer.EnsureInitialized(ref field, () => new(Iqs, Presence, Relay, Calls));
 
     /// <summary>Every device's offline queue: what the relay, notifications and device-list changes deliver goes through it.</summary>
     public DeviceQueues DeviceQueues => LazyInitializer.EnsureInitialized(
@@ -46,7 +46,11 @@ internal sealed partial class SimulatorServer
         ref field, () => new(Accounts, Connections, Stats, Clock, LoggerFactory.CreateLogger<Login>()));
 
     /// <summary>Presence subscriptions and chatstate routing.</summary>
-    public Presence Presence => LazyInitializer.EnsureInitialized(ref field, () => new(Accounts, Connections, Clock));
+    public Presence Presence => LazyInitializer.EnsureInitialized(
+        ref field, () => new(Accounts, Connections, Clock, (account, chatstate) => Phones.Get(account).Inbox.AddChatstate(chatstate)));
+
+    /// <summary>Calls: a phone's offer to another account's companions (the admin API), and their rejects.</summary>
+    public Calls Calls => LazyInitializer.EnsureInitialized(ref field, () => new(DeviceQueues, Clock));
 
     /// <summary>A companion removing itself (<c>md</c>), and the phone unlinking one (the admin API).</summary>
     public CompanionDevices CompanionDevices => LazyInitializer.EnsureInitialized(ref field, () => new(Accounts, DeviceLists, Connections));

@@ -11,7 +11,7 @@ namespace SessionCluster.Simulator.Phone;
 /// <summary>
 /// The phone's admin endpoints: <c>POST /admin/accounts/{phone}/messages</c> <c>{"to": "&lt;jid&gt;", "text": "…"}</c> makes the
 /// phone send a text to another account or to a group it is a member of (answer <c>{"id", "to", "devices"}</c>), <c>GET /admin/accounts/{phone}/messages</c> lists what it received
-/// and decrypted, <c>GET /admin/accounts/{phone}/receipts</c> the receipts it got, and <c>POST /admin/accounts/{phone}/history-sync</c>
+/// and decrypted, <c>GET /admin/accounts/{phone}/receipts</c> the receipts it got, <c>GET /admin/accounts/{phone}/chatstates</c> the chat states shown to it, and <c>POST /admin/accounts/{phone}/history-sync</c>
 /// sends the companions the phone's (empty) initial history sync (answer <c>{"devices"}</c>). Refusals are problem responses:
 /// 404 unknown account, recipient or group, 422 when the relay acks the message with an error, 400 bad phone, jid or text, a message to the phone's own account or to a group it is not in.
 /// </summary>
@@ -76,6 +76,8 @@ internal static class PhoneAdmin
             Task.FromResult(Results.Json(phones.Get(FindAccount(accounts, phone)).Inbox.Snapshot()))));
         admin.MapGet("/accounts/{phone}/receipts", (string phone) => Guarded(() =>
             Task.FromResult(Results.Json(phones.Get(FindAccount(accounts, phone)).Inbox.Receipts()))));
+        admin.MapGet("/accounts/{phone}/chatstates", (string phone) => Guarded(() =>
+            Task.FromResult(Results.Json(phones.Get(FindAccount(accounts, phone)).Inbox.Chatstates()))));
     }
 
     private static Account FindAccount(AccountDirectory accounts, string phone)

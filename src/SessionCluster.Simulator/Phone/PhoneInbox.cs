@@ -17,12 +17,32 @@ public sealed record PhoneMessage(string Id, string Chat, string Sender, string 
 /// <summary>A receipt the phone got for a message it sent (<see cref="Type"/> is <c>delivery</c> when the stanza has none).</summary>
 public sealed record PhoneReceipt(string Id, string From, string? Participant, string Type);
 
-/// <summary>Everything a phone received and decrypted, and the receipts it got, in arrival order. Thread-safe.</summary>
+/// <summary>A chat state the phone was shown: who (<see cref="From"/>), <c>composing</c> or <c>paused</c>, and <c>audio</c> when recording.</summary>
+public sealed record PhoneChatstate(string From, string State, string? Media, DateTimeOffset At);
+
+/// <summary>Everything a phone received and decrypted, the receipts and the chat states it got, in arrival order. Thread-safe.</summary>
 internal sealed class PhoneInbox
 {
     private readonly Lock _lock = new();
     private readonly List<PhoneMessage> _messages = [];
     private readonly List<PhoneReceipt> _receipts = [];
+    private readonly List<PhoneChatstate> _chatstates = [];
+
+    public void AddChatstate(PhoneChatstate chatstate)
+    {
+        lock (_lock)
+        {
+            _chatstates.Add(chatstate);
+        }
+    }
+
+    public IReadOnlyList<PhoneChatstate> Chatstates()
+    {
+        lock (_lock)
+        {
+            return [.. _chatstates];
+        }
+    }
 
     public void AddReceipt(PhoneReceipt receipt)
     {

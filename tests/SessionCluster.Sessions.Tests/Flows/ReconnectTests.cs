@@ -48,41 +48,21 @@ public sealed class ReconnectTests(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task A_connected_session_whose_server_went_away_connects_again_once_the_server_is_back()
     {
-        var options = new SimulatorOptions { DataFolder = _simulatorData };
-        var host = await Simulators.StartAsync(options);
-        var port = new Uri(host.WebSocketUrl).Port;
-        var running = true;
-        SimulatorHost? restarted = null;
-        try
-        {
-            await CreateAccountAsync(host);
-            var system = _nodes.Start();
-            await LinkAsync(system, host);
+        await using var simulator = await RestartableSimulator.StartAsync(_simulatorData);
+        await CreateAccountAsync(simulator.Host);
+        var system = _nodes.Start();
+        await LinkAsync(system, simulator.Host);
 
-            // The server goes away with the connection: the session stores Disconnected and keeps trying on the policy's ladder.
-            running = false;
-            await host.DisposeAsync();
-            await SessionLog.WaitForAsync(system, Alice, e => Statuses(e).SkipWhile(s => s != SessionStatus.Connected).Contains(SessionStatus.Disconnected), "Disconnected");
+        // The server goes away with the connection: the session stores Disconnected and keeps trying on the policy's ladder.
+        await simulator.StopAsync();
+        await SessionLog.WaitForAsync(system, Alice, e => Statuses(e).SkipWhile(s => s != SessionStatus.Connected).Contains(SessionStatus.Disconnected), "Disconnected");
 
-            restarted = await Simulators.StartAsync(options with { Urls = [$"http://127.0.0.1:{port}"] });
-            var events = await SessionLog.WaitForAsync(system, Alice, e => Statuses(e).Count(s => s == SessionStatus.Connected) == 2, "Connected again");
+        var restarted = await simulator.StartAgainAsync();
+        var events = await SessionLog.WaitForAsync(system, Alice, e => Statuses(e).Count(s => s == SessionStatus.Connected) == 2, "Connected again");
 
-            Assert.Equal(Enumerable.Range(1, events.Count).Select(i => (long)i), events.Select(e => e.Sequence));
-            Assert.Equal(SessionStatus.Connected, Statuses(events)[^1]);
-            Assert.True(Assert.Single(await DevicesAsync(restarted), d => !d.Primary).Online);
-        }
-        finally
-        {
-            if (running)
-            {
-                await host.DisposeAsync();
-            }
-
-            if (restarted is not null)
-            {
-                await restarted.DisposeAsync();
-            }
-        }
+        Assert.Equal(Enumerable.Range(1, events.Count).Select(i => (long)i), events.Select(e => e.Sequence));
+        Assert.Equal(SessionStatus.Connected, Statuses(events)[^1]);
+        Assert.True(Assert.Single(await DevicesAsync(restarted), d => !d.Primary).Online);
     }
 
     private static List<SessionStatus> Statuses(IEnumerable<SessionEvent> events) =>

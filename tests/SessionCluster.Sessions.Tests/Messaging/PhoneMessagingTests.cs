@@ -168,23 +168,6 @@ public sealed class PhoneMessagingTests(ITestOutputHelper output) : IAsyncLifeti
     private static List<MessageDelivery> Statuses(IEnumerable<SessionEvent> events, string id) =>
         events.Select(e => e.Body).OfType<MessageStatusBody>().Where(s => s.MessageId == id).Select(s => s.Status).ToList();
 
-    /// <summary>Alice's account, her session linked by QR and Connected.</summary>
-    private async Task<(ActorSystem System, IActorRef Session)> LinkedAliceAsync(SimulatorHost host, SessionActorDependencies? dependencies = null)
-    {
-        await CreateAccountAsync(host);
-        var system = _nodes.Start();
-        var session = system.ActorOf(SessionActor.Props(Alice, dependencies ?? LinkByQrTests.Dependencies(_nodes, host)));
-        Assert.IsType<Created>(await Ask(session, new Create(Alice, Options)));
-        Assert.IsType<LinkStarted>(await Ask(session, new LinkByQr(Alice)));
-        var qr = (await SessionLog.WaitForAsync(system, Alice, e => e.QrCodes().Count > 0, "a QR code")).QrCodes()[0];
-        using (var scan = await ScanAsync(host, qr.Qr))
-        {
-            Assert.Equal(System.Net.HttpStatusCode.OK, scan.StatusCode);
-        }
-
-        await SessionLog.WaitForAsync(system, Alice, e => e.Reached(SessionStatus.Connected), "Connected");
-        // Logged in and prekeys uploaded (the phone needs a bundle to start a session with the companion).
-        await SimulatorPhones.WaitForAsync(() => DevicesAsync(host), d => d.Any(x => !x.Primary && x.PreKeys >= SessionCluster.Sessions.Flows.PreKeys.UploadBatch), "the session's prekeys on the server");
-        return (system, session);
-    }
+    private Task<(ActorSystem System, IActorRef Session)> LinkedAliceAsync(SimulatorHost host, SessionActorDependencies? dependencies = null) =>
+        LinkedSessions.LinkedAliceAsync(_nodes, host, dependencies);
 }

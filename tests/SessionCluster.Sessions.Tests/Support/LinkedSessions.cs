@@ -38,6 +38,16 @@ internal static class LinkedSessions
         return session;
     }
 
+    /// <summary>Alice's account, her session linked by QR, Connected, and her prekeys on the server (a phone needs a bundle to reach her).</summary>
+    public static async Task<(ActorSystem System, IActorRef Session)> LinkedAliceAsync(SessionNodes nodes, SimulatorHost host, SessionActorDependencies? dependencies = null)
+    {
+        await CreateAccountAsync(host);
+        var system = nodes.Start();
+        var session = await CreateAndLinkAsync(system, host, dependencies ?? Flows.LinkByQrTests.Dependencies(nodes, host));
+        await SimulatorPhones.WaitForAsync(() => DevicesAsync(host), d => d.Any(x => !x.Primary && x.PreKeys >= SessionCluster.Sessions.Flows.PreKeys.UploadBatch), "the session's prekeys on the server");
+        return (system, session);
+    }
+
     /// <summary>Scans the first QR shown after the first <paramref name="skip"/> ones and waits for one more Connected.</summary>
     public static async Task ScanFirstQrAsync(ActorSystem system, SimulatorHost host, int skip)
     {

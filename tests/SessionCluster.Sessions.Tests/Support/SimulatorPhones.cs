@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using SessionCluster.Simulator;
+using SessionCluster.Simulator.Phone;
 
 namespace SessionCluster.Sessions.Tests.Support;
 
@@ -43,6 +44,33 @@ internal static class SimulatorPhones
     {
         using var http = new HttpClient();
         return (await http.GetFromJsonAsync<PhoneReceipt[]>($"{host.AdminUrl}/accounts/{phone}/receipts"))!;
+    }
+
+    public static async Task<PresenceResponse> PresenceAsync(SimulatorHost host, string phone)
+    {
+        using var http = new HttpClient();
+        return (await http.GetFromJsonAsync<PresenceResponse>($"{host.AdminUrl}/accounts/{phone}/presence"))!;
+    }
+
+    public static async Task<PhoneChatstate[]> ChatstatesAsync(SimulatorHost host, string phone)
+    {
+        using var http = new HttpClient();
+        return (await http.GetFromJsonAsync<PhoneChatstate[]>($"{host.AdminUrl}/accounts/{phone}/chatstates"))!;
+    }
+
+    /// <summary>The phone of <paramref name="phone"/> calls the account of <paramref name="to"/>; returns the call.</summary>
+    public static async Task<CallView> CallAsync(SimulatorHost host, string phone, string to)
+    {
+        using var http = new HttpClient();
+        using var response = await http.PostAsJsonAsync($"{host.AdminUrl}/accounts/{phone}/calls", new { to });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<CallView>())!;
+    }
+
+    public static async Task<CallView[]> CallsAsync(SimulatorHost host, string phone)
+    {
+        using var http = new HttpClient();
+        return (await http.GetFromJsonAsync<CallView[]>($"{host.AdminUrl}/accounts/{phone}/calls"))!;
     }
 
     /// <summary>Polls <paramref name="read"/> until <paramref name="done"/> holds; fails after <see cref="SessionNodes.Timeout"/>.</summary>
