@@ -37,7 +37,7 @@ public static class EdgeEndpoints
         MessageStatusRoutes.Map(tenant, deps);
         EventRoutes.Map(tenant, deps);
         PairingCodeRoutes.Map(tenant, deps);
-        LinkEndRoutes.Map(tenant, deps);
+        ConnectionRoutes.Map(tenant, deps);
         MarkReadRoutes.Map(tenant, deps);
         CloudRoutes.Map(endpoints, deps);
         return tenant;

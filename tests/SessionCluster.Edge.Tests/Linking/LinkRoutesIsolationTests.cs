@@ -27,6 +27,7 @@ public sealed class LinkRoutesIsolationTests(EdgeNode node) : IClassFixture<Edge
             () => Accepting("text/plain"),
             () => new HttpRequestMessage(HttpMethod.Post, "/v1/sessions/counter/pairing-code") { Content = JsonContent.Create(new { phone = "+15550001111" }) },
             () => new HttpRequestMessage(HttpMethod.Post, "/v1/sessions/counter:logout"),
+            () => new HttpRequestMessage(HttpMethod.Post, "/v1/sessions/counter:restart"),
             () => new HttpRequestMessage(HttpMethod.Post, "/v1/sessions/counter/chats/15550001111@s.whatsapp.net:read") { Content = JsonContent.Create(new { messageIds = new[] { "3EB0A1" } }) },
         })
         {

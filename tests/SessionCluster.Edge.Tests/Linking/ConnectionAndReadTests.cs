@@ -5,16 +5,17 @@ using System.Text.Json;
 namespace SessionCluster.Edge.Tests.Linking;
 
 /// <summary>
-/// A linked session marks a received message read (the sender's phone gets the read receipt), then logs out: the
-/// simulator no longer lists its device, its status is logged_out, and sends are refused. Bad input is a 4xx problem.
+/// A linked session marks a received message read (the sender's phone gets the read receipt), restarts (a new
+/// connection logs in), then logs out: the simulator no longer lists its device and its status is logged_out. Bad
+/// input, an unlinked session and an unknown one are 4xx problems.
 /// </summary>
-public sealed class LinkEndAndReadTests(EdgeNode node) : IClassFixture<EdgeNode>
+public sealed class ConnectionAndReadTests(EdgeNode node) : IClassFixture<EdgeNode>
 {
     private const string Owner = "15550004001";
     private const string Friend = "15550004002";
 
     [Fact]
-    public async Task A_received_message_marked_read_reaches_the_sender_as_a_read_receipt_and_logout_ends_the_link()
+    public async Task A_received_message_marked_read_reaches_the_sender_as_a_read_receipt_restart_logs_in_again_and_logout_ends_the_link()
     {
         await QrLinking.LinkAsync(node, "reader", Owner);
         await SimulatorPhones.CreateAccountAsync(node.Simulator, Friend);
@@ -27,6 +28,17 @@ public sealed class LinkEndAndReadTests(EdgeNode node) : IClassFixture<EdgeNode>
         }
 
         await PhoneChats.WaitForReceiptAsync(node, Friend, sent, "read");
+
+        var before = (await node.EventsAsync("reader")).Count;
+        using (var restart = await node.Http.PostAsync("/v1/sessions/reader:restart", null))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, restart.StatusCode);
+        }
+
+        // The restart is durable before the answer: its disconnected event is there already; a new login follows.
+        var afterRestart = (await node.EventsAsync("reader")).Skip(before).ToList();
+        Assert.Contains(afterRestart, e => e.GetProperty("type").GetString() == "session.disconnected" && e.GetProperty("payload").GetProperty("reason").GetString() == "Restart");
+        await node.WaitForEventsAsync("reader", e => e.Skip(before).Any(QrLinking.IsStatus("connected")), "the restarted session connected again");
 
         using (var logout = await node.Http.PostAsync("/v1/sessions/reader:logout", null))
         {
@@ -52,7 +64,7 @@ public sealed class LinkEndAndReadTests(EdgeNode node) : IClassFixture<EdgeNode>
     }
 
     [Fact]
-    public async Task Mark_read_and_logout_refuse_bad_input_an_unlinked_session_and_an_unknown_one()
+    public async Task Mark_read_restart_and_logout_refuse_bad_input_an_unlinked_session_and_an_unknown_one()
     {
         await node.CreateSessionAsync("unlinked");
         const string chat = Friend + "@s.whatsapp.net";
@@ -83,6 +95,16 @@ public sealed class LinkEndAndReadTests(EdgeNode node) : IClassFixture<EdgeNode>
         using (var notLinked = await node.Http.PostAsync("/v1/sessions/unlinked:logout", null))
         {
             await Problems.AssertAsync(notLinked, HttpStatusCode.Conflict, "session_not_linked");
+        }
+
+        using (var restartUnlinked = await node.Http.PostAsync("/v1/sessions/unlinked:restart", null))
+        {
+            await Problems.AssertAsync(restartUnlinked, HttpStatusCode.Conflict, "session_not_linked");
+        }
+
+        using (var restartUnknown = await node.Http.PostAsync("/v1/sessions/nobody-restart:restart", null))
+        {
+            await Problems.AssertAsync(restartUnknown, HttpStatusCode.NotFound, "session_not_found");
         }
 
         using (var unknownRead = await node.Http.PostAsJsonAsync($"/v1/sessions/nobody-read/chats/{chat}:read", new { messageIds = new[] { "3EB0A1" } }))
