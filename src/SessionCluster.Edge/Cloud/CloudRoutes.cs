@@ -40,6 +40,13 @@ internal static partial class CloudRoutes
     public static void Map(IEndpointRouteBuilder endpoints, EdgeDependencies deps)
     {
         var cloud = endpoints.MapGroup("/cloud");
+
+        // As in front of /v1: requests wait for the edge's tables (API keys live there) before they are authenticated.
+        cloud.AddEndpointFilter(async (context, next) =>
+        {
+            await deps.Ready.WaitAsync(context.HttpContext.RequestAborted).ConfigureAwait(false);
+            return await next(context).ConfigureAwait(false);
+        });
         cloud.AddEndpointFilter(new CloudAuthFilter(new EdgeAuthFilter(deps.AdminKey, deps.Keys, adminOnly: false)));
         cloud.MapPost("/{version}/{phoneNumberId}/messages", (string version, string phoneNumberId, HttpContext http, CancellationToken ct) =>
             PostAsync(version, phoneNumberId, http, deps, ct));
@@ -47,7 +54,6 @@ internal static partial class CloudRoutes
 
     private static async Task<IResult> PostAsync(string version, string phoneNumberId, HttpContext http, EdgeDependencies deps, CancellationToken ct)
     {
-        await deps.Ready.WaitAsync(ct).ConfigureAwait(false);
         if (!GraphVersion().IsMatch(version))
         {
             return CloudErrors.InvalidParameter(http, $"'{version}' is not a Graph API version (v21.0, for example)");
