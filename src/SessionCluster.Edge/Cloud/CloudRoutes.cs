@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 using Akka.Actor;
 using Microsoft.AspNetCore.Builder;
@@ -23,9 +24,10 @@ namespace SessionCluster.Edge.Cloud;
 /// </summary>
 internal static partial class CloudRoutes
 {
-    public sealed record SendResponse(string MessagingProduct, IReadOnlyList<Contact> Contacts, IReadOnlyList<SentMessage> Messages);
+    public sealed record SendResponse(
+        [property: JsonPropertyName("messaging_product")] string MessagingProduct, IReadOnlyList<Contact> Contacts, IReadOnlyList<SentMessage> Messages);
 
-    public sealed record Contact(string Input, string WaId);
+    public sealed record Contact(string Input, [property: JsonPropertyName("wa_id")] string WaId);
 
     public sealed record SentMessage(string Id);
 
@@ -49,7 +51,11 @@ internal static partial class CloudRoutes
         });
         cloud.AddEndpointFilter(new CloudAuthFilter(new EdgeAuthFilter(deps.AdminKey, deps.Keys, adminOnly: false)));
         cloud.MapPost("/{version}/{phoneNumberId}/messages", (string version, string phoneNumberId, HttpContext http, CancellationToken ct) =>
-            PostAsync(version, phoneNumberId, http, deps, ct));
+            PostAsync(version, phoneNumberId, http, deps, ct))
+            .Accepts<JsonElement>("application/json")
+            .Produces<SendResponse>(StatusCodes.Status200OK)
+            .Produces<CloudErrors.Envelope>(StatusCodes.Status400BadRequest)
+            .Produces<CloudErrors.Envelope>(StatusCodes.Status401Unauthorized);
     }
 
     private static async Task<IResult> PostAsync(string version, string phoneNumberId, HttpContext http, EdgeDependencies deps, CancellationToken ct)

@@ -18,7 +18,9 @@ internal static class ConnectionRoutes
 {
     public static void Map(RouteGroupBuilder v1, EdgeDependencies deps)
     {
-        SessionCommandRoute.MapPost(v1, "/sessions/{id}:restart", deps, id => new Restart(id), reply => reply is Restarting ? Results.Accepted() : null);
-        SessionCommandRoute.MapPost(v1, "/sessions/{id}:logout", deps, id => new Logout(id), reply => reply is LoggedOut ? Results.NoContent() : null);
+        SessionCommandRoute.MapPost(v1, "/sessions/{id}:restart", deps, id => new Restart(id), reply => reply is Restarting ? Results.Accepted() : null)
+            .Produces(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        SessionCommandRoute.MapPost(v1, "/sessions/{id}:logout", deps, id => new Logout(id), reply => reply is LoggedOut ? Results.NoContent() : null)
+            .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
     }
 }

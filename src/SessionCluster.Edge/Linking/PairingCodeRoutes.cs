@@ -25,5 +25,7 @@ internal static class PairingCodeRoutes
             (entry, body, _) => string.IsNullOrWhiteSpace(body.Phone)
                 ? SessionCommandRoute.Built.Refuse(EdgeProblems.InvalidRequest("phone is required: the account's number in international form, for example +15550001111"))
                 : SessionCommandRoute.Built.Ask(new LinkByCode(entry.ActorId, body.Phone)),
-            reply => reply is LinkCodeIssued issued ? Results.Ok(new PairingCodeResponse(issued.Code, issued.ExpiresAt)) : null);
+            reply => reply is LinkCodeIssued issued ? Results.Ok(new PairingCodeResponse(issued.Code, issued.ExpiresAt)) : null)
+            .Produces<PairingCodeResponse>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status502BadGateway);
 }

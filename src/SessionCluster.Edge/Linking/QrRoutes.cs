@@ -25,7 +25,10 @@ internal static class QrRoutes
     private const int PageSize = 1000;
 
     public static void Map(RouteGroupBuilder v1, EdgeDependencies deps) =>
-        v1.MapGet("/sessions/{id}/qr", (string id, HttpContext http, CancellationToken ct) => GetAsync(id, http, deps, ct));
+        v1.MapGet("/sessions/{id}/qr", (string id, HttpContext http, CancellationToken ct) => GetAsync(id, http, deps, ct))
+            .Produces<QrResponse>(StatusCodes.Status200OK, QrFormats.Json, QrFormats.Png, QrFormats.Text)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status406NotAcceptable)
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status504GatewayTimeout);
 
     private static async Task<IResult> GetAsync(string rawId, HttpContext http, EdgeDependencies deps, CancellationToken ct)
     {

@@ -24,7 +24,9 @@ internal static class MarkReadRoutes
     private const int MaxMessageIdLength = 128;
 
     public static void Map(RouteGroupBuilder v1, EdgeDependencies deps) =>
-        SessionCommandRoute.MapPost<MarkReadRequest>(v1, "/sessions/{id}/chats/{jid}:read", deps, Build, reply => reply is ReadMarked ? Results.NoContent() : null);
+        SessionCommandRoute.MapPost<MarkReadRequest>(v1, "/sessions/{id}/chats/{jid}:read", deps, Build, reply => reply is ReadMarked ? Results.NoContent() : null)
+            .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
 
     private static SessionCommandRoute.Built Build(SessionEntry entry, MarkReadRequest body, HttpContext http)
     {

@@ -35,7 +35,7 @@ internal static class SessionCommandRoute
         {
             var (body, problem) = await JsonBody.ReadAsync<TBody>(http.Request, null, token).ConfigureAwait(false);
             return problem is not null ? Built.Refuse(problem) : build(entry, body!, http);
-        }, success, ct));
+        }, success, ct)).Accepts<TBody>("application/json");
 
     private static async Task<IResult> HandleAsync(
         string rawId, HttpContext http, EdgeDependencies deps, Func<SessionEntry, CancellationToken, Task<Built>> build, Func<Reply, IResult?> success, CancellationToken ct)

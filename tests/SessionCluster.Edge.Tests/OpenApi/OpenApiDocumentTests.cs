@@ -56,6 +56,12 @@ public sealed class OpenApiDocumentTests(EdgeNode node) : IClassFixture<EdgeNode
         Assert.True(served.SetEquals(documentedInScope),
             $"served, not documented: {string.Join(", ", served.Except(documentedInScope))}; documented, not served: {string.Join(", ", documentedInScope.Except(served))}");
 
+        // Routes that read their body themselves still document it, and the QR its three renderings.
+        var paths = document.RootElement.GetProperty("paths");
+        Assert.True(paths.GetProperty("/v1/sessions/{id}/pairing-code").GetProperty("post").GetProperty("requestBody").GetProperty("content").TryGetProperty("application/json", out _));
+        var qrContent = paths.GetProperty("/v1/sessions/{id}/qr").GetProperty("get").GetProperty("responses").GetProperty("200").GetProperty("content");
+        Assert.True(qrContent.TryGetProperty("image/png", out _) && qrContent.TryGetProperty("text/plain", out _) && qrContent.TryGetProperty("application/json", out _), qrContent.ToString());
+
         using var withoutKey = await node.Anonymous.GetAsync("/v1/sessions");
         Assert.Equal(HttpStatusCode.Unauthorized, withoutKey.StatusCode);
     }
