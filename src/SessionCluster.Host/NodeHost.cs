@@ -38,16 +38,16 @@ public static class NodeHost
         builder.Configuration.AddCommandLine(args, SwitchMappings);
         var settings = NodeSettings.From(builder.Configuration);
         Simulator.SimulatorHost? simulator = null;
-        if (simulatorWanted)
-        {
-            Directory.CreateDirectory(settings.Node.DataFolderFullPath);
-            (simulator, var pointed) = EmbeddedSimulator.Start(simulatorUrl, settings.Node.DataFolderFullPath);
-            builder.Configuration.AddInMemoryCollection(pointed);
-            settings = NodeSettings.From(builder.Configuration);
-        }
-
         try
         {
+            if (simulatorWanted)
+            {
+                Directory.CreateDirectory(settings.Node.DataFolderFullPath);
+                (simulator, var pointed) = EmbeddedSimulator.Start(simulatorUrl, settings.Node.DataFolderFullPath);
+                builder.Configuration.AddInMemoryCollection(pointed);
+                settings = NodeSettings.From(builder.Configuration);
+            }
+
             var app = Build(builder, settings);
             if (simulator is not null)
             {

@@ -23,6 +23,9 @@ internal static class MarkReadRoutes
     /// <summary>Message ids are 16 to 32 hex-like characters in practice; 128 bounds them without guessing a format.</summary>
     private const int MaxMessageIdLength = 128;
 
+    /// <summary>A device jid is at most a 20-digit user, a device number and a server name; 128 leaves room without guessing.</summary>
+    private const int MaxJidLength = 128;
+
     public static void Map(RouteGroupBuilder v1, EdgeDependencies deps) =>
         SessionCommandRoute.MapPost<MarkReadRequest>(v1, "/sessions/{id}/chats/{jid}:read", deps, Build, reply => reply is ReadMarked ? Results.NoContent() : null)
             .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status400BadRequest)
@@ -42,7 +45,7 @@ internal static class MarkReadRoutes
 
         // A device jid (number:device@s.whatsapp.net) is a valid sender too: message.received names the sending device.
         var sender = body.Sender ?? chat;
-        return sender.Length is 0 or > MaxMessageIdLength || !sender.Contains('@', StringComparison.Ordinal)
+        return sender.Length is 0 or > MaxJidLength || !sender.Contains('@', StringComparison.Ordinal)
             ? SessionCommandRoute.Built.Refuse(EdgeProblems.InvalidRequest("sender must be a jid as message.received's sender names it"))
             : SessionCommandRoute.Built.Ask(new MarkRead(entry.ActorId, chat, sender, ids));
     }

@@ -102,6 +102,12 @@ public sealed class CloudMessagesTests(EdgeNode node) : IClassFixture<EdgeNode>
         {
             var error = await AssertCloudErrorAsync(foreign, HttpStatusCode.BadRequest, 100);
             Assert.Equal(33, error.GetProperty("error_subcode").GetInt32());
+
+            // A key may not pick another tenant: Graph's permission error, not the /v1 problem.
+            using var picking = new HttpRequestMessage(HttpMethod.Post, "/cloud/v21.0/cloud-unlinked/messages") { Content = Json(text) };
+            picking.Headers.Add("X-Tenant-Id", "default");
+            using var picked = await other.SendAsync(picking);
+            await AssertCloudErrorAsync(picked, HttpStatusCode.Forbidden, 10);
         }
 
         foreach (var (body, code) in new[]
