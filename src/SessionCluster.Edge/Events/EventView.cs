@@ -34,6 +34,7 @@ public sealed record EventView(string Session, long Seq, Guid Id, string Type, D
         MessageStatusBody status => ("message.status", new MessageStatusPayload(status.MessageId, status.Chat, status.Status.ToString().ToLowerInvariant(), status.Device, status.Reason)),
         UndecryptableBody undecryptable => ("message.undecryptable", new UndecryptablePayload(
             undecryptable.MessageId, undecryptable.Chat, undecryptable.SenderDevice, undecryptable.RetryCount, undecryptable.Reason)),
+        SettingsChangedBody settings => ("session.settings", settings.Settings),
         ContactIdentityChangedBody identity => ("contact.identity_changed", new IdentityChangedPayload(identity.Jid, identity.Source.ToString().ToLowerInvariant())),
         var other => throw new InvalidOperationException($"No API event type for {other.GetType().Name}."),
     };

@@ -7,7 +7,8 @@ namespace SessionCluster.Edge;
 /// A session as the API shows it: its tenant's id for it, status and dates, never a key (not even the public identity
 /// key: the API has no use for it and "no key in a response" stays a rule without exceptions), never its actor id.
 /// </summary>
-public sealed record SessionView(string Id, string Tenant, string Status, string? Jid, string? Lid, DateTimeOffset CreatedAt, long LastEventSeq, string? Unavailable)
+/// <param name="Settings">What the session does by itself (docs/API.md "Session settings"); null only while its secrets cannot be opened.</param>
+public sealed record SessionView(string Id, string Tenant, string Status, string? Jid, string? Lid, DateTimeOffset CreatedAt, long LastEventSeq, string? Unavailable, SessionSettings? Settings)
 {
     public static SessionView From(SessionEntry entry, SessionStatusView status) => new(
         entry.Id,
@@ -17,7 +18,8 @@ public sealed record SessionView(string Id, string Tenant, string Status, string
         status.Lid,
         status.CreatedAt,
         status.LastEventSequence,
-        status.SecretsFailure is { } failure ? failure.ToString() : null);
+        status.SecretsFailure is { } failure ? failure.ToString() : null,
+        status.Settings);
 
     /// <summary>The API's status names (docs/API.md): lower snake case, <c>new</c> for a session never linked.</summary>
     public static string StatusName(SessionStatus status) => status switch
