@@ -10,8 +10,9 @@ namespace SessionCluster.Edge.Linking;
 
 /// <summary>
 /// <c>GET /v1/sessions/{id}/qr</c>: starts linking by QR when no link is running, then answers the newest QR code
-/// still showing, as JSON. The session reports QR codes only as domain events, so the route reads them from the
-/// session's log, polling until one is there or <see cref="EdgeOptions.QrWait"/> has passed.
+/// still showing, as JSON, a PNG or terminal text by <c>Accept</c> (<see cref="QrFormats"/>). The session reports QR
+/// codes only as domain events, so the route reads them from the session's log, polling until one is there or
+/// <see cref="EdgeOptions.QrWait"/> has passed.
 /// </summary>
 internal static class QrRoutes
 {
@@ -24,12 +25,23 @@ internal static class QrRoutes
     private const int PageSize = 1000;
 
     public static void Map(RouteGroupBuilder v1, EdgeDependencies deps) =>
-        v1.MapGet("/sessions/{id}/qr", (string id, HttpContext http, CancellationToken ct) => GetAsync(id, http, deps, ct));
+        v1.MapGet("/sessions/{id}/qr", (string id, HttpContext http, CancellationToken ct) => GetAsync(id, http, deps, ct))
+            .Produces<QrResponse>(StatusCodes.Status200OK, QrFormats.Json, QrFormats.Png, QrFormats.Text)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status406NotAcceptable)
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status504GatewayTimeout);
 
     private static async Task<IResult> GetAsync(string rawId, HttpContext http, EdgeDependencies deps, CancellationToken ct)
     {
+        // Decided before anything starts: a client that takes none of the renderings starts no link.
+        if (QrFormats.Choose(http.Request) is not { } format)
+        {
+            var (entry, missing) = await SessionAccess.FindAsync(http, rawId, deps, ct).ConfigureAwait(false);
+            return entry is null ? missing! : EdgeProblems.Problem(StatusCodes.Status406NotAcceptable, ProblemCodes.NotAcceptable, "Not acceptable",
+                $"the QR is served as {string.Join(", ", QrFormats.MediaTypes)}; send one of them in Accept (or none for JSON)");
+        }
+
         var (qr, problem) = await FindQrAsync(http, rawId, deps, ct).ConfigureAwait(false);
-        return qr is null ? problem! : Results.Ok(qr);
+        return qr is null ? problem! : QrFormats.Answer(format, qr, http.Response);
     }
 
     /// <summary>The session's current QR code, starting a link when none runs (REST and gRPC), or the problem to answer.</summary>

@@ -69,6 +69,7 @@ internal static class EdgeComposition
         app.Lifetime.ApplicationStopped.Register(() => deps.Hub.DisposeAsync().AsTask().GetAwaiter().GetResult());
         app.MapEdge(deps);
         app.MapEdgeGrpc(deps);
+        Edge.OpenApi.EdgeOpenApi.MapEdgeOpenApi(app);
     }
 
     /// <summary>The read journal beside the configured journal: ours on SQLite, Akka.Persistence.Sql's otherwise.</summary>
