@@ -8,6 +8,7 @@ using SessionCluster.Edge.Linking;
 using SessionCluster.Edge.Messages;
 using SessionCluster.Edge.Problems;
 using SessionCluster.Edge.Sessions;
+using SessionCluster.Edge.Streams;
 using SessionCluster.Edge.Tenants;
 
 namespace SessionCluster.Edge;
@@ -35,6 +36,7 @@ public static class EdgeEndpoints
         MessageRoutes.Map(tenant, deps);
         MessageStatusRoutes.Map(tenant, deps);
         EventRoutes.Map(tenant, deps);
+        StreamRoutes.Map(tenant, deps);
         return tenant;
     }
 

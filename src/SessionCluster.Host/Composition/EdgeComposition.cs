@@ -4,6 +4,7 @@ using SessionCluster.Edge;
 using SessionCluster.Edge.Auth;
 using SessionCluster.Edge.Events;
 using SessionCluster.Edge.Store;
+using SessionCluster.Edge.Streams;
 using SessionCluster.Sessions;
 using SessionCluster.Host.Options;
 using SessionCluster.Persistence;
@@ -66,7 +67,27 @@ internal static class EdgeComposition
             Hub = new EventHub(services.GetRequiredService<SessionEventFeed>(), deps.Directory, services.GetRequiredService<ILogger<EventHub>>()),
         };
         app.Lifetime.ApplicationStopped.Register(() => deps.Hub.DisposeAsync().AsTask().GetAwaiter().GetResult());
+        deps = deps with
+        {
+            Streams = new LiveStreams(StreamOptions(app.Configuration), services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(LiveStreams)), app.Lifetime.ApplicationStopping),
+        };
+        app.UseWebSockets();
         app.MapEdge(deps);
+    }
+
+    /// <summary>The live streams' settings (<c>SC:Edge:Streams</c>); one the streams cannot run with stops the node at start.</summary>
+    private static StreamOptions StreamOptions(IConfiguration configuration)
+    {
+        try
+        {
+            var options = configuration.GetSection(Edge.Streams.StreamOptions.Section).Get<StreamOptions>() ?? new StreamOptions();
+            options.Validate();
+            return options;
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            throw new NodeConfigurationException(Edge.Streams.StreamOptions.Section, e.Message);
+        }
     }
 
     /// <summary>Applies the edge's migrations when the node starts; a database that cannot be migrated fails the start.</summary>
