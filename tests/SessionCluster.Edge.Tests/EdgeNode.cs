@@ -19,7 +19,16 @@ public sealed class EdgeNode : IAsyncLifetime
 
     public const string AdminKey = "test-admin-key-0123456789abcdefghijklmnopqrstuvwxyz";
 
+    private readonly string[] _settings;
     private WebApplication? _app;
+
+    public EdgeNode()
+        : this([])
+    {
+    }
+
+    /// <param name="settings">More command-line settings for the node (<c>--SC:Section:Key=value</c>).</param>
+    internal EdgeNode(params string[] settings) => _settings = settings;
 
     public SimulatorHost Simulator { get; private set; } = null!;
 
@@ -39,6 +48,7 @@ public sealed class EdgeNode : IAsyncLifetime
             $"--SC:Edge:AdminKey={AdminKey}",
             $"--SC:WhatsApp:ServerUrl={Simulator.WebSocketUrl}",
             $"--SC:WhatsApp:RootPublicKey={Convert.ToHexString(Simulator.RootPublicKey.Span)}",
+            .. _settings,
         ]);
         await _app.StartAsync();
         var address = new Uri(_app.HttpAddresses().Single());

@@ -26,6 +26,12 @@ internal static class StreamRequests
     public static async Task<(StreamRequest? Request, IResult? Problem)> ParseAsync(HttpContext http, EdgeDependencies deps, CancellationToken ct)
     {
         var tenant = Caller.Of(http).TenantId;
+        if (await deps.Tenants.FindAsync(tenant, ct).ConfigureAwait(false) is null)
+        {
+            // Only the admin key reaches here, with an X-Tenant-Id that names no tenant.
+            return (null, EdgeProblems.NotFound(ProblemCodes.TenantNotFound, "Tenant not found", $"no tenant '{tenant}' ({EdgeAuthFilter.TenantHeader})"));
+        }
+
         var query = http.Request.Query;
         if (query["sessions"].Count > 1 || query["types"].Count > 1 || query["after"].Count > 1)
         {
