@@ -10,7 +10,7 @@ public sealed class StreamOptions
     public const string Section = "SC:Edge:Streams";
 
     /// <summary>
-    /// Default 15 s: how often an idle stream sends something (an SSE comment line, a WebSocket ping) so that proxies
+    /// Default 15 s: how often an idle stream sends something (an SSE comment line, a WebSocket keep-alive frame) so that proxies
     /// and load balancers, which commonly drop a connection silent for 30 to 60 s (nginx's proxy_read_timeout is 60 s),
     /// keep it, and a client notices a dead connection within two intervals.
     /// </summary>

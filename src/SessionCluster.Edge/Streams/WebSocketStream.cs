@@ -7,7 +7,7 @@ namespace SessionCluster.Edge.Streams;
 /// <summary>
 /// <c>GET /v1/events/ws</c>: one JSON text message per event (the <see cref="EventView"/> the REST routes answer), the
 /// same filters as SSE. What the client sends is read and ignored, except its close, which ends the stream with a
-/// normal close. A ping every <see cref="StreamOptions.Heartbeat"/> keeps proxies from dropping an idle connection.
+/// normal close. A keep-alive frame every <see cref="StreamOptions.Heartbeat"/> keeps proxies from dropping an idle connection.
 /// When the node stops, the server closes with 1001 (going away): the client reconnects, to this node or another,
 /// with <c>after</c> set to what it has.
 /// </summary>
