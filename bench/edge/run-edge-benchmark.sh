@@ -24,10 +24,11 @@ dotnet src/SessionCluster.Simulator/bin/Release/net10.0/SessionCluster.Simulator
 simulator=$!
 node_pid=""
 trap 'kill $simulator ${node_pid} 2>/dev/null || true' EXIT
-for _ in $(seq 1 300); do grep -q '^Root key:' "$run/simulator.log" && break; sleep 0.2; done
-ws=$(sed -n 's/^WebSocket: *//p' "$run/simulator.log")
-admin=$(sed -n 's/^Admin: *//p' "$run/simulator.log")
-root=$(sed -n 's/^Root key: *//p' "$run/simulator.log")
+# The simulator prints its WebSocket URL, admin URL and root key once it listens.
+until read -r ws admin root < <(awk '/^WebSocket:/ {w = $2} /^Admin:/ {a = $2} /^Root key:/ {r = $3} END {if (r) print w, a, r; else exit 1}' "$run/simulator.log"); do
+  kill -0 $simulator || { cat "$run/simulator.log"; exit 1; }
+  sleep 0.2
+done
 echo "simulator pid $simulator: $ws, $admin"
 
 echo "== node (own process)"

@@ -1,4 +1,3 @@
-using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using SessionCluster.Edge.Events;
@@ -53,7 +52,7 @@ internal static class SseStream
                     break;
                 }
 
-                await WriteAsync(response, Frame(events.Current), stop.Token).ConfigureAwait(false);
+                await WriteAsync(response, StreamJson.SseFrame(events.Current), stop.Token).ConfigureAwait(false);
                 sent++;
             }
         }
@@ -74,19 +73,6 @@ internal static class SseStream
         }
 
         StreamLog.Closed(streams.Logger, "SSE", request.TenantId, sent, streams.Stopping.IsCancellationRequested ? "the node is stopping" : "the client went away");
-    }
-
-    /// <summary>One event's frame; the JSON has no line break (strings escape theirs), so one <c>data:</c> line holds it.</summary>
-    private static byte[] Frame(TenantEvent e)
-    {
-        var json = StreamJson.Serialize(e);
-        var head = Encoding.UTF8.GetBytes($"id: {e.Session.Id}:{e.Event.Sequence}\nevent: {EventView.TypeOf(e.Event.Body)}\ndata: ");
-        var frame = new byte[head.Length + json.Length + 2];
-        head.CopyTo(frame, 0);
-        json.CopyTo(frame, head.Length);
-        frame[^2] = (byte)'\n';
-        frame[^1] = (byte)'\n';
-        return frame;
     }
 
     private static async Task WriteAsync(HttpResponse response, byte[] bytes, CancellationToken ct)

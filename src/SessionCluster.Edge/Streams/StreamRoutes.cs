@@ -18,9 +18,7 @@ internal static class StreamRoutes
     {
         var streams = deps.Streams ?? throw new InvalidOperationException("The edge was composed without its live streams' settings.");
         v1.MapGet("/events/stream", (HttpContext http, CancellationToken ct) => ServerSentEventsAsync(http, deps, streams, ct));
-
-        // CONNECT: a WebSocket over HTTP/2 (RFC 8441) arrives as one.
-        v1.MapMethods("/events/ws", [HttpMethods.Get, HttpMethods.Connect], (HttpContext http, CancellationToken ct) => WebSocketAsync(http, deps, streams, ct));
+        v1.MapGet("/events/ws", (HttpContext http, CancellationToken ct) => WebSocketAsync(http, deps, streams, ct));
     }
 
     private static async Task<IResult> ServerSentEventsAsync(HttpContext http, EdgeDependencies deps, LiveStreams streams, CancellationToken ct)

@@ -31,7 +31,7 @@ internal static class WebSocketStream
         {
             await foreach (var e in request.Follow(follower, stopSending.Token).ConfigureAwait(false))
             {
-                await socket.SendAsync(StreamJson.Serialize(e), WebSocketMessageType.Text, endOfMessage: true, stopSending.Token).ConfigureAwait(false);
+                await socket.SendAsync(StreamJson.Message(e), WebSocketMessageType.Text, endOfMessage: true, stopSending.Token).ConfigureAwait(false);
                 sent++;
             }
         }
