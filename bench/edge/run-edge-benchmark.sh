@@ -46,7 +46,7 @@ echo "node pid $node_pid: http://127.0.0.1:$port"
 
 echo "== EdgeBench"
 dotnet bench/edge/EdgeBench/bin/Release/net10.0/EdgeBench.dll --node "http://127.0.0.1:$port" --admin-key "$key" --simulator-admin "$admin" \
-  --out "$run/edge.md" "$@" 2>&1 | tee "$run/edge.log"
+  --node-pid "$node_pid" --out "$run/edge.md" "$@" 2>&1 | tee "$run/edge.log"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) (at end)" | tee -a "$run/machine.txt"
 echo "runtime:      .NET $(dotnet --list-runtimes | sed -n 's/^Microsoft.NETCore.App \([0-9.]*\).*/\1/p' | tail -1)" | tee -a "$run/machine.txt"
 { echo '```'; cat "$run/machine.txt"; echo; cat "$run/edge.md"; echo '```'; } > "$run/summary.md"

@@ -12,7 +12,7 @@ using EdgeBench;
 //   2. SSE fan-out: S subscribers each stream every session of the tenant from now on while every session sends K2
 //      texts without waiting; events/s delivered over all subscribers, and lag (read time - the event's `at`).
 // usage: EdgeBench --node URL --admin-key KEY --simulator-admin URL [--sessions 100] [--sends 10] [--subscribers 100]
-//   [--fanout-sends 5] [--link-concurrency 8] [--out FILE]
+//   [--fanout-sends 5] [--link-concurrency 8] [--out FILE] [--node-pid PID (to report the node's CPU)]
 var options = Args.Parse(args);
 using var api = new EdgeApi(new Uri(options.Node), options.AdminKey, options.SimulatorAdmin.TrimEnd('/'));
 var report = new StringBuilder();
@@ -20,6 +20,18 @@ void Say(string line)
 {
     Console.WriteLine(line);
     report.AppendLine(line);
+}
+
+// CPU seconds of this client and of the node (when its pid is given) since the last call: who the phase kept busy.
+var node = options.NodePid is { } pid ? Process.GetProcessById(pid) : null;
+var cpuMark = (Self: Process.GetCurrentProcess().TotalProcessorTime, Node: node?.TotalProcessorTime ?? TimeSpan.Zero);
+string Cpu()
+{
+    node?.Refresh();
+    var now = (Self: Process.GetCurrentProcess().TotalProcessorTime, Node: node?.TotalProcessorTime ?? TimeSpan.Zero);
+    var text = FormattableString.Invariant($"CPU node {(node is null ? "?" : $"{(now.Node - cpuMark.Node).TotalSeconds:0.0} s")}, client {(now.Self - cpuMark.Self).TotalSeconds:0.0} s");
+    cpuMark = now;
+    return text;
 }
 
 var sessions = Enumerable.Range(0, options.Sessions).Select(i => $"bench-{i:000}").ToArray();
@@ -36,7 +48,7 @@ for (var i = 0; i < sessions.Length; i++)
 
 await Parallel.ForEachAsync(Enumerable.Range(0, sessions.Length), new ParallelOptions { MaxDegreeOfParallelism = options.LinkConcurrency },
     async (i, _) => await api.LinkAsync(sessions[i], owner(i)));
-Say(FormattableString.Invariant($"linked:       {sessions.Length} sessions in {linking.Elapsed.TotalSeconds:0.0} s (link concurrency {options.LinkConcurrency})"));
+Say(FormattableString.Invariant($"linked:       {sessions.Length} sessions in {linking.Elapsed.TotalSeconds:0.0} s (link concurrency {options.LinkConcurrency}); {Cpu()}"));
 
 // 1. REST send -> server ack.
 var acks = new ConcurrentDictionary<string, TaskCompletionSource<long>>(StringComparer.Ordinal);
@@ -71,6 +83,7 @@ async Task SendAndWaitAsync(int i, int n, bool measure)
 
 // Warm-up: one send per session, not measured (first sends open Signal sessions with the friend's devices).
 await Task.WhenAll(Enumerable.Range(0, sessions.Length).Select(i => SendAndWaitAsync(i, -1, measure: false)));
+Cpu();
 var sending = Stopwatch.StartNew();
 await Task.WhenAll(Enumerable.Range(0, sessions.Length).Select(async i =>
 {
@@ -82,7 +95,7 @@ await Task.WhenAll(Enumerable.Range(0, sessions.Length).Select(async i =>
 sending.Stop();
 Say(FormattableString.Invariant($"send->ack:    {Percentiles.Summary([.. ackMs])}"));
 Say(FormattableString.Invariant($"send->202:    {Percentiles.Summary([.. restMs])}"));
-Say(FormattableString.Invariant($"sends/s:      {ackMs.Count / sending.Elapsed.TotalSeconds:0.0} ({ackMs.Count} sends acked in {sending.Elapsed.TotalSeconds:0.0} s; {sessions.Length} sessions, one in flight each)"));
+Say(FormattableString.Invariant($"sends/s:      {ackMs.Count / sending.Elapsed.TotalSeconds:0.0} ({ackMs.Count} sends acked in {sending.Elapsed.TotalSeconds:0.0} s; {sessions.Length} sessions, one in flight each); {Cpu()}"));
 await stop.CancelAsync();
 
 // 2. SSE fan-out: let the first phase's receipts land, then subscribe from each session's last seq.
@@ -101,6 +114,7 @@ var subscribers = Enumerable.Range(0, options.Subscribers).Select(_ => new SseSu
 subscribers.ForEach(s => s.Start(fanoutStop.Token));
 await Task.WhenAll(subscribers.Select(s => s.Opened));
 
+Cpu();
 var fanoutStart = Stopwatch.GetTimestamp();
 await Task.WhenAll(Enumerable.Range(0, sessions.Length).Select(async i =>
 {
@@ -122,6 +136,7 @@ var lastDelivery = Stopwatch.GetElapsedTime(fanoutStart, Interlocked.Read(ref la
 Say(FormattableString.Invariant($"fan-out:      {options.Subscribers} SSE subscribers x {written} events written ({options.FanoutSends} sends x {sessions.Length} sessions) = {delivered} delivered of {written * options.Subscribers} in {lastDelivery.TotalSeconds:0.0} s"));
 Say(FormattableString.Invariant($"delivered/s:  {delivered / lastDelivery.TotalSeconds:0} events/s (from the first send to the last event read by any subscriber)"));
 Say(FormattableString.Invariant($"lag:          {Percentiles.Summary([.. lagMs])}"));
+Say($"fan-out CPU:  {Cpu()} (sends, fan-out and the quiet waits)");
 await fanoutStop.CancelAsync();
 
 if (options.Out is { } path)
@@ -166,7 +181,7 @@ async Task QuietAsync()
     }
 }
 
-internal sealed record Args(string Node, string AdminKey, string SimulatorAdmin, int Sessions, int Sends, int Subscribers, int FanoutSends, int LinkConcurrency, string? Out)
+internal sealed record Args(string Node, string AdminKey, string SimulatorAdmin, int Sessions, int Sends, int Subscribers, int FanoutSends, int LinkConcurrency, string? Out, int? NodePid)
 {
     public static Args Parse(string[] args)
     {
@@ -176,6 +191,7 @@ internal sealed record Args(string Node, string AdminKey, string SimulatorAdmin,
             Get("--node") ?? throw new ArgumentException("--node URL is required"),
             Get("--admin-key") ?? throw new ArgumentException("--admin-key KEY is required"),
             Get("--simulator-admin") ?? throw new ArgumentException("--simulator-admin URL is required"),
-            Int("--sessions", 100), Int("--sends", 10), Int("--subscribers", 100), Int("--fanout-sends", 5), Int("--link-concurrency", 8), Get("--out"));
+            Int("--sessions", 100), Int("--sends", 10), Int("--subscribers", 100), Int("--fanout-sends", 5), Int("--link-concurrency", 8), Get("--out"),
+            Get("--node-pid") is { } nodePid ? int.Parse(nodePid, CultureInfo.InvariantCulture) : null);
     }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using SessionCluster.Edge.Events;
@@ -7,13 +8,16 @@ namespace SessionCluster.Edge.Streams;
 /// <summary>
 /// <c>GET /v1/events/stream</c> as Server-Sent Events (text/event-stream): per event <c>id: SESSION:SEQ</c>,
 /// <c>event: TYPE</c>, <c>data: EventView JSON</c>; a comment line every <see cref="StreamOptions.Heartbeat"/>. Written
-/// by one loop, so an event and a heartbeat never interleave; each is flushed at once (no response buffering).
+/// by one loop, so an event and a heartbeat never interleave; flushed as soon as no further event is ready.
 /// </summary>
 internal static class SseStream
 {
     public const string ContentType = "text/event-stream";
 
     private static readonly byte[] Heartbeat = ": heartbeat\n\n"u8.ToArray();
+
+    /// <summary>Bytes written before a flush even while more events are ready: 64 KiB, a few hundred events.</summary>
+    private const int FlushAt = 64 * 1024;
 
     public static async Task RunAsync(HttpContext http, StreamRequest request, EventFollower follower, LiveStreams streams)
     {
@@ -33,16 +37,33 @@ internal static class SseStream
         try
         {
             Task? beat = null;
+            var unflushed = 0;
             while (true)
             {
                 next ??= events.MoveNextAsync().AsTask();
-                beat ??= Task.Delay(streams.Options.Heartbeat, stop.Token);
-                if (await Task.WhenAny(next, beat).ConfigureAwait(false) == beat)
+                if (unflushed > 0 && (!next.IsCompleted || unflushed >= FlushAt))
                 {
-                    await beat.ConfigureAwait(false);
-                    beat = null;
-                    await WriteAsync(response, Heartbeat, stop.Token).ConfigureAwait(false);
-                    continue;
+                    // Nothing more is ready (or enough is written): a burst goes out in one write, not one per event.
+                    // The flush waits while the client is slow to read, so a slow client holds at most FlushAt here.
+                    if ((await response.BodyWriter.FlushAsync(stop.Token).ConfigureAwait(false)).IsCompleted)
+                    {
+                        break;
+                    }
+
+                    unflushed = 0;
+                }
+
+                if (!next.IsCompleted)
+                {
+                    beat ??= Task.Delay(streams.Options.Heartbeat, stop.Token);
+                    if (await Task.WhenAny(next, beat).ConfigureAwait(false) == beat)
+                    {
+                        await beat.ConfigureAwait(false);
+                        beat = null;
+                        response.BodyWriter.Write(Heartbeat);
+                        unflushed += Heartbeat.Length;
+                        continue;
+                    }
                 }
 
                 var more = await next.ConfigureAwait(false);
@@ -52,7 +73,9 @@ internal static class SseStream
                     break;
                 }
 
-                await WriteAsync(response, StreamJson.SseFrame(events.Current), stop.Token).ConfigureAwait(false);
+                var frame = StreamJson.SseFrame(events.Current);
+                response.BodyWriter.Write(frame);
+                unflushed += frame.Length;
                 sent++;
             }
         }
@@ -73,11 +96,5 @@ internal static class SseStream
         }
 
         StreamLog.Closed(streams.Logger, "SSE", request.TenantId, sent, streams.Stopping.IsCancellationRequested ? "the node is stopping" : "the client went away");
-    }
-
-    private static async Task WriteAsync(HttpResponse response, byte[] bytes, CancellationToken ct)
-    {
-        await response.Body.WriteAsync(bytes, ct).ConfigureAwait(false);
-        await response.Body.FlushAsync(ct).ConfigureAwait(false);
     }
 }
