@@ -2,6 +2,7 @@ using SessionCluster.Edge.Auth;
 using SessionCluster.Edge.Events;
 using SessionCluster.Edge.Sessions;
 using SessionCluster.Edge.Store;
+using SessionCluster.Edge.Streams;
 using SessionCluster.Edge.Tenants;
 
 namespace SessionCluster.Edge;
@@ -30,6 +31,9 @@ public sealed record EdgeDependencies(
 
     /// <summary>Called after a session is deleted and its name freed, to drop what the edge keeps of it (its store rows, cursors).</summary>
     public Func<SessionEntry, CancellationToken, Task> SessionDeleted { get; init; } = (_, _) => Task.CompletedTask;
+
+    /// <summary>The live streams' settings, logger and the node's stopping signal; <see cref="EdgeEndpoints.MapEdge"/> needs them.</summary>
+    public LiveStreams? Streams { get; init; }
 
     /// <summary>The dependencies over one database: its tenants, keys, directory and quotas.</summary>
     public static EdgeDependencies Over(EdgeDatabase database, EdgeOptions options, AdminKey adminKey, SessionGateway sessions, SessionEventLog events, TimeProvider clock)

@@ -9,6 +9,7 @@ using SessionCluster.Edge.Linking;
 using SessionCluster.Edge.Messages;
 using SessionCluster.Edge.Problems;
 using SessionCluster.Edge.Sessions;
+using SessionCluster.Edge.Streams;
 using SessionCluster.Edge.Tenants;
 
 namespace SessionCluster.Edge;
@@ -40,6 +41,7 @@ public static class EdgeEndpoints
         ConnectionRoutes.Map(tenant, deps);
         MarkReadRoutes.Map(tenant, deps);
         CloudRoutes.Map(endpoints, deps);
+        StreamRoutes.Map(tenant, deps);
         return tenant;
     }
 

@@ -6,6 +6,7 @@ using SessionCluster.Edge.Events;
 using SessionCluster.Edge.Grpc;
 using SessionCluster.Edge.Store;
 using SessionCluster.Host.Health;
+using SessionCluster.Edge.Streams;
 using SessionCluster.Sessions;
 using SessionCluster.Host.Options;
 using SessionCluster.Persistence;
@@ -67,9 +68,29 @@ internal static class EdgeComposition
             Hub = new EventHub(services.GetRequiredService<SessionEventFeed>(), deps.Directory, services.GetRequiredService<ILogger<EventHub>>()),
         };
         app.Lifetime.ApplicationStopped.Register(() => deps.Hub.DisposeAsync().AsTask().GetAwaiter().GetResult());
+        deps = deps with
+        {
+            Streams = new LiveStreams(StreamOptions(app.Configuration), services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(LiveStreams)), app.Lifetime.ApplicationStopping),
+        };
+        app.UseWebSockets();
         app.MapEdge(deps);
         app.MapEdgeGrpc(deps);
         Edge.OpenApi.EdgeOpenApi.MapEdgeOpenApi(app);
+    }
+
+    /// <summary>The live streams' settings (<c>SC:Edge:Streams</c>); one the streams cannot run with stops the node at start.</summary>
+    private static StreamOptions StreamOptions(IConfiguration configuration)
+    {
+        try
+        {
+            var options = configuration.GetSection(Edge.Streams.StreamOptions.Section).Get<StreamOptions>() ?? new StreamOptions();
+            options.Validate();
+            return options;
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            throw new NodeConfigurationException(Edge.Streams.StreamOptions.Section, e.Message);
+        }
     }
 
     /// <summary>The read journal beside the configured journal: ours on SQLite, Akka.Persistence.Sql's otherwise.</summary>
