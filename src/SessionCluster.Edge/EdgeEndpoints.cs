@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using SessionCluster.Edge.Auth;
+using SessionCluster.Edge.Cloud;
 using SessionCluster.Edge.Events;
 using SessionCluster.Edge.Linking;
 using SessionCluster.Edge.Messages;
@@ -35,6 +36,10 @@ public static class EdgeEndpoints
         MessageRoutes.Map(tenant, deps);
         MessageStatusRoutes.Map(tenant, deps);
         EventRoutes.Map(tenant, deps);
+        PairingCodeRoutes.Map(tenant, deps);
+        LinkEndRoutes.Map(tenant, deps);
+        MarkReadRoutes.Map(tenant, deps);
+        CloudRoutes.Map(endpoints, deps);
         return tenant;
     }
 

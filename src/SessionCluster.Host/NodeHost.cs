@@ -33,9 +33,39 @@ public static class NodeHost
     /// </summary>
     public static WebApplication Build(string[] args)
     {
+        (var simulatorWanted, var simulatorUrl, args) = EmbeddedSimulator.Parse(args);
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddCommandLine(args, SwitchMappings);
         var settings = NodeSettings.From(builder.Configuration);
+        Simulator.SimulatorHost? simulator = null;
+        if (simulatorWanted)
+        {
+            Directory.CreateDirectory(settings.Node.DataFolderFullPath);
+            (simulator, var pointed) = EmbeddedSimulator.Start(simulatorUrl, settings.Node.DataFolderFullPath);
+            builder.Configuration.AddInMemoryCollection(pointed);
+            settings = NodeSettings.From(builder.Configuration);
+        }
+
+        try
+        {
+            var app = Build(builder, settings);
+            if (simulator is not null)
+            {
+                app.Lifetime.ApplicationStarted.Register(() => Console.Out.WriteLine(EmbeddedSimulator.Instructions(simulator, app.HttpAddresses().FirstOrDefault() ?? settings.Node.HttpUrl)));
+                app.Lifetime.ApplicationStopped.Register(() => simulator.DisposeAsync().AsTask().GetAwaiter().GetResult());
+            }
+
+            return app;
+        }
+        catch
+        {
+            simulator?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            throw;
+        }
+    }
+
+    private static WebApplication Build(WebApplicationBuilder builder, NodeSettings settings)
+    {
         var hocon = NodeHocon.LoadDefaults();
         Directory.CreateDirectory(settings.Node.DataFolderFullPath);
         var (secretsKey, secretsKeySource) = SecretsComposition.ResolveKey(settings.Secrets, settings.Node.DataFolderFullPath, Environment.GetEnvironmentVariable);
@@ -50,6 +80,7 @@ public static class NodeHost
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(new SessionEventFeed());
         builder.Services.AddEdgeDatabase(settings);
+        Edge.OpenApi.EdgeOpenApi.AddEdgeOpenApi(builder.Services);
         builder.Services.AddNodeActorSystem(settings, hocon, secretsKey);
         builder.Services.AddNodeHealthChecks();
 

@@ -31,6 +31,9 @@ public sealed class EdgeNode : IAsyncLifetime
     /// <summary>The node's address without credentials.</summary>
     public HttpClient Anonymous { get; private set; } = null!;
 
+    /// <summary>The node's services (its endpoints, for tests that compare them with what the node documents).</summary>
+    public IServiceProvider Services => _app?.Services ?? throw new InvalidOperationException("The node is not started.");
+
     public async Task InitializeAsync()
     {
         Simulator = await SimulatorHost.StartAsync(new SimulatorOptions { CloseGrace = TimeSpan.FromMilliseconds(300) });

@@ -64,7 +64,7 @@ public sealed class LinkAndSendTests(EdgeNode node) : IClassFixture<EdgeNode>
         using var other = await SendAsync("linked", "key-2", Friend + "@s.whatsapp.net", "second text");
         Assert.NotEqual(accepted.Id, (await other.Content.ReadFromJsonAsync<SendJson>())!.Id);
 
-        var received = await WaitForAsync(
+        var received = await Eventually.WaitForAsync(
             () => SimulatorPhones.MessagesAsync(node.Simulator, Friend),
             messages => messages.Count(m => !m.SentCopy) >= 2,
             "the friend's phone to receive both texts");
@@ -77,7 +77,7 @@ public sealed class LinkAndSendTests(EdgeNode node) : IClassFixture<EdgeNode>
             "a message.status for the send");
 
         // The statusUrl answers: accepted first, then what the server and the friend's phone reported.
-        var status = await WaitForAsync(
+        var status = await Eventually.WaitForAsync(
             () => node.Http.GetFromJsonAsync<JsonElement>(accepted.StatusUrl),
             s => s.GetProperty("status").GetString() is "delivered" or "read",
             "the send to be delivered");
@@ -191,22 +191,6 @@ public sealed class LinkAndSendTests(EdgeNode node) : IClassFixture<EdgeNode>
 
     private static Func<JsonElement, bool> IsStatus(string status) =>
         e => e.GetProperty("type").GetString() == "session.status" && e.GetProperty("payload").GetProperty("status").GetString() == status;
-
-    private static async Task<T> WaitForAsync<T>(Func<Task<T>> read, Func<T, bool> done, string what)
-    {
-        var until = DateTime.UtcNow + EdgeNode.Deadline;
-        while (true)
-        {
-            var value = await read();
-            if (done(value))
-            {
-                return value;
-            }
-
-            Assert.True(DateTime.UtcNow < until, $"Waited {EdgeNode.Deadline} for {what}.");
-            await Task.Delay(200);
-        }
-    }
 
     private sealed record QrJson(string Qr, DateTimeOffset ExpiresAt);
 

@@ -10,8 +10,9 @@ namespace SessionCluster.Edge.Linking;
 
 /// <summary>
 /// <c>GET /v1/sessions/{id}/qr</c>: starts linking by QR when no link is running, then answers the newest QR code
-/// still showing, as JSON. The session reports QR codes only as domain events, so the route reads them from the
-/// session's log, polling until one is there or <see cref="EdgeOptions.QrWait"/> has passed.
+/// still showing, as JSON, a PNG or terminal text by <c>Accept</c> (<see cref="QrFormats"/>). The session reports QR
+/// codes only as domain events, so the route reads them from the session's log, polling until one is there or
+/// <see cref="EdgeOptions.QrWait"/> has passed.
 /// </summary>
 internal static class QrRoutes
 {
@@ -32,6 +33,13 @@ internal static class QrRoutes
         if (entry is null)
         {
             return problem!;
+        }
+
+        // Decided before anything starts: a client that takes none of the renderings starts no link.
+        if (QrFormats.Choose(http.Request) is not { } format)
+        {
+            return EdgeProblems.Problem(StatusCodes.Status406NotAcceptable, ProblemCodes.NotAcceptable, "Not acceptable",
+                $"the QR is served as {string.Join(", ", QrFormats.MediaTypes)}; send one of them in Accept (or none for JSON)");
         }
 
         var id = entry.ActorId;
@@ -68,7 +76,7 @@ internal static class QrRoutes
         var qr = await WaitForQrAsync(id, after, deps, ct).ConfigureAwait(false);
         return qr is null
             ? EdgeProblems.Timeout($"session '{entry.Id}' showed no QR code within {deps.Options.QrWait.TotalSeconds:0} s; ask again")
-            : Results.Ok(new QrResponse(qr.Qr, qr.ExpiresAt));
+            : QrFormats.Answer(format, new QrResponse(qr.Qr, qr.ExpiresAt), http.Response);
     }
 
     /// <summary>The newest QR not yet expired and not ended by a later status (linked, or the link failed), or null on timeout.</summary>

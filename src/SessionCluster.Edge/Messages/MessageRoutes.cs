@@ -79,7 +79,7 @@ internal static partial class MessageRoutes
     }
 
     /// <summary>A user jid from a phone number (<c>+1 555 0100</c> → <c>15550100@s.whatsapp.net</c>) or a jid as given; null when neither.</summary>
-    private static string? Recipient(string? to)
+    internal static string? Recipient(string? to)
     {
         if (string.IsNullOrWhiteSpace(to))
         {

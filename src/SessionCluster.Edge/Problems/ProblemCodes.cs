@@ -25,4 +25,9 @@ public static class ProblemCodes
     public const string SessionUnavailable = "session_unavailable";
     public const string MessageNotFound = "message_not_found";
     public const string Timeout = "timeout";
+    public const string NotAcceptable = "not_acceptable";
+    public const string LinkInProgress = "link_in_progress";
+    public const string PairingRefused = "pairing_refused";
+    public const string LinkFailed = "link_failed";
+    public const string SessionConnecting = "session_connecting";
 }

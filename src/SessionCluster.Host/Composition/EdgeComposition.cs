@@ -67,6 +67,7 @@ internal static class EdgeComposition
         };
         app.Lifetime.ApplicationStopped.Register(() => deps.Hub.DisposeAsync().AsTask().GetAwaiter().GetResult());
         app.MapEdge(deps);
+        Edge.OpenApi.EdgeOpenApi.MapEdgeOpenApi(app);
     }
 
     /// <summary>Applies the edge's migrations when the node starts; a database that cannot be migrated fails the start.</summary>

@@ -1,0 +1,47 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using SessionCluster.Edge.Problems;
+using SessionCluster.Edge.Sessions;
+using static SessionCluster.Sessions.SessionCommands;
+
+namespace SessionCluster.Edge.Messages;
+
+/// <summary>
+/// <c>POST /v1/sessions/{id}/chats/{jid}:read</c> <c>{"sender"?, "messageIds"}</c>: read receipts for messages received
+/// in a chat (blue ticks on the sender's phone). <c>sender</c> is who sent them, as <c>message.received</c>'s
+/// <c>sender</c> named it; in a one-to-one chat it is the chat itself, the default. Receipts are not queued: a session
+/// that is not connected answers 409 <c>session_not_connected</c>.
+/// </summary>
+internal static class MarkReadRoutes
+{
+    public sealed record MarkReadRequest(string? Sender = null, IReadOnlyList<string>? MessageIds = null);
+
+    /// <summary>One receipt stanza lists the ids; WhatsApp Web sends a few at a time, 100 bounds a request without limiting a real client.</summary>
+    public const int MaxMessageIds = 100;
+
+    /// <summary>Message ids are 16 to 32 hex-like characters in practice; 128 bounds them without guessing a format.</summary>
+    private const int MaxMessageIdLength = 128;
+
+    public static void Map(RouteGroupBuilder v1, EdgeDependencies deps) =>
+        SessionCommandRoute.MapPost<MarkReadRequest>(v1, "/sessions/{id}/chats/{jid}:read", deps, Build, reply => reply is ReadMarked ? Results.NoContent() : null);
+
+    private static SessionCommandRoute.Built Build(SessionEntry entry, MarkReadRequest body, HttpContext http)
+    {
+        if (body.MessageIds is not { Count: > 0 and <= MaxMessageIds } ids || ids.Any(m => string.IsNullOrEmpty(m) || m.Length > MaxMessageIdLength || !m.All(c => c is > ' ' and <= '~')))
+        {
+            return SessionCommandRoute.Built.Refuse(EdgeProblems.InvalidRequest($"messageIds must list 1 to {MaxMessageIds} message ids (printable ASCII, at most {MaxMessageIdLength} characters)"));
+        }
+
+        if (MessageRoutes.Recipient(http.Request.RouteValues["jid"] as string) is not { } chat)
+        {
+            return SessionCommandRoute.Built.Refuse(EdgeProblems.InvalidRequest("the chat must be a user jid (number@s.whatsapp.net, id@lid) or a phone number in international form"));
+        }
+
+        // A device jid (number:device@s.whatsapp.net) is a valid sender too: message.received names the sending device.
+        var sender = body.Sender ?? chat;
+        return sender.Length is 0 or > MaxMessageIdLength || !sender.Contains('@', StringComparison.Ordinal)
+            ? SessionCommandRoute.Built.Refuse(EdgeProblems.InvalidRequest("sender must be a jid as message.received's sender names it"))
+            : SessionCommandRoute.Built.Ask(new MarkRead(entry.ActorId, chat, sender, ids));
+    }
+}
