@@ -41,7 +41,6 @@ public static class EdgeEndpoints
         LinkEndRoutes.Map(tenant, deps);
         MarkReadRoutes.Map(tenant, deps);
         SettingsRoutes.Map(tenant, deps);
-        RestartRoutes.Map(tenant, deps);
         PresenceRoutes.Map(tenant, deps);
         ContactCheckRoutes.Map(tenant, deps);
         CloudRoutes.Map(endpoints, deps);
