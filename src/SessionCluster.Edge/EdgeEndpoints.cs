@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using SessionCluster.Edge.Auth;
+using SessionCluster.Edge.Contacts;
 using SessionCluster.Edge.Cloud;
 using SessionCluster.Edge.Events;
 using SessionCluster.Edge.Linking;
@@ -40,6 +41,9 @@ public static class EdgeEndpoints
         PairingCodeRoutes.Map(tenant, deps);
         ConnectionRoutes.Map(tenant, deps);
         MarkReadRoutes.Map(tenant, deps);
+        SettingsRoutes.Map(tenant, deps);
+        PresenceRoutes.Map(tenant, deps);
+        ContactCheckRoutes.Map(tenant, deps);
         CloudRoutes.Map(endpoints, deps);
         StreamRoutes.Map(tenant, deps);
         return tenant;

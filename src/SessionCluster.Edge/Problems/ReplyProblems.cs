@@ -33,6 +33,16 @@ internal static class ReplyProblems
             $"session '{id}' is not linked to a phone (or is logged out): link it first"),
         ConnectRefused { Reason: ConnectRefusal.AlreadyConnecting } => EdgeProblems.Conflict(ProblemCodes.SessionConnecting, "Session connecting",
             $"session '{id}' is connected or connecting already"),
+        ContactsRefused refused => refused.Reason switch
+        {
+            ContactsRefusal.BadPhones => EdgeProblems.InvalidRequest(refused.Detail),
+            ContactsRefusal.NotLinked => EdgeProblems.Problem(StatusCodes.Status409Conflict, ProblemCodes.SessionNotLinked, "Session not linked", refused.Detail),
+            ContactsRefusal.Ended => EdgeProblems.Problem(StatusCodes.Status409Conflict, ProblemCodes.SessionEnded, "Session ended", refused.Detail),
+            ContactsRefusal.NotConnected => EdgeProblems.Problem(StatusCodes.Status409Conflict, ProblemCodes.SessionNotConnected, "Session not connected", refused.Detail),
+            ContactsRefusal.Unanswered => EdgeProblems.Timeout($"the server did not answer session '{id}''s contact query; ask again"),
+            var other => throw new InvalidOperationException($"No problem is mapped for the contacts refusal {other}."),
+        },
+        SettingsRefused refused => EdgeProblems.InvalidRequest(refused.Detail),
         SendRefused refused => refused.Reason switch
         {
             SendRefusal.NotLinked => EdgeProblems.Problem(StatusCodes.Status409Conflict, ProblemCodes.SessionNotLinked, "Session not linked", refused.Detail),

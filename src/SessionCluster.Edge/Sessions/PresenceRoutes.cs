@@ -1,0 +1,40 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using SessionCluster.Edge.Messages;
+using SessionCluster.Edge.Problems;
+using SessionCluster.Sessions;
+using static SessionCluster.Sessions.SessionCommands;
+
+namespace SessionCluster.Edge.Sessions;
+
+/// <summary>
+/// Presence: <c>POST /v1/sessions/{id}/presence {"state": "available"|"unavailable"}</c> for the account (online in
+/// contacts' apps, and whether the phone gets notifications), and <c>POST /v1/sessions/{id}/chats/{jid}/presence
+/// {"state": "composing"|"recording"|"paused"}</c> for what one chat sees (typing, recording audio, stopped). Not
+/// queued: a session not connected answers 409 <c>session_not_connected</c>. 204 once sent.
+/// </summary>
+internal static class PresenceRoutes
+{
+    public sealed record PresenceRequest(string? State = null);
+
+    private static readonly string[] AccountStates = ["available", "unavailable"];
+    private static readonly string[] ChatStates = ["composing", "recording", "paused"];
+
+    public static void Map(RouteGroupBuilder v1, EdgeDependencies deps)
+    {
+        SessionCommandRoute.MapPost<PresenceRequest>(v1, "/sessions/{id}/presence", deps,
+            (entry, body, _) => Build(entry, body, AccountStates, chat: null), Sent);
+        SessionCommandRoute.MapPost<PresenceRequest>(v1, "/sessions/{id}/chats/{jid}/presence", deps, (entry, body, http) =>
+            MessageRoutes.Recipient(http.Request.RouteValues["jid"] as string) is { } chat
+                ? Build(entry, body, ChatStates, chat)
+                : SessionCommandRoute.Built.Refuse(EdgeProblems.InvalidRequest("the chat must be a user jid (number@s.whatsapp.net, id@lid) or a phone number in international form")), Sent);
+    }
+
+    private static SessionCommandRoute.Built Build(SessionEntry entry, PresenceRequest body, string[] allowed, string? chat) =>
+        body.State is { } state && allowed.Contains(state, StringComparer.Ordinal)
+            ? SessionCommandRoute.Built.Ask(new SendPresence(entry.ActorId, Enum.Parse<PresenceState>(state, ignoreCase: true), chat))
+            : SessionCommandRoute.Built.Refuse(EdgeProblems.InvalidRequest($"state must be one of {string.Join(", ", allowed)}"));
+
+    private static IResult? Sent(Reply reply) => reply is PresenceSent ? Results.NoContent() : null;
+}
