@@ -1,4 +1,5 @@
 using SessionCluster.Edge.Auth;
+using SessionCluster.Edge.Chats;
 using SessionCluster.Edge.Events;
 using SessionCluster.Edge.Sessions;
 using SessionCluster.Edge.Store;
@@ -30,6 +31,9 @@ public sealed record EdgeDependencies(
 
     /// <summary>Called after a session is deleted and its name freed, to drop what the edge keeps of it (its store rows, cursors).</summary>
     public Func<SessionEntry, CancellationToken, Task> SessionDeleted { get; init; } = (_, _) => Task.CompletedTask;
+
+    /// <summary>The chats and messages store's reads and deletions (its rows are written by <see cref="ChatProjector"/>).</summary>
+    public ChatStore Chats => new(Database);
 
     /// <summary>The dependencies over one database: its tenants, keys, directory and quotas.</summary>
     public static EdgeDependencies Over(EdgeDatabase database, EdgeOptions options, AdminKey adminKey, SessionGateway sessions, SessionEventLog events, TimeProvider clock)

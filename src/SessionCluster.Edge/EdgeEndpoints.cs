@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using SessionCluster.Edge.Auth;
+using SessionCluster.Edge.Chats;
 using SessionCluster.Edge.Events;
 using SessionCluster.Edge.Linking;
 using SessionCluster.Edge.Messages;
@@ -35,6 +36,7 @@ public static class EdgeEndpoints
         MessageRoutes.Map(tenant, deps);
         MessageStatusRoutes.Map(tenant, deps);
         EventRoutes.Map(tenant, deps);
+        ChatRoutes.Map(tenant, deps);
         return tenant;
     }
 

@@ -25,4 +25,5 @@ public static class ProblemCodes
     public const string SessionUnavailable = "session_unavailable";
     public const string MessageNotFound = "message_not_found";
     public const string Timeout = "timeout";
+    public const string ChatNotFound = "chat_not_found";
 }
