@@ -23,6 +23,9 @@ public sealed class EdgeNode : IAsyncLifetime
 
     public SimulatorHost Simulator { get; private set; } = null!;
 
+    /// <summary>More command-line settings for the node (a fixture of its own sets them).</summary>
+    public IReadOnlyList<string> ExtraArgs { get; init; } = [];
+
     public string DataFolder { get; } = Directory.CreateTempSubdirectory("sessioncluster-edge-").FullName;
 
     /// <summary>The node's address with <c>Authorization: Bearer</c> the admin key.</summary>
@@ -39,6 +42,7 @@ public sealed class EdgeNode : IAsyncLifetime
             $"--SC:Edge:AdminKey={AdminKey}",
             $"--SC:WhatsApp:ServerUrl={Simulator.WebSocketUrl}",
             $"--SC:WhatsApp:RootPublicKey={Convert.ToHexString(Simulator.RootPublicKey.Span)}",
+            .. ExtraArgs,
         ]);
         await _app.StartAsync();
         var address = new Uri(_app.HttpAddresses().Single());

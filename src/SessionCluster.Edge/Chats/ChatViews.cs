@@ -12,8 +12,9 @@ public static class ChatViews
     /// <summary><paramref name="Next"/>: the <c>cursor</c> of the following page, null on the last.</summary>
     public sealed record ChatPage(IReadOnlyList<ChatView> Chats, string? Next);
 
+    /// <param name="Cursor">This message's place, for <c>before</c> or <c>after</c> (to read on from a message found elsewhere).</param>
     public sealed record MessageView(
-        string Id, string Chat, string Direction, string? Sender, string? SenderAlt, string? PushName, string Type, string? Text, DateTimeOffset At, string Status);
+        string Id, string Chat, string Direction, string? Sender, string? SenderAlt, string? PushName, string Type, string? Text, DateTimeOffset At, string Status, string Cursor);
 
     /// <summary>
     /// Messages oldest first. <paramref name="Older"/> and <paramref name="Newer"/> are the cursors of the first and last
@@ -31,7 +32,7 @@ public static class ChatViews
         new(c.Jid, (int)c.Unread, c.LastAt, new LastMessageView(c.LastMessageId, c.LastDirection, c.LastType, c.LastText, c.LastAt));
 
     public static MessageView Message(StoredMessage m) =>
-        new(m.Id, m.Chat, m.Direction, m.Sender, m.SenderAlt, m.PushName, m.Type, m.Text, m.At, StatusName(m));
+        new(m.Id, m.Chat, m.Direction, m.Sender, m.SenderAlt, m.PushName, m.Type, m.Text, m.At, StatusName(m), StoreCursors.Of(m));
 
     public static ContactView Contact(StoredContact c) => new(c.Jid, c.Pn, c.Lid, c.PushName, c.UpdatedAt);
 
