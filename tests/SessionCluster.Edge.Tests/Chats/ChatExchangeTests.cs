@@ -65,74 +65,11 @@ public sealed class ChatExchangeTests(StoreNode store) : IClassFixture<StoreNode
         var outIds = (await sends).ToHashSet();
         Assert.Equal(250, outIds.Count);
 
-        // Every message stored, and every send delivered to the friend's phone.
-        List<JsonElement> backward = [];
-        await StoreNode.WaitAsync(async () =>
-        {
-            backward = await store.PagesBackwardAsync(http, Session, FriendJid, 37);
-            var all = backward.SelectMany(p => p.GetProperty("messages").EnumerateArray()).ToList();
-            return all.Count == 500 && all.Where(m => m.GetProperty("direction").GetString() == "out").All(m => m.GetProperty("status").GetString() is "delivered" or "read");
-        }, "500 messages with every send delivered");
-
-        // Backward: 13 full pages of 37 and the oldest page of 19, newest page first, each oldest-first inside.
-        Assert.Equal([.. Enumerable.Repeat(37, 13), 19], backward.Select(p => p.GetProperty("messages").GetArrayLength()));
-        Assert.False(backward[0].GetProperty("hasNewer").GetBoolean());
-        Assert.All(backward.Skip(1), p => Assert.True(p.GetProperty("hasNewer").GetBoolean()));
-        var messages = Enumerable.Reverse(backward).SelectMany(p => p.GetProperty("messages").EnumerateArray()).ToList();
-        Assert.Equal(500, messages.Select(Id).Distinct().Count());
-        for (var i = 1; i < messages.Count; i++)
-        {
-            Assert.True(Compare(messages[i - 1], messages[i]) < 0, $"messages {i - 1} and {i} are out of order");
-        }
-
-        Assert.Equal(firstIn.Concat(laterIn).Order(StringComparer.Ordinal), messages.Where(m => Direction(m) == "in").Select(Id).Order(StringComparer.Ordinal));
-        Assert.Equal(outIds.Order(StringComparer.Ordinal), messages.Where(m => Direction(m) == "out").Select(Id).Order(StringComparer.Ordinal));
-        Assert.Equal(Enumerable.Range(0, 250).Select(i => $"in {i:000}"), messages.Where(m => Direction(m) == "in").Select(Text).Order(StringComparer.Ordinal));
-        Assert.Equal(Enumerable.Range(0, 250).Select(i => $"out {i:000}"), messages.Where(m => Direction(m) == "out").Select(Text).Order(StringComparer.Ordinal));
-        Assert.All(messages.Where(m => Direction(m) == "in"), m => Assert.Equal("received", m.GetProperty("status").GetString()));
-
-        // Forward from the oldest: pages of 50 with no gap and no overlap, the same 499 after it, the last with nothing newer.
-        var oldest = backward[^1];
-        Assert.False(oldest.GetProperty("hasOlder").GetBoolean());
-        var forward = await store.PagesForwardAsync(http, Session, FriendJid, oldest.GetProperty("older").GetString()!, 50);
-        Assert.Equal([.. Enumerable.Repeat(50, 9), 49], forward.Select(p => p.GetProperty("messages").GetArrayLength()));
-        Assert.Equal(messages.Skip(1).Select(Id), forward.SelectMany(p => p.GetProperty("messages").EnumerateArray()).Select(Id));
-        Assert.All(forward, p => Assert.True(p.GetProperty("hasOlder").GetBoolean()));
-
-        // Exact boundaries: a page after message k starts at k+1; before message k ends at k-1.
-        foreach (var k in new[] { 0, 1, 36, 37, 250, 498 })
-        {
-            var cursorOfK = messages[k].GetProperty("cursor").GetString();
-            var after = await http.GetFromJsonAsync<JsonElement>($"/v1/sessions/{Session}/chats/{FriendJid}/messages?limit=3&after={cursorOfK}");
-            Assert.Equal(messages.Skip(k + 1).Take(3).Select(Id), after.GetProperty("messages").EnumerateArray().Select(Id));
-            var before = await http.GetFromJsonAsync<JsonElement>($"/v1/sessions/{Session}/chats/{FriendJid}/messages?limit=3&before={cursorOfK}");
-            Assert.Equal(messages.Take(k).TakeLast(3).Select(Id), before.GetProperty("messages").EnumerateArray().Select(Id));
-            Assert.Equal(k > 3, before.GetProperty("hasOlder").GetBoolean());
-        }
-
-        // Past the newest: empty, the cursor echoed for the next poll.
-        var newest = backward[0].GetProperty("newer").GetString();
-        var beyond = await http.GetFromJsonAsync<JsonElement>($"/v1/sessions/{Session}/chats/{FriendJid}/messages?after={newest}");
-        Assert.Empty(beyond.GetProperty("messages").EnumerateArray());
-        Assert.Equal(newest, beyond.GetProperty("newer").GetString());
-        Assert.False(beyond.GetProperty("hasNewer").GetBoolean());
-
-        // Statuses: each send's history is the session's message.status events for it, in order; its status the furthest.
-        var events = await store.Node.EventsAsync(Session);
-        var statusEvents = events.Where(e => e.GetProperty("type").GetString() == "message.status")
-            .Select(e => e.GetProperty("payload"))
-            .ToLookup(p => p.GetProperty("id").GetString()!, p => p.GetProperty("status").GetString()!);
-        foreach (var id in outIds)
-        {
-            var view = await http.GetFromJsonAsync<JsonElement>($"/v1/sessions/{Session}/messages/{id}");
-            var history = view.GetProperty("statusHistory").EnumerateArray().Select(s => s.GetProperty("status").GetString()!).ToList();
-            Assert.Equal(statusEvents[id], history);
-            Assert.Equal("accepted", history[0]);
-            Assert.Contains("delivered", history);
-            Assert.Equal(view.GetProperty("status").GetString(), history.Contains("read") ? "read" : "delivered");
-            Assert.Equal("out", view.GetProperty("direction").GetString());
-            Assert.Equal(FriendJid, view.GetProperty("to").GetString());
-        }
+        // Every message stored, and every send delivered to the friend's phone; pages both ways; statuses equal the receipts.
+        var messages = await ExchangeAssertions.WaitForAllAsync(store, http, Session, FriendJid, 500, "delivered");
+        ExchangeAssertions.AssertTexts(messages, firstIn.Concat(laterIn), outIds, 250, 250);
+        await ExchangeAssertions.AssertPagesBothWaysAsync(store, http, Session, FriendJid, messages);
+        await ExchangeAssertions.AssertStatusesMatchReceiptsAsync(store, http, Session, FriendJid, outIds, "delivered");
 
         var inbound = await http.GetFromJsonAsync<JsonElement>($"/v1/sessions/{Session}/messages/{firstIn[7]}");
         Assert.Equal("in 007", inbound.GetProperty("text").GetString());
@@ -161,17 +98,5 @@ public sealed class ChatExchangeTests(StoreNode store) : IClassFixture<StoreNode
             return chat.Count == 1 && done(found);
         }, "the friend's chat: " + what);
         return found;
-    }
-
-    private static string Id(JsonElement m) => m.GetProperty("id").GetString()!;
-
-    private static string Direction(JsonElement m) => m.GetProperty("direction").GetString()!;
-
-    private static string Text(JsonElement m) => m.GetProperty("text").GetString()!;
-
-    private static int Compare(JsonElement a, JsonElement b)
-    {
-        var byTime = a.GetProperty("at").GetDateTimeOffset().CompareTo(b.GetProperty("at").GetDateTimeOffset());
-        return byTime != 0 ? byTime : string.CompareOrdinal(Id(a), Id(b));
     }
 }
