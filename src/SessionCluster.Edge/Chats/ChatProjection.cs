@@ -110,7 +110,7 @@ internal static class ChatProjection
             }
         }
 
-        await TouchChatAsync(connection, actor, chat, received.MessageId, direction, at, ct).ConfigureAwait(false);
+        await TouchChatAsync(connection, actor, chat, received.MessageId, direction, at, received.FromMe ? Unread.Clear : Unread.Count, ct).ConfigureAwait(false);
         if (!received.FromMe)
         {
             await ContactAsync(connection, actor, received, at, ct).ConfigureAwait(false);
@@ -123,7 +123,7 @@ internal static class ChatProjection
         var rank = (long)status.Status;
         if (status.Status == MessageDelivery.Accepted)
         {
-            await TouchChatAsync(connection, actor, status.Chat, status.MessageId, ChatJids.Out, at, ct).ConfigureAwait(false);
+            await TouchChatAsync(connection, actor, status.Chat, status.MessageId, ChatJids.Out, at, Unread.Keep, ct).ConfigureAwait(false);
             if (keep)
             {
                 // The send route may have stored the row (with its text) first: then only the status moves.
@@ -151,16 +151,29 @@ internal static class ChatProjection
             ct, ("status", rank), ("actor", actor), ("chat", status.Chat), ("id", status.MessageId)).ConfigureAwait(false);
     }
 
-    /// <summary>The chat's last message moves to this one if it is not older; inbound counts as unread, outbound (we wrote) clears it.</summary>
-    private static Task<int> TouchChatAsync(DbConnection connection, string actor, string chat, string messageId, string direction, long at, CancellationToken ct) =>
+    /// <summary>What a message does to its chat's unread count.</summary>
+    private enum Unread
+    {
+        /// <summary>An inbound message: one more unread.</summary>
+        Count,
+
+        /// <summary>A message one of our other devices (the phone) wrote: its user has the chat open, so it is read.</summary>
+        Clear,
+
+        /// <summary>A send through the API: it sends no read receipt, so what is unread stays unread until <c>:read</c>.</summary>
+        Keep,
+    }
+
+    /// <summary>The chat's last message moves to this one if it is not older, and its unread count as <paramref name="unread"/> says.</summary>
+    private static Task<int> TouchChatAsync(DbConnection connection, string actor, string chat, string messageId, string direction, long at, Unread unread, CancellationToken ct) =>
         connection.ExecuteAsync(
             "INSERT INTO store_chats (actor_id, jid, last_message_id, last_direction, last_at, unread) VALUES (@actor, @chat, @id, @direction, @at, @unread) " +
             "ON CONFLICT (actor_id, jid) DO UPDATE SET " +
             "last_message_id = CASE WHEN excluded.last_at >= store_chats.last_at THEN excluded.last_message_id ELSE store_chats.last_message_id END, " +
             "last_direction = CASE WHEN excluded.last_at >= store_chats.last_at THEN excluded.last_direction ELSE store_chats.last_direction END, " +
             "last_at = CASE WHEN excluded.last_at >= store_chats.last_at THEN excluded.last_at ELSE store_chats.last_at END, " +
-            "unread = CASE WHEN excluded.unread = 0 THEN 0 ELSE store_chats.unread + 1 END",
-            ct, ("actor", actor), ("chat", chat), ("id", messageId), ("direction", direction), ("at", at), ("unread", direction == ChatJids.In ? 1L : 0L));
+            "unread = " + unread switch { Unread.Count => "store_chats.unread + 1", Unread.Clear => "0", _ => "store_chats.unread" },
+            ct, ("actor", actor), ("chat", chat), ("id", messageId), ("direction", direction), ("at", at), ("unread", unread == Unread.Count ? 1L : 0L));
 
     private static Task<int> ContactAsync(DbConnection connection, string actor, MessageReceivedBody received, long at, CancellationToken ct)
     {

@@ -68,6 +68,13 @@ public sealed class ChatExchangeTests(StoreNode store) : IClassFixture<StoreNode
         // Every message stored, and every send delivered to the friend's phone; pages both ways; statuses equal the receipts.
         var messages = await ExchangeAssertions.WaitForAllAsync(store, http, Session, FriendJid, 500, "delivered");
         ExchangeAssertions.AssertTexts(messages, firstIn.Concat(laterIn), outIds, 250, 250);
+
+        // Our sends send no read receipt: the 50 that came meanwhile are unread until read.
+        Assert.Equal(50, (await WaitForChatAsync(c => c.GetProperty("unreadCount").GetInt32() == 50, "50 unread")).GetProperty("unreadCount").GetInt32());
+        using (var readAgain = await http.PostAsync($"/v1/sessions/{Session}/chats/{FriendJid}:read", null))
+        {
+            Assert.Equal(50, (await readAgain.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("marked").GetInt32());
+        }
         await ExchangeAssertions.AssertPagesBothWaysAsync(store, http, Session, FriendJid, messages);
         await ExchangeAssertions.AssertStatusesMatchReceiptsAsync(store, http, Session, FriendJid, outIds, "delivered");
 

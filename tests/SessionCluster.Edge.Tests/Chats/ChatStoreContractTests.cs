@@ -46,7 +46,7 @@ public abstract class ChatStoreContractTests : IAsyncLifetime
         Assert.Equal(0, await ApplyAsync(events));
 
         var chat = Assert.Single(await Store.ChatsAsync(session.ActorId, null, 10, CancellationToken.None));
-        Assert.Equal(1, chat.Unread);
+        Assert.Equal(31, chat.Unread);
         Assert.Equal("IN34", chat.LastMessageId);
         Assert.Equal(32, (await Store.MessagesAsync(session.ActorId, Peer, null, null, 100, CancellationToken.None)).Count);
         var (message, history) = (await Store.MessageAsync(session.ActorId, "OUT1", CancellationToken.None))!.Value;

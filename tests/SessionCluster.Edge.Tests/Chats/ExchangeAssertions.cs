@@ -16,7 +16,8 @@ internal static class ExchangeAssertions
         {
             all = Enumerable.Reverse(await store.PagesBackwardAsync(http, session, chat, 100)).SelectMany(p => p.GetProperty("messages").EnumerateArray()).ToList();
             return all.Count == total && all.Where(m => Direction(m) == "out").All(m => Rank(m.GetProperty("status").GetString()!) >= Rank(atLeast));
-        }, $"{total} messages with every send {atLeast}");
+        }, $"{total} messages with every send {atLeast}", () =>
+            $"{all.Count} messages; " + string.Join(", ", all.GroupBy(m => Direction(m) + " " + m.GetProperty("status").GetString()).Select(g => $"{g.Key}: {g.Count()}")));
         return all;
     }
 

@@ -153,12 +153,12 @@ public sealed class StoreNode : IAsyncLifetime
     }
 
     /// <summary>Polls until <paramref name="done"/>; fails after <see cref="EdgeNode.Deadline"/> (a deadline, not a speed claim).</summary>
-    public static async Task WaitAsync(Func<Task<bool>> done, string what)
+    public static async Task WaitAsync(Func<Task<bool>> done, string what, Func<string>? seen = null)
     {
         var until = DateTime.UtcNow + EdgeNode.Deadline;
         while (!await done())
         {
-            Assert.True(DateTime.UtcNow < until, $"Waited {EdgeNode.Deadline} for {what}");
+            Assert.True(DateTime.UtcNow < until, $"Waited {EdgeNode.Deadline} for {what}; seen: {seen?.Invoke() ?? "-"}");
             await Task.Delay(200);
         }
     }
