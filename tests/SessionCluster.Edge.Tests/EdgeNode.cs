@@ -37,6 +37,21 @@ public sealed class EdgeNode : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Simulator = await SimulatorHost.StartAsync(new SimulatorOptions { CloseGrace = TimeSpan.FromMilliseconds(300) });
+        await StartNodeAsync();
+    }
+
+    /// <summary>Stops the node and starts it again on the same data folder (new port; <see cref="Http"/> is a new client).</summary>
+    public async Task RestartAsync()
+    {
+        Http.Dispose();
+        Anonymous.Dispose();
+        await _app!.StopAsync();
+        await _app.DisposeAsync();
+        await StartNodeAsync();
+    }
+
+    private async Task StartNodeAsync()
+    {
         _app = NodeHost.Build([
             "--data", DataFolder, "--SC:Node:HttpUrl=http://127.0.0.1:0", "--SC:Node:RemotingPort=0",
             $"--SC:Edge:AdminKey={AdminKey}",

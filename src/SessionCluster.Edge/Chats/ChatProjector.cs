@@ -120,7 +120,7 @@ public sealed partial class ChatProjector : IAsyncDisposable
         {
             try
             {
-                var sessions = (await _deps.Directory.ListAllAsync(ct).ConfigureAwait(false)).Where(s => s.TenantId == tenantId).ToList();
+                var sessions = await TenantSessionsAsync(tenantId, ct).ConfigureAwait(false);
                 var cursors = await _store.CursorsAsync(sessions.Select(s => s.ActorId), ct).ConfigureAwait(false);
                 var after = sessions.ToDictionary(s => s.Id, s => cursors.GetValueOrDefault(s.ActorId.Value), StringComparer.Ordinal);
                 await foreach (var e in _deps.Follower.FollowAsync(sessions, e => e.Session.TenantId == tenantId, Stored, after, ct).ConfigureAwait(false))
@@ -136,6 +136,21 @@ public sealed partial class ChatProjector : IAsyncDisposable
             {
                 LogFollowFailed(_logger, tenantId, e);
                 await Task.Delay(RetryDelay, ct).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<List<SessionEntry>> TenantSessionsAsync(string tenantId, CancellationToken ct)
+    {
+        const int Page = 1000;
+        var sessions = new List<SessionEntry>();
+        while (true)
+        {
+            var page = await _deps.Directory.ListAsync(tenantId, sessions.Count == 0 ? null : sessions[^1].Id, Page, ct).ConfigureAwait(false);
+            sessions.AddRange(page);
+            if (page.Count < Page)
+            {
+                return sessions;
             }
         }
     }
