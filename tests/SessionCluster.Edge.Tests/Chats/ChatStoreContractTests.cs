@@ -53,6 +53,8 @@ public abstract class ChatStoreContractTests : IAsyncLifetime
         Assert.Equal(MessageDelivery.Delivered, message.Status);
         Assert.Equal([MessageDelivery.Accepted, MessageDelivery.Sent, MessageDelivery.Delivered], history.Select(h => h.Status));
         Assert.Equal(34, (await Store.CursorsAsync([session.ActorId], CancellationToken.None))[session.ActorId.Value]);
+        var contact = Assert.Single(await Store.ContactsAsync(session.ActorId, null, 10, CancellationToken.None));
+        Assert.Equal((Peer, Peer, PeerLid, "Peer"), (contact.Jid, contact.Pn, contact.Lid, contact.PushName));
     }
 
     [Fact]
