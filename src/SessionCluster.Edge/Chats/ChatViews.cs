@@ -7,7 +7,8 @@ public static class ChatViews
 {
     public sealed record LastMessageView(string Id, string Direction, string? Type, string? Text, DateTimeOffset At);
 
-    public sealed record ChatView(string Jid, int UnreadCount, DateTimeOffset LastActivityAt, LastMessageView LastMessage);
+    /// <param name="Name">The contact's push name for a one-to-one chat, when a message carried one.</param>
+    public sealed record ChatView(string Jid, string? Name, int UnreadCount, DateTimeOffset LastActivityAt, LastMessageView LastMessage);
 
     /// <summary><paramref name="Next"/>: the <c>cursor</c> of the following page, null on the last.</summary>
     public sealed record ChatPage(IReadOnlyList<ChatView> Chats, string? Next);
@@ -29,7 +30,7 @@ public static class ChatViews
     public sealed record ReadView(string Chat, int Marked);
 
     public static ChatView Chat(StoredChat c) =>
-        new(c.Jid, (int)c.Unread, c.LastAt, new LastMessageView(c.LastMessageId, c.LastDirection, c.LastType, c.LastText, c.LastAt));
+        new(c.Jid, c.Name, (int)c.Unread, c.LastAt, new LastMessageView(c.LastMessageId, c.LastDirection, c.LastType, c.LastText, c.LastAt));
 
     public static MessageView Message(StoredMessage m) =>
         new(m.Id, m.Chat, m.Direction, m.Sender, m.SenderAlt, m.PushName, m.Type, m.Text, m.At, StatusName(m), StoreCursors.Of(m));

@@ -47,6 +47,7 @@ public abstract class ChatStoreContractTests : IAsyncLifetime
 
         var chat = Assert.Single(await Store.ChatsAsync(session.ActorId, null, 10, CancellationToken.None));
         Assert.Equal(31, chat.Unread);
+        Assert.Equal("Peer", chat.Name);
         Assert.Equal("IN34", chat.LastMessageId);
         Assert.Equal(32, (await Store.MessagesAsync(session.ActorId, Peer, null, null, 100, CancellationToken.None)).Count);
         var (message, history) = (await Store.MessageAsync(session.ActorId, "OUT1", CancellationToken.None))!.Value;
