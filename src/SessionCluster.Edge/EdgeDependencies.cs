@@ -1,4 +1,5 @@
 using SessionCluster.Edge.Auth;
+using SessionCluster.Edge.Chats;
 using SessionCluster.Edge.Events;
 using SessionCluster.Edge.Sessions;
 using SessionCluster.Edge.Store;
@@ -34,6 +35,8 @@ public sealed record EdgeDependencies(
 
     /// <summary>The live streams' settings, logger and the node's stopping signal; <see cref="EdgeEndpoints.MapEdge"/> needs them.</summary>
     public LiveStreams? Streams { get; init; }
+    /// <summary>The chats and messages store's reads and deletions (its rows are written by <see cref="ChatProjector"/>).</summary>
+    public ChatStore Chats => new(Database);
 
     /// <summary>The dependencies over one database: its tenants, keys, directory and quotas.</summary>
     public static EdgeDependencies Over(EdgeDatabase database, EdgeOptions options, AdminKey adminKey, SessionGateway sessions, SessionEventLog events, TimeProvider clock)

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Routing;
 using SessionCluster.Edge.Auth;
 using SessionCluster.Edge.Contacts;
 using SessionCluster.Edge.Cloud;
+using SessionCluster.Edge.Chats;
 using SessionCluster.Edge.Events;
 using SessionCluster.Edge.Linking;
 using SessionCluster.Edge.Messages;
@@ -40,12 +41,12 @@ public static class EdgeEndpoints
         EventRoutes.Map(tenant, deps);
         PairingCodeRoutes.Map(tenant, deps);
         ConnectionRoutes.Map(tenant, deps);
-        MarkReadRoutes.Map(tenant, deps);
         SettingsRoutes.Map(tenant, deps);
         PresenceRoutes.Map(tenant, deps);
         ContactCheckRoutes.Map(tenant, deps);
         CloudRoutes.Map(endpoints, deps);
         StreamRoutes.Map(tenant, deps);
+        ChatRoutes.Map(tenant, deps);
         return tenant;
     }
 

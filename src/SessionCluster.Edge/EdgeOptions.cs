@@ -33,6 +33,13 @@ public sealed class EdgeOptions
     /// </summary>
     public TimeSpan QrWait { get; init; } = TimeSpan.FromSeconds(20);
 
+    /// <summary>
+    /// Default 1 h: how often the chats and messages store deletes the messages older than their tenant's
+    /// <c>retentionDays</c>. Retention is counted in days, so an hour late is within 5 % of the shortest (1 day); each
+    /// sweep is one indexed delete per tenant with retention set.
+    /// </summary>
+    public TimeSpan RetentionSweepInterval { get; init; } = TimeSpan.FromHours(1);
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first setting the edge cannot start with.</summary>
     public void Validate()
     {
@@ -49,6 +56,11 @@ public sealed class EdgeOptions
         if (QrWait <= TimeSpan.Zero)
         {
             throw new ArgumentException($"{Section}:{nameof(QrWait)} must be positive (default 00:00:20).");
+        }
+
+        if (RetentionSweepInterval <= TimeSpan.Zero)
+        {
+            throw new ArgumentException($"{Section}:{nameof(RetentionSweepInterval)} must be positive (default 01:00:00).");
         }
     }
 }

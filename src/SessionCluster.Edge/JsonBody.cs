@@ -12,11 +12,15 @@ internal static class JsonBody
 {
     private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web) { UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow };
 
+    /// <summary>True when the request carries no body (no length, or length 0, and not chunked).</summary>
+    public static bool IsEmpty(HttpRequest request) =>
+        request.ContentLength == 0 || (request.ContentLength is null && !request.Headers.ContainsKey("Transfer-Encoding"));
+
     /// <summary>The body as <typeparamref name="T"/>, or the problem to answer. An empty body is <paramref name="empty"/> when given, else a problem.</summary>
     public static async Task<(T? Value, IResult? Problem)> ReadAsync<T>(HttpRequest request, T? empty, CancellationToken cancellationToken)
         where T : class
     {
-        if (request.ContentLength == 0 || (request.ContentLength is null && !request.Headers.ContainsKey("Transfer-Encoding")))
+        if (IsEmpty(request))
         {
             return empty is not null ? (empty, null) : (null, EdgeProblems.InvalidRequest("the request needs a JSON body"));
         }

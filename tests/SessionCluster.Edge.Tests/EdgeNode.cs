@@ -32,6 +32,9 @@ public sealed class EdgeNode : IAsyncLifetime
 
     public SimulatorHost Simulator { get; private set; } = null!;
 
+    /// <summary>More command-line settings for the node (a fixture of its own sets them).</summary>
+    public IReadOnlyList<string> ExtraArgs { get; init; } = [];
+
     public string DataFolder { get; } = Directory.CreateTempSubdirectory("sessioncluster-edge-").FullName;
 
     /// <summary>The node's address with <c>Authorization: Bearer</c> the admin key.</summary>
@@ -46,12 +49,28 @@ public sealed class EdgeNode : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Simulator = await SimulatorHost.StartAsync(new SimulatorOptions { CloseGrace = TimeSpan.FromMilliseconds(300) });
+        await StartNodeAsync();
+    }
+
+    /// <summary>Stops the node and starts it again on the same data folder (new port; <see cref="Http"/> is a new client).</summary>
+    public async Task RestartAsync()
+    {
+        Http.Dispose();
+        Anonymous.Dispose();
+        await _app!.StopAsync();
+        await _app.DisposeAsync();
+        await StartNodeAsync();
+    }
+
+    private async Task StartNodeAsync()
+    {
         _app = NodeHost.Build([
             "--data", DataFolder, "--SC:Node:HttpUrl=http://127.0.0.1:0", "--SC:Node:RemotingPort=0",
             $"--SC:Edge:AdminKey={AdminKey}",
             $"--SC:WhatsApp:ServerUrl={Simulator.WebSocketUrl}",
             $"--SC:WhatsApp:RootPublicKey={Convert.ToHexString(Simulator.RootPublicKey.Span)}",
             .. _arguments,
+            .. ExtraArgs,
         ]);
         await _app.StartAsync();
         var address = new Uri(_app.HttpAddresses().Single());

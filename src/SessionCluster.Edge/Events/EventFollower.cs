@@ -17,7 +17,7 @@ public sealed class EventFollower(EventHub hub, SessionEventLog journal)
     /// <param name="known">The sessions to catch up from the journal (the ones named, or the tenant's at the start).</param>
     /// <param name="belongs">Which sessions' events belong to the stream (its tenant, the sessions named): what it subscribes to.</param>
     /// <param name="wanted">Which of those it gives (its types); the others still advance the cursor.</param>
-    /// <param name="after">The last seq already given per session name; absent means 0 (from the start).</param>
+    /// <param name="after">The last seq already given per session name (of <paramref name="known"/>); absent means 0 (from the start).</param>
     public async IAsyncEnumerable<TenantEvent> FollowAsync(
         IReadOnlyList<SessionEntry> known,
         Func<TenantEvent, bool> belongs,
@@ -25,8 +25,9 @@ public sealed class EventFollower(EventHub hub, SessionEventLog journal)
         IReadOnlyDictionary<string, long> after,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var given = new Dictionary<string, long>(after, StringComparer.Ordinal);
+        // Kept per actor, not per name: a name deleted and given to a new session while the stream runs is another log.
         var sessions = known.ToDictionary(s => s.ActorId.Value, StringComparer.Ordinal);
+        var given = known.Where(s => after.ContainsKey(s.Id)).ToDictionary(s => s.ActorId.Value, s => after[s.Id], StringComparer.Ordinal);
         while (true)
         {
             using var live = hub.Subscribe(belongs);
@@ -44,10 +45,13 @@ public sealed class EventFollower(EventHub hub, SessionEventLog journal)
                 TenantEvent? next = null;
                 try
                 {
-                    if (await live.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+                    if (!await live.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
                     {
-                        live.Reader.TryRead(out next);
+                        // Completed without overflow: the hub is gone (the node is stopping).
+                        yield break;
                     }
+
+                    live.Reader.TryRead(out next);
                 }
                 catch (SubscriberOverflowException)
                 {
@@ -60,7 +64,7 @@ public sealed class EventFollower(EventHub hub, SessionEventLog journal)
                 }
 
                 sessions.TryAdd(next.Session.ActorId.Value, next.Session);
-                var last = given.GetValueOrDefault(next.Session.Id);
+                var last = given.GetValueOrDefault(next.Session.ActorId.Value);
                 if (next.Event.Sequence <= last)
                 {
                     continue;
@@ -78,7 +82,7 @@ public sealed class EventFollower(EventHub hub, SessionEventLog journal)
                     continue;
                 }
 
-                given[next.Session.Id] = next.Event.Sequence;
+                given[next.Session.ActorId.Value] = next.Event.Sequence;
                 if (wanted(next))
                 {
                     yield return next;
@@ -92,11 +96,11 @@ public sealed class EventFollower(EventHub hub, SessionEventLog journal)
     {
         while (true)
         {
-            var from = given.GetValueOrDefault(session.Id);
+            var from = given.GetValueOrDefault(session.ActorId.Value);
             var page = await journal.ReadAsync(session.ActorId, from, PageSize, cancellationToken).ConfigureAwait(false);
             foreach (var stored in page)
             {
-                given[session.Id] = stored.Sequence;
+                given[session.ActorId.Value] = stored.Sequence;
                 var e = new TenantEvent(session, stored);
                 if (wanted(e))
                 {

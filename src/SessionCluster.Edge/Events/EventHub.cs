@@ -88,6 +88,12 @@ public sealed partial class EventHub : IAsyncDisposable
         _feedSubscription.Dispose();
         _inbox.Writer.TryComplete();
         await _pump.ConfigureAwait(false);
+
+        // Subscribers' readers end (no more live events will come); their followers stop.
+        foreach (var subscriber in Volatile.Read(ref _subscribers))
+        {
+            subscriber.Dispose();
+        }
     }
 
     [LoggerMessage(EventId = 7101, Level = LogLevel.Warning,

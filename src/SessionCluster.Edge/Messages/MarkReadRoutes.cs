@@ -26,10 +26,9 @@ internal static class MarkReadRoutes
     /// <summary>A device jid is at most a 20-digit user, a device number and a server name; 128 leaves room without guessing.</summary>
     private const int MaxJidLength = 128;
 
-    public static void Map(RouteGroupBuilder v1, EdgeDependencies deps) =>
-        SessionCommandRoute.MapPost<MarkReadRequest>(v1, "/sessions/{id}/chats/{jid}:read", deps, Build, reply => reply is ReadMarked ? Results.NoContent() : null)
-            .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+    /// <summary>The route's form with a body naming the messages (the chats store's route takes the form without one).</summary>
+    public static Func<string, HttpContext, CancellationToken, Task<IResult>> Handler(EdgeDependencies deps) =>
+        SessionCommandRoute.Handler<MarkReadRequest>(deps, Build, reply => reply is ReadMarked ? Results.NoContent() : null);
 
     private static SessionCommandRoute.Built Build(SessionEntry entry, MarkReadRequest body, HttpContext http)
     {

@@ -80,11 +80,20 @@ internal static partial class MessageRoutes
         }
 
         var statusUrl = $"/v1/sessions/{entry.Id}/messages/";
-        return await deps.Sessions.AskAsync(Send.Text(entry.ActorId, to, body.Text, key), ct).ConfigureAwait(false) switch
+        var reply = await deps.Sessions.AskAsync(Send.Text(entry.ActorId, to, body.Text, key), ct).ConfigureAwait(false);
+        if (reply is not SendAccepted accepted)
         {
-            SendAccepted accepted => (new SendMessageResponse(accepted.MessageId, "accepted", statusUrl + accepted.MessageId), null),
-            var other => (null, ReplyProblems.For(other, entry.Id)),
-        };
+            return (null, ReplyProblems.For(reply, entry.Id));
+        }
+
+        // The session's events carry a send's status, not its text: the store keeps the text now (the send is durable
+        // in the session already). A tenant that keeps no messages keeps no text either.
+        if ((await deps.Tenants.FindAsync(entry.TenantId, ct).ConfigureAwait(false))?.RetentionDays != 0)
+        {
+            await deps.Chats.RecordSentTextAsync(entry.ActorId, to, accepted.MessageId, body.Text, deps.Clock.GetUtcNow(), ct).ConfigureAwait(false);
+        }
+
+        return (new SendMessageResponse(accepted.MessageId, "accepted", statusUrl + accepted.MessageId), null);
     }
 
     /// <summary>A user jid from a phone number (<c>+1 555 0100</c> → <c>15550100@s.whatsapp.net</c>) or a jid as given; null when neither.</summary>

@@ -1,25 +1,25 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using SessionCluster.Edge.Chats;
 using SessionCluster.Edge.Problems;
 using SessionCluster.Edge.Sessions;
-using SessionCluster.Sessions;
-using static SessionCluster.Sessions.SessionCommands;
 
 namespace SessionCluster.Edge.Messages;
 
 /// <summary>
-/// <c>GET /v1/sessions/{id}/messages/{messageId}</c>: an outbound message's status and its history, from the
-/// session's <see cref="MessageStatusBody"/> events. Until the messages store (a read model) exists this reads the
-/// session's whole log, page by page: fine for a first slice and a short log, linear in the log's length.
+/// <c>GET /v1/sessions/{id}/messages/{messageId}</c>: one message from the chats and messages store (<see cref="ChatStore"/>):
+/// an outbound message's furthest status and its history (one step per status event, a device's receipt naming the
+/// device), an inbound one as <c>received</c> with no history. A message the tenant's retention removed, or one a
+/// tenant that keeps no messages sent, is a 404 like one never sent.
 /// </summary>
 internal static class MessageStatusRoutes
 {
     public sealed record StatusStep(string Status, DateTimeOffset At, string? Device, string? Reason);
 
-    public sealed record MessageStatusView(string Id, string To, string Status, IReadOnlyList<StatusStep> StatusHistory);
-
-    private const int PageSize = 1000;
+    /// <param name="To">The chat an outbound message went to; null for an inbound one (its <paramref name="Chat"/> says where it came from).</param>
+    public sealed record MessageStatusView(
+        string Id, string? To, string Status, IReadOnlyList<StatusStep> StatusHistory, string Direction, string Chat, string Type, string? Text, string? Sender, string? SenderAlt, DateTimeOffset At);
 
     /// <summary>WhatsApp message ids are short hex or base32 strings; 128 bounds what is compared, never stored.</summary>
     private const int MaxMessageIdLength = 128;
@@ -42,46 +42,20 @@ internal static class MessageStatusRoutes
             return (null, problem!);
         }
 
-        var id = entry.ActorId;
-
         if (messageId.Length is 0 or > MaxMessageIdLength || !messageId.All(char.IsAsciiLetterOrDigit))
         {
             return (null, EdgeProblems.InvalidRequest($"the message id must be 1 to {MaxMessageIdLength} letters or digits"));
         }
 
-        var history = new List<StatusStep>();
-        string? to = null;
-        var after = 0L;
-        while (true)
+        if (await deps.Chats.MessageAsync(entry.ActorId, messageId, ct).ConfigureAwait(false) is not var (message, history))
         {
-            var page = await deps.Events.ReadAsync(id, after, PageSize, ct).ConfigureAwait(false);
-            foreach (var e in page)
-            {
-                if (e.Body is MessageStatusBody status && status.MessageId == messageId)
-                {
-                    to ??= status.Chat;
-                    history.Add(new StatusStep(status.Status.ToString().ToLowerInvariant(), e.At, status.Device, status.Reason));
-                }
-            }
-
-            if (page.Count < PageSize)
-            {
-                break;
-            }
-
-            after = page[^1].Sequence;
+            return (null, EdgeProblems.NotFound(ProblemCodes.MessageNotFound, "Message not found", $"session '{entry.Id}' has no message '{messageId}' in its store"));
         }
 
-        return to is null
-            ? (null, EdgeProblems.Problem(StatusCodes.Status404NotFound, ProblemCodes.MessageNotFound, "Message not found", $"session '{entry.Id}' sent no message '{messageId}'"))
-            : (new MessageStatusView(messageId, to, Latest(history), history), null);
+        var outbound = message.Direction == ChatJids.Out;
+        return (new MessageStatusView(
+            message.Id, outbound ? message.Chat : null, ChatViews.StatusName(message),
+            history.Select(s => new StatusStep(ChatViews.Name(s.Status), s.At, s.Device, s.Reason)).ToList(),
+            message.Direction, message.Chat, message.Type, message.Text, message.Sender, message.SenderAlt, message.At), null);
     }
-
-    /// <summary>
-    /// The furthest status reached: receipts from several devices can arrive out of order (read before delivered), and a
-    /// message read stays read. Failed is final.
-    /// </summary>
-    private static string Latest(List<StatusStep> history) =>
-        history.Any(s => s.Status == "failed") ? "failed"
-        : history.Select(s => Enum.Parse<MessageDelivery>(s.Status, ignoreCase: true)).Max().ToString().ToLowerInvariant();
 }

@@ -31,4 +31,5 @@ public static class ProblemCodes
     public const string PairingRefused = "pairing_refused";
     public const string LinkFailed = "link_failed";
     public const string SessionConnecting = "session_connecting";
+    public const string ChatNotFound = "chat_not_found";
 }

@@ -30,12 +30,20 @@ internal static class SessionCommandRoute
 
     /// <summary>A route with a JSON body of <typeparamref name="TBody"/> (required: an empty body is a 400).</summary>
     public static RouteHandlerBuilder MapPost<TBody>(RouteGroupBuilder v1, string pattern, EdgeDependencies deps, Func<SessionEntry, TBody, HttpContext, Built> build, Func<Reply, IResult?> success)
+        where TBody : class
+    {
+        var handle = Handler(deps, build, success);
+        return v1.MapPost(pattern, (string id, HttpContext http, CancellationToken ct) => handle(id, http, ct)).Accepts<TBody>("application/json");
+    }
+
+    /// <summary>The handler <see cref="MapPost{TBody}"/> maps, for a route that is this command in one of its forms.</summary>
+    public static Func<string, HttpContext, CancellationToken, Task<IResult>> Handler<TBody>(EdgeDependencies deps, Func<SessionEntry, TBody, HttpContext, Built> build, Func<Reply, IResult?> success)
         where TBody : class =>
-        v1.MapPost(pattern, (string id, HttpContext http, CancellationToken ct) => HandleAsync(id, http, deps, async (entry, token) =>
+        (id, http, ct) => HandleAsync(id, http, deps, async (entry, token) =>
         {
             var (body, problem) = await JsonBody.ReadAsync<TBody>(http.Request, null, token).ConfigureAwait(false);
             return problem is not null ? Built.Refuse(problem) : build(entry, body!, http);
-        }, success, ct)).Accepts<TBody>("application/json");
+        }, success, ct);
 
     private static async Task<IResult> HandleAsync(
         string rawId, HttpContext http, EdgeDependencies deps, Func<SessionEntry, CancellationToken, Task<Built>> build, Func<Reply, IResult?> success, CancellationToken ct)

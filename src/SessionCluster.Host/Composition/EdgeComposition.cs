@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Hosting;
 using SessionCluster.Edge;
 using SessionCluster.Edge.Auth;
+using SessionCluster.Edge.Chats;
 using SessionCluster.Edge.Events;
 using SessionCluster.Edge.Grpc;
 using SessionCluster.Edge.Store;
@@ -63,10 +64,24 @@ internal static class EdgeComposition
         {
             Ready = services.GetRequiredService<EdgeDatabaseMigration>().Done,
         };
+        ChatProjector? chats = null;
         deps = deps with
         {
             Hub = new EventHub(services.GetRequiredService<SessionEventFeed>(), deps.Directory, services.GetRequiredService<ILogger<EventHub>>()),
+            SessionDeleted = (entry, ct) => chats!.SessionDeletedAsync(entry, ct),
         };
+        chats = new ChatProjector(deps, deps.Chats, services.GetRequiredService<ILogger<ChatProjector>>());
+        var sweeper = new RetentionSweeper(deps.Chats, deps.Clock, settings.Edge.RetentionSweepInterval, deps.Ready, services.GetRequiredService<ILogger<RetentionSweeper>>());
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            chats.Start();
+            sweeper.Start();
+        });
+        app.Lifetime.ApplicationStopping.Register(() =>
+        {
+            sweeper.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            chats.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        });
         app.Lifetime.ApplicationStopped.Register(() => deps.Hub.DisposeAsync().AsTask().GetAwaiter().GetResult());
         deps = deps with
         {

@@ -6,10 +6,9 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using SessionCluster.Edge.Grpc;
 using SessionCluster.Edge.Grpc.V1;
-using SessionCluster.Edge.Tests;
 using SessionCluster.Interop.Tests.Infrastructure;
 
-namespace SessionCluster.Interop.Tests.Edge;
+namespace SessionCluster.Edge.Tests.Grpc;
 
 /// <summary>
 /// @grpc/grpc-js 1.14.7 (tests/Interop/grpc-client-peer.mjs, installed from the lockfile) against a real node on its

@@ -1,0 +1,229 @@
+using System.Data.Common;
+using SessionCluster.Edge.Store;
+using SessionCluster.Sessions;
+
+namespace SessionCluster.Edge.Chats;
+
+/// <summary>
+/// A chat as listed: its last message (its content null once retention removed it or the tenant keeps none), unread
+/// count, and for a one-to-one chat the contact's push name.
+/// </summary>
+public sealed record StoredChat(string Jid, string LastMessageId, string LastDirection, DateTimeOffset LastAt, long Unread, string? LastType, string? LastText, string? Name);
+
+/// <summary>One stored message; <paramref name="Status"/> is the furthest delivery of an outbound one, null for inbound.</summary>
+public sealed record StoredMessage(
+    string Chat, string Id, string Direction, string? Sender, string? SenderAlt, string? PushName, string Type, string? Text, DateTimeOffset At, MessageDelivery? Status);
+
+/// <summary>One status an outbound message reached, in the order the session reported them.</summary>
+public sealed record StoredStatus(MessageDelivery Status, DateTimeOffset At, string? Device, string? Reason);
+
+public sealed record StoredContact(string Jid, string? Pn, string? Lid, string? PushName, DateTimeOffset UpdatedAt);
+
+/// <summary>An inbound message a read receipt is sent for: the chat and sender as the server named them.</summary>
+public sealed record UnreadMessage(string WireChat, string Sender, string Id);
+
+/// <summary>A page position: the (time, id) of a message or chat, compared as a pair so that equal times keep one order.</summary>
+public sealed record StoreCursor(long At, string Key);
+
+/// <summary>
+/// The chats and messages store's reads and its deletions (the writes from events are <see cref="ChatProjection"/>'s).
+/// Every query names the session's actor id: a route resolves the tenant's session first, so no query reaches another
+/// tenant's rows.
+/// </summary>
+public sealed class ChatStore(EdgeDatabase database)
+{
+    private const string MessageColumns = "chat, id, direction, sender, sender_alt, push_name, type, text, at, status";
+
+    /// <summary>The session's chats, the most recently active first, after <paramref name="after"/>.</summary>
+    public async Task<IReadOnlyList<StoredChat>> ChatsAsync(SessionId actor, StoreCursor? after, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var page = after is null ? "" : "AND (c.last_at < @at OR (c.last_at = @at AND c.jid < @key)) ";
+        return await connection.QueryAsync(
+            "SELECT c.jid, c.last_message_id, c.last_direction, c.last_at, c.unread, m.type, m.text, p.push_name FROM store_chats c " +
+            "LEFT JOIN store_messages m ON m.actor_id = c.actor_id AND m.chat = c.jid AND m.id = c.last_message_id " +
+            "LEFT JOIN store_contacts p ON p.actor_id = c.actor_id AND p.jid = c.jid " +
+            "WHERE c.actor_id = @actor " + page + "ORDER BY c.last_at DESC, c.jid DESC LIMIT @limit",
+            r => new StoredChat(r.GetString(0), r.GetString(1), r.GetString(2), r.UnixMs(3), r.GetInt64(4), r.NullableString(5), r.NullableString(6), r.NullableString(7)),
+            cancellationToken, ("actor", actor.Value), ("at", after?.At ?? 0), ("key", after?.Key ?? ""), ("limit", (long)limit)).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Up to <paramref name="limit"/> messages of a chat next to a cursor, oldest first: just older than
+    /// <paramref name="before"/>, just newer than <paramref name="after"/>, or the newest when neither is given.
+    /// </summary>
+    public async Task<IReadOnlyList<StoredMessage>> MessagesAsync(SessionId actor, string chat, StoreCursor? before, StoreCursor? after, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var (where, order) = after is not null
+            ? ("AND (at > @at OR (at = @at AND id > @key)) ", "ORDER BY at, id")
+            : before is not null ? ("AND (at < @at OR (at = @at AND id < @key)) ", "ORDER BY at DESC, id DESC") : ("", "ORDER BY at DESC, id DESC");
+        var cursor = after ?? before;
+        var rows = await connection.QueryAsync(
+            $"SELECT {MessageColumns} FROM store_messages WHERE actor_id = @actor AND chat = @chat {where}{order} LIMIT @limit",
+            ReadMessage, cancellationToken, ("actor", actor.Value), ("chat", chat), ("at", cursor?.At ?? 0), ("key", cursor?.Key ?? ""), ("limit", (long)limit)).ConfigureAwait(false);
+        if (after is null)
+        {
+            rows.Reverse();
+        }
+
+        return rows;
+    }
+
+    /// <summary>Whether the chat has a message older (<paramref name="older"/>) or newer than the cursor.</summary>
+    public async Task<bool> AnyBeyondAsync(SessionId actor, string chat, StoreCursor cursor, bool older, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var comparison = older ? "(at < @at OR (at = @at AND id < @key))" : "(at > @at OR (at = @at AND id > @key))";
+        return await connection.QuerySingleAsync($"SELECT 1 FROM store_messages WHERE actor_id = @actor AND chat = @chat AND {comparison} LIMIT 1",
+            _ => true, cancellationToken, ("actor", actor.Value), ("chat", chat), ("at", cursor.At), ("key", cursor.Key)).ConfigureAwait(false);
+    }
+
+    /// <summary>A message by its id (ours first, should a peer's message carry the same id) with its status history, or null.</summary>
+    public async Task<(StoredMessage Message, IReadOnlyList<StoredStatus> History)?> MessageAsync(SessionId actor, string id, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var message = await connection.QuerySingleAsync($"SELECT {MessageColumns} FROM store_messages WHERE actor_id = @actor AND id = @id ORDER BY direction DESC LIMIT 1",
+            ReadMessage, cancellationToken, ("actor", actor.Value), ("id", id)).ConfigureAwait(false);
+        if (message is null)
+        {
+            return null;
+        }
+
+        var history = await connection.QueryAsync(
+            "SELECT status, at, device, reason FROM store_statuses WHERE actor_id = @actor AND chat = @chat AND message_id = @id ORDER BY seq",
+            r => new StoredStatus((MessageDelivery)r.GetInt64(0), r.UnixMs(1), r.NullableString(2), r.NullableString(3)),
+            cancellationToken, ("actor", actor.Value), ("chat", message.Chat), ("id", id)).ConfigureAwait(false);
+        return (message, history);
+    }
+
+    /// <summary>The session's contacts in jid order after <paramref name="after"/>.</summary>
+    public async Task<IReadOnlyList<StoredContact>> ContactsAsync(SessionId actor, string? after, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await connection.QueryAsync(
+            "SELECT jid, pn, lid, push_name, updated_at FROM store_contacts WHERE actor_id = @actor AND jid > @after ORDER BY jid LIMIT @limit",
+            r => new StoredContact(r.GetString(0), r.NullableString(1), r.NullableString(2), r.NullableString(3), r.UnixMs(4)),
+            cancellationToken, ("actor", actor.Value), ("after", after ?? ""), ("limit", (long)limit)).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Keeps the text of a send the session accepted (session events carry a send's status, not its content). The
+    /// projector may have stored the row from the Accepted event first; the text is then added, never replaced.
+    /// </summary>
+    public async Task RecordSentTextAsync(SessionId actor, string chat, string id, string text, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await connection.ExecuteAsync(
+            "INSERT INTO store_messages (actor_id, chat, id, direction, type, text, at, status) VALUES (@actor, @chat, @id, 'out', 'text', @text, @at, @status) " +
+            "ON CONFLICT (actor_id, chat, id) DO UPDATE SET type = 'text', text = COALESCE(store_messages.text, excluded.text)",
+            cancellationToken, ("actor", actor.Value), ("chat", chat), ("id", id), ("text", text), ("at", at.ToUnixTimeMilliseconds()),
+            ("status", (long)MessageDelivery.Accepted)).ConfigureAwait(false);
+    }
+
+    /// <summary>The chat's unread inbound messages (the newest <c>unread</c> of them), what a read receipt names.</summary>
+    public async Task<IReadOnlyList<UnreadMessage>> UnreadAsync(SessionId actor, string chat, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var unread = await connection.QuerySingleAsync("SELECT unread FROM store_chats WHERE actor_id = @actor AND jid = @chat",
+            r => r.GetInt64(0), cancellationToken, ("actor", actor.Value), ("chat", chat)).ConfigureAwait(false);
+        if (unread == 0)
+        {
+            return [];
+        }
+
+        return await connection.QueryAsync(
+            "SELECT wire_chat, sender, id FROM store_messages WHERE actor_id = @actor AND chat = @chat AND direction = 'in' AND wire_chat IS NOT NULL AND sender IS NOT NULL " +
+            "ORDER BY at DESC, id DESC LIMIT @limit",
+            r => new UnreadMessage(r.GetString(0), r.GetString(1), r.GetString(2)), cancellationToken, ("actor", actor.Value), ("chat", chat), ("limit", unread)).ConfigureAwait(false);
+    }
+
+    /// <summary>Whether the session has a chat with this jid.</summary>
+    public async Task<bool> HasChatAsync(SessionId actor, string chat, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await connection.QuerySingleAsync("SELECT 1 FROM store_chats WHERE actor_id = @actor AND jid = @chat", _ => true, cancellationToken,
+            ("actor", actor.Value), ("chat", chat)).ConfigureAwait(false);
+    }
+
+    /// <summary>The chat is read: its unread count is 0 until the next inbound message.</summary>
+    public async Task MarkReadAsync(SessionId actor, string chat, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await connection.ExecuteAsync("UPDATE store_chats SET unread = 0 WHERE actor_id = @actor AND jid = @chat", cancellationToken,
+            ("actor", actor.Value), ("chat", chat)).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Deletes everything the store keeps of a session, and leaves its cursor at the end of time so that no event of
+    /// it still on its way to the projector writes a row again.
+    /// </summary>
+    public async Task DeleteSessionAsync(SessionId actor, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await connection.ExecuteAsync(database.Dialect == EdgeDialect.Sqlite ? "BEGIN IMMEDIATE" : "BEGIN", cancellationToken).ConfigureAwait(false);
+        try
+        {
+            foreach (var table in new[] { "store_statuses", "store_messages", "store_chats", "store_contacts" })
+            {
+                await connection.ExecuteAsync($"DELETE FROM {table} WHERE actor_id = @actor", cancellationToken, ("actor", actor.Value)).ConfigureAwait(false);
+            }
+
+            await connection.ExecuteAsync(
+                "INSERT INTO store_cursors (actor_id, seq) VALUES (@actor, @end) ON CONFLICT (actor_id) DO UPDATE SET seq = excluded.seq",
+                cancellationToken, ("actor", actor.Value), ("end", long.MaxValue)).ConfigureAwait(false);
+            await connection.ExecuteAsync("COMMIT", cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await connection.ExecuteAsync("ROLLBACK", CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Retention: deletes the messages (and their status history) of every tenant with <c>retention_days</c> set that are
+    /// older than that many days at <paramref name="now"/>; chats, contacts and cursors stay. The number of messages deleted.
+    /// </summary>
+    public async Task<int> SweepAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var tenants = await connection.QueryAsync("SELECT id, retention_days FROM tenants WHERE retention_days IS NOT NULL",
+            r => (Id: r.GetString(0), Days: r.GetInt64(1)), cancellationToken).ConfigureAwait(false);
+        var deleted = 0;
+        foreach (var (tenant, days) in tenants)
+        {
+            var cut = now.AddDays(-days).ToUnixTimeMilliseconds();
+            const string Sessions = "SELECT actor_id FROM sessions WHERE tenant_id = @tenant";
+            await connection.ExecuteAsync(
+                "DELETE FROM store_statuses WHERE actor_id IN (" + Sessions + ") AND EXISTS (SELECT 1 FROM store_messages m " +
+                "WHERE m.actor_id = store_statuses.actor_id AND m.chat = store_statuses.chat AND m.id = store_statuses.message_id AND m.at < @cut)",
+                cancellationToken, ("tenant", tenant), ("cut", cut)).ConfigureAwait(false);
+            deleted += await connection.ExecuteAsync("DELETE FROM store_messages WHERE actor_id IN (" + Sessions + ") AND at < @cut",
+                cancellationToken, ("tenant", tenant), ("cut", cut)).ConfigureAwait(false);
+        }
+
+        return deleted;
+    }
+
+    /// <summary>The stored cursors of these sessions (absent: nothing applied yet).</summary>
+    public async Task<IReadOnlyDictionary<string, long>> CursorsAsync(IEnumerable<SessionId> actors, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var cursors = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var actor in actors)
+        {
+            if (await connection.QuerySingleAsync("SELECT seq FROM store_cursors WHERE actor_id = @actor", r => (long?)r.GetInt64(0), cancellationToken,
+                    ("actor", actor.Value)).ConfigureAwait(false) is { } seq)
+            {
+                cursors[actor.Value] = seq;
+            }
+        }
+
+        return cursors;
+    }
+
+    private static StoredMessage ReadMessage(DbDataReader r) => new(
+        r.GetString(0), r.GetString(1), r.GetString(2), r.NullableString(3), r.NullableString(4), r.NullableString(5), r.GetString(6), r.NullableString(7),
+        r.UnixMs(8), r.NullableInt64(9) is { } status ? (MessageDelivery)status : null);
+}

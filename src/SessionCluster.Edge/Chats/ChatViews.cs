@@ -1,0 +1,44 @@
+using SessionCluster.Sessions;
+
+namespace SessionCluster.Edge.Chats;
+
+/// <summary>The store's rows as the API shows them (docs/API.md "Chats and messages"); never an actor id.</summary>
+public static class ChatViews
+{
+    public sealed record LastMessageView(string Id, string Direction, string? Type, string? Text, DateTimeOffset At);
+
+    /// <param name="Name">The contact's push name for a one-to-one chat, when a message carried one.</param>
+    public sealed record ChatView(string Jid, string? Name, int UnreadCount, DateTimeOffset LastActivityAt, LastMessageView LastMessage);
+
+    /// <summary><paramref name="Next"/>: the <c>cursor</c> of the following page, null on the last.</summary>
+    public sealed record ChatPage(IReadOnlyList<ChatView> Chats, string? Next);
+
+    /// <param name="Cursor">This message's place, for <c>before</c> or <c>after</c> (to read on from a message found elsewhere).</param>
+    public sealed record MessageView(
+        string Id, string Chat, string Direction, string? Sender, string? SenderAlt, string? PushName, string Type, string? Text, DateTimeOffset At, string Status, string Cursor);
+
+    /// <summary>
+    /// Messages oldest first. <paramref name="Older"/> and <paramref name="Newer"/> are the cursors of the first and last
+    /// message (what <c>before</c> and <c>after</c> take to read on); on an empty page, the cursor asked with.
+    /// </summary>
+    public sealed record MessagePage(IReadOnlyList<MessageView> Messages, string? Older, string? Newer, bool HasOlder, bool HasNewer);
+
+    public sealed record ContactView(string Jid, string? Pn, string? Lid, string? PushName, DateTimeOffset UpdatedAt);
+
+    public sealed record ContactPage(IReadOnlyList<ContactView> Contacts, string? Next);
+
+    public sealed record ReadView(string Chat, int Marked);
+
+    public static ChatView Chat(StoredChat c) =>
+        new(c.Jid, c.Name, (int)c.Unread, c.LastAt, new LastMessageView(c.LastMessageId, c.LastDirection, c.LastType, c.LastText, c.LastAt));
+
+    public static MessageView Message(StoredMessage m) =>
+        new(m.Id, m.Chat, m.Direction, m.Sender, m.SenderAlt, m.PushName, m.Type, m.Text, m.At, StatusName(m), StoreCursors.Of(m));
+
+    public static ContactView Contact(StoredContact c) => new(c.Jid, c.Pn, c.Lid, c.PushName, c.UpdatedAt);
+
+    /// <summary>An outbound message's furthest status; an inbound one is <c>received</c>.</summary>
+    public static string StatusName(StoredMessage m) => m.Status is { } status ? Name(status) : m.Direction == ChatJids.In ? "received" : Name(MessageDelivery.Accepted);
+
+    public static string Name(MessageDelivery status) => status.ToString().ToLowerInvariant();
+}
