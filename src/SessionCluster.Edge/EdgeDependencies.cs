@@ -31,6 +31,9 @@ public sealed record EdgeDependencies(
     /// <summary>Called after a session is deleted and its name freed, to drop what the edge keeps of it (its store rows, cursors).</summary>
     public Func<SessionEntry, CancellationToken, Task> SessionDeleted { get; init; } = (_, _) => Task.CompletedTask;
 
+    /// <summary>The webhooks' store, secrets and worker signal (null: the webhook routes are not mapped).</summary>
+    public Webhooks.WebhookServices? Webhooks { get; init; }
+
     /// <summary>The dependencies over one database: its tenants, keys, directory and quotas.</summary>
     public static EdgeDependencies Over(EdgeDatabase database, EdgeOptions options, AdminKey adminKey, SessionGateway sessions, SessionEventLog events, TimeProvider clock)
     {

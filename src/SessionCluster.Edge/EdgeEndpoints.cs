@@ -35,6 +35,7 @@ public static class EdgeEndpoints
         MessageRoutes.Map(tenant, deps);
         MessageStatusRoutes.Map(tenant, deps);
         EventRoutes.Map(tenant, deps);
+        Webhooks.WebhookRoutes.Map(tenant, deps);
         return tenant;
     }
 

@@ -33,6 +33,9 @@ public sealed class EdgeOptions
     /// </summary>
     public TimeSpan QrWait { get; init; } = TimeSpan.FromSeconds(20);
 
+    /// <summary>Webhook delivery (<c>SC:Edge:Webhooks</c>); each default is in <see cref="Webhooks.WebhookOptions"/>.</summary>
+    public Webhooks.WebhookOptions Webhooks { get; init; } = new();
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first setting the edge cannot start with.</summary>
     public void Validate()
     {
@@ -50,5 +53,7 @@ public sealed class EdgeOptions
         {
             throw new ArgumentException($"{Section}:{nameof(QrWait)} must be positive (default 00:00:20).");
         }
+
+        Webhooks.Validate();
     }
 }

@@ -25,4 +25,7 @@ public static class ProblemCodes
     public const string SessionUnavailable = "session_unavailable";
     public const string MessageNotFound = "message_not_found";
     public const string Timeout = "timeout";
+    public const string WebhookNotFound = "webhook_not_found";
+    public const string DeadLetterNotFound = "dead_letter_not_found";
+    public const string WebhookVerificationFailed = "webhook_verification_failed";
 }

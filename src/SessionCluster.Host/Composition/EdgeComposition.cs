@@ -1,9 +1,12 @@
+using System.Security.Cryptography;
 using Akka.Actor;
 using Akka.Hosting;
 using SessionCluster.Edge;
 using SessionCluster.Edge.Auth;
 using SessionCluster.Edge.Events;
 using SessionCluster.Edge.Store;
+using SessionCluster.Edge.Webhooks;
+using SessionCluster.Sessions.State;
 using SessionCluster.Sessions;
 using SessionCluster.Host.Options;
 using SessionCluster.Persistence;
@@ -45,7 +48,7 @@ internal static class EdgeComposition
     /// <summary>The edge's SQLite file in the data folder, beside the journal's.</summary>
     public const string EdgeDatabaseFile = "edge.db";
 
-    public static void MapNodeEdge(this WebApplication app, NodeSettings settings, AdminKeyFile.Resolved adminKey)
+    public static void MapNodeEdge(this WebApplication app, NodeSettings settings, AdminKeyFile.Resolved adminKey, SecretKey secretsKey)
     {
         // Resolved per request, never here: resolving the region (or the ActorSystem) now would start the ActorSystem
         // at Build, outside NodeHost.RunAsync's start-up error handling (a taken remoting port would crash unhandled).
@@ -65,8 +68,44 @@ internal static class EdgeComposition
         {
             Hub = new EventHub(services.GetRequiredService<SessionEventFeed>(), deps.Directory, services.GetRequiredService<ILogger<EventHub>>()),
         };
-        app.Lifetime.ApplicationStopped.Register(() => deps.Hub.DisposeAsync().AsTask().GetAwaiter().GetResult());
+        deps = deps.WithWebhooks(app, secretsKey);
+        app.Lifetime.ApplicationStopped.Register(() => deps.Hub!.DisposeAsync().AsTask().GetAwaiter().GetResult());
         app.MapEdge(deps);
+    }
+
+    /// <summary>
+    /// Webhooks: their store with secrets sealed under the node's secrets key, and the delivery worker, started once the
+    /// node has started (the journal it reads needs the ActorSystem) and stopped when the node stops, before the hub.
+    /// A deleted session's webhooks, cursors and dead letters go with it.
+    /// </summary>
+    private static EdgeDependencies WithWebhooks(this EdgeDependencies deps, WebApplication app, SecretKey secretsKey)
+    {
+        var options = deps.Options.Webhooks;
+        var client = WebhookSender.CreateClient(options.RequestTimeout);
+        var services = new WebhookServices(options, new WebhookStore(deps.Database), new WebhookSecrets(new SecretBox(secretsKey, RandomNumberGenerator.Create())),
+            new CloudVerification(client));
+        var sessionDeleted = deps.SessionDeleted;
+        deps = deps with
+        {
+            Webhooks = services,
+            SessionDeleted = async (entry, ct) =>
+            {
+                await sessionDeleted(entry, ct).ConfigureAwait(false);
+                await services.Store.ForgetSessionAsync(entry.ActorId.Value, ct).ConfigureAwait(false);
+                services.Changed();
+            },
+        };
+        if (!options.Enabled)
+        {
+            WebhookWorker.ReportDisabled(app.Services.GetRequiredService<ILogger<WebhookWorker>>());
+            return deps;
+        }
+
+        var worker = new WebhookWorker(deps, services, new WebhookSender(client, new SemaphoreSlim(options.MaxConcurrentDeliveries), deps.Clock),
+            app.Services.GetRequiredService<ILogger<WebhookWorker>>());
+        app.Lifetime.ApplicationStarted.Register(worker.Start);
+        app.Lifetime.ApplicationStopping.Register(() => worker.DisposeAsync().AsTask().GetAwaiter().GetResult());
+        return deps;
     }
 
     /// <summary>Applies the edge's migrations when the node starts; a database that cannot be migrated fails the start.</summary>
