@@ -13,7 +13,7 @@ namespace SessionCluster.Edge.Webhooks;
 /// next delivery) so a restart does not rescan a long filtered-out history.
 /// </summary>
 internal sealed class WebhookLane(
-    Webhook webhook, SessionEntry session, byte[] key, WebhookStore store, WebhookDelivery delivery, EventFollower follower,
+    Webhook webhook, SessionEntry session, byte[] key, WebhookStore store, CursorWriter cursors, WebhookDelivery delivery, EventFollower follower,
     Func<SessionEntry, CancellationToken, Task<string?>> ownNumber, TimeProvider clock)
 {
     private const int SkipFlush = 100;
@@ -39,7 +39,7 @@ internal sealed class WebhookLane(
                 await delivery.DeliverAsync(webhook, key, actor, view, body, cancellationToken).ConfigureAwait(false);
             }
 
-            await store.AdvanceAsync(webhook.Id, actor, view.Seq, clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            await cursors.AdvanceAsync(webhook.Id, actor, view.Seq, clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
             written = view.Seq;
         }
     }

@@ -63,14 +63,22 @@ public sealed class WebhookStore(EdgeDatabase database)
             r => r.GetInt64(0), cancellationToken, ("webhook", webhookId), ("session", sessionActor)).ConfigureAwait(false);
     }
 
-    /// <summary>Moves the pair's cursor to <paramref name="seq"/> (never back: a late writer cannot undo a later ack).</summary>
-    public async Task AdvanceAsync(string webhookId, string sessionActor, long seq, DateTimeOffset at, CancellationToken cancellationToken)
+    /// <summary>Moves each pair's cursor to its seq, in one transaction (never back: a late writer cannot undo a later ack).</summary>
+    public async Task AdvanceManyAsync(IReadOnlyList<(string WebhookId, string SessionActor, long Seq, DateTimeOffset At)> moves, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await connection.ExecuteAsync(
-            "INSERT INTO webhook_cursors (webhook_id, session_actor, acked_seq, updated_at) VALUES (@webhook, @session, @seq, @at) " +
-            "ON CONFLICT (webhook_id, session_actor) DO UPDATE SET acked_seq = excluded.acked_seq, updated_at = excluded.updated_at WHERE webhook_cursors.acked_seq < excluded.acked_seq",
-            cancellationToken, ("webhook", webhookId), ("session", sessionActor), ("seq", seq), ("at", at.ToUnixTimeMilliseconds())).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var (webhookId, sessionActor, seq, at) in moves)
+        {
+            await using var command = connection.Command(
+                "INSERT INTO webhook_cursors (webhook_id, session_actor, acked_seq, updated_at) VALUES (@webhook, @session, @seq, @at) " +
+                "ON CONFLICT (webhook_id, session_actor) DO UPDATE SET acked_seq = excluded.acked_seq, updated_at = excluded.updated_at WHERE webhook_cursors.acked_seq < excluded.acked_seq",
+                ("webhook", webhookId), ("session", sessionActor), ("seq", seq), ("at", at.ToUnixTimeMilliseconds()));
+            command.Transaction = transaction;
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Records (or, for an event dead again after a replay, refreshes) a dead letter.</summary>

@@ -25,6 +25,7 @@ public sealed class WebhookWorker(EdgeDependencies deps, WebhookServices service
     private readonly Dictionary<(string Webhook, string Actor), (Task Task, CancellationTokenSource Stop)> _lanes = [];
     private readonly CancellationTokenSource _stop = new();
     private readonly WebhookDelivery _delivery = new(sender, services.Store, deps.Clock, logger);
+    private readonly CursorWriter _cursors = new(services.Store);
     private volatile IReadOnlyList<Webhook> _webhooks = [];
     private Task _run = Task.CompletedTask;
 
@@ -56,6 +57,7 @@ public sealed class WebhookWorker(EdgeDependencies deps, WebhookServices service
         }
 
         await Task.WhenAll(lanes).ConfigureAwait(false);
+        await _cursors.DisposeAsync().ConfigureAwait(false);
         _stop.Dispose();
     }
 
@@ -140,7 +142,7 @@ public sealed class WebhookWorker(EdgeDependencies deps, WebhookServices service
         try
         {
             var key = services.Secrets.Open(webhook.Id, webhook.SealedSecret);
-            var lane = new WebhookLane(webhook, session, key, services.Store, _delivery, deps.Follower, OwnNumberAsync, deps.Clock);
+            var lane = new WebhookLane(webhook, session, key, services.Store, _cursors, _delivery, deps.Follower, OwnNumberAsync, deps.Clock);
             await lane.RunAsync(stop.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)

@@ -60,16 +60,28 @@ public abstract class WebhookStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_cursor_starts_at_zero_moves_forward_and_never_back()
+    public async Task A_cursor_starts_at_zero_moves_forward_and_never_back_and_concurrent_moves_commit_together()
     {
         await _store.CreateAsync(Hook("wh_cursor", "default", null), default);
+        await _store.CreateAsync(Hook("wh_other", "default", null), default);
         var actor = _session.ActorId.Value;
         Assert.Equal(0, await _store.CursorAsync("wh_cursor", actor, default));
-        await _store.AdvanceAsync("wh_cursor", actor, 7, Now, default);
-        await _store.AdvanceAsync("wh_cursor", actor, 5, Now, default);
+        await using var cursors = new CursorWriter(_store);
+        await cursors.AdvanceAsync("wh_cursor", actor, 7, Now, default);
+        await cursors.AdvanceAsync("wh_cursor", actor, 5, Now, default);
         Assert.Equal(7, await _store.CursorAsync("wh_cursor", actor, default));
-        await _store.AdvanceAsync("wh_cursor", actor, 9, Now, default);
+        await Task.WhenAll(
+            cursors.AdvanceAsync("wh_cursor", actor, 9, Now, default),
+            cursors.AdvanceAsync("wh_other", actor, 3, Now, default),
+            cursors.AdvanceAsync("wh_other", "s-another-actor", 11, Now, default));
         Assert.Equal(9, await _store.CursorAsync("wh_cursor", actor, default));
+        Assert.Equal(3, await _store.CursorAsync("wh_other", actor, default));
+        Assert.Equal(11, await _store.CursorAsync("wh_other", "s-another-actor", default));
+
+        // A move that cannot be written fails its caller, and the writer goes on.
+        await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => cursors.AdvanceAsync("wh_missing", actor, 1, Now, default));
+        await cursors.AdvanceAsync("wh_cursor", actor, 10, Now, default);
+        Assert.Equal(10, await _store.CursorAsync("wh_cursor", actor, default));
     }
 
     [Fact]
@@ -101,7 +113,7 @@ public abstract class WebhookStoreContractTests : IAsyncLifetime
         await _store.RemoveDeadLetterAsync("dl_2", default);
         Assert.Equal(["dl_1"], (await _store.DeadLettersAsync("wh_dead", 10, default)).Select(l => l.Letter.Id));
 
-        await _store.AdvanceAsync("wh_dead", actor, 4, Now, default);
+        await _store.AdvanceManyAsync([("wh_dead", actor, 4, Now)], default);
         await _store.CreateAsync(Hook("wh_session", "default", actor), default);
         await _store.ForgetSessionAsync(actor, default);
         Assert.Empty(await _store.DeadLettersAsync("wh_dead", 10, default));
