@@ -158,6 +158,42 @@ public sealed class WebhookRoutesTests(EdgeNode node) : IClassFixture<EdgeNode>
     }
 
     [Fact]
+    public async Task A_deleted_sessions_webhooks_go_with_it_and_a_new_session_of_the_same_name_starts_with_none()
+    {
+        using var http = await WebhookTestKit.TenantAsync(node.Http, "routes-session-deleted");
+        using (var created = await http.PostAsJsonAsync("/v1/sessions", new { id = "short-lived" }))
+        {
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+
+        var id = (await WebhookTestKit.CreateWebhookAsync(http, "/v1/sessions/short-lived/webhooks", new { url = "https://127.0.0.1:9/gone" })).GetProperty("id").GetString();
+        var tenantWide = (await WebhookTestKit.CreateWebhookAsync(http, "/v1/webhooks", new { url = "https://127.0.0.1:9/stays" })).GetProperty("id").GetString();
+        using (var deleted = await http.DeleteAsync("/v1/sessions/short-lived"))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        }
+
+        using (var again = await http.PostAsJsonAsync("/v1/sessions", new { id = "short-lived" }))
+        {
+            Assert.Equal(HttpStatusCode.Created, again.StatusCode);
+        }
+
+        Assert.Empty((await http.GetFromJsonAsync<JsonElement>("/v1/sessions/short-lived/webhooks")).GetProperty("webhooks").EnumerateArray());
+        using (var old = await http.GetAsync($"/v1/sessions/short-lived/webhooks/{id}"))
+        {
+            await Problems.AssertAsync(old, HttpStatusCode.NotFound, "webhook_not_found");
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync($"/v1/webhooks/{tenantWide}")).StatusCode);
+        await using var connection = new SqliteConnection($"Data Source={Path.Combine(node.DataFolder, "edge.db")};Pooling=false");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM webhooks WHERE id = $id";
+        command.Parameters.AddWithValue("$id", id);
+        Assert.Equal(0L, (long)(await command.ExecuteScalarAsync())!);
+    }
+
+    [Fact]
     public async Task The_secret_is_stored_sealed_never_in_plain_text()
     {
         using var http = await WebhookTestKit.TenantAsync(node.Http, "routes-sealed");
