@@ -102,7 +102,7 @@ public sealed class WebhookWorker(EdgeDependencies deps, WebhookServices service
                 foreach (var session in sessions.Where(webhook.Covers))
                 {
                     wanted.Add((webhook.Id, session.ActorId.Value));
-                    Ensure(webhook, session);
+                    Ensure(webhook, session, restartFailed: true);
                 }
             }
 
@@ -121,13 +121,17 @@ public sealed class WebhookWorker(EdgeDependencies deps, WebhookServices service
         }
     }
 
-    /// <summary>Starts the pair's lane unless it runs.</summary>
-    private void Ensure(Webhook webhook, SessionEntry session)
+    /// <summary>
+    /// Starts the pair's lane unless it runs. A lane that stopped on a failure is started again only by a rescan
+    /// (<paramref name="restartFailed"/>), not by every live event of its session, so a lasting failure (a secret the
+    /// node's key cannot open) is retried and logged once per rescan interval.
+    /// </summary>
+    private void Ensure(Webhook webhook, SessionEntry session, bool restartFailed)
     {
         var pair = (webhook.Id, session.ActorId.Value);
         lock (_lanes)
         {
-            if (_stop.IsCancellationRequested || (_lanes.TryGetValue(pair, out var running) && !running.Task.IsCompleted))
+            if (_stop.IsCancellationRequested || (_lanes.TryGetValue(pair, out var known) && (!known.Task.IsCompleted || !restartFailed)))
             {
                 return;
             }
@@ -169,7 +173,7 @@ public sealed class WebhookWorker(EdgeDependencies deps, WebhookServices service
                 {
                     foreach (var webhook in _webhooks.Where(w => w.Covers(e.Session)))
                     {
-                        Ensure(webhook, e.Session);
+                        Ensure(webhook, e.Session, restartFailed: false);
                     }
                 }
             }
