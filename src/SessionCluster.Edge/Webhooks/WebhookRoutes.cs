@@ -36,6 +36,7 @@ internal static class WebhookRoutes
             group.MapGet("", (HttpContext http, CancellationToken ct) => ListAsync(http, scope, services, ct));
             group.MapGet("/{wid}", (string wid, HttpContext http, CancellationToken ct) => GetAsync(http, scope, services, wid, ct));
             group.MapDelete("/{wid}", (string wid, HttpContext http, CancellationToken ct) => DeleteAsync(http, scope, services, wid, logger, ct));
+            group.MapGet("/{wid}/cursors", (string wid, HttpContext http, CancellationToken ct) => CursorsAsync(http, scope, services, wid, ct));
             group.MapGet("/{wid}/dead-letters", (string wid, HttpContext http, CancellationToken ct) => DeadLettersAsync(http, scope, services, wid, ct));
             group.MapPost("/{wid}/dead-letters:replay", (string wid, HttpContext http, CancellationToken ct) => ReplayAsync(http, scope, services, wid, null, ct));
             group.MapPost("/{wid}/dead-letters/{dlid}:replay", (string wid, string dlid, HttpContext http, CancellationToken ct) =>
@@ -113,6 +114,18 @@ internal static class WebhookRoutes
         services.Changed();
         WebhookLog.Deleted(logger, wid, scope.TenantId);
         return Results.NoContent();
+    }
+
+    private static async Task<IResult> CursorsAsync(HttpContext http, Scoping scoping, WebhookServices services, string wid, CancellationToken ct)
+    {
+        var (webhook, _, problem) = await FindAsync(http, scoping, services, wid, ct).ConfigureAwait(false);
+        if (webhook is null)
+        {
+            return problem!;
+        }
+
+        var cursors = await services.Store.CursorsAsync(webhook.Id, ct).ConfigureAwait(false);
+        return Results.Ok(new CursorList([.. cursors.Select(c => new CursorView(c.Session, c.AckedSeq, c.UpdatedAt))]));
     }
 
     private static async Task<IResult> DeadLettersAsync(HttpContext http, Scoping scoping, WebhookServices services, string wid, CancellationToken ct)

@@ -81,6 +81,16 @@ public sealed class WebhookStore(EdgeDatabase database)
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>The webhook's cursors with the tenant's names of their sessions (null once deleted), by session name.</summary>
+    public async Task<IReadOnlyList<(string? Session, long AckedSeq, DateTimeOffset UpdatedAt)>> CursorsAsync(string webhookId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await connection.QueryAsync(
+            "SELECT s.id, c.acked_seq, c.updated_at FROM webhook_cursors c LEFT JOIN sessions s ON s.actor_id = c.session_actor " +
+            "WHERE c.webhook_id = @webhook ORDER BY s.id",
+            r => (r.NullableString(0), r.GetInt64(1), r.UnixMs(2)), cancellationToken, ("webhook", webhookId)).ConfigureAwait(false);
+    }
+
     /// <summary>Records (or, for an event dead again after a replay, refreshes) a dead letter.</summary>
     public async Task DeadLetterAsync(DeadLetter letter, CancellationToken cancellationToken)
     {

@@ -29,3 +29,8 @@ public sealed record DeadLetterView(
 public sealed record DeadLetterList(IReadOnlyList<DeadLetterView> DeadLetters);
 
 public sealed record ReplayAccepted(int Replaying);
+
+/// <summary>Where a webhook's delivery stands per session: every event up to <see cref="AckedSeq"/> is acknowledged, dead-lettered or filtered out.</summary>
+public sealed record CursorView(string? Session, long AckedSeq, DateTimeOffset UpdatedAt);
+
+public sealed record CursorList(IReadOnlyList<CursorView> Cursors);

@@ -36,6 +36,15 @@ public sealed class WebhookDeliveryTests(EdgeNode node) : IClassFixture<EdgeNode
             Assert.Equal(0, WebhookTestKit.AssertDeliveredInOrder(receiver.Posts, session, events));
         }
 
+        // The cursors say the same: each session done up to its last event (written just after its post is answered).
+        foreach (var session in new[] { "order-1", "order-2" })
+        {
+            var last = (await WebhookTestKit.EventsAsync(http, session))[^1].GetProperty("seq").GetInt64();
+            await WaitAsync(async () => (await http.GetFromJsonAsync<JsonElement>($"/v1/webhooks/{hook.GetProperty("id").GetString()}/cursors"))
+                .GetProperty("cursors").EnumerateArray().Any(c => c.GetProperty("session").GetString() == session && c.GetProperty("ackedSeq").GetInt64() == last),
+                $"the cursor of {session} at its last seq {last}");
+        }
+
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         Assert.All(receiver.Posts, p => Assert.InRange(long.Parse(p.Timestamp!, System.Globalization.CultureInfo.InvariantCulture), now - 300, now + 5));
         Assert.Contains(receiver.Posts, p => p.Type == "message.received" && p.Json.GetProperty("payload").GetProperty("text").GetString() == "an inbound text");

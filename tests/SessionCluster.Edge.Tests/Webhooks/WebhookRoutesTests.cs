@@ -129,6 +129,7 @@ public sealed class WebhookRoutesTests(EdgeNode node) : IClassFixture<EdgeNode>
             (HttpMethod.Get, $"/v1/webhooks/{tenantWide}"),
             (HttpMethod.Delete, $"/v1/webhooks/{tenantWide}"),
             (HttpMethod.Get, $"/v1/webhooks/{tenantWide}/dead-letters"),
+            (HttpMethod.Get, $"/v1/webhooks/{tenantWide}/cursors"),
             (HttpMethod.Post, $"/v1/webhooks/{tenantWide}/dead-letters:replay"),
             (HttpMethod.Post, $"/v1/webhooks/{tenantWide}/dead-letters/dl_0:replay"),
             (HttpMethod.Get, $"/v1/webhooks/{perSession}"),

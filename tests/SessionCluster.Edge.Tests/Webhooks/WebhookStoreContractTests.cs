@@ -77,6 +77,7 @@ public abstract class WebhookStoreContractTests : IAsyncLifetime
         Assert.Equal(9, await _store.CursorAsync("wh_cursor", actor, default));
         Assert.Equal(3, await _store.CursorAsync("wh_other", actor, default));
         Assert.Equal(11, await _store.CursorAsync("wh_other", "s-another-actor", default));
+        Assert.Equal([("store-session", 3L), (null, 11L)], (await _store.CursorsAsync("wh_other", default)).Select(c => (c.Session, c.AckedSeq)).OrderBy(c => c.AckedSeq));
 
         // A move that cannot be written fails its caller, and the writer goes on.
         await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => cursors.AdvanceAsync("wh_missing", actor, 1, Now, default));
