@@ -38,6 +38,9 @@ public sealed record EdgeDependencies(
     /// <summary>The chats and messages store's reads and deletions (its rows are written by <see cref="ChatProjector"/>).</summary>
     public ChatStore Chats => new(Database);
 
+    /// <summary>The webhooks' store, secrets and worker signal (null: the webhook routes are not mapped).</summary>
+    public Webhooks.WebhookServices? Webhooks { get; init; }
+
     /// <summary>The dependencies over one database: its tenants, keys, directory and quotas.</summary>
     public static EdgeDependencies Over(EdgeDatabase database, EdgeOptions options, AdminKey adminKey, SessionGateway sessions, SessionEventLog events, TimeProvider clock)
     {

@@ -40,6 +40,9 @@ public sealed class EdgeOptions
     /// </summary>
     public TimeSpan RetentionSweepInterval { get; init; } = TimeSpan.FromHours(1);
 
+    /// <summary>Webhook delivery (<c>SC:Edge:Webhooks</c>); each default is in <see cref="Webhooks.WebhookOptions"/>.</summary>
+    public Webhooks.WebhookOptions Webhooks { get; init; } = new();
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first setting the edge cannot start with.</summary>
     public void Validate()
     {
@@ -62,5 +65,7 @@ public sealed class EdgeOptions
         {
             throw new ArgumentException($"{Section}:{nameof(RetentionSweepInterval)} must be positive (default 01:00:00).");
         }
+
+        Webhooks.Validate();
     }
 }

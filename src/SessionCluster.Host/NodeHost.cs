@@ -89,7 +89,7 @@ public static class NodeHost
 
         var app = builder.Build();
         app.MapNodeHealth();
-        app.MapNodeEdge(settings, adminKey);
+        app.MapNodeEdge(settings, adminKey, secretsKey);
         LogLifecycle(app, settings, secretsKey, secretsKeySource, adminKey);
         return app;
     }

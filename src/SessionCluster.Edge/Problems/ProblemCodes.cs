@@ -32,4 +32,7 @@ public static class ProblemCodes
     public const string LinkFailed = "link_failed";
     public const string SessionConnecting = "session_connecting";
     public const string ChatNotFound = "chat_not_found";
+    public const string WebhookNotFound = "webhook_not_found";
+    public const string DeadLetterNotFound = "dead_letter_not_found";
+    public const string WebhookVerificationFailed = "webhook_verification_failed";
 }

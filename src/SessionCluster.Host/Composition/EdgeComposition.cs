@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Akka.Actor;
 using Akka.Hosting;
 using SessionCluster.Edge;
@@ -8,6 +9,8 @@ using SessionCluster.Edge.Grpc;
 using SessionCluster.Edge.Store;
 using SessionCluster.Host.Health;
 using SessionCluster.Edge.Streams;
+using SessionCluster.Edge.Webhooks;
+using SessionCluster.Sessions.State;
 using SessionCluster.Sessions;
 using SessionCluster.Host.Options;
 using SessionCluster.Persistence;
@@ -48,7 +51,7 @@ internal static class EdgeComposition
     /// <summary>The edge's SQLite file in the data folder, beside the journal's.</summary>
     public const string EdgeDatabaseFile = "edge.db";
 
-    public static void MapNodeEdge(this WebApplication app, NodeSettings settings, AdminKeyFile.Resolved adminKey)
+    public static void MapNodeEdge(this WebApplication app, NodeSettings settings, AdminKeyFile.Resolved adminKey, SecretKey secretsKey)
     {
         // Resolved per request, never here: resolving the region (or the ActorSystem) now would start the ActorSystem
         // at Build, outside NodeHost.RunAsync's start-up error handling (a taken remoting port would crash unhandled).
@@ -87,10 +90,46 @@ internal static class EdgeComposition
         {
             Streams = new LiveStreams(StreamOptions(app.Configuration), services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(LiveStreams)), app.Lifetime.ApplicationStopping),
         };
+        deps = deps.WithWebhooks(app, secretsKey);
         app.UseWebSockets();
         app.MapEdge(deps);
         app.MapEdgeGrpc(deps);
         Edge.OpenApi.EdgeOpenApi.MapEdgeOpenApi(app);
+    }
+
+    /// <summary>
+    /// Webhooks: their store with secrets sealed under the node's secrets key, and the delivery worker, started once the
+    /// node has started (the journal it reads needs the ActorSystem) and stopped when the node stops, before the hub.
+    /// A deleted session's webhooks, cursors and dead letters go with it.
+    /// </summary>
+    private static EdgeDependencies WithWebhooks(this EdgeDependencies deps, WebApplication app, SecretKey secretsKey)
+    {
+        var options = deps.Options.Webhooks;
+        var client = WebhookSender.CreateClient(options.RequestTimeout);
+        var services = new WebhookServices(options, new WebhookStore(deps.Database), new WebhookSecrets(new SecretBox(secretsKey, RandomNumberGenerator.Create())),
+            new CloudVerification(client));
+        var sessionDeleted = deps.SessionDeleted;
+        deps = deps with
+        {
+            Webhooks = services,
+            SessionDeleted = async (entry, ct) =>
+            {
+                await sessionDeleted(entry, ct).ConfigureAwait(false);
+                await services.Store.ForgetSessionAsync(entry.ActorId.Value, ct).ConfigureAwait(false);
+                services.Changed();
+            },
+        };
+        if (!options.Enabled)
+        {
+            WebhookWorker.ReportDisabled(app.Services.GetRequiredService<ILogger<WebhookWorker>>());
+            return deps;
+        }
+
+        var worker = new WebhookWorker(deps, services, new WebhookSender(client, new SemaphoreSlim(options.MaxConcurrentDeliveries), deps.Clock),
+            app.Services.GetRequiredService<ILogger<WebhookWorker>>());
+        app.Lifetime.ApplicationStarted.Register(worker.Start);
+        app.Lifetime.ApplicationStopping.Register(() => worker.DisposeAsync().AsTask().GetAwaiter().GetResult());
+        return deps;
     }
 
     /// <summary>The live streams' settings (<c>SC:Edge:Streams</c>); one the streams cannot run with stops the node at start.</summary>

@@ -1,0 +1,31 @@
+namespace SessionCluster.Edge.Webhooks;
+
+/// <summary>
+/// The event filters a webhook accepts: <c>*</c>, an event type (docs/API.md "Event types", as
+/// <see cref="Events.EventView.TypeOf"/> names them), or a family such as <c>message.*</c>.
+/// </summary>
+public static class WebhookEventTypes
+{
+    public static readonly IReadOnlyList<string> Known =
+    [
+        "session.status", "session.qr", "session.pairing_code", "session.link_failed", "session.disconnected", "session.logged_out",
+        "message.received", "message.status", "message.undecryptable", "contact.identity_changed",
+    ];
+
+    public static bool IsValidFilter(string filter) =>
+        filter == "*" || Known.Contains(filter) ||
+        (filter.EndsWith(".*", StringComparison.Ordinal) && Known.Any(type => type.StartsWith(filter[..^1], StringComparison.Ordinal)));
+
+    public static bool Matches(IReadOnlyList<string> filters, string type)
+    {
+        foreach (var filter in filters)
+        {
+            if (filter == "*" || filter == type || (filter.EndsWith(".*", StringComparison.Ordinal) && type.StartsWith(filter[..^1], StringComparison.Ordinal)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,230 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace SessionCluster.Edge.Tests.Webhooks;
+
+/// <summary>
+/// Webhook delivery from a real node to a real receiver on loopback, the events made by linking sessions with the
+/// simulator's phones and sending through the API: order, signatures, ids, dead letters and replay, retries, the
+/// Cloud envelope. Each test has a tenant of its own, so its tenant-wide webhooks see only its sessions.
+/// </summary>
+public sealed class WebhookDeliveryTests(EdgeNode node) : IClassFixture<EdgeNode>
+{
+    [Fact]
+    public async Task Every_event_of_each_session_is_posted_once_in_order_signed_and_carrying_its_id_and_seq()
+    {
+        using var http = await WebhookTestKit.TenantAsync(node.Http, "deliver-order");
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var hook = await WebhookTestKit.CreateWebhookAsync(http, "/v1/webhooks", new { url = receiver.Url() });
+        receiver.Secret = hook.GetProperty("secret").GetString()!;
+
+        await WebhookTestKit.LinkAsync(http, node.Simulator, "order-1", "15550101001");
+        await WebhookTestKit.LinkAsync(http, node.Simulator, "order-2", "15550101002");
+        await SimulatorPhones.CreateAccountAsync(node.Simulator, "15550101003");
+        for (var i = 0; i < 4; i++)
+        {
+            await WebhookTestKit.SendTextAsync(http, "order-1", "15550101003", $"one {i}");
+            await WebhookTestKit.SendTextAsync(http, "order-2", "15550101003", $"two {i}");
+        }
+
+        await WebhookTestKit.PhoneSendsAsync(node.Simulator, "15550101003", "15550101001", "an inbound text");
+        foreach (var session in new[] { "order-1", "order-2" })
+        {
+            var events = await DeliveredAllAsync(http, receiver, session);
+            Assert.True(events.Count > 10, $"{session}: only {events.Count} events");
+            Assert.Equal(0, WebhookTestKit.AssertDeliveredInOrder(receiver.Posts, session, events));
+        }
+
+        // The cursors say the same: each session done up to its last event (written just after its post is answered).
+        foreach (var session in new[] { "order-1", "order-2" })
+        {
+            var last = (await WebhookTestKit.EventsAsync(http, session))[^1].GetProperty("seq").GetInt64();
+            await WaitAsync(async () => (await http.GetFromJsonAsync<JsonElement>($"/v1/webhooks/{hook.GetProperty("id").GetString()}/cursors"))
+                .GetProperty("cursors").EnumerateArray().Any(c => c.GetProperty("session").GetString() == session && c.GetProperty("ackedSeq").GetInt64() == last),
+                $"the cursor of {session} at its last seq {last}");
+        }
+
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        Assert.All(receiver.Posts, p => Assert.InRange(long.Parse(p.Timestamp!, System.Globalization.CultureInfo.InvariantCulture), now - 300, now + 5));
+        Assert.Contains(receiver.Posts, p => p.Type == "message.received" && p.Json.GetProperty("payload").GetProperty("text").GetString() == "an inbound text");
+    }
+
+    [Fact]
+    public async Task A_receiver_answering_410_dead_letters_the_event_the_next_ones_go_on_and_replay_delivers_it_again()
+    {
+        using var http = await WebhookTestKit.TenantAsync(node.Http, "deliver-410");
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var refuseQr = true;
+        receiver.Answer = (post, _) => refuseQr && post.Type == "session.qr" ? 410 : 200;
+        var hook = await WebhookTestKit.CreateWebhookAsync(http, "/v1/webhooks", new { url = receiver.Url() });
+        var id = hook.GetProperty("id").GetString();
+        receiver.Secret = hook.GetProperty("secret").GetString()!;
+
+        await WebhookTestKit.LinkAsync(http, node.Simulator, "gone-1", "15550102001");
+        var events = await DeliveredAllAsync(http, receiver, "gone-1");
+        var qr = events.Where(e => e.GetProperty("type").GetString() == "session.qr").ToList();
+        Assert.NotEmpty(qr);
+        WebhookTestKit.AssertDeliveredInOrder(receiver.Posts, "gone-1", events);
+        Assert.All(receiver.Posts.Where(p => p.Type == "session.qr"), p => Assert.Equal(410, p.AnsweredStatus));
+        Assert.Equal(qr.Count, receiver.Posts.Count(p => p.Type == "session.qr"));
+
+        var letters = (await http.GetFromJsonAsync<JsonElement>($"/v1/webhooks/{id}/dead-letters")).GetProperty("deadLetters").EnumerateArray().ToList();
+        Assert.Equal(qr.Select(e => e.GetProperty("seq").GetInt64()), letters.Select(l => l.GetProperty("seq").GetInt64()));
+        Assert.All(letters, l =>
+        {
+            Assert.Equal("gone-1", l.GetProperty("session").GetString());
+            Assert.Equal(410, l.GetProperty("lastStatus").GetInt32());
+            Assert.Equal(1, l.GetProperty("attempts").GetInt32());
+            Assert.Equal("session.qr", l.GetProperty("eventType").GetString());
+        });
+
+        refuseQr = false;
+        using (var replay = await http.PostAsync($"/v1/webhooks/{id}/dead-letters:replay", null))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, replay.StatusCode);
+            Assert.Equal(qr.Count, (await replay.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("replaying").GetInt32());
+        }
+
+        await receiver.WaitForAsync(posts => posts.Count(p => p.Type == "session.qr" && p.AnsweredStatus == 200) == qr.Count, "the replayed QR events");
+        foreach (var e in qr)
+        {
+            var posts = receiver.Posts.Where(p => p.Seq == e.GetProperty("seq").GetInt64() && p.Session == "gone-1").ToList();
+            Assert.Equal([410, 200], posts.Select(p => p.AnsweredStatus));
+            Assert.All(posts, p => Assert.Equal(e.GetProperty("id").GetString(), p.WebhookId));
+            Assert.True(posts[1].SignatureValid);
+        }
+
+        await WaitAsync(async () => (await http.GetFromJsonAsync<JsonElement>($"/v1/webhooks/{id}/dead-letters")).GetProperty("deadLetters").GetArrayLength() == 0,
+            "the replayed dead letters to be removed");
+        using var unknown = await http.PostAsync($"/v1/webhooks/{id}/dead-letters/dl_unknown:replay", null);
+        await Problems.AssertAsync(unknown, HttpStatusCode.NotFound, "dead_letter_not_found");
+    }
+
+    [Fact]
+    public async Task A_receiver_answering_500_is_retried_per_the_policy_with_the_same_id_before_any_later_event_and_dead_lettered_when_attempts_run_out()
+    {
+        using var http = await WebhookTestKit.TenantAsync(node.Http, "deliver-500");
+        await using var receiver = await WebhookReceiver.StartAsync();
+        receiver.Answer = (post, before) => post.Path == "/exhausted" || before < 2 ? 500 : 200;
+        var retry = new { attempts = 3, initialDelay = 0.2, maxDelay = 0.4, jitter = 0 };
+        var hook = await WebhookTestKit.CreateWebhookAsync(http, "/v1/webhooks", new { url = receiver.Url("/flaky"), secret = "shared-secret-for-both", retry });
+        var exhausted = await WebhookTestKit.CreateWebhookAsync(http, "/v1/webhooks", new { url = receiver.Url("/exhausted"), secret = "shared-secret-for-both", retry = new { attempts = 2, initialDelay = 0.1 } });
+        receiver.Secret = "shared-secret-for-both";
+
+        // A session that starts linking writes status and QR events without a phone.
+        using (var created = await http.PostAsJsonAsync("/v1/sessions", new { id = "flaky-1" }))
+        {
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/v1/sessions/flaky-1/qr")).StatusCode);
+        var events = await WebhookTestKit.WaitForEventsAsync(http, "flaky-1", e => e.Any(x => x.GetProperty("type").GetString() == "session.qr"), "a QR event");
+        var seqs = events.Select(e => e.GetProperty("seq").GetInt64()).ToList();
+        var flaky = await receiver.WaitForAsync(posts => posts.Count(p => p.Path == "/flaky") >= 3 * seqs.Count, "three posts of each event", TimeSpan.FromSeconds(60));
+        var chain = flaky.Where(p => p.Path == "/flaky").Take(3 * seqs.Count).ToList();
+        Assert.Equal(seqs.SelectMany(s => new[] { s, s, s }), chain.Select(p => p.Seq));
+        Assert.Equal(seqs.SelectMany(_ => new[] { 500, 500, 200 }), chain.Select(p => p.AnsweredStatus));
+        Assert.All(chain.Chunk(3), attempts => Assert.Single(attempts.Select(a => a.WebhookId).Distinct()));
+
+        var id = exhausted.GetProperty("id").GetString();
+        var letters = await WaitAsync(async () =>
+        {
+            var list = (await http.GetFromJsonAsync<JsonElement>($"/v1/webhooks/{id}/dead-letters")).GetProperty("deadLetters").EnumerateArray().ToList();
+            return list.Count >= seqs.Count ? list : null;
+        }, "every event dead-lettered after 2 attempts");
+        Assert.Equal(seqs, letters.Select(l => l.GetProperty("seq").GetInt64()).Take(seqs.Count));
+        Assert.All(letters, l => Assert.Equal((2, 500), (l.GetProperty("attempts").GetInt32(), l.GetProperty("lastStatus").GetInt32())));
+        Assert.Equal(2 * letters.Count, receiver.Posts.Count(p => p.Path == "/exhausted" && letters.Any(l => l.GetProperty("seq").GetInt64() == p.Seq)));
+        Assert.NotNull(hook.GetProperty("id").GetString());
+    }
+
+    [Fact]
+    public async Task A_cloud_webhook_gets_an_inbound_text_as_a_cloud_message_and_a_send_as_cloud_statuses_and_nothing_else()
+    {
+        using var http = await WebhookTestKit.TenantAsync(node.Http, "deliver-cloud");
+        await using var receiver = await WebhookReceiver.StartAsync();
+        const string owner = "15550104001";
+        const string friend = "15550104002";
+        await WebhookTestKit.LinkAsync(http, node.Simulator, "cloud-1", owner);
+        var hook = await WebhookTestKit.CreateWebhookAsync(http, "/v1/sessions/cloud-1/webhooks", new { url = receiver.Url(), format = "cloud" });
+        receiver.Secret = hook.GetProperty("secret").GetString()!;
+        await SimulatorPhones.CreateAccountAsync(node.Simulator, friend);
+
+        await WebhookTestKit.PhoneSendsAsync(node.Simulator, friend, owner, "hello cloud");
+        var inbound = (await receiver.WaitForAsync(posts => posts.Any(p => Value(p).TryGetProperty("messages", out _)), "a Cloud message")).First(p => Value(p).TryGetProperty("messages", out _));
+        Assert.True(inbound.SignatureValid);
+        Assert.Equal("whatsapp_business_account", inbound.Json.GetProperty("object").GetString());
+        var change = inbound.Json.GetProperty("entry")[0].GetProperty("changes")[0];
+        Assert.Equal("messages", change.GetProperty("field").GetString());
+        var value = change.GetProperty("value");
+        Assert.Equal("whatsapp", value.GetProperty("messaging_product").GetString());
+        Assert.Equal("cloud-1", value.GetProperty("metadata").GetProperty("phone_number_id").GetString());
+        Assert.Equal(owner, value.GetProperty("metadata").GetProperty("display_phone_number").GetString());
+        Assert.Equal(friend, value.GetProperty("contacts")[0].GetProperty("wa_id").GetString());
+        var message = value.GetProperty("messages")[0];
+        Assert.Equal(friend, message.GetProperty("from").GetString());
+        Assert.Equal("text", message.GetProperty("type").GetString());
+        Assert.Equal("hello cloud", message.GetProperty("text").GetProperty("body").GetString());
+        Assert.True(long.TryParse(message.GetProperty("timestamp").GetString(), out _));
+
+        var sent = await WebhookTestKit.SendTextAsync(http, "cloud-1", friend, "hello back");
+        var statuses = await receiver.WaitForAsync(
+            posts => posts.Any(p => Statuses(p).Any(s => s.GetProperty("id").GetString() == sent && s.GetProperty("status").GetString() is "delivered" or "read")),
+            "a delivered status for the send");
+        var mine = statuses.SelectMany(Statuses).Where(s => s.GetProperty("id").GetString() == sent).ToList();
+        Assert.Contains(mine, s => s.GetProperty("status").GetString() == "sent");
+        Assert.All(mine, s =>
+        {
+            Assert.Equal(friend, s.GetProperty("recipient_id").GetString());
+            Assert.True(long.TryParse(s.GetProperty("timestamp").GetString(), out _));
+        });
+        Assert.All(receiver.Posts, p => Assert.Equal("whatsapp_business_account", p.Json.GetProperty("object").GetString()));
+        Assert.All(receiver.Posts, p => Assert.True(p.SignatureValid));
+    }
+
+    private static JsonElement Value(ReceivedPost post) => post.Json.GetProperty("entry")[0].GetProperty("changes")[0].GetProperty("value");
+
+    private static IEnumerable<JsonElement> Statuses(ReceivedPost post) =>
+        Value(post).TryGetProperty("statuses", out var statuses) ? statuses.EnumerateArray() : [];
+
+    /// <summary>The session's events once the receiver has a post of the last one and no new event came for a second.</summary>
+    internal static async Task<List<JsonElement>> DeliveredAllAsync(HttpClient http, WebhookReceiver receiver, string session, TimeSpan? deadline = null)
+    {
+        var until = DateTime.UtcNow + (deadline ?? EdgeNode.Deadline);
+        while (true)
+        {
+            var events = await WebhookTestKit.EventsAsync(http, session);
+            var last = events.Count == 0 ? 0 : events[^1].GetProperty("seq").GetInt64();
+            if (last > 0 && receiver.Posts.Any(p => p.Session == session && p.Seq == last))
+            {
+                await Task.Delay(1000);
+                var again = await WebhookTestKit.EventsAsync(http, session);
+                if (again.Count == events.Count)
+                {
+                    return events;
+                }
+            }
+
+            Assert.True(DateTime.UtcNow < until, $"Waited for every event of {session} (last seq {last}) to be posted; the receiver has {receiver.Posts.Count(p => p.Session == session)}.");
+            await Task.Delay(200);
+        }
+    }
+
+    private static async Task WaitAsync(Func<Task<bool>> done, string what) => await WaitAsync(async () => await done() ? true : (bool?)null, what);
+
+    private static async Task<T> WaitAsync<T>(Func<Task<T?>> read, string what)
+    {
+        var until = DateTime.UtcNow + EdgeNode.Deadline;
+        while (true)
+        {
+            if (await read() is { } value)
+            {
+                return value;
+            }
+
+            Assert.True(DateTime.UtcNow < until, $"Waited {EdgeNode.Deadline} for {what}.");
+            await Task.Delay(200);
+        }
+    }
+}
