@@ -80,7 +80,8 @@ public static partial class EdgeOpenApi
             return null;
         }
 
-        var path = "/" + template.TrimStart('/');
+        // A route mapped as "" in a group (POST /v1/webhooks) has the group's prefix and a trailing slash as its template.
+        var path = "/" + template.Trim('/');
         return DocumentedPrefixes.Any(p => path.StartsWith(p, StringComparison.Ordinal)) ? Parameter().Replace(path, "{$1}") : null;
     }
 

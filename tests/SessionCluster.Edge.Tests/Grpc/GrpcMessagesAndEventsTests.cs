@@ -60,7 +60,11 @@ public sealed class GrpcMessagesAndEventsTests(EdgeNode node)
         var received = await SimulatorPhones.MessagesAsync(node.Simulator, Friend);
         Assert.Single(received, m => !m.SentCopy && m.Id == sent.Id && m.Text == "hello over grpc");
 
-        var status = await grpc.Messages.GetAsync(new GetMessageRequest { Session = Session, Id = sent.Id }, deadline: GrpcCaller.Deadline);
+        // The store follows the events (a read model): it shows the delivery moments after the stream did.
+        var status = await Eventually.WaitForAsync(
+            async () => await grpc.Messages.GetAsync(new GetMessageRequest { Session = Session, Id = sent.Id }, deadline: GrpcCaller.Deadline),
+            s => s.Status is "delivered" or "read",
+            "the store to show the send delivered");
         Assert.Equal(sent.Id, status.Id);
         Assert.Equal(Friend + "@s.whatsapp.net", status.To);
         Assert.Contains(status.Status, new[] { "delivered", "read" });
