@@ -46,9 +46,9 @@ public static class SessionCipher
     /// <summary>
     /// libsignal-node <c>decryptWithSessions</c>: try every session until one decrypts. It orders them
     /// by last use; we try the current session first, then the archived ones most recently used first.
-    /// Only one session can verify a message's MAC, so the order decides speed, not outcome. A late
-    /// message of an archived session decrypts with it; that session moves to the front of the archive
-    /// and stays archived (see <see cref="SessionRecord.WithArchivedUsed"/>).
+    /// Only one session can verify a message's MAC, so the order decides speed, not outcome. A message
+    /// of an archived session decrypts with it, and that session becomes current as in libsignal and
+    /// go.mau.fi/libsignal (see <see cref="SessionRecord.WithArchivedPromoted"/>).
     /// </summary>
     private static DecryptResult DecryptWhisper(SessionRecord record, LocalIdentity ours, WhisperMessage message)
     {
@@ -73,7 +73,7 @@ public static class SessionCipher
             try
             {
                 var next = DoubleRatchet.Decrypt(archived[i], ours, message, out var plaintext);
-                return new DecryptResult(record.WithArchivedUsed(i, next), plaintext, null);
+                return new DecryptResult(record.WithArchivedPromoted(i, next), plaintext, null);
             }
             catch (SignalDecryptException e)
             {
@@ -90,7 +90,7 @@ public static class SessionCipher
     /// <summary>
     /// libsignal-node <c>decryptPreKeyWhisperMessage</c> + <c>initIncoming</c>: a session with the
     /// message's base key (current or archived) means the peer has not seen our reply yet, so the inner
-    /// message simply decrypts with it and no prekey is consumed. Otherwise a new session is built from
+    /// message simply decrypts with it (an archived one becoming current) and no prekey is consumed. Otherwise a new session is built from
     /// our prekeys, becomes current, and the open one is archived.
     /// </summary>
     private static DecryptResult DecryptPreKey(SessionRecord record, LocalIdentity ours, PreKeyWhisperMessage message, IPreKeySource preKeys)
@@ -107,10 +107,10 @@ public static class SessionCipher
         {
             if (IsSessionOf(archived[i], message))
             {
-                // libsignal-node decrypts with the closed session and leaves it closed.
+                // The peer still writes on this session (it has not seen our reply yet): it becomes current again.
                 RequireSameIdentity(archived[i], message);
                 var next = DoubleRatchet.Decrypt(archived[i], ours, message.Message, out var plaintext);
-                return new DecryptResult(record.WithArchivedUsed(i, next), plaintext, null);
+                return new DecryptResult(record.WithArchivedPromoted(i, next), plaintext, null);
             }
         }
 

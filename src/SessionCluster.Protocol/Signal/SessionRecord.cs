@@ -89,18 +89,31 @@ public sealed partial class SessionRecord
     }
 
     /// <summary>
-    /// An archived session decrypted a message. libsignal-node stamps it as used (so it is tried first
-    /// next time, <c>getSessions</c> sorts by <c>indexInfo.used</c>) but leaves it closed: it is not
-    /// reopened, the open session stays the one we encrypt with, and its close time still decides
-    /// eviction. So it moves to the front of the archive, keeping its close ordinal.
+    /// An archived session decrypted a message: it becomes current again and the current one is archived in its place
+    /// (libsignal's <c>SessionRecord.promoteState</c>, go.mau.fi/libsignal's <c>PromoteState</c>). The session the peer
+    /// last wrote on is the one we write on next, so two sessions begun at the same moment from both ends (each side's
+    /// pkmsgs crossing the other's) collapse into one after the first message, instead of each side writing on the
+    /// session the other archived. libsignal-node leaves such a session closed; a peer that lost the session we opened
+    /// (Baileys' key-store race can roll back the session its decrypt built) then never reads us again until a retry
+    /// receipt brings new keys. The archive keeps its size: one session leaves it, one enters.
     /// </summary>
-    internal SessionRecord WithArchivedUsed(int index, SessionState state)
+    internal SessionRecord WithArchivedPromoted(int index, SessionState state)
     {
+        var promoted = state with { CloseOrdinal = 0 };
+        if (Current is null)
+        {
+            var rest = new SessionState[archived.Length - 1];
+            archived.AsSpan(0, index).CopyTo(rest);
+            archived.AsSpan(index + 1).CopyTo(rest.AsSpan(index));
+            return new SessionRecord(promoted, rest, LastCloseOrdinal);
+        }
+
+        var ordinal = LastCloseOrdinal + 1;
         var list = new SessionState[archived.Length];
-        list[0] = state;
+        list[0] = Current with { CloseOrdinal = ordinal };
         archived.AsSpan(0, index).CopyTo(list.AsSpan(1));
         archived.AsSpan(index + 1).CopyTo(list.AsSpan(index + 1));
-        return new SessionRecord(Current, list, LastCloseOrdinal);
+        return new SessionRecord(promoted, list, ordinal);
     }
 
     /// <summary>For deserialization: the parts as stored.</summary>
