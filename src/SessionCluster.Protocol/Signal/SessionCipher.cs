@@ -46,9 +46,10 @@ public static class SessionCipher
     /// <summary>
     /// libsignal-node <c>decryptWithSessions</c>: try every session until one decrypts. It orders them
     /// by last use; we try the current session first, then the archived ones most recently used first.
-    /// Only one session can verify a message's MAC, so the order decides speed, not outcome. A message
-    /// of an archived session decrypts with it, and that session becomes current as in libsignal and
-    /// go.mau.fi/libsignal (see <see cref="SessionRecord.WithArchivedPromoted"/>).
+    /// Only one session can verify a message's MAC, so the order decides speed, not outcome. A late
+    /// message of an archived session decrypts with it; that session moves to the front of the archive
+    /// and stays archived (see <see cref="SessionRecord.WithArchivedUsed"/>), unless it is the peer's
+    /// first answer on a session we began (see <see cref="PromotesOnAnswer"/>).
     /// </summary>
     private static DecryptResult DecryptWhisper(SessionRecord record, LocalIdentity ours, WhisperMessage message)
     {
@@ -73,7 +74,8 @@ public static class SessionCipher
             try
             {
                 var next = DoubleRatchet.Decrypt(archived[i], ours, message, out var plaintext);
-                return new DecryptResult(record.WithArchivedPromoted(i, next), plaintext, null);
+                return new DecryptResult(
+                    PromotesOnAnswer(archived[i]) ? record.WithArchivedPromoted(i, next) : record.WithArchivedUsed(i, next), plaintext, null);
             }
             catch (SignalDecryptException e)
             {
@@ -107,10 +109,12 @@ public static class SessionCipher
         {
             if (IsSessionOf(archived[i], message))
             {
-                // The peer still writes on this session (it has not seen our reply yet): it becomes current again.
+                // libsignal-node decrypts with the closed session and leaves it closed; we reopen it only when the
+                // peer keeps writing on it while the session we began after it is still unanswered.
                 RequireSameIdentity(archived[i], message);
                 var next = DoubleRatchet.Decrypt(archived[i], ours, message.Message, out var plaintext);
-                return new DecryptResult(record.WithArchivedPromoted(i, next), plaintext, null);
+                return new DecryptResult(
+                    PromotesOverUnanswered(record) ? record.WithArchivedPromoted(i, next) : record.WithArchivedUsed(i, next), plaintext, null);
             }
         }
 
@@ -127,6 +131,26 @@ public static class SessionCipher
         var decrypted = DoubleRatchet.Decrypt(state, ours, message.Message, out var newPlaintext);
         return new DecryptResult(record.WithNewCurrent(decrypted), newPlaintext, message.PreKeyId);
     }
+
+    /// <summary>
+    /// Two sessions begun at once from both ends (first contact, both sides writing): each side's pkmsgs make the other
+    /// archive the session it began, and libsignal-node then writes only on its newest, open session. The peer's first
+    /// answer on a session we began (its pending prekey still set) says the peer has made that session its open one
+    /// after reading our pkmsg, so we make it current too and both sides write on one session. Without this we would
+    /// go on writing on a session the peer has closed, and libsignal-node tries its open session first on every such
+    /// message, stepping that session's ratchet before the MAC check fails and storing the damage
+    /// (ReinitiationInteropTests pins that flaw), so the peer's next messages no longer decrypt here.
+    /// </summary>
+    private static bool PromotesOnAnswer(SessionState archived) => archived.BaseKeyIsOurs && archived.PendingPreKey is not null;
+
+    /// <summary>
+    /// A pkmsg on a session the peer began, archived because we then began one of our own (our send fetched a bundle
+    /// while the peer's first pkmsg was on its way): while ours is unanswered, the peer's still writing on its own says
+    /// it has not taken ours, or lost it (Baileys' key-store race can roll back the session its decrypt just built, and
+    /// with it the one-time prekey), so we go back to the peer's session, which it can read. Should the peer answer ours
+    /// later, <see cref="PromotesOnAnswer"/> brings ours back.
+    /// </summary>
+    private static bool PromotesOverUnanswered(SessionRecord record) => record.Current is { BaseKeyIsOurs: true, PendingPreKey: not null };
 
     private static bool IsSessionOf(SessionState state, PreKeyWhisperMessage message) =>
         !state.BaseKeyIsOurs && message.BaseKey.AsSpan().SequenceEqual(state.BaseKey);

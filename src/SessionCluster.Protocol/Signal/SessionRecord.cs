@@ -89,13 +89,25 @@ public sealed partial class SessionRecord
     }
 
     /// <summary>
-    /// An archived session decrypted a message: it becomes current again and the current one is archived in its place
-    /// (libsignal's <c>SessionRecord.promoteState</c>, go.mau.fi/libsignal's <c>PromoteState</c>). The session the peer
-    /// last wrote on is the one we write on next, so two sessions begun at the same moment from both ends (each side's
-    /// pkmsgs crossing the other's) collapse into one after the first message, instead of each side writing on the
-    /// session the other archived. libsignal-node leaves such a session closed; a peer that lost the session we opened
-    /// (Baileys' key-store race can roll back the session its decrypt built) then never reads us again until a retry
-    /// receipt brings new keys. The archive keeps its size: one session leaves it, one enters.
+    /// An archived session decrypted a message. libsignal-node stamps it as used (so it is tried first
+    /// next time, <c>getSessions</c> sorts by <c>indexInfo.used</c>) but leaves it closed: it is not
+    /// reopened, the open session stays the one we encrypt with, and its close time still decides
+    /// eviction. So it moves to the front of the archive, keeping its close ordinal.
+    /// </summary>
+    internal SessionRecord WithArchivedUsed(int index, SessionState state)
+    {
+        var list = new SessionState[archived.Length];
+        list[0] = state;
+        archived.AsSpan(0, index).CopyTo(list.AsSpan(1));
+        archived.AsSpan(index + 1).CopyTo(list.AsSpan(index + 1));
+        return new SessionRecord(Current, list, LastCloseOrdinal);
+    }
+
+    /// <summary>
+    /// An archived session decrypted a message that shows it is the one the peer writes on now: it becomes current
+    /// again and the current one is archived in its place (libsignal's <c>SessionRecord.promoteState</c>,
+    /// go.mau.fi/libsignal's <c>PromoteState</c>; <see cref="SessionCipher"/> decides when). The archive keeps its
+    /// size: one session leaves it, one enters.
     /// </summary>
     internal SessionRecord WithArchivedPromoted(int index, SessionState state)
     {
