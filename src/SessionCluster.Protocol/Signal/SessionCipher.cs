@@ -48,8 +48,7 @@ public static class SessionCipher
     /// by last use; we try the current session first, then the archived ones most recently used first.
     /// Only one session can verify a message's MAC, so the order decides speed, not outcome. A late
     /// message of an archived session decrypts with it; that session moves to the front of the archive
-    /// and stays archived (see <see cref="SessionRecord.WithArchivedUsed"/>), unless it is the peer's
-    /// first answer on a session we began (see <see cref="PromotesOnAnswer"/>).
+    /// and stays archived (see <see cref="SessionRecord.WithArchivedUsed"/>).
     /// </summary>
     private static DecryptResult DecryptWhisper(SessionRecord record, LocalIdentity ours, WhisperMessage message)
     {
@@ -74,8 +73,7 @@ public static class SessionCipher
             try
             {
                 var next = DoubleRatchet.Decrypt(archived[i], ours, message, out var plaintext);
-                return new DecryptResult(
-                    PromotesOnAnswer(archived[i]) ? record.WithArchivedPromoted(i, next) : record.WithArchivedUsed(i, next), plaintext, null);
+                return new DecryptResult(record.WithArchivedUsed(i, next), plaintext, null);
             }
             catch (SignalDecryptException e)
             {
@@ -92,7 +90,7 @@ public static class SessionCipher
     /// <summary>
     /// libsignal-node <c>decryptPreKeyWhisperMessage</c> + <c>initIncoming</c>: a session with the
     /// message's base key (current or archived) means the peer has not seen our reply yet, so the inner
-    /// message simply decrypts with it (an archived one becoming current) and no prekey is consumed. Otherwise a new session is built from
+    /// message simply decrypts with it and no prekey is consumed. Otherwise a new session is built from
     /// our prekeys, becomes current, and the open one is archived.
     /// </summary>
     private static DecryptResult DecryptPreKey(SessionRecord record, LocalIdentity ours, PreKeyWhisperMessage message, IPreKeySource preKeys)
@@ -109,12 +107,10 @@ public static class SessionCipher
         {
             if (IsSessionOf(archived[i], message))
             {
-                // libsignal-node decrypts with the closed session and leaves it closed; we reopen it only when the
-                // peer keeps writing on it while the session we began after it is still unanswered.
+                // libsignal-node decrypts with the closed session and leaves it closed.
                 RequireSameIdentity(archived[i], message);
                 var next = DoubleRatchet.Decrypt(archived[i], ours, message.Message, out var plaintext);
-                return new DecryptResult(
-                    PromotesOverUnanswered(record) ? record.WithArchivedPromoted(i, next) : record.WithArchivedUsed(i, next), plaintext, null);
+                return new DecryptResult(record.WithArchivedUsed(i, next), plaintext, null);
             }
         }
 
@@ -131,26 +127,6 @@ public static class SessionCipher
         var decrypted = DoubleRatchet.Decrypt(state, ours, message.Message, out var newPlaintext);
         return new DecryptResult(record.WithNewCurrent(decrypted), newPlaintext, message.PreKeyId);
     }
-
-    /// <summary>
-    /// Two sessions begun at once from both ends (first contact, both sides writing): each side's pkmsgs make the other
-    /// archive the session it began, and libsignal-node then writes only on its newest, open session. The peer's first
-    /// answer on a session we began (its pending prekey still set) says the peer has made that session its open one
-    /// after reading our pkmsg, so we make it current too and both sides write on one session. Without this we would
-    /// go on writing on a session the peer has closed, and libsignal-node tries its open session first on every such
-    /// message, stepping that session's ratchet before the MAC check fails and storing the damage
-    /// (ReinitiationInteropTests pins that flaw), so the peer's next messages no longer decrypt here.
-    /// </summary>
-    private static bool PromotesOnAnswer(SessionState archived) => archived.BaseKeyIsOurs && archived.PendingPreKey is not null;
-
-    /// <summary>
-    /// A pkmsg on a session the peer began, archived because we then began one of our own (our send fetched a bundle
-    /// while the peer's first pkmsg was on its way): while ours is unanswered, the peer's still writing on its own says
-    /// it has not taken ours, or lost it (Baileys' key-store race can roll back the session its decrypt just built, and
-    /// with it the one-time prekey), so we go back to the peer's session, which it can read. Should the peer answer ours
-    /// later, <see cref="PromotesOnAnswer"/> brings ours back.
-    /// </summary>
-    private static bool PromotesOverUnanswered(SessionRecord record) => record.Current is { BaseKeyIsOurs: true, PendingPreKey: not null };
 
     private static bool IsSessionOf(SessionState state, PreKeyWhisperMessage message) =>
         !state.BaseKeyIsOurs && message.BaseKey.AsSpan().SequenceEqual(state.BaseKey);

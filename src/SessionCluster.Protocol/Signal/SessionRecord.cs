@@ -103,31 +103,6 @@ public sealed partial class SessionRecord
         return new SessionRecord(Current, list, LastCloseOrdinal);
     }
 
-    /// <summary>
-    /// An archived session decrypted a message that shows it is the one the peer writes on now: it becomes current
-    /// again and the current one is archived in its place (libsignal's <c>SessionRecord.promoteState</c>,
-    /// go.mau.fi/libsignal's <c>PromoteState</c>; <see cref="SessionCipher"/> decides when). The archive keeps its
-    /// size: one session leaves it, one enters.
-    /// </summary>
-    internal SessionRecord WithArchivedPromoted(int index, SessionState state)
-    {
-        var promoted = state with { CloseOrdinal = 0 };
-        if (Current is null)
-        {
-            var rest = new SessionState[archived.Length - 1];
-            archived.AsSpan(0, index).CopyTo(rest);
-            archived.AsSpan(index + 1).CopyTo(rest.AsSpan(index));
-            return new SessionRecord(promoted, rest, LastCloseOrdinal);
-        }
-
-        var ordinal = LastCloseOrdinal + 1;
-        var list = new SessionState[archived.Length];
-        list[0] = Current with { CloseOrdinal = ordinal };
-        archived.AsSpan(0, index).CopyTo(list.AsSpan(1));
-        archived.AsSpan(index + 1).CopyTo(list.AsSpan(index + 1));
-        return new SessionRecord(promoted, list, ordinal);
-    }
-
     /// <summary>For deserialization: the parts as stored.</summary>
     internal static SessionRecord FromParts(SessionState? current, SessionState[] archived, ulong lastCloseOrdinal) =>
         current is null && archived.Length == 0 && lastCloseOrdinal == 0 ? Empty : new SessionRecord(current, archived, lastCloseOrdinal);
