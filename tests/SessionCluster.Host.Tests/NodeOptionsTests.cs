@@ -123,6 +123,33 @@ public sealed class NodeOptionsTests
     }
 
     [Fact]
+    public void Sessions_are_not_paced_by_default_and_a_node_wide_send_rate_is_taken_from_SC_Sessions()
+    {
+        Assert.Null(NodeSettings.From(Configuration()).Sessions.DefaultSendRate);
+
+        var paced = NodeSettings.From(Configuration(("SC:Sessions:SendRatePerSecond", "1"), ("SC:Sessions:SendRateBurst", "5")));
+
+        Assert.Equal(new Sessions.SendRate(1, 5), paced.Sessions.DefaultSendRate);
+    }
+
+    [Theory]
+    [InlineData("SC:Sessions:SendRatePerSecond", "1", null, null, "SC:Sessions:SendRatePerSecond")]
+    [InlineData("SC:Sessions:SendRateBurst", "5", null, null, "SC:Sessions:SendRatePerSecond")]
+    [InlineData("SC:Sessions:SendRatePerSecond", "0", "SC:Sessions:SendRateBurst", "5", "SC:Sessions:SendRatePerSecond")]
+    [InlineData("SC:Sessions:SendRatePerSecond", "51", "SC:Sessions:SendRateBurst", "5", "SC:Sessions:SendRatePerSecond")]
+    [InlineData("SC:Sessions:SendRatePerSecond", "1", "SC:Sessions:SendRateBurst", "0", "SC:Sessions:SendRateBurst")]
+    [InlineData("SC:Sessions:SendRatePerSecond", "1", "SC:Sessions:SendRateBurst", "101", "SC:Sessions:SendRateBurst")]
+    public void A_node_send_rate_the_sessions_would_refuse_or_half_of_one_is_a_configuration_error_naming_its_key(
+        string key, string value, string? otherKey, string? otherValue, string expectedKey)
+    {
+        var values = otherKey is null ? new[] { (key, value) } : [(key, value), (otherKey, otherValue!)];
+
+        var error = Assert.Throws<NodeConfigurationException>(() => NodeSettings.From(Configuration(values)));
+
+        Assert.Equal(expectedKey, error.Key);
+    }
+
+    [Fact]
     public void Building_a_node_with_a_refused_setting_throws_the_typed_error_before_anything_starts()
     {
         var error = Assert.Throws<NodeConfigurationException>(() => NodeHost.Build(["--SC:Persistence:Engine=postgres"]));

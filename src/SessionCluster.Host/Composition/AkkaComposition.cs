@@ -34,7 +34,7 @@ internal static class AkkaComposition
                 .WithRemoting(new RemoteOptions { HostName = settings.Node.RemotingHost, Port = settings.Node.RemotingPort })
                 .WithClustering(new ClusterOptions())
                 .WithNodePersistence(settings)
-                .WithSessions(secretsKey, settings.WhatsApp.ToServerSettings())
+                .WithSessions(secretsKey, settings.WhatsApp.ToServerSettings(), settings.Sessions.DefaultSendRate)
                 .AddStartup(JoinSelf)
                 .WithActors((system, registry) =>
                 {

@@ -9,11 +9,11 @@ namespace SessionCluster.Host.Composition;
 /// <summary>
 /// The <c>session</c> shard region on this node: every session a remembered entity (it must be running to receive),
 /// remembered through the journal (<c>eventsourced</c>: no second store beside it), each given the secrets box made
-/// from the node's key, the system random source and clock, the node's loggers, and the server from <c>SC:WhatsApp</c>.
+/// from the node's key, the system random source and clock, the node's loggers, and the server from <c>SC:WhatsApp</c>, and the default send pacing from <c>SC:Sessions</c>.
 /// </summary>
 internal static class SessionsComposition
 {
-    public static AkkaConfigurationBuilder WithSessions(this AkkaConfigurationBuilder builder, SecretKey key, SessionServerSettings server) =>
+    public static AkkaConfigurationBuilder WithSessions(this AkkaConfigurationBuilder builder, SecretKey key, SessionServerSettings server, SendRate? defaultSendRate) =>
         builder.WithShardRegion<SessionRegionKey>(
             SessionRegion.Name,
             (_, _, resolver) => SessionRegion.EntityProps(new SessionActorDependencies(
@@ -24,6 +24,7 @@ internal static class SessionsComposition
             {
                 Server = server,
                 Events = resolver.GetService<SessionEventFeed>(),
+                Messaging = new SessionCluster.Sessions.Flows.MessagingSettings { DefaultSendRate = defaultSendRate },
             }),
             SessionRegion.MessageExtractor,
             new ShardOptions { RememberEntities = true, RememberEntitiesStore = Akka.Cluster.Sharding.RememberEntitiesStore.Eventsourced });

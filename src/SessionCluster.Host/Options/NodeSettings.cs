@@ -4,11 +4,11 @@ using SessionCluster.Edge;
 namespace SessionCluster.Host.Options;
 
 /// <summary>Every option of the node, bound from .NET configuration and validated together before anything starts.</summary>
-public sealed record NodeSettings(NodeOptions Node, PersistenceOptions Persistence, SecretsOptions Secrets, WhatsAppOptions WhatsApp, EdgeOptions Edge)
+public sealed record NodeSettings(NodeOptions Node, PersistenceOptions Persistence, SecretsOptions Secrets, WhatsAppOptions WhatsApp, EdgeOptions Edge, SessionsOptions Sessions)
 {
     /// <summary>
     /// Binds <see cref="NodeOptions"/>, <see cref="PersistenceOptions"/>, <see cref="SecretsOptions"/> and
-    /// <see cref="WhatsAppOptions"/> and <see cref="EdgeOptions"/> and validates them. A value the binder
+    /// <see cref="WhatsAppOptions"/>, <see cref="EdgeOptions"/> and <see cref="SessionsOptions"/> and validates them. A value the binder
     /// cannot convert (<c>RemotingPort=abc</c>) and a value the options refuse are both a <see cref="NodeConfigurationException"/>.
     /// </summary>
     public static NodeSettings From(IConfiguration configuration)
@@ -18,7 +18,9 @@ public sealed record NodeSettings(NodeOptions Node, PersistenceOptions Persisten
         var secrets = Bind<SecretsOptions>(configuration, SecretsOptions.Section);
         var whatsApp = Bind<WhatsAppOptions>(configuration, WhatsAppOptions.Section);
         var edge = Bind<EdgeOptions>(configuration, EdgeOptions.Section);
+        var sessions = Bind<SessionsOptions>(configuration, SessionsOptions.Section);
         node.Validate();
+        sessions.Validate();
         persistence.Validate();
         secrets.Validate();
         whatsApp.Validate();
@@ -31,7 +33,7 @@ public sealed record NodeSettings(NodeOptions Node, PersistenceOptions Persisten
             throw new NodeConfigurationException(EdgeOptions.Section, e.Message);
         }
 
-        return new NodeSettings(node, persistence, secrets, whatsApp, edge);
+        return new NodeSettings(node, persistence, secrets, whatsApp, edge, sessions);
     }
 
     private static T Bind<T>(IConfiguration configuration, string section)
