@@ -82,7 +82,11 @@ public sealed class GrpcJsInteropTests : IAsyncLifetime
         var stored = (await _node.EventsAsync(Session)).Select(e => (e.GetProperty("seq").GetInt64(), e.GetProperty("id").GetString()!, e.GetProperty("type").GetString()!)).ToList();
         Assert.Equal(stored.Take(first.Count + resumed.Count), first.Concat(resumed).Select(e => (e.Seq, e.Id, e.Type)));
 
-        var status = Ok(await CallAsync("getMessage", new { via = "node", session = Session, id }));
+        // The message store follows the events (a read model): it shows the delivery moments after the stream did.
+        var status = await Eventually.WaitForAsync(
+            async () => Ok(await CallAsync("getMessage", new { via = "node", session = Session, id })),
+            s => s.GetProperty("statusHistory").EnumerateArray().Any(h => h.GetProperty("status").GetString() is "delivered" or "read"),
+            "the store to show the send delivered");
         Assert.Equal(Friend + "@s.whatsapp.net", status.GetProperty("to").GetString());
         Assert.Equal("accepted", status.GetProperty("statusHistory")[0].GetProperty("status").GetString());
         var received = await SimulatorPhones.MessagesAsync(_node.Simulator, Friend);
