@@ -318,7 +318,7 @@ public sealed partial class SessionActor
         }
 
         work.AwaitingAck = true;
-        var stanza = OutboundStanzas.Message(work.Entry.MessageId, work.Entry.To, "text", work.Done.Select(d => (d.Key, d.Value)).ToList(), _registration!.AdvSignedIdentity);
+        var stanza = OutboundStanzas.Message(work.Entry.MessageId, work.Entry.To, StanzaKind.Of(work.Entry.Content), work.Done.Select(d => (d.Key, d.Value)).ToList(), _registration!.AdvSignedIdentity);
         _connection.Tell(new SendNode(stanza));
         MessagingLog.Sent(_logger, _id.Value, work.Entry.MessageId, work.Done.Count);
     }
@@ -503,7 +503,7 @@ public sealed partial class SessionActor
             return;
         }
 
-        _connection.Tell(new SendNode(OutboundStanzas.Resend(id, work.Address, "text", encrypted.Ciphertext, work.Count, _registration!.AdvSignedIdentity)));
+        _connection.Tell(new SendNode(OutboundStanzas.Resend(id, work.Address, StanzaKind.Of(work.Entry.Content), encrypted.Ciphertext, work.Count, _registration!.AdvSignedIdentity)));
     }
 
     private void OnResendFailed(string id, Jid device, string reason)

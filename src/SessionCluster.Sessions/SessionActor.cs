@@ -72,6 +72,7 @@ public sealed partial class SessionActor : ReceivePersistentActor, IWithTimers
         ReceiveSettings();
         ReceivePresence();
         ReceiveContacts();
+        ReceiveMedia();
     }
 
     public ITimerScheduler Timers { get; set; } = null!;

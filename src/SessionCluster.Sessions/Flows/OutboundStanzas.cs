@@ -1,4 +1,6 @@
+using System.Globalization;
 using SessionCluster.Protocol.Binary;
+using SessionCluster.Protocol.Messages;
 using SessionCluster.Protocol.Signal;
 
 namespace SessionCluster.Sessions.Flows;
@@ -10,35 +12,55 @@ namespace SessionCluster.Sessions.Flows;
 public static class OutboundStanzas
 {
     /// <summary>
-    /// <c>&lt;message id to type&gt;&lt;participants&gt;&lt;to jid&gt;&lt;enc v="2" type&gt;…&lt;/participants&gt;[&lt;device-identity&gt;]</c>.
+    /// <c>&lt;message id to type&gt;&lt;participants&gt;&lt;to jid&gt;&lt;enc v="2" type [mediatype] [decrypt-fail]&gt;…&lt;/participants&gt;[&lt;device-identity&gt;]</c>,
+    /// the type and enc attributes as <paramref name="kind"/> says for the content.
     /// </summary>
-    public static Node Message(string id, Jid to, string type, IReadOnlyList<(Jid Device, CiphertextMessage Ciphertext)> encs, ReadOnlyMemory<byte>? deviceIdentity)
+    public static Node Message(string id, Jid to, StanzaKind kind, IReadOnlyList<(Jid Device, CiphertextMessage Ciphertext)> encs, ReadOnlyMemory<byte>? deviceIdentity)
     {
+        ArgumentNullException.ThrowIfNull(kind);
         ArgumentNullException.ThrowIfNull(encs);
-        var participants = encs.Select(e => new Node("to", [("jid", e.Device.ToString())], [Enc(e.Ciphertext, null)])).ToList();
+        var participants = encs.Select(e => new Node("to", [("jid", e.Device.ToString())], [Enc(e.Ciphertext, kind, null)])).ToList();
         List<Node> children = [new Node("participants", null, participants)];
         if (deviceIdentity is { } identity && encs.Any(e => e.Ciphertext.Type == CiphertextType.PreKey))
         {
             children.Add(new Node("device-identity", null, identity));
         }
 
-        return new Node("message", [("id", id), ("to", to.ToString()), ("type", type)], children);
+        return new Node("message", [("id", id), ("to", to.ToString()), ("type", kind.Type)], children);
     }
 
     /// <summary>A resend to the one device that asked: one enc with the retry count, <c>device_fanout="false"</c> (§9).</summary>
-    public static Node Resend(string id, Jid device, string type, CiphertextMessage ciphertext, int count, ReadOnlyMemory<byte>? deviceIdentity)
+    public static Node Resend(string id, Jid device, StanzaKind kind, CiphertextMessage ciphertext, int count, ReadOnlyMemory<byte>? deviceIdentity)
     {
+        ArgumentNullException.ThrowIfNull(kind);
         ArgumentNullException.ThrowIfNull(ciphertext);
-        List<Node> children = [Enc(ciphertext, count)];
+        List<Node> children = [Enc(ciphertext, kind, count)];
         if (deviceIdentity is { } identity && ciphertext.Type == CiphertextType.PreKey)
         {
             children.Add(new Node("device-identity", null, identity));
         }
 
-        return new Node("message", [("id", id), ("to", device.ToString()), ("type", type), ("device_fanout", "false")], children);
+        return new Node("message", [("id", id), ("to", device.ToString()), ("type", kind.Type), ("device_fanout", "false")], children);
     }
 
-    private static Node Enc(CiphertextMessage ciphertext, int? count) => count is { } n
-        ? new Node("enc", [("v", "2"), ("type", ciphertext.WireType), ("count", n.ToString(System.Globalization.CultureInfo.InvariantCulture))], ciphertext.Serialized)
-        : new Node("enc", [("v", "2"), ("type", ciphertext.WireType)], ciphertext.Serialized);
+    private static Node Enc(CiphertextMessage ciphertext, StanzaKind kind, int? count)
+    {
+        List<NodeAttribute> attributes = [("v", "2"), ("type", ciphertext.WireType)];
+        if (count is { } n)
+        {
+            attributes.Add(("count", n.ToString(CultureInfo.InvariantCulture)));
+        }
+
+        if (kind.MediaType is { } mediaType)
+        {
+            attributes.Add(("mediatype", mediaType));
+        }
+
+        if (kind.HideDecryptFailure)
+        {
+            attributes.Add(("decrypt-fail", "hide"));
+        }
+
+        return new Node("enc", attributes, ciphertext.Serialized);
+    }
 }

@@ -1,0 +1,62 @@
+using SessionCluster.Protocol.Wa.E2E;
+
+namespace SessionCluster.Protocol.Messages;
+
+/// <summary>
+/// What the outer stanza says about an encrypted message (docs/PROTOCOL.md §9): the <c>&lt;message type&gt;</c>
+/// (<c>text</c>, <c>media</c>, <c>reaction</c>, <c>poll</c>), the <c>&lt;enc mediatype&gt;</c> of a media message, and
+/// <c>&lt;enc decrypt-fail="hide"&gt;</c> for content a recipient should drop silently rather than show as
+/// "waiting for this message" when it cannot decrypt it (a reaction). The server routes and counts by these, so they
+/// must agree with the content inside the ciphertext.
+/// </summary>
+/// <param name="Type">The stanza's <c>type</c>.</param>
+/// <param name="MediaType">The enc's <c>mediatype</c>, or null when the content carries no media.</param>
+/// <param name="HideDecryptFailure">Whether the enc carries <c>decrypt-fail="hide"</c>.</param>
+public sealed record StanzaKind(string Type, string? MediaType, bool HideDecryptFailure)
+{
+    private static readonly StanzaKind Text = new("text", null, false);
+
+    /// <summary>The stanza attributes for <paramref name="message"/>, looking through the wrappers (view-once, ephemeral, edited, document with caption).</summary>
+    public static StanzaKind Of(Message message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var content = Unwrap(message);
+        if (content.ReactionMessage is not null)
+        {
+            return new StanzaKind("reaction", null, HideDecryptFailure: true);
+        }
+
+        return MediaTypeOf(content) is { } mediaType ? new StanzaKind("media", mediaType, false) : Text;
+    }
+
+    /// <summary>The enc <c>mediatype</c> value of the content's media (§9 "mediatype values"), or null.</summary>
+    private static string? MediaTypeOf(Message content) =>
+        content.ImageMessage is not null ? "image"
+        : content.StickerMessage is not null ? "sticker"
+        : content.VideoMessage is { } video ? (video.GifPlayback ? "gif" : "video")
+        : content.PtvMessage is not null ? "video"
+        : content.AudioMessage is { } audio ? (audio.PTT ? "ptt" : "audio")
+        : content.DocumentMessage is not null ? "document"
+        : content.ContactMessage is not null ? "vcard"
+        : content.ContactsArrayMessage is not null ? "contact_array"
+        : content.LiveLocationMessage is not null ? "livelocation"
+        : null;
+
+    private static Message Unwrap(Message message)
+    {
+        // Wrappers nest at most a few deep; a bound keeps a hostile proto from looping forever.
+        for (var depth = 0; depth < 8; depth++)
+        {
+            var inner = message.ViewOnceMessage?.Message ?? message.ViewOnceMessageV2?.Message ?? message.ViewOnceMessageV2Extension?.Message
+                ?? message.EphemeralMessage?.Message ?? message.DocumentWithCaptionMessage?.Message ?? message.EditedMessage?.Message;
+            if (inner is null)
+            {
+                return message;
+            }
+
+            message = inner;
+        }
+
+        return message;
+    }
+}
