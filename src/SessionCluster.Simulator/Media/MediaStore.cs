@@ -40,6 +40,9 @@ internal sealed class MediaStore(TimeProvider clock)
         return auth;
     }
 
+    /// <summary>Withdraws every upload token issued so far, as the server does when it rotates them (clients must ask media_conn again).</summary>
+    public void RevokeAuth() => _auth.Clear();
+
     public bool IsValidAuth(string? auth) => auth is not null && _auth.TryGetValue(auth, out var expires) && expires > clock.GetUtcNow();
 
     /// <summary>Stores a blob under a new direct path (<c>/v/t62.7118-24/&lt;random&gt;.enc?ccb=11-4&amp;oh=…</c>, the real shape).</summary>
