@@ -16,8 +16,9 @@ namespace SessionCluster.Edge.Media;
 /// resolved once, refused when any of its addresses is not public, and the socket connects to an address from that same
 /// answer. A check before the request and a second resolution by the handler could get two different answers (DNS
 /// rebinding); one resolution cannot. Every new connection, so every redirect hop, passes through it.</item>
-/// <item>No proxy (a proxy would make the connection go to the proxy, past the check), no automatic redirects (each hop
-/// is checked for scheme and counted here), no decompression (the bytes counted are the bytes stored).</item>
+/// <item>No proxy (a proxy would make the connection go to the proxy, past the check), no HTTP/3 (QUIC does not use the
+/// callback), no automatic redirects (each hop is checked for scheme and counted here), no decompression (the bytes
+/// counted are the bytes stored).</item>
 /// <item>The body streams to a temp file opened with <see cref="FileOptions.DeleteOnClose"/> and is counted as it comes:
 /// memory stays at one buffer whatever the size, and the first byte past <see cref="MediaFetchOptions.MaxBytes"/> ends it.</item>
 /// <item>A URL is only ever shown as scheme://host/path: a query string may hold a token.</item>
@@ -105,7 +106,12 @@ internal sealed class MediaFetcher : IDisposable
         for (var redirects = 0; ; redirects++)
         {
             Vet(current, redirects > 0);
-            using var request = new HttpRequestMessage(HttpMethod.Get, current);
+            // HTTP/1.1 at most, never upgraded: HTTP/3 runs over QUIC, whose connections do not pass through ConnectAsync.
+            using var request = new HttpRequestMessage(HttpMethod.Get, current)
+            {
+                Version = HttpVersion.Version11,
+                VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
+            };
             using var response = await SendAsync(request, current, cancellationToken).ConfigureAwait(false);
             if (IsRedirect(response.StatusCode))
             {
