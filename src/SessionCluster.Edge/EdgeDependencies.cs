@@ -38,6 +38,9 @@ public sealed record EdgeDependencies(
     /// <summary>The chats and messages store's reads and deletions (its rows are written by <see cref="ChatProjector"/>).</summary>
     public ChatStore Chats => new(Database);
 
+    /// <summary>Link downloads and media uploads for sends of files (null: such sends are refused as unavailable).</summary>
+    public Media.EdgeMedia? Media { get; init; }
+
     /// <summary>The webhooks' store, secrets and worker signal (null: the webhook routes are not mapped).</summary>
     public Webhooks.WebhookServices? Webhooks { get; init; }
 

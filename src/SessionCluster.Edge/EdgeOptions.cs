@@ -43,6 +43,9 @@ public sealed class EdgeOptions
     /// <summary>Webhook delivery (<c>SC:Edge:Webhooks</c>); each default is in <see cref="Webhooks.WebhookOptions"/>.</summary>
     public Webhooks.WebhookOptions Webhooks { get; init; } = new();
 
+    /// <summary>Downloads of media sent by link (<c>SC:Edge:Media</c>); each default is in <see cref="Media.MediaFetchOptions"/>.</summary>
+    public Media.MediaFetchOptions Media { get; init; } = new();
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first setting the edge cannot start with.</summary>
     public void Validate()
     {
@@ -67,5 +70,6 @@ public sealed class EdgeOptions
         }
 
         Webhooks.Validate();
+        Media.Validate();
     }
 }

@@ -69,11 +69,14 @@ internal static class EmbeddedSimulator
             throw new NodeConfigurationException(UrlSwitch, $"the simulator cannot listen on {url}: {e.Message}");
         }
 
+        // The simulator's media host is HTTPS with a certificate made at its start: the sessions' uploads trust it, and only it.
+        var certificateFile = Path.Combine(dataFolder, DataSubfolder, "certificate.pem");
+        File.WriteAllText(certificateFile, host.CertificatePem);
         return (host, new Dictionary<string, string?>
         {
             [$"{WhatsAppOptions.Section}:{nameof(WhatsAppOptions.ServerUrl)}"] = host.WebSocketUrl,
             [$"{WhatsAppOptions.Section}:{nameof(WhatsAppOptions.RootPublicKey)}"] = Convert.ToHexString(host.RootPublicKey.Span),
-            [$"{WhatsAppOptions.Section}:{nameof(WhatsAppOptions.TrustedCertificateFile)}"] = null,
+            [$"{WhatsAppOptions.Section}:{nameof(WhatsAppOptions.TrustedCertificateFile)}"] = certificateFile,
         });
     }
 

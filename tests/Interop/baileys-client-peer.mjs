@@ -61,6 +61,7 @@
 //   restart     { generation, previousGeneration, statusCode, attempt }   a new socket after 515
 //   creds       { generation, me, lid, name, registered, platform, paired }   after every creds.update
 //   message     { generation, upsertType, key, pushName, timestamp, type, text, caption, hasMedia,
+//                 mimetype, fileName, ptt, reaction: { key, text } | null,
 //                 stubType, stubName, stubParameters, status }   one per messages.upsert entry
 //   receipt     { generation, source: 'messages.update' | 'message-receipt.update', key, status,
 //                 statusName, userJid, receiptTimestamp, readTimestamp, update }
@@ -272,6 +273,12 @@ function summarizeMessage(message, upsertType) {
     text,
     caption: media?.caption ?? null,
     hasMedia: Boolean(media?.mediaKey),
+    mimetype: media?.mimetype ?? null,
+    fileName: media?.fileName ?? null,
+    ptt: media?.ptt ?? null,
+    reaction: content?.reactionMessage
+      ? { key: keySummary(content.reactionMessage.key), text: content.reactionMessage.text ?? null }
+      : null,
     stubType,
     stubName: stubType === null ? null : (proto.WebMessageInfo.StubType[stubType] ?? null),
     stubParameters: message.messageStubParameters ?? [],

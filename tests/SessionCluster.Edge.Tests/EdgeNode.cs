@@ -64,11 +64,16 @@ public sealed class EdgeNode : IAsyncLifetime
 
     private async Task StartNodeAsync()
     {
+        // The simulator's media host is HTTPS with its own certificate: the node's uploads trust it (as --simulator does).
+        var certificateFile = Path.Combine(DataFolder, "simulator.pem");
+        Directory.CreateDirectory(DataFolder);
+        await File.WriteAllTextAsync(certificateFile, Simulator.CertificatePem);
         _app = NodeHost.Build([
             "--data", DataFolder, "--SC:Node:HttpUrl=http://127.0.0.1:0", "--SC:Node:RemotingPort=0",
             $"--SC:Edge:AdminKey={AdminKey}",
             $"--SC:WhatsApp:ServerUrl={Simulator.WebSocketUrl}",
             $"--SC:WhatsApp:RootPublicKey={Convert.ToHexString(Simulator.RootPublicKey.Span)}",
+            $"--SC:WhatsApp:TrustedCertificateFile={certificateFile}",
             .. _arguments,
             .. ExtraArgs,
         ]);

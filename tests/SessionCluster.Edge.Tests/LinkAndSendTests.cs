@@ -110,12 +110,51 @@ public sealed class LinkAndSendTests(EdgeNode node) : IClassFixture<EdgeNode>
             new { to = Friend, type = "text", text = "" },
             new { to = "not-a-number", type = "text", text = "x" },
             new { to = "123@g.us", type = "text", text = "x" },
+            new { to = Friend, type = "fax", text = "x" },
         })
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/sessions/send-checks/messages") { Content = JsonContent.Create(body) };
             request.Headers.Add("Idempotency-Key", "checks");
             using var response = await node.Http.SendAsync(request);
             await Problems.AssertAsync(response, HttpStatusCode.BadRequest, "invalid_request");
+        }
+
+        // Files and reactions: every field is checked before anything is fetched or asked of the session.
+        foreach (var (body, says) in new (object Body, string Says)[]
+        {
+            (new { to = Friend, type = "image" }, "exactly one of url and base64"),
+            (new { to = Friend, type = "image", media = new { url = "https://example.com/a.jpg", base64 = "AAAA" } }, "exactly one of url and base64"),
+            (new { to = Friend, type = "image", media = new { base64 = "not base64!" } }, "not base64"),
+            (new { to = Friend, type = "image", media = new { base64 = "" } }, "no bytes"),
+            (new { to = Friend, type = "image", media = new { url = "ftp://example.com/a.jpg" } }, "http or https"),
+            (new { to = Friend, type = "image", media = new { url = "/relative.jpg" } }, "http or https"),
+            (new { to = Friend, type = "sticker", media = new { base64 = "AAAA", caption = "no" } }, "no caption"),
+            (new { to = Friend, type = "voice", media = new { base64 = "AAAA", caption = "no" } }, "no caption"),
+            (new { to = Friend, type = "document", media = new { base64 = "AAAA", filename = "../etc/passwd" } }, "without slashes"),
+            (new { to = Friend, type = "image", media = new { base64 = "AAAA", mimetype = "jpeg" } }, "media type"),
+            (new { to = Friend, type = "reaction", reaction = new { emoji = "x" } }, "reaction.messageId"),
+            (new { to = Friend, type = "reaction", reaction = new { messageId = "3EB0", emoji = new string('x', 65) } }, "at most 64"),
+            // The links below are never fetched: the default node refuses non-public addresses.
+            (new { to = Friend, type = "image", media = new { url = "http://127.0.0.1:9/a.jpg" } }, "public hosts"),
+            (new { to = Friend, type = "document", media = new { url = "http://169.254.169.254/latest/meta-data/" } }, "public hosts"),
+        })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/sessions/send-checks/messages") { Content = JsonContent.Create(body) };
+            request.Headers.Add("Idempotency-Key", "checks");
+            using var response = await node.Http.SendAsync(request);
+            var problem = await Problems.AssertAsync(response, HttpStatusCode.BadRequest, "invalid_request");
+            Assert.Contains(says, problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        }
+
+        // A file from a session that is not linked: refused before any upload.
+        using (var request = new HttpRequestMessage(HttpMethod.Post, "/v1/sessions/send-checks/messages")
+        {
+            Content = JsonContent.Create(new { to = Friend, type = "image", media = new { base64 = Convert.ToBase64String(new byte[100]) } }),
+        })
+        {
+            request.Headers.Add("Idempotency-Key", "checks-file");
+            using var response = await node.Http.SendAsync(request);
+            await Problems.AssertAsync(response, HttpStatusCode.Conflict, "session_not_linked");
         }
 
         using var unknown = await SendAsync("nobody-to-send-as", "k", Friend, "x");

@@ -123,6 +123,27 @@ public sealed class NodeOptionsTests
     }
 
     [Fact]
+    public void Files_by_link_come_from_public_addresses_only_up_to_100_MiB_in_a_minute_by_default_and_SC_Edge_Media_changes_that()
+    {
+        var defaults = NodeSettings.From(Configuration()).Edge.Media;
+        Assert.Equal((false, 100L * 1024 * 1024, TimeSpan.FromMinutes(1), 3), (defaults.AllowPrivateNetworks, defaults.MaxBytes, defaults.Timeout, defaults.MaxRedirects));
+
+        var set = NodeSettings.From(Configuration(("SC:Edge:Media:AllowPrivateNetworks", "true"), ("SC:Edge:Media:MaxBytes", "1000"))).Edge.Media;
+        Assert.Equal((true, 1000L), (set.AllowPrivateNetworks, set.MaxBytes));
+    }
+
+    [Theory]
+    [InlineData("SC:Edge:Media:MaxBytes", "0")]
+    [InlineData("SC:Edge:Media:Timeout", "00:00:00")]
+    [InlineData("SC:Edge:Media:MaxRedirects", "11")]
+    public void A_link_download_setting_out_of_range_is_a_configuration_error_naming_its_key(string key, string value)
+    {
+        var error = Assert.Throws<NodeConfigurationException>(() => NodeSettings.From(Configuration((key, value))));
+
+        Assert.Contains(key, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Sessions_are_not_paced_by_default_and_a_node_wide_send_rate_is_taken_from_SC_Sessions()
     {
         Assert.Null(NodeSettings.From(Configuration()).Sessions.DefaultSendRate);

@@ -108,16 +108,17 @@ public sealed class ChatStore(EdgeDatabase database)
     }
 
     /// <summary>
-    /// Keeps the text of a send the session accepted (session events carry a send's status, not its content). The
-    /// projector may have stored the row from the Accepted event first; the text is then added, never replaced.
+    /// Keeps the kind and text (or caption, or reaction emoji) of a send the session accepted (session events carry a
+    /// send's status, not its content). The projector may have stored the row from the Accepted event first; the kind is
+    /// then set and the text added, never replaced.
     /// </summary>
-    public async Task RecordSentTextAsync(SessionId actor, string chat, string id, string text, DateTimeOffset at, CancellationToken cancellationToken)
+    public async Task RecordSentAsync(SessionId actor, string chat, string id, string type, string? text, DateTimeOffset at, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await connection.ExecuteAsync(
-            "INSERT INTO store_messages (actor_id, chat, id, direction, type, text, at, status) VALUES (@actor, @chat, @id, 'out', 'text', @text, @at, @status) " +
-            "ON CONFLICT (actor_id, chat, id) DO UPDATE SET type = 'text', text = COALESCE(store_messages.text, excluded.text)",
-            cancellationToken, ("actor", actor.Value), ("chat", chat), ("id", id), ("text", text), ("at", at.ToUnixTimeMilliseconds()),
+            "INSERT INTO store_messages (actor_id, chat, id, direction, type, text, at, status) VALUES (@actor, @chat, @id, 'out', @type, @text, @at, @status) " +
+            "ON CONFLICT (actor_id, chat, id) DO UPDATE SET type = excluded.type, text = COALESCE(store_messages.text, excluded.text)",
+            cancellationToken, ("actor", actor.Value), ("chat", chat), ("id", id), ("type", type), ("text", text), ("at", at.ToUnixTimeMilliseconds()),
             ("status", (long)MessageDelivery.Accepted)).ConfigureAwait(false);
     }
 

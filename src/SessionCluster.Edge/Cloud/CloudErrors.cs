@@ -48,6 +48,9 @@ internal static class CloudErrors
     /// <summary>131051: a message type (or feature) the facade does not send yet.</summary>
     public static IResult UnsupportedType(HttpContext http, string details) => Answer(http, StatusCodes.Status400BadRequest, 131051, "Unsupported message type", details);
 
+    /// <summary>131053: a media file could not be taken (its link failed, or it is empty or too large).</summary>
+    public static IResult MediaUploadError(HttpContext http, string details) => Answer(http, StatusCodes.Status400BadRequest, 131053, "Media upload error", details);
+
     /// <summary>133010: the phone number (the session) is not registered: not linked to a phone, or logged out.</summary>
     public static IResult NotRegistered(HttpContext http, string details) => Answer(http, StatusCodes.Status400BadRequest, 133010, "Account not registered", details);
 

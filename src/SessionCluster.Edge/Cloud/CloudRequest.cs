@@ -1,22 +1,36 @@
 using System.Text.Json;
+using SessionCluster.Edge.Messages;
+using SessionCluster.Protocol.Media;
 
 namespace SessionCluster.Edge.Cloud;
 
 /// <summary>
 /// What a Cloud API client posts to <c>/messages</c>, read from Meta's documented JSON: a message to send
-/// (<c>{"messaging_product":"whatsapp","to","type","text":{"body"}}</c>) or a read status for a received message
-/// (<c>{"messaging_product":"whatsapp","status":"read","message_id"}</c>). Anything else is an <see cref="Invalid"/>
-/// with the Cloud error to answer.
+/// (<c>{"messaging_product":"whatsapp","to","type",…}</c> with <c>text{body}</c>, <c>image|video|document{link,caption}</c>,
+/// <c>document{filename}</c>, <c>audio|sticker{link}</c> or <c>reaction{message_id,emoji}</c>) or a read status for a
+/// received message (<c>{"messaging_product":"whatsapp","status":"read","message_id"}</c>). Anything else is an
+/// <see cref="Invalid"/> with the Cloud error to answer.
 /// </summary>
 internal abstract record CloudRequest
 {
-    /// <summary>The message types Meta's API knows; all but text are answered 131051 until the sessions send them.</summary>
+    /// <summary>The message types Meta's API knows; location, contacts, interactive and template are answered 131051 until the sessions send them.</summary>
     private static readonly HashSet<string> KnownTypes = new(StringComparer.Ordinal)
     {
         "text", "image", "document", "audio", "video", "sticker", "reaction", "location", "contacts", "interactive", "template",
     };
 
-    public sealed record SendText(string To, string Body) : CloudRequest;
+    /// <summary>A message to <paramref name="To"/> (as the client wrote it).</summary>
+    public sealed record Send(string To, ContentRequest Content) : CloudRequest;
+
+    /// <summary>The Cloud media types and the kind each is sent as.</summary>
+    private static readonly Dictionary<string, MediaKind> MediaTypes = new(StringComparer.Ordinal)
+    {
+        ["image"] = MediaKind.Image,
+        ["video"] = MediaKind.Video,
+        ["audio"] = MediaKind.Audio,
+        ["document"] = MediaKind.Document,
+        ["sticker"] = MediaKind.Sticker,
+    };
 
     public sealed record MarkRead(string MessageId) : CloudRequest;
 
@@ -66,19 +80,56 @@ internal abstract record CloudRequest
             return new Invalid(Problem.Malformed, "type must be one of " + string.Join(", ", KnownTypes));
         }
 
-        if (type != "text")
-        {
-            return new Invalid(Problem.Unsupported, $"type '{type}' is not supported by this node yet: it sends text and read statuses");
-        }
-
         if (root.TryGetProperty("context", out _))
         {
             return new Invalid(Problem.Unsupported, "context (a reply to a message) is not supported by this node yet");
         }
 
-        return root.TryGetProperty("text", out var text) && text.ValueKind == JsonValueKind.Object && String(text, "body") is { } body
-            ? new SendText(to, body)
-            : new Invalid(Problem.Missing, "text.body is required for type text");
+        if (type is not ("text" or "reaction") && !MediaTypes.ContainsKey(type))
+        {
+            return new Invalid(Problem.Unsupported, $"type '{type}' is not supported by this node yet: it sends text, media by link, reactions and read statuses");
+        }
+
+        if (!root.TryGetProperty(type, out var content) || content.ValueKind != JsonValueKind.Object)
+        {
+            return new Invalid(Problem.Missing, $"{type} is required for type {type}: an object");
+        }
+
+        if (type == "text")
+        {
+            return String(content, "body") is { } body ? new Send(to, new ContentRequest.Text(body)) : new Invalid(Problem.Missing, "text.body is required for type text");
+        }
+
+        if (type == "reaction")
+        {
+            return String(content, "message_id") is not { Length: > 0 } messageId ? new Invalid(Problem.Missing, "reaction.message_id is required")
+                : String(content, "emoji") is not { } emoji ? new Invalid(Problem.Missing, "reaction.emoji is required (an empty string removes the reaction)")
+                : new Send(to, new ContentRequest.Reaction(messageId, emoji));
+        }
+
+        return Media(to, type, MediaTypes[type], content);
+    }
+
+    private static CloudRequest Media(string to, string type, MediaKind kind, JsonElement content)
+    {
+        if (content.TryGetProperty("id", out _))
+        {
+            return new Invalid(Problem.Unsupported, $"{type}.id (a media id from the /media upload endpoint) is not supported by this node: send {type}.link");
+        }
+
+        if (String(content, "link") is not { Length: > 0 } link)
+        {
+            return new Invalid(Problem.Missing, $"{type}.link is required");
+        }
+
+        if (!Uri.TryCreate(link, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+        {
+            return new Invalid(Problem.Malformed, $"{type}.link must be an absolute http or https URL");
+        }
+
+        var caption = kind is MediaKind.Image or MediaKind.Video or MediaKind.Document ? String(content, "caption") : null;
+        var fileName = kind == MediaKind.Document ? String(content, "filename") : null;
+        return new Send(to, new ContentRequest.Media(kind, uri, null, null, string.IsNullOrEmpty(caption) ? null : caption, string.IsNullOrEmpty(fileName) ? null : fileName));
     }
 
     /// <summary>A member's string value; null when absent or not a string.</summary>

@@ -16,9 +16,10 @@ namespace SessionCluster.Edge.Cloud;
 /// <summary>
 /// <c>POST /cloud/{version}/{phone-number-id}/messages</c>, the send side of Meta's WhatsApp Cloud API: a client written
 /// for <c>graph.facebook.com</c> works by changing its base URL to <c>http://node/cloud</c> and its token to an API key.
-/// <c>{phone-number-id}</c> is the name of a session in the caller's tenant. Text sends answer Meta's
-/// <c>{messaging_product, contacts[{input, wa_id}], messages[{id}]}</c> with the session's message id; a read status
-/// answers <c>{"success":true}</c>. Cloud requests carry no idempotency key, so each is a new send (a random key per
+/// <c>{phone-number-id}</c> is the name of a session in the caller's tenant. Sends (text, media by link, reactions)
+/// answer Meta's <c>{messaging_product, contacts[{input, wa_id}], messages[{id}]}</c> with the session's message id; a
+/// read status answers <c>{"success":true}</c>. A linked file is downloaded, encrypted and uploaded before the answer, as
+/// with the REST route. Cloud requests carry no idempotency key, so each is a new send (a random key per
 /// request), as with Meta: a client that retries after a lost answer may send twice. Errors are in Cloud's shape
 /// (<see cref="CloudErrors"/>), never problem+json.
 /// </summary>
@@ -32,12 +33,6 @@ internal static partial class CloudRoutes
     public sealed record SentMessage(string Id);
 
     public sealed record ReadResponse(bool Success);
-
-    /// <summary>Events read per page while looking up a received message's chat and sender.</summary>
-    private const int PageSize = 1000;
-
-    /// <summary>The text limit the sessions apply (WhatsApp's own: 65,536 characters).</summary>
-    private const int MaxTextLength = 65_536;
 
     public static void Map(IEndpointRouteBuilder endpoints, EdgeDependencies deps)
     {
@@ -86,7 +81,7 @@ internal static partial class CloudRoutes
         {
             return request switch
             {
-                CloudRequest.SendText text => await SendTextAsync(text, entry, http, deps, ct).ConfigureAwait(false),
+                CloudRequest.Send send => await SendAsync(send, entry, http, deps, ct).ConfigureAwait(false),
                 CloudRequest.MarkRead read => await MarkReadAsync(read, entry, http, deps, ct).ConfigureAwait(false),
                 CloudRequest.Invalid { Kind: CloudRequest.Problem.Missing } invalid => CloudErrors.MissingParameter(http, invalid.Details),
                 CloudRequest.Invalid { Kind: CloudRequest.Problem.Unsupported } invalid => CloudErrors.UnsupportedType(http, invalid.Details),
@@ -100,11 +95,18 @@ internal static partial class CloudRoutes
         }
     }
 
-    private static async Task<IResult> SendTextAsync(CloudRequest.SendText send, SessionEntry entry, HttpContext http, EdgeDependencies deps, CancellationToken ct)
+    private static async Task<IResult> SendAsync(CloudRequest.Send send, SessionEntry entry, HttpContext http, EdgeDependencies deps, CancellationToken ct)
     {
-        if (send.Body.Length is 0 or > MaxTextLength)
+        var invalid = send.Content switch
         {
-            return CloudErrors.InvalidValue(http, $"text.body must be 1 to {MaxTextLength} characters");
+            ContentRequest.Text { Body.Length: 0 or > MessageRoutes.MaxTextLength } => $"text.body must be 1 to {MessageRoutes.MaxTextLength} characters",
+            ContentRequest.Reaction { Emoji.Length: > Reactions.MaxLength } => $"reaction.emoji must be at most {Reactions.MaxLength} characters",
+            ContentRequest.Media { Caption.Length: > MessageRoutes.MaxTextLength } => $"caption must be at most {MessageRoutes.MaxTextLength} characters",
+            _ => null,
+        };
+        if (invalid is not null)
+        {
+            return CloudErrors.InvalidValue(http, invalid);
         }
 
         if (MessageRoutes.Recipient(send.To) is not { } to)
@@ -117,19 +119,32 @@ internal static partial class CloudRoutes
             return CloudErrors.RateLimited(http, $"tenant '{entry.TenantId}' is over its messagesPerSecond quota", wait);
         }
 
-        var key = "cloud-" + Guid.NewGuid().ToString("N");
-        return await deps.Sessions.AskAsync(Send.Text(entry.ActorId, to, send.Body, key), ct).ConfigureAwait(false) switch
+        PreparedContent content;
+        try
         {
-            SendAccepted accepted => Results.Json(
-                new SendResponse("whatsapp", [new Contact(send.To, to[..to.IndexOf('@', StringComparison.Ordinal)])], [new SentMessage(accepted.MessageId)]),
-                CloudJson.Options),
-            var other => Refused(other, entry, http),
-        };
+            content = await new OutboundContent(deps).PrepareAsync(entry, to, send.Content, ct).ConfigureAwait(false);
+        }
+        catch (ContentException e)
+        {
+            return ContentRefused(e, entry, http);
+        }
+
+        var key = "cloud-" + Guid.NewGuid().ToString("N");
+        var reply = await deps.Sessions.AskAsync(new Send(entry.ActorId, to, content.Message, key), ct).ConfigureAwait(false);
+        if (reply is not SendAccepted accepted)
+        {
+            return Refused(reply, entry, http);
+        }
+
+        await MessageRoutes.RecordAsync(entry, to, accepted.MessageId, content, deps, ct).ConfigureAwait(false);
+        return Results.Json(
+            new SendResponse("whatsapp", [new Contact(send.To, to[..to.IndexOf('@', StringComparison.Ordinal)])], [new SentMessage(accepted.MessageId)]),
+            CloudJson.Options);
     }
 
     private static async Task<IResult> MarkReadAsync(CloudRequest.MarkRead read, SessionEntry entry, HttpContext http, EdgeDependencies deps, CancellationToken ct)
     {
-        if (await FindReceivedAsync(entry.ActorId, read.MessageId, deps, ct).ConfigureAwait(false) is not { } received)
+        if (await MessageLookup.FindReceivedAsync(entry.ActorId, read.MessageId, deps, ct).ConfigureAwait(false) is not { } received)
         {
             return CloudErrors.InvalidValue(http, $"no message '{read.MessageId}' was received by this phone number");
         }
@@ -141,29 +156,16 @@ internal static partial class CloudRoutes
         };
     }
 
-    /// <summary>The received message with that id, from the session's log (linear in its length until the messages store answers it).</summary>
-    private static async Task<MessageReceivedBody?> FindReceivedAsync(SessionId id, string messageId, EdgeDependencies deps, CancellationToken ct)
+    /// <summary>Content that could not be prepared, as the Cloud error Meta gives for the same condition (131053 for media it could not take).</summary>
+    private static IResult ContentRefused(ContentException e, SessionEntry entry, HttpContext http) => e.Failure switch
     {
-        var after = 0L;
-        while (true)
-        {
-            var page = await deps.Events.ReadAsync(id, after, PageSize, ct).ConfigureAwait(false);
-            foreach (var e in page)
-            {
-                if (e.Body is MessageReceivedBody { FromMe: false } received && received.MessageId == messageId)
-                {
-                    return received;
-                }
-
-                after = e.Sequence;
-            }
-
-            if (page.Count < PageSize)
-            {
-                return null;
-            }
-        }
-    }
+        ContentFailure.Invalid or ContentFailure.UnknownMessage => CloudErrors.InvalidValue(http, e.Message),
+        ContentFailure.LinkFailed or ContentFailure.TooLarge => CloudErrors.MediaUploadError(http, e.Message),
+        ContentFailure.NotLinked => CloudErrors.NotRegistered(http, e.Message),
+        ContentFailure.NotConnected or ContentFailure.UploadFailed => CloudErrors.ServiceUnavailable(http, e.Message),
+        ContentFailure.SessionGone => CloudErrors.UnknownPhoneNumberId(http, entry.Id),
+        var other => throw new InvalidOperationException($"No Cloud error is mapped for the content failure {other}."),
+    };
 
     /// <summary>A session's refusal as the Cloud error Meta gives for the same condition.</summary>
     private static IResult Refused(Reply reply, SessionEntry entry, HttpContext http) => reply switch

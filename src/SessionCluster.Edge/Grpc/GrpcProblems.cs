@@ -64,8 +64,8 @@ internal static class GrpcProblems
         StatusCodes.Status403Forbidden => StatusCode.PermissionDenied,
         StatusCodes.Status404NotFound => StatusCode.NotFound,
         StatusCodes.Status409Conflict => problemCode == ProblemCodes.SessionExists ? StatusCode.AlreadyExists : StatusCode.FailedPrecondition,
-        StatusCodes.Status429TooManyRequests => StatusCode.ResourceExhausted,
-        StatusCodes.Status503ServiceUnavailable or StatusCodes.Status504GatewayTimeout => StatusCode.Unavailable,
+        StatusCodes.Status413PayloadTooLarge or StatusCodes.Status429TooManyRequests => StatusCode.ResourceExhausted,
+        StatusCodes.Status502BadGateway or StatusCodes.Status503ServiceUnavailable or StatusCodes.Status504GatewayTimeout => StatusCode.Unavailable,
         _ => throw new InvalidOperationException($"No gRPC status is mapped for HTTP {httpStatus} ({problemCode})."),
     };
 

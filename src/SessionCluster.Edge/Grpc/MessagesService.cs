@@ -15,7 +15,11 @@ internal sealed class MessagesService(EdgeDependencies deps) : V1.Messages.Messa
 {
     public override async Task<SendMessageResponse> Send(SendMessageRequest request, ServerCallContext context)
     {
-        var body = new MessageRoutes.SendMessageRequest(request.To, request.Type, request.Text);
+        var media = request.Media is { } m
+            ? new MessageRoutes.MediaBody(NullIfEmpty(m.Url), m.Data.IsEmpty ? null : Convert.ToBase64String(m.Data.Span), NullIfEmpty(m.Mimetype), NullIfEmpty(m.Filename), NullIfEmpty(m.Caption))
+            : null;
+        var reaction = request.Reaction is { } r ? new MessageRoutes.ReactionBody(r.MessageId, r.Emoji) : null;
+        var body = new MessageRoutes.SendMessageRequest(request.To, request.Type, request.Text, media, reaction);
         var accepted = GrpcProblems.Answer(await MessageRoutes.SendAsync(context.GetHttpContext(), request.Session, request.IdempotencyKey,
             _ => Task.FromResult<(MessageRoutes.SendMessageRequest?, IResult?)>((body, null)), deps, context.CancellationToken).ConfigureAwait(false));
         return new SendMessageResponse { Id = accepted.Id, Status = accepted.Status };
@@ -43,4 +47,6 @@ internal sealed class MessagesService(EdgeDependencies deps) : V1.Messages.Messa
 
         return message;
     }
+
+    private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
 }

@@ -5,7 +5,7 @@ namespace SessionCluster.Edge.Media;
 /// download is the node fetching an address a caller chose, so every default leans to refusing: bounded size, bounded
 /// time, public addresses only, few redirects.
 /// </summary>
-internal sealed record MediaFetchOptions
+public sealed record MediaFetchOptions
 {
     /// <summary>The configuration section these options are bound from.</summary>
     public const string Section = "SC:Edge:Media";

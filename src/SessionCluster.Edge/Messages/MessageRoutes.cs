@@ -4,26 +4,50 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using SessionCluster.Edge.Problems;
 using SessionCluster.Edge.Sessions;
+using SessionCluster.Protocol.Media;
+using SessionCluster.Sessions;
 using static SessionCluster.Sessions.SessionCommands;
 
 namespace SessionCluster.Edge.Messages;
 
 /// <summary>
-/// <c>POST /v1/sessions/{id}/messages</c>: a text, answered 202 only once the session has made the send durable
-/// (<see cref="SendAccepted"/>). The <c>Idempotency-Key</c> header is required and goes to the session, which
-/// answers a repeated key with the first send's id and sends nothing again.
+/// <c>POST /v1/sessions/{id}/messages</c>: a text, a file (image, video, audio, voice note, document, sticker; by link
+/// or inline base64) or a reaction, answered 202 only once the session has made the send durable
+/// (<see cref="SendAccepted"/>). The <c>Idempotency-Key</c> header is required and goes to the session, which answers a
+/// repeated key with the first send's id and sends nothing again. A file is downloaded, encrypted and uploaded before
+/// the send is accepted (<see cref="OutboundContent"/>), so a repeated key repeats that work but never the send.
 /// </summary>
 internal static partial class MessageRoutes
 {
-    public sealed record SendMessageRequest(string? To = null, string? Type = null, string? Text = null);
+    public sealed record SendMessageRequest(string? To = null, string? Type = null, string? Text = null, MediaBody? Media = null, ReactionBody? Reaction = null);
+
+    /// <summary>A file: exactly one of <paramref name="Url"/> (downloaded by the node) and <paramref name="Base64"/> (inline).</summary>
+    public sealed record MediaBody(string? Url = null, string? Base64 = null, string? Mimetype = null, string? Filename = null, string? Caption = null);
+
+    /// <summary>A reaction to <paramref name="MessageId"/> in the recipient's chat; an empty <paramref name="Emoji"/> removes it.</summary>
+    public sealed record ReactionBody(string? MessageId = null, string? Emoji = null);
 
     public sealed record SendMessageResponse(string Id, string Status, string StatusUrl);
+
+    /// <summary>The <c>type</c>s a send takes, and the media kind of each file type.</summary>
+    private static readonly Dictionary<string, (MediaKind Kind, bool VoiceNote)> FileTypes = new(StringComparer.Ordinal)
+    {
+        ["image"] = (MediaKind.Image, false),
+        ["video"] = (MediaKind.Video, false),
+        ["audio"] = (MediaKind.Audio, false),
+        ["voice"] = (MediaKind.Audio, true),
+        ["document"] = (MediaKind.Document, false),
+        ["sticker"] = (MediaKind.Sticker, false),
+    };
 
     /// <summary>Longer keys are refused rather than stored: 128 covers a UUID, a ULID or a client's own composite key.</summary>
     private const int MaxIdempotencyKeyLength = 128;
 
-    /// <summary>WhatsApp's own limit for a text is 65,536 characters; the session checks the encoded size too.</summary>
-    private const int MaxTextLength = 65_536;
+    /// <summary>WhatsApp's own limit for a text (and a caption) is 65,536 characters; the session checks the encoded size too.</summary>
+    internal const int MaxTextLength = 65_536;
+
+    /// <summary>The longest file name kept on a document (file systems take 255).</summary>
+    private const int MaxFileNameLength = 255;
 
     public static void Map(RouteGroupBuilder v1, EdgeDependencies deps) =>
         v1.MapPost("/sessions/{id}/messages", (string id, HttpContext http, CancellationToken ct) => SendAsync(id, http, deps, ct));
@@ -59,17 +83,13 @@ internal static partial class MessageRoutes
             return (null, bodyProblem);
         }
 
-        if (body!.Type != "text")
+        var (request, invalid) = Content(body!);
+        if (request is null)
         {
-            return (null, EdgeProblems.InvalidRequest("type must be \"text\" (other kinds come with the content work)"));
+            return (null, EdgeProblems.InvalidRequest(invalid!));
         }
 
-        if (string.IsNullOrEmpty(body.Text) || body.Text.Length > MaxTextLength)
-        {
-            return (null, EdgeProblems.InvalidRequest($"text must be 1 to {MaxTextLength} characters"));
-        }
-
-        if (Recipient(body.To) is not { } to)
+        if (Recipient(body!.To) is not { } to)
         {
             return (null, EdgeProblems.InvalidRequest("to must be a phone number in international form (digits, optional +) or a user jid (number@s.whatsapp.net, id@lid)"));
         }
@@ -79,22 +99,115 @@ internal static partial class MessageRoutes
             return (null, EdgeProblems.TooManyRequests(ProblemCodes.RateLimited, $"tenant '{entry.TenantId}' is over its messagesPerSecond quota; retry after the given seconds", wait));
         }
 
+        PreparedContent content;
+        try
+        {
+            content = await new OutboundContent(deps).PrepareAsync(entry, to, request, ct).ConfigureAwait(false);
+        }
+        catch (ContentException e)
+        {
+            return (null, ContentProblems.For(e, entry.Id));
+        }
+
         var statusUrl = $"/v1/sessions/{entry.Id}/messages/";
-        var reply = await deps.Sessions.AskAsync(Send.Text(entry.ActorId, to, body.Text, key), ct).ConfigureAwait(false);
+        var reply = await deps.Sessions.AskAsync(new Send(entry.ActorId, to, content.Message, key), ct).ConfigureAwait(false);
         if (reply is not SendAccepted accepted)
         {
             return (null, ReplyProblems.For(reply, entry.Id));
         }
 
-        // The session's events carry a send's status, not its text: the store keeps the text now (the send is durable
-        // in the session already). A tenant that keeps no messages keeps no text either.
-        if ((await deps.Tenants.FindAsync(entry.TenantId, ct).ConfigureAwait(false))?.RetentionDays != 0)
-        {
-            await deps.Chats.RecordSentTextAsync(entry.ActorId, to, accepted.MessageId, body.Text, deps.Clock.GetUtcNow(), ct).ConfigureAwait(false);
-        }
-
+        await RecordAsync(entry, to, accepted.MessageId, content, deps, ct).ConfigureAwait(false);
         return (new SendMessageResponse(accepted.MessageId, "accepted", statusUrl + accepted.MessageId), null);
     }
+
+    /// <summary>
+    /// The session's events carry a send's status, not its content: the store keeps the kind and text now (the send is
+    /// durable in the session already). A tenant that keeps no messages keeps no text either.
+    /// </summary>
+    internal static async Task RecordAsync(SessionEntry entry, string to, string messageId, PreparedContent content, EdgeDependencies deps, CancellationToken ct)
+    {
+        if ((await deps.Tenants.FindAsync(entry.TenantId, ct).ConfigureAwait(false))?.RetentionDays != 0)
+        {
+            await deps.Chats.RecordSentAsync(entry.ActorId, to, messageId, content.StoreType, content.StoreText, deps.Clock.GetUtcNow(), ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>What the body asks to send, or why it cannot be sent (every field checked before anything is fetched).</summary>
+    private static (ContentRequest? Request, string? Invalid) Content(SendMessageRequest body)
+    {
+        switch (body.Type)
+        {
+            case "text":
+                return string.IsNullOrEmpty(body.Text) || body.Text.Length > MaxTextLength
+                    ? (null, $"text must be 1 to {MaxTextLength} characters")
+                    : (new ContentRequest.Text(body.Text), null);
+            case "reaction":
+                return body.Reaction is not { MessageId: { Length: > 0 } messageId, Emoji: { } emoji }
+                    ? (null, "reaction.messageId and reaction.emoji are required (an empty emoji removes the reaction)")
+                    : emoji.Length > Reactions.MaxLength ? (null, $"reaction.emoji must be at most {Reactions.MaxLength} characters")
+                    : (new ContentRequest.Reaction(messageId, emoji), null);
+            case { } type when FileTypes.TryGetValue(type, out var file):
+                return File(body.Media, file.Kind, file.VoiceNote, type);
+            default:
+                return (null, "type must be one of text, reaction, " + string.Join(", ", FileTypes.Keys));
+        }
+    }
+
+    private static (ContentRequest? Request, string? Invalid) File(MediaBody? media, MediaKind kind, bool voiceNote, string type)
+    {
+        if (media is null || (media.Url is null) == (media.Base64 is null))
+        {
+            return (null, $"type {type} needs media with exactly one of url and base64");
+        }
+
+        if (media.Caption is { Length: > MaxTextLength })
+        {
+            return (null, $"media.caption must be at most {MaxTextLength} characters");
+        }
+
+        if (media.Caption is { Length: > 0 } && kind is MediaKind.Audio or MediaKind.Sticker)
+        {
+            return (null, $"a {type} has no caption");
+        }
+
+        if (media.Filename is { } name && (name.Length is 0 or > MaxFileNameLength || name.IndexOfAny(['/', '\\', '\0']) >= 0))
+        {
+            return (null, $"media.filename must be 1 to {MaxFileNameLength} characters without slashes");
+        }
+
+        if (media.Mimetype is { } mime && !MimeType().IsMatch(mime))
+        {
+            return (null, "media.mimetype must be a media type such as image/jpeg");
+        }
+
+        Uri? link = null;
+        byte[]? bytes = null;
+        if (media.Url is { } url && !(Uri.TryCreate(url, UriKind.Absolute, out link) && link.Scheme is "http" or "https"))
+        {
+            return (null, "media.url must be an absolute http or https URL");
+        }
+
+        if (media.Base64 is { } base64)
+        {
+            try
+            {
+                bytes = Convert.FromBase64String(base64);
+            }
+            catch (FormatException)
+            {
+                return (null, "media.base64 is not base64");
+            }
+
+            if (bytes.Length == 0)
+            {
+                return (null, "media.base64 holds no bytes");
+            }
+        }
+
+        return (new ContentRequest.Media(kind, link, bytes, media.Mimetype, NullIfEmpty(media.Caption), media.Filename, voiceNote), null);
+    }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
     /// <summary>A user jid from a phone number (<c>+1 555 0100</c> → <c>15550100@s.whatsapp.net</c>) or a jid as given; null when neither.</summary>
     internal static string? Recipient(string? to)
@@ -112,6 +225,9 @@ internal static partial class MessageRoutes
         var digits = to.TrimStart('+');
         return PhoneNumber().IsMatch(digits) ? digits + "@s.whatsapp.net" : null;
     }
+
+    [GeneratedRegex("^[a-z]+/[a-z0-9.+-]+(; ?[a-z]+=[a-z0-9-]+)?$")]
+    private static partial Regex MimeType();
 
     [GeneratedRegex("^[0-9]{5,20}@(s\\.whatsapp\\.net|lid)$")]
     private static partial Regex UserJid();

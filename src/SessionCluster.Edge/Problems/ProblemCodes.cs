@@ -35,4 +35,7 @@ public static class ProblemCodes
     public const string WebhookNotFound = "webhook_not_found";
     public const string DeadLetterNotFound = "dead_letter_not_found";
     public const string WebhookVerificationFailed = "webhook_verification_failed";
+    public const string MediaUnreachable = "media_unreachable";
+    public const string MediaTooLarge = "media_too_large";
+    public const string MediaUploadFailed = "media_upload_failed";
 }

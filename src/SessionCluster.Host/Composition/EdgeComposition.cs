@@ -9,6 +9,7 @@ using SessionCluster.Edge.Grpc;
 using SessionCluster.Edge.Store;
 using SessionCluster.Host.Health;
 using SessionCluster.Edge.Streams;
+using SessionCluster.Edge.Media;
 using SessionCluster.Edge.Webhooks;
 using SessionCluster.Sessions.State;
 using SessionCluster.Sessions;
@@ -91,10 +92,28 @@ internal static class EdgeComposition
             Streams = new LiveStreams(StreamOptions(app.Configuration), services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(LiveStreams)), app.Lifetime.ApplicationStopping),
         };
         deps = deps.WithWebhooks(app, secretsKey);
+        deps = deps.WithMedia(app, settings);
         app.UseWebSockets();
         app.MapEdge(deps);
         app.MapEdgeGrpc(deps);
         Edge.OpenApi.EdgeOpenApi.MapEdgeOpenApi(app);
+    }
+
+    /// <summary>
+    /// Sends of files: the link downloader (<c>SC:Edge:Media</c>) and the sessions' upload path, whose HTTPS client trusts
+    /// what the sessions' socket trusts (<c>SC:WhatsApp:TrustedCertificateFile</c>, else the system's roots).
+    /// </summary>
+    private static EdgeDependencies WithMedia(this EdgeDependencies deps, WebApplication app, NodeSettings settings)
+    {
+        var uploadClient = new HttpClient(MediaUploader.CreateHandler(settings.WhatsApp.ToServerSettings())) { Timeout = Timeout.InfiniteTimeSpan };
+        var uploads = new MediaUploads(new MediaUploader(uploadClient), deps.Sessions.AskAsync, deps.Clock);
+        var media = EdgeMedia.Create(settings.Edge.Media, uploads, app.Services.GetRequiredService<ILoggerFactory>(), deps.Clock);
+        app.Lifetime.ApplicationStopped.Register(() =>
+        {
+            media.Dispose();
+            uploadClient.Dispose();
+        });
+        return deps with { Media = media };
     }
 
     /// <summary>

@@ -56,15 +56,28 @@ public sealed class CloudMessagesTests(EdgeNode node) : IClassFixture<EdgeNode>
 
         await PhoneChats.WaitForReceiptAsync(node, Friend, inbound, "read");
 
-        foreach (var (type, body) in new[]
+        // A reaction to the friend's message goes out as a message of its own (Baileys shows what it says: CloudMediaAndReactionTests).
+        using (var reaction = await PostAsync(cloud, "cloud-phone", $$$"""{"messaging_product":"whatsapp","to":"15550005002","type":"reaction","reaction":{"message_id":"{{{inbound}}}","emoji":"👍"}}"""))
         {
-            ("image", """{"messaging_product":"whatsapp","to":"15550005002","type":"image","image":{"link":"https://example.com/a.jpg"}}"""),
-            ("document", """{"messaging_product":"whatsapp","to":"15550005002","type":"document","document":{"link":"https://example.com/a.pdf","filename":"a.pdf"}}"""),
-            ("reaction", $$$"""{"messaging_product":"whatsapp","to":"15550005002","type":"reaction","reaction":{"message_id":"{{{inbound}}}","emoji":"👍"}}"""),
+            Assert.Equal(HttpStatusCode.OK, reaction.StatusCode);
+            var reactionId = JsonDocument.Parse(await reaction.Content.ReadAsStringAsync()).RootElement.GetProperty("messages")[0].GetProperty("id").GetString();
+            await Eventually.WaitForAsync(() => SimulatorPhones.MessagesAsync(node.Simulator, Friend), m => m.Any(x => x.Id == reactionId), "the friend's phone to receive the reaction");
+        }
+
+        foreach (var (type, body, code) in new[]
+        {
+            ("location", """{"messaging_product":"whatsapp","to":"15550005002","type":"location","location":{"latitude":1,"longitude":2}}""", 131051),
+            ("template", """{"messaging_product":"whatsapp","to":"15550005002","type":"template","template":{"name":"hello_world"}}""", 131051),
+            ("image.id", """{"messaging_product":"whatsapp","to":"15550005002","type":"image","image":{"id":"1234567890"}}""", 131051),
+            ("public hosts", """{"messaging_product":"whatsapp","to":"15550005002","type":"image","image":{"link":"http://127.0.0.1:9/a.jpg"}}""", 131009),
+            ("link", """{"messaging_product":"whatsapp","to":"15550005002","type":"document","document":{"link":"ftp://example.com/a.pdf"}}""", 100),
+            ("link", """{"messaging_product":"whatsapp","to":"15550005002","type":"sticker","sticker":{}}""", 131008),
+            ("3EB0FFFFFFFFFFFFFFFF", """{"messaging_product":"whatsapp","to":"15550005002","type":"reaction","reaction":{"message_id":"3EB0FFFFFFFFFFFFFFFF","emoji":"👍"}}""", 131009),
+            ("emoji", $$$"""{"messaging_product":"whatsapp","to":"15550005002","type":"reaction","reaction":{"message_id":"{{{inbound}}}"}}""", 131008),
         })
         {
-            using var unsupported = await PostAsync(cloud, "cloud-phone", body);
-            var error = await AssertCloudErrorAsync(unsupported, HttpStatusCode.BadRequest, 131051);
+            using var refused = await PostAsync(cloud, "cloud-phone", body);
+            var error = await AssertCloudErrorAsync(refused, HttpStatusCode.BadRequest, code);
             Assert.Contains(type, error.GetProperty("error_data").GetProperty("details").GetString(), StringComparison.Ordinal);
         }
 

@@ -60,6 +60,23 @@ public sealed class GrpcMessagesAndEventsTests(EdgeNode node)
         var received = await SimulatorPhones.MessagesAsync(node.Simulator, Friend);
         Assert.Single(received, m => !m.SentCopy && m.Id == sent.Id && m.Text == "hello over grpc");
 
+        // A file given as bytes and a reaction go through the same path as REST's (Baileys shows their content: MediaAndReactionSendTests).
+        var image = await grpc.Messages.SendAsync(new SendMessageRequest
+        {
+            Session = Session, IdempotencyKey = "key-image", To = Friend, Type = "image",
+            Media = new SessionCluster.Edge.Grpc.V1.Media { Data = Google.Protobuf.ByteString.CopyFrom(new byte[5000]), Mimetype = "image/png", Caption = "over grpc" },
+        }, deadline: GrpcCaller.Deadline);
+        var reaction = await grpc.Messages.SendAsync(new SendMessageRequest
+        {
+            Session = Session, IdempotencyKey = "key-reaction", To = Friend, Type = "reaction", Reaction = new Reaction { MessageId = sent.Id, Emoji = "👍" },
+        }, deadline: GrpcCaller.Deadline);
+        await Eventually.WaitForAsync(() => SimulatorPhones.MessagesAsync(node.Simulator, Friend), m => m.Any(x => x.Id == image.Id) && m.Any(x => x.Id == reaction.Id),
+            "the friend's phone to receive the image and the reaction");
+        await GrpcErrors.AssertAsync(() => grpc.Messages.SendAsync(new SendMessageRequest
+        {
+            Session = Session, IdempotencyKey = "key-unknown-reaction", To = Friend, Type = "reaction", Reaction = new Reaction { MessageId = "3EB0000000000000000000", Emoji = "👍" },
+        }).ResponseAsync, StatusCode.NotFound, "message_not_found");
+
         // The store follows the events (a read model): it shows the delivery moments after the stream did.
         var status = await Eventually.WaitForAsync(
             async () => await grpc.Messages.GetAsync(new GetMessageRequest { Session = Session, Id = sent.Id }, deadline: GrpcCaller.Deadline),
@@ -97,6 +114,8 @@ public sealed class GrpcMessagesAndEventsTests(EdgeNode node)
             new SendMessageRequest { Session = "g-send-checks", IdempotencyKey = "k", To = Friend, Type = "text", Text = "" },
             new SendMessageRequest { Session = "g-send-checks", IdempotencyKey = "k", To = "not-a-number", Type = "text", Text = "x" },
             new SendMessageRequest { Session = "g-send-checks", IdempotencyKey = "k", To = "123@g.us", Type = "text", Text = "x" },
+            new SendMessageRequest { Session = "g-send-checks", IdempotencyKey = "k", To = Friend, Type = "image", Media = new SessionCluster.Edge.Grpc.V1.Media { Url = "https://example.com/a.jpg", Data = Google.Protobuf.ByteString.CopyFrom(1, 2) } },
+            new SendMessageRequest { Session = "g-send-checks", IdempotencyKey = "k", To = Friend, Type = "reaction", Reaction = new Reaction { Emoji = "👍" } },
         })
         {
             await GrpcErrors.AssertAsync(() => grpc.Messages.SendAsync(request).ResponseAsync, StatusCode.InvalidArgument, "invalid_request");

@@ -8,7 +8,8 @@ namespace SessionCluster.Edge.Tests.Media;
 
 /// <summary>
 /// A real HTTP server on loopback (Kestrel, a free port) serving what the media fetcher's tests download: a file, a
-/// named file, big bodies with and without Content-Length, a 404, redirect chains, a redirect to anywhere, a stall before the answer and one half-way through the body, a connection that breaks off.
+/// named file, big bodies with and without Content-Length, a 404, redirect chains, a redirect to anywhere, a stall before the answer and one half-way through the body, a connection that breaks off, and blobs a test
+/// registers (<see cref="Serve"/>).
 /// It counts the requests it gets, so a test can tell that a refusal happened before any connection.
 /// </summary>
 internal sealed class MediaSource : IAsyncDisposable
@@ -26,6 +27,15 @@ internal sealed class MediaSource : IAsyncDisposable
     public static byte[] File { get; } = Enumerable.Range(0, 300_000).Select(i => (byte)(i * 31 % 251)).ToArray();
 
     public int Port { get; }
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (byte[] Bytes, string ContentType)> _blobs = new(StringComparer.Ordinal);
+
+    /// <summary>Serves <paramref name="bytes"/> as <paramref name="contentType"/> at <c>/blobs/{name}</c> from now on; its URL.</summary>
+    public Uri Serve(string name, byte[] bytes, string contentType)
+    {
+        _blobs[name] = (bytes, contentType);
+        return Url("/blobs/" + name);
+    }
 
     public int Requests => Volatile.Read(ref _requests);
 
@@ -62,6 +72,7 @@ internal sealed class MediaSource : IAsyncDisposable
             }
         });
         app.MapGet("/missing", () => Results.NotFound());
+        app.MapGet("/blobs/{name}", (string name) => source!._blobs.TryGetValue(name, out var blob) ? Results.Bytes(blob.Bytes, blob.ContentType) : Results.NotFound());
         app.MapGet("/hop/{left:int}", (int left) => left == 0 ? Results.Bytes(File, "application/pdf") : Results.Redirect($"/hop/{left - 1}"));
         app.MapGet("/redirect", (string to) => Results.Redirect(to));
         app.MapGet("/stall", async (HttpContext context) =>
