@@ -33,6 +33,7 @@
 //       moment the server accepted the registration payload), then sends companion_hello.
 //   sendText({ to, text })                 → { id, key }
 //   sendImage({ to, bytes (base64), caption?, mimetype? ('image/jpeg') }) → { id, key }
+//   sendContent({ to, content, quotedId? }) → { id, key }   any Baileys content; { base64 } members become Buffers
 //   downloadMedia({ id })                  → { base64, length, sha256 }   for a received media message
 //   readMessages({ keys: [key…] })         → null     sends read receipts
 //   groupCreate({ subject, participants }) → group metadata summary
@@ -61,7 +62,8 @@
 //   restart     { generation, previousGeneration, statusCode, attempt }   a new socket after 515
 //   creds       { generation, me, lid, name, registered, platform, paired }   after every creds.update
 //   message     { generation, upsertType, key, pushName, timestamp, type, text, caption, hasMedia,
-//                 mimetype, fileName, ptt, reaction: { key, text } | null,
+//                 mimetype, fileName, ptt, reaction: { key, text } | null, content (the normalized
+//                 message as JSON: bytes base64, longs as numbers),
 //                 stubType, stubName, stubParameters, status }   one per messages.upsert entry
 //   receipt     { generation, source: 'messages.update' | 'message-receipt.update', key, status,
 //                 statusName, userJid, receiptTimestamp, readTimestamp, update }
@@ -228,6 +230,7 @@ const pendingSaves = new Set();
 const sentMessages = new Map(); // id → proto.IMessage, answered to Baileys' getMessage for retries
 let sendsInFlight = 0; // sendMessage calls not yet returned (their ids are not in sentMessages yet)
 const receivedMessages = new Map(); // id → WAMessage, for downloadMedia
+const sentQuoted = new Map(); // id → the WAMessage sendMessage returned, for sendContent's quotedId
 let pinned = null; // { agent, dispatcher } trusting only start's caPem; null when none was given
 
 function trackSave() {
@@ -279,6 +282,7 @@ function summarizeMessage(message, upsertType) {
     reaction: content?.reactionMessage
       ? { key: keySummary(content.reactionMessage.key), text: content.reactionMessage.text ?? null }
       : null,
+    content: content ? plain(content) : null,
     stubType,
     stubName: stubType === null ? null : (proto.WebMessageInfo.StubType[stubType] ?? null),
     stubParameters: message.messageStubParameters ?? [],
@@ -539,11 +543,11 @@ async function requestPairingCode({ phone, customCode }) {
   return { code };
 }
 
-async function send(to, content) {
+async function send(to, content, options) {
   sendsInFlight++;
   let message;
   try {
-    message = await currentSocket().sendMessage(to, content);
+    message = await currentSocket().sendMessage(to, content, options);
   } finally {
     sendsInFlight--;
   }
@@ -551,6 +555,7 @@ async function send(to, content) {
     throw new Error(`sendMessage to ${to} returned no message key`);
   }
   sentMessages.set(message.key.id, message.message);
+  sentQuoted.set(message.key.id, message);
   return { id: message.key.id, key: keySummary(message.key) };
 }
 
@@ -567,6 +572,23 @@ async function sentMessage(id) {
 
 function sendText({ to, text }) {
   return send(to, { text });
+}
+
+// Any Baileys message content as JSON (text, react, edit, delete, location, contacts, poll, image/video/audio/
+// document/sticker, ...): a member given as { base64 } becomes a Buffer (the file of a media content), and quotedId
+// names a message this client received or sent, which the new one quotes (a reply).
+function sendContent({ to, content, quotedId }) {
+  const decoded = Object.fromEntries(Object.entries(content).map(([name, value]) =>
+    [name, value && typeof value === 'object' && typeof value.base64 === 'string' ? Buffer.from(value.base64, 'base64') : value]));
+  let options;
+  if (quotedId) {
+    const quoted = receivedMessages.get(quotedId) ?? (sentMessages.has(quotedId) ? sentQuoted.get(quotedId) : undefined);
+    if (!quoted) {
+      throw new Error(`no message ${quotedId} to quote`);
+    }
+    options = { quoted };
+  }
+  return send(to, decoded, options);
 }
 
 function sendImage({ to, bytes, caption, mimetype }) {
@@ -713,6 +735,7 @@ runPeer({
   requestPairingCode,
   sendText,
   sendImage,
+  sendContent,
   downloadMedia,
   readMessages,
   groupCreate,

@@ -285,6 +285,14 @@ public sealed class BaileysClient : IAsyncDisposable
         string to, ReadOnlyMemory<byte> bytes, string? caption = null, string mimetype = "image/jpeg", CancellationToken cancellationToken = default) =>
         BaileysMessageKey.From(await CallAsync("sendImage", new { to, bytes = Convert.ToBase64String(bytes.Span), caption, mimetype }, cancellationToken));
 
+    /// <summary>
+    /// Sends any Baileys message content (<c>sock.sendMessage(to, content)</c>) given as JSON; a member that is
+    /// <c>{ base64 }</c> becomes a Buffer (a media file). <paramref name="quotedId"/> makes it a reply to a message this
+    /// client received or sent.
+    /// </summary>
+    public async Task<BaileysMessageKey> SendContentAsync(string to, object content, string? quotedId = null, CancellationToken cancellationToken = default) =>
+        BaileysMessageKey.From(await CallAsync("sendContent", new { to, content, quotedId }, cancellationToken));
+
     /// <summary>Downloads and decrypts the media of a message this client received.</summary>
     public async Task<byte[]> DownloadMediaAsync(string messageId, CancellationToken cancellationToken = default)
     {
