@@ -73,6 +73,7 @@ public sealed partial class SessionActor : ReceivePersistentActor, IWithTimers
         ReceivePresence();
         ReceiveContacts();
         ReceiveMedia();
+        ReceiveGroups();
     }
 
     public ITimerScheduler Timers { get; set; } = null!;

@@ -21,6 +21,9 @@ public readonly record struct IqErrorCode(int Code, string Text)
     /// <summary>404: what the request names does not exist.</summary>
     public static IqErrorCode ItemNotFound => new(404, "item-not-found");
 
+    /// <summary>409: the request conflicts with the current state (a stale <c>prev</c> of a group description).</summary>
+    public static IqErrorCode Conflict => new(409, "conflict");
+
     /// <summary>406: well-formed, but not acceptable in the current state.</summary>
     public static IqErrorCode NotAcceptable => new(406, "not-acceptable");
 

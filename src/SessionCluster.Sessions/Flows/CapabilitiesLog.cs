@@ -25,4 +25,7 @@ internal static partial class CapabilitiesLog
 
     [LoggerMessage(EventId = 1605, Level = LogLevel.Debug, Message = "Session {SessionId}: the next send waits {Wait} for the session's send rate.")]
     public static partial void SendPaced(ILogger logger, string sessionId, TimeSpan wait);
+
+    [LoggerMessage(EventId = 1606, Level = LogLevel.Information, Message = "Session {SessionId}: a group request was refused by the server with {Code}.")]
+    public static partial void GroupRefused(ILogger logger, string sessionId, int code);
 }

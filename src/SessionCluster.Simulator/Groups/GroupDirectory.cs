@@ -37,9 +37,18 @@ public sealed record Group(Jid Jid, string Subject, Jid Creator, DateTimeOffset 
     /// <summary>When the subject was set last (creation until someone changes it).</summary>
     public DateTimeOffset? SubjectTime { get; init; }
 
+    /// <summary>The description, its id (each change has a new one), who set it and when; null when there is none.</summary>
+    public GroupDescription? Description { get; init; }
+
+    /// <summary>The current invite link code (made on first ask, replaced on a reset); null until asked.</summary>
+    public string? InviteCode { get; init; }
+
     /// <summary>Whether <paramref name="user"/> (a user JID; a device part is ignored) is a member.</summary>
     public bool IsParticipant(Jid user) => Participants.Any(p => p.Jid.User == user.User && p.Jid.Server == user.Server);
 }
+
+/// <summary>A group's description: its text, the id the setter gave it, who set it (PN user JID) and when.</summary>
+public sealed record GroupDescription(string Text, string Id, Jid Owner, DateTimeOffset At);
 
 /// <summary>Why a group operation was refused.</summary>
 public enum GroupFailure
@@ -52,6 +61,9 @@ public enum GroupFailure
 
     /// <summary>The subject is empty or longer than <see cref="GroupDirectory.MaxSubjectLength"/>.</summary>
     BadSubject,
+
+    /// <summary>The description is longer than <see cref="GroupDirectory.MaxDescriptionLength"/>, or its <c>prev</c> is not the current one.</summary>
+    BadDescription,
 
     /// <summary>The acting user is not a member, or not an admin where one is needed.</summary>
     NotAllowed,
@@ -72,6 +84,9 @@ internal sealed class GroupDirectory(AccountDirectory accounts, TimeProvider clo
 {
     /// <summary>Longest subject accepted (WhatsApp's limit is 100 characters).</summary>
     public const int MaxSubjectLength = 100;
+
+    /// <summary>Longest description accepted (WhatsApp's limit is 2048 characters).</summary>
+    public const int MaxDescriptionLength = 2048;
 
     private readonly ConcurrentDictionary<string, Group> _groups = new(StringComparer.Ordinal);
 
@@ -144,6 +159,37 @@ internal sealed class GroupDirectory(AccountDirectory accounts, TimeProvider clo
         var owner = accounts.Find(actor)?.Jid ?? new Jid(actor.User, actor.Server);
         return Update(groupJid, actor, group => group with { Subject = subject, SubjectOwner = owner, SubjectTime = clock.GetUtcNow() }, requireAdmin: false);
     }
+
+    /// <summary>
+    /// Sets the description (<paramref name="text"/> null deletes it); any member may. <paramref name="previousId"/>, when
+    /// given, must be the current description's id (so two members editing at once do not overwrite each other).
+    /// </summary>
+    /// <exception cref="GroupException">Unknown group, a bad description or a stale <paramref name="previousId"/>, or the actor is not a member.</exception>
+    public Group UpdateDescription(Jid groupJid, Jid actor, string id, string? previousId, string? text)
+    {
+        if (text is { Length: > MaxDescriptionLength })
+        {
+            throw new GroupException(GroupFailure.BadDescription, $"The description must be at most {MaxDescriptionLength} characters.");
+        }
+
+        var owner = accounts.Find(actor)?.Jid ?? new Jid(actor.User, actor.Server);
+        return Update(groupJid, actor, group =>
+        {
+            if (previousId is not null && group.Description?.Id != previousId)
+            {
+                throw new GroupException(GroupFailure.BadDescription, $"prev {previousId} is not the current description.");
+            }
+
+            return group with { Description = text is null ? null : new GroupDescription(text, id, owner, clock.GetUtcNow()) };
+        }, requireAdmin: false);
+    }
+
+    /// <summary>The group's invite code, made on first ask; <paramref name="reset"/> replaces it (the old link stops working). Admins only.</summary>
+    /// <exception cref="GroupException">Unknown group, or the actor is not an admin.</exception>
+    public Group InviteCode(Jid groupJid, Jid actor, bool reset) =>
+        Update(groupJid, actor, group => group.InviteCode is not null && !reset
+            ? group
+            : group with { InviteCode = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16)).TrimEnd('=').Replace('+', 'A').Replace('/', 'B')[..22] });
 
     /// <summary>Makes members admins (<see cref="GroupRole.Admin"/>) or plain members; the super admin keeps its role. The actor must be an admin.</summary>
     /// <exception cref="GroupException">Unknown group, a participant that is not a member, or the actor may not.</exception>

@@ -13,7 +13,9 @@ namespace SessionCluster.Simulator.Groups;
 /// <item><c>set to=GROUP</c> <c>&lt;add&gt;</c>/<c>&lt;remove&gt;</c> with <c>&lt;participant jid/&gt;</c>s → the same element listing each participant (admins only);</item>
 /// <item><c>set to=GROUP</c> <c>&lt;subject&gt;TEXT&lt;/subject&gt;</c> (any member) → empty result; <c>&lt;promote&gt;</c>/<c>&lt;demote&gt;</c> with <c>&lt;participant jid/&gt;</c>s (admins; the super admin keeps its role) → the same element;</item>
 /// <item><c>set to="@g.us"</c> <c>&lt;leave&gt;&lt;group id/&gt;…</c> → the same element;</item>
-/// <item><c>get to="@g.us"</c> <c>&lt;participating&gt;</c> → <c>&lt;groups&gt;</c> with every group the account is in.</item>
+/// <item><c>get to="@g.us"</c> <c>&lt;participating&gt;</c> → <c>&lt;groups&gt;</c> with every group the account is in;</item>
+/// <item><c>set to=GROUP</c> <c>&lt;description id [prev]&gt;&lt;body&gt;TEXT&lt;/body&gt;</c> or <c>&lt;description delete="true" [prev]/&gt;</c> (any member) → empty result (Baileys groupUpdateDescription);</item>
+/// <item><c>get to=GROUP</c> <c>&lt;invite/&gt;</c> → <c>&lt;invite code/&gt;</c>; <c>set</c> resets the code (admins; Baileys groupInviteCode, groupRevokeInvite).</item>
 /// </list>
 /// Refusals: unknown group or account 404 item-not-found; not a member / not an admin 403 forbidden; a bad subject 400
 /// (uncertain: docs/PROTOCOL.md does not record the real server's codes; these are WhatsApp's usual iq error codes).
@@ -36,6 +38,8 @@ internal sealed class GroupIqs(GroupDirectory groups, AccountDirectory accounts,
                 ("set", "add" or "remove", true) => await ChangeParticipantsAsync(me, actor, to, IqRouter.RequireChild(iq, child), cancellationToken).ConfigureAwait(false),
                 ("set", "subject", true) => await SubjectAsync(me, actor, to, IqRouter.RequireChild(iq, "subject"), cancellationToken).ConfigureAwait(false),
                 ("set", "promote" or "demote", true) => await SetRoleAsync(me, actor, to, IqRouter.RequireChild(iq, child), cancellationToken).ConfigureAwait(false),
+                ("set", "description", true) => await DescriptionAsync(me, actor, to, IqRouter.RequireChild(iq, "description"), cancellationToken).ConfigureAwait(false),
+                ("get" or "set", "invite", true) => new Node("invite", [("code", groups.InviteCode(to, me, reset: type == "set").InviteCode!)]),
                 ("set", "leave", false) => await LeaveAsync(me, actor, IqRouter.RequireChild(iq, "leave"), cancellationToken).ConfigureAwait(false),
                 ("get", "participating", false) => Participating(me),
                 _ => throw new IqRequestException(IqErrorCode.FeatureNotImplemented, $"w:g2 {type} <{child}> to {to} is not supported."),
@@ -49,6 +53,7 @@ internal sealed class GroupIqs(GroupDirectory groups, AccountDirectory accounts,
                 {
                     GroupFailure.UnknownAccount or GroupFailure.UnknownGroup => IqErrorCode.ItemNotFound,
                     GroupFailure.NotAllowed => IqErrorCode.Forbidden,
+                    GroupFailure.BadDescription when e.Message.StartsWith("prev", StringComparison.Ordinal) => IqErrorCode.Conflict,
                     _ => IqErrorCode.BadRequest,
                 },
                 e.Message);
@@ -96,6 +101,27 @@ internal sealed class GroupIqs(GroupDirectory groups, AccountDirectory accounts,
         var owner = group.SubjectOwner!.Value;
         var change = new Node("subject", [("subject", group.Subject), ("s_o", (accounts.Find(owner)?.Lid ?? owner).ToString()), ("s_o_pn", owner.ToString()), ("s_t", group.SubjectTime!.Value.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture))]);
         await notifications.SendAsync(group, actor, change, [], cancellationToken).ConfigureAwait(false);
+        return null;
+    }
+
+    private async Task<Node?> DescriptionAsync(Jid me, Jid actor, Jid to, Node description, CancellationToken cancellationToken)
+    {
+        var deleting = description.GetOptionalString("delete") == "true";
+        var body = description.GetOptionalChild("body");
+        var text = body?.ContentKind switch
+        {
+            NodeContentKind.Bytes => System.Text.Encoding.UTF8.GetString(body.Bytes.Span),
+            NodeContentKind.Text => body.Text ?? "",
+            _ => null,
+        };
+        if (deleting == (text is not null))
+        {
+            throw new IqRequestException(IqErrorCode.BadRequest, "<description> holds a <body> with the text, or delete=\"true\" without one.");
+        }
+
+        var id = description.GetOptionalString("id") ?? (deleting ? "" : throw new IqRequestException(IqErrorCode.BadRequest, "<description> needs an id."));
+        var group = groups.UpdateDescription(to, me, id, description.GetOptionalString("prev"), text);
+        await notifications.SendAsync(group, actor, GroupNodes.Description(group, accounts) ?? new Node("description", [("delete", "true")]), [], cancellationToken).ConfigureAwait(false);
         return null;
     }
 

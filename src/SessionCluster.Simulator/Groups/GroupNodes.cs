@@ -32,8 +32,15 @@ internal static class GroupNodes
                 ("addressing_mode", Relay.LidAddressing.Mode),
                 ("size", group.Participants.Count.ToString(CultureInfo.InvariantCulture)),
             ],
-            [.. group.Participants.Select(p => Participant(p, accounts))]);
+            [.. group.Participants.Select(p => Participant(p, accounts)), .. Description(group, accounts) is { } description ? [description] : Array.Empty<Node>()]);
     }
+
+    /// <summary><c>&lt;description id participant participant_pn t&gt;&lt;body&gt;TEXT&lt;/body&gt;&lt;/description&gt;</c> (Baileys extractGroupMetadata), or null without one.</summary>
+    public static Node? Description(Group group, AccountDirectory accounts) => group.Description is not { } d
+        ? null
+        : new Node("description",
+            [("id", d.Id), ("participant", Lid(d.Owner, accounts).ToString()), ("participant_pn", d.Owner.ToString()), ("t", d.At.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture))],
+            [new Node("body", null, System.Text.Encoding.UTF8.GetBytes(d.Text))]);
 
     /// <summary>The LID user of the account behind <paramref name="user"/>, or <paramref name="user"/> itself without one.</summary>
     private static Jid Lid(Jid user, AccountDirectory accounts) => accounts.Find(user)?.Lid ?? user;
