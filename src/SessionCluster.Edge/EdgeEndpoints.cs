@@ -44,6 +44,7 @@ public static class EdgeEndpoints
         SettingsRoutes.Map(tenant, deps);
         PresenceRoutes.Map(tenant, deps);
         ContactCheckRoutes.Map(tenant, deps);
+        Groups.GroupRoutes.Map(tenant, deps);
         CloudRoutes.Map(endpoints, deps);
         StreamRoutes.Map(tenant, deps);
         ChatRoutes.Map(tenant, deps);

@@ -35,6 +35,10 @@ public static class ProblemCodes
     public const string WebhookNotFound = "webhook_not_found";
     public const string DeadLetterNotFound = "dead_letter_not_found";
     public const string WebhookVerificationFailed = "webhook_verification_failed";
+    public const string GroupNotFound = "group_not_found";
+    public const string GroupForbidden = "group_forbidden";
+    public const string GroupConflict = "group_conflict";
+    public const string GroupRefused = "group_refused";
     public const string MediaUnreachable = "media_unreachable";
     public const string MediaTooLarge = "media_too_large";
     public const string MediaUploadFailed = "media_upload_failed";

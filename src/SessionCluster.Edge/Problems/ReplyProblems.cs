@@ -43,6 +43,19 @@ internal static class ReplyProblems
             var other => throw new InvalidOperationException($"No problem is mapped for the contacts refusal {other}."),
         },
         SettingsRefused refused => EdgeProblems.InvalidRequest(refused.Detail),
+        GroupRefused refused => refused.Reason switch
+        {
+            GroupRefusal.BadRequest => EdgeProblems.InvalidRequest(refused.Detail),
+            GroupRefusal.NotLinked => EdgeProblems.Problem(StatusCodes.Status409Conflict, ProblemCodes.SessionNotLinked, "Session not linked", refused.Detail),
+            GroupRefusal.Ended => EdgeProblems.Problem(StatusCodes.Status409Conflict, ProblemCodes.SessionEnded, "Session ended", refused.Detail),
+            GroupRefusal.NotConnected => EdgeProblems.Problem(StatusCodes.Status409Conflict, ProblemCodes.SessionNotConnected, "Session not connected", refused.Detail),
+            GroupRefusal.Unanswered => EdgeProblems.Timeout($"the server did not answer session '{id}''s group request; ask again"),
+            GroupRefusal.NotFound => EdgeProblems.NotFound(ProblemCodes.GroupNotFound, "Group not found", refused.Detail),
+            GroupRefusal.Forbidden => EdgeProblems.Problem(StatusCodes.Status403Forbidden, ProblemCodes.GroupForbidden, "Not allowed in this group", refused.Detail),
+            GroupRefusal.Conflict => EdgeProblems.Conflict(ProblemCodes.GroupConflict, "Group changed", refused.Detail),
+            GroupRefusal.Refused => EdgeProblems.Problem(StatusCodes.Status502BadGateway, ProblemCodes.GroupRefused, "Group request refused", refused.Detail),
+            var other => throw new InvalidOperationException($"No problem is mapped for the group refusal {other}."),
+        },
         SendRefused refused => refused.Reason switch
         {
             SendRefusal.NotLinked => EdgeProblems.Problem(StatusCodes.Status409Conflict, ProblemCodes.SessionNotLinked, "Session not linked", refused.Detail),

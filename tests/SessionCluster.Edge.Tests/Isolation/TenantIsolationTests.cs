@@ -144,6 +144,7 @@ public sealed partial class TenantIsolationTests(EdgeNode node) : IClassFixture<
             "tenantId" => "iso-a",
             "keyId" => key,
             "version" => "v21.0",
+            "action" => "add",
             var other => throw new InvalidOperationException($"The isolation test has no value for the route parameter {{{other}}} in {template}: add one."),
         });
 
