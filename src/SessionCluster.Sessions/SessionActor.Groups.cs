@@ -33,8 +33,14 @@ public sealed partial class SessionActor
         {
             var group = CheckGroup(command.Group);
             var participants = CheckParticipants(command.Participants, allowEmpty: false);
-            return (id => GroupQueries.ChangeParticipants(id, group, command.Action, participants),
-                result => new GroupParticipantsChanged(_id, GroupQueries.ReadParticipants(result, command.Action)));
+            return (id => GroupQueries.ChangeParticipants(id, group, command.Action, participants), result =>
+            {
+                var changed = new GroupParticipantsChanged(_id, GroupQueries.ReadParticipants(result, command.Action));
+                // Our own change brings no notification to this device: the member list is read again at the next send,
+                // and a removal there starts a new sender key.
+                MembersChanged(group, removed: command.Action == GroupParticipantAction.Remove);
+                return changed;
+            });
         }));
         Command<SetGroupSubject>(command => OnGroupCommand(command.SessionId, () =>
         {
@@ -45,7 +51,11 @@ public sealed partial class SessionActor
         Command<LeaveGroup>(command => OnGroupCommand(command.SessionId, () =>
         {
             var group = CheckGroup(command.Group);
-            return (id => GroupQueries.Leave(id, group), _ => new GroupChanged(_id, group.ToString()));
+            return (id => GroupQueries.Leave(id, group), _ =>
+            {
+                MembersChanged(group, removed: true);
+                return new GroupChanged(_id, group.ToString());
+            });
         }));
         Command<GetGroupInvite>(command => OnGroupCommand(command.SessionId, () =>
         {

@@ -237,6 +237,10 @@ public sealed partial class SessionActor
         {
             UploadPreKeysIfLow(count);
         }
+        else if (node.GetOptionalString("type") == "w:gp2")
+        {
+            OnGroupNotification(node);
+        }
         else if (node.GetOptionalString("type") == "devices" && node.GetOptionalJid("from") is { } user)
         {
             // The user's device list changed: the next send asks usync again (seed 004's stale cache).

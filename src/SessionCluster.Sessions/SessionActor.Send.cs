@@ -48,6 +48,7 @@ public sealed partial class SessionActor
 
     private void ReceiveSending()
     {
+        ReceiveGroupSend();
         Command<Send>(OnSend);
         Command<MarkRead>(OnMarkRead);
     }
@@ -104,8 +105,8 @@ public sealed partial class SessionActor
     private SendRefused? SendRefusalFor(Send send) =>
         _status is SessionStatus.Deleted or SessionStatus.LoggedOut ? new SendRefused(_id, SendRefusal.Ended, "the session is " + _status)
         : _registration?.DeviceJid is null ? new SendRefused(_id, SendRefusal.NotLinked, "the session is not linked to a phone")
-        : !Jid.TryParse(send.To, out var to) || !(to.IsPhoneNumber || to.IsLid) || to.Device != 0 || to.Agent != 0
-            ? new SendRefused(_id, SendRefusal.BadRecipient, $"\"{send.To}\" is not a user jid (number@s.whatsapp.net or id@lid)")
+        : !Jid.TryParse(send.To, out var to) || !(to.IsPhoneNumber || to.IsLid || (to.IsGroup && to.User.Length > 0)) || to.Device != 0 || to.Agent != 0
+            ? new SendRefused(_id, SendRefusal.BadRecipient, $"\"{send.To}\" is not a user or group jid (number@s.whatsapp.net, id@lid, id@g.us)")
         : IsOwnAccount(to) ? new SendRefused(_id, SendRefusal.BadRecipient, "messages to the session's own account are not sent")
         : send.Content.CalculateSize() is 0 or > MaxContentBytes
             ? new SendRefused(_id, SendRefusal.BadContent, $"the message must be 1 to {MaxContentBytes} bytes")
@@ -144,6 +145,12 @@ public sealed partial class SessionActor
         }
 
         var work = _sending = new SendWork(first.Value);
+        if (work.Entry.To.IsGroup)
+        {
+            StartGroupSend(work);
+            return;
+        }
+
         var own = new Jid(OwnUser, JidServer.WhatsApp);
         var now = _dependencies.Clock.GetUtcNow();
         var unknown = new[] { work.Entry.To, own }.Where(u => _deviceLists.Find(u, now) is null).ToList();
@@ -305,7 +312,7 @@ public sealed partial class SessionActor
             return;
         }
 
-        if (work.Done.Count == 0)
+        if (work.Done.Count == 0 && work.Skmsg is null)
         {
             Settle(work, MessageDelivery.Failed, "no device of the recipient could be encrypted for");
             return;
@@ -318,7 +325,9 @@ public sealed partial class SessionActor
         }
 
         work.AwaitingAck = true;
-        var stanza = OutboundStanzas.Message(work.Entry.MessageId, work.Entry.To, StanzaKind.Of(work.Entry.Content), work.Done.Select(d => (d.Key, d.Value)).ToList(), _registration!.AdvSignedIdentity);
+        var stanza = work.Skmsg is not null
+            ? GroupStanza(work)
+            : OutboundStanzas.Message(work.Entry.MessageId, work.Entry.To, StanzaKind.Of(work.Entry.Content), work.Done.Select(d => (d.Key, d.Value)).ToList(), _registration!.AdvSignedIdentity);
         _connection.Tell(new SendNode(stanza));
         MessagingLog.Sent(_logger, _id.Value, work.Entry.MessageId, work.Done.Count);
     }
@@ -337,6 +346,7 @@ public sealed partial class SessionActor
         }
         else
         {
+            RecordSenderKeyShared(work);
             Settle(work, MessageDelivery.Sent, null);
         }
     }
@@ -458,7 +468,8 @@ public sealed partial class SessionActor
             return;
         }
 
-        var plaintext = IsOwnAccount(askingDevice)
+        // In a group every member device, ours included, gets the message itself (there is no DeviceSentMessage).
+        var plaintext = IsOwnAccount(askingDevice) && !entry.To.IsGroup
             ? MessagePadding.Pad(new Message { DeviceSentMessage = new DeviceSentMessage { DestinationJID = entry.To.ToString(), Message = entry.Content } }.ToByteArray())
             : MessagePadding.Pad(entry.Content.ToByteArray());
         var work = new ResendWork(entry, askingDevice, device, count, plaintext);
@@ -503,7 +514,10 @@ public sealed partial class SessionActor
             return;
         }
 
-        _connection.Tell(new SendNode(OutboundStanzas.Resend(id, work.Address, StanzaKind.Of(work.Entry.Content), encrypted.Ciphertext, work.Count, _registration!.AdvSignedIdentity)));
+        var kind = StanzaKind.Of(work.Entry.Content);
+        _connection.Tell(new SendNode(work.Entry.To.IsGroup
+            ? GroupStanzas.Resend(id, work.Entry.To, work.Address, kind, encrypted.Ciphertext, work.Count, _registration!.AdvSignedIdentity)
+            : OutboundStanzas.Resend(id, work.Address, kind, encrypted.Ciphertext, work.Count, _registration!.AdvSignedIdentity)));
     }
 
     private void OnResendFailed(string id, Jid device, string reason)
@@ -600,6 +614,15 @@ public sealed partial class SessionActor
         public bool BundlesAsked { get; set; }
 
         public bool AwaitingAck { get; set; }
+
+        /// <summary>A group send: the skmsg for every member device (null until the group's actor made it, and for 1:1 sends).</summary>
+        public byte[]? Skmsg { get; set; }
+
+        /// <summary>A group send: the id of our sender key the skmsg used.</summary>
+        public uint SenderKeyId { get; set; }
+
+        /// <summary>A group send: the member devices it goes to.</summary>
+        public IReadOnlyList<Jid> GroupDevices { get; set; } = [];
     }
 
     /// <summary>A resend a retry receipt asked for: the device (as it asked, and the ratchet's address) and the retry count.</summary>

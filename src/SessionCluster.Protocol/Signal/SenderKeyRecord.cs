@@ -28,6 +28,9 @@ public sealed class SenderKeyRecord
     /// <summary>The newest state, or null for an empty record. Only this state can encrypt.</summary>
     internal SenderKeyState? Newest => _states.Length == 0 ? null : _states[0];
 
+    /// <summary>The key id of the newest state (the one our own sends use), or null for an empty record.</summary>
+    public uint? NewestKeyId => _states.Length == 0 ? null : _states[0].KeyId;
+
     /// <summary>Newest first.</summary>
     internal ReadOnlySpan<SenderKeyState> States => _states;
 

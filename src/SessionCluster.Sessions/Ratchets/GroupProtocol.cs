@@ -12,6 +12,23 @@ public static class GroupProtocol
     /// <summary>Decrypt a <c>skmsg</c> of <paramref name="Sender"/>. Answered <see cref="GroupDecrypted"/> or <see cref="GroupFailed"/>.</summary>
     public sealed record DecryptGroupMessage(string MessageId, Jid Sender, byte[] Ciphertext);
 
+    /// <summary>
+    /// Encrypt <paramref name="Plaintext"/> (padded) with our own sender key, made first when there is none or when
+    /// <paramref name="Rotate"/> (a member left: a new key nobody outside the group now holds). The advanced key is
+    /// durable before the answer, <see cref="OwnEncrypted"/>; of <paramref name="Devices"/>, it names those that do not
+    /// hold the key yet.
+    /// </summary>
+    public sealed record EncryptOwn(string MessageId, byte[] Plaintext, IReadOnlyList<Jid> Devices, bool Rotate);
+
+    /// <summary>The skmsg, the distribution message (SKDM) of the key it used, and the devices that still need that SKDM.</summary>
+    public sealed record OwnEncrypted(Jid Group, string MessageId, byte[] Skmsg, byte[] Distribution, uint KeyId, IReadOnlyList<Jid> NeedDistribution)
+    {
+        public override string ToString() => $"OwnEncrypted({Group}, {MessageId}, key {KeyId}, {NeedDistribution.Count} need the SKDM)";
+    }
+
+    /// <summary>These devices now hold our key <paramref name="KeyId"/> (the stanza with their SKDM was acked). Not answered.</summary>
+    public sealed record MarkShared(uint KeyId, IReadOnlyList<Jid> Devices);
+
     public sealed record DistributionProcessed(Jid Group, Jid Sender, string MessageId);
 
     public sealed record GroupDecrypted(Jid Group, Jid Sender, string MessageId, byte[] Plaintext)

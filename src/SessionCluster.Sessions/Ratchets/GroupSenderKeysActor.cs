@@ -23,6 +23,9 @@ public sealed class GroupSenderKeysActor : ReceivePersistentActor
 {
     private const int SnapshotEvery = 200;
 
+    /// <summary>The record of our own sending key (other senders are device jids, which never look like this).</summary>
+    private const string OwnSender = "own";
+
     private readonly SessionId _session;
     private readonly Jid _group;
     private readonly SecretBox _secrets;
@@ -31,6 +34,8 @@ public sealed class GroupSenderKeysActor : ReceivePersistentActor
     private readonly Dictionary<string, SenderKeyRecord> _records = [];
     private readonly Dictionary<string, ByteString> _recoveredRecords = [];
     private readonly RecentPlaintexts _recent = new();
+    private readonly HashSet<string> _shared = new(StringComparer.Ordinal);
+    private uint _sharedKeyId;
 
     public GroupSenderKeysActor(SessionId session, Jid group, SecretBox secrets, ILogger logger, TimeSpan idleAfter)
     {
@@ -49,7 +54,12 @@ public sealed class GroupSenderKeysActor : ReceivePersistentActor
             }
 
             _recent.Restore(snapshot.Recent);
+            if (snapshot.Shared is { } shared)
+            {
+                ApplyShared(shared);
+            }
         });
+        Recover<SenderKeyShared>(ApplyShared);
         Recover<SenderKeysStored>(stored =>
         {
             _recoveredRecords[stored.Sender] = stored.SealedRecord;
@@ -69,6 +79,8 @@ public sealed class GroupSenderKeysActor : ReceivePersistentActor
         });
         Command<ProcessDistribution>(OnDistribution);
         Command<DecryptGroupMessage>(OnDecrypt);
+        Command<EncryptOwn>(OnEncryptOwn);
+        Command<MarkShared>(OnMarkShared);
         Command<ReceiveTimeout>(_ => Context.Parent.Tell(new GroupIdle(_group)));
         Command<SaveSnapshotSuccess>(saved => DeleteMessages(saved.Metadata.SequenceNr));
         Command<SaveSnapshotFailure>(failed => RatchetLog.SnapshotFailed(_logger, _session.Value, _group.ToString(), failed.Cause.GetType().Name));
@@ -100,6 +112,36 @@ public sealed class GroupSenderKeysActor : ReceivePersistentActor
         }
 
         Store(sender, record, null, null, () => replyTo.Tell(new DistributionProcessed(_group, request.Sender, request.MessageId)));
+    }
+
+    /// <summary>Our own key: the newest own state of the record kept under <see cref="OwnSender"/> (a rotation starts an empty one).</summary>
+    private void OnEncryptOwn(EncryptOwn request)
+    {
+        var replyTo = Sender;
+        var distribution = GroupSessionBuilder.CreateDistribution(request.Rotate ? SenderKeyRecord.Empty : _records.GetValueOrDefault(OwnSender) ?? SenderKeyRecord.Empty);
+        var keyId = distribution.Record.NewestKeyId!.Value;
+        var encrypted = GroupCipher.Encrypt(distribution.Record, request.Plaintext);
+        var need = request.Devices.Where(d => keyId != _sharedKeyId || !_shared.Contains(d.ToString())).ToList();
+        Store(OwnSender, encrypted.Record, null, null, () =>
+            replyTo.Tell(new OwnEncrypted(_group, request.MessageId, encrypted.Ciphertext, distribution.DistributionMessage, keyId, need)));
+    }
+
+    private void OnMarkShared(MarkShared request)
+    {
+        var shared = new SenderKeyShared { KeyId = request.KeyId };
+        shared.Devices.AddRange(request.Devices.Select(d => d.ToString()));
+        Persist(shared, ApplyShared);
+    }
+
+    private void ApplyShared(SenderKeyShared shared)
+    {
+        if (shared.KeyId != _sharedKeyId)
+        {
+            _shared.Clear();
+            _sharedKeyId = shared.KeyId;
+        }
+
+        _shared.UnionWith(shared.Devices);
     }
 
     private void OnDecrypt(DecryptGroupMessage request)
@@ -164,6 +206,8 @@ public sealed class GroupSenderKeysActor : ReceivePersistentActor
         }
 
         snapshot.Recent.AddRange(_recent.ToSnapshot());
+        snapshot.Shared = new SenderKeyShared { KeyId = _sharedKeyId };
+        snapshot.Shared.Devices.AddRange(_shared);
         return snapshot;
     }
 

@@ -1,0 +1,90 @@
+using SessionCluster.Sessions.Flows;
+using SessionCluster.Sessions.Ratchets;
+using SessionCluster.Sessions.State.Proto;
+using SessionCluster.Sessions.Tests.Support;
+using Xunit.Abstractions;
+using static SessionCluster.Sessions.SessionCommands;
+using static SessionCluster.Sessions.Tests.Flows.LinkByQrTests;
+
+namespace SessionCluster.Sessions.Tests.Capabilities;
+
+/// <summary>
+/// Sending to a group with sender keys (docs/PROTOCOL.md §9 "Group stanza") through the simulator, whose phones decrypt
+/// as members: every member reads each message; our key's distribution goes only to devices that lack it (recorded
+/// per key id once acked); a member removed makes the next send use a new key, held by the members that remain and a
+/// member added since, never by the one removed.
+/// </summary>
+public sealed class GroupSendTests(ITestOutputHelper output) : CapabilityTestBase(output)
+{
+    private const string CarolPhone = "15550003333";
+    private const string DavePhone = "15550004444";
+
+    [Fact]
+    public async Task Members_read_every_group_message_and_a_removed_member_is_left_out_of_the_next_key()
+    {
+        await using var host = await Simulators.StartAsync();
+        var bob = await SimulatorPhones.CreateAccountAsync(host, BobPhone);
+        var carol = await SimulatorPhones.CreateAccountAsync(host, CarolPhone);
+        var dave = await SimulatorPhones.CreateAccountAsync(host, DavePhone);
+        var (system, session) = await LinkedSessions.LinkedAliceAsync(Nodes, host);
+        var group = Assert.IsType<GroupReady>(await Ask(session, new CreateGroup(Alice, "Team", [bob.Jid, carol.Jid]))).Group.Jid;
+
+        var first = await SendAndDeliverAsync(session, group, "hello team", [BobPhone, CarolPhone], host);
+        var second = await SendAndDeliverAsync(session, group, "second", [BobPhone, CarolPhone], host);
+        var senderKeys = GroupSenderKeysActor.PersistenceIdOf(Alice, SessionCluster.Protocol.Binary.Jid.Parse(group));
+        var shared = await SharedAsync(system, senderKeys, 1);
+        // The distribution went out with the first message only (to Bob's, Carol's and our own phone): the second found
+        // every device holding the key.
+        var firstKey = Assert.Single(shared);
+        Assert.Equal(3, firstKey.Devices.Count);
+
+        Assert.IsType<GroupParticipantsChanged>(await Ask(session, new ChangeGroupParticipants(Alice, group, GroupParticipantAction.Remove, [carol.Jid])));
+        Assert.IsType<GroupParticipantsChanged>(await Ask(session, new ChangeGroupParticipants(Alice, group, GroupParticipantAction.Add, [dave.Jid])));
+        await SendAndDeliverAsync(session, group, "after carol left", [BobPhone, DavePhone], host);
+
+        shared = await SharedAsync(system, senderKeys, 2);
+        Assert.NotEqual(firstKey.KeyId, shared[1].KeyId);
+        Assert.Equal(3, shared[1].Devices.Count);
+        Assert.DoesNotContain(shared[1].Devices, d => d.StartsWith(carol.Lid.Split('@')[0], StringComparison.Ordinal) || d.StartsWith(CarolPhone, StringComparison.Ordinal));
+        Assert.DoesNotContain(await SimulatorPhones.MessagesAsync(host, CarolPhone), m => m.Text == "after carol left");
+        _ = (first, second);
+    }
+
+    [Fact]
+    public async Task A_send_to_a_group_the_session_is_not_in_fails_with_the_servers_reason()
+    {
+        await using var host = await Simulators.StartAsync();
+        await SimulatorPhones.CreateAccountAsync(host, BobPhone);
+        await SimulatorPhones.CreateAccountAsync(host, CarolPhone);
+        var (system, session) = await LinkedSessions.LinkedAliceAsync(Nodes, host);
+        var theirs = await SimulatorPhones.CreateGroupAsync(host, "Not ours", BobPhone, [CarolPhone]);
+
+        var accepted = Assert.IsType<SendAccepted>(await Ask(session, Send.Text(Alice, theirs, "let me in")));
+
+        var events = await SessionLog.WaitForAsync(system, Alice, e => e.Any(x => x.Body is MessageStatusBody { Status: MessageDelivery.Failed } s && s.MessageId == accepted.MessageId),
+            "the send to a foreign group to fail");
+        Assert.Contains("403", events.Select(e => e.Body).OfType<MessageStatusBody>().Single(s => s.Status == MessageDelivery.Failed).Reason, StringComparison.Ordinal);
+    }
+
+    /// <summary>The sender-key actor's shared-device records once there are <paramref name="count"/> (the server's ack may come after the phones read).</summary>
+    private static async Task<List<SenderKeyShared>> SharedAsync(Akka.Actor.ActorSystem system, string senderKeys, int count)
+    {
+        var shared = await SimulatorPhones.WaitForAsync(
+            async () => (await SessionLog.StoredAsync(system, senderKeys)).OfType<SenderKeyShared>().ToList(), s => s.Count >= count, $"{count} shared-key records");
+        Assert.Equal(count, shared.Count);
+        return shared;
+    }
+
+    private static async Task<string> SendAndDeliverAsync(Akka.Actor.IActorRef session, string group, string text, string[] members, Simulator.SimulatorHost host)
+    {
+        var accepted = Assert.IsType<SendAccepted>(await Ask(session, Send.Text(Alice, group, text)));
+        foreach (var member in members)
+        {
+            var messages = await SimulatorPhones.WaitForAsync(() => SimulatorPhones.MessagesAsync(host, member), m => m.Any(x => x.Id == accepted.MessageId), $"{member} to read '{text}'");
+            var received = messages.Single(x => x.Id == accepted.MessageId);
+            Assert.Equal((group, text), (received.Chat, received.Text));
+        }
+
+        return accepted.MessageId;
+    }
+}
