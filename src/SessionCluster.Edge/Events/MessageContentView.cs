@@ -11,7 +11,7 @@ namespace SessionCluster.Edge.Events;
 /// API serves it; never the media key, the CDN path or URL, nor the encrypted file's hash: with those anyone could fetch
 /// and decrypt the file.
 /// </summary>
-public static class MessageContentView
+internal static class MessageContentView
 {
     /// <summary>The API's content of <paramref name="message"/>, received as <paramref name="messageId"/> in <paramref name="session"/>.</summary>
     public static ReceivedContent Of(Message message, string session, string messageId)
