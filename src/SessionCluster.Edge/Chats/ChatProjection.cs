@@ -98,11 +98,13 @@ internal static class ChatProjection
         var at = received.Timestamp.ToUnixTimeMilliseconds();
         if (keep)
         {
+            // The real kind and text or caption (docs/API.md "Event types"); the media route needs no session name here.
+            var content = MessageContentView.Of(received.Message, "", received.MessageId);
             var inserted = await connection.ExecuteAsync(
                 "INSERT INTO store_messages (actor_id, chat, id, direction, sender, sender_alt, push_name, wire_chat, type, text, at) " +
                 "VALUES (@actor, @chat, @id, @direction, @sender, @senderAlt, @pushName, @wireChat, @type, @text, @at) ON CONFLICT (actor_id, chat, id) DO NOTHING",
                 ct, ("actor", actor), ("chat", chat), ("id", received.MessageId), ("direction", direction), ("sender", received.Sender), ("senderAlt", received.SenderAlt),
-                ("pushName", received.PushName), ("wireChat", received.Chat), ("type", received.Text is null ? "other" : "text"), ("text", received.Text), ("at", at)).ConfigureAwait(false);
+                ("pushName", received.PushName), ("wireChat", received.Chat), ("type", content.Kind), ("text", content.Text), ("at", at)).ConfigureAwait(false);
             if (inserted == 0)
             {
                 // The session reported this message before (a redelivery): the chat has counted it already.

@@ -10,16 +10,20 @@ namespace SessionCluster.Edge.Events;
 public sealed record EventView(string Session, long Seq, Guid Id, string Type, DateTimeOffset At, object Payload)
 {
     /// <param name="session">The tenant's id for the session (events never show actor ids).</param>
-    public static EventView From(string session, SessionEvent e)
+    /// <param name="isOwnAccount">
+    /// Whether a JID is the session's own account, when the caller knows it: only a group reaction's target needs it
+    /// (<see cref="MessageContentView.TargetFromMe"/>).
+    /// </param>
+    public static EventView From(string session, SessionEvent e, Func<string, bool>? isOwnAccount = null)
     {
-        var (type, payload) = Describe(e.Body);
+        var (type, payload) = Describe(session, e.Body, isOwnAccount);
         return new EventView(session, e.Sequence, e.Id, type, e.At, payload);
     }
 
     /// <summary>The API's name for an event's type (docs/API.md "Event types"), for filters.</summary>
-    public static string TypeOf(SessionEventBody body) => Describe(body).Type;
+    public static string TypeOf(SessionEventBody body) => Describe("", body, null).Type;
 
-    private static (string Type, object Payload) Describe(SessionEventBody body) => body switch
+    private static (string Type, object Payload) Describe(string session, SessionEventBody body, Func<string, bool>? isOwnAccount) => body switch
     {
         SessionStatusChangedBody status => ("session.status", new StatusPayload(SessionView.StatusName(status.Status))),
         QrCodeBody qr => ("session.qr", new QrPayload(qr.Qr, qr.ExpiresAt)),
@@ -28,9 +32,7 @@ public sealed record EventView(string Session, long Seq, Guid Id, string Type, D
         DisconnectedBody disconnected => ("session.disconnected", new DisconnectedPayload(disconnected.Reason.ToString(), disconnected.Detail,
             disconnected.ReconnectIn is { } after ? (long)after.TotalMilliseconds : null)),
         LoggedOutBody loggedOut => ("session.logged_out", new ReasonPayload(loggedOut.Reason.ToString())),
-        MessageReceivedBody received => ("message.received", new ReceivedPayload(
-            received.MessageId, received.Chat, received.ChatAlt, received.Sender, received.SenderAlt, received.SenderDevice, received.PushName,
-            received.FromMe, received.Offline, received.Text is null ? "other" : "text", received.Text, received.Timestamp)),
+        MessageReceivedBody received => Received(session, received, isOwnAccount),
         MessageStatusBody status => ("message.status", new MessageStatusPayload(status.MessageId, status.Chat, status.Status.ToString().ToLowerInvariant(), status.Device, status.Reason)),
         UndecryptableBody undecryptable => ("message.undecryptable", new UndecryptablePayload(
             undecryptable.MessageId, undecryptable.Chat, undecryptable.SenderDevice, undecryptable.RetryCount, undecryptable.Reason)),
@@ -38,6 +40,28 @@ public sealed record EventView(string Session, long Seq, Guid Id, string Type, D
         ContactIdentityChangedBody identity => ("contact.identity_changed", new IdentityChangedPayload(identity.Jid, identity.Source.ToString().ToLowerInvariant())),
         var other => throw new InvalidOperationException($"No API event type for {other.GetType().Name}."),
     };
+
+    /// <summary>
+    /// A received message as its event: reactions, revokes, edits and poll votes act on another message and have their
+    /// own types; every other kind is a <c>message.received</c> with its content (<see cref="MessageContentView"/>).
+    /// </summary>
+    private static (string Type, object Payload) Received(string session, MessageReceivedBody r, Func<string, bool>? isOwnAccount)
+    {
+        var content = MessageContentView.Of(r.Message, session, r.MessageId);
+        return content.Content switch
+        {
+            MessageContentView.ReactionContent reaction => ("message.reaction", new ReactionPayload(
+                r.MessageId, r.Chat, r.ChatAlt, r.Sender, r.SenderAlt, r.PushName, r.FromMe, reaction.Key.ID,
+                MessageContentView.TargetFromMe(reaction.Key, r.FromMe, r.Chat, isOwnAccount), reaction.Emoji, reaction.Emoji.Length == 0, r.Timestamp)),
+            MessageContentView.RevokeContent revoke => ("message.revoked", new RevokedPayload(revoke.TargetId, r.Chat, r.ChatAlt, r.Sender, r.SenderAlt, r.FromMe, r.Timestamp)),
+            MessageContentView.EditContent edit => ("message.edited", new EditedPayload(
+                edit.TargetId, r.Chat, r.ChatAlt, r.Sender, r.SenderAlt, r.FromMe, edit.Now?.Kind, edit.Now?.Text, edit.Now?.Content, r.Timestamp)),
+            MessageContentView.PollVoteContent vote => ("message.poll_vote", new PollVotePayload(
+                r.MessageId, r.Chat, r.ChatAlt, r.Sender, r.SenderAlt, r.PushName, r.FromMe, vote.PollId, vote.Encrypted, r.Timestamp)),
+            _ => ("message.received", new ReceivedPayload(
+                r.MessageId, r.Chat, r.ChatAlt, r.Sender, r.SenderAlt, r.SenderDevice, r.PushName, r.FromMe, r.Offline, content.Kind, content.Text, r.Timestamp, content.Content)),
+        };
+    }
 
     public sealed record StatusPayload(string Status);
 
@@ -51,7 +75,26 @@ public sealed record EventView(string Session, long Seq, Guid Id, string Type, D
 
     public sealed record ReceivedPayload(
         string Id, string Chat, string? ChatAlt, string Sender, string? SenderAlt, string SenderDevice, string? PushName,
-        bool FromMe, bool Offline, string Type, string? Text, DateTimeOffset At);
+        bool FromMe, bool Offline, string Type, string? Text, DateTimeOffset At, object Content);
+
+    /// <summary>
+    /// <c>message.reaction</c>: <paramref name="Id"/> is the reaction's own id; <paramref name="TargetFromMe"/> says, from our side, whether the
+    /// reacted message is ours; <paramref name="Removed"/> when the emoji is empty (the reaction was taken back).
+    /// </summary>
+    public sealed record ReactionPayload(
+        string Id, string Chat, string? ChatAlt, string Sender, string? SenderAlt, string? PushName, bool FromMe,
+        string TargetId, bool TargetFromMe, string Emoji, bool Removed, DateTimeOffset At);
+
+    /// <summary><c>message.revoked</c>: <paramref name="Id"/> is the deleted message's id, <paramref name="By"/> who deleted it.</summary>
+    public sealed record RevokedPayload(string Id, string Chat, string? ChatAlt, string By, string? ByAlt, bool FromMe, DateTimeOffset At);
+
+    /// <summary><c>message.edited</c>: <paramref name="Id"/> is the edited message's id; type, text and content are its new ones.</summary>
+    public sealed record EditedPayload(
+        string Id, string Chat, string? ChatAlt, string Sender, string? SenderAlt, bool FromMe, string? Type, string? Text, object? Content, DateTimeOffset At);
+
+    /// <summary><c>message.poll_vote</c>: <paramref name="Id"/> is the vote's own id; the choice stays sealed while <paramref name="Encrypted"/>.</summary>
+    public sealed record PollVotePayload(
+        string Id, string Chat, string? ChatAlt, string Sender, string? SenderAlt, string? PushName, bool FromMe, string PollId, bool Encrypted, DateTimeOffset At);
 
     public sealed record MessageStatusPayload(string Id, string Chat, string Status, string? Device, string? Reason);
 

@@ -11,6 +11,6 @@ internal static class EventTypes
     public static readonly FrozenSet<string> Known = new[]
     {
         "session.status", "session.qr", "session.pairing_code", "session.link_failed", "session.disconnected", "session.logged_out",
-        "message.received", "message.status", "message.undecryptable", "contact.identity_changed",
+        "message.received", "message.reaction", "message.edited", "message.revoked", "message.poll_vote", "message.status", "message.undecryptable", "contact.identity_changed",
     }.ToFrozenSet(StringComparer.Ordinal);
 }

@@ -9,7 +9,7 @@ public static class WebhookEventTypes
     public static readonly IReadOnlyList<string> Known =
     [
         "session.status", "session.qr", "session.pairing_code", "session.link_failed", "session.disconnected", "session.logged_out",
-        "message.received", "message.status", "message.undecryptable", "contact.identity_changed",
+        "message.received", "message.reaction", "message.edited", "message.revoked", "message.poll_vote", "message.status", "message.undecryptable", "contact.identity_changed",
     ];
 
     public static bool IsValidFilter(string filter) =>
