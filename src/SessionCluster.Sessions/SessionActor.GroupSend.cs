@@ -5,6 +5,7 @@ using SessionCluster.Protocol.Messages;
 using SessionCluster.Protocol.Wa.E2E;
 using SessionCluster.Sessions.Flows;
 using SessionCluster.Sessions.Ratchets;
+using static SessionCluster.Sessions.Connection.ConnectionProtocol;
 
 namespace SessionCluster.Sessions;
 
@@ -172,14 +173,18 @@ public sealed partial class SessionActor
     /// A <c>w:gp2</c> notification: the group's members or roles changed, so its member list is read again at the next
     /// send; a member who left or was removed makes that send start a new sender key.
     /// </summary>
+    /// <remarks>The change is a durable <see cref="GroupChangedBody"/> event before the notification is acked.</remarks>
     private void OnGroupNotification(Node node)
     {
-        if (node.GetOptionalJid("from") is not { IsGroup: true } group)
+        var connection = _connection;
+        if (GroupNotificationReader.Read(node) is not { } change)
         {
+            connection?.Tell(new SendNode(Receipts.Ack(node)));
             return;
         }
 
-        MembersChanged(group.ToNonAd(), removed: node.Children.Any(c => c.Tag is "remove" or "leave"));
+        MembersChanged(Jid.Parse(change.Group), removed: change.Change is GroupChange.Removed or GroupChange.Left);
+        PersistEvents([change], () => connection?.Tell(new SendNode(Receipts.Ack(node))));
     }
 
     /// <summary>The group's member list is read again at the next send; after a removal, that send starts a new sender key.</summary>

@@ -240,6 +240,7 @@ public sealed partial class SessionActor
         else if (node.GetOptionalString("type") == "w:gp2")
         {
             OnGroupNotification(node);
+            return;
         }
         else if (node.GetOptionalString("type") == "devices" && node.GetOptionalJid("from") is { } user)
         {

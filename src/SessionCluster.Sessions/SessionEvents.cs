@@ -132,6 +132,7 @@ public sealed record SessionEvent(Guid Id, SessionId SessionId, long Sequence, D
             SessionEventRecord.BodyOneofCase.IdentityChanged => ContactIdentityChangedBody.FromProto(record.IdentityChanged),
             SessionEventRecord.BodyOneofCase.PairingCode => new PairingCodeBody(record.PairingCode.Code, DateTimeOffset.FromUnixTimeMilliseconds(record.PairingCode.ExpiresAtUnixMs)),
             SessionEventRecord.BodyOneofCase.SettingsChanged => new SettingsChangedBody(SessionSettings.FromRecord(record.SettingsChanged)),
+            SessionEventRecord.BodyOneofCase.GroupChanged => GroupChangedBody.FromProto(record.GroupChanged),
             var other => throw new InvalidOperationException($"Session {sessionId} event {record.Sequence} has no known body ({other})."),
         });
 }
@@ -180,6 +181,9 @@ internal static class SessionEventRecordBodies
                 break;
             case SettingsChangedBody settings:
                 record.SettingsChanged = settings.Settings.ToRecord();
+                break;
+            case GroupChangedBody group:
+                record.GroupChanged = group.ToProto();
                 break;
             default:
                 throw new ArgumentException($"No stored form for {body.GetType().Name}.", nameof(body));

@@ -38,6 +38,22 @@ public sealed record EventView(string Session, long Seq, Guid Id, string Type, D
             undecryptable.MessageId, undecryptable.Chat, undecryptable.SenderDevice, undecryptable.RetryCount, undecryptable.Reason)),
         SettingsChangedBody settings => ("session.settings", settings.Settings),
         ContactIdentityChangedBody identity => ("contact.identity_changed", new IdentityChangedPayload(identity.Jid, identity.Source.ToString().ToLowerInvariant())),
+        GroupChangedBody { Change: GroupChange.Added or GroupChange.Removed or GroupChange.Left or GroupChange.Promoted or GroupChange.Demoted } group =>
+            ("group.participants", new GroupParticipantsPayload(group.Group, group.Change switch
+            {
+                GroupChange.Added => "add",
+                GroupChange.Removed => "remove",
+                GroupChange.Left => "leave",
+                GroupChange.Promoted => "promote",
+                _ => "demote",
+            }, group.Participants, group.By, group.At)),
+        GroupChangedBody group => ("group.update", new GroupUpdatePayload(group.Group, group.Change switch
+        {
+            GroupChange.Created => "created",
+            GroupChange.Subject => "subject",
+            GroupChange.Description => "description",
+            _ => "description_removed",
+        }, group.Subject, group.Description, group.By, group.At)),
         var other => throw new InvalidOperationException($"No API event type for {other.GetType().Name}."),
     };
 
@@ -101,4 +117,8 @@ public sealed record EventView(string Session, long Seq, Guid Id, string Type, D
     public sealed record UndecryptablePayload(string Id, string Chat, string Sender, int RetryCount, string Reason);
 
     public sealed record IdentityChangedPayload(string Jid, string Source);
+
+    public sealed record GroupParticipantsPayload(string Group, string Action, IReadOnlyList<string> Participants, string? By, DateTimeOffset At);
+
+    public sealed record GroupUpdatePayload(string Group, string Change, string? Subject, string? Description, string? By, DateTimeOffset At);
 }

@@ -130,3 +130,57 @@ public static class GroupQueries
         _ => node.Text ?? "",
     };
 }
+
+/// <summary>
+/// A <c>w:gp2</c> notification (docs/PROTOCOL.md §9; Baileys messages-recv.js handleGroupNotification): <c>from=GROUP
+/// participant=ACTOR [participant_pn] t</c> around one change — <c>create</c> (with the <c>&lt;group&gt;</c>),
+/// <c>add|remove|leave|promote|demote</c> (with <c>&lt;participant jid/&gt;</c>s), <c>subject</c>, <c>description</c>
+/// (a <c>&lt;body&gt;</c>, or <c>delete="true"</c>). Pure reader.
+/// </summary>
+public static class GroupNotificationReader
+{
+    /// <summary>The change, or null for a notification of another kind (ignored, and acked, by the session).</summary>
+    public static GroupChangedBody? Read(Node notification)
+    {
+        ArgumentNullException.ThrowIfNull(notification);
+        if (notification.GetOptionalJid("from") is not { IsGroup: true } group || notification.ContentKind != NodeContentKind.Children)
+        {
+            return null;
+        }
+
+        var by = notification.GetOptionalString("participant_pn") ?? notification.GetOptionalString("participant");
+        var at = long.TryParse(notification.GetOptionalString("t"), NumberStyles.None, CultureInfo.InvariantCulture, out var t)
+            ? DateTimeOffset.FromUnixTimeSeconds(t)
+            : DateTimeOffset.UnixEpoch;
+        foreach (var child in notification.Children)
+        {
+            var participants = child.GetChildren("participant").Select(p => p.GetOptionalString("phone_number") ?? p.GetOptionalString("jid")).OfType<string>().ToList();
+            GroupChangedBody Change(GroupChange change, string? subject = null, string? description = null) =>
+                new(group.ToNonAd().ToString(), change, participants, by, subject, description, at);
+            switch (child.Tag)
+            {
+                case "create":
+                    var created = child.GetOptionalChild("group");
+                    return Change(GroupChange.Created, created?.GetOptionalString("subject"));
+                case "add":
+                    return Change(GroupChange.Added);
+                case "remove":
+                    return Change(GroupChange.Removed);
+                case "leave":
+                    return Change(GroupChange.Left);
+                case "promote":
+                    return Change(GroupChange.Promoted);
+                case "demote":
+                    return Change(GroupChange.Demoted);
+                case "subject":
+                    return Change(GroupChange.Subject, child.GetOptionalString("subject"));
+                case "description" when child.GetOptionalString("delete") == "true":
+                    return Change(GroupChange.DescriptionRemoved);
+                case "description":
+                    return Change(GroupChange.Description, description: child.GetOptionalChild("body") is { } body ? Encoding.UTF8.GetString(body.ContentKind == NodeContentKind.Bytes ? body.Bytes.Span : Encoding.UTF8.GetBytes(body.Text ?? "")) : null);
+            }
+        }
+
+        return null;
+    }
+}

@@ -54,6 +54,45 @@ public sealed class GroupTests(ITestOutputHelper output) : CapabilityTestBase(ou
     }
 
     [Fact]
+    public async Task A_group_another_member_makes_with_the_session_in_it_is_a_durable_group_event()
+    {
+        await using var host = await Simulators.StartAsync();
+        await SimulatorPhones.CreateAccountAsync(host, BobPhone);
+        var (system, session) = await LinkedSessions.LinkedAliceAsync(Nodes, host);
+
+        var group = await SimulatorPhones.CreateGroupAsync(host, "Bob's group", BobPhone, [Phone]);
+
+        var events = await SessionLog.WaitForAsync(system, Alice, e => e.Any(x => x.Body is GroupChangedBody), "the group's create notification as an event");
+        var created = events.Select(e => e.Body).OfType<GroupChangedBody>().Single();
+        Assert.Equal((group, GroupChange.Created, "Bob's group"), (created.Group, created.Change, created.Subject));
+        Assert.Equal(BobPhone + "@s.whatsapp.net", created.By);
+        _ = session;
+    }
+
+    [Fact]
+    public void Membership_subject_and_description_notifications_read_as_their_changes()
+    {
+        static SessionCluster.Protocol.Binary.Node Notification(SessionCluster.Protocol.Binary.Node change) =>
+            new("notification", [("from", "120363000000000001@g.us"), ("type", "w:gp2"), ("participant", "1234@lid"), ("participant_pn", "15550002222@s.whatsapp.net"), ("t", "1700000000")], [change]);
+        static SessionCluster.Protocol.Binary.Node Members(string tag) =>
+            new(tag, null, [new SessionCluster.Protocol.Binary.Node("participant", [("jid", "5678@lid"), ("phone_number", "15550003333@s.whatsapp.net")])]);
+
+        foreach (var (tag, change) in new[] { ("add", GroupChange.Added), ("remove", GroupChange.Removed), ("leave", GroupChange.Left), ("promote", GroupChange.Promoted), ("demote", GroupChange.Demoted) })
+        {
+            var read = GroupNotificationReader.Read(Notification(Members(tag)))!;
+            Assert.Equal((change, "15550002222@s.whatsapp.net", DateTimeOffset.FromUnixTimeSeconds(1_700_000_000)), (read.Change, read.By, read.At));
+            Assert.Equal(["15550003333@s.whatsapp.net"], read.Participants);
+        }
+
+        Assert.Equal("New", GroupNotificationReader.Read(Notification(new SessionCluster.Protocol.Binary.Node("subject", [("subject", "New")])))!.Subject);
+        var described = GroupNotificationReader.Read(Notification(new SessionCluster.Protocol.Binary.Node("description", [("id", "D1")], [new SessionCluster.Protocol.Binary.Node("body", null, System.Text.Encoding.UTF8.GetBytes("About us"))])))!;
+        Assert.Equal((GroupChange.Description, "About us"), (described.Change, described.Description));
+        Assert.Equal(GroupChange.DescriptionRemoved, GroupNotificationReader.Read(Notification(new SessionCluster.Protocol.Binary.Node("description", [("delete", "true")])))!.Change);
+        Assert.Null(GroupNotificationReader.Read(Notification(new SessionCluster.Protocol.Binary.Node("ephemeral", [("expiration", "86400")]))));
+        Assert.Null(GroupNotificationReader.Read(new SessionCluster.Protocol.Binary.Node("notification", [("from", "15550002222@s.whatsapp.net"), ("type", "w:gp2")], [Members("add")])));
+    }
+
+    [Fact]
     public async Task Bad_input_is_refused_before_asking_and_an_unknown_group_is_not_found()
     {
         await using var host = await Simulators.StartAsync();
