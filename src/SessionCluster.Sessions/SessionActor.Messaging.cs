@@ -216,6 +216,9 @@ public sealed partial class SessionActor
             case "call":
                 OnCallStanza(node);
                 break;
+            case "presence" or "chatstate":
+                OnInboundPresence(node);
+                break;
             case "ib" when node.GetOptionalChild("offline")?.GetOptionalInt("count") is { } backlog:
                 // The server has delivered what waited while the session was away (§10); what follows is live.
                 MessagingLog.OfflineBacklogDelivered(_logger, _id.Value, backlog);

@@ -12,7 +12,45 @@ namespace SessionCluster.Sessions;
 /// </summary>
 public sealed partial class SessionActor
 {
-    private void ReceivePresence() => Command<SendPresence>(OnSendPresence);
+    private void ReceivePresence()
+    {
+        Command<SendPresence>(OnSendPresence);
+        Command<SubscribePresence>(OnSubscribePresence);
+    }
+
+    private void OnSubscribePresence(SubscribePresence command)
+    {
+        if (!_exists)
+        {
+            Sender.Tell(new NotFound(_id));
+            return;
+        }
+
+        if (NotOnline() is { } notOnline)
+        {
+            Sender.Tell(new SendRefused(_id, notOnline.Reason, notOnline.Detail));
+            return;
+        }
+
+        if (!Jid.TryParse(command.Jid, out var user) || !(user.IsPhoneNumber || user.IsLid) || user.Device != 0)
+        {
+            Sender.Tell(new SendRefused(_id, SendRefusal.BadRecipient, $"\"{command.Jid}\" is not a user jid (number@s.whatsapp.net or id@lid)"));
+            return;
+        }
+
+        _connection!.Tell(new SendNode(Presence.Subscribe(user)));
+        Sender.Tell(new PresenceSent(_id, PresenceState.Available));
+    }
+
+    /// <summary>A contact's presence or chat state: an event (durable; the stanzas themselves are never acked).</summary>
+    private void OnInboundPresence(Node node)
+    {
+        SessionEventBody? body = node.Tag == "chatstate" ? Presence.ReadChatState(node) : Presence.ReadPresence(node);
+        if (body is not null)
+        {
+            PersistEvents([body], () => { });
+        }
+    }
 
     private void OnSendPresence(SendPresence command)
     {

@@ -15,6 +15,13 @@ public static partial class SessionCommands
     /// </summary>
     public sealed record SendPresence(SessionId SessionId, PresenceState State, string? Chat = null) : IWithSessionId;
 
+    /// <summary>
+    /// Asks the server for <paramref name="Jid"/>'s presence (a user jid): it answers now and on every change while this
+    /// connection lasts, each a <see cref="PresenceUpdateBody"/> event (a new connection must subscribe again, as with
+    /// WhatsApp's own clients). Needs a connection. Replies <see cref="PresenceSent"/>, or <see cref="SendRefused"/>.
+    /// </summary>
+    public sealed record SubscribePresence(SessionId SessionId, string Jid) : IWithSessionId;
+
     /// <summary>The presence stanza is on its way to the server.</summary>
     public sealed record PresenceSent(SessionId SessionId, PresenceState State) : Reply(SessionId);
 }

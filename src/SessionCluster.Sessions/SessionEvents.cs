@@ -133,6 +133,8 @@ public sealed record SessionEvent(Guid Id, SessionId SessionId, long Sequence, D
             SessionEventRecord.BodyOneofCase.PairingCode => new PairingCodeBody(record.PairingCode.Code, DateTimeOffset.FromUnixTimeMilliseconds(record.PairingCode.ExpiresAtUnixMs)),
             SessionEventRecord.BodyOneofCase.SettingsChanged => new SettingsChangedBody(SessionSettings.FromRecord(record.SettingsChanged)),
             SessionEventRecord.BodyOneofCase.GroupChanged => GroupChangedBody.FromProto(record.GroupChanged),
+            SessionEventRecord.BodyOneofCase.PresenceUpdated => PresenceUpdateBody.FromProto(record.PresenceUpdated),
+            SessionEventRecord.BodyOneofCase.ChatState => ChatStateBody.FromProto(record.ChatState),
             var other => throw new InvalidOperationException($"Session {sessionId} event {record.Sequence} has no known body ({other})."),
         });
 }
@@ -184,6 +186,12 @@ internal static class SessionEventRecordBodies
                 break;
             case GroupChangedBody group:
                 record.GroupChanged = group.ToProto();
+                break;
+            case PresenceUpdateBody presence:
+                record.PresenceUpdated = presence.ToProto();
+                break;
+            case ChatStateBody chatState:
+                record.ChatState = chatState.ToProto();
                 break;
             default:
                 throw new ArgumentException($"No stored form for {body.GetType().Name}.", nameof(body));

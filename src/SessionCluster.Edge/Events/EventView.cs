@@ -47,6 +47,8 @@ public sealed record EventView(string Session, long Seq, Guid Id, string Type, D
                 GroupChange.Promoted => "promote",
                 _ => "demote",
             }, group.Participants, group.By, group.At)),
+        PresenceUpdateBody presence => ("presence.update", new PresencePayload(presence.Jid, presence.Available ? "available" : "unavailable", presence.LastSeen)),
+        ChatStateBody chatState => ("chat.state", new ChatStatePayload(chatState.Chat, chatState.Sender, chatState.State.ToString().ToLowerInvariant())),
         GroupChangedBody group => ("group.update", new GroupUpdatePayload(group.Group, group.Change switch
         {
             GroupChange.Created => "created",
@@ -117,6 +119,10 @@ public sealed record EventView(string Session, long Seq, Guid Id, string Type, D
     public sealed record UndecryptablePayload(string Id, string Chat, string Sender, int RetryCount, string Reason);
 
     public sealed record IdentityChangedPayload(string Jid, string Source);
+
+    public sealed record PresencePayload(string Jid, string State, DateTimeOffset? LastSeen);
+
+    public sealed record ChatStatePayload(string Chat, string Sender, string State);
 
     public sealed record GroupParticipantsPayload(string Group, string Action, IReadOnlyList<string> Participants, string? By, DateTimeOffset At);
 

@@ -13,6 +13,8 @@ namespace SessionCluster.Edge.Sessions;
 /// contacts' apps, and whether the phone gets notifications), and <c>POST /v1/sessions/{id}/chats/{jid}/presence
 /// {"state": "composing"|"recording"|"paused"}</c> for what one chat sees (typing, recording audio, stopped). Not
 /// queued: a session not connected answers 409 <c>session_not_connected</c>. 204 once sent.
+/// <c>POST /v1/sessions/{id}/contacts/{jid}/presence:subscribe</c> asks for a contact's presence: it arrives as
+/// <c>presence.update</c> events, now and on each change while the connection lasts.
 /// </summary>
 internal static class PresenceRoutes
 {
@@ -29,6 +31,10 @@ internal static class PresenceRoutes
             MessageRoutes.Recipient(http.Request.RouteValues["jid"] as string) is { } chat
                 ? Build(entry, body, ChatStates, chat)
                 : SessionCommandRoute.Built.Refuse(EdgeProblems.InvalidRequest("the chat must be a user jid (number@s.whatsapp.net, id@lid) or a phone number in international form")), Sent);
+        SessionCommandRoute.MapPost(v1, "/sessions/{id}/contacts/{jid}/presence:subscribe", deps, (entry, http) =>
+            MessageRoutes.Recipient(http.Request.RouteValues["jid"] as string) is { } user
+                ? SessionCommandRoute.Built.Ask(new SubscribePresence(entry.ActorId, user))
+                : SessionCommandRoute.Built.Refuse(EdgeProblems.InvalidRequest("the contact must be a user jid (number@s.whatsapp.net, id@lid) or a phone number in international form")), Sent);
     }
 
     private static SessionCommandRoute.Built Build(SessionEntry entry, PresenceRequest body, string[] allowed, string? chat) =>

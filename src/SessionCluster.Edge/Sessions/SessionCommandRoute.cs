@@ -28,6 +28,11 @@ internal static class SessionCommandRoute
         v1.MapPost(pattern, (string id, HttpContext http, CancellationToken ct) =>
             HandleAsync(id, http, deps, (entry, _) => Task.FromResult(Built.Ask(command(entry.ActorId))), success, ct));
 
+    /// <summary>A route without a body whose command is built from the request (its route values), or refused.</summary>
+    public static RouteHandlerBuilder MapPost(RouteGroupBuilder v1, string pattern, EdgeDependencies deps, Func<SessionEntry, HttpContext, Built> build, Func<Reply, IResult?> success) =>
+        v1.MapPost(pattern, (string id, HttpContext http, CancellationToken ct) =>
+            HandleAsync(id, http, deps, (entry, _) => Task.FromResult(build(entry, http)), success, ct));
+
     /// <summary>A route with a JSON body of <typeparamref name="TBody"/> (required: an empty body is a 400).</summary>
     public static RouteHandlerBuilder MapPost<TBody>(RouteGroupBuilder v1, string pattern, EdgeDependencies deps, Func<SessionEntry, TBody, HttpContext, Built> build, Func<Reply, IResult?> success)
         where TBody : class

@@ -39,4 +39,49 @@ public static class Presence
         };
         return new Node("chatstate", [("to", chat.ToString())], [child]);
     }
+
+    /// <summary><c>&lt;presence type="subscribe" to=USER/&gt;</c>: the server then tells this connection the user's presence, now and on each change.</summary>
+    public static Node Subscribe(Jid user) => new("presence", [("type", "subscribe"), ("to", user.ToString())]);
+
+    /// <summary>
+    /// A contact's presence (<c>&lt;presence from type [last]/&gt;</c>, §13): the user, whether online, and when last
+    /// seen (absent, or <c>deny</c> when hidden); null for a stanza that is not a contact's presence.
+    /// </summary>
+    public static PresenceUpdateBody? ReadPresence(Node presence)
+    {
+        ArgumentNullException.ThrowIfNull(presence);
+        if (presence.GetOptionalJid("from") is not { } from || !(from.IsPhoneNumber || from.IsLid))
+        {
+            return null;
+        }
+
+        var available = presence.GetOptionalString("type") is null or "available";
+        DateTimeOffset? last = long.TryParse(presence.GetOptionalString("last"), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds > 0
+            ? DateTimeOffset.FromUnixTimeSeconds(seconds)
+            : null;
+        return new PresenceUpdateBody(from.ToNonAd().ToString(), available, available ? null : last);
+    }
+
+    /// <summary>
+    /// A chat state (<c>&lt;chatstate from [participant]&gt;&lt;composing [media="audio"]/&gt;|&lt;paused/&gt;</c>): the chat, who,
+    /// and typing, recording or paused; null for anything else.
+    /// </summary>
+    public static ChatStateBody? ReadChatState(Node chatstate)
+    {
+        ArgumentNullException.ThrowIfNull(chatstate);
+        if (chatstate.GetOptionalJid("from") is not { } from || chatstate.ContentKind != NodeContentKind.Children || chatstate.Children.Count == 0)
+        {
+            return null;
+        }
+
+        var state = chatstate.Children[0] switch
+        {
+            { Tag: "composing" } c when c.GetOptionalString("media") == "audio" => PresenceState.Recording,
+            { Tag: "composing" } => PresenceState.Composing,
+            { Tag: "paused" } => PresenceState.Paused,
+            _ => (PresenceState?)null,
+        };
+        var sender = chatstate.GetOptionalJid("participant") ?? from;
+        return state is { } s ? new ChatStateBody(from.ToNonAd().ToString(), sender.ToNonAd().ToString(), s) : null;
+    }
 }

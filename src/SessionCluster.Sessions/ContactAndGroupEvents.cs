@@ -38,3 +38,20 @@ public sealed record GroupChangedBody(
         proto.Group, Enum.Parse<GroupChange>(proto.Change), [.. proto.Participants], MessageReceivedBody.NullIfEmpty(proto.By),
         MessageReceivedBody.NullIfEmpty(proto.Subject), MessageReceivedBody.NullIfEmpty(proto.Description), DateTimeOffset.FromUnixTimeSeconds(proto.AtUnixS));
 }
+
+/// <summary>A contact's presence the session subscribed to: online, or offline with when last seen (null when hidden or unknown).</summary>
+public sealed record PresenceUpdateBody(string Jid, bool Available, DateTimeOffset? LastSeen) : SessionEventBody
+{
+    internal PresenceUpdated ToProto() => new() { Jid = Jid, Available = Available, LastSeenUnixS = LastSeen?.ToUnixTimeSeconds() ?? 0 };
+
+    internal static PresenceUpdateBody FromProto(PresenceUpdated proto) =>
+        new(proto.Jid, proto.Available, proto.LastSeenUnixS > 0 ? DateTimeOffset.FromUnixTimeSeconds(proto.LastSeenUnixS) : null);
+}
+
+/// <summary>Someone is typing (<see cref="PresenceState.Composing"/>), recording or stopped in a chat (a group's names the member).</summary>
+public sealed record ChatStateBody(string Chat, string Sender, PresenceState State) : SessionEventBody
+{
+    internal ChatStateChanged ToProto() => new() { Chat = Chat, Sender = Sender, State = State.ToString() };
+
+    internal static ChatStateBody FromProto(ChatStateChanged proto) => new(proto.Chat, proto.Sender, Enum.Parse<PresenceState>(proto.State));
+}
