@@ -83,16 +83,20 @@ internal static partial class CloudMediaRoutes
         catch (MediaDownloadException e)
         {
             MediaDownloadLog.Failure(deps.Media!.DownloadLogger, entry!.Id, messageId, e);
-            return e.Failure switch
-            {
-                MediaDownloadFailure.NoMedia => CloudErrors.UnknownMedia(http, mediaId, e.Message),
-                MediaDownloadFailure.NotFound => CloudErrors.MediaDownloadError(http, "WhatsApp's media hosts no longer have this file (they keep files for a limited time)"),
-                MediaDownloadFailure.Integrity => CloudErrors.MediaDownloadError(http, "the downloaded file failed its integrity check (tampered or corrupted); nothing of it is served"),
-                MediaDownloadFailure.NoHosts => CloudErrors.ServiceUnavailable(http, e.Message + "; files are downloaded while the phone number's session is connected"),
-                _ => CloudErrors.MediaDownloadError(http, e.Message),
-            };
+            return Error(http, mediaId, e);
         }
     }
+
+    /// <summary>A failed download as the Cloud error Meta gives for the same condition (131052 for a file it could not download).</summary>
+    public static IResult Error(HttpContext http, string mediaId, MediaDownloadException e) => e.Failure switch
+    {
+        MediaDownloadFailure.NoMedia => CloudErrors.UnknownMedia(http, mediaId, e.Message),
+        MediaDownloadFailure.NotFound => CloudErrors.MediaDownloadError(http, "WhatsApp's media hosts no longer have this file (they keep files for a limited time)"),
+        MediaDownloadFailure.Integrity => CloudErrors.MediaDownloadError(http, "the downloaded file failed its integrity check (tampered or corrupted); nothing of it is served"),
+        MediaDownloadFailure.NoHosts => CloudErrors.ServiceUnavailable(http, e.Message + "; files are downloaded while the phone number's session is connected"),
+        MediaDownloadFailure.HostsFailed or MediaDownloadFailure.TooLarge => CloudErrors.MediaDownloadError(http, e.Message),
+        var other => throw new InvalidOperationException($"No Cloud error is mapped for the download failure {other}."),
+    };
 
     /// <summary>The caller's session and the received file a media id names, or the Cloud error to answer.</summary>
     private static async Task<(SessionEntry? Entry, MediaDescriptor? Media, IResult? Error)> FindAsync(string mediaId, HttpContext http, EdgeDependencies deps, CancellationToken ct)
