@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
+using Akka.Actor;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -84,6 +85,11 @@ internal static partial class CloudMediaRoutes
         {
             MediaDownloadLog.Failure(deps.Media!.DownloadLogger, entry!.Id, messageId, e);
             return Error(http, mediaId, e);
+        }
+        catch (AskTimeoutException)
+        {
+            // The session did not name its media hosts in time; as the send route, a retryable 131016, never a 500.
+            return CloudErrors.ServiceUnavailable(http, $"the session did not answer within {deps.Options.AskTimeout.TotalSeconds:0} s; ask again");
         }
     }
 

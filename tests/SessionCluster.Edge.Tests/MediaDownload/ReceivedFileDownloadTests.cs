@@ -99,6 +99,33 @@ public sealed class ReceivedFileDownloadTests(ReceivedFilesNode files, ITestOutp
         await AssertCloudUnknownAsync(cloud, "/cloud/v21.0/no-separator");
     }
 
+    [Fact]
+    public async Task A_tenant_that_keeps_no_messages_still_downloads_a_received_file_found_in_the_session_log()
+    {
+        const string Tenant = "keeps-nothing";
+        const string PhoneC = "15550701003";
+        using (var created = await Node.Http.PostAsJsonAsync("/v1/admin/tenants", new { id = Tenant, retentionDays = 0 }))
+        {
+            Assert.True(created.StatusCode == HttpStatusCode.Created, $"tenant: {(int)created.StatusCode} {await created.Content.ReadAsStringAsync()}");
+        }
+
+        using var key = await Node.Http.PostAsJsonAsync($"/v1/admin/tenants/{Tenant}/keys", new { name = "files" });
+        using var tenant = CloudClient((await key.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("key").GetString()!);
+        await WebhookTestKit.LinkAsync(tenant, Node.Simulator, "nothing-kept", PhoneC);
+        var bytes = RandomNumberGenerator.GetBytes(70_000);
+
+        var sent = await Bob.SendContentAsync(PhoneC + "@s.whatsapp.net", new { document = Base64(bytes), mimetype = "text/csv", fileName = "rows.csv" });
+        await WebhookTestKit.WaitForEventsAsync(tenant, "nothing-kept", events => events.Any(e => e.GetProperty("type").GetString() == "message.received" &&
+            e.GetProperty("payload").GetProperty("id").GetString() == sent.Id), "the session to receive the document");
+        using var response = await tenant.GetAsync($"/v1/sessions/nothing-kept/messages/{sent.Id}/media");
+
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        Assert.Equal(bytes, await response.Content.ReadAsByteArrayAsync());
+        Assert.Equal(("text/csv", "rows.csv"), (response.Content.Headers.ContentType?.MediaType, FileName(response.Content.Headers.ContentDisposition)));
+        // The store kept no row for it: the file was found by reading the session's events.
+        await AssertProblemAsync(tenant, $"/v1/sessions/nothing-kept/messages/{sent.Id}", HttpStatusCode.NotFound, "message_not_found");
+    }
+
     public void Dispose()
     {
         while (files.Lines.TryDequeue(out var line))
