@@ -38,6 +38,7 @@ public static class EdgeEndpoints
         QrRoutes.Map(tenant, deps);
         MessageRoutes.Map(tenant, deps);
         MessageStatusRoutes.Map(tenant, deps);
+        MediaDownloadRoutes.Map(tenant, deps);
         EventRoutes.Map(tenant, deps);
         PairingCodeRoutes.Map(tenant, deps);
         ConnectionRoutes.Map(tenant, deps);

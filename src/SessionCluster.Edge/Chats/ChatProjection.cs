@@ -66,7 +66,7 @@ internal static class ChatProjection
             switch (e.Event.Body)
             {
                 case MessageReceivedBody received:
-                    await ReceivedAsync(connection, actor, received, keep, ct).ConfigureAwait(false);
+                    await ReceivedAsync(connection, actor, e.Event.Sequence, received, keep, ct).ConfigureAwait(false);
                     break;
                 case MessageStatusBody status:
                     await StatusAsync(connection, actor, e.Event, status, keep, ct).ConfigureAwait(false);
@@ -91,7 +91,7 @@ internal static class ChatProjection
         return applied;
     }
 
-    private static async Task ReceivedAsync(DbConnection connection, string actor, MessageReceivedBody received, bool keep, CancellationToken ct)
+    private static async Task ReceivedAsync(DbConnection connection, string actor, long seq, MessageReceivedBody received, bool keep, CancellationToken ct)
     {
         var chat = ChatJids.Of(received.Chat, received.ChatAlt);
         var direction = received.FromMe ? ChatJids.Out : ChatJids.In;
@@ -110,6 +110,10 @@ internal static class ChatProjection
                 // The session reported this message before (a redelivery): the chat has counted it already.
                 return;
             }
+
+            // The event's place in the log: a file's keys are in the event only, and a download reads it back by this.
+            await connection.ExecuteAsync("UPDATE store_messages SET seq = @seq WHERE actor_id = @actor AND chat = @chat AND id = @id",
+                ct, ("seq", seq), ("actor", actor), ("chat", chat), ("id", received.MessageId)).ConfigureAwait(false);
         }
 
         await TouchChatAsync(connection, actor, chat, received.MessageId, direction, at, received.FromMe ? Unread.Clear : Unread.Count, ct).ConfigureAwait(false);

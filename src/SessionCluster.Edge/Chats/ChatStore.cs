@@ -97,6 +97,17 @@ public sealed class ChatStore(EdgeDatabase database)
         return (message, history);
     }
 
+    /// <summary>
+    /// The session event that reported the received message <paramref name="id"/> (its sequence in the session's log), or
+    /// null when the store has no such row or it predates the column (migration 0004).
+    /// </summary>
+    public async Task<long?> ReceivedSeqAsync(SessionId actor, string id, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await connection.QuerySingleAsync("SELECT seq FROM store_messages WHERE actor_id = @actor AND id = @id AND seq IS NOT NULL LIMIT 1",
+            r => (long?)r.GetInt64(0), cancellationToken, ("actor", actor.Value), ("id", id)).ConfigureAwait(false);
+    }
+
     /// <summary>The session's contacts in jid order after <paramref name="after"/>.</summary>
     public async Task<IReadOnlyList<StoredContact>> ContactsAsync(SessionId actor, string? after, int limit, CancellationToken cancellationToken)
     {

@@ -36,6 +36,14 @@ internal static class CloudErrors
         $"Unsupported post request. Object with ID '{id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation",
         "the phone-number-id is the name of a session in your tenant", subcode: 33, type: "GraphMethodException", titled: false);
 
+    /// <summary>100 with subcode 33 on a GET: Graph's answer for a media id that does not exist (or that the token may not see).</summary>
+    public static IResult UnknownMedia(HttpContext http, string id, string details) => Answer(http, StatusCodes.Status400BadRequest, 100,
+        $"Unsupported get request. Object with ID '{id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation",
+        details, subcode: 33, type: "GraphMethodException", titled: false);
+
+    /// <summary>131052: a received file could not be downloaded (the media host no longer has it, it failed its checks, or no host served it).</summary>
+    public static IResult MediaDownloadError(HttpContext http, string details) => Answer(http, StatusCodes.Status400BadRequest, 131052, "Media download error", details);
+
     /// <summary>100: a parameter is malformed (bad JSON, a wrong messaging_product, a bad API version).</summary>
     public static IResult InvalidParameter(HttpContext http, string details) => Answer(http, StatusCodes.Status400BadRequest, 100, "Invalid parameter", details);
 

@@ -51,6 +51,7 @@ internal static partial class CloudRoutes
             .Produces<SendResponse>(StatusCodes.Status200OK)
             .Produces<CloudErrors.Envelope>(StatusCodes.Status400BadRequest)
             .Produces<CloudErrors.Envelope>(StatusCodes.Status401Unauthorized);
+        CloudMediaRoutes.Map(cloud, deps);
     }
 
     private static async Task<IResult> PostAsync(string version, string phoneNumberId, HttpContext http, EdgeDependencies deps, CancellationToken ct)

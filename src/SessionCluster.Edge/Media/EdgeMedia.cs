@@ -4,24 +4,31 @@ using SessionCluster.Sessions;
 namespace SessionCluster.Edge.Media;
 
 /// <summary>
-/// What sending files needs at the edge: the link downloader (SSRF-guarded, size-bounded) and the sessions' encrypt and
-/// upload path. Made once by the node.
+/// What files need at the edge: for sends, the link downloader (SSRF-guarded, size-bounded) and the sessions' encrypt
+/// and upload path; for received files, the sessions' download and decrypt path. Made once by the node.
 /// </summary>
 public sealed class EdgeMedia : IDisposable
 {
-    internal EdgeMedia(MediaFetcher fetcher, MediaUploads uploads)
+    internal EdgeMedia(MediaFetcher fetcher, MediaUploads uploads, MediaDownloads downloads, ILogger downloadLogger)
     {
         Fetcher = fetcher;
         Uploads = uploads;
+        Downloads = downloads;
+        DownloadLogger = downloadLogger;
     }
 
     internal MediaFetcher Fetcher { get; }
 
     internal MediaUploads Uploads { get; }
 
+    internal MediaDownloads Downloads { get; }
+
+    /// <summary>Where downloads of received files are logged (<see cref="MediaDownloadLog"/>).</summary>
+    internal ILogger DownloadLogger { get; }
+
     /// <summary>The edge's media services with the link downloader <paramref name="options"/> describe (<c>SC:Edge:Media</c>).</summary>
-    public static EdgeMedia Create(MediaFetchOptions options, MediaUploads uploads, ILoggerFactory loggers, TimeProvider clock) =>
-        new(new MediaFetcher(options, loggers.CreateLogger<MediaFetcher>(), clock), uploads);
+    public static EdgeMedia Create(MediaFetchOptions options, MediaUploads uploads, MediaDownloads downloads, ILoggerFactory loggers, TimeProvider clock) =>
+        new(new MediaFetcher(options, loggers.CreateLogger<MediaFetcher>(), clock), uploads, downloads, loggers.CreateLogger<MediaDownloads>());
 
     public void Dispose() => Fetcher.Dispose();
 }

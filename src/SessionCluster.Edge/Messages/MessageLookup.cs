@@ -38,6 +38,18 @@ internal static class MessageLookup
         return found;
     }
 
+    /// <summary>A message with that id the session received (from a peer, or from one of its own account's other devices), from the session's log.</summary>
+    public static async Task<MessageReceivedBody?> FindAnyReceivedAsync(SessionId id, string messageId, EdgeDependencies deps, CancellationToken ct)
+    {
+        MessageReceivedBody? found = null;
+        await ScanAsync(id, deps, e =>
+        {
+            found = e is MessageReceivedBody received && received.MessageId == messageId ? received : null;
+            return found is not null;
+        }, ct).ConfigureAwait(false);
+        return found;
+    }
+
     private static async Task<KnownMessage?> FindInLogAsync(SessionId id, string messageId, EdgeDependencies deps, CancellationToken ct)
     {
         KnownMessage? found = null;

@@ -42,4 +42,8 @@ public static class ProblemCodes
     public const string MediaUnreachable = "media_unreachable";
     public const string MediaTooLarge = "media_too_large";
     public const string MediaUploadFailed = "media_upload_failed";
+    public const string MediaNotFound = "media_not_found";
+    public const string MediaGone = "media_gone";
+    public const string MediaIntegrity = "media_integrity";
+    public const string MediaDownloadFailed = "media_download_failed";
 }

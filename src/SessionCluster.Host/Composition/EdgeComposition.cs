@@ -100,18 +100,24 @@ internal static class EdgeComposition
     }
 
     /// <summary>
-    /// Sends of files: the link downloader (<c>SC:Edge:Media</c>) and the sessions' upload path, whose HTTPS client trusts
-    /// what the sessions' socket trusts (<c>SC:WhatsApp:TrustedCertificateFile</c>, else the system's roots).
+    /// Files: the link downloader (<c>SC:Edge:Media</c>), the sessions' upload path and their download path for received
+    /// files, sharing one HTTPS client that trusts what the sessions' socket trusts (<c>SC:WhatsApp:TrustedCertificateFile</c>,
+    /// else the system's roots).
     /// </summary>
     private static EdgeDependencies WithMedia(this EdgeDependencies deps, WebApplication app, NodeSettings settings)
     {
-        var uploadClient = new HttpClient(MediaUploader.CreateHandler(settings.WhatsApp.ToServerSettings())) { Timeout = Timeout.InfiniteTimeSpan };
-        var uploads = new MediaUploads(new MediaUploader(uploadClient), deps.Sessions.AskAsync, deps.Clock);
-        var media = EdgeMedia.Create(settings.Edge.Media, uploads, app.Services.GetRequiredService<ILoggerFactory>(), deps.Clock);
+        var server = settings.WhatsApp.ToServerSettings();
+        var mediaClient = new HttpClient(MediaUploader.CreateHandler(server)) { Timeout = Timeout.InfiniteTimeSpan };
+        var uploads = new MediaUploads(new MediaUploader(mediaClient), deps.Sessions.AskAsync, deps.Clock);
+        // Production also downloads from WhatsApp's own media host when the session cannot name one (docs/PROTOCOL.md §12 "Download");
+        // a simulator has only the host its media_conn names.
+        IReadOnlyList<string> fallback = server.ServerUri.Host == SessionServerSettings.Production.ServerUri.Host ? [MediaDownloader.ProductionHost] : [];
+        var downloads = new MediaDownloads(new MediaDownloader(mediaClient), deps.Sessions.AskAsync, fallback);
+        var media = EdgeMedia.Create(settings.Edge.Media, uploads, downloads, app.Services.GetRequiredService<ILoggerFactory>(), deps.Clock);
         app.Lifetime.ApplicationStopped.Register(() =>
         {
             media.Dispose();
-            uploadClient.Dispose();
+            mediaClient.Dispose();
         });
         return deps with { Media = media };
     }

@@ -58,6 +58,23 @@ internal sealed class MediaStore(TimeProvider clock)
     /// <summary>The blob at <paramref name="path"/> (a direct path; its query, if any, is ignored).</summary>
     public MediaBlob? Find(string path) => _blobs.GetValueOrDefault(PathKey(path));
 
+    /// <summary>Flips one byte of the blob at <paramref name="directPath"/>, as a corrupting host or a man in the middle would; false when there is none.</summary>
+    public bool Tamper(string directPath)
+    {
+        if (!_blobs.TryGetValue(PathKey(directPath), out var blob))
+        {
+            return false;
+        }
+
+        var content = (byte[])blob.Content.Clone();
+        content[content.Length / 2] ^= 0x01;
+        _blobs[PathKey(directPath)] = blob with { Content = content };
+        return true;
+    }
+
+    /// <summary>Forgets the blob at <paramref name="directPath"/>, as the real hosts do after some weeks (downloads then get 404); false when there is none.</summary>
+    public bool Drop(string directPath) => _blobs.TryRemove(PathKey(directPath), out _);
+
     public static string Base64Url(ReadOnlySpan<byte> bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     private static string PathKey(string path)
