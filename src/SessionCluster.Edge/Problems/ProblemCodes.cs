@@ -38,4 +38,6 @@ public static class ProblemCodes
     public const string MediaUnreachable = "media_unreachable";
     public const string MediaTooLarge = "media_too_large";
     public const string MediaUploadFailed = "media_upload_failed";
+    public const string MessageNotEditable = "message_not_editable";
+    public const string MessageNotRevocable = "message_not_revocable";
 }
