@@ -76,7 +76,14 @@ internal sealed class OutboundContent(EdgeDependencies deps)
     /// </summary>
     private PreparedContent Edit(string to, ContentRequest.Edit edit)
     {
-        var target = edit.Target;
+        var now = deps.Clock.GetUtcNow();
+        CheckEditable(edit.Target, now);
+        return new PreparedContent(MessageActions.Edit(to, edit.Target.Id, edit.NewText, now), "edit", edit.NewText);
+    }
+
+    /// <summary>Throws <see cref="ContentFailure.NotEditable"/> unless <paramref name="target"/> may be edited at <paramref name="now"/>.</summary>
+    internal static void CheckEditable(KnownMessage target, DateTimeOffset now)
+    {
         if (!target.FromMe)
         {
             throw new ContentException(ContentFailure.NotEditable, $"message '{target.Id}' was not sent by this session; only its own messages can be edited");
@@ -87,13 +94,11 @@ internal sealed class OutboundContent(EdgeDependencies deps)
             throw new ContentException(ContentFailure.NotEditable, $"message '{target.Id}' is a {type}; only texts can be edited");
         }
 
-        if (target.At is { } at && deps.Clock.GetUtcNow() - at > MessageActions.EditWindow)
+        if (target.At is { } at && now - at > MessageActions.EditWindow)
         {
             throw new ContentException(ContentFailure.NotEditable,
                 $"message '{target.Id}' was sent at {at:O}; WhatsApp allows edits for {MessageActions.EditWindow.TotalMinutes:0} minutes after sending");
         }
-
-        return new PreparedContent(MessageActions.Edit(to, target.Id, edit.NewText, deps.Clock.GetUtcNow()), "edit", edit.NewText);
     }
 
     private static PreparedContent Revoke(string to, ContentRequest.Revoke revoke) =>
