@@ -1,19 +1,22 @@
 using System.Text.Json;
 using SessionCluster.Edge.Messages;
 using SessionCluster.Protocol.Media;
+using SessionCluster.Sessions.Content;
 
 namespace SessionCluster.Edge.Cloud;
 
 /// <summary>
 /// What a Cloud API client posts to <c>/messages</c>, read from Meta's documented JSON: a message to send
 /// (<c>{"messaging_product":"whatsapp","to","type",…}</c> with <c>text{body}</c>, <c>image|video|document{link,caption}</c>,
-/// <c>document{filename}</c>, <c>audio|sticker{link}</c> or <c>reaction{message_id,emoji}</c>) or a read status for a
+/// <c>document{filename}</c>, <c>audio|sticker{link}</c>, <c>reaction{message_id,emoji}</c>,
+/// <c>location{latitude,longitude,name,address}</c> or <c>contacts[{name{formatted_name},phones[{phone,wa_id}]}]</c>,
+/// any but a reaction a reply with <c>context{message_id}</c>) or a read status for a
 /// received message (<c>{"messaging_product":"whatsapp","status":"read","message_id"}</c>). Anything else is an
 /// <see cref="Invalid"/> with the Cloud error to answer.
 /// </summary>
 internal abstract record CloudRequest
 {
-    /// <summary>The message types Meta's API knows; location, contacts, interactive and template are answered 131051 until the sessions send them.</summary>
+    /// <summary>The message types Meta's API knows; interactive and template are answered 131051 until the sessions send them.</summary>
     private static readonly HashSet<string> KnownTypes = new(StringComparer.Ordinal)
     {
         "text", "image", "document", "audio", "video", "sticker", "reaction", "location", "contacts", "interactive", "template",
@@ -80,20 +83,36 @@ internal abstract record CloudRequest
             return new Invalid(Problem.Malformed, "type must be one of " + string.Join(", ", KnownTypes));
         }
 
-        if (root.TryGetProperty("context", out _))
+        string? replyTo = null;
+        if (root.TryGetProperty("context", out var context))
         {
-            return new Invalid(Problem.Unsupported, "context (a reply to a message) is not supported by this node yet");
+            if (context.ValueKind != JsonValueKind.Object || String(context, "message_id") is not { Length: > 0 } quoted)
+            {
+                return new Invalid(Problem.Missing, "context.message_id is required with context (a reply)");
+            }
+
+            if (type == "reaction")
+            {
+                return new Invalid(Problem.Malformed, "a reaction is not a reply: context does not go with type reaction");
+            }
+
+            replyTo = quoted;
         }
 
-        if (type is not ("text" or "reaction") && !MediaTypes.ContainsKey(type))
+        if (type is not ("text" or "reaction" or "location" or "contacts") && !MediaTypes.ContainsKey(type))
         {
-            return new Invalid(Problem.Unsupported, $"type '{type}' is not supported by this node yet: it sends text, media by link, reactions and read statuses");
+            return new Invalid(Problem.Unsupported, $"type '{type}' is not supported by this node yet: it sends text, media by link, reactions, locations, contacts and read statuses");
         }
 
-        if (!root.TryGetProperty(type, out var content) || content.ValueKind != JsonValueKind.Object)
-        {
-            return new Invalid(Problem.Missing, $"{type} is required for type {type}: an object");
-        }
+        // Contacts are a list at the top level; every other type is an object named by the type.
+        var parsed = type == "contacts" ? Contacts(to, root)
+            : root.TryGetProperty(type, out var content) && content.ValueKind == JsonValueKind.Object ? Typed(to, type, content)
+            : new Invalid(Problem.Missing, $"{type} is required for type {type}: an object");
+        return replyTo is not null && parsed is Send send ? send with { Content = send.Content with { ReplyTo = replyTo } } : parsed;
+    }
+
+    private static CloudRequest Typed(string to, string type, JsonElement content)
+    {
 
         if (type == "text")
         {
@@ -107,8 +126,64 @@ internal abstract record CloudRequest
                 : new Send(to, new ContentRequest.Reaction(messageId, emoji));
         }
 
+        if (type == "location")
+        {
+            return Number(content, "latitude") is not { } latitude || Number(content, "longitude") is not { } longitude
+                ? new Invalid(Problem.Missing, "location.latitude and location.longitude are required")
+                : latitude is < -90 or > 90 || longitude is < -180 or > 180 ? new Invalid(Problem.Malformed, "location.latitude must be -90 to 90 and location.longitude -180 to 180")
+                : new Send(to, new ContentRequest.Location(latitude, longitude, NullIfEmpty(String(content, "name")), NullIfEmpty(String(content, "address"))));
+        }
+
         return Media(to, type, MediaTypes[type], content);
     }
+
+    /// <summary>
+    /// Meta's contacts (<c>[{name{formatted_name,…}, phones[{phone, wa_id, type}], …}]</c>) as contact cards: each a
+    /// vCard with its formatted name and phones (the <c>wa_id</c>, else the phone's digits, as WhatsApp's <c>waid</c>);
+    /// the other members (emails, addresses, org, urls) are not carried.
+    /// </summary>
+    private static CloudRequest Contacts(string to, JsonElement root)
+    {
+        if (!root.TryGetProperty("contacts", out var contacts) || contacts.ValueKind != JsonValueKind.Array || contacts.GetArrayLength() == 0)
+        {
+            return new Invalid(Problem.Missing, "contacts is required for type contacts: a non-empty array");
+        }
+
+        List<ContactCard> cards = [];
+        foreach (var contact in contacts.EnumerateArray())
+        {
+            if (contact.ValueKind != JsonValueKind.Object || !contact.TryGetProperty("name", out var name) || name.ValueKind != JsonValueKind.Object
+                || String(name, "formatted_name") is not { Length: > 0 } formattedName)
+            {
+                return new Invalid(Problem.Missing, "each contact needs name.formatted_name");
+            }
+
+            List<string> phones = [];
+            if (contact.TryGetProperty("phones", out var list) && list.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var phone in list.EnumerateArray())
+                {
+                    if (phone.ValueKind == JsonValueKind.Object && (String(phone, "wa_id") ?? String(phone, "phone")) is { Length: > 0 } number)
+                    {
+                        phones.Add(number);
+                    }
+                }
+            }
+
+            cards.Add(new ContactCard(formattedName, SharedContent.VCard(formattedName, phones)));
+        }
+
+        return new Send(to, new ContentRequest.Contacts(cards));
+    }
+
+    /// <summary>A member's number, given as a JSON number or a numeric string (Meta documents both); null when neither.</summary>
+    private static double? Number(JsonElement o, string name) =>
+        !o.TryGetProperty(name, out var value) ? null
+        : value.ValueKind == JsonValueKind.Number ? value.GetDouble()
+        : value.ValueKind == JsonValueKind.String && double.TryParse(value.GetString(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var parsed) && double.IsFinite(parsed) ? parsed
+        : null;
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
     private static CloudRequest Media(string to, string type, MediaKind kind, JsonElement content)
     {

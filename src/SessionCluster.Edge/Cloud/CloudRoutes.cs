@@ -16,7 +16,8 @@ namespace SessionCluster.Edge.Cloud;
 /// <summary>
 /// <c>POST /cloud/{version}/{phone-number-id}/messages</c>, the send side of Meta's WhatsApp Cloud API: a client written
 /// for <c>graph.facebook.com</c> works by changing its base URL to <c>http://node/cloud</c> and its token to an API key.
-/// <c>{phone-number-id}</c> is the name of a session in the caller's tenant. Sends (text, media by link, reactions)
+/// <c>{phone-number-id}</c> is the name of a session in the caller's tenant. Sends (text, media by link, reactions,
+/// locations, contacts; replies by <c>context.message_id</c>)
 /// answer Meta's <c>{messaging_product, contacts[{input, wa_id}], messages[{id}]}</c> with the session's message id; a
 /// read status answers <c>{"success":true}</c>. A linked file is downloaded, encrypted and uploaded before the answer, as
 /// with the REST route. Cloud requests carry no idempotency key, so each is a new send (a random key per
@@ -103,6 +104,11 @@ internal static partial class CloudRoutes
             ContentRequest.Text { Body.Length: 0 or > MessageRoutes.MaxTextLength } => $"text.body must be 1 to {MessageRoutes.MaxTextLength} characters",
             ContentRequest.Reaction { Emoji.Length: > Reactions.MaxLength } => $"reaction.emoji must be at most {Reactions.MaxLength} characters",
             ContentRequest.Media { Caption.Length: > MessageRoutes.MaxTextLength } => $"caption must be at most {MessageRoutes.MaxTextLength} characters",
+            ContentRequest.Location l when l.Name?.Length > MessageRoutes.MaxLabelLength || l.Address?.Length > MessageRoutes.MaxLabelLength =>
+                $"location.name and location.address must be at most {MessageRoutes.MaxLabelLength} characters",
+            ContentRequest.Contacts c when c.Cards.Count > MessageRoutes.MaxContacts || c.Cards.Any(card => card.DisplayName.Length > MessageRoutes.MaxLabelLength) =>
+                $"at most {MessageRoutes.MaxContacts} contacts, each name at most {MessageRoutes.MaxLabelLength} characters",
+            { ReplyTo.Length: > MessageRoutes.MaxMessageIdLength } => "context.message_id is not a message id",
             _ => null,
         };
         if (invalid is not null)
@@ -160,7 +166,7 @@ internal static partial class CloudRoutes
     /// <summary>Content that could not be prepared, as the Cloud error Meta gives for the same condition (131053 for media it could not take).</summary>
     private static IResult ContentRefused(ContentException e, SessionEntry entry, HttpContext http) => e.Failure switch
     {
-        ContentFailure.Invalid or ContentFailure.UnknownMessage => CloudErrors.InvalidValue(http, e.Message),
+        ContentFailure.Invalid or ContentFailure.UnknownMessage or ContentFailure.NotEditable or ContentFailure.NotRevocable => CloudErrors.InvalidValue(http, e.Message),
         ContentFailure.LinkFailed or ContentFailure.TooLarge => CloudErrors.MediaUploadError(http, e.Message),
         ContentFailure.NotLinked => CloudErrors.NotRegistered(http, e.Message),
         ContentFailure.NotConnected or ContentFailure.UploadFailed => CloudErrors.ServiceUnavailable(http, e.Message),

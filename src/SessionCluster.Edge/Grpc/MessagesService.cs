@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.AspNetCore.Server;
 using Grpc.Core;
@@ -19,7 +20,12 @@ internal sealed class MessagesService(EdgeDependencies deps) : V1.Messages.Messa
             ? new MessageRoutes.MediaBody(NullIfEmpty(m.Url), m.Data.IsEmpty ? null : Convert.ToBase64String(m.Data.Span), NullIfEmpty(m.Mimetype), NullIfEmpty(m.Filename), NullIfEmpty(m.Caption))
             : null;
         var reaction = request.Reaction is { } r ? new MessageRoutes.ReactionBody(r.MessageId, r.Emoji) : null;
-        var body = new MessageRoutes.SendMessageRequest(request.To, request.Type, request.Text, media, reaction);
+        var location = request.Location is { } l ? new MessageRoutes.LocationBody(l.Latitude, l.Longitude, NullIfEmpty(l.Name), NullIfEmpty(l.Address)) : null;
+        JsonElement? contacts = request.Contacts.Count == 0 ? null
+            : JsonSerializer.SerializeToElement(request.Contacts.Select(c => new MessageRoutes.ContactBody(c.DisplayName, c.Vcard)).ToList(), ContactJson);
+        var poll = request.Poll is { } p ? new MessageRoutes.PollBody(p.Name, [.. p.Options], p.SelectableCount == 0 ? null : p.SelectableCount) : null;
+        var body = new MessageRoutes.SendMessageRequest(request.To, request.Type, request.Text, media, reaction,
+            NullIfEmpty(request.ReplyTo), request.Mentions.Count == 0 ? null : [.. request.Mentions], location, contacts, poll);
         var accepted = GrpcProblems.Answer(await MessageRoutes.SendAsync(context.GetHttpContext(), request.Session, request.IdempotencyKey,
             _ => Task.FromResult<(MessageRoutes.SendMessageRequest?, IResult?)>((body, null)), deps, context.CancellationToken).ConfigureAwait(false));
         return new SendMessageResponse { Id = accepted.Id, Status = accepted.Status };
@@ -47,6 +53,25 @@ internal sealed class MessagesService(EdgeDependencies deps) : V1.Messages.Messa
 
         return message;
     }
+
+    public override Task<SendMessageResponse> Edit(EditMessageRequest request, ServerCallContext context) =>
+        ActAsync(context, request.Session, request.MessageId, MessageAction.Edit, request.IdempotencyKey, new MessageActionRoutes.ActionBody(Text: request.Text));
+
+    public override Task<SendMessageResponse> Revoke(RevokeMessageRequest request, ServerCallContext context) =>
+        ActAsync(context, request.Session, request.MessageId, MessageAction.Revoke, request.IdempotencyKey, new MessageActionRoutes.ActionBody());
+
+    public override Task<SendMessageResponse> React(ReactMessageRequest request, ServerCallContext context) =>
+        ActAsync(context, request.Session, request.MessageId, MessageAction.React, request.IdempotencyKey, new MessageActionRoutes.ActionBody(Emoji: request.Emoji));
+
+    private async Task<SendMessageResponse> ActAsync(ServerCallContext context, string session, string messageId, MessageAction action, string key, MessageActionRoutes.ActionBody body)
+    {
+        var accepted = GrpcProblems.Answer(await MessageActionRoutes.ActAsync(context.GetHttpContext(), session, messageId, action, key,
+            _ => Task.FromResult<(MessageActionRoutes.ActionBody?, IResult?)>((body, null)), deps, context.CancellationToken).ConfigureAwait(false));
+        return new SendMessageResponse { Id = accepted.Id, Status = accepted.Status };
+    }
+
+    /// <summary>Contact cards handed to the REST reader as the JSON it reads (camelCase).</summary>
+    private static readonly JsonSerializerOptions ContactJson = new(JsonSerializerDefaults.Web);
 
     private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
 }

@@ -6,8 +6,14 @@ internal enum ContentFailure
     /// <summary>The request itself is wrong (a caption on a sticker, bad base64, an unusable link): the caller fixes it.</summary>
     Invalid,
 
-    /// <summary>A reaction names a message this session never sent or received in that chat.</summary>
+    /// <summary>A reaction or a reply names a message this session never sent or received in that chat.</summary>
     UnknownMessage,
+
+    /// <summary>An edit of a message that is not a text this session sent, or that is past WhatsApp's edit window.</summary>
+    NotEditable,
+
+    /// <summary>A revoke of a message this session did not send.</summary>
+    NotRevocable,
 
     /// <summary>The link could not be downloaded (an error status, a timeout, unreachable); <see cref="ContentException.UpstreamStatus"/> has the status.</summary>
     LinkFailed,

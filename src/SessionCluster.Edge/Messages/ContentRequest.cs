@@ -1,4 +1,5 @@
 using SessionCluster.Protocol.Media;
+using SessionCluster.Sessions.Content;
 
 namespace SessionCluster.Edge.Messages;
 
@@ -8,6 +9,12 @@ namespace SessionCluster.Edge.Messages;
 /// </summary>
 internal abstract record ContentRequest
 {
+    /// <summary>The id of a message in the recipient's chat this one replies to (quotes), or null.</summary>
+    public string? ReplyTo { get; init; }
+
+    /// <summary>User jids mentioned in the text or caption (which has <c>@</c> and each one's number).</summary>
+    public IReadOnlyList<string> Mentions { get; init; } = [];
+
     public sealed record Text(string Body) : ContentRequest;
 
     /// <summary>A file from <paramref name="Link"/> (downloaded by the node) or given inline as <paramref name="Bytes"/>; exactly one of them.</summary>
@@ -20,4 +27,19 @@ internal abstract record ContentRequest
 
     /// <summary>A reaction to the message <paramref name="MessageId"/> of the recipient's chat; an empty <paramref name="Emoji"/> removes ours.</summary>
     public sealed record Reaction(string MessageId, string Emoji) : ContentRequest;
+
+    /// <summary>A location pin.</summary>
+    public sealed record Location(double Latitude, double Longitude, string? Name, string? Address) : ContentRequest;
+
+    /// <summary>One or more contact cards.</summary>
+    public sealed record Contacts(IReadOnlyList<ContactCard> Cards) : ContentRequest;
+
+    /// <summary>A poll of <paramref name="Options"/> of which a voter may choose <paramref name="SelectableCount"/>.</summary>
+    public sealed record Poll(string Name, IReadOnlyList<string> Options, int SelectableCount) : ContentRequest;
+
+    /// <summary>A new text for <paramref name="Target"/>, a text this session sent (checked when prepared).</summary>
+    public sealed record Edit(KnownMessage Target, string NewText) : ContentRequest;
+
+    /// <summary>Delete <paramref name="Target"/>, a message this session sent, for everyone.</summary>
+    public sealed record Revoke(KnownMessage Target) : ContentRequest;
 }

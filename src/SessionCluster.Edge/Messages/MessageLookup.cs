@@ -3,8 +3,11 @@ using SessionCluster.Sessions;
 
 namespace SessionCluster.Edge.Messages;
 
-/// <summary>A message of a session as the caller names it by id: its chat, its sender and whether the session's account sent it.</summary>
-internal sealed record KnownMessage(string Id, string Chat, string? Sender, bool FromMe);
+/// <summary>
+/// A message of a session as the caller names it by id: its chat, its sender and whether the session's account sent
+/// it; its kind, text and time when known (a send found only in the log has no kind or text there).
+/// </summary>
+internal sealed record KnownMessage(string Id, string Chat, string? Sender, bool FromMe, string? Type = null, string? Text = null, DateTimeOffset? At = null);
 
 /// <summary>
 /// Finds a message by id for commands that name one (a reaction, a Cloud read status): in the chats store first, and in
@@ -20,7 +23,7 @@ internal static class MessageLookup
         if (await deps.Chats.MessageAsync(entry.ActorId, messageId, ct).ConfigureAwait(false) is { } stored)
         {
             var fromMe = stored.Message.Direction == Chats.ChatJids.Out;
-            return new KnownMessage(messageId, stored.Message.Chat, stored.Message.Sender, fromMe);
+            return new KnownMessage(messageId, stored.Message.Chat, stored.Message.Sender, fromMe, stored.Message.Type, stored.Message.Text, stored.Message.At);
         }
 
         return await FindInLogAsync(entry.ActorId, messageId, deps, ct).ConfigureAwait(false);
@@ -32,7 +35,7 @@ internal static class MessageLookup
         MessageReceivedBody? found = null;
         await ScanAsync(id, deps, e =>
         {
-            found = e is MessageReceivedBody { FromMe: false } received && received.MessageId == messageId ? received : null;
+            found = e.Body is MessageReceivedBody { FromMe: false } received && received.MessageId == messageId ? received : null;
             return found is not null;
         }, ct).ConfigureAwait(false);
         return found;
@@ -44,7 +47,7 @@ internal static class MessageLookup
         MessageReceivedBody? found = null;
         await ScanAsync(id, deps, e =>
         {
-            found = e is MessageReceivedBody received && received.MessageId == messageId ? received : null;
+            found = e.Body is MessageReceivedBody received && received.MessageId == messageId ? received : null;
             return found is not null;
         }, ct).ConfigureAwait(false);
         return found;
@@ -55,10 +58,11 @@ internal static class MessageLookup
         KnownMessage? found = null;
         await ScanAsync(id, deps, e =>
         {
-            found = e switch
+            found = e.Body switch
             {
-                MessageReceivedBody received when received.MessageId == messageId => new KnownMessage(messageId, received.Chat, received.Sender, received.FromMe),
-                MessageStatusBody { Status: MessageDelivery.Accepted } sent when sent.MessageId == messageId => new KnownMessage(messageId, sent.Chat, null, FromMe: true),
+                MessageReceivedBody received when received.MessageId == messageId =>
+                    new KnownMessage(messageId, received.Chat, received.Sender, received.FromMe, received.Text is null ? null : "text", received.Text, received.Timestamp),
+                MessageStatusBody { Status: MessageDelivery.Accepted } sent when sent.MessageId == messageId => new KnownMessage(messageId, sent.Chat, null, FromMe: true, At: e.At),
                 _ => null,
             };
             return found is not null;
@@ -67,7 +71,7 @@ internal static class MessageLookup
     }
 
     /// <summary>Reads the log from its start until <paramref name="stop"/> says so or the log ends.</summary>
-    private static async Task ScanAsync(SessionId id, EdgeDependencies deps, Func<SessionEventBody, bool> stop, CancellationToken ct)
+    private static async Task ScanAsync(SessionId id, EdgeDependencies deps, Func<SessionEvent, bool> stop, CancellationToken ct)
     {
         var after = 0L;
         while (true)
@@ -75,7 +79,7 @@ internal static class MessageLookup
             var page = await deps.Events.ReadAsync(id, after, PageSize, ct).ConfigureAwait(false);
             foreach (var e in page)
             {
-                if (stop(e.Body))
+                if (stop(e))
                 {
                     return;
                 }

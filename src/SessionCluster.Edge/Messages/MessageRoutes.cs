@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -12,14 +13,17 @@ namespace SessionCluster.Edge.Messages;
 
 /// <summary>
 /// <c>POST /v1/sessions/{id}/messages</c>: a text, a file (image, video, audio, voice note, document, sticker; by link
-/// or inline base64) or a reaction, answered 202 only once the session has made the send durable
+/// or inline base64), a reaction, a location, contact cards or a poll, any of them (but a reaction) a reply and a
+/// text or caption with mentions, answered 202 only once the session has made the send durable
 /// (<see cref="SendAccepted"/>). The <c>Idempotency-Key</c> header is required and goes to the session, which answers a
 /// repeated key with the first send's id and sends nothing again. A file is downloaded, encrypted and uploaded before
 /// the send is accepted (<see cref="OutboundContent"/>), so a repeated key repeats that work but never the send.
 /// </summary>
 internal static partial class MessageRoutes
 {
-    public sealed record SendMessageRequest(string? To = null, string? Type = null, string? Text = null, MediaBody? Media = null, ReactionBody? Reaction = null);
+    public sealed record SendMessageRequest(
+        string? To = null, string? Type = null, string? Text = null, MediaBody? Media = null, ReactionBody? Reaction = null,
+        string? ReplyTo = null, IReadOnlyList<string>? Mentions = null, LocationBody? Location = null, JsonElement? Contact = null, PollBody? Poll = null);
 
     /// <summary>A file: exactly one of <paramref name="Url"/> (downloaded by the node) and <paramref name="Base64"/> (inline).</summary>
     public sealed record MediaBody(string? Url = null, string? Base64 = null, string? Mimetype = null, string? Filename = null, string? Caption = null);
@@ -49,8 +53,11 @@ internal static partial class MessageRoutes
     /// <summary>The longest file name kept on a document (file systems take 255).</summary>
     private const int MaxFileNameLength = 255;
 
-    public static void Map(RouteGroupBuilder v1, EdgeDependencies deps) =>
+    public static void Map(RouteGroupBuilder v1, EdgeDependencies deps)
+    {
         v1.MapPost("/sessions/{id}/messages", (string id, HttpContext http, CancellationToken ct) => SendAsync(id, http, deps, ct));
+        MessageActionRoutes.Map(v1, deps);
+    }
 
     private static async Task<IResult> SendAsync(string rawId, HttpContext http, EdgeDependencies deps, CancellationToken ct)
     {
@@ -63,8 +70,35 @@ internal static partial class MessageRoutes
     /// Sends a message as the caller's session (REST and gRPC): the accepted send, or the problem to answer. The body is
     /// read only once the session and the key are checked, so a request wrong in several ways is told the first.
     /// </summary>
-    public static async Task<(SendMessageResponse? Accepted, IResult? Problem)> SendAsync(
-        HttpContext http, string rawId, string key, Func<CancellationToken, Task<(SendMessageRequest? Value, IResult? Problem)>> readBody, EdgeDependencies deps, CancellationToken ct)
+    public static Task<(SendMessageResponse? Accepted, IResult? Problem)> SendAsync(
+        HttpContext http, string rawId, string key, Func<CancellationToken, Task<(SendMessageRequest? Value, IResult? Problem)>> readBody, EdgeDependencies deps, CancellationToken ct) =>
+        SendContentAsync(http, rawId, key, async (_, token) =>
+        {
+            var (body, bodyProblem) = await readBody(token).ConfigureAwait(false);
+            if (bodyProblem is not null)
+            {
+                return (null, null, bodyProblem);
+            }
+
+            var (request, invalid) = Content(body!);
+            if (request is null)
+            {
+                return (null, null, EdgeProblems.InvalidRequest(invalid!));
+            }
+
+            return Recipient(body!.To) is { } to
+                ? (to, request, null)
+                : (null, null, EdgeProblems.InvalidRequest("to must be a phone number in international form (digits, optional +) or a user jid (number@s.whatsapp.net, id@lid)"));
+        }, deps, ct);
+
+    /// <summary>
+    /// The send path every REST and gRPC send and message action shares: the session and the key are checked first,
+    /// then <paramref name="resolve"/> reads what to send and to whom (or the problem to answer), then the tenant's
+    /// quota, the content's preparation (<see cref="OutboundContent"/>) and the session's durable accept.
+    /// </summary>
+    internal static async Task<(SendMessageResponse? Accepted, IResult? Problem)> SendContentAsync(
+        HttpContext http, string rawId, string key, Func<SessionEntry, CancellationToken, Task<(string? To, ContentRequest? Request, IResult? Problem)>> resolve,
+        EdgeDependencies deps, CancellationToken ct)
     {
         var (entry, problem) = await SessionAccess.FindAsync(http, rawId, deps, ct).ConfigureAwait(false);
         if (entry is null)
@@ -77,21 +111,10 @@ internal static partial class MessageRoutes
             return (null, EdgeProblems.InvalidRequest($"the Idempotency-Key header is required: 1 to {MaxIdempotencyKeyLength} printable ASCII characters without spaces"));
         }
 
-        var (body, bodyProblem) = await readBody(ct).ConfigureAwait(false);
-        if (bodyProblem is not null)
+        var (to, request, refused) = await resolve(entry, ct).ConfigureAwait(false);
+        if (refused is not null)
         {
-            return (null, bodyProblem);
-        }
-
-        var (request, invalid) = Content(body!);
-        if (request is null)
-        {
-            return (null, EdgeProblems.InvalidRequest(invalid!));
-        }
-
-        if (Recipient(body!.To) is not { } to)
-        {
-            return (null, EdgeProblems.InvalidRequest("to must be a phone number in international form (digits, optional +) or a user jid (number@s.whatsapp.net, id@lid)"));
+            return (null, refused);
         }
 
         if (await deps.SendRates.TryTakeAsync(entry.TenantId, ct).ConfigureAwait(false) is { } wait)
@@ -102,7 +125,7 @@ internal static partial class MessageRoutes
         PreparedContent content;
         try
         {
-            content = await new OutboundContent(deps).PrepareAsync(entry, to, request, ct).ConfigureAwait(false);
+            content = await new OutboundContent(deps).PrepareAsync(entry, to!, request!, ct).ConfigureAwait(false);
         }
         catch (ContentException e)
         {
@@ -110,13 +133,13 @@ internal static partial class MessageRoutes
         }
 
         var statusUrl = $"/v1/sessions/{entry.Id}/messages/";
-        var reply = await deps.Sessions.AskAsync(new Send(entry.ActorId, to, content.Message, key), ct).ConfigureAwait(false);
+        var reply = await deps.Sessions.AskAsync(new Send(entry.ActorId, to!, content.Message, key), ct).ConfigureAwait(false);
         if (reply is not SendAccepted accepted)
         {
             return (null, ReplyProblems.For(reply, entry.Id));
         }
 
-        await RecordAsync(entry, to, accepted.MessageId, content, deps, ct).ConfigureAwait(false);
+        await RecordAsync(entry, to!, accepted.MessageId, content, deps, ct).ConfigureAwait(false);
         return (new SendMessageResponse(accepted.MessageId, "accepted", statusUrl + accepted.MessageId), null);
     }
 
@@ -135,6 +158,12 @@ internal static partial class MessageRoutes
     /// <summary>What the body asks to send, or why it cannot be sent (every field checked before anything is fetched).</summary>
     private static (ContentRequest? Request, string? Invalid) Content(SendMessageRequest body)
     {
+        var (request, invalid) = Kind(body);
+        return request is null ? (null, invalid) : WithContext(request, body);
+    }
+
+    private static (ContentRequest? Request, string? Invalid) Kind(SendMessageRequest body)
+    {
         switch (body.Type)
         {
             case "text":
@@ -148,8 +177,14 @@ internal static partial class MessageRoutes
                     : (new ContentRequest.Reaction(messageId, emoji), null);
             case { } type when FileTypes.TryGetValue(type, out var file):
                 return File(body.Media, file.Kind, file.VoiceNote, type);
+            case "location":
+                return Location(body.Location);
+            case "contact":
+                return Contacts(body.Contact);
+            case "poll":
+                return Poll(body.Poll);
             default:
-                return (null, "type must be one of text, reaction, " + string.Join(", ", FileTypes.Keys));
+                return (null, "type must be one of text, reaction, location, contact, poll, " + string.Join(", ", FileTypes.Keys));
         }
     }
 

@@ -3,6 +3,7 @@ using SessionCluster.Edge.Sessions;
 using SessionCluster.Protocol.Media;
 using SessionCluster.Protocol.Wa.E2E;
 using SessionCluster.Sessions;
+using SessionCluster.Sessions.Content;
 
 namespace SessionCluster.Edge.Messages;
 
@@ -13,18 +14,97 @@ internal sealed record PreparedContent(Message Message, string StoreType, string
 /// Turns a <see cref="ContentRequest"/> into the <c>waE2E.Message</c> a session sends, doing what must happen before the
 /// send is accepted: a linked file is downloaded (<see cref="MediaFetcher"/>: no private addresses, bounded size) and
 /// every file is encrypted and uploaded as the session (<see cref="MediaUploads"/>), so the accepted send is durable with
-/// everything the recipient needs; a reaction's target is looked up to say whose message it was. Failures are
+/// everything the recipient needs; a reaction's or a reply's target is looked up to say whose message it was (and a
+/// quote's text); an edit or a revoke is checked against the message it acts on. Failures are
 /// <see cref="ContentException"/>s, mapped by each API.
 /// </summary>
 internal sealed class OutboundContent(EdgeDependencies deps)
 {
-    public async Task<PreparedContent> PrepareAsync(SessionEntry entry, string to, ContentRequest request, CancellationToken ct) => request switch
+    public async Task<PreparedContent> PrepareAsync(SessionEntry entry, string to, ContentRequest request, CancellationToken ct)
     {
-        ContentRequest.Text text => new PreparedContent(new Message { Conversation = text.Body }, "text", text.Body),
-        ContentRequest.Reaction reaction => await ReactionAsync(entry, to, reaction, ct).ConfigureAwait(false),
-        ContentRequest.Media media => await MediaAsync(entry, media, ct).ConfigureAwait(false),
-        _ => throw new InvalidOperationException($"No content is prepared for {request.GetType().Name}."),
-    };
+        // The reply's target first: a reply to an unknown message is refused before a file is fetched and uploaded.
+        var context = request.ReplyTo is null && request.Mentions.Count == 0 ? null : await ContextAsync(entry, to, request, ct).ConfigureAwait(false);
+        var prepared = request switch
+        {
+            ContentRequest.Text text => new PreparedContent(new Message { Conversation = text.Body }, "text", text.Body),
+            ContentRequest.Reaction reaction => await ReactionAsync(entry, to, reaction, ct).ConfigureAwait(false),
+            ContentRequest.Media media => await MediaAsync(entry, media, ct).ConfigureAwait(false),
+            ContentRequest.Location location => new PreparedContent(
+                SharedContent.Location(location.Latitude, location.Longitude, location.Name, location.Address), "location", location.Name ?? location.Address),
+            ContentRequest.Contacts contacts => new PreparedContent(SharedContent.Contacts(contacts.Cards), "contact", string.Join(", ", contacts.Cards.Select(c => c.DisplayName))),
+            ContentRequest.Poll poll => new PreparedContent(SharedContent.Poll(poll.Name, poll.Options, poll.SelectableCount, SharedContent.NewPollSecret()), "poll", poll.Name),
+            ContentRequest.Edit edit => Edit(to, edit),
+            ContentRequest.Revoke revoke => Revoke(to, revoke),
+            _ => throw new InvalidOperationException($"No content is prepared for {request.GetType().Name}."),
+        };
+        return context is null ? prepared : prepared with { Message = Replies.With(prepared.Message, context) };
+    }
+
+    /// <summary>
+    /// The contextInfo of a reply and its mentions: the quoted message must be in the recipient's chat; its sender is
+    /// the participant (our own user jid when we sent it) and its text, when the store or the log has it, the quote.
+    /// </summary>
+    private async Task<Protocol.Wa.E2E.ContextInfo?> ContextAsync(SessionEntry entry, string to, ContentRequest request, CancellationToken ct)
+    {
+        string? participant = null;
+        string? quotedText = null;
+        if (request.ReplyTo is { } replyTo)
+        {
+            var quoted = await MessageLookup.FindAsync(entry, replyTo, deps, ct).ConfigureAwait(false);
+            if (quoted is null || !SameChat(quoted.Chat, to))
+            {
+                throw new ContentException(ContentFailure.UnknownMessage, $"no message '{replyTo}' was sent or received in the chat with {to}");
+            }
+
+            participant = quoted.FromMe ? await OwnUserAsync(entry, ct).ConfigureAwait(false) : Replies.UserOf(quoted.Sender ?? quoted.Chat);
+            quotedText = quoted.Text;
+        }
+
+        return Replies.Context(request.ReplyTo, participant, quotedText, request.Mentions);
+    }
+
+    /// <summary>The session's own user jid (a quote of our own message names us as its sender), or null while it has none.</summary>
+    private async Task<string?> OwnUserAsync(SessionEntry entry, CancellationToken ct) =>
+        await deps.Sessions.AskAsync(new SessionCommands.GetStatus(entry.ActorId), ct).ConfigureAwait(false) is SessionCommands.StatusReply { Status.DeviceJid: { } device }
+            ? Replies.UserOf(device)
+            : null;
+
+    /// <summary>
+    /// An edit: only of a text this session sent, within <see cref="MessageActions.EditWindow"/> of its sending
+    /// (docs/PROTOCOL.md §9 "Edits and revokes"). A send known only from the log has no kind there; it is taken as a text
+    /// (a tenant that keeps no messages), and WhatsApp's clients ignore an edit of anything else.
+    /// </summary>
+    private PreparedContent Edit(string to, ContentRequest.Edit edit)
+    {
+        var now = deps.Clock.GetUtcNow();
+        CheckEditable(edit.Target, now);
+        return new PreparedContent(MessageActions.Edit(to, edit.Target.Id, edit.NewText, now), "edit", edit.NewText);
+    }
+
+    /// <summary>Throws <see cref="ContentFailure.NotEditable"/> unless <paramref name="target"/> may be edited at <paramref name="now"/>.</summary>
+    internal static void CheckEditable(KnownMessage target, DateTimeOffset now)
+    {
+        if (!target.FromMe)
+        {
+            throw new ContentException(ContentFailure.NotEditable, $"message '{target.Id}' was not sent by this session; only its own messages can be edited");
+        }
+
+        if (target.Type is { } type && type != "text")
+        {
+            throw new ContentException(ContentFailure.NotEditable, $"message '{target.Id}' is a {type}; only texts can be edited");
+        }
+
+        if (target.At is { } at && now - at > MessageActions.EditWindow)
+        {
+            throw new ContentException(ContentFailure.NotEditable,
+                $"message '{target.Id}' was sent at {at:O}; WhatsApp allows edits for {MessageActions.EditWindow.TotalMinutes:0} minutes after sending");
+        }
+    }
+
+    private static PreparedContent Revoke(string to, ContentRequest.Revoke revoke) =>
+        revoke.Target.FromMe
+            ? new PreparedContent(MessageActions.Revoke(to, revoke.Target.Id), "revoke", null)
+            : throw new ContentException(ContentFailure.NotRevocable, $"message '{revoke.Target.Id}' was not sent by this session; only its own messages can be deleted for everyone");
 
     private async Task<PreparedContent> ReactionAsync(SessionEntry entry, string to, ContentRequest.Reaction reaction, CancellationToken ct)
     {

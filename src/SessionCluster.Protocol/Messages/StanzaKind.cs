@@ -7,13 +7,25 @@ namespace SessionCluster.Protocol.Messages;
 /// (<c>text</c>, <c>media</c>, <c>reaction</c>, <c>poll</c>), the <c>&lt;enc mediatype&gt;</c> of a media message, and
 /// <c>&lt;enc decrypt-fail="hide"&gt;</c> for content a recipient should drop silently rather than show as
 /// "waiting for this message" when it cannot decrypt it (a reaction). The server routes and counts by these, so they
-/// must agree with the content inside the ciphertext.
+/// must agree with the content inside the ciphertext. An edit or a revoke also says so on the stanza (<c>edit</c>), and a
+/// poll's creation carries <c>&lt;meta polltype="creation"/&gt;</c>.
 /// </summary>
 /// <param name="Type">The stanza's <c>type</c>.</param>
 /// <param name="MediaType">The enc's <c>mediatype</c>, or null when the content carries no media.</param>
 /// <param name="HideDecryptFailure">Whether the enc carries <c>decrypt-fail="hide"</c>.</param>
-public sealed record StanzaKind(string Type, string? MediaType, bool HideDecryptFailure)
+/// <param name="Edit">The stanza's <c>edit</c> attribute (§9 "Edits and revokes"): <see cref="MessageEdit"/>, <see cref="SenderRevoke"/>, <see cref="AdminRevoke"/>, or null.</param>
+/// <param name="PollType">The <c>polltype</c> of the stanza's <c>&lt;meta&gt;</c> child (<c>creation</c>), or null for no meta.</param>
+public sealed record StanzaKind(string Type, string? MediaType, bool HideDecryptFailure, string? Edit = null, string? PollType = null)
 {
+    /// <summary><c>edit="1"</c>: the content is a protocolMessage MESSAGE_EDIT replacing one of ours (WM EditAttributeMessageEdit; BL "1").</summary>
+    public const string MessageEdit = "1";
+
+    /// <summary><c>edit="7"</c>: a protocolMessage REVOKE of the sender's own message (WM EditAttributeSenderRevoke; BL "7").</summary>
+    public const string SenderRevoke = "7";
+
+    /// <summary><c>edit="8"</c>: a REVOKE of someone else's message, by a group admin (WM EditAttributeAdminRevoke; BL "8").</summary>
+    public const string AdminRevoke = "8";
+
     private static readonly StanzaKind Text = new("text", null, false);
 
     /// <summary>The stanza attributes for <paramref name="message"/>, looking through the wrappers (view-once, ephemeral, edited, document with caption).</summary>
@@ -24,6 +36,22 @@ public sealed record StanzaKind(string Type, string? MediaType, bool HideDecrypt
         if (content.ReactionMessage is not null)
         {
             return new StanzaKind("reaction", null, HideDecryptFailure: true);
+        }
+
+        if (content.ProtocolMessage is { Key: not null } protocol)
+        {
+            var edit = protocol.Type switch
+            {
+                ProtocolMessage.Types.Type.MessageEdit when protocol.EditedMessage is not null => MessageEdit,
+                ProtocolMessage.Types.Type.Revoke => protocol.Key.FromMe ? SenderRevoke : AdminRevoke,
+                _ => null,
+            };
+            return edit is null ? Text : Text with { Edit = edit };
+        }
+
+        if (content.PollCreationMessage is not null || content.PollCreationMessageV2 is not null || content.PollCreationMessageV3 is not null)
+        {
+            return new StanzaKind("poll", null, false, PollType: "creation");
         }
 
         return MediaTypeOf(content) is { } mediaType ? new StanzaKind("media", mediaType, false) : Text;

@@ -26,7 +26,8 @@ public static class OutboundStanzas
             children.Add(new Node("device-identity", null, identity));
         }
 
-        return new Node("message", [("id", id), ("to", to.ToString()), ("type", kind.Type)], children);
+        AddMeta(children, kind);
+        return new Node("message", Attributes(kind, ("id", id), ("to", to.ToString()), ("type", kind.Type)), children);
     }
 
     /// <summary>A resend to the one device that asked: one enc with the retry count, <c>device_fanout="false"</c> (§9).</summary>
@@ -40,7 +41,29 @@ public static class OutboundStanzas
             children.Add(new Node("device-identity", null, identity));
         }
 
-        return new Node("message", [("id", id), ("to", device.ToString()), ("type", kind.Type), ("device_fanout", "false")], children);
+        AddMeta(children, kind);
+        return new Node("message", Attributes(kind, ("id", id), ("to", device.ToString()), ("type", kind.Type), ("device_fanout", "false")), children);
+    }
+
+    /// <summary>The stanza's attributes, with <c>edit</c> for an edit or a revoke (§9 "Edits and revokes": the server and recipients act on it).</summary>
+    private static List<NodeAttribute> Attributes(StanzaKind kind, params NodeAttribute[] attributes)
+    {
+        List<NodeAttribute> all = [.. attributes];
+        if (kind.Edit is { } edit)
+        {
+            all.Add(("edit", edit));
+        }
+
+        return all;
+    }
+
+    /// <summary>A poll's creation says so in <c>&lt;meta polltype="creation"/&gt;</c> after the encs (§9 "Polls"; BL relayMessage additionalNodes).</summary>
+    private static void AddMeta(List<Node> children, StanzaKind kind)
+    {
+        if (kind.PollType is { } pollType)
+        {
+            children.Add(new Node("meta", [("polltype", pollType)]));
+        }
     }
 
     private static Node Enc(CiphertextMessage ciphertext, StanzaKind kind, int? count)

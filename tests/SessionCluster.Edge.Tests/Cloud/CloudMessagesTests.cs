@@ -66,7 +66,7 @@ public sealed class CloudMessagesTests(EdgeNode node) : IClassFixture<EdgeNode>
 
         foreach (var (type, body, code) in new[]
         {
-            ("location", """{"messaging_product":"whatsapp","to":"15550005002","type":"location","location":{"latitude":1,"longitude":2}}""", 131051),
+            ("interactive", """{"messaging_product":"whatsapp","to":"15550005002","type":"interactive","interactive":{"type":"button"}}""", 131051),
             ("template", """{"messaging_product":"whatsapp","to":"15550005002","type":"template","template":{"name":"hello_world"}}""", 131051),
             ("image.id", """{"messaging_product":"whatsapp","to":"15550005002","type":"image","image":{"id":"1234567890"}}""", 131051),
             ("public hosts", """{"messaging_product":"whatsapp","to":"15550005002","type":"image","image":{"link":"http://127.0.0.1:9/a.jpg"}}""", 131009),
