@@ -17,7 +17,8 @@ public static class Reactions
     /// <param name="messageId">The id of the message reacted to.</param>
     /// <param name="fromMe">Whether that message was sent by this session's account.</param>
     /// <param name="emoji">The reaction; empty removes ours.</param>
-    public static Message For(string chat, string messageId, bool fromMe, string emoji, DateTimeOffset at)
+    /// <param name="participant">In a group, who sent the message reacted to (when it is not ours); null in a 1:1 chat.</param>
+    public static Message For(string chat, string messageId, bool fromMe, string emoji, DateTimeOffset at, string? participant = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(chat);
         ArgumentException.ThrowIfNullOrEmpty(messageId);
@@ -26,7 +27,9 @@ public static class Reactions
         {
             ReactionMessage = new ReactionMessage
             {
-                Key = new MessageKey { RemoteJID = chat, FromMe = fromMe, ID = messageId },
+                Key = participant is null || fromMe
+                    ? new MessageKey { RemoteJID = chat, FromMe = fromMe, ID = messageId }
+                    : new MessageKey { RemoteJID = chat, FromMe = fromMe, ID = messageId, Participant = participant },
                 Text = emoji,
                 SenderTimestampMS = at.ToUnixTimeMilliseconds(),
             },

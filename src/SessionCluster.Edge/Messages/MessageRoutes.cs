@@ -86,9 +86,9 @@ internal static partial class MessageRoutes
                 return (null, null, EdgeProblems.InvalidRequest(invalid!));
             }
 
-            return Recipient(body!.To) is { } to
+            return (Recipient(body!.To) ?? Group(body.To)) is { } to
                 ? (to, request, null)
-                : (null, null, EdgeProblems.InvalidRequest("to must be a phone number in international form (digits, optional +) or a user jid (number@s.whatsapp.net, id@lid)"));
+                : (null, null, EdgeProblems.InvalidRequest("to must be a phone number in international form (digits, optional +), a user jid (number@s.whatsapp.net, id@lid) or a group jid (id@g.us)"));
         }, deps, ct);
 
     /// <summary>
@@ -260,6 +260,12 @@ internal static partial class MessageRoutes
         var digits = to.TrimStart('+');
         return PhoneNumber().IsMatch(digits) ? digits + "@s.whatsapp.net" : null;
     }
+
+    /// <summary>A group jid as given (<c>120363…@g.us</c>, or an older group's <c>creator-time@g.us</c>); null otherwise.</summary>
+    internal static string? Group(string? to) => to is not null && GroupJid().IsMatch(to) ? to : null;
+
+    [GeneratedRegex("^[0-9]{5,40}(-[0-9]{5,20})?@g\\.us$")]
+    private static partial Regex GroupJid();
 
     [GeneratedRegex("^[a-z]+/[a-z0-9.+-]+(; ?[a-z]+=[a-z0-9-]+)?$")]
     private static partial Regex MimeType();

@@ -114,7 +114,8 @@ internal sealed class OutboundContent(EdgeDependencies deps)
             throw new ContentException(ContentFailure.UnknownMessage, $"no message '{reaction.MessageId}' was sent or received in the chat with {to}");
         }
 
-        return new PreparedContent(Reactions.For(to, target.Id, target.FromMe, reaction.Emoji, deps.Clock.GetUtcNow()), "reaction", reaction.Emoji);
+        var participant = to.EndsWith("@g.us", StringComparison.Ordinal) ? target.Sender : null;
+        return new PreparedContent(Reactions.For(to, target.Id, target.FromMe, reaction.Emoji, deps.Clock.GetUtcNow(), participant), "reaction", reaction.Emoji);
     }
 
     private async Task<PreparedContent> MediaAsync(SessionEntry entry, ContentRequest.Media media, CancellationToken ct)

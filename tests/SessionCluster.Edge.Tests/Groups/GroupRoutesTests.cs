@@ -40,6 +40,23 @@ public sealed class GroupRoutesTests(EdgeNode node) : IClassFixture<EdgeNode>
             Assert.Equal(("Support desk", "Ask us anything"), (view.GetProperty("subject").GetString(), view.GetProperty("description").GetString()));
         }
 
+        // A text to the group goes through the send route like any other, with the group's jid as `to`.
+        using (var send = new HttpRequestMessage(HttpMethod.Post, $"/v1/sessions/{Session}/messages")
+        {
+            Content = JsonContent.Create(new { to = jid, type = "text", text = "hello support" }),
+        })
+        {
+            send.Headers.Add("Idempotency-Key", "group-hello");
+            using var sent = await node.Http.SendAsync(send);
+            Assert.Equal(HttpStatusCode.Accepted, sent.StatusCode);
+            var id = (await sent.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+            foreach (var member in new[] { Bob, Carol })
+            {
+                var received = await Eventually.WaitForAsync(() => SimulatorPhones.MessagesAsync(node.Simulator, member), m => m.Any(x => x.Id == id), $"{member} to read the group text");
+                Assert.Equal((jid, "hello support"), (received.Single(x => x.Id == id).Chat, received.Single(x => x.Id == id).Text));
+            }
+        }
+
         using (var promoted = await node.Http.PostAsJsonAsync($"/v1/sessions/{Session}/groups/{jid}/participants:promote", new { participants = new[] { Carol } }))
         {
             Assert.Equal(HttpStatusCode.OK, promoted.StatusCode);

@@ -145,6 +145,7 @@ public sealed partial class TenantIsolationTests(EdgeNode node) : IClassFixture<
             "keyId" => key,
             "version" => "v21.0",
             "action" => "add",
+            "mediaId" => session + "~" + message,
             var other => throw new InvalidOperationException($"The isolation test has no value for the route parameter {{{other}}} in {template}: add one."),
         });
 
