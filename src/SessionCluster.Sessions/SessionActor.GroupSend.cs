@@ -67,44 +67,7 @@ public sealed partial class SessionActor
         });
     }
 
-    private void GroupDevices(SendWork work, IReadOnlyList<Jid> members)
-    {
-        var now = _dependencies.Clock.GetUtcNow();
-        var unknown = members.Where(u => _deviceLists.Find(u, now) is null).ToList();
-        if (unknown.Count == 0)
-        {
-            GroupEncrypt(work, members);
-            return;
-        }
-
-        SendIq(id => DeviceDiscovery.DeviceQuery(id, unknown), outcome =>
-        {
-            if (!ReferenceEquals(_sending, work))
-            {
-                return;
-            }
-
-            if (outcome is not IqAnswered answered || !TryRead(() => DeviceDiscovery.ReadDevices(answered.Result), out var users))
-            {
-                MessagingLog.IqFailed(_logger, _id.Value, "usync", outcome.ToString());
-                _sending = null;
-                return;
-            }
-
-            foreach (var user in users)
-            {
-                _deviceLists.Store(user.User, user.Devices, _dependencies.Clock.GetUtcNow());
-            }
-
-            LearnLids(users.Where(u => u.Lid is not null).Select(u => (u.User, u.Lid!.Value)), () =>
-            {
-                if (ReferenceEquals(_sending, work))
-                {
-                    GroupEncrypt(work, members);
-                }
-            });
-        });
-    }
+    private void GroupDevices(SendWork work, IReadOnlyList<Jid> members) => WithDevices(work, members, () => GroupEncrypt(work, members));
 
     /// <summary>Every member device but this one, and the skmsg for them all from the group's sender-key actor.</summary>
     private void GroupEncrypt(SendWork work, IReadOnlyList<Jid> members)

@@ -151,12 +151,21 @@ public sealed partial class SessionActor
             return;
         }
 
-        var own = new Jid(OwnUser, JidServer.WhatsApp);
+        WithDevices(work, [work.Entry.To, new Jid(OwnUser, JidServer.WhatsApp)], () => FanOut(work));
+    }
+
+    /// <summary>
+    /// Runs <paramref name="then"/> once the device lists of <paramref name="users"/> are known (asked by usync for the
+    /// ones not cached, the LIDs learned stored first), if <paramref name="work"/> is still the send in flight. Not
+    /// answered (connection lost, timeout): the send stays queued for the next connection.
+    /// </summary>
+    private void WithDevices(SendWork work, IReadOnlyList<Jid> users, Action then)
+    {
         var now = _dependencies.Clock.GetUtcNow();
-        var unknown = new[] { work.Entry.To, own }.Where(u => _deviceLists.Find(u, now) is null).ToList();
+        var unknown = users.Where(u => _deviceLists.Find(u, now) is null).ToList();
         if (unknown.Count == 0)
         {
-            FanOut(work);
+            then();
             return;
         }
 
@@ -167,24 +176,23 @@ public sealed partial class SessionActor
                 return;
             }
 
-            if (outcome is not IqAnswered answered || !TryRead(() => DeviceDiscovery.ReadDevices(answered.Result), out var users))
+            if (outcome is not IqAnswered answered || !TryRead(() => DeviceDiscovery.ReadDevices(answered.Result), out var answers))
             {
-                // Not answered (connection lost, timeout): the send stays queued for the next connection.
                 MessagingLog.IqFailed(_logger, _id.Value, "usync", outcome.ToString());
                 _sending = null;
                 return;
             }
 
-            foreach (var user in users)
+            foreach (var user in answers)
             {
                 _deviceLists.Store(user.User, user.Devices, _dependencies.Clock.GetUtcNow());
             }
 
-            LearnLids(users.Where(u => u.Lid is not null).Select(u => (u.User, u.Lid!.Value)), () =>
+            LearnLids(answers.Where(u => u.Lid is not null).Select(u => (u.User, u.Lid!.Value)), () =>
             {
                 if (ReferenceEquals(_sending, work))
                 {
-                    FanOut(work);
+                    then();
                 }
             });
         });

@@ -118,7 +118,7 @@ public sealed class MediaDownloader(HttpClient http, string? tempFolder = null)
             var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
             await using (body.ConfigureAwait(false))
             {
-                var length = await MediaCipher.DecryptAsync(new LimitedStream(body, limit), media.MediaKey, media.Kind, plain,
+                var length = await MediaCipher.DecryptAsync(new LimitedReadStream(body, limit, () => new MediaLimitException()), media.MediaKey, media.Kind, plain,
                     new MediaHashes(media.FileEncSha256, media.FileSha256), cancellationToken).ConfigureAwait(false);
                 await plain.FlushAsync(cancellationToken).ConfigureAwait(false);
                 plain.Position = 0;
@@ -149,46 +149,6 @@ public sealed class MediaDownloader(HttpClient http, string? tempFolder = null)
         : media.Url is { } url && Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps ? uri.PathAndQuery
         : null;
 
-    /// <summary>Thrown by <see cref="LimitedStream"/>: an IOException to the decryptor, told apart from a broken transfer here.</summary>
+    /// <summary>Thrown by <see cref="LimitedReadStream"/>: an IOException to the decryptor, told apart from a broken transfer here.</summary>
     private sealed class MediaLimitException() : IOException("The media host sent more than the message announced.");
-
-    /// <summary>Reads through to the body and stops past <c>limit</c> bytes, so an endless body costs nothing but the limit.</summary>
-    private sealed class LimitedStream(Stream inner, long limit) : Stream
-    {
-        private long _read;
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => _read; set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count) => Count(inner.Read(buffer, offset, count));
-
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-            Count(await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false));
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        private int Count(int n)
-        {
-            _read += n;
-            return _read > limit ? throw new MediaLimitException() : n;
-        }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    }
 }

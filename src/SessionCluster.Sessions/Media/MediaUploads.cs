@@ -27,7 +27,7 @@ public sealed class MediaUploads(MediaUploader uploader, Func<IWithSessionId, Ca
         var encrypted = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
         await using (encrypted.ConfigureAwait(false))
         {
-            var info = await MediaCipher.EncryptAsync(new LimitedStream(plain, MaxBytes), mediaKey, kind, encrypted, cancellationToken).ConfigureAwait(false);
+            var info = await MediaCipher.EncryptAsync(new LimitedReadStream(plain, MaxBytes, () => new MediaUploadException(MediaUploadFailure.BadFile, $"the file is larger than {MaxBytes} bytes")), mediaKey, kind, encrypted, cancellationToken).ConfigureAwait(false);
             if (info.PlainLength == 0)
             {
                 throw new MediaUploadException(MediaUploadFailure.BadFile, "the file is empty");
@@ -63,44 +63,4 @@ public sealed class MediaUploads(MediaUploader uploader, Func<IWithSessionId, Ca
             Unavailable => throw new MediaUploadException(MediaUploadFailure.SessionUnavailable, "the session cannot open its stored secrets"),
             var other => throw new InvalidOperationException($"Unexpected reply to RequestMediaConnection: {other.GetType().Name}."),
         };
-
-    /// <summary>Reads through to the inner stream and refuses past <c>limit</c> bytes, so a long stream is stopped while it is read.</summary>
-    private sealed class LimitedStream(Stream inner, long limit) : Stream
-    {
-        private long _read;
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => _read; set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count) => Count(inner.Read(buffer, offset, count));
-
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-            Count(await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false));
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        private int Count(int n)
-        {
-            _read += n;
-            return _read > limit ? throw new MediaUploadException(MediaUploadFailure.BadFile, $"the file is larger than {limit} bytes") : n;
-        }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    }
 }
