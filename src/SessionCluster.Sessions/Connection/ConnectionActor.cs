@@ -36,15 +36,11 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
 {
     private const string PingIdPrefix = "ka.";
 
-    // Unanswered pings remembered to recognize their answers; more than a few means the watchdog is about to fire anyway.
-    private const int MaxOutstandingPings = 8;
-
     private readonly ConnectionSettings _settings;
     private readonly IActorRef _parent;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly CancellationTokenSource _lifetime = new();
-    private readonly HashSet<string> _outstandingPings = new(StringComparer.Ordinal);
     private Transport? _transport;
 
     // The connect task hands its transport over here, not only in its message: if the actor stops before the message is
@@ -263,7 +259,7 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
                 return;
         }
 
-        if (node.Tag == "iq" && node.GetOptionalString("id") is { } id && _outstandingPings.Remove(id))
+        if (node.Tag == "iq" && node.GetOptionalString("id") is { } id && IsOwnPing(id))
         {
             // Our own keepalive's answer: it only proves the connection alive, which the arrival already recorded.
             _pumps!.Ack();
@@ -293,15 +289,19 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
         Sender.Tell(_pumps!.TryEnqueue(send.Node) ? new NodeEnqueued(send.Node) : new SendRejected(send.Node, SendFailure.QueueFull));
     }
 
+    /// <summary>
+    /// Whether an iq answers one of this connection's pings: its id is one we issued (<c>ka.1</c> to <c>ka.N</c>). Told by
+    /// the id, not by a set of outstanding ones, so an answer that comes late (a loaded machine, a slow server) still
+    /// stays here instead of reaching the session as a stanza nobody asked for.
+    /// </summary>
+    private bool IsOwnPing(string id) =>
+        id.StartsWith(PingIdPrefix, StringComparison.Ordinal)
+        && int.TryParse(id.AsSpan(PingIdPrefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var n)
+        && n >= 1 && n <= _pings;
+
     private void SendPing()
     {
-        if (_outstandingPings.Count >= MaxOutstandingPings)
-        {
-            _outstandingPings.Clear();
-        }
-
         var id = PingIdPrefix + (++_pings).ToString(CultureInfo.InvariantCulture);
-        _outstandingPings.Add(id);
         var ping = new Node("iq", [("id", id), ("to", "s.whatsapp.net"), ("type", "get"), ("xmlns", "w:p")], [new Node("ping")]);
         // A full queue means stanzas are going out (the connection is busy, not idle): the watchdog, not the ping, decides.
         _ = _pumps!.TryEnqueue(ping);
