@@ -55,3 +55,11 @@ public sealed record ChatStateBody(string Chat, string Sender, PresenceState Sta
 
     internal static ChatStateBody FromProto(ChatStateChanged proto) => new(proto.Chat, proto.Sender, Enum.Parse<PresenceState>(proto.State));
 }
+
+/// <summary>Someone called the session's account: the call's id, the caller, video or voice, and whether the session rejected it (the rejectCalls setting).</summary>
+public sealed record CallOfferBody(string CallId, string From, bool Video, bool Rejected, DateTimeOffset At) : SessionEventBody
+{
+    internal CallOffered ToProto() => new() { CallId = CallId, From = From, Video = Video, Rejected = Rejected, AtUnixS = At.ToUnixTimeSeconds() };
+
+    internal static CallOfferBody FromProto(CallOffered proto) => new(proto.CallId, proto.From, proto.Video, proto.Rejected, DateTimeOffset.FromUnixTimeSeconds(proto.AtUnixS));
+}

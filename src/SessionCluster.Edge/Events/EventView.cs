@@ -47,6 +47,7 @@ public sealed record EventView(string Session, long Seq, Guid Id, string Type, D
                 GroupChange.Promoted => "promote",
                 _ => "demote",
             }, group.Participants, group.By, group.At)),
+        CallOfferBody call => ("call.offer", new CallOfferPayload(call.CallId, call.From, call.Video ? "video" : "voice", call.Rejected, call.At)),
         PresenceUpdateBody presence => ("presence.update", new PresencePayload(presence.Jid, presence.Available ? "available" : "unavailable", presence.LastSeen)),
         ChatStateBody chatState => ("chat.state", new ChatStatePayload(chatState.Chat, chatState.Sender, chatState.State.ToString().ToLowerInvariant())),
         GroupChangedBody group => ("group.update", new GroupUpdatePayload(group.Group, group.Change switch
@@ -119,6 +120,8 @@ public sealed record EventView(string Session, long Seq, Guid Id, string Type, D
     public sealed record UndecryptablePayload(string Id, string Chat, string Sender, int RetryCount, string Reason);
 
     public sealed record IdentityChangedPayload(string Jid, string Source);
+
+    public sealed record CallOfferPayload(string CallId, string From, string Media, bool Rejected, DateTimeOffset At);
 
     public sealed record PresencePayload(string Jid, string State, DateTimeOffset? LastSeen);
 

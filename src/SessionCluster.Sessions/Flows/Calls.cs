@@ -3,7 +3,8 @@ using SessionCluster.Protocol.Binary;
 namespace SessionCluster.Sessions.Flows;
 
 /// <summary>An incoming call offer: the call's id, who placed it, and the stanza's sender.</summary>
-public sealed record CallOffer(string CallId, Jid Creator);
+/// <summary>A call offer: its id, who calls (no device), and whether it is a video call (the offer holds a <c>&lt;video&gt;</c>).</summary>
+public sealed record CallOffer(string CallId, Jid Creator, bool Video = false);
 
 /// <summary>
 /// Calls on the wire (whatsmeow call.go handleCallEvent / RejectCall, Baileys rejectCall): the server sends
@@ -23,7 +24,8 @@ public static class Calls
         }
 
         var creator = offer.GetOptionalJid("call-creator") ?? call.GetOptionalJid("from");
-        return offer.GetOptionalString("call-id") is { Length: > 0 } callId && creator is { } jid ? new CallOffer(callId, jid.ToNonAd()) : null;
+        var video = offer.ContentKind == NodeContentKind.Children && offer.Children.Any(c => c.Tag == "video");
+        return offer.GetOptionalString("call-id") is { Length: > 0 } callId && creator is { } jid ? new CallOffer(callId, jid.ToNonAd(), video) : null;
     }
 
     /// <summary>The reject of <paramref name="offer"/>, sent as <paramref name="own"/> (the session's account).</summary>

@@ -5,7 +5,7 @@ using static SessionCluster.Sessions.Tests.Flows.LinkByQrTests;
 
 namespace SessionCluster.Sessions.Tests.Capabilities;
 
-/// <summary>The rejectCalls setting against call offers a simulator phone places.</summary>
+/// <summary>The rejectCalls setting against call offers a simulator phone places, and the offers as events.</summary>
 public sealed class CallsTests(ITestOutputHelper output) : CapabilityTestBase(output)
 {
     [Fact]
@@ -13,7 +13,7 @@ public sealed class CallsTests(ITestOutputHelper output) : CapabilityTestBase(ou
     {
         await using var host = await Simulators.StartAsync();
         await SimulatorPhones.CreateAccountAsync(host, BobPhone);
-        var (_, session) = await LinkedSessions.LinkedAliceAsync(Nodes, host);
+        var (system, session) = await LinkedSessions.LinkedAliceAsync(Nodes, host);
         var device = Assert.Single(await DevicesAsync(host), d => !d.Primary);
 
         var rings = await SimulatorPhones.CallAsync(host, BobPhone, Phone);
@@ -28,5 +28,10 @@ public sealed class CallsTests(ITestOutputHelper output) : CapabilityTestBase(ou
         Assert.Empty(Assert.Single(calls, c => c.CallId == rings.CallId).RejectedBy);
         await SimulatorPhones.WaitForAsync(() => LinkedSessions.StatsAsync(host), s => s.OfflineQueueDepth == 0, "the second offer acked");
         Assert.Equal(1, Nodes.Logs.Count(1603));
+
+        // Each offer is an event, durable before its ack: the first rang, the second was rejected.
+        var offers = (await SessionLog.EventsAsync(system, Alice)).Select(e => e.Body).OfType<CallOfferBody>().ToList();
+        Assert.Equal([(rings.CallId, false), (declined.CallId, true)], offers.Select(o => (o.CallId, o.Rejected)));
+        Assert.All(offers, o => Assert.Equal(BobPhone + "@s.whatsapp.net", o.From));
     }
 }
