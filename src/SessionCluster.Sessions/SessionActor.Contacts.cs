@@ -1,4 +1,5 @@
 using Akka.Actor;
+using SessionCluster.Protocol.Binary;
 using SessionCluster.Sessions.Flows;
 using static SessionCluster.Sessions.SessionCommands;
 
@@ -11,7 +12,46 @@ namespace SessionCluster.Sessions;
 /// </summary>
 public sealed partial class SessionActor
 {
-    private void ReceiveContacts() => Command<CheckContacts>(OnCheckContacts);
+    private void ReceiveContacts()
+    {
+        Command<CheckContacts>(OnCheckContacts);
+        Command<GetProfilePicture>(OnGetProfilePicture);
+    }
+
+    /// <summary>One <c>w:profile:picture</c> query; the server's 404 (none) and 401 (hidden) are "no picture", not failures.</summary>
+    private void OnGetProfilePicture(GetProfilePicture command)
+    {
+        if (!_exists)
+        {
+            Sender.Tell(new NotFound(_id));
+            return;
+        }
+
+        if (!Jid.TryParse(command.Jid, out var target) || !(target.IsPhoneNumber || target.IsLid || target.IsGroup) || target.Device != 0)
+        {
+            Sender.Tell(new ContactsRefused(_id, ContactsRefusal.BadPhones, $"\"{command.Jid}\" is not a user or group jid"));
+            return;
+        }
+
+        if (NotOnline() is { } notOnline)
+        {
+            Sender.Tell(new ContactsRefused(_id, notOnline.Reason switch
+            {
+                SendRefusal.Ended => ContactsRefusal.Ended,
+                SendRefusal.NotLinked => ContactsRefusal.NotLinked,
+                _ => ContactsRefusal.NotConnected,
+            }, notOnline.Detail));
+            return;
+        }
+
+        var replyTo = Sender;
+        SendIq(id => Contacts.PictureQuery(id, target, command.Preview), outcome => replyTo.Tell(outcome switch
+        {
+            IqAnswered answered when TryRead(() => Contacts.ReadPicture(answered.Result), out var picture) => new ProfilePictureReady(_id, picture.Url, picture.Id),
+            IqRefused { Error.Code: 404 or 401 } => new ProfilePictureReady(_id, null, null),
+            _ => new ContactsRefused(_id, ContactsRefusal.Unanswered, "the server did not answer the picture query: " + outcome.GetType().Name),
+        }));
+    }
 
     private void OnCheckContacts(CheckContacts command)
     {

@@ -18,6 +18,17 @@ public static partial class SessionCommands
         public override string ToString() => $"CheckContacts {{ SessionId = {SessionId}, Phones = {Phones.Count} }}";
     }
 
+    /// <summary>
+    /// Asks the server for <paramref name="Jid"/>'s profile picture (a user or group jid): the full image, or the small
+    /// preview. Needs a connection. Replies <see cref="ProfilePictureReady"/> (no URL when there is none, or the contact
+    /// hides it from this account), or <see cref="ContactsRefused"/>, <see cref="NotFound"/>, <see cref="Unavailable"/>.
+    /// </summary>
+    public sealed record GetProfilePicture(SessionId SessionId, string Jid, bool Preview = false) : IWithSessionId;
+
+    /// <param name="Url">Where the picture is (a signed CDN URL that expires), or null when none is visible.</param>
+    /// <param name="Id">The picture's id (it changes with the picture), or null.</param>
+    public sealed record ProfilePictureReady(SessionId SessionId, string? Url, string? Id) : Reply(SessionId);
+
     /// <summary>The answer for every number asked, in the order asked.</summary>
     public sealed record ContactsChecked(SessionId SessionId, IReadOnlyList<ContactCheck> Contacts) : Reply(SessionId)
     {

@@ -69,4 +69,19 @@ public static class Contacts
         var digits = text is null ? "" : new string([.. text.Where(char.IsAsciiDigit)]);
         return digits.Length == 0 ? null : digits;
     }
+
+    /// <summary>
+    /// <c>&lt;iq xmlns="w:profile:picture" type="get" to="s.whatsapp.net" target=JID&gt;&lt;picture type="image|preview" query="url"/&gt;</c>
+    /// (whatsmeow GetProfilePictureInfo, Baileys profilePictureUrl).
+    /// </summary>
+    public static Node PictureQuery(string id, Jid target, bool preview) =>
+        new("iq", [("id", id), ("xmlns", "w:profile:picture"), ("type", "get"), ("to", Server), ("target", target.ToString())],
+            [new Node("picture", [("type", preview ? "preview" : "image"), ("query", "url")])]);
+
+    /// <summary>The <c>&lt;picture url id&gt;</c> of the answer.</summary>
+    /// <exception cref="FormatException">No picture with a url.</exception>
+    public static (string Url, string? Id) ReadPicture(Node result) =>
+        result.GetOptionalChild("picture") is { } picture && picture.GetOptionalString("url") is { Length: > 0 } url
+            ? (url, picture.GetOptionalString("id"))
+            : throw new FormatException("The w:profile:picture result has no <picture url>.");
 }

@@ -109,6 +109,17 @@ internal static class AdminApi
         }));
         admin.MapGet("/accounts/{phone}/calls", (string phone) => Guarded(() =>
             Task.FromResult(Results.Json(server.Calls.PlacedBy(FindAccount(server, phone))))));
+        admin.MapPut("/accounts/{phone}/picture", (string phone, HttpContext context) => Guarded(async () =>
+        {
+            var account = FindAccount(server, phone);
+            var request = await ReadBodyAsync<SetPictureRequest>(context).ConfigureAwait(false);
+            if (!Uri.TryCreate(request.Url, UriKind.Absolute, out _))
+            {
+                throw AdminProblemException.BadRequest("\"url\" must be an absolute URL.");
+            }
+
+            return Results.Json(new { id = server.ProfilePictures.Set(account, request.Url!) });
+        }));
         LinkingAdmin.Map(admin, server.QrLinking, server.LinkCodeLinking);
         Groups.GroupAdmin.Map(admin, server.Groups, server.Accounts, server.GroupNotifications);
         Phone.PhoneAdmin.Map(admin, server.Accounts, server.Phones, server.Groups);
@@ -172,6 +183,9 @@ public sealed record PresenceResponse(string Type, long? Last);
 
 /// <summary><c>POST /admin/accounts/{phone}/calls</c> body: the callee's phone number (digits).</summary>
 public sealed record PlaceCallRequest(string? To);
+
+/// <summary><c>PUT /admin/accounts/{phone}/picture</c> body: where the picture is.</summary>
+public sealed record SetPictureRequest(string? Url);
 
 /// <summary><c>POST /admin/accounts</c> body.</summary>
 public sealed record CreateAccountRequest(string? Phone);

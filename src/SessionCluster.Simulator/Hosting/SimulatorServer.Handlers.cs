@@ -52,6 +52,8 @@ internal sealed partial class SimulatorServer
     /// <summary>Calls: a phone's offer to another account's companions (the admin API), and their rejects.</summary>
     public Calls Calls => LazyInitializer.EnsureInitialized(ref field, () => new(DeviceQueues, Clock));
 
+    public ProfilePictures ProfilePictures => LazyInitializer.EnsureInitialized(ref field, () => new(Accounts));
+
     /// <summary>A companion removing itself (<c>md</c>), and the phone unlinking one (the admin API).</summary>
     public CompanionDevices CompanionDevices => LazyInitializer.EnsureInitialized(ref field, () => new(Accounts, DeviceLists, Connections));
 
@@ -100,6 +102,7 @@ internal sealed partial class SimulatorServer
                 : companions.HandleAsync(connection, iq, cancellationToken),
             ["w:m"] = mediaConn.HandleAsync,
             ["w:g2"] = groupIqs.HandleAsync,
+            ["w:profile:picture"] = ProfilePictures.HandleAsync,
         };
         return new IqRouter(handlers, LoggerFactory.CreateLogger<IqRouter>());
     }
