@@ -114,6 +114,7 @@ internal static class ChatProjection
             // The event's place in the log: a file's keys are in the event only, and a download reads it back by this.
             await connection.ExecuteAsync("UPDATE store_messages SET seq = @seq WHERE actor_id = @actor AND chat = @chat AND id = @id",
                 ct, ("seq", seq), ("actor", actor), ("chat", chat), ("id", received.MessageId)).ConfigureAwait(false);
+            await FoldAsync(connection, actor, chat, content.Content, at, ct).ConfigureAwait(false);
         }
 
         await TouchChatAsync(connection, actor, chat, received.MessageId, direction, at, received.FromMe ? Unread.Clear : Unread.Count, ct).ConfigureAwait(false);
@@ -122,6 +123,21 @@ internal static class ChatProjection
             await ContactAsync(connection, actor, received, at, ct).ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// An edit or a revoke also changes the message it acts on: an edit's new text replaces the old one, a revoke
+    /// removes it; both keep when (<c>edited_at</c>, <c>revoked_at</c>). The edit or revoke stays a row of its own too.
+    /// </summary>
+    internal static Task<int> FoldAsync(DbConnection connection, string actor, string chat, object content, long at, CancellationToken ct) => content switch
+    {
+        MessageContentView.EditContent edit => connection.ExecuteAsync(
+            "UPDATE store_messages SET text = @text, edited_at = @at WHERE actor_id = @actor AND chat = @chat AND id = @id AND revoked_at IS NULL",
+            ct, ("text", edit.Now?.Text), ("at", at), ("actor", actor), ("chat", chat), ("id", edit.TargetId)),
+        MessageContentView.RevokeContent revoke => connection.ExecuteAsync(
+            "UPDATE store_messages SET text = NULL, revoked_at = @at WHERE actor_id = @actor AND chat = @chat AND id = @id",
+            ct, ("at", at), ("actor", actor), ("chat", chat), ("id", revoke.TargetId)),
+        _ => Task.FromResult(0),
+    };
 
     private static async Task StatusAsync(DbConnection connection, string actor, SessionEvent e, MessageStatusBody status, bool keep, CancellationToken ct)
     {

@@ -12,7 +12,14 @@ public sealed record StoredChat(string Jid, string LastMessageId, string LastDir
 
 /// <summary>One stored message; <paramref name="Status"/> is the furthest delivery of an outbound one, null for inbound.</summary>
 public sealed record StoredMessage(
-    string Chat, string Id, string Direction, string? Sender, string? SenderAlt, string? PushName, string Type, string? Text, DateTimeOffset At, MessageDelivery? Status);
+    string Chat, string Id, string Direction, string? Sender, string? SenderAlt, string? PushName, string Type, string? Text, DateTimeOffset At, MessageDelivery? Status)
+{
+    /// <summary>When the message was edited last (its text is the new one), or null.</summary>
+    public DateTimeOffset? EditedAt { get; init; }
+
+    /// <summary>When the message was revoked (deleted for everyone; its text is gone), or null.</summary>
+    public DateTimeOffset? RevokedAt { get; init; }
+}
 
 /// <summary>One status an outbound message reached, in the order the session reported them.</summary>
 public sealed record StoredStatus(MessageDelivery Status, DateTimeOffset At, string? Device, string? Reason);
@@ -32,7 +39,7 @@ public sealed record StoreCursor(long At, string Key);
 /// </summary>
 public sealed class ChatStore(EdgeDatabase database)
 {
-    private const string MessageColumns = "chat, id, direction, sender, sender_alt, push_name, type, text, at, status";
+    private const string MessageColumns = "chat, id, direction, sender, sender_alt, push_name, type, text, at, status, edited_at, revoked_at";
 
     /// <summary>The session's chats, the most recently active first, after <paramref name="after"/>.</summary>
     public async Task<IReadOnlyList<StoredChat>> ChatsAsync(SessionId actor, StoreCursor? after, int limit, CancellationToken cancellationToken)
@@ -131,6 +138,13 @@ public sealed class ChatStore(EdgeDatabase database)
             "ON CONFLICT (actor_id, chat, id) DO UPDATE SET type = excluded.type, text = COALESCE(store_messages.text, excluded.text)",
             cancellationToken, ("actor", actor.Value), ("chat", chat), ("id", id), ("type", type), ("text", text), ("at", at.ToUnixTimeMilliseconds()),
             ("status", (long)MessageDelivery.Accepted)).ConfigureAwait(false);
+    }
+
+    /// <summary>Folds an edit's new text or a revoke into the stored message it acts on (<see cref="ChatProjection.FoldAsync"/>).</summary>
+    public async Task FoldAsync(SessionId actor, string chat, object content, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await ChatProjection.FoldAsync(connection, actor.Value, chat, content, at.ToUnixTimeMilliseconds(), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The chat's unread inbound messages (the newest <c>unread</c> of them), what a read receipt names.</summary>
@@ -237,5 +251,9 @@ public sealed class ChatStore(EdgeDatabase database)
 
     private static StoredMessage ReadMessage(DbDataReader r) => new(
         r.GetString(0), r.GetString(1), r.GetString(2), r.NullableString(3), r.NullableString(4), r.NullableString(5), r.GetString(6), r.NullableString(7),
-        r.UnixMs(8), r.NullableInt64(9) is { } status ? (MessageDelivery)status : null);
+        r.UnixMs(8), r.NullableInt64(9) is { } status ? (MessageDelivery)status : null)
+    {
+        EditedAt = r.NullableInt64(10) is { } edited ? DateTimeOffset.FromUnixTimeMilliseconds(edited) : null,
+        RevokedAt = r.NullableInt64(11) is { } revoked ? DateTimeOffset.FromUnixTimeMilliseconds(revoked) : null,
+    };
 }

@@ -14,8 +14,11 @@ public static class ChatViews
     public sealed record ChatPage(IReadOnlyList<ChatView> Chats, string? Next);
 
     /// <param name="Cursor">This message's place, for <c>before</c> or <c>after</c> (to read on from a message found elsewhere).</param>
+    /// <param name="EditedAt">When it was edited last (its text is the new one); null when never.</param>
+    /// <param name="RevokedAt">When it was deleted for everyone (its text is gone); null when not.</param>
     public sealed record MessageView(
-        string Id, string Chat, string Direction, string? Sender, string? SenderAlt, string? PushName, string Type, string? Text, DateTimeOffset At, string Status, string Cursor);
+        string Id, string Chat, string Direction, string? Sender, string? SenderAlt, string? PushName, string Type, string? Text, DateTimeOffset At, string Status, string Cursor,
+        DateTimeOffset? EditedAt = null, DateTimeOffset? RevokedAt = null);
 
     /// <summary>
     /// Messages oldest first. <paramref name="Older"/> and <paramref name="Newer"/> are the cursors of the first and last
@@ -33,7 +36,7 @@ public static class ChatViews
         new(c.Jid, c.Name, (int)c.Unread, c.LastAt, new LastMessageView(c.LastMessageId, c.LastDirection, c.LastType, c.LastText, c.LastAt));
 
     public static MessageView Message(StoredMessage m) =>
-        new(m.Id, m.Chat, m.Direction, m.Sender, m.SenderAlt, m.PushName, m.Type, m.Text, m.At, StatusName(m), StoreCursors.Of(m));
+        new(m.Id, m.Chat, m.Direction, m.Sender, m.SenderAlt, m.PushName, m.Type, m.Text, m.At, StatusName(m), StoreCursors.Of(m), m.EditedAt, m.RevokedAt);
 
     public static ContactView Contact(StoredContact c) => new(c.Jid, c.Pn, c.Lid, c.PushName, c.UpdatedAt);
 

@@ -151,7 +151,13 @@ internal static partial class MessageRoutes
     {
         if ((await deps.Tenants.FindAsync(entry.TenantId, ct).ConfigureAwait(false))?.RetentionDays != 0)
         {
-            await deps.Chats.RecordSentAsync(entry.ActorId, to, messageId, content.StoreType, content.StoreText, deps.Clock.GetUtcNow(), ct).ConfigureAwait(false);
+            var now = deps.Clock.GetUtcNow();
+            await deps.Chats.RecordSentAsync(entry.ActorId, to, messageId, content.StoreType, content.StoreText, now, ct).ConfigureAwait(false);
+            if (content.Message.ProtocolMessage is not null)
+            {
+                // Our edit or revoke changes the stored message it acts on, as a received one does.
+                await deps.Chats.FoldAsync(entry.ActorId, to, Events.MessageContentView.Of(content.Message, entry.Id, messageId).Content, now, ct).ConfigureAwait(false);
+            }
         }
     }
 

@@ -92,12 +92,22 @@ public sealed class InboundKindsTests(InboundNode inbound, ITestOutputHelper out
         await Bob.SendContentAsync(ChatA, new { edit = theirs.Raw, text = "and to mine, edited" });
         var edited = await EventAsync("message.edited", theirs.Id!);
         Assert.Equal(("text", "and to mine, edited"), (Str(edited, "type"), Str(edited, "text")));
+        // The store folds the edit into the message: its text is the new one, and it says when.
+        var stored = await Eventually.WaitForAsync(() => StoredAsync(theirs.Id!), m => m.ValueKind == JsonValueKind.Object && m.TryGetProperty("editedAt", out var at) && at.ValueKind != JsonValueKind.Null, "the store to fold the edit");
+        Assert.Equal("and to mine, edited", Str(stored, "text"));
 
         await Bob.SendContentAsync(ChatA, new { delete = theirs.Raw });
         var revoked = await EventAsync("message.revoked", theirs.Id!);
         Assert.Equal(Str(original, "sender"), Str(revoked, "by"));
+        stored = await Eventually.WaitForAsync(() => StoredAsync(theirs.Id!), m => m.ValueKind == JsonValueKind.Object && m.TryGetProperty("revokedAt", out var at) && at.ValueKind != JsonValueKind.Null, "the store to fold the revoke");
+        Assert.Equal(JsonValueKind.Null, stored.GetProperty("text").ValueKind);
         Assert.Empty(Bob.Errors);
     }
+
+    /// <summary>The stored message with that id in the chat with Baileys, as the messages page shows it.</summary>
+    private async Task<JsonElement> StoredAsync(string id) =>
+        (await Node.Http.GetFromJsonAsync<JsonElement>($"/v1/sessions/{Session}/chats/{ChatB}/messages?limit=200")).GetProperty("messages").EnumerateArray()
+            .FirstOrDefault(m => m.GetProperty("id").GetString() == id);
 
     [Fact]
     public async Task Baileys_locations_contact_cards_polls_and_replies_with_mentions_arrive_with_their_content()

@@ -81,11 +81,17 @@ public sealed class OutboundKindsSendTests(MediaNode media, ITestOutputHelper ou
         using var grpc = new GrpcCaller(Node);
         var again = await grpc.Messages.EditAsync(new V1.EditMessageRequest { Session = Session, IdempotencyKey = "edit-grpc", MessageId = original, Text = "the fix" }, deadline: GrpcCaller.Deadline);
         Assert.Equal("the fix", Str(await ContentAsync(again.Id), "protocolMessage", "editedMessage", "conversation"));
+        // The store folds our edits into the message: it shows the latest text and when it was edited.
+        var stored = await StoredAsync(original);
+        Assert.Equal("the fix", stored.GetProperty("text").GetString());
+        Assert.NotEqual(JsonValueKind.Null, stored.GetProperty("editedAt").ValueKind);
 
         var revoke = await ActAsync(original, "revoke", null, "revoke-1");
         var revoked = Walk(await ContentAsync(revoke), "protocolMessage");
         Assert.Equal(Revoke, Int(revoked, "type"));
         Assert.Equal(original, Str(revoked, "key", "id"));
+        stored = await StoredAsync(original);
+        Assert.Equal((JsonValueKind.Null, false), (stored.GetProperty("text").ValueKind, stored.GetProperty("revokedAt").ValueKind == JsonValueKind.Null));
 
         // :react is the reaction send by another route.
         var react = await ActAsync(original, "react", new { emoji = "🎉" }, "react-1");
@@ -93,6 +99,11 @@ public sealed class OutboundKindsSendTests(MediaNode media, ITestOutputHelper ou
         Assert.Equal((original, "🎉"), (Str(reaction, "key", "id"), Str(reaction, "text")));
         Assert.Empty(Bob.Errors);
     }
+
+    /// <summary>Our stored message with that id in the chat with Baileys, as the messages page shows it.</summary>
+    private async Task<JsonElement> StoredAsync(string id) =>
+        (await Node.Http.GetFromJsonAsync<JsonElement>($"/v1/sessions/{Session}/chats/{ChatB}/messages?limit=200")).GetProperty("messages").EnumerateArray()
+            .Single(m => m.GetProperty("id").GetString() == id);
 
     [Fact]
     public async Task Locations_contact_cards_and_polls_reach_Baileys_as_such_from_REST_Cloud_and_gRPC()
