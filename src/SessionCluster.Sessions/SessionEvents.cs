@@ -135,6 +135,7 @@ public sealed record SessionEvent(Guid Id, SessionId SessionId, long Sequence, D
             SessionEventRecord.BodyOneofCase.GroupChanged => GroupChangedBody.FromProto(record.GroupChanged),
             SessionEventRecord.BodyOneofCase.PresenceUpdated => PresenceUpdateBody.FromProto(record.PresenceUpdated),
             SessionEventRecord.BodyOneofCase.ChatState => ChatStateBody.FromProto(record.ChatState),
+            SessionEventRecord.BodyOneofCase.HistorySynced => HistorySyncBody.FromProto(record.HistorySynced),
             var other => throw new InvalidOperationException($"Session {sessionId} event {record.Sequence} has no known body ({other})."),
         });
 }
@@ -192,6 +193,9 @@ internal static class SessionEventRecordBodies
                 break;
             case ChatStateBody chatState:
                 record.ChatState = chatState.ToProto();
+                break;
+            case HistorySyncBody history:
+                record.HistorySynced = history.ToProto();
                 break;
             default:
                 throw new ArgumentException($"No stored form for {body.GetType().Name}.", nameof(body));
