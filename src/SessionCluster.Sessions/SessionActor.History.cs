@@ -122,7 +122,7 @@ public sealed partial class SessionActor
 
     private void OnHistoryRead(HistoryRead read)
     {
-        if (_inflight.Find(w => w.Key == read.Key && w.HistoryContent is not null && w.Content is null) is not { } work)
+        if (_inflight.Find(w => w.Key == read.Key && w.HistoryContent is not null && w.Content is null && w.Failure is null) is not { } work)
         {
             // Its connection is gone: the server redelivers the notification and it is read again.
             return;

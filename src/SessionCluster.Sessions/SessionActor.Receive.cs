@@ -142,7 +142,7 @@ public sealed partial class SessionActor
 
     /// <summary>The message in hand that <paramref name="device"/>'s answer about <paramref name="messageId"/> belongs to.</summary>
     private InboundWork? InHand(Jid device, string messageId) =>
-        _inflight.Find(w => w.Message.Id == messageId && w.Device.Equals(device) && w.Content is null && w.Failure is null);
+        _inflight.Find(w => w.Message.Id == messageId && w.Device.Equals(device) && w.Content is null && w.Failure is null && w.HistoryContent is null);
 
     private void OnDecrypted(RatchetProtocol.Decrypted decrypted)
     {
@@ -573,7 +573,8 @@ public sealed partial class SessionActor
     /// <summary>A ratchet actor stopped with inbound messages pending: they are not decryptable now; their senders are asked again.</summary>
     private void OnRatchetLost(Jid device)
     {
-        foreach (var work in _inflight.Where(w => w.Device.Equals(device) && w.Content is null && w.Failure is null).ToList())
+        // A history chunk being read was decrypted already: its ratchet has nothing more to say about it.
+        foreach (var work in _inflight.Where(w => w.Device.Equals(device) && w.Content is null && w.Failure is null && w.HistoryContent is null).ToList())
         {
             Failed(work, "the ratchet could not be loaded", retry: true);
         }
