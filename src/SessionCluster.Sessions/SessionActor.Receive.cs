@@ -142,7 +142,7 @@ public sealed partial class SessionActor
 
     /// <summary>The message in hand that <paramref name="device"/>'s answer about <paramref name="messageId"/> belongs to.</summary>
     private InboundWork? InHand(Jid device, string messageId) =>
-        _inflight.Find(w => w.Message.Id == messageId && w.Device.Equals(device) && w.Content is null && w.Failure is null);
+        _inflight.Find(w => w.Message.Id == messageId && w.Device.Equals(device) && w.Content is null && w.Failure is null && w.HistoryContent is null);
 
     private void OnDecrypted(RatchetProtocol.Decrypted decrypted)
     {
@@ -247,6 +247,13 @@ public sealed partial class SessionActor
     /// <summary>The message decrypted and parsed: it waits for the ones before it, then is stored with the ready ones after them.</summary>
     private void Ready(InboundWork work, Message content)
     {
+        if (work.History is null && HistoryNotificationOf(content) is { } notification)
+        {
+            // A history-sync chunk is read first (maybe downloaded) and stored as history.sync events, never as a message.
+            ReadHistory(work, content, notification);
+            return;
+        }
+
         work.Content = content;
         TryStoreInbound();
     }
@@ -305,6 +312,12 @@ public sealed partial class SessionActor
             {
                 pairs.Add((recipientPhone.ToNonAd(), recipientLid.ToNonAd()));
             }
+
+            if (work.History is { } history)
+            {
+                // A history chunk's mappings are stored before its events, as usync answers are.
+                pairs.AddRange(history.Pairs);
+            }
         }
 
         LearnLids(pairs, () =>
@@ -357,6 +370,19 @@ public sealed partial class SessionActor
             var changed = NextEvent(new ContactIdentityChangedBody(message.SenderDevice.ToString(), IdentityChangeSource.Message)).ToRecord();
             _lastEventSequence = changed.Sequence;
             writes.Add(changed);
+        }
+
+        if (work.History is { } history)
+        {
+            foreach (var batch in history.Batches)
+            {
+                var historyRecord = NextEvent(batch).ToRecord();
+                _lastEventSequence = historyRecord.Sequence;
+                writes.Add(historyRecord);
+            }
+
+            work.Stored = history.Batches.Count > 0;
+            return writes;
         }
 
         var chat = ChatOf(message, sentCopy);
@@ -547,7 +573,8 @@ public sealed partial class SessionActor
     /// <summary>A ratchet actor stopped with inbound messages pending: they are not decryptable now; their senders are asked again.</summary>
     private void OnRatchetLost(Jid device)
     {
-        foreach (var work in _inflight.Where(w => w.Device.Equals(device) && w.Content is null && w.Failure is null).ToList())
+        // A history chunk being read was decrypted already: its ratchet has nothing more to say about it.
+        foreach (var work in _inflight.Where(w => w.Device.Equals(device) && w.Content is null && w.Failure is null && w.HistoryContent is null).ToList())
         {
             Failed(work, "the ratchet could not be loaded", retry: true);
         }
@@ -597,6 +624,7 @@ public sealed partial class SessionActor
     /// <summary>Recovery: a stored MessageReceived is a message already had.</summary>
     private void ApplyMessagingEvent(SessionEventRecord record)
     {
+        ApplyHistoryEvent(record);
         if (record.BodyCase == SessionEventRecord.BodyOneofCase.MessageReceived && Jid.TryParse(record.MessageReceived.Sender, out var sender))
         {
             Remember(_lids.Canonical(sender) + "/" + record.MessageReceived.MessageId);
@@ -642,6 +670,12 @@ public sealed partial class SessionActor
 
         /// <summary>Its MessageReceived event was written (not a bare sender key, not an ignored chat).</summary>
         public bool Stored { get; set; }
+
+        /// <summary>The decrypted history-sync notification while its chunk is read (<see cref="Content"/> is set once it is).</summary>
+        public Message? HistoryContent { get; set; }
+
+        /// <summary>The chunk read: its events and mappings, stored instead of a MessageReceived.</summary>
+        public HistoryRead? History { get; set; }
 
         /// <summary>Whether the connection was told to hand over the next stanza after this one.</summary>
         public bool Pulled { get; set; }

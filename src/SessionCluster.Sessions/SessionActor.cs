@@ -74,6 +74,7 @@ public sealed partial class SessionActor : ReceivePersistentActor, IWithTimers
         ReceiveContacts();
         ReceiveMedia();
         ReceiveGroups();
+        ReceiveHistory();
     }
 
     public ITimerScheduler Timers { get; set; } = null!;

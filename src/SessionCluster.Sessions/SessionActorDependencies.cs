@@ -34,4 +34,10 @@ public sealed record SessionActorDependencies(SecretBox Secrets, RandomNumberGen
 
     /// <summary>Where the session announces each domain event once durable (the node's one feed; default: a feed nobody hears).</summary>
     public SessionEventFeed Events { get; init; } = new();
+
+    /// <summary>
+    /// Downloads the history-sync blobs the own phone uploads (docs/PROTOCOL.md §15); default none: a chunk that is not
+    /// inline is then logged and acknowledged without an event.
+    /// </summary>
+    public MediaDownloader? HistoryDownloader { get; init; }
 }

@@ -136,6 +136,7 @@ public sealed record SessionEvent(Guid Id, SessionId SessionId, long Sequence, D
             SessionEventRecord.BodyOneofCase.PresenceUpdated => PresenceUpdateBody.FromProto(record.PresenceUpdated),
             SessionEventRecord.BodyOneofCase.ChatState => ChatStateBody.FromProto(record.ChatState),
             SessionEventRecord.BodyOneofCase.CallOffered => CallOfferBody.FromProto(record.CallOffered),
+            SessionEventRecord.BodyOneofCase.HistorySynced => HistorySyncBody.FromProto(record.HistorySynced),
             var other => throw new InvalidOperationException($"Session {sessionId} event {record.Sequence} has no known body ({other})."),
         });
 }
@@ -196,6 +197,9 @@ internal static class SessionEventRecordBodies
                 break;
             case CallOfferBody call:
                 record.CallOffered = call.ToProto();
+                break;
+            case HistorySyncBody history:
+                record.HistorySynced = history.ToProto();
                 break;
             default:
                 throw new ArgumentException($"No stored form for {body.GetType().Name}.", nameof(body));

@@ -50,6 +50,8 @@ public sealed record EventView(string Session, long Seq, Guid Id, string Type, D
         CallOfferBody call => ("call.offer", new CallOfferPayload(call.CallId, call.From, call.Video ? "video" : "voice", call.Rejected, call.At)),
         PresenceUpdateBody presence => ("presence.update", new PresencePayload(presence.Jid, presence.Available ? "available" : "unavailable", presence.LastSeen)),
         ChatStateBody chatState => ("chat.state", new ChatStatePayload(chatState.Chat, chatState.Sender, chatState.State.ToString().ToLowerInvariant())),
+        HistorySyncBody history => ("history.sync", new HistorySyncPayload(
+            history.SyncType, history.ChunkOrder, history.Progress, history.Part, history.Conversations, history.PushNames, history.LidMappings)),
         GroupChangedBody group => ("group.update", new GroupUpdatePayload(group.Group, group.Change switch
         {
             GroupChange.Created => "created",
@@ -126,6 +128,11 @@ public sealed record EventView(string Session, long Seq, Guid Id, string Type, D
     public sealed record PresencePayload(string Jid, string State, DateTimeOffset? LastSeen);
 
     public sealed record ChatStatePayload(string Chat, string Sender, string State);
+
+    /// <summary><c>history.sync</c>: one bounded batch of a history chunk (<paramref name="Part"/> from 0); no media keys.</summary>
+    public sealed record HistorySyncPayload(
+        string SyncType, uint ChunkOrder, uint Progress, int Part, IReadOnlyList<HistoryConversation> Conversations,
+        IReadOnlyList<HistoryPushName> PushNames, IReadOnlyList<HistoryLidMapping> LidMappings);
 
     public sealed record GroupParticipantsPayload(string Group, string Action, IReadOnlyList<string> Participants, string? By, DateTimeOffset At);
 

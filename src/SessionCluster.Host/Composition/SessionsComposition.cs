@@ -13,8 +13,11 @@ namespace SessionCluster.Host.Composition;
 /// </summary>
 internal static class SessionsComposition
 {
-    public static AkkaConfigurationBuilder WithSessions(this AkkaConfigurationBuilder builder, SecretKey key, SessionServerSettings server, SendRate? defaultSendRate) =>
-        builder.WithShardRegion<SessionRegionKey>(
+    public static AkkaConfigurationBuilder WithSessions(this AkkaConfigurationBuilder builder, SecretKey key, SessionServerSettings server, SendRate? defaultSendRate)
+    {
+        // One downloader for every session's history-sync blobs (docs/PROTOCOL.md §15), trusting what the sessions' socket trusts.
+        var historyDownloader = new MediaDownloader(new HttpClient(MediaUploader.CreateHandler(server)) { Timeout = Timeout.InfiniteTimeSpan });
+        return builder.WithShardRegion<SessionRegionKey>(
             SessionRegion.Name,
             (_, _, resolver) => SessionRegion.EntityProps(new SessionActorDependencies(
                 new SecretBox(key, RandomNumberGenerator.Create()),
@@ -25,9 +28,11 @@ internal static class SessionsComposition
                 Server = server,
                 Events = resolver.GetService<SessionEventFeed>(),
                 Messaging = new SessionCluster.Sessions.Flows.MessagingSettings { DefaultSendRate = defaultSendRate },
+                HistoryDownloader = historyDownloader,
             }),
             SessionRegion.MessageExtractor,
             new ShardOptions { RememberEntities = true, RememberEntitiesStore = Akka.Cluster.Sharding.RememberEntitiesStore.Eventsourced });
+    }
 }
 
 /// <summary>The registry key of the session region (<c>registry.Get&lt;SessionRegionKey&gt;()</c>).</summary>

@@ -122,7 +122,7 @@ internal static class AdminApi
         }));
         LinkingAdmin.Map(admin, server.QrLinking, server.LinkCodeLinking);
         Groups.GroupAdmin.Map(admin, server.Groups, server.Accounts, server.GroupNotifications);
-        Phone.PhoneAdmin.Map(admin, server.Accounts, server.Phones, server.Groups);
+        Phone.PhoneAdmin.Map(admin, server.Accounts, server.Phones, server.Groups, server.Media.Store);
     }
 
     /// <summary>Runs an endpoint, turning an <see cref="AdminProblemException"/> into its problem response.</summary>

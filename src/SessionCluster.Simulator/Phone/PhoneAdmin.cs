@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Routing;
 using SessionCluster.Protocol.Binary;
 using SessionCluster.Simulator.Accounts;
 using SessionCluster.Simulator.Groups;
+using SessionCluster.Simulator.Media;
 
 namespace SessionCluster.Simulator.Phone;
 
@@ -12,21 +13,22 @@ namespace SessionCluster.Simulator.Phone;
 /// The phone's admin endpoints: <c>POST /admin/accounts/{phone}/messages</c> <c>{"to": "&lt;jid&gt;", "text": "…"}</c> makes the
 /// phone send a text to another account or to a group it is a member of (answer <c>{"id", "to", "devices"}</c>), <c>GET /admin/accounts/{phone}/messages</c> lists what it received
 /// and decrypted, <c>GET /admin/accounts/{phone}/receipts</c> the receipts it got, <c>GET /admin/accounts/{phone}/chatstates</c> the chat states shown to it, and <c>POST /admin/accounts/{phone}/history-sync</c>
-/// sends the companions the phone's (empty) initial history sync (answer <c>{"devices"}</c>). Refusals are problem responses:
+/// sends the companions the phone's history sync, inline or with <c>?blob=true</c> as an uploaded blob (answer <c>{"devices", "directPath"}</c>). Refusals are problem responses:
 /// 404 unknown account, recipient or group, 422 when the relay acks the message with an error, 400 bad phone, jid or text, a message to the phone's own account or to a group it is not in.
 /// </summary>
 internal static class PhoneAdmin
 {
-    public static void Map(IEndpointRouteBuilder admin, AccountDirectory accounts, PhoneDirectory phones, GroupDirectory groups) =>
+    public static void Map(IEndpointRouteBuilder admin, AccountDirectory accounts, PhoneDirectory phones, GroupDirectory groups, MediaStore? media = null) =>
         Map(admin, accounts, phones, group => groups.TryGet(group, out var found)
             ? [.. found.Participants.Select(p => accounts.Find(p.Jid.User)).OfType<Account>()]
-            : null);
+            : null, media);
 
     /// <param name="admin">The <c>/admin</c> route group.</param>
     /// <param name="accounts">The accounts.</param>
     /// <param name="phones">The phones.</param>
     /// <param name="groupMembers">The member accounts of a group, or null when there is no such group.</param>
-    public static void Map(IEndpointRouteBuilder admin, AccountDirectory accounts, PhoneDirectory phones, Func<Jid, IReadOnlyList<Account>?> groupMembers)
+    /// <param name="media">Where a history chunk sent as a blob (<c>?blob=true</c>) is uploaded; without it only inline chunks are sent.</param>
+    public static void Map(IEndpointRouteBuilder admin, AccountDirectory accounts, PhoneDirectory phones, Func<Jid, IReadOnlyList<Account>?> groupMembers, MediaStore? media = null)
     {
         admin.MapPost("/accounts/{phone}/messages", (string phone, HttpContext context) => Guarded(async () =>
         {
@@ -69,8 +71,14 @@ internal static class PhoneAdmin
         admin.MapPost("/accounts/{phone}/history-sync", (string phone, HttpContext context) => Guarded(async () =>
         {
             var account = FindAccount(accounts, phone);
-            var devices = await phones.Get(account).SendHistorySyncAsync(accounts.All, context.RequestAborted).ConfigureAwait(false);
-            return Results.Json(new HistorySyncResponse(devices));
+            var blob = string.Equals(context.Request.Query["blob"], "true", StringComparison.OrdinalIgnoreCase);
+            if (blob && media is null)
+            {
+                throw AdminProblemException.BadRequest("This simulator has no media store to upload a history blob to.");
+            }
+
+            var sent = await phones.Get(account).SendHistorySyncAsync(accounts.All, new HistorySyncOptions(blob), media, context.RequestAborted).ConfigureAwait(false);
+            return Results.Json(new HistorySyncResponse(sent.Devices, sent.DirectPath));
         }));
         admin.MapGet("/accounts/{phone}/messages", (string phone) => Guarded(() =>
             Task.FromResult(Results.Json(phones.Get(FindAccount(accounts, phone)).Inbox.Snapshot()))));
@@ -122,5 +130,5 @@ public sealed record PhoneSendRequest(string? To, string? Text);
 /// <summary>What the phone sent: the message id, the recipient and how many devices got a ciphertext.</summary>
 public sealed record PhoneSendResponse(string Id, string To, int Devices);
 
-/// <summary><c>POST /admin/accounts/{phone}/history-sync</c>: how many companions got the notification.</summary>
-public sealed record HistorySyncResponse(int Devices);
+/// <summary><c>POST /admin/accounts/{phone}/history-sync[?blob=true]</c>: how many companions got the notification, and the blob's direct path when it was uploaded.</summary>
+public sealed record HistorySyncResponse(int Devices, string? DirectPath = null);
