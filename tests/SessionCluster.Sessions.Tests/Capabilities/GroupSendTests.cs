@@ -47,7 +47,12 @@ public sealed class GroupSendTests(ITestOutputHelper output) : CapabilityTestBas
         Assert.Equal(3, shared[1].Devices.Count);
         Assert.DoesNotContain(shared[1].Devices, d => d.StartsWith(carol.Lid.Split('@')[0], StringComparison.Ordinal) || d.StartsWith(CarolPhone, StringComparison.Ordinal));
         Assert.DoesNotContain(await SimulatorPhones.MessagesAsync(host, CarolPhone), m => m.Text == "after carol left");
-        _ = (first, second);
+
+        // Group receipts: the members' phones' delivery receipts are the send's statuses, per device.
+        var statuses = await SessionLog.WaitForAsync(system, Alice,
+            e => e.Select(x => x.Body).OfType<MessageStatusBody>().Count(s => s.MessageId == first && s.Status == MessageDelivery.Delivered) >= 2, "delivered from both members");
+        Assert.All(statuses.Select(x => x.Body).OfType<MessageStatusBody>().Where(s => s.MessageId == first), s => Assert.Equal(group, s.Chat));
+        _ = second;
     }
 
     [Fact]
