@@ -46,6 +46,7 @@ public static class EdgeEndpoints
         PresenceRoutes.Map(tenant, deps);
         ContactCheckRoutes.Map(tenant, deps);
         Groups.GroupRoutes.Map(tenant, deps);
+        Media.UploadRoutes.Map(tenant, deps);
         CloudRoutes.Map(endpoints, deps);
         StreamRoutes.Map(tenant, deps);
         ChatRoutes.Map(tenant, deps);

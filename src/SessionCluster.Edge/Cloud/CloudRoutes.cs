@@ -166,7 +166,7 @@ internal static partial class CloudRoutes
     /// <summary>Content that could not be prepared, as the Cloud error Meta gives for the same condition (131053 for media it could not take).</summary>
     private static IResult ContentRefused(ContentException e, SessionEntry entry, HttpContext http) => e.Failure switch
     {
-        ContentFailure.Invalid or ContentFailure.UnknownMessage or ContentFailure.NotEditable or ContentFailure.NotRevocable => CloudErrors.InvalidValue(http, e.Message),
+        ContentFailure.Invalid or ContentFailure.UnknownMessage or ContentFailure.UnknownUpload or ContentFailure.NotEditable or ContentFailure.NotRevocable => CloudErrors.InvalidValue(http, e.Message),
         ContentFailure.LinkFailed or ContentFailure.TooLarge => CloudErrors.MediaUploadError(http, e.Message),
         ContentFailure.NotLinked => CloudErrors.NotRegistered(http, e.Message),
         ContentFailure.NotConnected or ContentFailure.UploadFailed => CloudErrors.ServiceUnavailable(http, e.Message),

@@ -9,8 +9,9 @@ namespace SessionCluster.Edge.Media;
 /// </summary>
 public sealed class EdgeMedia : IDisposable
 {
-    internal EdgeMedia(MediaFetcher fetcher, MediaUploads uploads, MediaDownloads downloads, ILogger downloadLogger)
+    internal EdgeMedia(MediaFetcher fetcher, MediaUploads uploads, MediaDownloads downloads, ILogger downloadLogger, IUploadStore? store = null)
     {
+        Store = store;
         Fetcher = fetcher;
         Uploads = uploads;
         Downloads = downloads;
@@ -18,6 +19,9 @@ public sealed class EdgeMedia : IDisposable
     }
 
     internal MediaFetcher Fetcher { get; }
+
+    /// <summary>Files callers uploaded to send later (<c>POST /v1/uploads</c>); null: uploads are not offered.</summary>
+    internal IUploadStore? Store { get; }
 
     internal MediaUploads Uploads { get; }
 
@@ -27,8 +31,8 @@ public sealed class EdgeMedia : IDisposable
     internal ILogger DownloadLogger { get; }
 
     /// <summary>The edge's media services with the link downloader <paramref name="options"/> describe (<c>SC:Edge:Media</c>).</summary>
-    public static EdgeMedia Create(MediaFetchOptions options, MediaUploads uploads, MediaDownloads downloads, ILoggerFactory loggers, TimeProvider clock) =>
-        new(new MediaFetcher(options, loggers.CreateLogger<MediaFetcher>(), clock), uploads, downloads, loggers.CreateLogger<MediaDownloads>());
+    public static EdgeMedia Create(MediaFetchOptions options, MediaUploads uploads, MediaDownloads downloads, ILoggerFactory loggers, TimeProvider clock, IUploadStore? store = null) =>
+        new(new MediaFetcher(options, loggers.CreateLogger<MediaFetcher>(), clock), uploads, downloads, loggers.CreateLogger<MediaDownloads>(), store);
 
     public void Dispose() => Fetcher.Dispose();
 }

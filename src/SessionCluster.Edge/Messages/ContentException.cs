@@ -9,6 +9,9 @@ internal enum ContentFailure
     /// <summary>A reaction or a reply names a message this session never sent or received in that chat.</summary>
     UnknownMessage,
 
+    /// <summary>A send names an upload the tenant does not have (never made, deleted, or expired).</summary>
+    UnknownUpload,
+
     /// <summary>An edit of a message that is not a text this session sent, or that is past WhatsApp's edit window.</summary>
     NotEditable,
 

@@ -10,6 +10,7 @@ internal static class ContentProblems
     {
         ContentFailure.Invalid => EdgeProblems.InvalidRequest(e.Message),
         ContentFailure.UnknownMessage => EdgeProblems.NotFound(ProblemCodes.MessageNotFound, "Message not found", e.Message),
+        ContentFailure.UnknownUpload => EdgeProblems.NotFound(ProblemCodes.UploadNotFound, "Upload not found", e.Message),
         ContentFailure.NotEditable => EdgeProblems.Problem(StatusCodes.Status422UnprocessableEntity, ProblemCodes.MessageNotEditable, "Message not editable", e.Message),
         ContentFailure.NotRevocable => EdgeProblems.Problem(StatusCodes.Status422UnprocessableEntity, ProblemCodes.MessageNotRevocable, "Message not revocable", e.Message),
         ContentFailure.LinkFailed => EdgeProblems.Problem(StatusCodes.Status422UnprocessableEntity, ProblemCodes.MediaUnreachable, "Media unreachable", e.Message),

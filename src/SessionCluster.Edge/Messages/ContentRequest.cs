@@ -22,6 +22,9 @@ internal abstract record ContentRequest
     /// <param name="MimeType">The file's type; null: the link's Content-Type, else the kind's usual type.</param>
     public sealed record Media(MediaKind Kind, Uri? Link, ReadOnlyMemory<byte>? Bytes, string? MimeType, string? Caption, string? FileName, bool VoiceNote = false) : ContentRequest
     {
+        /// <summary>A file uploaded before (<c>POST /v1/uploads</c>) instead of a link or bytes.</summary>
+        public string? UploadId { get; init; }
+
         public override string ToString() => $"Media {{ Kind = {Kind}, Link = {(Link is null ? "no" : "yes")}, Inline = {(Bytes is { } b ? b.Length : 0)} }}";
     }
 

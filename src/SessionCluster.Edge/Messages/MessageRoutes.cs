@@ -26,7 +26,7 @@ internal static partial class MessageRoutes
         string? ReplyTo = null, IReadOnlyList<string>? Mentions = null, LocationBody? Location = null, JsonElement? Contact = null, PollBody? Poll = null);
 
     /// <summary>A file: exactly one of <paramref name="Url"/> (downloaded by the node) and <paramref name="Base64"/> (inline).</summary>
-    public sealed record MediaBody(string? Url = null, string? Base64 = null, string? Mimetype = null, string? Filename = null, string? Caption = null);
+    public sealed record MediaBody(string? Url = null, string? Base64 = null, string? Mimetype = null, string? Filename = null, string? Caption = null, string? UploadId = null);
 
     /// <summary>A reaction to <paramref name="MessageId"/> in the recipient's chat; an empty <paramref name="Emoji"/> removes it.</summary>
     public sealed record ReactionBody(string? MessageId = null, string? Emoji = null);
@@ -196,9 +196,9 @@ internal static partial class MessageRoutes
 
     private static (ContentRequest? Request, string? Invalid) File(MediaBody? media, MediaKind kind, bool voiceNote, string type)
     {
-        if (media is null || (media.Url is null) == (media.Base64 is null))
+        if (media is null || new[] { media.Url, media.Base64, media.UploadId }.Count(v => v is not null) != 1)
         {
-            return (null, $"type {type} needs media with exactly one of url and base64");
+            return (null, $"type {type} needs media with exactly one of url, base64 and uploadId");
         }
 
         if (media.Caption is { Length: > MaxTextLength })
@@ -245,7 +245,7 @@ internal static partial class MessageRoutes
             }
         }
 
-        return (new ContentRequest.Media(kind, link, bytes, media.Mimetype, NullIfEmpty(media.Caption), media.Filename, voiceNote), null);
+        return (new ContentRequest.Media(kind, link, bytes, media.Mimetype, NullIfEmpty(media.Caption), media.Filename, voiceNote) { UploadId = media.UploadId }, null);
     }
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;

@@ -126,7 +126,22 @@ internal sealed class OutboundContent(EdgeDependencies deps)
         string? linkName = null;
         try
         {
-            if (media.Link is { } link)
+            if (media.UploadId is { } uploadId)
+            {
+                var opened = services.Store is { } store ? await store.OpenAsync(entry.TenantId, uploadId, ct).ConfigureAwait(false) : null;
+                if (opened is not { } upload)
+                {
+                    throw new ContentException(ContentFailure.UnknownUpload, $"no upload '{uploadId}' (uploads are kept for a day)");
+                }
+
+                await using (upload.Content.ConfigureAwait(false))
+                {
+                    linkType = upload.Upload.MimeType;
+                    linkName = upload.Upload.FileName;
+                    uploaded = await services.Uploads.UploadAsync(entry.ActorId, media.Kind, upload.Content, ct).ConfigureAwait(false);
+                }
+            }
+            else if (media.Link is { } link)
             {
                 var fetched = await services.Fetcher.FetchAsync(link, ct).ConfigureAwait(false);
                 await using (fetched.ConfigureAwait(false))

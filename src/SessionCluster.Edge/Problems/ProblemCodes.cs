@@ -47,6 +47,7 @@ public static class ProblemCodes
     public const string MediaIntegrity = "media_integrity";
     public const string MediaDownloadFailed = "media_download_failed";
     public const string PictureNotFound = "picture_not_found";
+    public const string UploadNotFound = "upload_not_found";
     public const string MessageNotEditable = "message_not_editable";
     public const string MessageNotRevocable = "message_not_revocable";
 }

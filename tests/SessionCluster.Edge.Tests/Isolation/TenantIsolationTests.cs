@@ -146,6 +146,7 @@ public sealed partial class TenantIsolationTests(EdgeNode node) : IClassFixture<
             "version" => "v21.0",
             "action" => "add",
             "mediaId" => session + "~" + message,
+            "uploadId" => "up_" + new string('a', 32),
             var other => throw new InvalidOperationException($"The isolation test has no value for the route parameter {{{other}}} in {template}: add one."),
         });
 

@@ -117,6 +117,19 @@ public sealed class MediaAndReactionSendTests(MediaNode media, ITestOutputHelper
         Assert.Equal(("audioMessage", "audio/ogg; codecs=opus", true), (receivedVoice.Type, Str(receivedVoice.Data, "mimetype"), Bool(receivedVoice.Data, "ptt")));
         Assert.Equal(voice, await Bob.DownloadMediaAsync(voiceId));
 
+        // A file uploaded first (POST /v1/uploads) is sent by its id, as often as wanted; an unknown id is 404.
+        var document = RandomNumberGenerator.GetBytes(90_000);
+        using var uploadBody = new ByteArrayContent(document);
+        uploadBody.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/pdf");
+        using var uploaded = await Node.Http.PostAsync("/v1/uploads?filename=terms.pdf", uploadBody);
+        Assert.Equal(HttpStatusCode.Created, uploaded.StatusCode);
+        var uploadId = (await uploaded.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+        var documentId = await RestSendAsync(new { to = ChatB, type = "document", media = new { uploadId } }, "rest-upload");
+        var receivedDocument = await Bob.WaitForMessageAsync(m => m.Key.Id == documentId && m.HasMedia, "Baileys to receive the uploaded document", Timeout);
+        Assert.Equal(("application/pdf", "terms.pdf"), (Str(receivedDocument.Data, "mimetype"), Str(receivedDocument.Data, "fileName")));
+        Assert.Equal(document, await Bob.DownloadMediaAsync(documentId));
+        await AssertRestProblemAsync(new { to = ChatB, type = "document", media = new { uploadId = "up_" + new string('0', 32) } }, HttpStatusCode.NotFound, "upload_not_found");
+
         // The same Idempotency-Key again answers the first send's id and sends nothing more.
         var again = await RestSendAsync(new { to = ChatB, type = "voice", media = new { url = link.ToString() } }, "rest-voice");
         Assert.Equal(voiceId, again);
