@@ -20,17 +20,25 @@ internal sealed class RatchetChildren(string namePrefix, Func<Jid, string, IActo
     /// <summary>The device's ratchet actor for one more request (started if not live).</summary>
     public IActorRef Request(Jid device)
     {
+        var started = false;
         if (!_live.TryGetValue(device, out var entry))
         {
             var name = namePrefix + "-" + Uri.EscapeDataString(device.ToString()) + "-" + (++_incarnation).ToString(System.Globalization.CultureInfo.InvariantCulture);
             entry = new Entry(start(device, name));
             _live[device] = entry;
             _byRef[entry.Ref] = device;
-            PassivateOverCap();
+            started = true;
         }
 
         entry.Pending++;
         entry.LastUse = ++_tick;
+        if (started)
+        {
+            // After the request is counted: the actor just started is busy, never the idle one the cap stops (it was, so a
+            // send to more devices than the cap, all busy, lost the newest's request to a stopped actor and never finished).
+            PassivateOverCap();
+        }
+
         return entry.Ref;
     }
 
