@@ -12,6 +12,9 @@ namespace SessionCluster.Benchmarks.Media;
 /// <summary>One size's end-to-end figures; the peaks are for one extra upload and download of that size, sampled.</summary>
 internal sealed record MediaEndToEndResult(int Megabytes, RoundResult Upload, RoundResult Download, PeakMemory UploadPeak, PeakMemory DownloadPeak);
 
+/// <summary>The media figures per size and, when asked, the group send through the same session.</summary>
+internal sealed record EndToEndResults(IReadOnlyList<MediaEndToEndResult> Media, GroupSessionResult? Group);
+
 /// <summary>
 /// Media through a linked session against the simulator's HTTPS media host (docs/PROTOCOL.md §12), as the edge does it:
 /// <see cref="MediaUploads.UploadAsync"/> (a fresh key, the file encrypted into a temporary file as it is read, the
@@ -21,7 +24,7 @@ internal sealed record MediaEndToEndResult(int Megabytes, RoundResult Upload, Ro
 /// </summary>
 internal sealed class MediaEndToEnd(SimulatorAdmin admin, SimulatorEndpoint endpoint, ILoggerFactory loggers, string prefix)
 {
-    public async Task<IReadOnlyList<MediaEndToEndResult>> RunAsync(MediaFiles files, IReadOnlyList<int> sizes, int warmup, int rounds, Action<string> log)
+    public async Task<EndToEndResults> RunAsync(MediaFiles files, IReadOnlyList<int> sizes, int warmup, int rounds, int groupMembers, int groupLaterSends, Action<string> log)
     {
         await admin.CreateAccountAsync(SimulatorAdmin.Phone(prefix, 0));
         await using var node = BenchNode.Start(endpoint, loggers);
@@ -72,7 +75,10 @@ internal sealed class MediaEndToEnd(SimulatorAdmin admin, SimulatorEndpoint endp
             results.Add(new MediaEndToEndResult(mb, upload, download, uploadPeak, downloadPeak));
         }
 
-        return results;
+        var group = groupMembers > 0
+            ? await GroupSendEndToEnd.RunAsync(node, session, id, admin, SimulatorAdmin.Phone(prefix, 0), prefix + "9", groupMembers, groupLaterSends, log)
+            : null;
+        return new EndToEndResults(results, group);
     }
 
     /// <summary>What a recipient's media message would say about the uploaded file.</summary>
