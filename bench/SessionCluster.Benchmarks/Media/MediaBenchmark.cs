@@ -7,7 +7,7 @@ namespace SessionCluster.Benchmarks.Media;
 
 /// <summary>
 /// <c>--media [--sizes 1,16,100] [--rounds 5] [--warmup 1] [--admin URL --ws URL --root HEX] [--prefix 1556]
-/// [--group-users 256] [--group-devices 3] [--group-rounds 15] [--group-members 256] [--group-later-sends 5] [--skip-group] [--out results.md] [--json crypto.json]</c>
+/// [--group-users 256] [--group-devices 3] [--group-rounds 15] [--group-members 256] [--group-later-sends 5] [--group-timeout 120] [--skip-group] [--out results.md] [--json crypto.json]</c>
 /// (docs/BENCHMARKS.md, "Media and group sends (issue 13)"): pure media crypto per size; with a simulator (its own
 /// process, bench/run-media-benchmarks.sh starts it) media upload and download through a linked session with the
 /// peak memory of each, then a whole group send through that session to a simulator group of --group-members phones; the CPU part of a group send to users × devices member devices. Medians of timed rounds after
@@ -54,7 +54,8 @@ internal static class MediaBenchmark
             using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
             var e2e = new MediaEndToEnd(admin, endpoint, loggers, BenchArgs.String(args, "--prefix", "1556")!);
             var groupMembers = args.Contains("--skip-group") ? 0 : BenchArgs.Int(args, "--group-members", 256);
-            var both = await e2e.RunAsync(files, sizes, warmup, rounds, groupMembers, BenchArgs.Int(args, "--group-later-sends", 5), Log);
+            var both = await e2e.RunAsync(files, sizes, warmup, rounds, groupMembers, BenchArgs.Int(args, "--group-later-sends", 5),
+                TimeSpan.FromSeconds(BenchArgs.Double(args, "--group-timeout", 120)), Log);
             var results = both.Media;
             Line();
             Line($"End to end through a linked session, simulator in its own process (media host over HTTPS on loopback); peaks sampled every 10 ms during one more transfer, above a baseline after a full GC.");
@@ -67,7 +68,12 @@ internal static class MediaBenchmark
                     $"{Peak(r.UploadPeak)} | {Peak(r.DownloadPeak)} | {r.UploadPeak.Samples} / {r.DownloadPeak.Samples} |");
             }
 
-            if (both.Group is { } g)
+            if (both.Group is { Failure: { } failed } broken)
+            {
+                Line();
+                Line($"Group send through the same session to a simulator group of {broken.Members} members: **did not complete**: {failed}.");
+            }
+            else if (both.Group is { } g)
             {
                 Line();
                 Line($"Group send through the same session to a simulator group of {g.Members} members (the simulator's phones: one device each, plus our own phone), Send told → MessageStatus Sent written (server ack); allocation in this process, {g.Polls} journal polls of about {Format.Kib(g.PollAllocated)} each included:");

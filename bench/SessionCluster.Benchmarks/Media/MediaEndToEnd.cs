@@ -24,7 +24,7 @@ internal sealed record EndToEndResults(IReadOnlyList<MediaEndToEndResult> Media,
 /// </summary>
 internal sealed class MediaEndToEnd(SimulatorAdmin admin, SimulatorEndpoint endpoint, ILoggerFactory loggers, string prefix)
 {
-    public async Task<EndToEndResults> RunAsync(MediaFiles files, IReadOnlyList<int> sizes, int warmup, int rounds, int groupMembers, int groupLaterSends, Action<string> log)
+    public async Task<EndToEndResults> RunAsync(MediaFiles files, IReadOnlyList<int> sizes, int warmup, int rounds, int groupMembers, int groupLaterSends, TimeSpan groupTimeout, Action<string> log)
     {
         await admin.CreateAccountAsync(SimulatorAdmin.Phone(prefix, 0));
         await using var node = BenchNode.Start(endpoint, loggers);
@@ -76,7 +76,7 @@ internal sealed class MediaEndToEnd(SimulatorAdmin admin, SimulatorEndpoint endp
         }
 
         var group = groupMembers > 0
-            ? await GroupSendEndToEnd.RunAsync(node, session, id, admin, SimulatorAdmin.Phone(prefix, 0), prefix + "9", groupMembers, groupLaterSends, log)
+            ? await GroupSendEndToEnd.RunAsync(node, session, id, admin, SimulatorAdmin.Phone(prefix, 0), prefix + "9", groupMembers, groupLaterSends, groupTimeout, log)
             : null;
         return new EndToEndResults(results, group);
     }
