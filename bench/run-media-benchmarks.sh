@@ -4,11 +4,13 @@
 #      not count as the node's);
 #   2. SessionCluster (bench/SessionCluster.Benchmarks --media, Media/*.cs): MediaCipher encrypt/decrypt MB/s per size;
 #      upload and download through a linked session with peak RSS and GC heap during one more transfer of each size;
+#      a group send through that session to a simulator group of --group-members phones (told → Sent);
 #      the CPU part of a group send to 256 participants × 3 devices (first send with SKDM to every device, later send);
 #   3. Baileys: encryptedStream on files of the same sizes (bench/node/baileys-media-bench.mjs), and the ratio
 #      ours/Baileys against our "encrypt → temp file" row, the same work (file in, enc || mac to a temporary file).
 # Everything lands in BenchmarkDotNet.Artifacts/media/<UTC timestamp>/ (gitignored). Run from anywhere:
 #   bench/run-media-benchmarks.sh [--sizes 1,16,100] [--rounds 5] [other --media options, see MediaBenchmark.cs]
+# (a group of 256 members or more does not reach Sent today, docs/BENCHMARKS.md: --group-members 255 for figures)
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
