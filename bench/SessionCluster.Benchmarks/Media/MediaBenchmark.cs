@@ -7,7 +7,7 @@ namespace SessionCluster.Benchmarks.Media;
 
 /// <summary>
 /// <c>--media [--sizes 1,16,100] [--rounds 5] [--warmup 1] [--admin URL --ws URL --root HEX] [--prefix 1556]
-/// [--group-users 256] [--group-devices 3] [--group-rounds 15] [--group-members 256] [--group-later-sends 5] [--group-timeout 120] [--skip-group] [--out results.md] [--json crypto.json]</c>
+/// [--group-users 256] [--group-devices 3] [--group-rounds 15] [--group-members 256] [--group-later-sends 5] [--group-timeout 120] [--live-ratchet-cap N] [--skip-group] [--out results.md] [--json crypto.json]</c>
 /// (docs/BENCHMARKS.md, "Media and group sends (issue 13)"): pure media crypto per size; with a simulator (its own
 /// process, bench/run-media-benchmarks.sh starts it) media upload and download through a linked session with the
 /// peak memory of each, then a whole group send through that session to a simulator group of --group-members phones; the CPU part of a group send to users × devices member devices. Medians of timed rounds after
@@ -52,7 +52,9 @@ internal static class MediaBenchmark
                 Convert.FromHexString(BenchArgs.String(args, "--root", null) ?? throw new ArgumentException("--root <hex> is required with --admin")),
                 await admin.CertificateAsync());
             using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
-            var e2e = new MediaEndToEnd(admin, endpoint, loggers, BenchArgs.String(args, "--prefix", "1556")!);
+            // --live-ratchet-cap N: the sessions' cap on live ratchet actors (default the node's, 256), to see whether it bounds a group send.
+            var cap = BenchArgs.Int(args, "--live-ratchet-cap", 0);
+            var e2e = new MediaEndToEnd(admin, endpoint, loggers, BenchArgs.String(args, "--prefix", "1556")!, cap > 0 ? new SessionCluster.Sessions.Flows.MessagingSettings { LiveRatchetCap = cap } : null);
             var groupMembers = args.Contains("--skip-group") ? 0 : BenchArgs.Int(args, "--group-members", 256);
             var both = await e2e.RunAsync(files, sizes, warmup, rounds, groupMembers, BenchArgs.Int(args, "--group-later-sends", 5),
                 TimeSpan.FromSeconds(BenchArgs.Double(args, "--group-timeout", 120)), Log);

@@ -5,6 +5,7 @@ using SessionCluster.Benchmarks.Sessions;
 using SessionCluster.Protocol.Media;
 using SessionCluster.Sessions;
 using SessionCluster.Sessions.Connection;
+using SessionCluster.Sessions.Flows;
 using static SessionCluster.Sessions.SessionCommands;
 
 namespace SessionCluster.Benchmarks.Media;
@@ -22,12 +23,12 @@ internal sealed record EndToEndResults(IReadOnlyList<MediaEndToEndResult> Media,
 /// (the GET, decrypted into a temporary file as it arrives, every check passed before it is returned). The simulator
 /// runs in its own process: its media host keeps every blob in memory, which would otherwise count as ours.
 /// </summary>
-internal sealed class MediaEndToEnd(SimulatorAdmin admin, SimulatorEndpoint endpoint, ILoggerFactory loggers, string prefix)
+internal sealed class MediaEndToEnd(SimulatorAdmin admin, SimulatorEndpoint endpoint, ILoggerFactory loggers, string prefix, MessagingSettings? messaging = null)
 {
     public async Task<EndToEndResults> RunAsync(MediaFiles files, IReadOnlyList<int> sizes, int warmup, int rounds, int groupMembers, int groupLaterSends, TimeSpan groupTimeout, Action<string> log)
     {
         await admin.CreateAccountAsync(SimulatorAdmin.Phone(prefix, 0));
-        await using var node = BenchNode.Start(endpoint, loggers);
+        await using var node = BenchNode.Start(endpoint, loggers, messaging);
         var linker = new SessionLinker(node, admin, prefix);
         Check(await linker.CreateAsync(1, 1), "create");
         Check(await linker.LinkAsync(1, 1, new ConcurrentBag<double>()), "link");
