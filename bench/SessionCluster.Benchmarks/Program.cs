@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Running;
 using SessionCluster.Benchmarks;
+using SessionCluster.Benchmarks.Media;
 using SessionCluster.Benchmarks.Persistence;
 using SessionCluster.Benchmarks.Sessions;
 using SessionCluster.Benchmarks.Simulator;
@@ -8,7 +9,7 @@ using SessionCluster.Benchmarks.Simulator;
 // `--simulator` holds logged-in connections and relays 1:1 messages through the embedded simulator
 // (bench/run-simulator-benchmarks.sh); `--persistence` compares our Akka persistence plugins with Akka.Persistence.Sql
 // through real persistent actors (bench/run-persistence-benchmarks.sh); `--sessions N` runs N SessionActors against the
-// simulator in its own process (bench/run-session-benchmarks.sh); anything else runs the benchmarks named on the command line (BenchmarkDotNet's --filter).
+// simulator in its own process (bench/run-session-benchmarks.sh); `--media` media crypto, upload/download and group-send CPU (bench/run-media-benchmarks.sh); anything else runs the benchmarks named on the command line (BenchmarkDotNet's --filter).
 // See docs/BENCHMARKS.md and bench/run-wire-benchmarks.sh.
 switch (args.FirstOrDefault())
 {
@@ -20,6 +21,9 @@ switch (args.FirstOrDefault())
         return;
     case SessionLoadBenchmark.Option:
         Environment.ExitCode = await SessionLoadBenchmark.RunAsync(args);
+        return;
+    case MediaBenchmark.Option:
+        Environment.ExitCode = await MediaBenchmark.RunAsync(args);
         return;
 }
 

@@ -10,6 +10,7 @@ using SessionCluster.Persistence;
 using SessionCluster.Persistence.Query;
 using SessionCluster.Sessions;
 using SessionCluster.Sessions.Connection;
+using SessionCluster.Sessions.Flows;
 using SessionCluster.Sessions.State;
 using SessionCluster.Sessions.State.Proto;
 
@@ -35,9 +36,11 @@ internal sealed class BenchNode : IAsyncDisposable
     private readonly ILoggerFactory _loggers;
     private readonly SessionClusterReadJournal _journal;
     private readonly ConnectionStartLimiter _starts;
+    private readonly MessagingSettings _messaging;
 
-    private BenchNode(string folder, SecretKey key, SimulatorEndpoint simulator, ILoggerFactory loggers, ConnectionStartLimiter starts)
+    private BenchNode(string folder, SecretKey key, SimulatorEndpoint simulator, ILoggerFactory loggers, ConnectionStartLimiter starts, MessagingSettings? messaging = null)
     {
+        _messaging = messaging ?? new MessagingSettings();
         _folder = folder;
         _key = key;
         _simulator = simulator;
@@ -55,8 +58,9 @@ internal sealed class BenchNode : IAsyncDisposable
 
     public string DatabasePath => Path.Combine(_folder, "sessioncluster.db");
 
-    public static BenchNode Start(SimulatorEndpoint simulator, ILoggerFactory loggers) =>
-        new(Directory.CreateTempSubdirectory("sc-bench-sessions-").FullName, SecretKey.Generate(RandomNumberGenerator.Create()), simulator, loggers, ConnectionStartLimiter.Unlimited);
+    /// <param name="messaging">The sessions' ratchet settings; default the node's (the media benchmark raises the live-ratchet cap to test it).</param>
+    public static BenchNode Start(SimulatorEndpoint simulator, ILoggerFactory loggers, MessagingSettings? messaging = null) =>
+        new(Directory.CreateTempSubdirectory("sc-bench-sessions-").FullName, SecretKey.Generate(RandomNumberGenerator.Create()), simulator, loggers, ConnectionStartLimiter.Unlimited, messaging);
 
     /// <summary>
     /// Stops this ActorSystem and starts another on the same journal and secrets key (a node restart), its sessions'
@@ -65,7 +69,7 @@ internal sealed class BenchNode : IAsyncDisposable
     public async Task<BenchNode> RestartAsync(ConnectionStartLimiter starts)
     {
         await System.Terminate();
-        return new BenchNode(_folder, _key, _simulator, _loggers, starts);
+        return new BenchNode(_folder, _key, _simulator, _loggers, starts, _messaging);
     }
 
     /// <summary>The dependencies every session of this node shares (one per call: call once and share it).</summary>
@@ -79,6 +83,7 @@ internal sealed class BenchNode : IAsyncDisposable
                 ConnectTimeout = TimeSpan.FromSeconds(30),
             },
             ConnectionStarts = _starts,
+            Messaging = _messaging,
         };
 
     public IActorRef StartSession(SessionId id, SessionActorDependencies dependencies) => System.ActorOf(SessionActor.Props(id, dependencies), id.Value);
