@@ -122,8 +122,8 @@ public sealed class LinkAndSendTests(EdgeNode node) : IClassFixture<EdgeNode>
         // Files and reactions: every field is checked before anything is fetched or asked of the session.
         foreach (var (body, says) in new (object Body, string Says)[]
         {
-            (new { to = Friend, type = "image" }, "exactly one of url and base64"),
-            (new { to = Friend, type = "image", media = new { url = "https://example.com/a.jpg", base64 = "AAAA" } }, "exactly one of url and base64"),
+            (new { to = Friend, type = "image" }, "exactly one of url, base64 and uploadId"),
+            (new { to = Friend, type = "image", media = new { url = "https://example.com/a.jpg", base64 = "AAAA" } }, "exactly one of url, base64 and uploadId"),
             (new { to = Friend, type = "image", media = new { base64 = "not base64!" } }, "not base64"),
             (new { to = Friend, type = "image", media = new { base64 = "" } }, "no bytes"),
             (new { to = Friend, type = "image", media = new { url = "ftp://example.com/a.jpg" } }, "http or https"),

@@ -153,9 +153,10 @@ internal static partial class MessageRoutes
         {
             var now = deps.Clock.GetUtcNow();
             await deps.Chats.RecordSentAsync(entry.ActorId, to, messageId, content.StoreType, content.StoreText, now, ct).ConfigureAwait(false);
-            if (content.Message.ProtocolMessage is not null)
+            if (content.StoreType is "edit" or "revoke")
             {
-                // Our edit or revoke changes the stored message it acts on, as a received one does.
+                // Our edit or revoke changes the stored message it acts on, as a received one does (an edit travels wrapped
+                // in editedMessage, which the content view looks through).
                 await deps.Chats.FoldAsync(entry.ActorId, to, Events.MessageContentView.Of(content.Message, entry.Id, messageId).Content, now, ct).ConfigureAwait(false);
             }
         }
