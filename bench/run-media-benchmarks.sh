@@ -10,7 +10,6 @@
 #      ours/Baileys against our "encrypt → temp file" row, the same work (file in, enc || mac to a temporary file).
 # Everything lands in BenchmarkDotNet.Artifacts/media/<UTC timestamp>/ (gitignored). Run from anywhere:
 #   bench/run-media-benchmarks.sh [--sizes 1,16,100] [--rounds 5] [other --media options, see MediaBenchmark.cs]
-# (a group of 256 members or more does not reach Sent today, docs/BENCHMARKS.md: --group-members 255 for figures)
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
