@@ -14,9 +14,9 @@ internal sealed class LimitedReadStream(Stream inner, long limit, Func<Exception
 
     public override bool CanWrite => false;
 
-    public override long Length => throw new NotSupportedException();
+    public override long Length => throw new NotSupportedException("This stream is read-only and forward-only.");
 
-    public override long Position { get => _read; set => throw new NotSupportedException(); }
+    public override long Position { get => _read; set => throw new NotSupportedException("This stream is read-only and forward-only."); }
 
     public override int Read(byte[] buffer, int offset, int count) => Count(inner.Read(buffer, offset, count));
 
@@ -36,9 +36,9 @@ internal sealed class LimitedReadStream(Stream inner, long limit, Func<Exception
     {
     }
 
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException("This stream is read-only and forward-only.");
 
-    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException("This stream is read-only and forward-only.");
 
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException("This stream is read-only and forward-only.");
 }

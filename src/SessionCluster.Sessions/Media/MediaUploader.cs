@@ -136,8 +136,8 @@ public sealed class MediaUploader(HttpClient http)
         {
         }
 
-        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException("The upload body is only read.");
 
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException("The upload body is only read.");
     }
 }
