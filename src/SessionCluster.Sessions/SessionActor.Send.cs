@@ -21,7 +21,8 @@ namespace SessionCluster.Sessions;
 /// ack (Sent) or a refusal (Failed). A send the connection lost before its ack goes again with the same id when the
 /// session is back. Receipts for our messages become MessageStatus events; a retry receipt is answered by encrypting
 /// again for the device that asked (from its keys, or a new bundle from the second retry), at most
-/// <see cref="Retries.MaxRetries"/> times, after which the message is Failed for that device.
+/// <see cref="Retries.MaxRetries"/> times, after which the message is Failed for that device. A send to a group takes
+/// the same queue with its own fan-out (sender keys, SessionActor.GroupSend.cs).
 /// </summary>
 public sealed partial class SessionActor
 {

@@ -6,7 +6,7 @@ namespace SessionCluster.Sessions;
 public static partial class SessionCommands
 {
     /// <summary>
-    /// Sends <paramref name="Content"/> to <paramref name="To"/> (a user jid: phone number or LID). The send is durable
+    /// Sends <paramref name="Content"/> to <paramref name="To"/> (a user jid, phone number or LID, or a group jid). The send is durable
     /// before the answer: <see cref="SendAccepted"/> with the message id; what happens next is reported as
     /// <see cref="MessageStatusBody"/> events (Sent on the server's ack, then Delivered, Read, or Failed). The same
     /// <paramref name="IdempotencyKey"/> sent again is answered with the first send's id and sends nothing. Refused with
@@ -46,7 +46,7 @@ public enum SendRefusal
     /// <summary>The session was deleted or logged out.</summary>
     Ended,
 
-    /// <summary>The recipient is not a user jid this session can send to (groups come with the content issue).</summary>
+    /// <summary>The recipient is not a user or group jid this session can send to (or is its own account).</summary>
     BadRecipient,
 
     /// <summary>The message is empty or too large.</summary>
