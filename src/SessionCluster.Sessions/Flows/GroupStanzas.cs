@@ -1,4 +1,3 @@
-using System.Globalization;
 using SessionCluster.Protocol.Binary;
 using SessionCluster.Protocol.Messages;
 using SessionCluster.Protocol.Signal;
@@ -23,13 +22,14 @@ public static class GroupStanzas
                 [.. distributions.Select(d => new Node("to", [("jid", d.Device.ToString())], [new Node("enc", [("v", "2"), ("type", d.Ciphertext.WireType)], d.Ciphertext.Serialized)]))]));
         }
 
-        children.Add(new Node("enc", Attributes("skmsg", kind, null), skmsg));
+        children.Add(new Node("enc", OutboundStanzas.EncAttributes("skmsg", kind, null), skmsg));
         if (deviceIdentity is { } identity && distributions.Any(d => d.Ciphertext.Type == CiphertextType.PreKey))
         {
             children.Add(new Node("device-identity", null, identity));
         }
 
-        return new Node("message", [("id", id), ("to", group.ToString()), ("type", kind.Type)], children);
+        OutboundStanzas.AddMeta(children, kind);
+        return new Node("message", OutboundStanzas.Attributes(kind, ("id", id), ("to", group.ToString()), ("type", kind.Type)), children);
     }
 
     /// <summary>
@@ -40,33 +40,13 @@ public static class GroupStanzas
     {
         ArgumentNullException.ThrowIfNull(kind);
         ArgumentNullException.ThrowIfNull(ciphertext);
-        List<Node> children = [new Node("enc", Attributes(ciphertext.WireType, kind, count), ciphertext.Serialized)];
+        List<Node> children = [new Node("enc", OutboundStanzas.EncAttributes(ciphertext.WireType, kind, count), ciphertext.Serialized)];
         if (deviceIdentity is { } identity && ciphertext.Type == CiphertextType.PreKey)
         {
             children.Add(new Node("device-identity", null, identity));
         }
 
-        return new Node("message", [("id", id), ("to", group.ToString()), ("type", kind.Type), ("participant", device.ToString())], children);
-    }
-
-    private static List<NodeAttribute> Attributes(string type, StanzaKind kind, int? count)
-    {
-        List<NodeAttribute> attributes = [("v", "2"), ("type", type)];
-        if (count is { } n)
-        {
-            attributes.Add(("count", n.ToString(CultureInfo.InvariantCulture)));
-        }
-
-        if (kind.MediaType is { } mediaType)
-        {
-            attributes.Add(("mediatype", mediaType));
-        }
-
-        if (kind.HideDecryptFailure)
-        {
-            attributes.Add(("decrypt-fail", "hide"));
-        }
-
-        return attributes;
+        OutboundStanzas.AddMeta(children, kind);
+        return new Node("message", OutboundStanzas.Attributes(kind, ("id", id), ("to", group.ToString()), ("type", kind.Type), ("participant", device.ToString())), children);
     }
 }

@@ -46,7 +46,7 @@ public static class OutboundStanzas
     }
 
     /// <summary>The stanza's attributes, with <c>edit</c> for an edit or a revoke (§9 "Edits and revokes": the server and recipients act on it).</summary>
-    private static List<NodeAttribute> Attributes(StanzaKind kind, params NodeAttribute[] attributes)
+    internal static List<NodeAttribute> Attributes(StanzaKind kind, params NodeAttribute[] attributes)
     {
         List<NodeAttribute> all = [.. attributes];
         if (kind.Edit is { } edit)
@@ -58,7 +58,7 @@ public static class OutboundStanzas
     }
 
     /// <summary>A poll's creation says so in <c>&lt;meta polltype="creation"/&gt;</c> after the encs (§9 "Polls"; BL relayMessage additionalNodes).</summary>
-    private static void AddMeta(List<Node> children, StanzaKind kind)
+    internal static void AddMeta(List<Node> children, StanzaKind kind)
     {
         if (kind.PollType is { } pollType)
         {
@@ -66,9 +66,13 @@ public static class OutboundStanzas
         }
     }
 
-    private static Node Enc(CiphertextMessage ciphertext, StanzaKind kind, int? count)
+    private static Node Enc(CiphertextMessage ciphertext, StanzaKind kind, int? count) =>
+        new("enc", EncAttributes(ciphertext.WireType, kind, count), ciphertext.Serialized);
+
+    /// <summary>An enc's attributes: <c>v="2" type [count] [mediatype] [decrypt-fail]</c> (§9), for 1:1 and group stanzas alike.</summary>
+    internal static List<NodeAttribute> EncAttributes(string type, StanzaKind kind, int? count)
     {
-        List<NodeAttribute> attributes = [("v", "2"), ("type", ciphertext.WireType)];
+        List<NodeAttribute> attributes = [("v", "2"), ("type", type)];
         if (count is { } n)
         {
             attributes.Add(("count", n.ToString(CultureInfo.InvariantCulture)));
@@ -84,6 +88,6 @@ public static class OutboundStanzas
             attributes.Add(("decrypt-fail", "hide"));
         }
 
-        return new Node("enc", attributes, ciphertext.Serialized);
+        return attributes;
     }
 }

@@ -105,4 +105,24 @@ public sealed class MediaStanzaTests
 
         Assert.Throws<FormatException>(() => MediaConnections.Read(new Node("iq", [("type", "result")], children), DateTimeOffset.UnixEpoch));
     }
+
+    [Fact]
+    public void A_group_stanza_carries_the_same_edit_mediatype_and_poll_meta_as_a_one_to_one_stanza()
+    {
+        var group = Jid.Parse("120363000000000001@g.us");
+        var edit = StanzaKind.Of(Content.MessageActions.Edit(group.ToString(), "3EB0BB", "fixed", DateTimeOffset.UnixEpoch));
+        var poll = StanzaKind.Of(Content.SharedContent.Poll("Lunch?", ["pizza", "salad"], 1, new byte[32]));
+        var image = StanzaKind.Of(new Message { ImageMessage = new ImageMessage() });
+
+        var edited = GroupStanzas.Message("3EB0AA", group, edit, [(BobPhone, Ciphertext)], [9, 9], null);
+        var polled = GroupStanzas.Message("3EB0AB", group, poll, [], [9, 9], null);
+        var pictured = GroupStanzas.Message("3EB0AC", group, image, [], [9, 9], null);
+        var resent = GroupStanzas.Resend("3EB0AA", group, BobPhone, edit, Ciphertext, 2, null);
+
+        Assert.Equal(StanzaKind.MessageEdit, edited.GetOptionalString("edit"));
+        Assert.Equal(StanzaKind.MessageEdit, resent.GetOptionalString("edit"));
+        Assert.Equal("creation", polled.GetOptionalChild("meta")?.GetOptionalString("polltype"));
+        Assert.Equal(("skmsg", "image"), (pictured.GetOptionalChild("enc")!.GetOptionalString("type"), pictured.GetOptionalChild("enc")!.GetOptionalString("mediatype")));
+        Assert.Null(pictured.GetOptionalChild("participants"));
+    }
 }
