@@ -10,6 +10,9 @@ internal static class ChatJids
     public const string In = "in";
     public const string Out = "out";
 
+    /// <summary>How the store names this session's own account where a user jid goes (a reaction of ours).</summary>
+    public const string Own = "";
+
     private const string PhoneServer = "@s.whatsapp.net";
     private const string LidServer = "@lid";
 
@@ -34,6 +37,13 @@ internal static class ChatJids
         }
 
         return (pn, lid);
+    }
+
+    /// <summary>A user's key in the store: the phone-number form when known, else the LID (or the jid as given).</summary>
+    public static string Key(string jid, string? alt)
+    {
+        var (pn, lid) = Forms(jid, alt);
+        return pn ?? lid ?? jid;
     }
 
     /// <summary>A jid as a route accepts it: user@server, at most 128 characters of letters, digits and <c>.-_:@</c>.</summary>

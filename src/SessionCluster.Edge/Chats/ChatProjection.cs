@@ -71,6 +71,9 @@ internal static class ChatProjection
                 case MessageStatusBody status:
                     await StatusAsync(connection, actor, e.Event, status, keep, ct).ConfigureAwait(false);
                     break;
+                case HistorySyncBody history:
+                    await HistoryProjection.ApplyAsync(connection, actor, history, keep, e.Event.At.ToUnixTimeMilliseconds(), ct).ConfigureAwait(false);
+                    break;
             }
 
             reached[actor] = e.Event.Sequence;
@@ -114,7 +117,8 @@ internal static class ChatProjection
             // The event's place in the log: a file's keys are in the event only, and a download reads it back by this.
             await connection.ExecuteAsync("UPDATE store_messages SET seq = @seq WHERE actor_id = @actor AND chat = @chat AND id = @id",
                 ct, ("seq", seq), ("actor", actor), ("chat", chat), ("id", received.MessageId)).ConfigureAwait(false);
-            await FoldAsync(connection, actor, chat, content.Content, at, ct).ConfigureAwait(false);
+            var reactor = received.FromMe ? ChatJids.Own : ChatJids.Key(received.Sender, received.SenderAlt);
+            await FoldAsync(connection, actor, chat, content.Content, reactor, at, ct).ConfigureAwait(false);
         }
 
         await TouchChatAsync(connection, actor, chat, received.MessageId, direction, at, received.FromMe ? Unread.Clear : Unread.Count, ct).ConfigureAwait(false);
@@ -125,10 +129,12 @@ internal static class ChatProjection
     }
 
     /// <summary>
-    /// An edit or a revoke also changes the message it acts on: an edit's new text replaces the old one, a revoke
-    /// removes it; both keep when (<c>edited_at</c>, <c>revoked_at</c>). The edit or revoke stays a row of its own too.
+    /// An edit, a revoke or a reaction also changes the message it acts on: an edit's new text replaces the old one, a
+    /// revoke removes it, both keeping when (<c>edited_at</c>, <c>revoked_at</c>); a reaction is kept beside the message,
+    /// one per <paramref name="reactor"/> (the newest wins; an empty emoji takes it back). Each stays a row of its own too.
     /// </summary>
-    internal static Task<int> FoldAsync(DbConnection connection, string actor, string chat, object content, long at, CancellationToken ct) => content switch
+    /// <param name="reactor">Who sent it: a user jid, or <see cref="ChatJids.Own"/> for this session's account.</param>
+    internal static Task<int> FoldAsync(DbConnection connection, string actor, string chat, object content, string reactor, long at, CancellationToken ct) => content switch
     {
         MessageContentView.EditContent edit => connection.ExecuteAsync(
             "UPDATE store_messages SET text = @text, edited_at = @at WHERE actor_id = @actor AND chat = @chat AND id = @id AND revoked_at IS NULL",
@@ -136,6 +142,13 @@ internal static class ChatProjection
         MessageContentView.RevokeContent revoke => connection.ExecuteAsync(
             "UPDATE store_messages SET text = NULL, revoked_at = @at WHERE actor_id = @actor AND chat = @chat AND id = @id",
             ct, ("at", at), ("actor", actor), ("chat", chat), ("id", revoke.TargetId)),
+        MessageContentView.ReactionContent { Emoji.Length: 0 } takenBack => connection.ExecuteAsync(
+            "DELETE FROM store_reactions WHERE actor_id = @actor AND chat = @chat AND message_id = @id AND reactor = @reactor AND at <= @at",
+            ct, ("actor", actor), ("chat", chat), ("id", takenBack.Key.ID), ("reactor", reactor), ("at", at)),
+        MessageContentView.ReactionContent reaction => connection.ExecuteAsync(
+            "INSERT INTO store_reactions (actor_id, chat, message_id, reactor, emoji, at) VALUES (@actor, @chat, @id, @reactor, @emoji, @at) " +
+            "ON CONFLICT (actor_id, chat, message_id, reactor) DO UPDATE SET emoji = excluded.emoji, at = excluded.at WHERE excluded.at >= store_reactions.at",
+            ct, ("actor", actor), ("chat", chat), ("id", reaction.Key.ID), ("reactor", reactor), ("emoji", reaction.Emoji), ("at", at)),
         _ => Task.FromResult(0),
     };
 

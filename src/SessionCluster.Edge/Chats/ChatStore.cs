@@ -19,7 +19,13 @@ public sealed record StoredMessage(
 
     /// <summary>When the message was revoked (deleted for everyone; its text is gone), or null.</summary>
     public DateTimeOffset? RevokedAt { get; init; }
+
+    /// <summary>Its reactions, one per reacting user, oldest first.</summary>
+    public IReadOnlyList<StoredReaction> Reactions { get; init; } = [];
 }
+
+/// <summary>A reaction to a stored message: <paramref name="Reactor"/> is a user jid, or null for this session's account.</summary>
+public sealed record StoredReaction(string? Reactor, string Emoji, DateTimeOffset At);
 
 /// <summary>One status an outbound message reached, in the order the session reported them.</summary>
 public sealed record StoredStatus(MessageDelivery Status, DateTimeOffset At, string? Device, string? Reason);
@@ -74,7 +80,7 @@ public sealed class ChatStore(EdgeDatabase database)
             rows.Reverse();
         }
 
-        return rows;
+        return await WithReactionsAsync(connection, actor, chat, rows, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Whether the chat has a message older (<paramref name="older"/>) or newer than the cursor.</summary>
@@ -97,6 +103,7 @@ public sealed class ChatStore(EdgeDatabase database)
             return null;
         }
 
+        message = (await WithReactionsAsync(connection, actor, message.Chat, [message], cancellationToken).ConfigureAwait(false))[0];
         var history = await connection.QueryAsync(
             "SELECT status, at, device, reason FROM store_statuses WHERE actor_id = @actor AND chat = @chat AND message_id = @id ORDER BY seq",
             r => new StoredStatus((MessageDelivery)r.GetInt64(0), r.UnixMs(1), r.NullableString(2), r.NullableString(3)),
@@ -140,11 +147,11 @@ public sealed class ChatStore(EdgeDatabase database)
             ("status", (long)MessageDelivery.Accepted)).ConfigureAwait(false);
     }
 
-    /// <summary>Folds an edit's new text or a revoke into the stored message it acts on (<see cref="ChatProjection.FoldAsync"/>).</summary>
-    public async Task FoldAsync(SessionId actor, string chat, object content, DateTimeOffset at, CancellationToken cancellationToken)
+    /// <summary>Folds an edit, a revoke or a reaction into the stored message it acts on (<see cref="ChatProjection.FoldAsync"/>).</summary>
+    public async Task FoldAsync(SessionId actor, string chat, object content, string reactor, DateTimeOffset at, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await ChatProjection.FoldAsync(connection, actor.Value, chat, content, at.ToUnixTimeMilliseconds(), cancellationToken).ConfigureAwait(false);
+        await ChatProjection.FoldAsync(connection, actor.Value, chat, content, reactor, at.ToUnixTimeMilliseconds(), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The chat's unread inbound messages (the newest <c>unread</c> of them), what a read receipt names.</summary>
@@ -190,7 +197,7 @@ public sealed class ChatStore(EdgeDatabase database)
         await connection.ExecuteAsync(database.Dialect == EdgeDialect.Sqlite ? "BEGIN IMMEDIATE" : "BEGIN", cancellationToken).ConfigureAwait(false);
         try
         {
-            foreach (var table in new[] { "store_statuses", "store_messages", "store_chats", "store_contacts" })
+            foreach (var table in new[] { "store_statuses", "store_reactions", "store_messages", "store_chats", "store_contacts" })
             {
                 await connection.ExecuteAsync($"DELETE FROM {table} WHERE actor_id = @actor", cancellationToken, ("actor", actor.Value)).ConfigureAwait(false);
             }
@@ -225,6 +232,8 @@ public sealed class ChatStore(EdgeDatabase database)
                 "DELETE FROM store_statuses WHERE actor_id IN (" + Sessions + ") AND EXISTS (SELECT 1 FROM store_messages m " +
                 "WHERE m.actor_id = store_statuses.actor_id AND m.chat = store_statuses.chat AND m.id = store_statuses.message_id AND m.at < @cut)",
                 cancellationToken, ("tenant", tenant), ("cut", cut)).ConfigureAwait(false);
+            await connection.ExecuteAsync("DELETE FROM store_reactions WHERE actor_id IN (" + Sessions + ") AND at < @cut",
+                cancellationToken, ("tenant", tenant), ("cut", cut)).ConfigureAwait(false);
             deleted += await connection.ExecuteAsync("DELETE FROM store_messages WHERE actor_id IN (" + Sessions + ") AND at < @cut",
                 cancellationToken, ("tenant", tenant), ("cut", cut)).ConfigureAwait(false);
         }
@@ -247,6 +256,29 @@ public sealed class ChatStore(EdgeDatabase database)
         }
 
         return cursors;
+    }
+
+    /// <summary>The messages (of one chat) with their reactions, read in one query.</summary>
+    private static async Task<List<StoredMessage>> WithReactionsAsync(DbConnection connection, SessionId actor, string chat, List<StoredMessage> messages, CancellationToken cancellationToken)
+    {
+        if (messages.Count == 0)
+        {
+            return messages;
+        }
+
+        var ids = messages.Select((m, i) => ($"m{i}", (object?)m.Id)).ToList();
+        var reactions = await connection.QueryAsync(
+            $"SELECT message_id, reactor, emoji, at FROM store_reactions WHERE actor_id = @actor AND chat = @chat AND message_id IN ({string.Join(", ", ids.Select(p => "@" + p.Item1))}) " +
+            "ORDER BY at, reactor",
+            r => (MessageId: r.GetString(0), Reaction: new StoredReaction(r.GetString(1) is { Length: > 0 } reactor ? reactor : null, r.GetString(2), r.UnixMs(3))),
+            cancellationToken, [("actor", actor.Value), ("chat", chat), .. ids]).ConfigureAwait(false);
+        if (reactions.Count == 0)
+        {
+            return messages;
+        }
+
+        var byMessage = reactions.ToLookup(r => r.MessageId, r => r.Reaction, StringComparer.Ordinal);
+        return [.. messages.Select(m => byMessage.Contains(m.Id) ? m with { Reactions = [.. byMessage[m.Id]] } : m)];
     }
 
     private static StoredMessage ReadMessage(DbDataReader r) => new(

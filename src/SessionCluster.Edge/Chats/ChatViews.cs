@@ -16,9 +16,13 @@ public static class ChatViews
     /// <param name="Cursor">This message's place, for <c>before</c> or <c>after</c> (to read on from a message found elsewhere).</param>
     /// <param name="EditedAt">When it was edited last (its text is the new one); null when never.</param>
     /// <param name="RevokedAt">When it was deleted for everyone (its text is gone); null when not.</param>
+    /// <param name="Reactions">Its reactions, one per reacting user, oldest first.</param>
     public sealed record MessageView(
         string Id, string Chat, string Direction, string? Sender, string? SenderAlt, string? PushName, string Type, string? Text, DateTimeOffset At, string Status, string Cursor,
-        DateTimeOffset? EditedAt = null, DateTimeOffset? RevokedAt = null);
+        DateTimeOffset? EditedAt, DateTimeOffset? RevokedAt, IReadOnlyList<ReactionView> Reactions);
+
+    /// <summary>A reaction: <paramref name="From"/> is the reacting user, null with <paramref name="FromMe"/> for this session's account.</summary>
+    public sealed record ReactionView(string? From, bool FromMe, string Emoji, DateTimeOffset At);
 
     /// <summary>
     /// Messages oldest first. <paramref name="Older"/> and <paramref name="Newer"/> are the cursors of the first and last
@@ -36,7 +40,8 @@ public static class ChatViews
         new(c.Jid, c.Name, (int)c.Unread, c.LastAt, new LastMessageView(c.LastMessageId, c.LastDirection, c.LastType, c.LastText, c.LastAt));
 
     public static MessageView Message(StoredMessage m) =>
-        new(m.Id, m.Chat, m.Direction, m.Sender, m.SenderAlt, m.PushName, m.Type, m.Text, m.At, StatusName(m), StoreCursors.Of(m), m.EditedAt, m.RevokedAt);
+        new(m.Id, m.Chat, m.Direction, m.Sender, m.SenderAlt, m.PushName, m.Type, m.Text, m.At, StatusName(m), StoreCursors.Of(m), m.EditedAt, m.RevokedAt,
+            [.. m.Reactions.Select(r => new ReactionView(r.Reactor, r.Reactor is null, r.Emoji, r.At))]);
 
     public static ContactView Contact(StoredContact c) => new(c.Jid, c.Pn, c.Lid, c.PushName, c.UpdatedAt);
 

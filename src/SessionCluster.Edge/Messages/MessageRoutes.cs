@@ -153,11 +153,12 @@ internal static partial class MessageRoutes
         {
             var now = deps.Clock.GetUtcNow();
             await deps.Chats.RecordSentAsync(entry.ActorId, to, messageId, content.StoreType, content.StoreText, now, ct).ConfigureAwait(false);
-            if (content.StoreType is "edit" or "revoke")
+            if (content.StoreType is "edit" or "revoke" or "reaction")
             {
-                // Our edit or revoke changes the stored message it acts on, as a received one does (an edit travels wrapped
-                // in editedMessage, which the content view looks through).
-                await deps.Chats.FoldAsync(entry.ActorId, to, Events.MessageContentView.Of(content.Message, entry.Id, messageId).Content, now, ct).ConfigureAwait(false);
+                // Our edit, revoke or reaction changes the stored message it acts on, as a received one does (an edit
+                // travels wrapped in editedMessage, which the content view looks through).
+                var acting = Events.MessageContentView.Of(content.Message, entry.Id, messageId).Content;
+                await deps.Chats.FoldAsync(entry.ActorId, to, acting, Chats.ChatJids.Own, now, ct).ConfigureAwait(false);
             }
         }
     }

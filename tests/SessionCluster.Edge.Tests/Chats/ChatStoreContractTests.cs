@@ -3,6 +3,7 @@ using SessionCluster.Edge.Events;
 using SessionCluster.Edge.Sessions;
 using SessionCluster.Edge.Store;
 using SessionCluster.Edge.Tenants;
+using SessionCluster.Protocol.Wa.Common;
 using SessionCluster.Protocol.Wa.E2E;
 using SessionCluster.Sessions;
 using SessionCluster.TestSupport;
@@ -159,6 +160,80 @@ public abstract class ChatStoreContractTests : IAsyncLifetime
             (await Store.MessagesAsync(session.ActorId, Peer, before, after, 3, CancellationToken.None)).Select(m => m.Id).ToList();
     }
 
+    [Fact]
+    public async Task Reactions_are_kept_beside_their_message_one_per_user_the_newest_winning_and_an_empty_one_takes_it_back()
+    {
+        var session = await SessionAsync(Tenant.DefaultId, "reactions");
+        await ApplyAsync([
+            Received(session, 1, "M1", "react to me", Now),
+            Reacted(session, 2, "R1", "M1", "👍", Now.AddSeconds(1)),
+            Reacted(session, 3, "R2", "M1", "❤️", Now.AddSeconds(3)),
+            Reacted(session, 4, "R0", "M1", "😮", Now.AddSeconds(2)),
+        ]);
+        await Store.FoldAsync(session.ActorId, Peer, new MessageContentView.ReactionContent(new MessageKey { ID = "M1", FromMe = false }, "🙏"), ChatJids.Own, Now.AddSeconds(4), CancellationToken.None);
+
+        var message = Assert.Single(await Store.MessagesAsync(session.ActorId, Peer, null, null, 10, CancellationToken.None), m => m.Id == "M1");
+        Assert.Equal([(Peer, "❤️"), (null, "🙏")], message.Reactions.Select(r => (r.Reactor, r.Emoji)));
+        Assert.Equal(message.Reactions, (await Store.MessageAsync(session.ActorId, "M1", CancellationToken.None))!.Value.Message.Reactions);
+
+        await ApplyAsync([Reacted(session, 5, "R3", "M1", "", Now.AddSeconds(5))]);
+        var after = (await Store.MessageAsync(session.ActorId, "M1", CancellationToken.None))!.Value.Message;
+        Assert.Equal([(null, "🙏")], after.Reactions.Select(r => ((string?)r.Reactor, r.Emoji)));
+        Assert.Equal(5, (await Store.MessagesAsync(session.ActorId, Peer, null, null, 10, CancellationToken.None)).Count);
+
+        await Store.DeleteSessionAsync(session.ActorId, CancellationToken.None);
+        await using var connection = await _database.OpenAsync(CancellationToken.None);
+        Assert.Equal(0, await connection.QuerySingleAsync("SELECT COUNT(*) FROM store_reactions WHERE actor_id = @actor", r => r.GetInt64(0), CancellationToken.None,
+            ("actor", session.ActorId.Value)));
+    }
+
+    [Fact]
+    public async Task A_history_batch_adds_chats_messages_and_contacts_without_overriding_what_live_events_wrote()
+    {
+        var session = await SessionAsync(Tenant.DefaultId, "history");
+        const string Other = "15550008008@s.whatsapp.net";
+        const string Group = "120363000000000001@g.us";
+        await ApplyAsync([Received(session, 1, "LIVE1", "live before history", Now.AddMinutes(-1))]);
+        var history = History(session, 2, [new HistoryLidMapping(Peer, PeerLid)], [new HistoryPushName(Other, "Olga")], [
+            new HistoryConversation(PeerLid, null, 7, [
+                new HistoryMessage("H1", false, null, Now.AddDays(-2), "old hello"),
+                new HistoryMessage("H2", true, null, Now.AddDays(-1), "old reply"),
+                new HistoryMessage("LIVE1", false, null, Now.AddMinutes(-1), "the same message again")]),
+            new HistoryConversation(Other, "Olga", 2, [new HistoryMessage("H3", false, null, Now.AddHours(-3), null)]),
+            new HistoryConversation(Group, "Team", 0, [new HistoryMessage("H4", false, "15550007007@s.whatsapp.net", Now.AddHours(-2), "in the group")]),
+            new HistoryConversation("15550006006@s.whatsapp.net", null, null, []),
+        ]);
+        Assert.Equal(1, await ApplyAsync([history]));
+        Assert.Equal(0, await ApplyAsync([history]));
+
+        var chats = await Store.ChatsAsync(session.ActorId, null, 10, CancellationToken.None);
+        Assert.Equal([(Peer, "LIVE1", 1L), (Group, "H4", 0L), (Other, "H3", 2L)], chats.Select(c => (c.Jid, c.LastMessageId, c.Unread)));
+        var peerMessages = await Store.MessagesAsync(session.ActorId, Peer, null, null, 10, CancellationToken.None);
+        Assert.Equal([("H1", "in", "old hello"), ("H2", "out", "old reply"), ("LIVE1", "in", "live before history")],
+            peerMessages.Select(m => (m.Id, m.Direction, m.Text)));
+        Assert.Equal(PeerLid, peerMessages[0].Sender);
+        var groupMessage = Assert.Single(await Store.MessagesAsync(session.ActorId, Group, null, null, 10, CancellationToken.None));
+        Assert.Equal(("15550007007@s.whatsapp.net", "text"), (groupMessage.Sender, groupMessage.Type));
+        Assert.Equal("other", Assert.Single(await Store.MessagesAsync(session.ActorId, Other, null, null, 10, CancellationToken.None)).Type);
+        var contacts = await Store.ContactsAsync(session.ActorId, null, 10, CancellationToken.None);
+        Assert.Contains(contacts, c => c.Jid == Other && c.PushName == "Olga");
+        Assert.Contains(contacts, c => c.Jid == Peer && c.Lid == PeerLid && c.PushName == "Peer");
+
+        await ApplyAsync([Received(session, 3, "LIVE2", "live after history", Now)]);
+        Assert.Equal(2, Assert.Single(await Store.ChatsAsync(session.ActorId, null, 1, CancellationToken.None)).Unread);
+    }
+
+    [Fact]
+    public async Task A_tenant_that_keeps_nothing_gets_history_chats_but_no_message_rows()
+    {
+        var session = await SessionAsync(Tenant.DefaultId, "history-nothing");
+        await ApplyAsync([History(session, 1, [], [], [new HistoryConversation(Peer, null, 3, [new HistoryMessage("H1", false, null, Now, "secret")])])], keepNothing: Tenant.DefaultId);
+
+        var chat = Assert.Single(await Store.ChatsAsync(session.ActorId, null, 10, CancellationToken.None));
+        Assert.Equal((Peer, 3L, (string?)null), (chat.Jid, chat.Unread, chat.LastText));
+        Assert.Empty(await Store.MessagesAsync(session.ActorId, Peer, null, null, 10, CancellationToken.None));
+    }
+
     private const string Peer = "15550009009@s.whatsapp.net";
     private const string PeerLid = "2000000009@lid";
 
@@ -172,6 +247,17 @@ public abstract class ChatStoreContractTests : IAsyncLifetime
     private static TenantEvent Received(SessionEntry session, long seq, string id, string text, DateTimeOffset at) => new(session, new SessionEvent(
         Guid.CreateVersion7(), session.ActorId, seq, at,
         new MessageReceivedBody(id, PeerLid, Peer, PeerLid, Peer, PeerLid, at, false, new Message { Conversation = text }, false, "Peer")));
+
+    /// <summary>The peer's reaction <paramref name="id"/> to <paramref name="target"/> (an empty emoji takes it back).</summary>
+    private static TenantEvent Reacted(SessionEntry session, long seq, string id, string target, string emoji, DateTimeOffset at) => new(session, new SessionEvent(
+        Guid.CreateVersion7(), session.ActorId, seq, at,
+        new MessageReceivedBody(id, PeerLid, Peer, PeerLid, Peer, PeerLid, at, false,
+            new Message { ReactionMessage = new ReactionMessage { Key = new MessageKey { RemoteJID = PeerLid, FromMe = false, ID = target }, Text = emoji } }, false, "Peer")));
+
+    private static TenantEvent History(
+        SessionEntry session, long seq, IReadOnlyList<HistoryLidMapping> mappings, IReadOnlyList<HistoryPushName> names, IReadOnlyList<HistoryConversation> conversations) =>
+        new(session, new SessionEvent(Guid.CreateVersion7(), session.ActorId, seq, Now,
+            new HistorySyncBody("HIST1", "15550001001@s.whatsapp.net", "INITIAL_BOOTSTRAP", 0, 50, 0, conversations, names, mappings)));
 
     private static TenantEvent Status(SessionEntry session, long seq, string id, MessageDelivery status, string? device = null, DateTimeOffset? at = null) =>
         new(session, new SessionEvent(Guid.CreateVersion7(), session.ActorId, seq, at ?? Now, new MessageStatusBody(id, Peer, status, device)));

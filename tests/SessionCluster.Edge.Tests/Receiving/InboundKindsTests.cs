@@ -84,6 +84,11 @@ public sealed class InboundKindsTests(InboundNode inbound, ITestOutputHelper out
         var toOurs = await Bob.SendContentAsync(ChatA, new { react = new { text = "👍", key = ourCopy.Key.Raw } });
         var reaction = await EventAsync("message.reaction", toOurs.Id!);
         Assert.Equal((ours, true, "👍", false), (Str(reaction, "targetId"), reaction.GetProperty("targetFromMe").GetBoolean(), Str(reaction, "emoji"), reaction.GetProperty("removed").GetBoolean()));
+        // The store keeps it beside our message, naming Baileys' account.
+        var reacted = await Eventually.WaitForAsync(() => StoredAsync(ours), m => m.ValueKind == JsonValueKind.Object && m.GetProperty("reactions").GetArrayLength() == 1,
+            "the store to keep the reaction beside our message");
+        var kept = reacted.GetProperty("reactions")[0];
+        Assert.Equal((ChatB, false, "👍"), (Str(kept, "from"), kept.GetProperty("fromMe").GetBoolean(), Str(kept, "emoji")));
 
         var toTheirs = await Bob.SendContentAsync(ChatA, new { react = new { text = "", key = theirs.Raw } });
         var removed = await EventAsync("message.reaction", toTheirs.Id!);
