@@ -45,25 +45,41 @@ public sealed record MessageReceivedBody(
     bool Offline,
     string? PushName) : SessionEventBody
 {
+    /// <summary>
+    /// For a message acting on another (a reaction, poll vote, edit or revoke): whether that message is this account's,
+    /// as the session knew when it arrived (<see cref="Content.MessageTargets"/>); null when it acts on none, the key
+    /// does not say, or the event predates the field.
+    /// </summary>
+    public bool? TargetFromMe { get; init; }
+
     /// <summary>The text of a conversation or extended-text message, else null.</summary>
     public string? Text => Message.HasConversation ? Message.Conversation : Message.ExtendedTextMessage?.Text;
 
     public override string ToString() => $"MessageReceivedBody {{ MessageId = {MessageId}, Chat = {Chat}, SenderDevice = {SenderDevice}, FromMe = {FromMe} }}";
 
-    internal MessageReceived ToProto() => new()
+    internal MessageReceived ToProto()
     {
-        MessageId = MessageId,
-        Chat = Chat,
-        ChatAlt = ChatAlt ?? "",
-        Sender = Sender,
-        SenderAlt = SenderAlt ?? "",
-        SenderDevice = SenderDevice,
-        TimestampUnixS = Timestamp.ToUnixTimeSeconds(),
-        FromMe = FromMe,
-        Message = Message.ToByteString(),
-        Offline = Offline,
-        PushName = PushName ?? "",
-    };
+        var proto = new MessageReceived
+        {
+            MessageId = MessageId,
+            Chat = Chat,
+            ChatAlt = ChatAlt ?? "",
+            Sender = Sender,
+            SenderAlt = SenderAlt ?? "",
+            SenderDevice = SenderDevice,
+            TimestampUnixS = Timestamp.ToUnixTimeSeconds(),
+            FromMe = FromMe,
+            Message = Message.ToByteString(),
+            Offline = Offline,
+            PushName = PushName ?? "",
+        };
+        if (TargetFromMe is { } targetFromMe)
+        {
+            proto.TargetFromMe = targetFromMe;
+        }
+
+        return proto;
+    }
 
     internal static MessageReceivedBody FromProto(MessageReceived proto) => new(
         proto.MessageId,
@@ -76,7 +92,10 @@ public sealed record MessageReceivedBody(
         proto.FromMe,
         Message.Parser.ParseFrom(proto.Message),
         proto.Offline,
-        NullIfEmpty(proto.PushName));
+        NullIfEmpty(proto.PushName))
+    {
+        TargetFromMe = proto.HasTargetFromMe ? proto.TargetFromMe : null,
+    };
 
     internal static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
 }

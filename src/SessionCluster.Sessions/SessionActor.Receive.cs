@@ -4,6 +4,7 @@ using SessionCluster.Protocol.Binary;
 using SessionCluster.Protocol.Messages;
 using SessionCluster.Protocol.Signal;
 using SessionCluster.Protocol.Wa.E2E;
+using SessionCluster.Sessions.Content;
 using SessionCluster.Sessions.Flows;
 using SessionCluster.Sessions.Ratchets;
 using SessionCluster.Sessions.State;
@@ -399,7 +400,10 @@ public sealed partial class SessionActor
                 fromMe,
                 sentCopy?.Message ?? content,
                 message.Offline,
-                message.PushName);
+                message.PushName)
+            {
+                TargetFromMe = MessageTargets.TargetFromMe(sentCopy?.Message ?? content, fromMe, IsOwnAccount),
+            };
             var record = NextEvent(body).ToRecord();
             _lastEventSequence = record.Sequence;
             writes.Add(record);

@@ -73,7 +73,7 @@ public sealed record EventView(string Session, long Seq, Guid Id, string Type, D
         {
             MessageContentView.ReactionContent reaction => ("message.reaction", new ReactionPayload(
                 r.MessageId, r.Chat, r.ChatAlt, r.Sender, r.SenderAlt, r.PushName, r.FromMe, reaction.Key.ID,
-                MessageContentView.TargetFromMe(reaction.Key, r.FromMe, r.Chat, isOwnAccount), reaction.Emoji, reaction.Emoji.Length == 0, r.Timestamp)),
+                r.TargetFromMe ?? MessageContentView.TargetFromMe(reaction.Key, r.FromMe, r.Chat, isOwnAccount), reaction.Emoji, reaction.Emoji.Length == 0, r.Timestamp)),
             MessageContentView.RevokeContent revoke => ("message.revoked", new RevokedPayload(revoke.TargetId, r.Chat, r.ChatAlt, r.Sender, r.SenderAlt, r.FromMe, r.Timestamp)),
             MessageContentView.EditContent edit => ("message.edited", new EditedPayload(
                 edit.TargetId, r.Chat, r.ChatAlt, r.Sender, r.SenderAlt, r.FromMe, edit.Now?.Kind, edit.Now?.Text, edit.Now?.Content, r.Timestamp)),

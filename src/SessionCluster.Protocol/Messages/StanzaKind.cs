@@ -32,7 +32,7 @@ public sealed record StanzaKind(string Type, string? MediaType, bool HideDecrypt
     public static StanzaKind Of(Message message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var content = Unwrap(message);
+        var content = MessageWrappers.Unwrap(message);
         if (content.ReactionMessage is not null)
         {
             return new StanzaKind("reaction", null, HideDecryptFailure: true);
@@ -69,22 +69,4 @@ public sealed record StanzaKind(string Type, string? MediaType, bool HideDecrypt
         : content.ContactsArrayMessage is not null ? "contact_array"
         : content.LiveLocationMessage is not null ? "livelocation"
         : null;
-
-    private static Message Unwrap(Message message)
-    {
-        // Wrappers nest at most a few deep; a bound keeps a hostile proto from looping forever.
-        for (var depth = 0; depth < 8; depth++)
-        {
-            var inner = message.ViewOnceMessage?.Message ?? message.ViewOnceMessageV2?.Message ?? message.ViewOnceMessageV2Extension?.Message
-                ?? message.EphemeralMessage?.Message ?? message.DocumentWithCaptionMessage?.Message ?? message.EditedMessage?.Message;
-            if (inner is null)
-            {
-                return message;
-            }
-
-            message = inner;
-        }
-
-        return message;
-    }
 }

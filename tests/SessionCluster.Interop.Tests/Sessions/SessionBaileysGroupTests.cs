@@ -65,6 +65,16 @@ public sealed class SessionBaileysGroupTests(ITestOutputHelper output) : Simulat
         await WaitForPhoneAsync(http, host, PhoneD, fromB, "from B");
         await WaitForPhoneAsync(http, host, PhoneD, fromC, "from C");
 
+        // Reactions: B to our message, C to B's. Their keys are from the reactor's side; the session turns each target
+        // to its own (ours only when the key's participant is our account).
+        var ourAtBob = await bob.WaitForMessageAsync(m => m.Key.Id == fromA, "Bob's copy of our message", Timeout);
+        var bobsAtCarol = await carol.WaitForMessageAsync(m => m.Key.Id == fromB, "Carol's copy of Bob's message", Timeout);
+        var bobReacts = (await bob.SendContentAsync(group, new { react = new { text = "👍", key = ourAtBob.Key.Raw } })).Id!;
+        var carolReacts = (await carol.SendContentAsync(group, new { react = new { text = "🎉", key = bobsAtCarol.Key.Raw } })).Id!;
+        await node.WaitForAsync(Alice, e => Received(e).Count(r => r.MessageId == bobReacts || r.MessageId == carolReacts) == 2, "the session to read both reactions", Timeout);
+        var targets = Received(await node.EventsAsync(Alice)).Where(r => r.MessageId == bobReacts || r.MessageId == carolReacts).ToDictionary(r => r.MessageId, r => r.TargetFromMe);
+        Assert.Equal((true, false), (targets[bobReacts], targets[carolReacts]));
+
         // C is removed: our next message reaches B and D under a new key, and not C.
         var removed = await Ask<GroupParticipantsChanged>(session, new ChangeGroupParticipants(Alice, group, GroupParticipantAction.Remove, [Jid(PhoneC)]));
         Assert.All(removed.Participants, p => Assert.Equal(200, p.Status));
