@@ -21,6 +21,8 @@ public static class EdgeGrpc
         services.AddSingleton(sp => new EdgeGrpcInterceptor(binding.Dependencies, sp.GetRequiredService<ILogger<EdgeGrpcInterceptor>>()));
         services.AddSingleton(_ => new SessionsService(binding.Dependencies));
         services.AddSingleton(_ => new MessagesService(binding.Dependencies));
+        services.AddSingleton(_ => new GroupsService(binding.Dependencies));
+        services.AddSingleton(_ => new ContactsService(binding.Dependencies));
         services.AddSingleton(sp => new EventsService(binding.Dependencies, sp.GetRequiredService<ILogger<EventsService>>()));
         return services;
     }
@@ -30,6 +32,8 @@ public static class EdgeGrpc
         app.Services.GetRequiredService<Binding>().Bind(deps);
         app.MapGrpcService<SessionsService>();
         app.MapGrpcService<MessagesService>();
+        app.MapGrpcService<GroupsService>();
+        app.MapGrpcService<ContactsService>();
         app.MapGrpcService<EventsService>();
     }
 

@@ -31,10 +31,11 @@ internal static class PresenceRoutes
             MessageRoutes.Recipient(http.Request.RouteValues["jid"] as string) is { } chat
                 ? Build(entry, body, ChatStates, chat)
                 : SessionCommandRoute.Built.Refuse(EdgeProblems.InvalidRequest("the chat must be a user jid (number@s.whatsapp.net, id@lid) or a phone number in international form")), Sent);
-        SessionCommandRoute.MapPost(v1, "/sessions/{id}/contacts/{jid}/presence:subscribe", deps, (entry, http) =>
-            MessageRoutes.Recipient(http.Request.RouteValues["jid"] as string) is { } user
-                ? SessionCommandRoute.Built.Ask(new SubscribePresence(entry.ActorId, user))
-                : SessionCommandRoute.Built.Refuse(EdgeProblems.InvalidRequest("the contact must be a user jid (number@s.whatsapp.net, id@lid) or a phone number in international form")), Sent);
+        v1.MapPost("/sessions/{id}/contacts/{jid}/presence:subscribe", async (string id, string jid, HttpContext http, CancellationToken ct) =>
+        {
+            var (subscribed, problem) = await SessionCall.WithSessionAsync(http, id, deps, entry => Contacts.ContactCalls.SubscribePresenceAsync(entry, jid, deps, ct), ct).ConfigureAwait(false);
+            return subscribed is not null ? Results.NoContent() : problem!;
+        });
     }
 
     private static SessionCommandRoute.Built Build(SessionEntry entry, PresenceRequest body, string[] allowed, string? chat) =>

@@ -30,6 +30,8 @@ internal sealed class GrpcCaller : IDisposable
         Sessions = new V1.Sessions.SessionsClient(_channel);
         Messages = new V1.Messages.MessagesClient(_channel);
         Events = new V1.Events.EventsClient(_channel);
+        Groups = new V1.Groups.GroupsClient(_channel);
+        Contacts = new V1.Contacts.ContactsClient(_channel);
     }
 
     public V1.Sessions.SessionsClient Sessions { get; }
@@ -37,6 +39,10 @@ internal sealed class GrpcCaller : IDisposable
     public V1.Messages.MessagesClient Messages { get; }
 
     public V1.Events.EventsClient Events { get; }
+
+    public V1.Groups.GroupsClient Groups { get; }
+
+    public V1.Contacts.ContactsClient Contacts { get; }
 
     /// <summary>A deadline for one call: a bound on a hang, not a speed claim.</summary>
     public static DateTime Deadline => DateTime.UtcNow + EdgeNode.Deadline;
