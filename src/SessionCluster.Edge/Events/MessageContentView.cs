@@ -1,4 +1,5 @@
 using Google.Protobuf;
+using SessionCluster.Protocol.Messages;
 using SessionCluster.Protocol.Wa.Common;
 using SessionCluster.Protocol.Wa.E2E;
 
@@ -131,24 +132,8 @@ internal static class MessageContentView
         return key.HasParticipant && isOwnAccount is not null && isOwnAccount(key.Participant);
     }
 
-    /// <summary>The content inside any wrappers: a wrapper holds another Message and no content of its own.</summary>
-    public static Message Unwrap(Message message)
-    {
-        var m = message;
-        for (var depth = 0; depth < 4; depth++)
-        {
-            var inner = m.EphemeralMessage?.Message ?? m.ViewOnceMessage?.Message ?? m.ViewOnceMessageV2?.Message ?? m.ViewOnceMessageV2Extension?.Message
-                ?? m.DocumentWithCaptionMessage?.Message ?? m.EditedMessage?.Message ?? m.DeviceSentMessage?.Message;
-            if (inner is null)
-            {
-                return m;
-            }
-
-            m = inner;
-        }
-
-        return m;
-    }
+    /// <summary>The content inside any wrappers (<see cref="MessageWrappers"/>).</summary>
+    public static Message Unwrap(Message message) => MessageWrappers.Unwrap(message);
 
     private static ReceivedContent Media(string kind, string mimetype, string? caption, string? fileName, ulong fileLength, ByteString sha256,
         uint? seconds, uint? width, uint? height, string mediaUrl, ContextInfo? context)
