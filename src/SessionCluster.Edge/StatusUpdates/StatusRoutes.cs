@@ -31,9 +31,10 @@ internal static class StatusRoutes
     /// <summary>The content kinds a status takes.</summary>
     private static readonly string[] Types = ["text", "image", "video", "voice"];
 
-    /// <summary>The fonts of a text status, as WhatsApp's FontType names them (lowercase).</summary>
+    /// <summary>The fonts of a text status, as WhatsApp's schema names them (FontType's value names, lowercase: <c>fb_script</c>).</summary>
     internal static readonly IReadOnlyDictionary<string, ExtendedTextMessage.Types.FontType> FontNames =
-        Enum.GetValues<ExtendedTextMessage.Types.FontType>().ToDictionary(f => f.ToString().ToLowerInvariant(), f => f, StringComparer.Ordinal);
+        ExtendedTextMessage.Descriptor.EnumTypes.Single(e => e.Name == "FontType").Values
+            .ToDictionary(v => v.Name.ToLowerInvariant(), v => (ExtendedTextMessage.Types.FontType)v.Number, StringComparer.Ordinal);
 
     public static void Map(RouteGroupBuilder v1, EdgeDependencies deps) =>
         v1.MapPost("/sessions/{id}/status", async (string id, HttpContext http, CancellationToken ct) =>
