@@ -15,7 +15,8 @@ namespace SessionCluster.Simulator.Relay;
 /// <c>&lt;message from="status@broadcast" participant=SENDER_LID_DEVICE participant_pn=SENDER_PN addressing_mode="lid" id t type&gt;</c>
 /// with its own enc, then the skmsg, then the device identity when its enc is a pkmsg. Receipts
 /// (<c>&lt;receipt to="status@broadcast" participant=AUTHOR_DEVICE&gt;</c>) go back to the author as
-/// <c>&lt;receipt from="status@broadcast" participant=RECEIVER_LID_DEVICE&gt;</c>, a retry to the author's device alone.
+/// <c>&lt;receipt from="status@broadcast" participant=RECEIVER_LID_DEVICE&gt;</c>, a retry to the author's device alone; the
+/// author's resend (<c>participant=DEVICE</c> on the message) goes to that device alone.
 /// </summary>
 /// <remarks>
 /// Simulator choices where the real server's answer is unknown, like the group fan-out's: a status with no
@@ -39,6 +40,11 @@ internal sealed partial class StatusBroadcast(AccountDirectory accounts, DeviceQ
         }
 
         var now = clock.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        if (message.GetOptionalJid("participant") is { } resendTo)
+        {
+            return await ResendAsync(sender, fromDevice, message, id, resendTo, now, cancellationToken).ConfigureAwait(false);
+        }
+
         var skmsg = message.GetChildren("enc").Where(e => e.GetOptionalString("type") == "skmsg").ToArray();
         var targets = message.GetOptionalChild("participants")?.Children ?? [];
         var problem = targets.Count == 0 ? "no <participants> (a status needs its audience)"
@@ -99,6 +105,42 @@ internal sealed partial class StatusBroadcast(AccountDirectory accounts, DeviceQ
         }
 
         LogPosted(logger, sender.Phone, fromDevice, id, copies.Count);
+        return MessageAcks.Accepted(id, Chat, now);
+    }
+
+    /// <summary>
+    /// A retry resend (<c>&lt;message to="status@broadcast" participant=DEVICE&gt;&lt;enc pkmsg|msg count/&gt;</c>, whatsmeow's
+    /// shape) goes to that one device only; an unknown device, the sending one or no enc is refused with 400.
+    /// </summary>
+    private async ValueTask<Node> ResendAsync(Account sender, int fromDevice, Node message, string id, Jid target, string now, CancellationToken cancellationToken)
+    {
+        var owner = accounts.Find(target);
+        var encs = message.GetChildren("enc").ToArray();
+        var problem = owner is null ? $"resend to {target}: an unknown account"
+            : target.Device != 0 && owner.FindDevice(target.Device) is null ? $"resend to {target}: an unknown device"
+            : owner == sender && target.Device == fromDevice ? $"resend to {target}: the sending device"
+            : encs.Length == 0 ? $"resend to {target}: no <enc>"
+            : null;
+        if (problem is not null)
+        {
+            LogRefused(logger, sender.Phone, fromDevice, id, problem);
+            return MessageAcks.Refused(id, Chat, now, MessageAckErrors.BadStatus);
+        }
+
+        List<NodeAttribute> attributes = [("from", Chat.ToString()), .. LidAddressing.GroupAuthor(sender, fromDevice), ("id", id), ("t", now)];
+        if (message.GetOptionalString("type") is { } type)
+        {
+            attributes.Add(("type", type));
+        }
+
+        List<Node> content = [.. encs];
+        if (message.GetOptionalChild("device-identity") is { } deviceIdentity && encs.Any(e => e.GetOptionalString("type") == "pkmsg"))
+        {
+            content.Add(deviceIdentity);
+        }
+
+        stats.Relayed();
+        await queues.EnqueueAsync(owner!, target.Device, new Node("message", attributes, content), cancellationToken).ConfigureAwait(false);
         return MessageAcks.Accepted(id, Chat, now);
     }
 

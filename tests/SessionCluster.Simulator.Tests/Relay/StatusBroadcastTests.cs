@@ -77,6 +77,28 @@ public sealed class StatusBroadcastTests
         }
     }
 
+    [Fact]
+    public async Task A_status_resend_with_a_participant_goes_to_that_device_alone()
+    {
+        await using var host = await TestSimulator.StartAsync();
+        var a = await SetUpAsync(host);
+        await using (a)
+        {
+            var resend = new Node(
+                "message",
+                [("to", Status), ("id", "s1"), ("type", "text"), ("participant", B + ":1@s.whatsapp.net")],
+                [new Node("enc", [("v", "2"), ("type", "msg"), ("count", "1")], new byte[] { 9 })]);
+            Assert.Null((await SendAsync(a, resend)).GetOptionalString("error"));
+            var atB = Assert.Single(host.Server.DeviceQueues.Queued(host.Server.Accounts.Find(B)!, 1), n => n.Tag == "message");
+            Assert.Equal((Status, LidDevice(host, A, 1)), (atB.GetString("from"), atB.GetString("participant")));
+            Assert.Equal(["enc:msg"], atB.Children.Select(c => c.Tag + ":" + c.GetOptionalString("type")));
+            Assert.DoesNotContain(host.Server.DeviceQueues.Queued(host.Server.Accounts.Find(A)!, 2), n => n.Tag == "message");
+
+            var toNowhere = new Node("message", [("to", Status), ("id", "s2"), ("type", "text"), ("participant", B + ":9@s.whatsapp.net")], [new Node("enc", [("v", "2"), ("type", "msg")], new byte[] { 9 })]);
+            Assert.Equal("400", (await SendAsync(a, toNowhere)).GetString("error"));
+        }
+    }
+
     private static async Task<TestConnection> SetUpAsync(SimulatorHost host)
     {
         foreach (var phone in (string[])[A, B, C])
