@@ -28,6 +28,10 @@ public sealed class StatusSendTests(ITestOutputHelper output) : CapabilityTestBa
 
         var first = await PostAndReadAsync(session, [bob.Jid, carol.Jid], "first story", [BobPhone, CarolPhone, Phone], host);
         await PostAndReadAsync(session, [bob.Jid, carol.Jid], "second story", [BobPhone, CarolPhone], host);
+        // The audience is in the durable accept, so a post queued across a restart still knows whom it is for.
+        var accepted = (await SessionLog.StoredAsync(system, Alice)).OfType<OutboundAccepted>().Single(a => a.MessageId == first);
+        Assert.Equal(StatusChat, accepted.To);
+        Assert.Equal([bob.Jid, carol.Jid], accepted.Audience);
         var senderKeys = GroupSenderKeysActor.PersistenceIdOf(Alice, SessionCluster.Protocol.Binary.Jid.Parse(StatusChat));
         var shared = await SharedAsync(system, senderKeys, 2);
         // Every post names every audience device (the server has no member list for a status), with the same key while the audience stays.
