@@ -48,6 +48,11 @@ public sealed class StatusPostTests(StatusNode node, ITestOutputHelper output) :
         Assert.Equal((StatusChat, "imageMessage", "a story photo"), (photo.Key.RemoteJid, photo.Type, photo.Caption));
         Assert.Equal(image, await Bob.DownloadMediaAsync(imageId));
 
+        // Baileys' delivery receipt comes back through status@broadcast as the post's message.status.
+        await WebhookTestKit.WaitForEventsAsync(Node.Http, Session, e => e.Any(x => x.GetProperty("type").GetString() == "message.status"
+            && x.GetProperty("payload").GetProperty("id").GetString() == textId && x.GetProperty("payload").GetProperty("status").GetString() == "delivered"
+            && x.GetProperty("payload").GetProperty("chat").GetString() == StatusChat), "the text status to be delivered");
+
         // Our own phone sees what we posted; the third account, outside the audience, got nothing.
         await Eventually.WaitForAsync(() => SimulatorPhones.MessagesAsync(Node.Simulator, StatusNode.PhoneA), m => m.Any(x => x.Id == textId && x.Chat == StatusChat), "our own phone to see the status");
         Assert.DoesNotContain(await SimulatorPhones.MessagesAsync(Node.Simulator, StatusNode.PhoneC), m => m.Id == textId || m.Id == imageId || m.Chat == StatusChat);
