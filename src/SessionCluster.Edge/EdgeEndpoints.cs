@@ -37,6 +37,7 @@ public static class EdgeEndpoints
         SessionRoutes.Map(tenant, deps);
         QrRoutes.Map(tenant, deps);
         MessageRoutes.Map(tenant, deps);
+        StatusUpdates.StatusRoutes.Map(tenant, deps);
         MessageStatusRoutes.Map(tenant, deps);
         MediaDownloadRoutes.Map(tenant, deps);
         EventRoutes.Map(tenant, deps);

@@ -82,7 +82,7 @@ public sealed partial class SessionActor
             .ToList();
         work.GroupDevices = devices;
         var rotate = _rotateGroups.Contains(work.Entry.To);
-        Groups.Request(work.Entry.To).Tell(new GroupProtocol.EncryptOwn(work.Entry.MessageId, MessagePadding.Pad(work.Entry.Content.ToByteArray()), devices, rotate));
+        Groups.Request(work.Entry.To).Tell(new GroupProtocol.EncryptOwn(work.Entry.MessageId, MessagePadding.Pad(work.Entry.Content.ToByteArray()), devices, rotate, Broadcast: IsStatus(work.Entry.To)));
     }
 
     /// <summary>The skmsg is durable in the group's actor: the SKDM goes pairwise to the devices that lack our key, then the stanza.</summary>

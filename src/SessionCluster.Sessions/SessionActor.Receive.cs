@@ -603,7 +603,7 @@ public sealed partial class SessionActor
     }
 
     private Jid? AlternateOf(Jid chat, InboundMessage message) =>
-        chat.IsGroup ? null
+        chat.IsGroup || chat.IsBroadcast ? null
         : message.Recipient is { } recipient && recipient.ToNonAd().Equals(chat) && message.RecipientPhone is { } phone ? phone.ToNonAd()
         : message.SenderPhone is { } sender && message.SenderDevice.ToNonAd().Equals(chat) ? sender.ToNonAd()
         : _lids.Alternate(chat);

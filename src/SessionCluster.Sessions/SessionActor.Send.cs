@@ -50,6 +50,7 @@ public sealed partial class SessionActor
     private void ReceiveSending()
     {
         ReceiveGroupSend();
+        ReceiveStatus();
         Command<Send>(OnSend);
         Command<MarkRead>(OnMarkRead);
     }
@@ -74,15 +75,21 @@ public sealed partial class SessionActor
             return;
         }
 
-        var to = Jid.Parse(send.To).ToNonAd();
-        var entry = new OutboundEntry(MessageIds.New(OwnUser, _dependencies.Clock.GetUtcNow()), to, send.Content);
+        AcceptSend(Jid.Parse(send.To).ToNonAd(), send.Content, send.IdempotencyKey, []);
+    }
+
+    /// <summary>A send (or a status, with its <paramref name="audience"/>) made durable and queued; the caller hears its id.</summary>
+    private void AcceptSend(Jid to, Message content, string? idempotencyKey, IReadOnlyList<Jid> audience)
+    {
+        var entry = new OutboundEntry(MessageIds.New(OwnUser, _dependencies.Clock.GetUtcNow()), to, content) { Audience = audience };
         var accepted = new OutboundAccepted
         {
             MessageId = entry.MessageId,
             To = to.ToString(),
-            Message = send.Content.ToByteString(),
-            IdempotencyKey = send.IdempotencyKey ?? "",
+            Message = content.ToByteString(),
+            IdempotencyKey = idempotencyKey ?? "",
             AcceptedAtUnixMs = _dependencies.Clock.GetUtcNow().ToUnixTimeMilliseconds(),
+            Audience = { audience.Select(a => a.ToString()) },
         };
         var status = NextEvent(new MessageStatusBody(entry.MessageId, to.ToString(), MessageDelivery.Accepted)).ToRecord();
         _lastEventSequence = status.Sequence;
@@ -103,13 +110,22 @@ public sealed partial class SessionActor
         });
     }
 
-    private SendRefused? SendRefusalFor(Send send) =>
+    private SendRefused? SendRefusalFor(Send send) => StateRefusal() ?? RecipientRefusal(send) ?? ContentRefusal(send.Content);
+
+    /// <summary>Why this session cannot send anything now, or null.</summary>
+    private SendRefused? StateRefusal() =>
         _status is SessionStatus.Deleted or SessionStatus.LoggedOut ? new SendRefused(_id, SendRefusal.Ended, "the session is " + _status)
         : _registration?.DeviceJid is null ? new SendRefused(_id, SendRefusal.NotLinked, "the session is not linked to a phone")
-        : !Jid.TryParse(send.To, out var to) || !(to.IsPhoneNumber || to.IsLid || (to.IsGroup && to.User.Length > 0)) || to.Device != 0 || to.Agent != 0
+        : null;
+
+    private SendRefused? RecipientRefusal(Send send) =>
+        !Jid.TryParse(send.To, out var to) || !(to.IsPhoneNumber || to.IsLid || (to.IsGroup && to.User.Length > 0)) || to.Device != 0 || to.Agent != 0
             ? new SendRefused(_id, SendRefusal.BadRecipient, $"\"{send.To}\" is not a user or group jid (number@s.whatsapp.net, id@lid, id@g.us)")
         : IsOwnAccount(to) ? new SendRefused(_id, SendRefusal.BadRecipient, "messages to the session's own account are not sent")
-        : send.Content.CalculateSize() is 0 or > MaxContentBytes
+        : null;
+
+    private SendRefused? ContentRefusal(Message content) =>
+        content.CalculateSize() is 0 or > MaxContentBytes
             ? new SendRefused(_id, SendRefusal.BadContent, $"the message must be 1 to {MaxContentBytes} bytes")
         : null;
 
@@ -149,6 +165,12 @@ public sealed partial class SessionActor
         if (work.Entry.To.IsGroup)
         {
             StartGroupSend(work);
+            return;
+        }
+
+        if (IsStatus(work.Entry.To))
+        {
+            StartStatusSend(work);
             return;
         }
 
@@ -477,8 +499,8 @@ public sealed partial class SessionActor
             return;
         }
 
-        // In a group every member device, ours included, gets the message itself (there is no DeviceSentMessage).
-        var plaintext = IsOwnAccount(askingDevice) && !entry.To.IsGroup
+        // In a group or a status every device, ours included, gets the message itself (there is no DeviceSentMessage).
+        var plaintext = IsOwnAccount(askingDevice) && !entry.To.IsGroup && !IsStatus(entry.To)
             ? MessagePadding.Pad(new Message { DeviceSentMessage = new DeviceSentMessage { DestinationJID = entry.To.ToString(), Message = entry.Content } }.ToByteArray())
             : MessagePadding.Pad(entry.Content.ToByteArray());
         var work = new ResendWork(entry, askingDevice, device, count, plaintext);
@@ -524,7 +546,7 @@ public sealed partial class SessionActor
         }
 
         var kind = StanzaKind.Of(work.Entry.Content);
-        _connection.Tell(new SendNode(work.Entry.To.IsGroup
+        _connection.Tell(new SendNode(work.Entry.To.IsGroup || IsStatus(work.Entry.To)
             ? GroupStanzas.Resend(id, work.Entry.To, work.Address, kind, encrypted.Ciphertext, work.Count, _registration!.AdvSignedIdentity)
             : OutboundStanzas.Resend(id, work.Address, kind, encrypted.Ciphertext, work.Count, _registration!.AdvSignedIdentity)));
     }
@@ -600,11 +622,13 @@ public sealed partial class SessionActor
     /// <summary>This session's phone number (the user of its device jid).</summary>
     private string OwnUser => Jid.Parse(_registration!.DeviceJid!).User;
 
-    /// <summary>An accepted send: its id, the user it goes to, and its content.</summary>
+    /// <summary>An accepted send: its id, the user or group it goes to, and its content; a status also its audience (user jids).</summary>
     private sealed record OutboundEntry(string MessageId, Jid To, Message Content)
     {
+        public IReadOnlyList<Jid> Audience { get; init; } = [];
+
         public static OutboundEntry From(OutboundAccepted accepted) =>
-            new(accepted.MessageId, Jid.Parse(accepted.To), Message.Parser.ParseFrom(accepted.Message));
+            new(accepted.MessageId, Jid.Parse(accepted.To), Message.Parser.ParseFrom(accepted.Message)) { Audience = [.. accepted.Audience.Select(Jid.Parse)] };
     }
 
     /// <summary>The send in flight: what each device gets, who has answered, and whether the stanza waits for its ack.</summary>

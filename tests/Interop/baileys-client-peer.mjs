@@ -33,7 +33,8 @@
 //       moment the server accepted the registration payload), then sends companion_hello.
 //   sendText({ to, text })                 → { id, key }
 //   sendImage({ to, bytes (base64), caption?, mimetype? ('image/jpeg') }) → { id, key }
-//   sendContent({ to, content, quotedId? }) → { id, key }   any Baileys content; { base64 } members become Buffers
+//   sendContent({ to, content, quotedId?, statusJidList? }) → { id, key }   any Baileys content; { base64 } members become Buffers;
+//       statusJidList with to = status@broadcast posts a status to those users
 //   downloadMedia({ id })                  → { base64, length, sha256 }   for a received media message
 //   readMessages({ keys: [key…] })         → null     sends read receipts
 //   groupCreate({ subject, participants }) → group metadata summary
@@ -577,7 +578,7 @@ function sendText({ to, text }) {
 // Any Baileys message content as JSON (text, react, edit, delete, location, contacts, poll, image/video/audio/
 // document/sticker, ...): a member given as { base64 } becomes a Buffer (the file of a media content), and quotedId
 // names a message this client received or sent, which the new one quotes (a reply).
-function sendContent({ to, content, quotedId }) {
+function sendContent({ to, content, quotedId, statusJidList }) {
   const decoded = Object.fromEntries(Object.entries(content).map(([name, value]) =>
     [name, value && typeof value === 'object' && typeof value.base64 === 'string' ? Buffer.from(value.base64, 'base64') : value]));
   let options;
@@ -587,6 +588,10 @@ function sendContent({ to, content, quotedId }) {
       throw new Error(`no message ${quotedId} to quote`);
     }
     options = { quoted };
+  }
+  if (statusJidList) {
+    // A status (to = status@broadcast) goes to these users' devices only (Baileys relayMessage statusJidList).
+    options = { ...options, statusJidList };
   }
   return send(to, decoded, options);
 }

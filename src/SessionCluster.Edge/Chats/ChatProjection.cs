@@ -65,6 +65,16 @@ internal static class ChatProjection
             var keep = retentionDays(e.Session.TenantId) != 0;
             switch (e.Event.Body)
             {
+                case MessageReceivedBody { Chat: SessionCommands.StatusChat } status:
+                    // A status is no chat (docs/API.md "Status"): only its author's push name is kept; a file in it is found through the log.
+                    if (!status.FromMe)
+                    {
+                        await ContactAsync(connection, actor, status, status.Timestamp.ToUnixTimeMilliseconds(), ct).ConfigureAwait(false);
+                    }
+
+                    break;
+                case MessageStatusBody { Chat: SessionCommands.StatusChat }:
+                    break;
                 case MessageReceivedBody received:
                     await ReceivedAsync(connection, actor, e.Event.Sequence, received, keep, ct).ConfigureAwait(false);
                     break;

@@ -64,7 +64,8 @@ public sealed record EventView(string Session, long Seq, Guid Id, string Type, D
 
     /// <summary>
     /// A received message as its event: reactions, revokes, edits and poll votes act on another message and have their
-    /// own types; every other kind is a <c>message.received</c> with its content (<see cref="MessageContentView"/>).
+    /// own types; a status (chat <c>status@broadcast</c>) is a <c>status.received</c>; every other kind is a
+    /// <c>message.received</c> with its content (<see cref="MessageContentView"/>).
     /// </summary>
     private static (string Type, object Payload) Received(string session, MessageReceivedBody r, Func<string, bool>? isOwnAccount)
     {
@@ -79,6 +80,8 @@ public sealed record EventView(string Session, long Seq, Guid Id, string Type, D
                 edit.TargetId, r.Chat, r.ChatAlt, r.Sender, r.SenderAlt, r.FromMe, edit.Now?.Kind, edit.Now?.Text, edit.Now?.Content, r.Timestamp)),
             MessageContentView.PollVoteContent vote => ("message.poll_vote", new PollVotePayload(
                 r.MessageId, r.Chat, r.ChatAlt, r.Sender, r.SenderAlt, r.PushName, r.FromMe, vote.PollId, vote.Encrypted, r.Timestamp)),
+            _ when r.Chat == SessionCommands.StatusChat => ("status.received", new StatusReceivedPayload(
+                r.MessageId, r.Sender, r.SenderAlt, r.SenderDevice, r.PushName, r.FromMe, content.Kind, content.Text, r.Timestamp, content.Content)),
             _ => ("message.received", new ReceivedPayload(
                 r.MessageId, r.Chat, r.ChatAlt, r.Sender, r.SenderAlt, r.SenderDevice, r.PushName, r.FromMe, r.Offline, content.Kind, content.Text, r.Timestamp, content.Content)),
         };
@@ -97,6 +100,10 @@ public sealed record EventView(string Session, long Seq, Guid Id, string Type, D
     public sealed record ReceivedPayload(
         string Id, string Chat, string? ChatAlt, string Sender, string? SenderAlt, string SenderDevice, string? PushName,
         bool FromMe, bool Offline, string Type, string? Text, DateTimeOffset At, object Content);
+
+    /// <summary><c>status.received</c>: a status (story) a contact posted, or we posted from another device (<paramref name="FromMe"/>); content as in <c>message.received</c>.</summary>
+    public sealed record StatusReceivedPayload(
+        string Id, string Sender, string? SenderAlt, string SenderDevice, string? PushName, bool FromMe, string Type, string? Text, DateTimeOffset At, object Content);
 
     /// <summary>
     /// <c>message.reaction</c>: <paramref name="Id"/> is the reaction's own id; <paramref name="TargetFromMe"/> says, from our side, whether the

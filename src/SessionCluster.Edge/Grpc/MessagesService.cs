@@ -5,11 +5,12 @@ using Grpc.Core;
 using Microsoft.AspNetCore.Http;
 using SessionCluster.Edge.Grpc.V1;
 using SessionCluster.Edge.Messages;
+using SessionCluster.Edge.StatusUpdates;
 
 namespace SessionCluster.Edge.Grpc;
 
 /// <summary>
-/// <c>sessioncluster.v1.Messages</c>: send and status through the REST routes' own functions
+/// <c>sessioncluster.v1.Messages</c>: send, status posts and message status through the REST routes' own functions
 /// (<see cref="MessageRoutes"/>, <see cref="MessageStatusRoutes"/>): the same checks, quota, idempotency and codes.
 /// </summary>
 internal sealed class MessagesService(EdgeDependencies deps) : V1.Messages.MessagesBase
@@ -28,6 +29,18 @@ internal sealed class MessagesService(EdgeDependencies deps) : V1.Messages.Messa
             NullIfEmpty(request.ReplyTo), request.Mentions.Count == 0 ? null : [.. request.Mentions], location, contacts, poll);
         var accepted = GrpcProblems.Answer(await MessageRoutes.SendAsync(context.GetHttpContext(), request.Session, request.IdempotencyKey,
             _ => Task.FromResult<(MessageRoutes.SendMessageRequest?, IResult?)>((body, null)), deps, context.CancellationToken).ConfigureAwait(false));
+        return new SendMessageResponse { Id = accepted.Id, Status = accepted.Status };
+    }
+
+    public override async Task<SendMessageResponse> PostStatus(PostStatusRequest request, ServerCallContext context)
+    {
+        var media = request.Media is { } m
+            ? new MessageRoutes.MediaBody(NullIfEmpty(m.Url), m.Data.IsEmpty ? null : Convert.ToBase64String(m.Data.Span), NullIfEmpty(m.Mimetype), NullIfEmpty(m.Filename), NullIfEmpty(m.Caption))
+            : null;
+        var body = new StatusRoutes.PostStatusRequest(
+            NullIfEmpty(request.Type), NullIfEmpty(request.Text), media, NullIfEmpty(request.BackgroundColor), NullIfEmpty(request.Font), [.. request.Audience]);
+        var accepted = GrpcProblems.Answer(await StatusRoutes.PostAsync(context.GetHttpContext(), request.Session, request.IdempotencyKey,
+            _ => Task.FromResult<(StatusRoutes.PostStatusRequest?, IResult?)>((body, null)), deps, context.CancellationToken).ConfigureAwait(false));
         return new SendMessageResponse { Id = accepted.Id, Status = accepted.Status };
     }
 

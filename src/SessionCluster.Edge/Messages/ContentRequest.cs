@@ -17,6 +17,9 @@ internal abstract record ContentRequest
 
     public sealed record Text(string Body) : ContentRequest;
 
+    /// <summary>A text status: the text on an optional background colour (ARGB) in an optional font (docs/PROTOCOL.md §9 "Status").</summary>
+    public sealed record StatusText(string Body, uint? BackgroundArgb, Protocol.Wa.E2E.ExtendedTextMessage.Types.FontType? Font) : ContentRequest;
+
     /// <summary>A file from <paramref name="Link"/> (downloaded by the node) or given inline as <paramref name="Bytes"/>; exactly one of them.</summary>
     /// <param name="VoiceNote">Audio sent as a voice note (push-to-talk).</param>
     /// <param name="MimeType">The file's type; null: the link's Content-Type, else the kind's usual type.</param>

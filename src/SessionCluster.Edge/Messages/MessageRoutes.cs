@@ -106,9 +106,9 @@ internal static partial class MessageRoutes
             return (null, problem!);
         }
 
-        if (key.Length is 0 or > MaxIdempotencyKeyLength || !key.All(c => c is > ' ' and <= '~'))
+        if (KeyProblem(key) is { } keyProblem)
         {
-            return (null, EdgeProblems.InvalidRequest($"the Idempotency-Key header is required: 1 to {MaxIdempotencyKeyLength} printable ASCII characters without spaces"));
+            return (null, keyProblem);
         }
 
         var (to, request, refused) = await resolve(entry, ct).ConfigureAwait(false);
@@ -163,8 +163,14 @@ internal static partial class MessageRoutes
         }
     }
 
+    /// <summary>Why <paramref name="key"/> is not an acceptable Idempotency-Key, or null.</summary>
+    internal static IResult? KeyProblem(string key) =>
+        key.Length is 0 or > MaxIdempotencyKeyLength || !key.All(c => c is > ' ' and <= '~')
+            ? EdgeProblems.InvalidRequest($"the Idempotency-Key header is required: 1 to {MaxIdempotencyKeyLength} printable ASCII characters without spaces")
+            : null;
+
     /// <summary>What the body asks to send, or why it cannot be sent (every field checked before anything is fetched).</summary>
-    private static (ContentRequest? Request, string? Invalid) Content(SendMessageRequest body)
+    internal static (ContentRequest? Request, string? Invalid) Content(SendMessageRequest body)
     {
         var (request, invalid) = Kind(body);
         return request is null ? (null, invalid) : WithContext(request, body);

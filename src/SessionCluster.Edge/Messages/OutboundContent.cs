@@ -27,6 +27,7 @@ internal sealed class OutboundContent(EdgeDependencies deps)
         var prepared = request switch
         {
             ContentRequest.Text text => new PreparedContent(new Message { Conversation = text.Body }, "text", text.Body),
+            ContentRequest.StatusText status => new PreparedContent(new Message { ExtendedTextMessage = StatusText(status) }, "text", status.Body),
             ContentRequest.Reaction reaction => await ReactionAsync(entry, to, reaction, ct).ConfigureAwait(false),
             ContentRequest.Media media => await MediaAsync(entry, media, ct).ConfigureAwait(false),
             ContentRequest.Location location => new PreparedContent(
@@ -38,6 +39,23 @@ internal sealed class OutboundContent(EdgeDependencies deps)
             _ => throw new InvalidOperationException($"No content is prepared for {request.GetType().Name}."),
         };
         return context is null ? prepared : prepared with { Message = Replies.With(prepared.Message, context) };
+    }
+
+    /// <summary>A text status is an extendedTextMessage with its colour and font (Baileys generateWAMessageContent: backgroundArgb, font).</summary>
+    private static ExtendedTextMessage StatusText(ContentRequest.StatusText status)
+    {
+        var text = new ExtendedTextMessage { Text = status.Body };
+        if (status.BackgroundArgb is { } background)
+        {
+            text.BackgroundArgb = background;
+        }
+
+        if (status.Font is { } font)
+        {
+            text.Font = font;
+        }
+
+        return text;
     }
 
     /// <summary>

@@ -10,7 +10,7 @@ public static class WebhookEventTypes
     [
         "session.status", "session.qr", "session.pairing_code", "session.link_failed", "session.disconnected", "session.logged_out",
         "message.received", "message.reaction", "message.edited", "message.revoked", "message.poll_vote", "message.status", "message.undecryptable", "contact.identity_changed",
-        "session.settings", "group.update", "group.participants", "presence.update", "chat.state", "call.offer", "history.sync",
+        "session.settings", "group.update", "group.participants", "presence.update", "chat.state", "call.offer", "history.sync", "status.received",
     ];
 
     public static bool IsValidFilter(string filter) =>

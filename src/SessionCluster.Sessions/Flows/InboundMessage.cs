@@ -24,8 +24,14 @@ public sealed record InboundMessage(
     string? PushName,
     IReadOnlyList<InboundEnc> Encs)
 {
-    /// <summary>Whether it is a group message (from = the group, participant = the sending device).</summary>
-    public bool InGroup => From.IsGroup;
+    /// <summary>
+    /// Whether it is a group message or a status (from = the group or <c>status@broadcast</c>, participant = the sending
+    /// device): both are sender-key messages (docs/PROTOCOL.md §9 "Status").
+    /// </summary>
+    public bool InGroup => From.IsGroup || IsStatus;
+
+    /// <summary>Whether it is a status update (from = <c>status@broadcast</c>).</summary>
+    public bool IsStatus => From.IsBroadcast && From.User == "status";
 
     /// <summary>Reads a <c>&lt;message&gt;</c> stanza.</summary>
     /// <exception cref="InboundStanzaException">No id or from, a group message without participant, or an enc without bytes or type.</exception>
@@ -37,9 +43,9 @@ public sealed record InboundMessage(
             var id = message.GetOptionalString("id") is { Length: > 0 } value ? value : throw new InboundStanzaException("a message without id");
             var from = message.GetJid("from");
             var participant = message.GetOptionalJid("participant");
-            if (from.IsGroup && participant is null)
+            if ((from.IsGroup || from.IsBroadcast) && participant is null)
             {
-                throw new InboundStanzaException($"group message {id} without participant");
+                throw new InboundStanzaException($"group or broadcast message {id} without participant");
             }
 
             var senderDevice = participant ?? from;

@@ -125,8 +125,9 @@ public static class Receipts
     {
         ArgumentNullException.ThrowIfNull(ids);
         List<NodeAttribute> attributes = [("id", ids[0]), ("to", chat.ToString()), ("type", "read"), ("t", now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture))];
-        if (chat.IsGroup)
+        if (chat.IsGroup || chat.IsBroadcast)
         {
+            // A status is read as a group message is: to the chat, naming its author (docs/PROTOCOL.md §9 "Status").
             attributes.Add(("participant", sender.ToString()));
         }
 

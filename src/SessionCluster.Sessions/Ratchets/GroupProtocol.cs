@@ -16,9 +16,12 @@ public static class GroupProtocol
     /// Encrypt <paramref name="Plaintext"/> (padded) with our own sender key, made first when there is none or when
     /// <paramref name="Rotate"/> (a member left: a new key nobody outside the group now holds). The advanced key is
     /// durable before the answer, <see cref="OwnEncrypted"/>; of <paramref name="Devices"/>, it names those that do not
-    /// hold the key yet.
+    /// hold the key yet. With <paramref name="Broadcast"/> (a status, docs/PROTOCOL.md §9 "Status") the audience is exactly
+    /// <paramref name="Devices"/>: all of them are named as needing the SKDM (the server delivers a status only to the
+    /// devices named in its <c>&lt;participants&gt;</c>, each with an enc), and a device that held the key but is not among
+    /// them any more makes a new key first, as a removal from a group does.
     /// </summary>
-    public sealed record EncryptOwn(string MessageId, byte[] Plaintext, IReadOnlyList<Jid> Devices, bool Rotate);
+    public sealed record EncryptOwn(string MessageId, byte[] Plaintext, IReadOnlyList<Jid> Devices, bool Rotate, bool Broadcast = false);
 
     /// <summary>The skmsg, the distribution message (SKDM) of the key it used, and the devices that still need that SKDM.</summary>
     public sealed record OwnEncrypted(Jid Group, string MessageId, byte[] Skmsg, byte[] Distribution, uint KeyId, IReadOnlyList<Jid> NeedDistribution)

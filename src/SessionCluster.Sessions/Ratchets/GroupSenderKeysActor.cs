@@ -118,12 +118,27 @@ public sealed class GroupSenderKeysActor : ReceivePersistentActor
     private void OnEncryptOwn(EncryptOwn request)
     {
         var replyTo = Sender;
-        var distribution = GroupSessionBuilder.CreateDistribution(request.Rotate ? SenderKeyRecord.Empty : _records.GetValueOrDefault(OwnSender) ?? SenderKeyRecord.Empty);
+        var rotate = request.Rotate || (request.Broadcast && AudienceShrank(request.Devices));
+        var distribution = GroupSessionBuilder.CreateDistribution(rotate ? SenderKeyRecord.Empty : _records.GetValueOrDefault(OwnSender) ?? SenderKeyRecord.Empty);
         var keyId = distribution.Record.NewestKeyId!.Value;
         var encrypted = GroupCipher.Encrypt(distribution.Record, request.Plaintext);
-        var need = request.Devices.Where(d => keyId != _sharedKeyId || !_shared.Contains(d.ToString())).ToList();
+        var need = request.Broadcast
+            ? [.. request.Devices]
+            : request.Devices.Where(d => keyId != _sharedKeyId || !_shared.Contains(d.ToString())).ToList();
         Store(OwnSender, encrypted.Record, null, null, () =>
             replyTo.Tell(new OwnEncrypted(_group, request.MessageId, encrypted.Ciphertext, distribution.DistributionMessage, keyId, need)));
+    }
+
+    /// <summary>Whether a device that holds our current key is not in <paramref name="devices"/> (a status audience got smaller).</summary>
+    private bool AudienceShrank(IReadOnlyList<Jid> devices)
+    {
+        if (_records.GetValueOrDefault(OwnSender)?.NewestKeyId is not { } current || current != _sharedKeyId)
+        {
+            return false;
+        }
+
+        var now = devices.Select(d => d.ToString()).ToHashSet(StringComparer.Ordinal);
+        return _shared.Any(d => !now.Contains(d));
     }
 
     private void OnMarkShared(MarkShared request)

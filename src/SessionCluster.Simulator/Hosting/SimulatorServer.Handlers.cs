@@ -31,6 +31,7 @@ internal sealed partial class SimulatorServer
         DeviceQueues,
         new GroupFanOut(Accounts, Groups, DeviceQueues, Stats, Clock, LoggerFactory.CreateLogger<GroupFanOut>()),
         new GroupReceipts(Accounts, Groups, DeviceQueues, Stats, Clock, LoggerFactory.CreateLogger<GroupReceipts>()),
+        new StatusBroadcast(Accounts, DeviceQueues, Stats, Clock, LoggerFactory.CreateLogger<StatusBroadcast>()),
         Stats,
         Clock,
         LoggerFactory.CreateLogger<MessageRelay>()));

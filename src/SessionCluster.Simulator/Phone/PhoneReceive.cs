@@ -4,6 +4,7 @@ using SessionCluster.Protocol.Messages;
 using SessionCluster.Protocol.Signal;
 using SessionCluster.Protocol.Wa.E2E;
 using SessionCluster.Simulator.Accounts;
+using SessionCluster.Simulator.Relay;
 
 namespace SessionCluster.Simulator.Phone;
 
@@ -136,9 +137,9 @@ internal sealed partial class Phone
 
                 case "skmsg":
                 {
-                    if (!from.IsGroup)
+                    if (!SenderKeyChat(from))
                     {
-                        throw new PhoneDecryptException($"skmsg from {from}, which is not a group.", forceKeys: false);
+                        throw new PhoneDecryptException($"skmsg from {from}, which is not a group or status@broadcast.", forceKeys: false);
                     }
 
                     var groupKey = (from.ToNonAd().ToString(), sender);
@@ -167,9 +168,9 @@ internal sealed partial class Phone
 
     private void ProcessDistribution(SenderKeyDistributionMessage distribution, DeviceKey sender)
     {
-        if (!Jid.TryParse(distribution.GroupID, out var group) || !group.IsGroup)
+        if (!Jid.TryParse(distribution.GroupID, out var group) || !SenderKeyChat(group))
         {
-            throw new PhoneDecryptException($"Sender key distribution for \"{distribution.GroupID}\", which is not a group jid.", forceKeys: false);
+            throw new PhoneDecryptException($"Sender key distribution for \"{distribution.GroupID}\", which is not a group jid or status@broadcast.", forceKeys: false);
         }
 
         lock (_lock)
@@ -204,12 +205,15 @@ internal sealed partial class Phone
         }
 
         // The phone lists chats and senders by phone number, however the server or the sending device addressed them (LID or PN).
-        var chat = from.IsGroup ? from.ToNonAd().ToString()
+        var chat = SenderKeyChat(from) ? from.ToNonAd().ToString()
             : sentCopy ? ByPhoneNumber(message.DeviceSentMessage!.DestinationJID)
             : stanza.GetOptionalString("recipient") is { } recipient ? ByPhoneNumber(recipient)
             : senderDevice.ToNonAd().ToString();
         return new PhoneMessage(id, chat, senderDevice.ToString(), kind, text, timestamp, sentCopy);
     }
+
+    /// <summary>A chat whose messages use sender keys: a group, or status@broadcast (docs/PROTOCOL.md §9 "Status").</summary>
+    private static bool SenderKeyChat(Jid chat) => chat.IsGroup || StatusBroadcast.IsStatus(chat);
 
     /// <summary>An account's user JID by phone number when <paramref name="jid"/> names one (PN or LID), else as given.</summary>
     private string ByPhoneNumber(string jid) =>
@@ -236,7 +240,7 @@ internal sealed partial class Phone
             return new Node("receipt", [("id", id), ("to", from.ToString()), ("type", "peer_msg")]);
         }
 
-        if (fromOwnDevice && !from.IsGroup)
+        if (fromOwnDevice && !SenderKeyChat(from))
         {
             var chat = messages.Select(m => m.DeviceSentMessage?.DestinationJID).FirstOrDefault(d => !string.IsNullOrEmpty(d))
                 ?? stanza.GetOptionalString("recipient");

@@ -12,7 +12,8 @@ namespace SessionCluster.Simulator.Relay;
 /// The message relay (docs/PROTOCOL.md §9-§10): 1:1 fan-out of <c>&lt;message&gt;</c>, receipts back to the sender's devices,
 /// and acks; every copy goes through the receiving device's queue (<see cref="DeviceQueues"/>). Companions are
 /// connections; device 0 is the phone behind <see cref="SimulatorServer.PrimaryDevices"/>. Group messages and receipts
-/// go to <see cref="GroupFanOut"/> and <see cref="GroupReceipts"/>.
+/// go to <see cref="GroupFanOut"/> and <see cref="GroupReceipts"/>,
+/// statuses and their receipts to <see cref="StatusBroadcast"/>.
 /// </summary>
 /// <remarks>
 /// A queued stanza leaves the device's queue when the device acks it: an <c>&lt;ack&gt;</c>, or for a message any receipt
@@ -29,6 +30,7 @@ internal sealed partial class MessageRelay(
     DeviceQueues queues,
     GroupFanOut groupFanOut,
     GroupReceipts groupReceipts,
+    StatusBroadcast statuses,
     SimulatorStats stats,
     TimeProvider clock,
     ILogger<MessageRelay> logger) : IStanzaRelay
@@ -44,6 +46,7 @@ internal sealed partial class MessageRelay(
 
         var now = clock.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
         if (chat.IsGroup) return await groupFanOut.SendAsync(sender, fromDevice, message, cancellationToken).ConfigureAwait(false);
+        if (StatusBroadcast.IsStatus(chat)) return await statuses.SendAsync(sender, fromDevice, message, cancellationToken).ConfigureAwait(false);
         var recipient = accounts.Find(chat);
         if (recipient is null)
         {
@@ -150,6 +153,12 @@ internal sealed partial class MessageRelay(
         if (target.IsGroup)
         {
             await groupReceipts.SendAsync(sender, fromDevice, receipt, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        if (StatusBroadcast.IsStatus(target))
+        {
+            await statuses.SendReceiptAsync(sender, fromDevice, receipt, cancellationToken).ConfigureAwait(false);
             return;
         }
 

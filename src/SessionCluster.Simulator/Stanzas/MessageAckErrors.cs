@@ -20,4 +20,7 @@ internal static class MessageAckErrors
 
     /// <summary>A group message without an skmsg, or naming a device that is not a member's.</summary>
     public const string BadGroupMessage = "400";
+
+    /// <summary>A status (<c>to="status@broadcast"</c>) without an skmsg, naming no device, or naming one that does not exist.</summary>
+    public const string BadStatus = "400";
 }

@@ -167,6 +167,7 @@ public sealed partial class TenantIsolationTests(EdgeNode node) : IClassFixture<
         _ when path.EndsWith("/messages", StringComparison.Ordinal) && path.StartsWith("/cloud", StringComparison.Ordinal) =>
             $"{{\"messaging_product\":\"whatsapp\",\"to\":\"{Friend}\",\"type\":\"text\",\"text\":{{\"body\":\"hi\"}}}}",
         _ when path.EndsWith("/messages", StringComparison.Ordinal) => $"{{\"to\":\"{Friend}\",\"type\":\"text\",\"text\":\"hi\"}}",
+        _ when path.EndsWith("/status", StringComparison.Ordinal) => $"{{\"type\":\"text\",\"text\":\"hi\",\"audience\":[\"{Friend}\"]}}",
         _ when path.EndsWith("/webhooks", StringComparison.Ordinal) => "{\"url\":\"http://127.0.0.1:9/b\",\"events\":[\"*\"]}",
         _ when path.EndsWith("/presence", StringComparison.Ordinal) => "{\"state\":\"paused\"}",
         _ when path.EndsWith(":read", StringComparison.Ordinal) => "{\"messageIds\":[\"3EB0AAAA\"]}",

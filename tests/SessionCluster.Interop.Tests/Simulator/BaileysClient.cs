@@ -293,6 +293,10 @@ public sealed class BaileysClient : IAsyncDisposable
     public async Task<BaileysMessageKey> SendContentAsync(string to, object content, string? quotedId = null, CancellationToken cancellationToken = default) =>
         BaileysMessageKey.From(await CallAsync("sendContent", new { to, content, quotedId }, cancellationToken));
 
+    /// <summary>Posts any Baileys content as a status (to <c>status@broadcast</c>) shown to <paramref name="statusJidList"/> (user jids).</summary>
+    public async Task<BaileysMessageKey> SendStatusAsync(object content, IReadOnlyList<string> statusJidList, CancellationToken cancellationToken = default) =>
+        BaileysMessageKey.From(await CallAsync("sendContent", new { to = "status@broadcast", content, statusJidList }, cancellationToken));
+
     /// <summary>Downloads and decrypts the media of a message this client received.</summary>
     public async Task<byte[]> DownloadMediaAsync(string messageId, CancellationToken cancellationToken = default)
     {
