@@ -400,7 +400,7 @@ public sealed partial class SessionActor
                 sentCopy?.Message ?? content,
                 message.Offline,
                 message.PushName);
-            var record = NextEvent(body).ToRecord();
+            var record = NextEvent(VoteOr(body)).ToRecord();
             _lastEventSequence = record.Sequence;
             writes.Add(record);
             work.Stored = true;
