@@ -1,0 +1,130 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Grpc.Core;
+using SessionCluster.Edge.Tests.Chats;
+using SessionCluster.Edge.Tests.Grpc;
+using SessionCluster.Edge.Tests.Webhooks;
+using SessionCluster.Interop.Tests.Simulator;
+using Xunit.Abstractions;
+using V1 = SessionCluster.Edge.Grpc.V1;
+
+namespace SessionCluster.Edge.Tests.Sending;
+
+/// <summary>
+/// Poll votes both ways with a real Baileys companion (tests/Interop) through the simulator (docs/PROTOCOL.md §9 "A
+/// vote"): our votes through REST and gRPC on Baileys' poll are read by Baileys' own decryptPollVote; a vote Baileys
+/// seals with its own helpers on our poll is a <c>message.poll_vote</c> event with the option names; a tampered one is
+/// a <c>message.poll_vote</c> that says it could not be read, and the session goes on.
+/// </summary>
+[Trait("Category", "Interop")]
+[Collection(BaileysAlone.Name)]
+public sealed class PollVoteTests(MediaNode media, ITestOutputHelper output) : IClassFixture<MediaNode>, IDisposable
+{
+    private const string ChatA = MediaNode.PhoneA + "@s.whatsapp.net";
+    private const string ChatB = MediaNode.PhoneB + "@s.whatsapp.net";
+    private const string Session = MediaNode.Session;
+    private static readonly TimeSpan Timeout = MediaNode.Timeout;
+
+    private EdgeNode Node => media.Node;
+
+    private BaileysClient Bob => media.Bob;
+
+    [Fact]
+    public async Task Our_REST_and_gRPC_votes_on_a_Baileys_poll_are_read_by_Baileys_own_decryptPollVote()
+    {
+        var poll = await Bob.SendContentAsync(ChatA, new { poll = new { name = "Lunch?", values = new[] { "pizza", "salad", "soup" }, selectableCount = 1 } });
+        var text = await Bob.SendTextAsync(ChatA, "not a poll");
+        await WaitForEventAsync("message.received", text.Id!, "the session to receive Baileys' poll and text");
+
+        var vote = await ActAsync(poll.Id!, new { options = new[] { "salad" } }, "vote-rest");
+        await Bob.WaitForMessageAsync(m => m.Key.Id == vote, "Baileys to receive our vote", Timeout);
+        Assert.Equal(["salad"], await Bob.DecryptPollVoteAsync(vote, poll.Id!));
+        Assert.Equal(vote, await ActAsync(poll.Id!, new { options = new[] { "salad" } }, "vote-rest"));
+
+        using var grpc = new GrpcCaller(Node);
+        var changed = await grpc.Messages.VoteAsync(new V1.VotePollRequest { Session = Session, IdempotencyKey = "vote-grpc", MessageId = poll.Id, Options = { "soup" } }, deadline: GrpcCaller.Deadline);
+        await Bob.WaitForMessageAsync(m => m.Key.Id == changed.Id, "Baileys to receive our gRPC vote", Timeout);
+        Assert.Equal(["soup"], await Bob.DecryptPollVoteAsync(changed.Id, poll.Id!));
+
+        await AssertProblemAsync(poll.Id!, new { options = new[] { "pasta" } }, HttpStatusCode.UnprocessableEntity, "invalid_poll_option");
+        await AssertProblemAsync(poll.Id!, new { options = new[] { "pizza", "soup" } }, HttpStatusCode.UnprocessableEntity, "invalid_poll_option");
+        await AssertProblemAsync(text.Id!, new { options = new[] { "salad" } }, HttpStatusCode.NotFound, "poll_not_found");
+        await AssertProblemAsync("3EB0000000000000000000", new { options = new[] { "salad" } }, HttpStatusCode.NotFound, "message_not_found");
+        await AssertProblemAsync(poll.Id!, new { emoji = "👍" }, HttpStatusCode.BadRequest, "invalid_request");
+        var refused = await Assert.ThrowsAsync<RpcException>(async () => await grpc.Messages.VoteAsync(
+            new V1.VotePollRequest { Session = Session, IdempotencyKey = "vote-grpc-refused", MessageId = text.Id, Options = { "salad" } }, deadline: GrpcCaller.Deadline));
+        Assert.Equal(StatusCode.NotFound, refused.StatusCode);
+        Assert.Empty(Bob.Errors);
+    }
+
+    [Fact]
+    public async Task A_Baileys_vote_on_our_REST_poll_is_a_poll_vote_event_with_the_option_names_and_a_tampered_one_says_it_is_unreadable()
+    {
+        var poll = await AcceptedAsync(new HttpRequestMessage(HttpMethod.Post, $"/v1/sessions/{Session}/messages")
+        {
+            Content = JsonContent.Create(new { to = ChatB, type = "poll", poll = new { name = "Which days?", options = new[] { "Mon", "Tue", "Wed" }, selectableCount = 2 } }),
+        }, "poll-ours");
+        await Bob.WaitForMessageAsync(m => m.Key.Id == poll && !m.Key.FromMe, "Baileys to receive our poll", Timeout);
+
+        var vote = await Bob.PollVoteAsync(ChatA, poll, ["Tue", "Wed"]);
+        var read = await WaitForEventAsync("message.poll_vote", vote.Id!, "the session to read Baileys' vote");
+        Assert.Equal((poll, false), (read.GetProperty("pollId").GetString(), read.GetProperty("encrypted").GetBoolean()));
+        Assert.Equal(["Tue", "Wed"], read.GetProperty("selectedOptions").EnumerateArray().Select(o => o.GetString()));
+        Assert.Equal(0, read.GetProperty("unknownOptions").GetInt32());
+
+        var tampered = await Bob.PollVoteAsync(ChatA, poll, ["Mon"], tamper: true);
+        var unread = await WaitForEventAsync("message.poll_vote", tampered.Id!, "the session to store the tampered vote");
+        Assert.True(unread.GetProperty("encrypted").GetBoolean());
+        Assert.Equal("AuthenticationFailed", unread.GetProperty("failure").GetString());
+        Assert.Equal(JsonValueKind.Null, unread.GetProperty("selectedOptions").ValueKind);
+
+        // The session goes on: the next message arrives as usual.
+        var after = await Bob.SendTextAsync(ChatA, "after the tampered vote");
+        await WaitForEventAsync("message.received", after.Id!, "the text after the tampered vote");
+        Assert.Empty(Bob.Errors);
+    }
+
+    public void Dispose()
+    {
+        while (media.Lines.TryDequeue(out var line))
+        {
+            output.WriteLine(line);
+        }
+    }
+
+    private async Task<JsonElement> WaitForEventAsync(string type, string id, string what)
+    {
+        var events = await WebhookTestKit.WaitForEventsAsync(Node.Http, Session, events => events.Any(e => Is(e, type, id)), what);
+        return events.First(e => Is(e, type, id)).GetProperty("payload");
+
+        static bool Is(JsonElement e, string type, string id) =>
+            e.GetProperty("type").GetString() == type && e.GetProperty("payload").GetProperty("id").GetString() == id;
+    }
+
+    private static HttpRequestMessage Vote(string messageId, object body) =>
+        new(HttpMethod.Post, $"/v1/sessions/{Session}/messages/{messageId}:vote") { Content = JsonContent.Create(body) };
+
+    private Task<string> ActAsync(string messageId, object body, string key) => AcceptedAsync(Vote(messageId, body), key);
+
+    private async Task<string> AcceptedAsync(HttpRequestMessage request, string key)
+    {
+        using (request)
+        {
+            request.Headers.Add("Idempotency-Key", key);
+            using var response = await Node.Http.SendAsync(request);
+            Assert.True(response.StatusCode == HttpStatusCode.Accepted, $"{request.RequestUri}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        }
+    }
+
+    private async Task AssertProblemAsync(string messageId, object body, HttpStatusCode status, string code)
+    {
+        using var request = Vote(messageId, body);
+        request.Headers.Add("Idempotency-Key", "refused-" + Guid.NewGuid().ToString("N"));
+        using var response = await Node.Http.SendAsync(request);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(response.StatusCode == status, $"{request.RequestUri}: expected {(int)status}, got {(int)response.StatusCode} {problem}");
+        Assert.Equal(code, problem.GetProperty("code").GetString());
+    }
+}
