@@ -85,6 +85,37 @@ public sealed class PollVoteTests(MediaNode media, ITestOutputHelper output) : I
         Assert.Empty(Bob.Errors);
     }
 
+    [Fact]
+    public async Task After_a_node_restart_votes_on_our_poll_and_on_a_Baileys_poll_still_read_because_the_session_rebuilds_its_polls_from_the_journal()
+    {
+        var ours = await AcceptedAsync(new HttpRequestMessage(HttpMethod.Post, $"/v1/sessions/{Session}/messages")
+        {
+            Content = JsonContent.Create(new { to = ChatB, type = "poll", poll = new { name = "Before the restart?", options = new[] { "yes", "no" } } }),
+        }, "poll-before-restart");
+        await Bob.WaitForMessageAsync(m => m.Key.Id == ours && !m.Key.FromMe, "Baileys to receive our poll", Timeout);
+        var theirs = await Bob.SendContentAsync(ChatA, new { poll = new { name = "Tea or coffee?", values = new[] { "tea", "coffee" }, selectableCount = 1 } });
+        await WaitForEventAsync("message.received", theirs.Id!, "the session to receive Baileys' poll");
+        // Baileys keeps its own poll as a message of its own (messages.upsert), so it can vote on it too.
+        await Bob.WaitForMessageAsync(m => m.Key.Id == theirs.Id && m.Key.FromMe, "Baileys to record its own poll", Timeout);
+
+        await Node.RestartAsync();
+        await WaitUntilAsync(async () => (await Node.Http.GetFromJsonAsync<JsonElement>($"/v1/sessions/{Session}")).GetProperty("status").GetString() == "connected",
+            "the session to connect again");
+
+        var onOurs = await Bob.PollVoteAsync(ChatA, ours, ["no"]);
+        var onTheirs = await Bob.PollVoteAsync(ChatA, theirs.Id!, ["coffee"]);
+        var readOurs = await WaitForEventAsync("message.poll_vote", onOurs.Id!, "the vote on our poll after the restart");
+        var readTheirs = await WaitForEventAsync("message.poll_vote", onTheirs.Id!, "the vote on Baileys' poll after the restart");
+        Assert.Equal(["no"], readOurs.GetProperty("selectedOptions").EnumerateArray().Select(o => o.GetString()));
+        Assert.Equal(["coffee"], readTheirs.GetProperty("selectedOptions").EnumerateArray().Select(o => o.GetString()));
+
+        // Our own vote on Baileys' poll after the restart is still sealed with the right secret.
+        var vote = await ActAsync(theirs.Id!, new { options = new[] { "tea" } }, "vote-after-restart");
+        await Bob.WaitForMessageAsync(m => m.Key.Id == vote, "Baileys to receive our vote", Timeout);
+        Assert.Equal(["tea"], await Bob.DecryptPollVoteAsync(vote, theirs.Id!));
+        Assert.Empty(Bob.Errors);
+    }
+
     public void Dispose()
     {
         while (media.Lines.TryDequeue(out var line))
@@ -100,6 +131,16 @@ public sealed class PollVoteTests(MediaNode media, ITestOutputHelper output) : I
 
         static bool Is(JsonElement e, string type, string id) =>
             e.GetProperty("type").GetString() == type && e.GetProperty("payload").GetProperty("id").GetString() == id;
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> done, string what)
+    {
+        var until = DateTime.UtcNow + EdgeNode.Deadline;
+        while (!await done())
+        {
+            Assert.True(DateTime.UtcNow < until, $"Waited for {what}.");
+            await Task.Delay(100);
+        }
     }
 
     private static HttpRequestMessage Vote(string messageId, object body) =>
