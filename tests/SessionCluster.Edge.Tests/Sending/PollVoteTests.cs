@@ -66,12 +66,20 @@ public sealed class PollVoteTests(MediaNode media, ITestOutputHelper output) : I
             Content = JsonContent.Create(new { to = ChatB, type = "poll", poll = new { name = "Which days?", options = new[] { "Mon", "Tue", "Wed" }, selectableCount = 2 } }),
         }, "poll-ours");
         await Bob.WaitForMessageAsync(m => m.Key.Id == poll && !m.Key.FromMe, "Baileys to receive our poll", Timeout);
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var hook = await WebhookTestKit.CreateWebhookAsync(Node.Http, $"/v1/sessions/{Session}/webhooks", new { url = receiver.Url(), events = new[] { "message.poll_vote" } });
+        receiver.Secret = hook.GetProperty("secret").GetString()!;
 
         var vote = await Bob.PollVoteAsync(ChatA, poll, ["Tue", "Wed"]);
         var read = await WaitForEventAsync("message.poll_vote", vote.Id!, "the session to read Baileys' vote");
         Assert.Equal((poll, false), (read.GetProperty("pollId").GetString(), read.GetProperty("encrypted").GetBoolean()));
         Assert.Equal(["Tue", "Wed"], read.GetProperty("selectedOptions").EnumerateArray().Select(o => o.GetString()));
         Assert.Equal(0, read.GetProperty("unknownOptions").GetInt32());
+        // The webhook posts the same payload, signed.
+        await WaitUntilAsync(() => Task.FromResult(receiver.Posts.Any(p => p.Type == "message.poll_vote")), "the webhook to post the vote");
+        var posted = receiver.Posts.First(p => p.Type == "message.poll_vote");
+        Assert.True(posted.SignatureValid);
+        Assert.Equal(["Tue", "Wed"], posted.Json.GetProperty("payload").GetProperty("selectedOptions").EnumerateArray().Select(o => o.GetString()));
 
         var tampered = await Bob.PollVoteAsync(ChatA, poll, ["Mon"], tamper: true);
         var unread = await WaitForEventAsync("message.poll_vote", tampered.Id!, "the session to store the tampered vote");
