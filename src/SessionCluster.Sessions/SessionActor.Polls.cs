@@ -79,10 +79,16 @@ public sealed partial class SessionActor
             return;
         }
 
-        if (_status is SessionStatus.Deleted or SessionStatus.LoggedOut || _registration?.DeviceJid is null)
+        if (SessionSendRefusal() is { } refused)
         {
-            // Send's own refusals (ended, not linked) say why; the content does not matter to them.
-            OnSend(new Send(_id, "", new Message(), vote.IdempotencyKey));
+            Sender.Tell(refused);
+            return;
+        }
+
+        if (vote.IdempotencyKey is { } idempotencyKey && _idempotency.TryGetValue(idempotencyKey, out var first))
+        {
+            // Answered before the poll is looked up: a repeated vote is the first one even once its poll is forgotten.
+            Sender.Tell(new SendAccepted(_id, first));
             return;
         }
 

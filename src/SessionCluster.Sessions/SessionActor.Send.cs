@@ -105,13 +105,18 @@ public sealed partial class SessionActor
     }
 
     private SendRefused? SendRefusalFor(Send send) =>
-        _status is SessionStatus.Deleted or SessionStatus.LoggedOut ? new SendRefused(_id, SendRefusal.Ended, "the session is " + _status)
-        : _registration?.DeviceJid is null ? new SendRefused(_id, SendRefusal.NotLinked, "the session is not linked to a phone")
+        SessionSendRefusal() is { } refused ? refused
         : !Jid.TryParse(send.To, out var to) || !(to.IsPhoneNumber || to.IsLid || (to.IsGroup && to.User.Length > 0)) || to.Device != 0 || to.Agent != 0
             ? new SendRefused(_id, SendRefusal.BadRecipient, $"\"{send.To}\" is not a user or group jid (number@s.whatsapp.net, id@lid, id@g.us)")
         : IsOwnAccount(to) ? new SendRefused(_id, SendRefusal.BadRecipient, "messages to the session's own account are not sent")
         : send.Content.CalculateSize() is 0 or > MaxContentBytes
             ? new SendRefused(_id, SendRefusal.BadContent, $"the message must be 1 to {MaxContentBytes} bytes")
+        : null;
+
+    /// <summary>Why this session can send nothing at all (ended, or not linked), or null.</summary>
+    private SendRefused? SessionSendRefusal() =>
+        _status is SessionStatus.Deleted or SessionStatus.LoggedOut ? new SendRefused(_id, SendRefusal.Ended, "the session is " + _status)
+        : _registration?.DeviceJid is null ? new SendRefused(_id, SendRefusal.NotLinked, "the session is not linked to a phone")
         : null;
 
     private void OnMarkRead(MarkRead mark)

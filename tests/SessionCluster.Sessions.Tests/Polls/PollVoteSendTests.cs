@@ -38,4 +38,17 @@ public sealed class PollVoteSendTests(ITestOutputHelper output) : CapabilityTest
         // A single-choice poll takes one option at most.
         Assert.Equal(SendRefusal.UnknownPollOption, Assert.IsType<SendRefused>(await Ask(restarted, new VotePoll(Alice, poll, ["pizza", "soup"], "vote-5"))).Reason);
     }
+
+    [Fact]
+    public async Task A_vote_on_a_session_never_created_is_NotFound_and_on_one_not_linked_is_NotLinked_and_writes_nothing()
+    {
+        var system = Nodes.Start();
+        var session = system.ActorOf(SessionActor.Props(Alice, Nodes.Dependencies()));
+        Assert.Equal(new NotFound(Alice), await Ask(session, new VotePoll(Alice, "3EB0POLL", ["pizza"], "vote")));
+
+        Assert.IsType<Created>(await Ask(session, new Create(Alice, Options)));
+        var before = (await SessionLog.StoredAsync(system, Alice)).Count;
+        Assert.Equal(SendRefusal.NotLinked, Assert.IsType<SendRefused>(await Ask(session, new VotePoll(Alice, "3EB0POLL", ["pizza"], "vote"))).Reason);
+        Assert.Equal(before, (await SessionLog.StoredAsync(system, Alice)).Count);
+    }
 }
