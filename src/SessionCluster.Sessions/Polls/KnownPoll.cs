@@ -22,7 +22,7 @@ internal sealed record KnownPoll(
         var inner = message.EphemeralMessage?.Message ?? message.ViewOnceMessage?.Message ?? message.ViewOnceMessageV2?.Message ?? message;
         var poll = inner.PollCreationMessage ?? inner.PollCreationMessageV2 ?? inner.PollCreationMessageV3
             ?? message.PollCreationMessage ?? message.PollCreationMessageV2 ?? message.PollCreationMessageV3;
-        var secret = (message.MessageContextInfo ?? inner.MessageContextInfo)?.MessageSecret;
+        var secret = message.MessageContextInfo?.MessageSecret is { Length: > 0 } outer ? outer : inner.MessageContextInfo?.MessageSecret;
         if (poll is null || secret is not { Length: PollVotes.SecretLength })
         {
             return null;

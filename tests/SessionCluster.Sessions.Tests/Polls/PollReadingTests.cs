@@ -37,6 +37,8 @@ public sealed class PollReadingTests
         withoutSecret.MessageContextInfo = null;
         Assert.Null(KnownPoll.Of("3EB0X", BobLid, null, null, withoutSecret));
         Assert.Null(KnownPoll.Of("3EB0X", BobLid, null, null, new Message { Conversation = "not a poll" }));
+        var disappearing = new Message { EphemeralMessage = new FutureProofMessage { Message = SharedContent.Poll("Lunch?", ["pizza", "salad"], 1, Secret) } };
+        Assert.Equal(["pizza", "salad"], KnownPoll.Of("3EB0E", BobLid, null, null, disappearing)?.Options);
     }
 
     [Theory]
