@@ -404,7 +404,7 @@ public sealed partial class SessionActor
             {
                 TargetFromMe = MessageTargets.TargetFromMe(sentCopy?.Message ?? content, fromMe, IsOwnAccount),
             };
-            var record = NextEvent(body).ToRecord();
+            var record = NextEvent(VoteOr(body)).ToRecord();
             _lastEventSequence = record.Sequence;
             writes.Add(record);
             work.Stored = true;

@@ -53,6 +53,7 @@ public sealed partial class SessionActor
         ReceiveStatus();
         Command<Send>(OnSend);
         Command<MarkRead>(OnMarkRead);
+        ReceivePolls();
     }
 
     private void OnSend(Send send)
@@ -591,6 +592,7 @@ public sealed partial class SessionActor
     private void ApplyAccepted(OutboundEntry entry, string idempotencyKey)
     {
         _outbound.AddLast(entry);
+        RememberSentPoll(entry.MessageId, entry.To, entry.Content);
         if (idempotencyKey.Length > 0)
         {
             _idempotency[idempotencyKey] = entry.MessageId;

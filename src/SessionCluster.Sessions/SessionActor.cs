@@ -203,6 +203,7 @@ public sealed partial class SessionActor : ReceivePersistentActor, IWithTimers
 
         ApplyMessagingEvent(record);
         ApplySettingsEvent(record);
+        ApplyPollEvent(record);
         if (record.BodyCase == SessionEventRecord.BodyOneofCase.StatusChanged)
         {
             _status = (SessionStatus)record.StatusChanged.Status;

@@ -54,4 +54,10 @@ public enum SendRefusal
 
     /// <summary>The command needs a live connection and there is none (read receipts are not queued).</summary>
     NotConnected,
+
+    /// <summary>A vote names a poll this session neither sent nor received (or one too old to be remembered), so it has no secret to vote with.</summary>
+    UnknownPoll,
+
+    /// <summary>A vote names an option the poll does not have, or more options than a voter may choose.</summary>
+    UnknownPollOption,
 }

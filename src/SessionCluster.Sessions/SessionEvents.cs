@@ -137,6 +137,7 @@ public sealed record SessionEvent(Guid Id, SessionId SessionId, long Sequence, D
             SessionEventRecord.BodyOneofCase.ChatState => ChatStateBody.FromProto(record.ChatState),
             SessionEventRecord.BodyOneofCase.CallOffered => CallOfferBody.FromProto(record.CallOffered),
             SessionEventRecord.BodyOneofCase.HistorySynced => HistorySyncBody.FromProto(record.HistorySynced),
+            SessionEventRecord.BodyOneofCase.PollVoteReceived => PollVoteReceivedBody.FromProto(record.PollVoteReceived),
             var other => throw new InvalidOperationException($"Session {sessionId} event {record.Sequence} has no known body ({other})."),
         });
 }
@@ -200,6 +201,9 @@ internal static class SessionEventRecordBodies
                 break;
             case HistorySyncBody history:
                 record.HistorySynced = history.ToProto();
+                break;
+            case PollVoteReceivedBody vote:
+                record.PollVoteReceived = vote.ToProto();
                 break;
             default:
                 throw new ArgumentException($"No stored form for {body.GetType().Name}.", nameof(body));

@@ -6,7 +6,7 @@ namespace SessionCluster.Sessions;
 /// (<c>Flows/LinkingLog</c>; 1220–1239 <c>Flows/SessionEndLog</c>, 1240–1259 <c>Flows/CodePairingLog</c>, 1260–1269
 /// <c>Flows/ProxyLog</c>), 13xx sending and receiving (<c>Flows/MessagingLog</c>), 14xx the ratchet actors
 /// (<c>Ratchets/RatchetLog</c>), 15xx the session's state (<c>State/SessionStateLog</c>), 16xx settings, presence,
-/// contact checks, calls and restart (<c>Flows/CapabilitiesLog</c>). <c>EventIdTests</c> fails on a
+/// contact checks, calls and restart (<c>Flows/CapabilitiesLog</c>). 18xx polls (<c>Polls/PollsLog</c>). <c>EventIdTests</c> fails on a
 /// duplicate, an id outside the range, or a room outside its hundred.
 /// </summary>
 internal static class SessionsEventIds

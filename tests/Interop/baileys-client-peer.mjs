@@ -48,6 +48,12 @@
 //       lidForPn, pnForLid }   the LID mapping stored for `pn` and back (null when none), read from the
 //       key store without a usync, for the LID addressing tests (which address a contact's sessions
 //       are kept under, what Baileys learnt from the server).
+//   pollVote({ to, pollId, options, tamper? }) → { id, key }   votes on a poll this client received, sealed with
+//       Baileys' own exported helpers (hmacSign, aesEncryptGCM, sha256; Baileys 7 has no vote content for
+//       sendMessage) as decryptPollVote opens it, and sent with relayMessage; tamper flips a byte of the payload.
+//   decryptPollVote({ voteId, pollId })    → { options, pollCreatorJid, voterJid }   Baileys' own decryptPollVote and
+//       getAggregateVotesInPollMessage on a received vote for a poll this client sent, with the jids Baileys 6's
+//       process-message used (getKeyAuthor of the poll's and the vote's keys) and their other forms (PN/LID).
 //   logout()                               → null     remove-companion-device, then close (401)
 //   end()                                  → null     closes the socket without logging out
 //   state()                                → { generation, connection, restarts, registered, me,
@@ -92,8 +98,16 @@ import makeWASocket, {
   Browsers,
   DisconnectReason,
   WA_CERT_DETAILS,
+  aesEncryptGCM,
+  decryptPollVote as baileysDecryptPollVote,
   downloadMediaMessage,
+  generateMessageIDV2,
+  getAggregateVotesInPollMessage,
   getContentType,
+  getKeyAuthor,
+  hmacSign,
+  jidNormalizedUser,
+  sha256,
   jidDecode,
   normalizeMessageContent,
   proto,
@@ -718,6 +732,66 @@ async function lidAddressing({ pn }) {
   };
 }
 
+// A vote on a poll this client received: the key and IV as docs/PROTOCOL.md §9 "A vote" and Baileys'
+// decryptPollVote derive them, from this client's own jid (PN) and the poll's sender as Baileys keyed it.
+async function pollVote({ to, pollId, options, tamper }) {
+  const poll = receivedMessages.get(pollId);
+  const secret = poll?.message?.messageContextInfo?.messageSecret;
+  if (!secret) {
+    throw new Error(`no received poll ${pollId} with a messageSecret`);
+  }
+  const socket = currentSocket();
+  const me = jidNormalizedUser(socket.authState.creds.me.id);
+  const creator = jidNormalizedUser(getKeyAuthor(poll.key, me));
+  const sign = Buffer.concat([Buffer.from(pollId), Buffer.from(creator), Buffer.from(me), Buffer.from('Poll Vote'), Buffer.from([1])]);
+  const key = hmacSign(sign, hmacSign(Buffer.from(secret), new Uint8Array(32)));
+  const iv = Buffer.from(Array.from({ length: 12 }, () => Math.floor(Math.random() * 256)));
+  const plaintext = proto.Message.PollVoteMessage.encode({ selectedOptions: options.map((o) => sha256(Buffer.from(o))) }).finish();
+  const encPayload = aesEncryptGCM(plaintext, key, iv, Buffer.from(`${pollId}\u0000${me}`));
+  if (tamper) {
+    encPayload[0] ^= 0xff;
+  }
+  const message = proto.Message.fromObject({
+    pollUpdateMessage: {
+      pollCreationMessageKey: { remoteJid: poll.key.remoteJid, fromMe: false, id: pollId },
+      vote: { encPayload, encIv: iv },
+      senderTimestampMs: Date.now(),
+    },
+  });
+  const id = generateMessageIDV2(socket.user?.id);
+  await socket.relayMessage(to, message, { messageId: id });
+  sentMessages.set(id, message);
+  return { id, key: { remoteJid: to, fromMe: true, id } };
+}
+
+function decryptPollVote({ voteId, pollId }) {
+  const vote = receivedMessages.get(voteId);
+  const update = normalizeMessageContent(vote?.message)?.pollUpdateMessage;
+  const poll = sentMessages.get(pollId);
+  const secret = poll?.messageContextInfo?.messageSecret;
+  if (!update || !secret) {
+    throw new Error(`no received vote ${voteId} or sent poll ${pollId} with a messageSecret`);
+  }
+  const creds = currentSocket().authState.creds;
+  const me = jidNormalizedUser(creds.me.id);
+  const forms = (...jids) => [...new Set(jids.filter(Boolean).map(jidNormalizedUser))];
+  const creators = forms(getKeyAuthor(update.pollCreationMessageKey, me), me, creds.me.lid);
+  const voters = forms(getKeyAuthor(vote.key, me), vote.key.remoteJid, vote.key.remoteJidAlt, vote.key.participant, vote.key.participantAlt);
+  let failure;
+  for (const pollCreatorJid of creators) {
+    for (const voterJid of voters) {
+      try {
+        const decrypted = baileysDecryptPollVote(update.vote, { pollCreatorJid, pollMsgId: pollId, pollEncKey: secret, voterJid });
+        const tally = getAggregateVotesInPollMessage({ message: poll, pollUpdates: [{ pollUpdateMessageKey: vote.key, vote: decrypted }] }, me);
+        return { options: tally.filter((t) => t.voters.length > 0).map((t) => t.name), pollCreatorJid, voterJid };
+      } catch (error) {
+        failure = error;
+      }
+    }
+  }
+  throw new Error(`Baileys could not decrypt vote ${voteId} with creators ${creators} and voters ${voters}: ${failure?.message}`);
+}
+
 function state() {
   const creds = auth?.state.creds;
   return {
@@ -748,6 +822,8 @@ runPeer({
   dropSession,
   hasSession,
   lidAddressing,
+  pollVote,
+  decryptPollVote,
   logout: () => closeWith((socket) => socket.logout()),
   end: () => closeWith((socket) => socket.end(undefined)),
   state,

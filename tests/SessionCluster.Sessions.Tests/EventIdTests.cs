@@ -22,6 +22,7 @@ public sealed class EventIdTests
     [InlineData("SessionCluster.Sessions.Flows.CodePairingLog", 1240, 1259)]
     [InlineData("SessionCluster.Sessions.State.SessionStateLog", 1500, 1599)]
     [InlineData("SessionCluster.Sessions.Flows.CapabilitiesLog", 1600, 1699)]
+    [InlineData("SessionCluster.Sessions.Polls.PollsLog", 1800, 1899)]
     public void Each_rooms_log_events_keep_to_its_range(string logClass, int first, int last)
     {
         var ids = typeof(SessionsEventIds).Assembly.GetType(logClass, throwOnError: true)!

@@ -33,6 +33,9 @@ public sealed record EventView(string Session, long Seq, Guid Id, string Type, D
             disconnected.ReconnectIn is { } after ? (long)after.TotalMilliseconds : null)),
         LoggedOutBody loggedOut => ("session.logged_out", new ReasonPayload(loggedOut.Reason.ToString())),
         MessageReceivedBody received => Received(session, received, isOwnAccount),
+        PollVoteReceivedBody vote => ("message.poll_vote", new PollVotePayload(
+            vote.MessageId, vote.Chat, vote.ChatAlt, vote.Sender, vote.SenderAlt, vote.PushName, vote.FromMe, vote.PollMessageId, !vote.Decrypted, vote.Timestamp,
+            vote.Decrypted ? vote.SelectedOptions : null, vote.Decrypted ? vote.UnknownOptions : null, vote.Failure)),
         MessageStatusBody status => ("message.status", new MessageStatusPayload(status.MessageId, status.Chat, status.Status.ToString().ToLowerInvariant(), status.Device, status.Reason)),
         UndecryptableBody undecryptable => ("message.undecryptable", new UndecryptablePayload(
             undecryptable.MessageId, undecryptable.Chat, undecryptable.SenderDevice, undecryptable.RetryCount, undecryptable.Reason)),
@@ -120,9 +123,16 @@ public sealed record EventView(string Session, long Seq, Guid Id, string Type, D
     public sealed record EditedPayload(
         string Id, string Chat, string? ChatAlt, string Sender, string? SenderAlt, bool FromMe, string? Type, string? Text, object? Content, DateTimeOffset At);
 
-    /// <summary><c>message.poll_vote</c>: <paramref name="Id"/> is the vote's own id; the choice stays sealed while <paramref name="Encrypted"/>.</summary>
+    /// <summary>
+    /// <c>message.poll_vote</c>: <paramref name="Id"/> is the vote's own id, <paramref name="PollId"/> the poll's. Once
+    /// the session has read the vote, <paramref name="SelectedOptions"/> are the names chosen (empty: the vote was taken
+    /// back) and <paramref name="UnknownOptions"/> counts choices naming no option of the poll; while
+    /// <paramref name="Encrypted"/> the choice is unknown and <paramref name="Failure"/> says why when the session tried
+    /// (<c>unknown_poll</c>, <c>AuthenticationFailed</c>, ...; null for a vote from a log written before votes were read).
+    /// </summary>
     public sealed record PollVotePayload(
-        string Id, string Chat, string? ChatAlt, string Sender, string? SenderAlt, string? PushName, bool FromMe, string PollId, bool Encrypted, DateTimeOffset At);
+        string Id, string Chat, string? ChatAlt, string Sender, string? SenderAlt, string? PushName, bool FromMe, string PollId, bool Encrypted, DateTimeOffset At,
+        IReadOnlyList<string>? SelectedOptions = null, int? UnknownOptions = null, string? Failure = null);
 
     public sealed record MessageStatusPayload(string Id, string Chat, string Status, string? Device, string? Reason);
 

@@ -76,6 +76,9 @@ internal sealed class MessagesService(EdgeDependencies deps) : V1.Messages.Messa
     public override Task<SendMessageResponse> React(ReactMessageRequest request, ServerCallContext context) =>
         ActAsync(context, request.Session, request.MessageId, MessageAction.React, request.IdempotencyKey, new MessageActionRoutes.ActionBody(Emoji: request.Emoji));
 
+    public override Task<SendMessageResponse> Vote(VotePollRequest request, ServerCallContext context) =>
+        ActAsync(context, request.Session, request.MessageId, MessageAction.Vote, request.IdempotencyKey, new MessageActionRoutes.ActionBody(Options: [.. request.Options]));
+
     private async Task<SendMessageResponse> ActAsync(ServerCallContext context, string session, string messageId, MessageAction action, string key, MessageActionRoutes.ActionBody body)
     {
         var accepted = GrpcProblems.Answer(await MessageActionRoutes.ActAsync(context.GetHttpContext(), session, messageId, action, key,

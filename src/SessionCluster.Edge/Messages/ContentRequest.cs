@@ -48,4 +48,11 @@ internal abstract record ContentRequest
 
     /// <summary>Delete <paramref name="Target"/>, a message this session sent, for everyone.</summary>
     public sealed record Revoke(KnownMessage Target) : ContentRequest;
+
+    /// <summary>
+    /// A vote for <paramref name="Options"/> (none: take ours back) on the poll <paramref name="PollMessageId"/>. Only the
+    /// session holds the poll's secret, so the session seals it (<see cref="Sessions.SessionCommands.VotePoll"/>), not
+    /// <see cref="OutboundContent"/>.
+    /// </summary>
+    public sealed record PollVote(string PollMessageId, IReadOnlyList<string> Options) : ContentRequest;
 }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using SessionCluster.Edge.Problems;
 using SessionCluster.Sessions;
+using SessionCluster.Sessions.Content;
 
 namespace SessionCluster.Edge.Messages;
 
@@ -17,19 +18,22 @@ internal enum MessageAction
 
     /// <summary>React to a message of the chat (an empty emoji takes the reaction back).</summary>
     React,
+
+    /// <summary>Vote on a poll the session sent or received (no options take the vote back).</summary>
+    Vote,
 }
 
 /// <summary>
-/// <c>POST /v1/sessions/{id}/messages/{messageId}:edit|:revoke|:react</c>: acting on a message already sent or
-/// received, sent to the message's own chat as a new message with its own id. Each is a send like any other
+/// <c>POST /v1/sessions/{id}/messages/{messageId}:edit|:revoke|:react|:vote</c>: acting on a message already sent or
+/// received, sent to the message's own chat as a new message with its own id (a vote also to a group's poll). Each is a send like any other
 /// (<see cref="MessageRoutes.SendContentAsync"/>): <c>Idempotency-Key</c> required, <c>202</c> once durable, the
 /// tenant's quota. The message is looked up in the store, else the session's events; an unknown id is
 /// <c>404 message_not_found</c>.
 /// </summary>
 internal static class MessageActionRoutes
 {
-    /// <summary><c>{text}</c> for <c>:edit</c>, <c>{emoji}</c> for <c>:react</c>, nothing (or <c>{}</c>) for <c>:revoke</c>.</summary>
-    public sealed record ActionBody(string? Text = null, string? Emoji = null);
+    /// <summary><c>{text}</c> for <c>:edit</c>, <c>{emoji}</c> for <c>:react</c>, <c>{options}</c> for <c>:vote</c>, nothing (or <c>{}</c>) for <c>:revoke</c>.</summary>
+    public sealed record ActionBody(string? Text = null, string? Emoji = null, IReadOnlyList<string>? Options = null);
 
     public static void Map(RouteGroupBuilder v1, EdgeDependencies deps)
     {
@@ -39,6 +43,8 @@ internal static class MessageActionRoutes
             ActAsync(id, messageId, MessageAction.Revoke, http, deps, ct)).Accepts<ActionBody>(isOptional: true, "application/json");
         v1.MapPost("/sessions/{id}/messages/{messageId}:react", (string id, string messageId, HttpContext http, CancellationToken ct) =>
             ActAsync(id, messageId, MessageAction.React, http, deps, ct)).Accepts<ActionBody>("application/json");
+        v1.MapPost("/sessions/{id}/messages/{messageId}:vote", (string id, string messageId, HttpContext http, CancellationToken ct) =>
+            ActAsync(id, messageId, MessageAction.Vote, http, deps, ct)).Accepts<ActionBody>("application/json");
     }
 
     private static async Task<IResult> ActAsync(string rawId, string messageId, MessageAction action, HttpContext http, EdgeDependencies deps, CancellationToken ct)
@@ -77,6 +83,12 @@ internal static class MessageActionRoutes
                 return (null, null, EdgeProblems.NotFound(ProblemCodes.MessageNotFound, "Message not found", $"session '{entry.Id}' sent or received no message '{messageId}'"));
             }
 
+            if (action == MessageAction.Vote)
+            {
+                // The session knows the poll's chat (a group too) and refuses a message that is no poll it knows.
+                return (MessageRoutes.Recipient(target.Chat) ?? target.Chat, new ContentRequest.PollVote(messageId, body!.Options!), null);
+            }
+
             if (MessageRoutes.Recipient(target.Chat) is not { } to)
             {
                 return (null, null, EdgeProblems.InvalidRequest($"message '{messageId}' is in {target.Chat}; only messages of one-to-one chats can be acted on"));
@@ -99,6 +111,11 @@ internal static class MessageActionRoutes
         MessageAction.React when body.Text is not null => "a reaction takes emoji only",
         MessageAction.React when body.Emoji is null => "emoji is required (an empty emoji takes the reaction back)",
         MessageAction.React when body.Emoji.Length > Reactions.MaxLength => $"emoji must be at most {Reactions.MaxLength} characters",
+        MessageAction.Vote when body.Text is not null || body.Emoji is not null => "a vote takes options only",
+        MessageAction.Vote when body.Options is null => "options is required (an empty list takes the vote back)",
+        MessageAction.Vote when body.Options.Count > SharedContent.MaxPollOptions || body.Options.Any(string.IsNullOrEmpty) =>
+            $"options must be at most {SharedContent.MaxPollOptions} non-empty option names",
+        MessageAction.Edit or MessageAction.Revoke or MessageAction.React when body.Options is not null => "options are for a vote only",
         _ => null,
     };
 }

@@ -122,6 +122,16 @@ internal static partial class MessageRoutes
             return (null, EdgeProblems.TooManyRequests(ProblemCodes.RateLimited, $"tenant '{entry.TenantId}' is over its messagesPerSecond quota; retry after the given seconds", wait));
         }
 
+        var statusUrl = $"/v1/sessions/{entry.Id}/messages/";
+        if (request is ContentRequest.PollVote vote)
+        {
+            // The session seals the vote with the poll's secret; a vote is no chat message, so the store keeps no row of it.
+            var voted = await deps.Sessions.AskAsync(new VotePoll(entry.ActorId, vote.PollMessageId, vote.Options, key), ct).ConfigureAwait(false);
+            return voted is SendAccepted { MessageId: var voteId }
+                ? (new SendMessageResponse(voteId, "accepted", statusUrl + voteId), null)
+                : (null, ReplyProblems.For(voted, entry.Id));
+        }
+
         PreparedContent content;
         try
         {
@@ -132,7 +142,6 @@ internal static partial class MessageRoutes
             return (null, ContentProblems.For(e, entry.Id));
         }
 
-        var statusUrl = $"/v1/sessions/{entry.Id}/messages/";
         var reply = await deps.Sessions.AskAsync(new Send(entry.ActorId, to!, content.Message, key), ct).ConfigureAwait(false);
         if (reply is not SendAccepted accepted)
         {

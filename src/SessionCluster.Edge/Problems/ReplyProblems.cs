@@ -63,6 +63,8 @@ internal static class ReplyProblems
             SendRefusal.NotConnected => EdgeProblems.Problem(StatusCodes.Status409Conflict, ProblemCodes.SessionNotConnected, "Session not connected", refused.Detail),
             SendRefusal.BadRecipient => EdgeProblems.Problem(StatusCodes.Status422UnprocessableEntity, ProblemCodes.InvalidRecipient, "Invalid recipient", refused.Detail),
             SendRefusal.BadContent => EdgeProblems.Problem(StatusCodes.Status422UnprocessableEntity, ProblemCodes.InvalidContent, "Invalid content", refused.Detail),
+            SendRefusal.UnknownPoll => EdgeProblems.NotFound(ProblemCodes.PollNotFound, "Poll not found", refused.Detail),
+            SendRefusal.UnknownPollOption => EdgeProblems.Problem(StatusCodes.Status422UnprocessableEntity, ProblemCodes.InvalidPollOption, "Invalid poll option", refused.Detail),
             var other => throw new InvalidOperationException($"No problem is mapped for the send refusal {other}."),
         },
         var other => throw new InvalidOperationException($"No problem is mapped for the session reply {other.GetType().Name}."),

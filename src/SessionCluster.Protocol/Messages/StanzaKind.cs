@@ -8,13 +8,13 @@ namespace SessionCluster.Protocol.Messages;
 /// <c>&lt;enc decrypt-fail="hide"&gt;</c> for content a recipient should drop silently rather than show as
 /// "waiting for this message" when it cannot decrypt it (a reaction). The server routes and counts by these, so they
 /// must agree with the content inside the ciphertext. An edit or a revoke also says so on the stanza (<c>edit</c>), and a
-/// poll's creation carries <c>&lt;meta polltype="creation"/&gt;</c>.
+/// poll's creation carries <c>&lt;meta polltype="creation"/&gt;</c>, a vote <c>&lt;meta polltype="vote"/&gt;</c>.
 /// </summary>
 /// <param name="Type">The stanza's <c>type</c>.</param>
 /// <param name="MediaType">The enc's <c>mediatype</c>, or null when the content carries no media.</param>
 /// <param name="HideDecryptFailure">Whether the enc carries <c>decrypt-fail="hide"</c>.</param>
 /// <param name="Edit">The stanza's <c>edit</c> attribute (§9 "Edits and revokes"): <see cref="MessageEdit"/>, <see cref="SenderRevoke"/>, <see cref="AdminRevoke"/>, or null.</param>
-/// <param name="PollType">The <c>polltype</c> of the stanza's <c>&lt;meta&gt;</c> child (<c>creation</c>), or null for no meta.</param>
+/// <param name="PollType">The <c>polltype</c> of the stanza's <c>&lt;meta&gt;</c> child (<c>creation</c> or <c>vote</c>), or null for no meta.</param>
 public sealed record StanzaKind(string Type, string? MediaType, bool HideDecryptFailure, string? Edit = null, string? PollType = null)
 {
     /// <summary><c>edit="1"</c>: the content is a protocolMessage MESSAGE_EDIT replacing one of ours (WM EditAttributeMessageEdit; BL "1").</summary>
@@ -52,6 +52,12 @@ public sealed record StanzaKind(string Type, string? MediaType, bool HideDecrypt
         if (content.PollCreationMessage is not null || content.PollCreationMessageV2 is not null || content.PollCreationMessageV3 is not null)
         {
             return new StanzaKind("poll", null, false, PollType: "creation");
+        }
+
+        if (content.PollUpdateMessage is not null)
+        {
+            // A vote (WM send.go: polltype "vote", and decrypt-fail="hide" as for a reaction; BL types it "poll" too).
+            return new StanzaKind("poll", null, HideDecryptFailure: true, PollType: "vote");
         }
 
         return MediaTypeOf(content) is { } mediaType ? new StanzaKind("media", mediaType, false) : Text;

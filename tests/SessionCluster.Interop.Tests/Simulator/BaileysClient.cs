@@ -345,6 +345,20 @@ public sealed class BaileysClient : IAsyncDisposable
             BaileysEvent.Str(result, "pnForLid"));
     }
 
+    /// <summary>
+    /// Votes for <paramref name="options"/> on a poll this client received, sealed with Baileys' own exported helpers
+    /// (Baileys 7's sendMessage has no vote content); <paramref name="tamper"/> flips a byte of the sealed payload.
+    /// </summary>
+    public async Task<BaileysMessageKey> PollVoteAsync(string to, string pollId, IReadOnlyList<string> options, bool tamper = false, CancellationToken cancellationToken = default) =>
+        BaileysMessageKey.From(await CallAsync("pollVote", new { to, pollId, options, tamper }, cancellationToken));
+
+    /// <summary>The option names of a vote this client received on a poll it sent, as Baileys' own decryptPollVote reads them.</summary>
+    public async Task<IReadOnlyList<string>> DecryptPollVoteAsync(string voteId, string pollId, CancellationToken cancellationToken = default)
+    {
+        var result = await CallAsync("decryptPollVote", new { voteId, pollId }, cancellationToken);
+        return [.. BaileysEvent.Property(result, "options").EnumerateArray().Select(o => o.GetString() ?? "")];
+    }
+
     /// <summary>Logs out (remove-companion-device) and waits for the close; the auth folder is then useless.</summary>
     public Task LogoutAsync(CancellationToken cancellationToken = default) => CallAsync("logout", null, cancellationToken);
 

@@ -95,6 +95,14 @@ public sealed class StanzaKindTests
     }
 
     [Fact]
+    public void A_poll_vote_is_a_poll_stanza_with_meta_polltype_vote_hidden_when_it_cannot_be_decrypted()
+    {
+        var vote = new Message { PollUpdateMessage = new PollUpdateMessage { Vote = new PollEncValue() } };
+
+        Assert.Equal(new StanzaKind("poll", null, HideDecryptFailure: true, PollType: "vote"), StanzaKind.Of(vote));
+    }
+
+    [Fact]
     public void A_location_goes_as_a_plain_text_stanza_and_several_contacts_as_media_contact_array_as_Baileys_sends_them()
     {
         Assert.Equal(new StanzaKind("text", null, false), StanzaKind.Of(new Message { LocationMessage = new LocationMessage { DegreesLatitude = 1, DegreesLongitude = 2 } }));
