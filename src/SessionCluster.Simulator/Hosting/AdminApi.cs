@@ -123,6 +123,11 @@ internal static class AdminApi
         LinkingAdmin.Map(admin, server.QrLinking, server.LinkCodeLinking);
         Groups.GroupAdmin.Map(admin, server.Groups, server.Accounts, server.GroupNotifications);
         Phone.PhoneAdmin.Map(admin, server.Accounts, server.Phones, server.Groups, server.Media.Store);
+        // The host forgetting a file, as the real hosts do after some weeks: downloads then get 404 (and ask for a media retry).
+        admin.MapDelete("/media", (string? path) => Guarded(() => Task.FromResult(
+            string.IsNullOrEmpty(path) || !path.StartsWith('/') ? throw AdminProblemException.BadRequest("\"path\" must be a direct path (/v/...).")
+            : server.Media.Store.Drop(path) ? Results.NoContent()
+            : throw AdminProblemException.NotFound("The media host has no file at that path."))));
     }
 
     /// <summary>Runs an endpoint, turning an <see cref="AdminProblemException"/> into its problem response.</summary>

@@ -106,13 +106,15 @@ internal static class PhoneAdmin
                     throw new AdminProblemException(StatusCodes.Status422UnprocessableEntity, "Refused by the relay", $"The server acked {sent.Id} with error {error}; nothing was delivered.");
                 }
 
-                return Results.Json(new PhoneSendResponse(sent.Id, to.ToString(), sent.Devices), statusCode: StatusCodes.Status201Created);
+                return Results.Json(new PhoneMediaResponse(sent.Id, to.ToString(), sent.Devices, sent.DirectPath!), statusCode: StatusCodes.Status201Created);
             }
             catch (PhoneSendException e)
             {
                 throw AdminProblemException.BadRequest(e.Message);
             }
         }));
+        admin.MapDelete("/accounts/{phone}/media", (string phone) => Guarded(() =>
+            Task.FromResult(Results.Json(new { forgotten = phones.Get(FindAccount(accounts, phone)).ForgetFiles() }))));
         admin.MapPost("/accounts/{phone}/history-sync", (string phone, HttpContext context) => Guarded(async () =>
         {
             var account = FindAccount(accounts, phone);
@@ -188,6 +190,9 @@ public sealed record PhoneSendRequest(string? To, string? Text);
 /// <summary>What the phone sent: the message id, the recipient and how many devices got a ciphertext.</summary>
 /// <summary>The body of <c>POST /admin/accounts/{phone}/media</c>: the file (base64) the phone sends to <see cref="To"/>.</summary>
 public sealed record PhoneMediaRequest(string? To, string? Kind, string? Base64, string? MimeType);
+
+/// <summary>What <c>POST /admin/accounts/{phone}/media</c> sent, with the file's direct path on the simulator's media host.</summary>
+public sealed record PhoneMediaResponse(string Id, string To, int Devices, string DirectPath);
 
 public sealed record PhoneSendResponse(string Id, string To, int Devices);
 

@@ -25,7 +25,7 @@ internal sealed partial class Phone
     /// another account, as <see cref="SendTextAsync"/> sends text; the stanza is of type <c>media</c>.
     /// </summary>
     /// <exception cref="PhoneSendException">No media store, a kind that is not a chat file, or a recipient that is no other account.</exception>
-    public Task<PhoneSendResult> SendMediaAsync(Jid to, MediaKind kind, byte[] plaintext, string mimeType, CancellationToken cancellationToken)
+    public async Task<PhoneSendResult> SendMediaAsync(Jid to, MediaKind kind, byte[] plaintext, string mimeType, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(plaintext);
         ArgumentException.ThrowIfNullOrEmpty(mimeType);
@@ -35,7 +35,17 @@ internal sealed partial class Phone
         var content = Content(kind, mediaKey, encrypted, mimeType, _clock.GetUtcNow().ToUnixTimeSeconds());
         var uploaded = store.Add(MediaKinds.MmsType(kind), blob);
         SetDirectPath(content, uploaded.DirectPath);
-        return SendToAccountAsync(to, content, "media", cancellationToken, id => Hold(id, new HeldFile(kind, mediaKey, blob)));
+        var sent = await SendToAccountAsync(to, content, "media", cancellationToken, id => Hold(id, new HeldFile(kind, mediaKey, blob))).ConfigureAwait(false);
+        return sent with { DirectPath = uploaded.DirectPath };
+    }
+
+    /// <summary>The phone no longer has any file (its user deleted them): every media retry is then answered NOT_FOUND.</summary>
+    public int ForgetFiles()
+    {
+        var count = _files.Count;
+        _files.Clear();
+        _fileOrder.Clear();
+        return count;
     }
 
     /// <summary>A companion of this account sent a message; when it carries a file still on the host, the phone keeps it.</summary>
