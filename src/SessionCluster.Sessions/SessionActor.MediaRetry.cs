@@ -38,6 +38,12 @@ public sealed partial class SessionActor
             return;
         }
 
+        if (request.MediaKey.Length != MediaKeys.MediaKeySize || string.IsNullOrEmpty(request.Target.MessageId) || request.Wait <= TimeSpan.Zero)
+        {
+            Sender.Tell(new MediaRetryRefused(_id, MediaRetryRefusal.BadRequest, $"a media retry needs a {MediaKeys.MediaKeySize}-byte media key, a message id and a positive wait"));
+            return;
+        }
+
         var id = request.Target.MessageId;
         var waiter = new MediaRetryWaiter(Sender, request.MediaKey.ToArray(), Guid.NewGuid());
         if (!_mediaRetries.TryGetValue(id, out var waiters))

@@ -27,6 +27,9 @@ public static partial class SessionCommands
 /// <summary>Why <see cref="SessionCommands.RequestMediaRetry"/> brought no new path.</summary>
 public enum MediaRetryRefusal
 {
+    /// <summary>Asked without a 32-byte media key, a message id or a positive wait: nothing was sent.</summary>
+    BadRequest,
+
     /// <summary>The session has no live connection, is not linked, or ended: it cannot send the receipt.</summary>
     NotConnected,
 

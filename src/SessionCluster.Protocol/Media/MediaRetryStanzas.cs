@@ -115,7 +115,8 @@ public static class MediaRetryStanzas
             throw new MediaRetryException(MediaRetryFailure.Malformed, $"the <{node.Tag}> has no id or no <rmr jid>");
         }
 
-        var fromMe = Attribute(() => rmr.GetOptionalString("from_me") is { } value ? rmr.GetBool("from_me") : false);
+        // Absent from_me reads as false, as Baileys' decodeMediaRetryNode compares it with "true".
+        var fromMe = Attribute(() => rmr.GetOptionalString("from_me") is not null && rmr.GetBool("from_me"));
         return new MediaRetryTarget(id, jid, fromMe, rmr.GetOptionalString("participant"));
     }
 

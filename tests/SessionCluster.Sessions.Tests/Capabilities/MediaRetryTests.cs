@@ -64,6 +64,11 @@ public sealed class MediaRetryTests(ITestOutputHelper output) : CapabilityTestBa
 
         Assert.Equal(MediaDownloadFailure.RetryRefused, failure.Failure);
         Assert.Contains(nameof(MediaRetryRefusal.SenderNotFound), failure.Message, StringComparison.Ordinal);
+
+        // A request the session cannot seal is refused before anything is sent, and the session keeps running.
+        var bad = await session.Ask<Reply>(new RequestMediaRetry(Alice, MediaRetryTargets.Of(received), new byte[5], TimeSpan.FromSeconds(1)), SessionNodes.Timeout);
+        Assert.Equal(MediaRetryRefusal.BadRequest, Assert.IsType<MediaRetryRefused>(bad).Reason);
+        Assert.IsType<StatusReply>(await session.Ask<Reply>(new GetStatus(Alice), SessionNodes.Timeout));
     }
 
     [Fact]
