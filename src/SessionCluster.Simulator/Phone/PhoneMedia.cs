@@ -34,7 +34,7 @@ internal sealed partial class Phone
         var (blob, encrypted) = MediaCipher.Encrypt(plaintext, mediaKey, kind);
         var content = Content(kind, mediaKey, encrypted, mimeType, _clock.GetUtcNow().ToUnixTimeSeconds());
         var uploaded = store.Add(MediaKinds.MmsType(kind), blob);
-        SetDirectPath(content, uploaded.DirectPath);
+        SetPlace(content, uploaded.DirectPath, _directory.MediaBaseUrl is { } host ? host + uploaded.DirectPath : null);
         var sent = await SendToAccountAsync(to, content, "media", cancellationToken, id => Hold(id, new HeldFile(kind, mediaKey, blob))).ConfigureAwait(false);
         return sent with { DirectPath = uploaded.DirectPath };
     }
@@ -144,13 +144,38 @@ internal sealed partial class Phone
         };
     }
 
-    private static void SetDirectPath(Message content, string directPath)
+    /// <summary>Where the file is: its direct path, and the URL the uploader got (Baileys downloads from the URL when it has one).</summary>
+    private static void SetPlace(Message content, string directPath, string? url)
     {
-        if (content.ImageMessage is { } image) image.DirectPath = directPath;
-        if (content.VideoMessage is { } video) video.DirectPath = directPath;
-        if (content.AudioMessage is { } audio) audio.DirectPath = directPath;
-        if (content.DocumentMessage is { } document) document.DirectPath = directPath;
-        if (content.StickerMessage is { } sticker) sticker.DirectPath = directPath;
+        if (content.ImageMessage is { } image)
+        {
+            image.DirectPath = directPath;
+            if (url is not null) image.URL = url;
+        }
+
+        if (content.VideoMessage is { } video)
+        {
+            video.DirectPath = directPath;
+            if (url is not null) video.URL = url;
+        }
+
+        if (content.AudioMessage is { } audio)
+        {
+            audio.DirectPath = directPath;
+            if (url is not null) audio.URL = url;
+        }
+
+        if (content.DocumentMessage is { } document)
+        {
+            document.DirectPath = directPath;
+            if (url is not null) document.URL = url;
+        }
+
+        if (content.StickerMessage is { } sticker)
+        {
+            sticker.DirectPath = directPath;
+            if (url is not null) sticker.URL = url;
+        }
     }
 
     /// <summary>The file a message carries (its kind, key and path), or null.</summary>
