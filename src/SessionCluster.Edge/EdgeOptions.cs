@@ -34,6 +34,13 @@ public sealed class EdgeOptions
     public TimeSpan QrWait { get; init; } = TimeSpan.FromSeconds(20);
 
     /// <summary>
+    /// Default 30 s: how long a download of a received file whose media hosts no longer have it waits for the sender's
+    /// phone to upload it again (media retry, docs/PROTOCOL.md §12); <see cref="Sessions.MediaDownloads.DefaultRetryWait"/>
+    /// says why.
+    /// </summary>
+    public TimeSpan MediaRetryWait { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
     /// Default 1 h: how often the chats and messages store deletes the messages older than their tenant's
     /// <c>retentionDays</c>. Retention is counted in days, so an hour late is within 5 % of the shortest (1 day); each
     /// sweep is one indexed delete per tenant with retention set.
@@ -62,6 +69,11 @@ public sealed class EdgeOptions
         if (QrWait <= TimeSpan.Zero)
         {
             throw new ArgumentException($"{Section}:{nameof(QrWait)} must be positive (default 00:00:20).");
+        }
+
+        if (MediaRetryWait <= TimeSpan.Zero)
+        {
+            throw new ArgumentException($"{Section}:{nameof(MediaRetryWait)} must be positive (default 00:00:30).");
         }
 
         if (RetentionSweepInterval <= TimeSpan.Zero)

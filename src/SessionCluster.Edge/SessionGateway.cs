@@ -16,4 +16,11 @@ public sealed class SessionGateway(Func<CancellationToken, Task<IActorRef>> regi
         var target = await region(cancellationToken).ConfigureAwait(false);
         return await target.Ask<Reply>(command, timeout, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>The session's reply within <paramref name="within"/> (a command that waits on the network, e.g. a media retry).</summary>
+    public async Task<Reply> AskAsync(IWithSessionId command, TimeSpan within, CancellationToken cancellationToken)
+    {
+        var target = await region(cancellationToken).ConfigureAwait(false);
+        return await target.Ask<Reply>(command, within, cancellationToken).ConfigureAwait(false);
+    }
 }

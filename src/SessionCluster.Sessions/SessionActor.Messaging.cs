@@ -1,5 +1,6 @@
 using Akka.Actor;
 using SessionCluster.Protocol.Binary;
+using SessionCluster.Protocol.Media;
 using SessionCluster.Protocol.Signal;
 using SessionCluster.Sessions.Flows;
 using SessionCluster.Sessions.Ratchets;
@@ -239,6 +240,10 @@ public sealed partial class SessionActor
         if (PreKeys.ReadLowCountNotification(node) is { } count)
         {
             UploadPreKeysIfLow(count);
+        }
+        else if (node.GetOptionalString("type") == MediaRetryStanzas.NotificationType)
+        {
+            OnMediaRetryNotification(node);
         }
         else if (node.GetOptionalString("type") == "w:gp2")
         {

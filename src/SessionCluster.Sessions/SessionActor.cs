@@ -73,6 +73,7 @@ public sealed partial class SessionActor : ReceivePersistentActor, IWithTimers
         ReceivePresence();
         ReceiveContacts();
         ReceiveMedia();
+        ReceiveMediaRetry();
         ReceiveGroups();
         ReceiveHistory();
     }

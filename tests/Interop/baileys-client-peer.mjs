@@ -36,6 +36,8 @@
 //   sendContent({ to, content, quotedId?, statusJidList? }) → { id, key }   any Baileys content; { base64 } members become Buffers;
 //       statusJidList with to = status@broadcast posts a status to those users
 //   downloadMedia({ id })                  → { base64, length, sha256 }   for a received media message
+//   updateMedia({ id })                    → { directPath }   Baileys' updateMediaMessage (media retry) for a
+//       received media message: asks the sender to upload it again and keeps the new path for downloadMedia
 //   readMessages({ keys: [key…] })         → null     sends read receipts
 //   groupCreate({ subject, participants }) → group metadata summary
 //   groupMetadata({ jid })                 → group metadata summary
@@ -624,6 +626,21 @@ async function downloadMedia({ id }) {
   return { base64: buffer.toString('base64'), length: buffer.length, sha256: createHash('sha256').update(buffer).digest('hex') };
 }
 
+// Called directly: rc14's downloadMediaMessage reads error.status, which a Boom 404 does not set, so it never retries itself.
+async function updateMedia({ id }) {
+  const message = receivedMessages.get(id);
+  if (!message) {
+    throw new Error(`no received message with id ${id}`);
+  }
+  const socket = currentSocket();
+  // updateMediaMessage builds the new URL from the host media_conn named, known only once media_conn was asked.
+  await socket.refreshMediaConn();
+  const updated = await socket.updateMediaMessage(message);
+  receivedMessages.set(id, updated);
+  const content = Object.values(updated.message ?? {}).find(part => part && typeof part === 'object' && 'directPath' in part);
+  return { directPath: content?.directPath ?? null };
+}
+
 async function readMessages({ keys }) {
   await currentSocket().readMessages(keys);
   return null;
@@ -816,6 +833,7 @@ runPeer({
   sendImage,
   sendContent,
   downloadMedia,
+  updateMedia,
   readMessages,
   groupCreate,
   groupMetadata,

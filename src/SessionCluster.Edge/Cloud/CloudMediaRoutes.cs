@@ -54,7 +54,7 @@ internal static partial class CloudMediaRoutes
             return CloudErrors.InvalidParameter(http, $"'{version}' is not a Graph API version (v21.0, for example)");
         }
 
-        var (_, media, error) = await FindAsync(mediaId, http, deps, ct).ConfigureAwait(false);
+        var (_, _, media, error) = await FindAsync(mediaId, http, deps, ct).ConfigureAwait(false);
         if (media is null)
         {
             return error!;
@@ -68,7 +68,7 @@ internal static partial class CloudMediaRoutes
 
     private static async Task<IResult> DownloadAsync(string mediaId, HttpContext http, EdgeDependencies deps, CancellationToken ct)
     {
-        var (entry, media, error) = await FindAsync(mediaId, http, deps, ct).ConfigureAwait(false);
+        var (entry, received, media, error) = await FindAsync(mediaId, http, deps, ct).ConfigureAwait(false);
         if (media is null)
         {
             return error!;
@@ -77,7 +77,7 @@ internal static partial class CloudMediaRoutes
         var messageId = mediaId[(mediaId.IndexOf(Separator, StringComparison.Ordinal) + 1)..];
         try
         {
-            var file = await ReceivedFiles.DownloadAsync(entry!, media, deps, ct).ConfigureAwait(false);
+            var file = await ReceivedFiles.DownloadAsync(entry!, received!, media, deps, ct).ConfigureAwait(false);
             MediaDownloadLog.Downloaded(deps.Media!.DownloadLogger, entry!.Id, messageId, file.Length, media.MimeType);
             return new MediaFileResult(file);
         }
@@ -100,26 +100,27 @@ internal static partial class CloudMediaRoutes
         MediaDownloadFailure.NotFound => CloudErrors.MediaDownloadError(http, "WhatsApp's media hosts no longer have this file (they keep files for a limited time)"),
         MediaDownloadFailure.Integrity => CloudErrors.MediaDownloadError(http, "the downloaded file failed its integrity check (tampered or corrupted); nothing of it is served"),
         MediaDownloadFailure.NoHosts => CloudErrors.ServiceUnavailable(http, e.Message + "; files are downloaded while the phone number's session is connected"),
-        MediaDownloadFailure.HostsFailed or MediaDownloadFailure.TooLarge => CloudErrors.MediaDownloadError(http, e.Message),
+        MediaDownloadFailure.HostsFailed or MediaDownloadFailure.TooLarge or MediaDownloadFailure.RetryFailed => CloudErrors.MediaDownloadError(http, e.Message),
+        MediaDownloadFailure.RetryRefused => CloudErrors.MediaDownloadError(http, "WhatsApp's media hosts no longer have this file and the sender's phone did not upload it again"),
         var other => throw new InvalidOperationException($"No Cloud error is mapped for the download failure {other}."),
     };
 
     /// <summary>The caller's session and the received file a media id names, or the Cloud error to answer.</summary>
-    private static async Task<(SessionEntry? Entry, MediaDescriptor? Media, IResult? Error)> FindAsync(string mediaId, HttpContext http, EdgeDependencies deps, CancellationToken ct)
+    private static async Task<(SessionEntry? Entry, MessageReceivedBody? Received, MediaDescriptor? Media, IResult? Error)> FindAsync(string mediaId, HttpContext http, EdgeDependencies deps, CancellationToken ct)
     {
         const string Details = "a media id is {phone-number-id}~{message id} of a file a phone number of your tenant received, as the webhooks name it";
         var at = mediaId.IndexOf(Separator, StringComparison.Ordinal);
         if (at <= 0 || !SessionIds.TryParse(mediaId[..at], out _) || !ReceivedFiles.IsMessageId(mediaId[(at + 1)..]))
         {
-            return (null, null, CloudErrors.UnknownMedia(http, mediaId, Details));
+            return (null, null, null, CloudErrors.UnknownMedia(http, mediaId, Details));
         }
 
         // Another tenant's session is not found here: its media ids "do not exist" for this caller.
         var entry = await deps.Directory.FindAsync(Caller.Of(http).TenantId, mediaId[..at], ct).ConfigureAwait(false);
         var received = entry is null ? null : await ReceivedFiles.FindAsync(entry, mediaId[(at + 1)..], deps, ct).ConfigureAwait(false);
         return received is not null && ReceivedMedia.Find(received.Message) is { } media
-            ? (entry, media, null)
-            : (null, null, CloudErrors.UnknownMedia(http, mediaId, Details));
+            ? (entry, received, media, null)
+            : (null, null, null, CloudErrors.UnknownMedia(http, mediaId, Details));
     }
 
     [GeneratedRegex("^v[0-9]{1,3}\\.[0-9]{1,3}$")]

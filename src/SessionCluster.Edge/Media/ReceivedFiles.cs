@@ -32,11 +32,14 @@ internal static class ReceivedFiles
         return await MessageLookup.FindAnyReceivedAsync(entry.ActorId, messageId, deps, ct).ConfigureAwait(false);
     }
 
-    /// <summary>Downloads and decrypts the message's file as the session; the caller disposes the result (it deletes the temporary file).</summary>
-    /// <exception cref="MediaDownloadException">See <see cref="MediaDownloads.DownloadAsync(SessionId, MediaDescriptor, CancellationToken)"/>.</exception>
-    public static Task<DownloadedMedia> DownloadAsync(SessionEntry entry, MediaDescriptor media, EdgeDependencies deps, CancellationToken ct)
+    /// <summary>
+    /// Downloads and decrypts the message's file as the session, asking the sender to upload it again when the hosts no
+    /// longer have it (media retry); the caller disposes the result (it deletes the temporary file).
+    /// </summary>
+    /// <exception cref="MediaDownloadException">See <see cref="MediaDownloads.DownloadAsync(SessionId, MediaDescriptor, Protocol.Media.MediaRetryTarget, CancellationToken)"/>.</exception>
+    public static Task<DownloadedMedia> DownloadAsync(SessionEntry entry, MessageReceivedBody received, MediaDescriptor media, EdgeDependencies deps, CancellationToken ct)
     {
         var services = deps.Media ?? throw new InvalidOperationException("The edge was composed without media services.");
-        return services.Downloads.DownloadAsync(entry.ActorId, media, ct);
+        return services.Downloads.DownloadAsync(entry.ActorId, media, MediaRetryTargets.Of(received), ct);
     }
 }

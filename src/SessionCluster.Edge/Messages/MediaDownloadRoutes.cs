@@ -12,8 +12,11 @@ namespace SessionCluster.Edge.Messages;
 /// <c>GET /v1/sessions/{id}/messages/{messageId}/media</c>: the file of a received media message (image, video, audio,
 /// voice note, document, sticker), downloaded from WhatsApp's media hosts as the session, decrypted and checked, then
 /// streamed with the message's type, its length and <c>Content-Disposition: attachment</c> (with a document's file
-/// name). Nothing is cached: each request downloads again. Errors are problems: 404 <c>media_not_found</c> (no such
-/// received message, or it carries no file), 410 <c>media_gone</c> (the hosts no longer have it), 502
+/// name). Nothing is cached: each request downloads again. When the hosts no longer have the file, the session asks the
+/// sender's phone to upload it again (media retry, docs/PROTOCOL.md §12) and the file comes from the new path. Errors
+/// are problems: 404 <c>media_not_found</c> (no such received message, or it carries no file), 410 <c>media_gone</c>
+/// (the hosts no longer have it and the sender did not upload it again), 502 <c>media_download_failed</c> (also a media
+/// retry whose answer failed or did not open), 502
 /// <c>media_integrity</c> (it failed its hash or MAC check: tampered or corrupted), 502 <c>media_download_failed</c>,
 /// 409 <c>session_not_connected</c> (the session cannot name a media host).
 /// </summary>
@@ -52,7 +55,7 @@ internal static class MediaDownloadRoutes
         DownloadedMedia file;
         try
         {
-            file = await ReceivedFiles.DownloadAsync(entry, media, deps, ct).ConfigureAwait(false);
+            file = await ReceivedFiles.DownloadAsync(entry, received, media, deps, ct).ConfigureAwait(false);
         }
         catch (MediaDownloadException e)
         {
@@ -76,7 +79,9 @@ internal static class MediaDownloadRoutes
             "the downloaded file failed its integrity check (tampered or corrupted); nothing of it is served"),
         MediaDownloadFailure.NoHosts => EdgeProblems.Problem(StatusCodes.Status409Conflict, ProblemCodes.SessionNotConnected, "Session not connected",
             e.Message + "; files are downloaded while the session is connected"),
-        MediaDownloadFailure.HostsFailed or MediaDownloadFailure.TooLarge => EdgeProblems.Problem(StatusCodes.Status502BadGateway, ProblemCodes.MediaDownloadFailed,
+        MediaDownloadFailure.RetryRefused => EdgeProblems.Problem(StatusCodes.Status410Gone, ProblemCodes.MediaGone, "Media gone",
+            "WhatsApp's media hosts no longer have this file and the sender's phone did not upload it again when asked (media retry): " + e.Message),
+        MediaDownloadFailure.HostsFailed or MediaDownloadFailure.TooLarge or MediaDownloadFailure.RetryFailed => EdgeProblems.Problem(StatusCodes.Status502BadGateway, ProblemCodes.MediaDownloadFailed,
             "Media download failed", e.Message),
         var other => throw new InvalidOperationException($"No problem is mapped for the download failure {other}."),
     };

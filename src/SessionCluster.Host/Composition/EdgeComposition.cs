@@ -112,7 +112,7 @@ internal static class EdgeComposition
         // Production also downloads from WhatsApp's own media host when the session cannot name one (docs/PROTOCOL.md §12 "Download");
         // a simulator has only the host its media_conn names.
         IReadOnlyList<string> fallback = server.ServerUri.Host == SessionServerSettings.Production.ServerUri.Host ? [MediaDownloader.ProductionHost] : [];
-        var downloads = new MediaDownloads(new MediaDownloader(mediaClient), deps.Sessions.AskAsync, fallback);
+        var downloads = new MediaDownloads(new MediaDownloader(mediaClient), deps.Sessions.AskAsync, fallback, askWithin: deps.Sessions.AskAsync, retryWait: settings.Edge.MediaRetryWait);
         // Files uploaded to send later wait in the data folder for a day (docs/API.md "Uploads").
         var store = new LocalDiskUploadStore(Path.Combine(settings.Node.DataFolderFullPath, "uploads"), settings.Edge.Media.MaxBytes, TimeSpan.FromDays(1), deps.Clock);
         var media = EdgeMedia.Create(settings.Edge.Media, uploads, downloads, app.Services.GetRequiredService<ILoggerFactory>(), deps.Clock, store);

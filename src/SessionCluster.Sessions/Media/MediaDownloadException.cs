@@ -20,6 +20,15 @@ public enum MediaDownloadFailure
     /// <summary>The file is larger than the node takes, or a host sent more than the message announced.</summary>
     TooLarge,
 
+    /// <summary>
+    /// The hosts no longer had the file and the media retry brought none: the sender's side answered that it has no such
+    /// file, or did not answer in time (docs/PROTOCOL.md §12 "Media retry").
+    /// </summary>
+    RetryRefused,
+
+    /// <summary>The media retry failed: the sender's side reported an error, its answer did not open (tampered), or the new path did not serve the file either.</summary>
+    RetryFailed,
+
     /// <summary>There is no host to ask: the session could not name one (not linked or not connected) and no fallback host is configured.</summary>
     NoHosts,
 }

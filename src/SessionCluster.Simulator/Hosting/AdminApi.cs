@@ -123,6 +123,13 @@ internal static class AdminApi
         LinkingAdmin.Map(admin, server.QrLinking, server.LinkCodeLinking);
         Groups.GroupAdmin.Map(admin, server.Groups, server.Accounts, server.GroupNotifications);
         Phone.PhoneAdmin.Map(admin, server.Accounts, server.Phones, server.Groups, server.Media.Store);
+        admin.MapGet("/media", () => Guarded(() => Task.FromResult(Results.Json(
+            server.Media.Store.All().Select(b => new MediaBlobView(b.DirectPath, b.MmsType, b.Content.Length, b.UploadedAt))))));
+        // The host forgetting a file, as the real hosts do after some weeks: downloads then get 404 (and ask for a media retry).
+        admin.MapDelete("/media", (string? path) => Guarded(() => Task.FromResult(
+            string.IsNullOrEmpty(path) || !path.StartsWith('/') ? throw AdminProblemException.BadRequest("\"path\" must be a direct path (/v/...).")
+            : server.Media.Store.Drop(path) ? Results.NoContent()
+            : throw AdminProblemException.NotFound("The media host has no file at that path."))));
     }
 
     /// <summary>Runs an endpoint, turning an <see cref="AdminProblemException"/> into its problem response.</summary>
@@ -198,3 +205,6 @@ public sealed record AccountResponse(string Phone, string Jid, string Lid);
 /// <c>ip:port</c> its live connection comes from (a proxy's, when it came through one); null when it is offline.
 /// </summary>
 public sealed record DeviceResponse(int Device, string Jid, string Lid, uint KeyIndex, string Platform, bool Primary, DateTimeOffset LinkedAt, int? PreKeys, bool Online, string? RemoteAddress = null);
+
+/// <summary>A blob the simulator's media host holds, as <c>GET /admin/media</c> lists it (never its bytes).</summary>
+public sealed record MediaBlobView(string DirectPath, string MmsType, int Length, DateTimeOffset UploadedAt);

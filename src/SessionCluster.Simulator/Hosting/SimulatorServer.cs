@@ -80,7 +80,7 @@ internal sealed partial class SimulatorServer
 
     public Groups.GroupDirectory Groups => LazyInitializer.EnsureInitialized(ref field, () => new(Accounts, Clock));
 
-    public Phone.PhoneDirectory Phones => LazyInitializer.EnsureInitialized(ref field, () => new(Accounts, () => Relay, Clock, LoggerFactory));
+    public Phone.PhoneDirectory Phones => LazyInitializer.EnsureInitialized(ref field, () => new(Accounts, () => Relay, Clock, LoggerFactory, () => Media.Store, () => Media.BaseUrl));
 
     public Media.MediaServer Media => LazyInitializer.EnsureInitialized(ref field, () => new(Clock, LoggerFactory, Certificate));
 

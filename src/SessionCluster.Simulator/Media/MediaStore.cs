@@ -55,6 +55,9 @@ internal sealed class MediaStore(TimeProvider clock)
         return blob;
     }
 
+    /// <summary>Every blob held, oldest upload first (the admin API lists them so a test can drop one it did not upload itself).</summary>
+    public IReadOnlyList<MediaBlob> All() => [.. _blobs.Values.OrderBy(b => b.UploadedAt)];
+
     /// <summary>The blob at <paramref name="path"/> (a direct path; its query, if any, is ignored).</summary>
     public MediaBlob? Find(string path) => _blobs.GetValueOrDefault(PathKey(path));
 

@@ -120,5 +120,5 @@ internal sealed partial class Phone
     private static partial void LogIgnored(ILogger logger, string phone, string tag);
 }
 
-/// <summary>What <see cref="Phone.SendTextAsync"/> sent: the message id, how many devices got a ciphertext, the server's ack.</summary>
-internal sealed record PhoneSendResult(string Id, int Devices, Node Ack);
+/// <summary>What <see cref="Phone.SendTextAsync"/> sent: the message id, how many devices got a ciphertext, the server's ack, and a file's direct path.</summary>
+internal sealed record PhoneSendResult(string Id, int Devices, Node Ack, string? DirectPath = null);

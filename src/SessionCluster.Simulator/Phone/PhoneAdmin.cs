@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using SessionCluster.Protocol.Binary;
+using SessionCluster.Protocol.Media;
 using SessionCluster.Simulator.Accounts;
 using SessionCluster.Simulator.Groups;
 using SessionCluster.Simulator.Media;
@@ -68,6 +69,52 @@ internal static class PhoneAdmin
                 throw AdminProblemException.BadRequest(e.Message);
             }
         }));
+        admin.MapPost("/accounts/{phone}/media", (string phone, HttpContext context) => Guarded(async () =>
+        {
+            var account = FindAccount(accounts, phone);
+            var request = await ReadMediaBodyAsync(context).ConfigureAwait(false);
+            if (!Jid.TryParse(request.To, out var to) || to.Device != 0 || !(to.IsPhoneNumber || to.IsLid) || phones.FindAccount(to) is null)
+            {
+                throw AdminProblemException.BadRequest("\"to\" must be the user jid of another account (digits@s.whatsapp.net, digits@lid).");
+            }
+
+            if (!Enum.TryParse<MediaKind>(request.Kind, ignoreCase: true, out var kind) || kind is not (MediaKind.Image or MediaKind.Video or MediaKind.Audio or MediaKind.Document or MediaKind.Sticker))
+            {
+                throw AdminProblemException.BadRequest("\"kind\" must be image, video, audio, document or sticker.");
+            }
+
+            byte[] bytes;
+            try
+            {
+                bytes = Convert.FromBase64String(request.Base64 ?? string.Empty);
+            }
+            catch (FormatException)
+            {
+                throw AdminProblemException.BadRequest("\"base64\" must be the file in base64.");
+            }
+
+            if (bytes.Length == 0 || string.IsNullOrEmpty(request.MimeType))
+            {
+                throw AdminProblemException.BadRequest("\"base64\" and \"mimeType\" must be non-empty.");
+            }
+
+            try
+            {
+                var sent = await phones.Get(account).SendMediaAsync(to, kind, bytes, request.MimeType, context.RequestAborted).ConfigureAwait(false);
+                if (sent.Ack.GetOptionalString("error") is { } error)
+                {
+                    throw new AdminProblemException(StatusCodes.Status422UnprocessableEntity, "Refused by the relay", $"The server acked {sent.Id} with error {error}; nothing was delivered.");
+                }
+
+                return Results.Json(new PhoneMediaResponse(sent.Id, to.ToString(), sent.Devices, sent.DirectPath!), statusCode: StatusCodes.Status201Created);
+            }
+            catch (PhoneSendException e)
+            {
+                throw AdminProblemException.BadRequest(e.Message);
+            }
+        }));
+        admin.MapDelete("/accounts/{phone}/media", (string phone) => Guarded(() =>
+            Task.FromResult(Results.Json(new { forgotten = phones.Get(FindAccount(accounts, phone)).ForgetFiles() }))));
         admin.MapPost("/accounts/{phone}/history-sync", (string phone, HttpContext context) => Guarded(async () =>
         {
             var account = FindAccount(accounts, phone);
@@ -96,6 +143,19 @@ internal static class PhoneAdmin
         }
 
         return accounts.Find(phone) ?? throw AdminProblemException.NotFound($"No account for {phone}.");
+    }
+
+    private static async Task<PhoneMediaRequest> ReadMediaBodyAsync(HttpContext context)
+    {
+        try
+        {
+            return await JsonSerializer.DeserializeAsync<PhoneMediaRequest>(context.Request.Body, JsonSerializerOptions.Web, context.RequestAborted).ConfigureAwait(false)
+                ?? throw AdminProblemException.BadRequest("The body must be a JSON object.");
+        }
+        catch (JsonException)
+        {
+            throw AdminProblemException.BadRequest("The body must be JSON: {\"to\", \"kind\", \"base64\", \"mimeType\"}.");
+        }
     }
 
     private static async Task<PhoneSendRequest> ReadBodyAsync(HttpContext context)
@@ -128,6 +188,12 @@ internal static class PhoneAdmin
 public sealed record PhoneSendRequest(string? To, string? Text);
 
 /// <summary>What the phone sent: the message id, the recipient and how many devices got a ciphertext.</summary>
+/// <summary>The body of <c>POST /admin/accounts/{phone}/media</c>: the file (base64) the phone sends to <see cref="To"/>.</summary>
+public sealed record PhoneMediaRequest(string? To, string? Kind, string? Base64, string? MimeType);
+
+/// <summary>What <c>POST /admin/accounts/{phone}/media</c> sent, with the file's direct path on the simulator's media host.</summary>
+public sealed record PhoneMediaResponse(string Id, string To, int Devices, string DirectPath);
+
 public sealed record PhoneSendResponse(string Id, string To, int Devices);
 
 /// <summary><c>POST /admin/accounts/{phone}/history-sync[?blob=true]</c>: how many companions got the notification, and the blob's direct path when it was uploaded.</summary>

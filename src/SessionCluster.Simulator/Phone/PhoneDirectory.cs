@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using SessionCluster.Protocol.Binary;
 using SessionCluster.Simulator.Accounts;
+using SessionCluster.Simulator.Media;
 using SessionCluster.Simulator.Relay;
 
 namespace SessionCluster.Simulator.Phone;
@@ -18,16 +19,28 @@ internal sealed class PhoneDirectory : IPrimaryDevices
     private readonly Lazy<IStanzaRelay> _relay;
     private readonly TimeProvider _clock;
     private readonly ILogger _logger;
+    private readonly Func<MediaStore?> _media;
+    private readonly Func<string?> _mediaBaseUrl;
 
-    public PhoneDirectory(AccountDirectory accounts, Func<IStanzaRelay> relay, TimeProvider clock, ILoggerFactory loggerFactory)
+    /// <param name="media">The media host's store, where phones upload the files they send and upload again on a media retry; none without it.</param>
+    /// <param name="mediaBaseUrl">The media host's <c>https://host:port</c>, for the <c>url</c> of a file a phone sends (Baileys downloads from it).</param>
+    public PhoneDirectory(AccountDirectory accounts, Func<IStanzaRelay> relay, TimeProvider clock, ILoggerFactory loggerFactory, Func<MediaStore?>? media = null, Func<string?>? mediaBaseUrl = null)
     {
         _accounts = accounts;
+        _media = media ?? (() => null);
+        _mediaBaseUrl = mediaBaseUrl ?? (() => null);
         _relay = new Lazy<IStanzaRelay>(relay);
         _clock = clock;
         _logger = loggerFactory.CreateLogger<Phone>();
     }
 
     public IStanzaRelay Relay => _relay.Value;
+
+    /// <summary>The media host's store, or null when this simulator has none.</summary>
+    public MediaStore? Media => _media();
+
+    /// <summary>The media host's base URL, or null when it is not serving.</summary>
+    public string? MediaBaseUrl => _mediaBaseUrl();
 
     /// <summary>The phone of <paramref name="account"/> (one per phone number, created on first use).</summary>
     public Phone Get(Account account) =>

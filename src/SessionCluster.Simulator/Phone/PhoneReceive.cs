@@ -1,5 +1,6 @@
 using Google.Protobuf;
 using SessionCluster.Protocol.Binary;
+using SessionCluster.Protocol.Media;
 using SessionCluster.Protocol.Messages;
 using SessionCluster.Protocol.Signal;
 using SessionCluster.Protocol.Wa.E2E;
@@ -25,7 +26,11 @@ internal sealed partial class Phone
                     stanza.GetOptionalString("from") ?? string.Empty,
                     stanza.GetOptionalString("participant"),
                     stanza.GetOptionalString("type") ?? "delivery"));
-                if (stanza.GetOptionalString("type") == "retry")
+                if (stanza.GetOptionalString("type") == MediaRetryStanzas.ReceiptType)
+                {
+                    await AnswerMediaRetryAsync(stanza, cancellationToken).ConfigureAwait(false);
+                }
+                else if (stanza.GetOptionalString("type") == "retry")
                 {
                     try
                     {
@@ -97,6 +102,12 @@ internal sealed partial class Phone
         var fromOwnDevice = ReferenceEquals(sender, Account);
         foreach (var message in messages)
         {
+            if (fromOwnDevice)
+            {
+                // A companion's send: the phone keeps the file, as a phone downloads what its own devices send.
+                HoldOwnDevicesFile(id, message.DeviceSentMessage?.Message ?? message);
+            }
+
             if (Record(stanza, id, from, sender.DeviceJid(senderDevice.Device), message, timestamp) is { } recorded)
             {
                 Inbox.Add(recorded);

@@ -18,9 +18,20 @@ internal sealed partial class Phone
     /// prekey store). Returns the message id and the server's ack.
     /// </summary>
     /// <exception cref="PhoneSendException">The recipient is not an account of this simulator, or is the phone's own account.</exception>
-    public async Task<PhoneSendResult> SendTextAsync(Jid to, string text, CancellationToken cancellationToken)
+    public Task<PhoneSendResult> SendTextAsync(Jid to, string text, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(text);
+        return SendToAccountAsync(to, new Message { Conversation = text }, "text", cancellationToken);
+    }
+
+    /// <summary>
+    /// Sends <paramref name="content"/> to another account as a stanza of <paramref name="stanzaType"/>: to every device of the
+    /// recipient and, as a <c>deviceSentMessage</c>, to the account's own companions.
+    /// </summary>
+    /// <exception cref="PhoneSendException">The recipient is not an account of this simulator, or is the phone's own account.</exception>
+    /// <param name="sending">Told the message id before the stanza goes out (a media send keeps its file by it).</param>
+    private async Task<PhoneSendResult> SendToAccountAsync(Jid to, Message content, string stanzaType, CancellationToken cancellationToken, Action<string>? sending = null)
+    {
         if (to.Device != 0 || !(to.IsPhoneNumber || to.IsLid))
         {
             throw new PhoneSendException($"{to} is not a user jid (user@s.whatsapp.net or user@lid).");
@@ -33,7 +44,6 @@ internal sealed partial class Phone
         }
 
         var chat = to.ToNonAd();
-        var content = new Message { Conversation = text };
         var copy = new Message { DeviceSentMessage = new DeviceSentMessage { DestinationJID = chat.ToString(), Message = content } };
         List<(Account Owner, int Device, Message Body)> targets = [(recipient, 0, content)];
         targets.AddRange(recipient.Devices.Select(d => (recipient, d.DeviceId, content)));
@@ -43,7 +53,8 @@ internal sealed partial class Phone
 
         var id = MessageIds.New(Account.Phone, _clock.GetUtcNow());
         Remember(id, new SentMessage(chat, content));
-        var stanza = new Node("message", [("id", id), ("to", chat.ToString()), ("type", "text")], [new Node("participants", null, participants)]);
+        sending?.Invoke(id);
+        var stanza = new Node("message", [("id", id), ("to", chat.ToString()), ("type", stanzaType)], [new Node("participants", null, participants)]);
         var ack = await _directory.Relay.SendMessageAsync(Account, 0, stanza, cancellationToken).ConfigureAwait(false);
         LogSent(_logger, Account.Phone, id, chat.ToString(), participants.Count, ack.GetOptionalString("error") ?? "none");
         return new PhoneSendResult(id, participants.Count, ack);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using SessionCluster.Protocol.Binary;
+using SessionCluster.Protocol.Media;
 using SessionCluster.Simulator.Accounts;
 using SessionCluster.Simulator.Connections;
 using SessionCluster.Simulator.Groups;
@@ -139,6 +140,12 @@ internal sealed partial class MessageRelay(
             {
                 queues.Acknowledge(sender, fromDevice, "message", listed, null);
             }
+        }
+
+        if (type == MediaRetryStanzas.ReceiptType)
+        {
+            await RouteMediaRetryAsync(sender, fromDevice, receipt, cancellationToken).ConfigureAwait(false);
+            return;
         }
 
         if (to is not { } target)

@@ -34,4 +34,10 @@ internal interface IStanzaRelay
 
     /// <summary>Routes a <c>&lt;receipt&gt;</c> (delivery, read, retry) from that device to the original sender, as for a connection.</summary>
     ValueTask SendReceiptAsync(Account sender, int fromDevice, Node receipt, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Queues a server <c>&lt;notification&gt;</c> for device <paramref name="device"/> of <paramref name="account"/> (a media retry
+    /// answer, docs/PROTOCOL.md §12), as the server would write it to that device's connection.
+    /// </summary>
+    ValueTask SendNotificationAsync(Account account, int device, Node notification, CancellationToken cancellationToken);
 }

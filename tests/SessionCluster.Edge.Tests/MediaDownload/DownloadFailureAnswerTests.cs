@@ -21,6 +21,8 @@ public sealed class DownloadFailureAnswerTests
     [InlineData(MediaDownloadFailure.HostsFailed, 502, ProblemCodes.MediaDownloadFailed)]
     [InlineData(MediaDownloadFailure.TooLarge, 502, ProblemCodes.MediaDownloadFailed)]
     [InlineData(MediaDownloadFailure.NoHosts, 409, ProblemCodes.SessionNotConnected)]
+    [InlineData(MediaDownloadFailure.RetryRefused, 410, ProblemCodes.MediaGone)]
+    [InlineData(MediaDownloadFailure.RetryFailed, 502, ProblemCodes.MediaDownloadFailed)]
     public void Each_download_failure_is_its_REST_problem(MediaDownloadFailure failure, int status, string code)
     {
         var problem = Assert.IsType<ProblemHttpResult>(MediaDownloadRoutes.Problem(new MediaDownloadException(failure, "x")));
@@ -35,6 +37,8 @@ public sealed class DownloadFailureAnswerTests
     [InlineData(MediaDownloadFailure.HostsFailed, 400, 131052)]
     [InlineData(MediaDownloadFailure.TooLarge, 400, 131052)]
     [InlineData(MediaDownloadFailure.NoHosts, 503, 131016)]
+    [InlineData(MediaDownloadFailure.RetryRefused, 400, 131052)]
+    [InlineData(MediaDownloadFailure.RetryFailed, 400, 131052)]
     public void Each_download_failure_is_its_Cloud_error(MediaDownloadFailure failure, int status, int code)
     {
         var error = Assert.IsType<JsonHttpResult<CloudErrors.Envelope>>(CloudMediaRoutes.Error(new DefaultHttpContext(), "s~ID", new MediaDownloadException(failure, "x")));

@@ -304,6 +304,10 @@ public sealed class BaileysClient : IAsyncDisposable
         return Convert.FromBase64String(BaileysEvent.Str(result, "base64") ?? throw Failure("downloadMedia answered without bytes."));
     }
 
+    /// <summary>Baileys' updateMediaMessage (media retry) for a received media message; returns the file's new direct path.</summary>
+    public async Task<string?> UpdateMediaAsync(string messageId, CancellationToken cancellationToken = default) =>
+        BaileysEvent.Str(await CallAsync("updateMedia", new { id = messageId }, cancellationToken), "directPath");
+
     /// <summary>Sends read receipts for the given received messages.</summary>
     public Task ReadMessagesAsync(IEnumerable<BaileysMessageKey> keys, CancellationToken cancellationToken = default) =>
         CallAsync("readMessages", new { keys = keys.Select(key => key.Raw).ToArray() }, cancellationToken);

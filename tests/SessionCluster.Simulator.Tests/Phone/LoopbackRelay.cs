@@ -84,6 +84,19 @@ internal sealed class LoopbackRelay : IStanzaRelay
         return new Node("ack", [("class", "message"), ("id", id), ("t", t)]);
     }
 
+    /// <summary>Notifications the phones queued for a device (media retry answers).</summary>
+    public List<(Account Account, int Device, Node Notification)> Notifications { get; } = [];
+
+    public ValueTask SendNotificationAsync(Account account, int device, Node notification, CancellationToken cancellationToken)
+    {
+        lock (Notifications)
+        {
+            Notifications.Add((account, device, notification));
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
     public ValueTask SendReceiptAsync(Account sender, int fromDevice, Node receipt, CancellationToken cancellationToken)
     {
         lock (_receipts)
