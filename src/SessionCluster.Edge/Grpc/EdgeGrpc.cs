@@ -23,6 +23,7 @@ public static class EdgeGrpc
         services.AddSingleton(_ => new MessagesService(binding.Dependencies));
         services.AddSingleton(_ => new GroupsService(binding.Dependencies));
         services.AddSingleton(_ => new ContactsService(binding.Dependencies));
+        services.AddSingleton(_ => new FilesService(binding.Dependencies));
         services.AddSingleton(sp => new EventsService(binding.Dependencies, sp.GetRequiredService<ILogger<EventsService>>()));
         return services;
     }
@@ -34,6 +35,7 @@ public static class EdgeGrpc
         app.MapGrpcService<MessagesService>();
         app.MapGrpcService<GroupsService>();
         app.MapGrpcService<ContactsService>();
+        app.MapGrpcService<FilesService>();
         app.MapGrpcService<EventsService>();
     }
 

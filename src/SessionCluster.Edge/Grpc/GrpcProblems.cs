@@ -62,7 +62,7 @@ internal static class GrpcProblems
         StatusCodes.Status400BadRequest or StatusCodes.Status422UnprocessableEntity => StatusCode.InvalidArgument,
         StatusCodes.Status401Unauthorized => StatusCode.Unauthenticated,
         StatusCodes.Status403Forbidden => StatusCode.PermissionDenied,
-        StatusCodes.Status404NotFound => StatusCode.NotFound,
+        StatusCodes.Status404NotFound or StatusCodes.Status410Gone => StatusCode.NotFound,
         StatusCodes.Status409Conflict => problemCode == ProblemCodes.SessionExists ? StatusCode.AlreadyExists : StatusCode.FailedPrecondition,
         StatusCodes.Status413PayloadTooLarge or StatusCodes.Status429TooManyRequests => StatusCode.ResourceExhausted,
         StatusCodes.Status502BadGateway or StatusCodes.Status503ServiceUnavailable or StatusCodes.Status504GatewayTimeout => StatusCode.Unavailable,

@@ -37,19 +37,29 @@ internal static class MediaDownloadRoutes
             return problem!;
         }
 
+        var (file, refused) = await OpenAsync(entry, messageId, deps, ct).ConfigureAwait(false);
+        return file is not null ? new MediaFileResult(file) : refused!;
+    }
+
+    /// <summary>
+    /// The received file of <paramref name="messageId"/>, downloaded, decrypted and checked into a temporary file the
+    /// caller streams and disposes (REST as the response body, gRPC as chunks), or the problem that says why not.
+    /// </summary>
+    public static async Task<(DownloadedMedia? File, IResult? Problem)> OpenAsync(SessionEntry entry, string messageId, EdgeDependencies deps, CancellationToken ct)
+    {
         if (!ReceivedFiles.IsMessageId(messageId))
         {
-            return EdgeProblems.InvalidRequest($"the message id must be 1 to {ReceivedFiles.MaxMessageIdLength} letters or digits");
+            return (null, EdgeProblems.InvalidRequest($"the message id must be 1 to {ReceivedFiles.MaxMessageIdLength} letters or digits"));
         }
 
         if (await ReceivedFiles.FindAsync(entry, messageId, deps, ct).ConfigureAwait(false) is not { } received)
         {
-            return NotFound($"session '{entry.Id}' received no message '{messageId}'");
+            return (null, NotFound($"session '{entry.Id}' received no message '{messageId}'"));
         }
 
         if (ReceivedMedia.Find(received.Message) is not { } media)
         {
-            return NotFound($"message '{messageId}' carries no file (it is not an image, video, audio, document or sticker)");
+            return (null, NotFound($"message '{messageId}' carries no file (it is not an image, video, audio, document or sticker)"));
         }
 
         DownloadedMedia file;
@@ -60,11 +70,11 @@ internal static class MediaDownloadRoutes
         catch (MediaDownloadException e)
         {
             MediaDownloadLog.Failure(deps.Media!.DownloadLogger, entry.Id, messageId, e);
-            return Problem(e);
+            return (null, Problem(e));
         }
 
         MediaDownloadLog.Downloaded(deps.Media!.DownloadLogger, entry.Id, messageId, file.Length, media.MimeType);
-        return new MediaFileResult(file);
+        return (file, null);
     }
 
     private static IResult NotFound(string detail) => EdgeProblems.NotFound(ProblemCodes.MediaNotFound, "Media not found", detail);

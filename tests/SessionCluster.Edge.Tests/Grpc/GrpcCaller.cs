@@ -32,6 +32,7 @@ internal sealed class GrpcCaller : IDisposable
         Events = new V1.Events.EventsClient(_channel);
         Groups = new V1.Groups.GroupsClient(_channel);
         Contacts = new V1.Contacts.ContactsClient(_channel);
+        Files = new V1.Files.FilesClient(_channel);
     }
 
     public V1.Sessions.SessionsClient Sessions { get; }
@@ -43,6 +44,8 @@ internal sealed class GrpcCaller : IDisposable
     public V1.Groups.GroupsClient Groups { get; }
 
     public V1.Contacts.ContactsClient Contacts { get; }
+
+    public V1.Files.FilesClient Files { get; }
 
     /// <summary>A deadline for one call: a bound on a hang, not a speed claim.</summary>
     public static DateTime Deadline => DateTime.UtcNow + EdgeNode.Deadline;
