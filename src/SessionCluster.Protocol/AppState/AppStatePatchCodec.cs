@@ -18,9 +18,19 @@ public sealed record AppStateMutationRequest(AppStateOperation Operation, IReadO
 /// </remarks>
 public static class AppStatePatchCodec
 {
-    /// <summary>Verifies every MAC of <paramref name="patch"/> against <paramref name="state"/> and decrypts its mutations.</summary>
+    /// <summary>Verifies every MAC of <paramref name="patch"/>, the collection's next version, against <paramref name="state"/> and decrypts its mutations.</summary>
     /// <exception cref="AppStateException">Any failed check; <paramref name="state"/> is unaffected.</exception>
-    public static AppStatePatchResult Decode(SyncdPatch patch, AppStateCollectionState state, AppStateKeyRing keys)
+    public static AppStatePatchResult Decode(SyncdPatch patch, AppStateCollectionState state, AppStateKeyRing keys) =>
+        Decode(patch, state, keys, (state ?? throw new ArgumentNullException(nameof(state))).Version + 1);
+
+    /// <summary>
+    /// As <see cref="Decode(SyncdPatch, AppStateCollectionState, AppStateKeyRing)"/>, for a device that refused the patches
+    /// between its state and <paramref name="expectedVersion"/>: a refused patch leaves the state where it was, and the next
+    /// patch its writer built without it still verifies, since its snapshot MAC covers the LTHash and the version together.
+    /// </summary>
+    /// <exception cref="AppStateException">Any failed check; <see cref="AppStateFailure.VersionGap"/> when the patch is not
+    /// <paramref name="expectedVersion"/>.</exception>
+    public static AppStatePatchResult Decode(SyncdPatch patch, AppStateCollectionState state, AppStateKeyRing keys, ulong expectedVersion)
     {
         ArgumentNullException.ThrowIfNull(patch);
         ArgumentNullException.ThrowIfNull(state);
@@ -31,9 +41,9 @@ public static class AppStatePatchCodec
         }
 
         var version = patch.Version.Version;
-        if (version != state.Version + 1)
+        if (version != expectedVersion || version <= state.Version)
         {
-            throw new AppStateException(AppStateFailure.VersionGap, $"{state.Name} is at version {state.Version}; a patch to version {version} does not follow it.");
+            throw new AppStateException(AppStateFailure.VersionGap, $"{state.Name} is at version {state.Version} and expects {expectedVersion} next; a patch to version {version} does not follow.");
         }
 
         if (patch.ExternalMutations is not null)

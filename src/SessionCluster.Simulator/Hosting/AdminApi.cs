@@ -123,6 +123,7 @@ internal static class AdminApi
         LinkingAdmin.Map(admin, server.QrLinking, server.LinkCodeLinking);
         Groups.GroupAdmin.Map(admin, server.Groups, server.Accounts, server.GroupNotifications);
         Phone.PhoneAdmin.Map(admin, server.Accounts, server.Phones, server.Groups, server.Media.Store);
+        Simulator.AppState.AppStateAdmin.Map(admin, server.Accounts, server.Phones, server.AppState);
     }
 
     /// <summary>Runs an endpoint, turning an <see cref="AdminProblemException"/> into its problem response.</summary>
