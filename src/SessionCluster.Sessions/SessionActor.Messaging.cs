@@ -157,6 +157,7 @@ public sealed partial class SessionActor
         }
 
         TrySendNext();
+        SyncAppState(Protocol.AppState.AppStateCollections.All);
     }
 
     /// <summary>The connection is gone: nothing waiting on it can be answered.</summary>
@@ -239,6 +240,10 @@ public sealed partial class SessionActor
         if (PreKeys.ReadLowCountNotification(node) is { } count)
         {
             UploadPreKeysIfLow(count);
+        }
+        else if (node.GetOptionalString("type") == "server_sync")
+        {
+            OnAppStateNotification(node);
         }
         else if (node.GetOptionalString("type") == "w:gp2")
         {

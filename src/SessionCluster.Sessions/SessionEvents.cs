@@ -137,6 +137,9 @@ public sealed record SessionEvent(Guid Id, SessionId SessionId, long Sequence, D
             SessionEventRecord.BodyOneofCase.ChatState => ChatStateBody.FromProto(record.ChatState),
             SessionEventRecord.BodyOneofCase.CallOffered => CallOfferBody.FromProto(record.CallOffered),
             SessionEventRecord.BodyOneofCase.HistorySynced => HistorySyncBody.FromProto(record.HistorySynced),
+            SessionEventRecord.BodyOneofCase.ChatSetting => ChatSettingChangedBody.FromProto(record.ChatSetting),
+            SessionEventRecord.BodyOneofCase.ContactUpdated => ContactUpdatedBody.FromProto(record.ContactUpdated),
+            SessionEventRecord.BodyOneofCase.PushNameChanged => PushNameChangedBody.FromProto(record.PushNameChanged),
             var other => throw new InvalidOperationException($"Session {sessionId} event {record.Sequence} has no known body ({other})."),
         });
 }
@@ -200,6 +203,15 @@ internal static class SessionEventRecordBodies
                 break;
             case HistorySyncBody history:
                 record.HistorySynced = history.ToProto();
+                break;
+            case ChatSettingChangedBody chatSetting:
+                record.ChatSetting = chatSetting.ToProto();
+                break;
+            case ContactUpdatedBody contact:
+                record.ContactUpdated = contact.ToProto();
+                break;
+            case PushNameChangedBody pushName:
+                record.PushNameChanged = pushName.ToProto();
                 break;
             default:
                 throw new ArgumentException($"No stored form for {body.GetType().Name}.", nameof(body));

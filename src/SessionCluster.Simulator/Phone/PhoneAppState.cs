@@ -115,7 +115,8 @@ internal sealed partial class Phone
         lock (_appStateLock)
         {
             var view = CatchUp(collection, sync.Patches);
-            var encoded = AppStatePatchCodec.Encode(view.State, AppStateKeys, AppStateKeyId, [mutation]);
+            // Built on the server's version: a refused patch left the state behind it, as on every reader.
+            var encoded = AppStatePatchCodec.Encode(view.State with { Version = view.Seen }, AppStateKeys, AppStateKeyId, [mutation]);
             Tamper(encoded.Patch, tamper, AppStateKeys.Get(AppStateKeyId), view.Seen + 1, collection);
             version = sync.Patches.TryAppend(Account.Phone, collection, view.Seen, encoded.Patch)
                 ?? throw new InvalidOperationException($"{collection} moved on while the phone held its lock; the phone reads every patch first.");

@@ -73,7 +73,7 @@ public sealed class AppStateSyncTests
     }
 
     [Fact]
-    public async Task The_phone_writes_patches_companions_hear_of_and_refuses_a_tampered_one_while_a_later_good_one_still_verifies()
+    public async Task The_phone_writes_patches_companions_hear_of_and_lists_the_one_it_tampered_with_as_refused()
     {
         await using var host = await TestSimulator.StartAsync();
         await TestSimulator.CreateAccountAsync(host, Phone);
@@ -101,7 +101,6 @@ public sealed class AppStateSyncTests
             Assert.Equal(HttpStatusCode.Created, good.StatusCode);
         }
 
-        // A fresh reading of the phone's view decodes the stored patches the way a companion does.
         var view = await http.GetFromJsonAsync<PhoneAppStateView>(url);
         Assert.Equal((3UL, 3UL), (view!.ServerVersion, view.StateVersion));
         Assert.Equal(["archive", "pin_v1", "markChatAsRead"], view.Log.Select(e => e.Index[0]));
