@@ -384,7 +384,7 @@ public sealed partial class SessionActor
                             case SessionEventRecord written:
                                 ApplyEvent(written);
                                 AppStateLog.Written(_logger, _id.Value, collection, version);
-                                ChatModificationDone(replyTo, new ChatModified(_id, collection, version));
+                                ChatModificationDone(replyTo, new ChatModified(_id, command.Chat, collection, version));
                                 break;
                         }
                     });

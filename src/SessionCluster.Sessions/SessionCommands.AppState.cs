@@ -14,8 +14,8 @@ public static partial class SessionCommands
     /// </summary>
     public sealed record ModifyChat(SessionId SessionId, string Chat, ChatSetting Setting, bool On) : IWithSessionId;
 
-    /// <summary>The patch is stored by the server as <paramref name="Version"/> of <paramref name="Collection"/>.</summary>
-    public sealed record ChatModified(SessionId SessionId, string Collection, ulong Version) : Reply(SessionId);
+    /// <summary>The patch for <paramref name="Chat"/> is stored by the server as <paramref name="Version"/> of <paramref name="Collection"/>.</summary>
+    public sealed record ChatModified(SessionId SessionId, string Chat, string Collection, ulong Version) : Reply(SessionId);
 
     /// <summary>Nothing was written, and why.</summary>
     public sealed record ChatModifyRefused(SessionId SessionId, ChatModifyRefusal Reason, string Detail) : Reply(SessionId);

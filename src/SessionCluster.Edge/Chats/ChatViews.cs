@@ -30,7 +30,8 @@ public static class ChatViews
 
     public sealed record ContactPage(IReadOnlyList<ContactView> Contacts, string? Next);
 
-    public sealed record ReadView(string Chat, int Marked);
+    /// <param name="Synced">Whether the chat was also marked read in app state, for the phone and the other devices (docs/API.md); false when the session could not write it (not connected, no app-state key yet).</param>
+    public sealed record ReadView(string Chat, int Marked, bool Synced);
 
     public static ChatView Chat(StoredChat c) =>
         new(c.Jid, c.Name, (int)c.Unread, c.LastAt, new LastMessageView(c.LastMessageId, c.LastDirection, c.LastType, c.LastText, c.LastAt));

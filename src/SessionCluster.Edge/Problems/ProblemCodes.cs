@@ -50,4 +50,6 @@ public static class ProblemCodes
     public const string UploadNotFound = "upload_not_found";
     public const string MessageNotEditable = "message_not_editable";
     public const string MessageNotRevocable = "message_not_revocable";
+    public const string AppStateKeyMissing = "app_state_key_missing";
+    public const string AppStateConflict = "app_state_conflict";
 }
