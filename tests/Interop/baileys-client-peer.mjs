@@ -384,6 +384,9 @@ function createSocket() {
     }
   }));
 
+  // App state (chatModify, server_sync): archive, pin, mute and read changes Baileys applied after its MAC checks.
+  ev.on('chats.update', guard('chats.update', (data) => emit('chats', { generation: own, kind: 'chats.update', data: plain(data) })));
+
   for (const kind of ['groups.upsert', 'groups.update', 'group-participants.update']) {
     ev.on(kind, guard(kind, (data) => emit('group', { generation: own, kind, data: plain(data) })));
   }
@@ -713,6 +716,12 @@ async function lidAddressing({ pn }) {
   };
 }
 
+/** sock.chatModify(mod, jid): an app-state patch (archive, pin, mute, markRead, …) written by Baileys. */
+async function chatModify({ mod, jid }) {
+  await currentSocket().chatModify(mod, jid);
+  return { ok: true };
+}
+
 function state() {
   const creds = auth?.state.creds;
   return {
@@ -743,6 +752,7 @@ runPeer({
   dropSession,
   hasSession,
   lidAddressing,
+  chatModify,
   logout: () => closeWith((socket) => socket.logout()),
   end: () => closeWith((socket) => socket.end(undefined)),
   state,
