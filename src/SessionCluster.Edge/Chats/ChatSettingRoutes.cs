@@ -18,6 +18,9 @@ internal static class ChatSettingRoutes
 {
     public sealed record ChatSettingView(string Chat, string Collection, ulong Version);
 
+    /// <summary>These routes take no body; an empty JSON object is accepted and ignored.</summary>
+    public sealed record NoBody;
+
     public static void Map(RouteGroupBuilder v1, EdgeDependencies deps)
     {
         foreach (var (verb, setting, on) in new (string, ChatSetting, bool)[]
@@ -28,7 +31,11 @@ internal static class ChatSettingRoutes
             ("unread", ChatSetting.Read, false),
         })
         {
-            SessionCommandRoute.MapPost(v1, "/sessions/{id}/chats/{jid}:" + verb, deps, (entry, http) => Build(entry, http, setting, on), Success);
+            // Bodiless, but declared as optionally JSON like the :read route beside it: when only some of the candidates of
+            // one path segment carry consumes metadata, ASP.NET's consumes policy drops the others for a request without a
+            // content type, and the complex segment {jid}:read then matched nothing (404).
+            SessionCommandRoute.MapPost(v1, "/sessions/{id}/chats/{jid}:" + verb, deps, (entry, http) => Build(entry, http, setting, on), Success)
+                .Accepts<NoBody>(isOptional: true, "application/json");
         }
     }
 
