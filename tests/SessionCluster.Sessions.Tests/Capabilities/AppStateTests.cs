@@ -33,12 +33,17 @@ public sealed class AppStateTests(ITestOutputHelper output) : CapabilityTestBase
 
         await WriteAsync(host, "regular_low", new { index = new[] { "pin_v1", Chat }, value = new { pinAction = new { pinned = true } }, version = 5, tamper = "patchMac" });
         await WriteAsync(host, "critical_unblock_low", new { index = new[] { "contact", Chat }, value = new { contactAction = new { fullName = "Bob Example", firstName = "Bob" } }, version = 2 });
+        await WriteAsync(host, "critical_block", new { index = new[] { "setting_pushName" }, value = new { pushNameSetting = new { name = "Alice A." } }, version = 1 });
+        await WriteAsync(host, "regular_high", new { index = new[] { "mute", Chat }, value = new { muteAction = new { muted = true, muteEndTimestamp = "1900000000000" } }, version = 2 });
         await WriteAsync(host, "regular_low", new { index = new[] { "markChatAsRead", Chat }, value = new { markChatAsReadAction = new { read = true } }, version = 3 });
-        var events = await SessionLog.WaitForAsync(system, Alice, e => e.Any(x => x.Body is ChatSettingChangedBody { Setting: ChatSetting.Read }), "chat read");
+        var events = await SessionLog.WaitForAsync(system, Alice, e => e.Any(x => x.Body is ChatSettingChangedBody { Setting: ChatSetting.Read }) && e.Any(x => x.Body is ChatSettingChangedBody { Setting: ChatSetting.Muted }), "chat read and muted");
 
         var bodies = events.Select(e => e.Body).ToList();
         Assert.DoesNotContain(bodies, b => b is ChatSettingChangedBody { Setting: ChatSetting.Pinned });
         Assert.Contains(bodies, b => b is ContactUpdatedBody { Jid: Chat, FullName: "Bob Example", FirstName: "Bob", Removed: false });
+        await SessionLog.WaitForAsync(system, Alice, e => e.Any(x => x.Body is PushNameChangedBody { Name: "Alice A." }), "the push name");
+        var muted = bodies.OfType<ChatSettingChangedBody>().Single(b => b.Setting == ChatSetting.Muted);
+        Assert.Equal((true, DateTimeOffset.FromUnixTimeMilliseconds(1_900_000_000_000)), (muted.On, muted.MuteEnd));
         Assert.Equal(1, Nodes.Logs.Count(1852));
         // The refused version is skipped durably; the state is the one of versions 1 and 3.
         var stored = (await SessionLog.StoredAsync(system, Alice)).OfType<AppStateCollectionStored>().Last(c => c.Name == "regular_low");
