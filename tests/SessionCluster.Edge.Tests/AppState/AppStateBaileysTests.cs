@@ -80,11 +80,58 @@ public sealed class AppStateBaileysTests(AppStateNode fixture, ITestOutputHelper
         Assert.DoesNotContain(events, x => Is(x, "chat.pinned", chat));
     }
 
+    [Fact]
+    public async Task Chat_settings_written_through_REST_show_in_the_chats_list()
+    {
+        const string chat = "15550612004@s.whatsapp.net";
+        await WhenBaileysHasTheKeyAsync(() => Baileys.ChatModifyAsync(new { pin = true }, "15550612097@s.whatsapp.net"));
+        using (var sent = new HttpRequestMessage(HttpMethod.Post, $"/v1/sessions/{Session}/messages") { Content = JsonContent.Create(new { to = chat, type = "text", text = "hello" }) })
+        {
+            sent.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+            using var response = await Node.Http.SendAsync(sent);
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        }
+
+        await WaitForChatAsync(chat, _ => true, "the chat in the store");
+        foreach (var verb in new[] { "archive", "pin", "mute" })
+        {
+            using var changed = await Node.Http.PostAsync($"/v1/sessions/{Session}/chats/{chat}:{verb}", null);
+            Assert.True(changed.StatusCode == HttpStatusCode.OK, await changed.Content.ReadAsStringAsync());
+        }
+
+        var shown = await WaitForChatAsync(chat, c => c.GetProperty("archived").GetBoolean() && c.GetProperty("pinned").GetBoolean() && c.GetProperty("muted").GetBoolean(), "archived, pinned and muted");
+        Assert.Equal(JsonValueKind.Null, shown.GetProperty("mutedUntil").ValueKind);
+
+        using (var unarchived = await Node.Http.PostAsync($"/v1/sessions/{Session}/chats/{chat}:unarchive", null))
+        {
+            Assert.Equal(HttpStatusCode.OK, unarchived.StatusCode);
+        }
+
+        await WaitForChatAsync(chat, c => !c.GetProperty("archived").GetBoolean() && c.GetProperty("pinned").GetBoolean(), "unarchived, still pinned");
+    }
+
     public void Dispose()
     {
         while (fixture.Lines.TryDequeue(out var line))
         {
             output.WriteLine(line);
+        }
+    }
+
+    private async Task<JsonElement> WaitForChatAsync(string jid, Func<JsonElement, bool> done, string what)
+    {
+        var until = DateTime.UtcNow + AppStateNode.Timeout;
+        while (true)
+        {
+            var page = await Node.Http.GetFromJsonAsync<JsonElement>($"/v1/sessions/{Session}/chats");
+            var found = page.GetProperty("chats").EnumerateArray().Where(c => c.GetProperty("jid").GetString() == jid).ToList();
+            if (found.Count == 1 && done(found[0]))
+            {
+                return found[0];
+            }
+
+            Assert.True(DateTime.UtcNow < until, $"{what}: not seen in time");
+            await Task.Delay(200);
         }
     }
 
