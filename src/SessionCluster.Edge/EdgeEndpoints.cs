@@ -51,6 +51,7 @@ public static class EdgeEndpoints
         CloudRoutes.Map(endpoints, deps);
         StreamRoutes.Map(tenant, deps);
         ChatRoutes.Map(tenant, deps);
+        ChatSettingRoutes.Map(tenant, deps);
         Webhooks.WebhookRoutes.Map(tenant, deps);
         return tenant;
     }

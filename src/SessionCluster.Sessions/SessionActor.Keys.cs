@@ -151,6 +151,7 @@ public sealed partial class SessionActor
         {
             _stored = null;
             _recoveredPreKeys.Clear();
+            ForgetAppState();
             Keys().Tell(SessionKeysActor.Wipe.Instance);
             FinishRecovery();
             return;
@@ -165,6 +166,7 @@ public sealed partial class SessionActor
 
         OpenStored(_dependencies.Secrets);
         OpenRecoveredPreKeys(_dependencies.Secrets);
+        OpenRecoveredAppStateKeys(_dependencies.Secrets);
         FinishRecovery();
     }
 
@@ -182,6 +184,7 @@ public sealed partial class SessionActor
                 _dataKey = key;
                 OpenStored(SessionBox(key));
                 OpenRecoveredPreKeys(Sealing);
+                OpenRecoveredAppStateKeys(Sealing);
             }
             else
             {
@@ -190,6 +193,7 @@ public sealed partial class SessionActor
                 SessionEndLog.KeyMissing(_logger, _id.Value);
                 _stored = null;
                 _recoveredPreKeys.Clear();
+                ForgetAppState();
                 _registration = null;
                 _status = SessionStatus.LoggedOut;
                 Self.Tell(new RecordStatusAfterRecovery(SessionStatus.LoggedOut));

@@ -158,6 +158,7 @@ public sealed partial class SessionActor
         }
 
         TrySendNext();
+        SyncAppState(Protocol.AppState.AppStateCollections.All);
     }
 
     /// <summary>The connection is gone: nothing waiting on it can be answered.</summary>
@@ -244,6 +245,10 @@ public sealed partial class SessionActor
         else if (node.GetOptionalString("type") == MediaRetryStanzas.NotificationType)
         {
             OnMediaRetryNotification(node);
+        }
+        else if (node.GetOptionalString("type") == "server_sync")
+        {
+            OnAppStateNotification(node);
         }
         else if (node.GetOptionalString("type") == "w:gp2")
         {

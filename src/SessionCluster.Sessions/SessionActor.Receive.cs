@@ -341,6 +341,9 @@ public sealed partial class SessionActor
                     case SessionEventRecord record:
                         ApplyEvent(record);
                         break;
+                    case AppStateKeysStored keys:
+                        OnAppStateKeysStored(keys);
+                        break;
                 }
 
                 if (--remaining == 0)
@@ -383,6 +386,13 @@ public sealed partial class SessionActor
             }
 
             work.Stored = history.Batches.Count > 0;
+            return writes;
+        }
+
+        if (AppStateKeyShareOf(content) is { } keyShare)
+        {
+            // Key material: stored sealed (SessionActor.AppState.cs), never as a message event.
+            writes.AddRange(AppStateKeyWrites(message.SenderDevice, keyShare));
             return writes;
         }
 

@@ -51,6 +51,7 @@ public sealed partial class SessionActor : ReceivePersistentActor, IWithTimers
         Recover<SessionRegistrationRenewed>(renewed => _stored = new StoredSeal(renewed.SealedRegistration.Memory, UnderSessionKey: true));
         Recover<SessionDeleted>(_ => ApplyDeleted());
         RecoverMessaging();
+        RecoverAppState();
         RecoverProxySet();
         Recover<RecoveryCompleted>(_ => OnRecovered());
 
@@ -76,6 +77,7 @@ public sealed partial class SessionActor : ReceivePersistentActor, IWithTimers
         ReceiveMediaRetry();
         ReceiveGroups();
         ReceiveHistory();
+        ReceiveAppState();
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -218,6 +220,7 @@ public sealed partial class SessionActor : ReceivePersistentActor, IWithTimers
                 _recoveredPreKeys.Clear();
                 _nextPreKeyId = null;
                 _lids = LidMap.Empty;
+                ForgetAppState();
             }
         }
     }

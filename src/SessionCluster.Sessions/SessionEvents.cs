@@ -138,6 +138,9 @@ public sealed record SessionEvent(Guid Id, SessionId SessionId, long Sequence, D
             SessionEventRecord.BodyOneofCase.CallOffered => CallOfferBody.FromProto(record.CallOffered),
             SessionEventRecord.BodyOneofCase.HistorySynced => HistorySyncBody.FromProto(record.HistorySynced),
             SessionEventRecord.BodyOneofCase.PollVoteReceived => PollVoteReceivedBody.FromProto(record.PollVoteReceived),
+            SessionEventRecord.BodyOneofCase.ChatSetting => ChatSettingChangedBody.FromProto(record.ChatSetting),
+            SessionEventRecord.BodyOneofCase.ContactUpdated => ContactUpdatedBody.FromProto(record.ContactUpdated),
+            SessionEventRecord.BodyOneofCase.PushNameChanged => PushNameChangedBody.FromProto(record.PushNameChanged),
             var other => throw new InvalidOperationException($"Session {sessionId} event {record.Sequence} has no known body ({other})."),
         });
 }
@@ -204,6 +207,15 @@ internal static class SessionEventRecordBodies
                 break;
             case PollVoteReceivedBody vote:
                 record.PollVoteReceived = vote.ToProto();
+                break;
+            case ChatSettingChangedBody chatSetting:
+                record.ChatSetting = chatSetting.ToProto();
+                break;
+            case ContactUpdatedBody contact:
+                record.ContactUpdated = contact.ToProto();
+                break;
+            case PushNameChangedBody pushName:
+                record.PushNameChanged = pushName.ToProto();
                 break;
             default:
                 throw new ArgumentException($"No stored form for {body.GetType().Name}.", nameof(body));

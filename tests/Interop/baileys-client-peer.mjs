@@ -401,6 +401,9 @@ function createSocket() {
     }
   }));
 
+  // App state (chatModify, server_sync): archive, pin, mute and read changes Baileys applied after its MAC checks.
+  ev.on('chats.update', guard('chats.update', (data) => emit('chats', { generation: own, kind: 'chats.update', data: plain(data) })));
+
   for (const kind of ['groups.upsert', 'groups.update', 'group-participants.update']) {
     ev.on(kind, guard(kind, (data) => emit('group', { generation: own, kind, data: plain(data) })));
   }
@@ -809,6 +812,12 @@ function decryptPollVote({ voteId, pollId }) {
   throw new Error(`Baileys could not decrypt vote ${voteId} with creators ${creators} and voters ${voters}: ${failure?.message}`);
 }
 
+/** sock.chatModify(mod, jid): an app-state patch (archive, pin, mute, markRead, …) written by Baileys. */
+async function chatModify({ mod, jid }) {
+  await currentSocket().chatModify(mod, jid);
+  return { ok: true };
+}
+
 function state() {
   const creds = auth?.state.creds;
   return {
@@ -842,6 +851,7 @@ runPeer({
   lidAddressing,
   pollVote,
   decryptPollVote,
+  chatModify,
   logout: () => closeWith((socket) => socket.logout()),
   end: () => closeWith((socket) => socket.end(undefined)),
   state,

@@ -84,6 +84,9 @@ internal static class ChatProjection
                 case HistorySyncBody history:
                     await HistoryProjection.ApplyAsync(connection, actor, history, keep, e.Event.At.ToUnixTimeMilliseconds(), ct).ConfigureAwait(false);
                     break;
+                case ChatSettingChangedBody setting:
+                    await ChatSettingAsync(connection, actor, setting, ct).ConfigureAwait(false);
+                    break;
             }
 
             reached[actor] = e.Event.Sequence;
@@ -228,6 +231,27 @@ internal static class ChatProjection
             "ON CONFLICT (actor_id, jid) DO UPDATE SET pn = COALESCE(excluded.pn, store_contacts.pn), lid = COALESCE(excluded.lid, store_contacts.lid), " +
             "push_name = COALESCE(excluded.push_name, store_contacts.push_name), updated_at = excluded.updated_at",
             ct, ("actor", actor), ("jid", pn ?? lid ?? received.Sender), ("pn", pn), ("lid", lid), ("pushName", received.PushName), ("at", at));
+    }
+
+    /// <summary>
+    /// An app-state chat setting on a chat the store has (a chat with no message yet is not made for it): archived,
+    /// pinned, muted as it says; marked read clears the unread count, marked unread leaves it.
+    /// </summary>
+    private static Task<int> ChatSettingAsync(DbConnection connection, string actor, ChatSettingChangedBody setting, CancellationToken ct)
+    {
+        var (column, value) = setting.Setting switch
+        {
+            ChatSetting.Archived => ("archived", (object?)(setting.On ? 1L : 0L)),
+            ChatSetting.Pinned => ("pinned", setting.On ? 1L : 0L),
+            ChatSetting.Muted => ("muted_until", setting.On ? setting.MuteEnd?.ToUnixTimeMilliseconds() ?? -1L : null),
+            _ => ("unread", setting.On ? 0L : null),
+        };
+        if (column == "unread" && value is null)
+        {
+            return Task.FromResult(0);
+        }
+
+        return connection.ExecuteAsync($"UPDATE store_chats SET {column} = @value WHERE actor_id = @actor AND jid = @chat", ct, ("value", value), ("actor", actor), ("chat", setting.Chat));
     }
 
     /// <summary>Another writer moved a session's cursor between this transaction's read and its write.</summary>

@@ -92,8 +92,8 @@ internal static class ChatRoutes
     }
 
     /// <summary>
-    /// Sends read receipts for the chat's unread inbound messages (one <see cref="MarkRead"/> per sender) and sets its
-    /// unread count to 0. A tenant that keeps no messages has no ids to name: only the count is reset.
+    /// Sends read receipts for the chat's unread inbound messages (one <see cref="MarkRead"/> per sender), sets its
+    /// unread count to 0, and marks the chat read in app state (<see cref="ModifyChat"/>; <c>synced</c> says whether it was). A tenant that keeps no messages has no ids to name: only the count is reset.
     /// </summary>
     private static async Task<IResult> ReadAsync(string rawId, string jid, HttpContext http, EdgeDependencies deps, CancellationToken ct)
     {
@@ -125,7 +125,9 @@ internal static class ChatRoutes
         }
 
         await store.MarkReadAsync(entry.ActorId, jid, ct).ConfigureAwait(false);
-        return Results.Ok(new ReadView(jid, unread.Count));
+        // The receipts are the route's promise; the app-state mark is what the phone's chat list shows, reported, not required.
+        var synced = await deps.Sessions.AskAsync(new ModifyChat(entry.ActorId, jid, SessionCluster.Sessions.ChatSetting.Read, true), ct).ConfigureAwait(false) is ChatModified;
+        return Results.Ok(new ReadView(jid, unread.Count, synced));
     }
 
     private static async Task<IResult> ContactsAsync(string rawId, HttpContext http, EdgeDependencies deps, CancellationToken ct)

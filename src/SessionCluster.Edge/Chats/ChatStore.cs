@@ -8,7 +8,10 @@ namespace SessionCluster.Edge.Chats;
 /// A chat as listed: its last message (its content null once retention removed it or the tenant keeps none), unread
 /// count, and for a one-to-one chat the contact's push name.
 /// </summary>
-public sealed record StoredChat(string Jid, string LastMessageId, string LastDirection, DateTimeOffset LastAt, long Unread, string? LastType, string? LastText, string? Name);
+/// <param name="MutedUntil">Unix ms; -1 muted forever; null not muted (app state, docs/API.md "Chat settings").</param>
+public sealed record StoredChat(
+    string Jid, string LastMessageId, string LastDirection, DateTimeOffset LastAt, long Unread, string? LastType, string? LastText, string? Name,
+    bool Archived = false, bool Pinned = false, long? MutedUntil = null);
 
 /// <summary>One stored message; <paramref name="Status"/> is the furthest delivery of an outbound one, null for inbound.</summary>
 public sealed record StoredMessage(
@@ -53,11 +56,12 @@ public sealed class ChatStore(EdgeDatabase database)
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         var page = after is null ? "" : "AND (c.last_at < @at OR (c.last_at = @at AND c.jid < @key)) ";
         return await connection.QueryAsync(
-            "SELECT c.jid, c.last_message_id, c.last_direction, c.last_at, c.unread, m.type, m.text, p.push_name FROM store_chats c " +
+            "SELECT c.jid, c.last_message_id, c.last_direction, c.last_at, c.unread, m.type, m.text, p.push_name, c.archived, c.pinned, c.muted_until FROM store_chats c " +
             "LEFT JOIN store_messages m ON m.actor_id = c.actor_id AND m.chat = c.jid AND m.id = c.last_message_id " +
             "LEFT JOIN store_contacts p ON p.actor_id = c.actor_id AND p.jid = c.jid " +
             "WHERE c.actor_id = @actor " + page + "ORDER BY c.last_at DESC, c.jid DESC LIMIT @limit",
-            r => new StoredChat(r.GetString(0), r.GetString(1), r.GetString(2), r.UnixMs(3), r.GetInt64(4), r.NullableString(5), r.NullableString(6), r.NullableString(7)),
+            r => new StoredChat(r.GetString(0), r.GetString(1), r.GetString(2), r.UnixMs(3), r.GetInt64(4), r.NullableString(5), r.NullableString(6), r.NullableString(7),
+                r.GetInt64(8) != 0, r.GetInt64(9) != 0, r.NullableInt64(10)),
             cancellationToken, ("actor", actor.Value), ("at", after?.At ?? 0), ("key", after?.Key ?? ""), ("limit", (long)limit)).ConfigureAwait(false);
     }
 

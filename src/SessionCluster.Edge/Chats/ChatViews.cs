@@ -8,7 +8,11 @@ public static class ChatViews
     public sealed record LastMessageView(string Id, string Direction, string? Type, string? Text, DateTimeOffset At);
 
     /// <param name="Name">The contact's push name for a one-to-one chat, when a message carried one.</param>
-    public sealed record ChatView(string Jid, string? Name, int UnreadCount, DateTimeOffset LastActivityAt, LastMessageView LastMessage);
+    /// <param name="Archived">Archived, <paramref name="Pinned"/> pinned, <paramref name="Muted"/> muted, as the session's app state last said.</param>
+    /// <param name="MutedUntil">When a mute ends; null when it is forever or the chat is not muted.</param>
+    public sealed record ChatView(
+        string Jid, string? Name, int UnreadCount, DateTimeOffset LastActivityAt, LastMessageView LastMessage,
+        bool Archived = false, bool Pinned = false, bool Muted = false, DateTimeOffset? MutedUntil = null);
 
     /// <summary><paramref name="Next"/>: the <c>cursor</c> of the following page, null on the last.</summary>
     public sealed record ChatPage(IReadOnlyList<ChatView> Chats, string? Next);
@@ -34,10 +38,12 @@ public static class ChatViews
 
     public sealed record ContactPage(IReadOnlyList<ContactView> Contacts, string? Next);
 
-    public sealed record ReadView(string Chat, int Marked);
+    /// <param name="Synced">Whether the chat was also marked read in app state, for the phone and the other devices (docs/API.md); false when the session could not write it (not connected, no app-state key yet).</param>
+    public sealed record ReadView(string Chat, int Marked, bool Synced);
 
     public static ChatView Chat(StoredChat c) =>
-        new(c.Jid, c.Name, (int)c.Unread, c.LastAt, new LastMessageView(c.LastMessageId, c.LastDirection, c.LastType, c.LastText, c.LastAt));
+        new(c.Jid, c.Name, (int)c.Unread, c.LastAt, new LastMessageView(c.LastMessageId, c.LastDirection, c.LastType, c.LastText, c.LastAt),
+            c.Archived, c.Pinned, c.MutedUntil is not null, c.MutedUntil is > 0 ? DateTimeOffset.FromUnixTimeMilliseconds(c.MutedUntil.Value) : null);
 
     public static MessageView Message(StoredMessage m) =>
         new(m.Id, m.Chat, m.Direction, m.Sender, m.SenderAlt, m.PushName, m.Type, m.Text, m.At, StatusName(m), StoreCursors.Of(m), m.EditedAt, m.RevokedAt,

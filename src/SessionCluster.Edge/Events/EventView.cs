@@ -55,6 +55,9 @@ public sealed record EventView(string Session, long Seq, Guid Id, string Type, D
         ChatStateBody chatState => ("chat.state", new ChatStatePayload(chatState.Chat, chatState.Sender, chatState.State.ToString().ToLowerInvariant())),
         HistorySyncBody history => ("history.sync", new HistorySyncPayload(
             history.SyncType, history.ChunkOrder, history.Progress, history.Part, history.Conversations, history.PushNames, history.LidMappings)),
+        ChatSettingChangedBody chat => (ChatSettingType(chat), new ChatSettingPayload(chat.Chat, chat.MuteEnd, chat.At, chat.ByThisSession)),
+        ContactUpdatedBody contact => ("contact.updated", new ContactUpdatedPayload(contact.Jid, contact.FullName, contact.FirstName, contact.Lid, contact.Removed, contact.At)),
+        PushNameChangedBody pushName => ("account.push_name", new PushNamePayload(pushName.Name, pushName.At)),
         GroupChangedBody group => ("group.update", new GroupUpdatePayload(group.Group, group.Change switch
         {
             GroupChange.Created => "created",
@@ -89,6 +92,28 @@ public sealed record EventView(string Session, long Seq, Guid Id, string Type, D
                 r.MessageId, r.Chat, r.ChatAlt, r.Sender, r.SenderAlt, r.SenderDevice, r.PushName, r.FromMe, r.Offline, content.Kind, content.Text, r.Timestamp, content.Content)),
         };
     }
+
+    /// <summary><c>chat.archived</c>, <c>chat.unarchived</c>, <c>chat.pinned</c>, … : the app-state action's name and whether it is on.</summary>
+    private static string ChatSettingType(ChatSettingChangedBody chat) => (chat.Setting, chat.On) switch
+    {
+        (ChatSetting.Archived, true) => "chat.archived",
+        (ChatSetting.Archived, false) => "chat.unarchived",
+        (ChatSetting.Pinned, true) => "chat.pinned",
+        (ChatSetting.Pinned, false) => "chat.unpinned",
+        (ChatSetting.Muted, true) => "chat.muted",
+        (ChatSetting.Muted, false) => "chat.unmuted",
+        (ChatSetting.Read, true) => "chat.read",
+        _ => "chat.unread",
+    };
+
+    /// <summary>A chat setting from app state: <paramref name="MuteEnd"/> only for <c>chat.muted</c> (null: forever); <paramref name="BySession"/> when this session wrote it.</summary>
+    public sealed record ChatSettingPayload(string Chat, DateTimeOffset? MuteEnd, DateTimeOffset? At, bool BySession);
+
+    /// <summary><c>contact.updated</c>: a contact of the account's address book saved, changed or removed.</summary>
+    public sealed record ContactUpdatedPayload(string Jid, string? FullName, string? FirstName, string? Lid, bool Removed, DateTimeOffset? At);
+
+    /// <summary><c>account.push_name</c>: the account's own push name.</summary>
+    public sealed record PushNamePayload(string Name, DateTimeOffset? At);
 
     public sealed record StatusPayload(string Status);
 

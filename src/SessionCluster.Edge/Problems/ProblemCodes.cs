@@ -52,4 +52,6 @@ public static class ProblemCodes
     public const string MessageNotRevocable = "message_not_revocable";
     public const string PollNotFound = "poll_not_found";
     public const string InvalidPollOption = "invalid_poll_option";
+    public const string AppStateKeyMissing = "app_state_key_missing";
+    public const string AppStateConflict = "app_state_conflict";
 }

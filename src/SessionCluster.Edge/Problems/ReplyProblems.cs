@@ -43,6 +43,17 @@ internal static class ReplyProblems
             var other => throw new InvalidOperationException($"No problem is mapped for the contacts refusal {other}."),
         },
         SettingsRefused refused => EdgeProblems.InvalidRequest(refused.Detail),
+        ChatModifyRefused refused => refused.Reason switch
+        {
+            ChatModifyRefusal.BadChat => EdgeProblems.InvalidRequest(refused.Detail),
+            ChatModifyRefusal.NotLinked => EdgeProblems.Problem(StatusCodes.Status409Conflict, ProblemCodes.SessionNotLinked, "Session not linked", refused.Detail),
+            ChatModifyRefusal.Ended => EdgeProblems.Problem(StatusCodes.Status409Conflict, ProblemCodes.SessionEnded, "Session ended", refused.Detail),
+            ChatModifyRefusal.NotConnected => EdgeProblems.Problem(StatusCodes.Status409Conflict, ProblemCodes.SessionNotConnected, "Session not connected", refused.Detail),
+            ChatModifyRefusal.NoKey => EdgeProblems.Problem(StatusCodes.Status409Conflict, ProblemCodes.AppStateKeyMissing, "App-state key missing", refused.Detail),
+            ChatModifyRefusal.Conflict => EdgeProblems.Conflict(ProblemCodes.AppStateConflict, "Chat changed elsewhere", refused.Detail),
+            ChatModifyRefusal.Unanswered => EdgeProblems.Timeout($"the server did not take session '{id}''s chat change; ask again"),
+            var other => throw new InvalidOperationException($"No problem is mapped for the chat refusal {other}."),
+        },
         GroupRefused refused => refused.Reason switch
         {
             GroupRefusal.BadRequest => EdgeProblems.InvalidRequest(refused.Detail),

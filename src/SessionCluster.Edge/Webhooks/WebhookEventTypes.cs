@@ -11,6 +11,7 @@ public static class WebhookEventTypes
         "session.status", "session.qr", "session.pairing_code", "session.link_failed", "session.disconnected", "session.logged_out",
         "message.received", "message.reaction", "message.edited", "message.revoked", "message.poll_vote", "message.status", "message.undecryptable", "contact.identity_changed",
         "session.settings", "group.update", "group.participants", "presence.update", "chat.state", "call.offer", "history.sync", "status.received",
+        "chat.archived", "chat.unarchived", "chat.pinned", "chat.unpinned", "chat.muted", "chat.unmuted", "chat.read", "chat.unread", "contact.updated", "account.push_name",
     ];
 
     public static bool IsValidFilter(string filter) =>

@@ -130,6 +130,7 @@ internal static class AdminApi
             string.IsNullOrEmpty(path) || !path.StartsWith('/') ? throw AdminProblemException.BadRequest("\"path\" must be a direct path (/v/...).")
             : server.Media.Store.Drop(path) ? Results.NoContent()
             : throw AdminProblemException.NotFound("The media host has no file at that path."))));
+        Simulator.AppState.AppStateAdmin.Map(admin, server.Accounts, server.Phones, server.AppState);
     }
 
     /// <summary>Runs an endpoint, turning an <see cref="AdminProblemException"/> into its problem response.</summary>

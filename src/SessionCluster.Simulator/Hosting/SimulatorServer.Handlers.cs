@@ -14,7 +14,7 @@ namespace SessionCluster.Simulator;
 /// </summary>
 /// <remarks>
 /// Handlers that keep no state and need nothing (<see cref="KeepAlive"/>, <see cref="InitQueries"/>,
-/// <see cref="AppStateSync"/>, <see cref="InfoBroadcast"/>) stay static.
+/// <see cref="InfoBroadcast"/>) stay static.
 /// </remarks>
 internal sealed partial class SimulatorServer
 {
@@ -58,6 +58,10 @@ internal sealed partial class SimulatorServer
     /// <summary>A companion removing itself (<c>md</c>), and the phone unlinking one (the admin API).</summary>
     public CompanionDevices CompanionDevices => LazyInitializer.EnsureInitialized(ref field, () => new(Accounts, DeviceLists, Connections));
 
+    /// <summary>App-state patches per account and collection, their fetch and upload iqs and the server_sync notifications.</summary>
+    public Simulator.AppState.AppStateSync AppState => LazyInitializer.EnsureInitialized(ref field, () => new(
+        new Simulator.AppState.AppStatePatches(), DeviceQueues, () => Phones, Clock, LoggerFactory.CreateLogger<Simulator.AppState.AppStateSync>()));
+
     /// <summary>The companions waiting to be linked by code.</summary>
     public LinkCodeRegistry LinkCodes { get; } = new();
 
@@ -97,7 +101,7 @@ internal sealed partial class SimulatorServer
             ["blocklist"] = InitQueries.BlocklistAsync,
             ["privacy"] = InitQueries.PrivacyAsync,
             ["urn:xmpp:whatsapp:dirty"] = InitQueries.DirtyAsync,
-            ["w:sync:app:state"] = AppStateSync.HandleAsync,
+            ["w:sync:app:state"] = AppState.HandleAsync,
             ["md"] = (connection, iq, cancellationToken) => LinkCodeRegistration.IsLinkCodeIq(iq)
                 ? linkCodes.HandleAsync(connection, iq, cancellationToken)
                 : companions.HandleAsync(connection, iq, cancellationToken),

@@ -363,6 +363,13 @@ public sealed class BaileysClient : IAsyncDisposable
         return [.. BaileysEvent.Property(result, "options").EnumerateArray().Select(o => o.GetString() ?? "")];
     }
 
+    /// <summary>
+    /// <c>sock.chatModify(mod, jid)</c>: Baileys writes an app-state patch (e.g. <c>new { archive = true, lastMessages = [] }</c>).
+    /// Its <c>chats.update</c> events arrive as <see cref="BaileysOtherEvent"/>s named <c>chats</c> (payload in <c>Data.data</c>).
+    /// </summary>
+    public Task ChatModifyAsync(object mod, string jid, CancellationToken cancellationToken = default) =>
+        CallAsync("chatModify", new { mod, jid }, cancellationToken);
+
     /// <summary>Logs out (remove-companion-device) and waits for the close; the auth folder is then useless.</summary>
     public Task LogoutAsync(CancellationToken cancellationToken = default) => CallAsync("logout", null, cancellationToken);
 

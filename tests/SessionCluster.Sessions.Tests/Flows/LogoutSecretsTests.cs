@@ -30,7 +30,7 @@ public sealed class LogoutSecretsTests(ITestOutputHelper output) : IAsyncLifetim
     public async Task After_a_logout_neither_the_prekeys_nor_the_ratchet_records_open_and_a_new_link_receives_again()
     {
         await using var host = await Simulators.StartAsync();
-        await SimulatorPhones.CreateAccountAsync(host, BobPhone);
+        var bob = await SimulatorPhones.CreateAccountAsync(host, BobPhone);
         await CreateAccountAsync(host);
         var system = _nodes.Start();
         var session = await CreateAndLinkAsync(system, host, Against(_nodes, host, SessionNodes.QuickReconnect));
@@ -44,7 +44,8 @@ public sealed class LogoutSecretsTests(ITestOutputHelper output) : IAsyncLifetim
         var nodeBox = new SecretBox(_nodes.Key, RandomNumberGenerator.Create());
         var preKeys = stored.OfType<PreKeysGenerated>().First();
         Assert.Equal(SecretsFailure.WrongKey, Assert.Throws<SecretsException>(() => OneTimePreKeys.Open(preKeys, nodeBox, context)).Failure);
-        var ratchetId = Assert.Single(RatchetPersistenceIds());
+        // Bob's ratchet (the own phone has one too: it shares the app-state key after linking).
+        var ratchetId = Assert.Single(RatchetPersistenceIds(), id => id.EndsWith(bob.Lid, StringComparison.Ordinal));
         var ratchet = (await KeyJournal.StoredAsync(system, ratchetId)).OfType<RatchetStored>().Last();
         Assert.Equal(SecretsFailure.WrongKey, Assert.Throws<SecretsException>(() => nodeBox.Open(ratchet.SealedRecord.Span, Encoding.UTF8.GetBytes(ratchetId))).Failure);
 

@@ -1,0 +1,170 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using SessionCluster.Edge.Tests.Chats;
+using SessionCluster.Edge.Tests.Webhooks;
+using SessionCluster.Interop.Tests.Simulator;
+using Xunit.Abstractions;
+
+namespace SessionCluster.Edge.Tests.AppState;
+
+/// <summary>
+/// App-state sync between the session and a real Baileys companion of the same account (docs/PROTOCOL.md §14): what
+/// Baileys writes with chatModify becomes the session's chat events, what the session writes through REST passes
+/// Baileys' own MAC and LTHash checks (it emits chats.update only for a patch it verified), and a patch with a wrong
+/// MAC is refused by the session, which then still applies the next good one.
+/// </summary>
+[Trait("Category", "Interop")]
+[Collection(BaileysAlone.Name)]
+public sealed class AppStateBaileysTests(AppStateNode fixture, ITestOutputHelper output) : IClassFixture<AppStateNode>, IDisposable
+{
+    private const string Session = AppStateNode.Session;
+
+    private EdgeNode Node => fixture.Node;
+
+    private BaileysClient Baileys => fixture.Baileys;
+
+    [Fact]
+    public async Task A_chat_Baileys_archives_becomes_the_sessions_chat_archived_event()
+    {
+        const string chat = "15550612001@s.whatsapp.net";
+        await WhenBaileysHasTheKeyAsync(() => Baileys.ChatModifyAsync(new { archive = true, lastMessages = Array.Empty<object>() }, chat));
+
+        var events = await WebhookTestKit.WaitForEventsAsync(Node.Http, Session, e => e.Any(x => Is(x, "chat.archived", chat)), "chat.archived from Baileys' patch");
+
+        var archived = events.Single(x => Is(x, "chat.archived", chat));
+        Assert.False(archived.GetProperty("payload").GetProperty("bySession").GetBoolean());
+    }
+
+    [Fact]
+    public async Task A_chat_the_session_archives_through_REST_passes_Baileys_checks_and_shows_archived_there()
+    {
+        const string chat = "15550612002@s.whatsapp.net";
+        await WhenBaileysHasTheKeyAsync(() => Baileys.ChatModifyAsync(new { pin = true }, "15550612099@s.whatsapp.net"));
+        var mark = Baileys.Mark();
+
+        using (var archived = await Node.Http.PostAsync($"/v1/sessions/{Session}/chats/{chat}:archive", null))
+        {
+            Assert.True(archived.StatusCode == HttpStatusCode.OK, await archived.Content.ReadAsStringAsync());
+            var view = await archived.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Equal((chat, "regular_low"), (view.GetProperty("chat").GetString(), view.GetProperty("collection").GetString()));
+        }
+
+        // Baileys reads our patch on server_sync: decodePatches drops a patch whose MACs fail, so this event is its verdict.
+        await Baileys.WaitForEventAsync<BaileysOtherEvent>(
+            e => e.Name == "chats" && ChatUpdates(e).Any(u => u.GetProperty("id").GetString() == chat && u.TryGetProperty("archived", out var a) && a.GetBoolean()),
+            "Baileys' chats.update archived for the session's patch", AppStateNode.Timeout, mark);
+        Assert.DoesNotContain(fixture.Lines, l => l.Contains("LTHash verification failed", StringComparison.Ordinal) || l.Contains("failed to decode patch", StringComparison.Ordinal));
+        await WebhookTestKit.WaitForEventsAsync(Node.Http, Session, e => e.Any(x => Is(x, "chat.archived", chat) && x.GetProperty("payload").GetProperty("bySession").GetBoolean()), "the session's own chat.archived");
+    }
+
+    [Fact]
+    public async Task A_patch_with_a_wrong_mac_is_refused_and_the_next_good_patch_still_applies()
+    {
+        const string chat = "15550612003@s.whatsapp.net";
+        await WhenBaileysHasTheKeyAsync(() => Baileys.ChatModifyAsync(new { pin = true }, "15550612098@s.whatsapp.net"));
+        using var admin = new HttpClient { Timeout = AppStateNode.Timeout };
+        var url = $"{Node.Simulator.AdminUrl}/accounts/{AppStateNode.Phone}/app-state/regular_low";
+
+        using (var tampered = await admin.PostAsJsonAsync(url, new { index = new[] { "pin_v1", chat }, value = new { pinAction = new { pinned = true } }, version = 5, tamper = "patchMac" }))
+        {
+            Assert.Equal(HttpStatusCode.Created, tampered.StatusCode);
+        }
+
+        using (var good = await admin.PostAsJsonAsync(url, new { index = new[] { "markChatAsRead", chat }, value = new { markChatAsReadAction = new { read = false } }, version = 3 }))
+        {
+            Assert.Equal(HttpStatusCode.Created, good.StatusCode);
+        }
+
+        var events = await WebhookTestKit.WaitForEventsAsync(Node.Http, Session, e => e.Any(x => Is(x, "chat.unread", chat)), "chat.unread from the good patch after the tampered one");
+        Assert.DoesNotContain(events, x => Is(x, "chat.pinned", chat));
+    }
+
+    [Fact]
+    public async Task Chat_settings_written_through_REST_show_in_the_chats_list()
+    {
+        const string chat = "15550612004@s.whatsapp.net";
+        await WhenBaileysHasTheKeyAsync(() => Baileys.ChatModifyAsync(new { pin = true }, "15550612097@s.whatsapp.net"));
+        using (var sent = new HttpRequestMessage(HttpMethod.Post, $"/v1/sessions/{Session}/messages") { Content = JsonContent.Create(new { to = chat, type = "text", text = "hello" }) })
+        {
+            sent.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+            using var response = await Node.Http.SendAsync(sent);
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        }
+
+        await WaitForChatAsync(chat, _ => true, "the chat in the store");
+        foreach (var verb in new[] { "archive", "pin", "mute" })
+        {
+            using var changed = await Node.Http.PostAsync($"/v1/sessions/{Session}/chats/{chat}:{verb}", null);
+            Assert.True(changed.StatusCode == HttpStatusCode.OK, await changed.Content.ReadAsStringAsync());
+        }
+
+        var shown = await WaitForChatAsync(chat, c => c.GetProperty("archived").GetBoolean() && c.GetProperty("pinned").GetBoolean() && c.GetProperty("muted").GetBoolean(), "archived, pinned and muted");
+        Assert.Equal(JsonValueKind.Null, shown.GetProperty("mutedUntil").ValueKind);
+
+        using (var unarchived = await Node.Http.PostAsync($"/v1/sessions/{Session}/chats/{chat}:unarchive", null))
+        {
+            Assert.Equal(HttpStatusCode.OK, unarchived.StatusCode);
+        }
+
+        await WaitForChatAsync(chat, c => !c.GetProperty("archived").GetBoolean() && c.GetProperty("pinned").GetBoolean(), "unarchived, still pinned");
+    }
+
+    public void Dispose()
+    {
+        while (fixture.Lines.TryDequeue(out var line))
+        {
+            output.WriteLine(line);
+        }
+    }
+
+    private async Task<JsonElement> WaitForChatAsync(string jid, Func<JsonElement, bool> done, string what)
+    {
+        var until = DateTime.UtcNow + AppStateNode.Timeout;
+        while (true)
+        {
+            var page = await Node.Http.GetFromJsonAsync<JsonElement>($"/v1/sessions/{Session}/chats");
+            var found = page.GetProperty("chats").EnumerateArray().Where(c => c.GetProperty("jid").GetString() == jid).ToList();
+            if (found.Count == 1 && done(found[0]))
+            {
+                return found[0];
+            }
+
+            Assert.True(DateTime.UtcNow < until, $"{what}: not seen in time");
+            await Task.Delay(200);
+        }
+    }
+
+    private static bool Is(JsonElement e, string type, string chat) =>
+        e.GetProperty("type").GetString() == type && e.GetProperty("payload").GetProperty("chat").GetString() == chat;
+
+    private static IEnumerable<JsonElement> ChatUpdates(BaileysEvent e) =>
+        e.Data.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Array ? data.EnumerateArray() : [];
+
+    /// <summary>
+    /// The phone shares its app-state key with every companion; Baileys can write only once it holds it ("App state key
+    /// not present!" until then), so <paramref name="write"/> is tried until it goes through.
+    /// </summary>
+    private async Task WhenBaileysHasTheKeyAsync(Func<Task> write)
+    {
+        using (var admin = new HttpClient { Timeout = AppStateNode.Timeout })
+        using (var shared = await admin.PostAsync($"{Node.Simulator.AdminUrl}/accounts/{AppStateNode.Phone}/app-state/keys", null))
+        {
+            Assert.Equal(HttpStatusCode.OK, shared.StatusCode);
+        }
+
+        var until = DateTime.UtcNow + AppStateNode.Timeout;
+        while (true)
+        {
+            try
+            {
+                await write();
+                return;
+            }
+            catch (BaileysClientException e) when (e.Message.Contains("App state key not present", StringComparison.Ordinal) && DateTime.UtcNow < until)
+            {
+                await Task.Delay(250);
+            }
+        }
+    }
+}
