@@ -69,29 +69,13 @@ internal sealed partial class Phone
         {
             ProtocolMessage = new ProtocolMessage { Type = ProtocolMessage.Types.Type.AppStateSyncKeyShare, AppStateSyncKeyShare = share },
         };
-        var sent = 0;
-        foreach (var companion in Account.Devices.Where(d => deviceIds is null || deviceIds.Contains(d.DeviceId)))
+        var sent = await SendToCompanionsAsync(message, d => deviceIds is null || deviceIds.Contains(d.DeviceId), "app state keys", cancellationToken).ConfigureAwait(false);
+        foreach (var deviceId in sent)
         {
-            var participants = EncryptForDevices([(Account, companion.DeviceId, message)], lid: false);
-            await _directory.SaveAccountsAsync(cancellationToken).ConfigureAwait(false);
-            if (participants.Count == 0)
-            {
-                continue;
-            }
-
-            var id = MessageIds.New(Account.Phone, _clock.GetUtcNow());
-            var stanza = new Node("message", [("id", id), ("to", Account.DeviceJid(companion.DeviceId).ToString()), ("type", "text"), ("category", "peer")],
-                [participants[0].GetChild("enc")]);
-            var ack = await _directory.Relay.SendMessageAsync(Account, 0, stanza, cancellationToken).ConfigureAwait(false);
-            LogSent(_logger, Account.Phone, id, "app state keys to device " + companion.DeviceId.ToString(CultureInfo.InvariantCulture), 1, ack.GetOptionalString("error") ?? "none");
-            if (ack.GetOptionalString("error") is null)
-            {
-                _appStateKeyShared[companion.DeviceId] = true;
-                sent++;
-            }
+            _appStateKeyShared[deviceId] = true;
         }
 
-        return sent;
+        return sent.Count;
     }
 
     /// <summary>What the phone read of <paramref name="collection"/>: every patch in order, applied or refused.</summary>

@@ -70,27 +70,8 @@ internal sealed partial class Phone
         {
             ProtocolMessage = new ProtocolMessage { Type = ProtocolMessage.Types.Type.HistorySyncNotification, HistorySyncNotification = notification },
         };
-        var sent = 0;
-        foreach (var companion in Account.Devices)
-        {
-            var participants = EncryptForDevices([(Account, companion.DeviceId, message)], lid: false);
-            if (participants.Count == 0)
-            {
-                continue;
-            }
-
-            var id = MessageIds.New(Account.Phone, _clock.GetUtcNow());
-            var stanza = new Node("message", [("id", id), ("to", Account.DeviceJid(companion.DeviceId).ToString()), ("type", "text"), ("category", "peer")],
-                [participants[0].GetChild("enc")]);
-            var ack = await _directory.Relay.SendMessageAsync(Account, 0, stanza, cancellationToken).ConfigureAwait(false);
-            LogSent(_logger, Account.Phone, id, "history sync to device " + companion.DeviceId.ToString(CultureInfo.InvariantCulture), 1, ack.GetOptionalString("error") ?? "none");
-            if (ack.GetOptionalString("error") is null)
-            {
-                sent++;
-            }
-        }
-
-        return new HistorySyncSent(sent, directPath);
+        var sent = await SendToCompanionsAsync(message, _ => true, "history sync", cancellationToken).ConfigureAwait(false);
+        return new HistorySyncSent(sent.Count, directPath);
     }
 
     /// <summary>The chunk: recent conversations from what the phone received and sent, push names and every account's PN ↔ LID pair.</summary>
