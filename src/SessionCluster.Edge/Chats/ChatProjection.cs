@@ -84,6 +84,11 @@ internal static class ChatProjection
                 case HistorySyncBody history:
                     await HistoryProjection.ApplyAsync(connection, actor, history, keep, e.Event.At.ToUnixTimeMilliseconds(), ct).ConfigureAwait(false);
                     break;
+                case PollVoteReceivedBody { Decrypted: true } vote when keep:
+                    var voter = vote.FromMe ? ChatJids.Own : ChatJids.Key(vote.Sender, vote.SenderAlt);
+                    await PollVoteProjection.FoldAsync(connection, actor, ChatJids.Of(vote.Chat, vote.ChatAlt), vote.PollMessageId, voter, vote.SelectedOptions,
+                        vote.Timestamp.ToUnixTimeMilliseconds(), ct).ConfigureAwait(false);
+                    break;
                 case ChatSettingChangedBody setting:
                     await ChatSettingAsync(connection, actor, setting, ct).ConfigureAwait(false);
                     break;

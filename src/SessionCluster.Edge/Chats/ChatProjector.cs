@@ -68,7 +68,7 @@ public sealed partial class ChatProjector : IAsyncDisposable
         }
     }
 
-    private static bool Stored(TenantEvent e) => e.Event.Body is MessageReceivedBody or MessageStatusBody or HistorySyncBody or ChatSettingChangedBody;
+    private static bool Stored(TenantEvent e) => e.Event.Body is MessageReceivedBody or MessageStatusBody or HistorySyncBody or ChatSettingChangedBody or PollVoteReceivedBody;
 
     private async Task DiscoverAsync(CancellationToken ct)
     {

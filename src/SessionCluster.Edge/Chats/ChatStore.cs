@@ -25,7 +25,13 @@ public sealed record StoredMessage(
 
     /// <summary>Its reactions, one per reacting user, oldest first.</summary>
     public IReadOnlyList<StoredReaction> Reactions { get; init; } = [];
+
+    /// <summary>For a poll: each voter's current choice, oldest first.</summary>
+    public IReadOnlyList<StoredVote> Votes { get; init; } = [];
 }
+
+/// <summary>A voter's current choice on a stored poll: <paramref name="Voter"/> is a user jid, or null for this session's account.</summary>
+public sealed record StoredVote(string? Voter, IReadOnlyList<string> Options, DateTimeOffset At);
 
 /// <summary>A reaction to a stored message: <paramref name="Reactor"/> is a user jid, or null for this session's account.</summary>
 public sealed record StoredReaction(string? Reactor, string Emoji, DateTimeOffset At);
@@ -201,7 +207,7 @@ public sealed class ChatStore(EdgeDatabase database)
         await connection.ExecuteAsync(database.Dialect == EdgeDialect.Sqlite ? "BEGIN IMMEDIATE" : "BEGIN", cancellationToken).ConfigureAwait(false);
         try
         {
-            foreach (var table in new[] { "store_statuses", "store_reactions", "store_messages", "store_chats", "store_contacts" })
+            foreach (var table in new[] { "store_statuses", "store_reactions", "store_poll_votes", "store_messages", "store_chats", "store_contacts" })
             {
                 await connection.ExecuteAsync($"DELETE FROM {table} WHERE actor_id = @actor", cancellationToken, ("actor", actor.Value)).ConfigureAwait(false);
             }
@@ -236,8 +242,11 @@ public sealed class ChatStore(EdgeDatabase database)
                 "DELETE FROM store_statuses WHERE actor_id IN (" + Sessions + ") AND EXISTS (SELECT 1 FROM store_messages m " +
                 "WHERE m.actor_id = store_statuses.actor_id AND m.chat = store_statuses.chat AND m.id = store_statuses.message_id AND m.at < @cut)",
                 cancellationToken, ("tenant", tenant), ("cut", cut)).ConfigureAwait(false);
-            await connection.ExecuteAsync("DELETE FROM store_reactions WHERE actor_id IN (" + Sessions + ") AND at < @cut",
-                cancellationToken, ("tenant", tenant), ("cut", cut)).ConfigureAwait(false);
+            foreach (var folded in new[] { "store_reactions", "store_poll_votes" })
+            {
+                await connection.ExecuteAsync($"DELETE FROM {folded} WHERE actor_id IN (" + Sessions + ") AND at < @cut",
+                    cancellationToken, ("tenant", tenant), ("cut", cut)).ConfigureAwait(false);
+            }
             deleted += await connection.ExecuteAsync("DELETE FROM store_messages WHERE actor_id IN (" + Sessions + ") AND at < @cut",
                 cancellationToken, ("tenant", tenant), ("cut", cut)).ConfigureAwait(false);
         }
@@ -262,7 +271,7 @@ public sealed class ChatStore(EdgeDatabase database)
         return cursors;
     }
 
-    /// <summary>The messages (of one chat) with their reactions, read in one query.</summary>
+    /// <summary>The messages (of one chat) with their reactions and, for polls, votes: one query each.</summary>
     private static async Task<List<StoredMessage>> WithReactionsAsync(DbConnection connection, SessionId actor, string chat, List<StoredMessage> messages, CancellationToken cancellationToken)
     {
         if (messages.Count == 0)
@@ -271,18 +280,35 @@ public sealed class ChatStore(EdgeDatabase database)
         }
 
         var ids = messages.Select((m, i) => ($"m{i}", (object?)m.Id)).ToList();
+        (string, object?)[] parameters = [("actor", actor.Value), ("chat", chat), .. ids];
+        var list = string.Join(", ", ids.Select(p => "@" + p.Item1));
         var reactions = await connection.QueryAsync(
-            $"SELECT message_id, reactor, emoji, at FROM store_reactions WHERE actor_id = @actor AND chat = @chat AND message_id IN ({string.Join(", ", ids.Select(p => "@" + p.Item1))}) " +
-            "ORDER BY at, reactor",
-            r => (MessageId: r.GetString(0), Reaction: new StoredReaction(r.GetString(1) is { Length: > 0 } reactor ? reactor : null, r.GetString(2), r.UnixMs(3))),
-            cancellationToken, [("actor", actor.Value), ("chat", chat), .. ids]).ConfigureAwait(false);
-        if (reactions.Count == 0)
+            $"SELECT message_id, reactor, emoji, at FROM store_reactions WHERE actor_id = @actor AND chat = @chat AND message_id IN ({list}) ORDER BY at, reactor",
+            r => (MessageId: r.GetString(0), Reaction: new StoredReaction(NullIfOwn(r.GetString(1)), r.GetString(2), r.UnixMs(3))),
+            cancellationToken, parameters).ConfigureAwait(false);
+        var votes = messages.Any(m => m.Type == "poll")
+            ? await connection.QueryAsync(
+                $"SELECT poll_id, voter, options, at FROM store_poll_votes WHERE actor_id = @actor AND chat = @chat AND poll_id IN ({list}) ORDER BY at, voter",
+                r => (MessageId: r.GetString(0), Vote: new StoredVote(NullIfOwn(r.GetString(1)), PollVoteProjection.Options(r.GetString(2)), r.UnixMs(3))),
+                cancellationToken, parameters).ConfigureAwait(false)
+            : [];
+        if (reactions.Count == 0 && votes.Count == 0)
         {
             return messages;
         }
 
-        var byMessage = reactions.ToLookup(r => r.MessageId, r => r.Reaction, StringComparer.Ordinal);
-        return [.. messages.Select(m => byMessage.Contains(m.Id) ? m with { Reactions = [.. byMessage[m.Id]] } : m)];
+        var reactionsOf = reactions.ToLookup(r => r.MessageId, r => r.Reaction, StringComparer.Ordinal);
+        var votesOf = votes.ToLookup(v => v.MessageId, v => v.Vote, StringComparer.Ordinal);
+        return [.. messages.Select(m => m with { Reactions = [.. reactionsOf[m.Id]], Votes = [.. votesOf[m.Id]] })];
+    }
+
+    private static string? NullIfOwn(string who) => who == ChatJids.Own ? null : who;
+
+    /// <summary>Records this session's own vote on a poll, as a received one is (<see cref="PollVoteProjection"/>).</summary>
+    public async Task RecordVoteAsync(SessionId actor, string chat, string pollId, IReadOnlyList<string> options, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await PollVoteProjection.FoldAsync(connection, actor.Value, chat, pollId, ChatJids.Own, options, at.ToUnixTimeMilliseconds(), cancellationToken).ConfigureAwait(false);
     }
 
     private static StoredMessage ReadMessage(DbDataReader r) => new(

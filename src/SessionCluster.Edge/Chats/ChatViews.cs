@@ -21,12 +21,16 @@ public static class ChatViews
     /// <param name="EditedAt">When it was edited last (its text is the new one); null when never.</param>
     /// <param name="RevokedAt">When it was deleted for everyone (its text is gone); null when not.</param>
     /// <param name="Reactions">Its reactions, one per reacting user, oldest first.</param>
+    /// <param name="Votes">For a poll, each voter's current choice, oldest first; null for other kinds.</param>
     public sealed record MessageView(
         string Id, string Chat, string Direction, string? Sender, string? SenderAlt, string? PushName, string Type, string? Text, DateTimeOffset At, string Status, string Cursor,
-        DateTimeOffset? EditedAt, DateTimeOffset? RevokedAt, IReadOnlyList<ReactionView> Reactions);
+        DateTimeOffset? EditedAt, DateTimeOffset? RevokedAt, IReadOnlyList<ReactionView> Reactions, IReadOnlyList<VoteView>? Votes);
 
     /// <summary>A reaction: <paramref name="From"/> is the reacting user, null with <paramref name="FromMe"/> for this session's account.</summary>
     public sealed record ReactionView(string? From, bool FromMe, string Emoji, DateTimeOffset At);
+
+    /// <summary>A voter's current choice on a poll: <paramref name="From"/> is null with <paramref name="FromMe"/> for this session's account.</summary>
+    public sealed record VoteView(string? From, bool FromMe, IReadOnlyList<string> Options, DateTimeOffset At);
 
     /// <summary>
     /// Messages oldest first. <paramref name="Older"/> and <paramref name="Newer"/> are the cursors of the first and last
@@ -47,7 +51,8 @@ public static class ChatViews
 
     public static MessageView Message(StoredMessage m) =>
         new(m.Id, m.Chat, m.Direction, m.Sender, m.SenderAlt, m.PushName, m.Type, m.Text, m.At, StatusName(m), StoreCursors.Of(m), m.EditedAt, m.RevokedAt,
-            [.. m.Reactions.Select(r => new ReactionView(r.Reactor, r.Reactor is null, r.Emoji, r.At))]);
+            [.. m.Reactions.Select(r => new ReactionView(r.Reactor, r.Reactor is null, r.Emoji, r.At))],
+            m.Type == "poll" ? [.. m.Votes.Select(v => new VoteView(v.Voter, v.Voter is null, v.Options, v.At))] : null);
 
     public static ContactView Contact(StoredContact c) => new(c.Jid, c.Pn, c.Lid, c.PushName, c.UpdatedAt);
 

@@ -125,11 +125,21 @@ internal static partial class MessageRoutes
         var statusUrl = $"/v1/sessions/{entry.Id}/messages/";
         if (request is ContentRequest.PollVote vote)
         {
-            // The session seals the vote with the poll's secret; a vote is no chat message, so the store keeps no row of it.
+            // The session seals the vote with the poll's secret; a vote is no chat message, so the store keeps no row of it,
+            // only the choice beside the poll.
             var voted = await deps.Sessions.AskAsync(new VotePoll(entry.ActorId, vote.PollMessageId, vote.Options, key), ct).ConfigureAwait(false);
-            return voted is SendAccepted { MessageId: var voteId }
-                ? (new SendMessageResponse(voteId, "accepted", statusUrl + voteId), null)
-                : (null, ReplyProblems.For(voted, entry.Id));
+            if (voted is not SendAccepted { MessageId: var voteId })
+            {
+                return (null, ReplyProblems.For(voted, entry.Id));
+            }
+
+            if ((await deps.Tenants.FindAsync(entry.TenantId, ct).ConfigureAwait(false))?.RetentionDays != 0)
+            {
+                // Our choice stands beside the poll as a received vote does (the session's events carry no sent vote).
+                await deps.Chats.RecordVoteAsync(entry.ActorId, to!, vote.PollMessageId, vote.Options, deps.Clock.GetUtcNow(), ct).ConfigureAwait(false);
+            }
+
+            return (new SendMessageResponse(voteId, "accepted", statusUrl + voteId), null);
         }
 
         PreparedContent content;

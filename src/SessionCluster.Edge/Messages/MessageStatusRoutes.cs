@@ -20,7 +20,7 @@ internal static class MessageStatusRoutes
     /// <param name="To">The chat an outbound message went to; null for an inbound one (its <paramref name="Chat"/> says where it came from).</param>
     public sealed record MessageStatusView(
         string Id, string? To, string Status, IReadOnlyList<StatusStep> StatusHistory, string Direction, string Chat, string Type, string? Text, string? Sender, string? SenderAlt, DateTimeOffset At,
-        IReadOnlyList<ChatViews.ReactionView> Reactions);
+        IReadOnlyList<ChatViews.ReactionView> Reactions, IReadOnlyList<ChatViews.VoteView>? Votes);
 
     /// <summary>WhatsApp message ids are short hex or base32 strings; 128 bounds what is compared, never stored.</summary>
     private const int MaxMessageIdLength = 128;
@@ -54,10 +54,11 @@ internal static class MessageStatusRoutes
         }
 
         var outbound = message.Direction == ChatJids.Out;
+        var folded = ChatViews.Message(message);
         return (new MessageStatusView(
             message.Id, outbound ? message.Chat : null, ChatViews.StatusName(message),
             history.Select(s => new StatusStep(ChatViews.Name(s.Status), s.At, s.Device, s.Reason)).ToList(),
             message.Direction, message.Chat, message.Type, message.Text, message.Sender, message.SenderAlt, message.At,
-            ChatViews.Message(message).Reactions), null);
+            folded.Reactions, folded.Votes), null);
     }
 }

@@ -188,6 +188,33 @@ public abstract class ChatStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Poll_votes_are_kept_beside_their_poll_one_per_voter_the_newest_winning_and_no_options_take_it_back()
+    {
+        var session = await SessionAsync(Tenant.DefaultId, "votes");
+        var poll = new Message { PollCreationMessageV3 = new PollCreationMessage { Name = "Lunch?", Options = { new PollCreationMessage.Types.Option { OptionName = "Yes" }, new PollCreationMessage.Types.Option { OptionName = "No" } } } };
+        await ApplyAsync([
+            new(session, new SessionEvent(Guid.CreateVersion7(), session.ActorId, 1, Now, new MessageReceivedBody("P1", PeerLid, Peer, PeerLid, Peer, PeerLid, Now, false, poll, false, "Peer"))),
+            Voted(session, 2, "V1", "P1", ["No"], Now.AddSeconds(2)),
+            Voted(session, 3, "V0", "P1", ["Yes"], Now.AddSeconds(1)),
+            Voted(session, 4, "VX", "P1", [], Now.AddSeconds(1), decrypted: false),
+            Received(session, 5, "T1", "not a poll", Now.AddSeconds(3)),
+        ]);
+        await Store.RecordVoteAsync(session.ActorId, Peer, "P1", ["Yes", "No"], Now.AddSeconds(4), CancellationToken.None);
+
+        var messages = await Store.MessagesAsync(session.ActorId, Peer, null, null, 10, CancellationToken.None);
+        Assert.Equal(["P1", "T1"], messages.Select(m => m.Id));
+        Assert.Equal([(Peer, "No"), (null, "Yes,No")], Choices(messages[0]));
+        Assert.Empty(messages[1].Votes);
+        Assert.Equal(Choices(messages[0]), Choices((await Store.MessageAsync(session.ActorId, "P1", CancellationToken.None))!.Value.Message));
+
+        await ApplyAsync([Voted(session, 6, "V2", "P1", [], Now.AddSeconds(5))]);
+        await Store.RecordVoteAsync(session.ActorId, Peer, "P1", [], Now.AddSeconds(5), CancellationToken.None);
+        Assert.Empty((await Store.MessageAsync(session.ActorId, "P1", CancellationToken.None))!.Value.Message.Votes);
+
+        static IEnumerable<(string?, string)> Choices(StoredMessage poll) => poll.Votes.Select(v => (v.Voter, string.Join(",", v.Options)));
+    }
+
+    [Fact]
     public async Task A_history_batch_adds_chats_messages_and_contacts_without_overriding_what_live_events_wrote()
     {
         var session = await SessionAsync(Tenant.DefaultId, "history");
@@ -253,6 +280,11 @@ public abstract class ChatStoreContractTests : IAsyncLifetime
         Guid.CreateVersion7(), session.ActorId, seq, at,
         new MessageReceivedBody(id, PeerLid, Peer, PeerLid, Peer, PeerLid, at, false,
             new Message { ReactionMessage = new ReactionMessage { Key = new MessageKey { RemoteJID = PeerLid, FromMe = false, ID = target }, Text = emoji } }, false, "Peer")));
+
+    /// <summary>The peer's vote <paramref name="id"/> on <paramref name="poll"/>, read (or, when not <paramref name="decrypted"/>, unreadable).</summary>
+    private static TenantEvent Voted(SessionEntry session, long seq, string id, string poll, IReadOnlyList<string> options, DateTimeOffset at, bool decrypted = true) =>
+        new(session, new SessionEvent(Guid.CreateVersion7(), session.ActorId, seq, at,
+            new PollVoteReceivedBody(id, PeerLid, Peer, PeerLid, Peer, PeerLid, at, false, false, "Peer", poll, decrypted, options, 0, decrypted ? null : "authentication_failed")));
 
     private static TenantEvent History(
         SessionEntry session, long seq, IReadOnlyList<HistoryLidMapping> mappings, IReadOnlyList<HistoryPushName> names, IReadOnlyList<HistoryConversation> conversations) =>

@@ -46,6 +46,9 @@ public sealed class PollVoteTests(MediaNode media, ITestOutputHelper output) : I
         var changed = await grpc.Messages.VoteAsync(new V1.VotePollRequest { Session = Session, IdempotencyKey = "vote-grpc", MessageId = poll.Id, Options = { "soup" } }, deadline: GrpcCaller.Deadline);
         await Bob.WaitForMessageAsync(m => m.Key.Id == changed.Id, "Baileys to receive our gRPC vote", Timeout);
         Assert.Equal(["soup"], await Bob.DecryptPollVoteAsync(changed.Id, poll.Id!));
+        // The store keeps our current choice beside Baileys' poll.
+        var ours = await Eventually.WaitForAsync(() => StoredVotesAsync(poll.Id!), v => v.Count == 1 && v[0].Options == "soup", "the store to keep our latest vote");
+        Assert.Equal((null, true), (ours[0].From, ours[0].FromMe));
 
         await AssertProblemAsync(poll.Id!, new { options = new[] { "pasta" } }, HttpStatusCode.UnprocessableEntity, "invalid_poll_option");
         await AssertProblemAsync(poll.Id!, new { options = new[] { "pizza", "soup" } }, HttpStatusCode.UnprocessableEntity, "invalid_poll_option");
@@ -81,6 +84,10 @@ public sealed class PollVoteTests(MediaNode media, ITestOutputHelper output) : I
         Assert.True(posted.SignatureValid);
         Assert.Equal(["Tue", "Wed"], posted.Json.GetProperty("payload").GetProperty("selectedOptions").EnumerateArray().Select(o => o.GetString()));
 
+        // The store keeps Baileys' choice beside our poll; the tampered vote below changes nothing there.
+        var kept = await Eventually.WaitForAsync(() => StoredVotesAsync(poll), v => v.Count == 1, "the store to keep Baileys' vote");
+        Assert.Equal((ChatB, false, "Tue,Wed"), kept[0]);
+
         var tampered = await Bob.PollVoteAsync(ChatA, poll, ["Mon"], tamper: true);
         var unread = await WaitForEventAsync("message.poll_vote", tampered.Id!, "the session to store the tampered vote");
         Assert.True(unread.GetProperty("encrypted").GetBoolean());
@@ -90,6 +97,7 @@ public sealed class PollVoteTests(MediaNode media, ITestOutputHelper output) : I
         // The session goes on: the next message arrives as usual.
         var after = await Bob.SendTextAsync(ChatA, "after the tampered vote");
         await WaitForEventAsync("message.received", after.Id!, "the text after the tampered vote");
+        Assert.Equal(kept, await StoredVotesAsync(poll));
         Assert.Empty(Bob.Errors);
     }
 
@@ -149,6 +157,20 @@ public sealed class PollVoteTests(MediaNode media, ITestOutputHelper output) : I
             Assert.True(DateTime.UtcNow < until, $"Waited for {what}.");
             await Task.Delay(100);
         }
+    }
+
+    /// <summary>The stored poll's votes as <c>GET .../messages/{id}</c> shows them: who, whether us, the options joined.</summary>
+    private async Task<List<(string? From, bool FromMe, string Options)>> StoredVotesAsync(string pollId)
+    {
+        using var response = await Node.Http.GetAsync($"/v1/sessions/{Session}/messages/{pollId}");
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            return [];
+        }
+
+        var votes = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("votes");
+        return votes.ValueKind != JsonValueKind.Array ? [] : [.. votes.EnumerateArray().Select(v => (v.GetProperty("from").GetString(), v.GetProperty("fromMe").GetBoolean(),
+            string.Join(",", v.GetProperty("options").EnumerateArray().Select(o => o.GetString()))))];
     }
 
     private static HttpRequestMessage Vote(string messageId, object body) =>
