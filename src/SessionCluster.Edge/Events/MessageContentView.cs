@@ -83,6 +83,15 @@ internal static class MessageContentView
                 NullIfEmpty(location.Name), NullIfEmpty(location.Address)), QuotedOf(location.ContextInfo));
         }
 
+        if (m.LiveLocationMessage is { } live)
+        {
+            // One update of a shared live location: each carries the place now and a rising sequence number.
+            return new ReceivedContent("live_location", NullIfEmpty(live.Caption), new LiveLocationContent(live.DegreesLatitude, live.DegreesLongitude,
+                live.HasAccuracyInMeters ? live.AccuracyInMeters : null, live.HasSpeedInMps ? live.SpeedInMps : null,
+                live.HasDegreesClockwiseFromMagneticNorth ? live.DegreesClockwiseFromMagneticNorth : null, NullIfEmpty(live.Caption), live.SequenceNumber),
+                QuotedOf(live.ContextInfo));
+        }
+
         if (m.ContactMessage is { } contact)
         {
             return new ReceivedContent("contacts", null, new ContactsContent([new ContactCard(contact.DisplayName, contact.Vcard)]), QuotedOf(contact.ContextInfo));
@@ -102,8 +111,8 @@ internal static class MessageContentView
 
         if (m.PollUpdateMessage is { } vote)
         {
-            // The vote is encrypted with a key from the poll's messageSecret; decrypting it is a later step (issue 13),
-            // which replaces this content with the chosen options. Until then the API says which poll and that it is sealed.
+            // The session reads votes into their own events (PollVoteReceivedBody); a vote stored as a plain message is one
+            // an older node journaled before it could read votes: the API says which poll and that it stays sealed.
             return new ReceivedContent("poll_vote", null, new PollVoteContent(vote.PollCreationMessageKey?.ID ?? "", Encrypted: true), null);
         }
 
@@ -192,6 +201,9 @@ internal static class MessageContentView
         QuotedView? Quoted, IReadOnlyList<string>? Mentions);
 
     public sealed record LocationContent(double Latitude, double Longitude, string? Name, string? Address);
+
+    /// <summary>One update of a live location: where now, how precise (metres), how fast (m/s) and which way (degrees), in order by <paramref name="Sequence"/>.</summary>
+    public sealed record LiveLocationContent(double Latitude, double Longitude, uint? AccuracyInMeters, float? SpeedInMps, uint? Heading, string? Caption, long Sequence);
 
     public sealed record ContactCard(string DisplayName, string Vcard);
 

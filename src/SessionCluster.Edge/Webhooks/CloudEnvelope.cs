@@ -80,6 +80,8 @@ public static class CloudEnvelope
                 _ => null,
             },
             MessageContentView.LocationContent place => m with { Location = new Location(place.Latitude, place.Longitude, place.Name, place.Address) },
+            // Cloud has no live location: an update is its place now.
+            MessageContentView.LiveLocationContent live => m with { Type = "location", Location = new Location(live.Latitude, live.Longitude, live.Caption, null) },
             MessageContentView.ContactsContent cards => m with { Contacts = [.. cards.Contacts.Select(CardOf)] },
             _ => null,
         };

@@ -212,11 +212,24 @@ public sealed class ReceivedEventViewTests
     [Fact]
     public void A_kind_without_an_API_shape_is_other_and_names_its_proto_field()
     {
-        var live = Payload(From(new Message { LiveLocationMessage = new LiveLocationMessage { DegreesLatitude = 1, DegreesLongitude = 2 } }), out var type);
+        var setting = Payload(From(new Message { ProtocolMessage = new ProtocolMessage { Type = ProtocolMessage.Types.Type.EphemeralSetting } }), out var type);
 
-        Assert.Equal(("message.received", "other"), (type, live.GetProperty("type").GetString()));
-        Assert.Equal("liveLocationMessage", live.GetProperty("content").GetProperty("field").GetString());
-        Assert.Equal(JsonValueKind.Null, live.GetProperty("text").ValueKind);
+        Assert.Equal(("message.received", "other"), (type, setting.GetProperty("type").GetString()));
+        Assert.Equal("protocolMessage", setting.GetProperty("content").GetProperty("field").GetString());
+        Assert.Equal(JsonValueKind.Null, setting.GetProperty("text").ValueKind);
+    }
+
+    [Fact]
+    public void A_live_location_update_is_its_place_precision_speed_heading_and_sequence()
+    {
+        var update = new LiveLocationMessage { DegreesLatitude = 38.72, DegreesLongitude = -9.14, AccuracyInMeters = 12, SpeedInMps = 1.5f, Caption = "on my way", SequenceNumber = 7 };
+        var live = Payload(From(new Message { LiveLocationMessage = update }), out var type);
+
+        Assert.Equal(("message.received", "live_location", "on my way"), (type, live.GetProperty("type").GetString(), live.GetProperty("text").GetString()));
+        var content = live.GetProperty("content");
+        Assert.Equal((38.72, -9.14, 12u, 1.5f, 7L), (content.GetProperty("latitude").GetDouble(), content.GetProperty("longitude").GetDouble(),
+            content.GetProperty("accuracyInMeters").GetUInt32(), content.GetProperty("speedInMps").GetSingle(), content.GetProperty("sequence").GetInt64()));
+        Assert.Equal(JsonValueKind.Null, content.GetProperty("heading").ValueKind);
     }
 
     [Fact]
