@@ -62,8 +62,11 @@ public sealed class CloudInboundShapesTests
     }
 
     [Fact]
-    public void A_location_and_a_contact_card_take_Metas_shapes()
+    public void A_location_a_live_location_update_and_a_contact_card_take_Metas_shapes()
     {
+        var live = CloudMessage(From(new Message { LiveLocationMessage = new LiveLocationMessage { DegreesLatitude = 38.72, DegreesLongitude = -9.14, Caption = "walking" } }));
+        Assert.Equal(("location", 38.72, "walking"), (Str(live, "type"), live.GetProperty("location").GetProperty("latitude").GetDouble(), Str(live.GetProperty("location"), "name")));
+
         var location = CloudMessage(From(new Message { LocationMessage = new LocationMessage { DegreesLatitude = 52.52, DegreesLongitude = 13.405, Name = "Berlin", Address = "Mitte" } }));
         var place = location.GetProperty("location");
         Assert.Equal(("location", 52.52, 13.405, "Berlin", "Mitte"),
@@ -85,7 +88,7 @@ public sealed class CloudInboundShapesTests
             View(From(new Message { PollCreationMessage = poll })),
             View(From(new Message { PollUpdateMessage = new PollUpdateMessage { PollCreationMessageKey = Key("P", fromMe: true) } })),
             View(From(new Message { ProtocolMessage = new ProtocolMessage { Type = ProtocolMessage.Types.Type.Revoke, Key = Key("A", fromMe: true) } })),
-            View(From(new Message { LiveLocationMessage = new LiveLocationMessage() })),
+            View(From(new Message { ProtocolMessage = new ProtocolMessage { Type = ProtocolMessage.Types.Type.EphemeralSetting } })),
             View(From(new Message { ImageMessage = Image() }, sender: Own, fromMe: true)),
             View(From(new Message { ReactionMessage = new ReactionMessage { Key = Key("A", fromMe: true), Text = "👍" } }, sender: Own, fromMe: true)),
         };
