@@ -19,7 +19,10 @@ namespace SessionCluster.Sessions;
 /// <see cref="PushNameChangedBody"/>) written in one atomic write with the collection's new state; a patch that fails a
 /// check is refused, logged once (the collection then expects the version after it, durably, so a refetch does not log
 /// it again), and leaves the state and its events untouched. A missing key or a version gap stops the collection where it
-/// is until a key share or the next notification. <see cref="ModifyChat"/> writes one patch on the latest state.
+/// is until a key share or the next notification. A fetch from version 0 asks a snapshot; a snapshot and external mutations
+/// are downloaded off the actor first (<see cref="AppStateBlobs"/>), a snapshot replaces the state and its records become
+/// events in the same write (a refused one is logged once and keeps the state). <see cref="ModifyChat"/> writes one patch
+/// on the latest state.
 /// </summary>
 public sealed partial class SessionActor
 {
