@@ -76,6 +76,7 @@ public sealed partial class SessionActor
         _appStateKeyList = [];
         _recoveredAppStateKeys = null;
         _appState.Clear();
+        _appStateRefusedSnapshots.Clear();
     }
 
     private void SetAppStateKeys(IReadOnlyList<(byte[] Id, byte[] Data)> keys)
