@@ -2,6 +2,7 @@ using Akka.Actor;
 using Google.Protobuf;
 using SessionCluster.Protocol.AppState;
 using SessionCluster.Protocol.Binary;
+using SessionCluster.Protocol.Wa.AppState;
 using SessionCluster.Protocol.Wa.E2E;
 using SessionCluster.Sessions.Flows;
 using SessionCluster.Sessions.State;
@@ -18,7 +19,10 @@ namespace SessionCluster.Sessions;
 /// <see cref="PushNameChangedBody"/>) written in one atomic write with the collection's new state; a patch that fails a
 /// check is refused, logged once (the collection then expects the version after it, durably, so a refetch does not log
 /// it again), and leaves the state and its events untouched. A missing key or a version gap stops the collection where it
-/// is until a key share or the next notification. <see cref="ModifyChat"/> writes one patch on the latest state.
+/// is until a key share or the next notification. A fetch from version 0 asks a snapshot; a snapshot and external mutations
+/// are downloaded off the actor first (<see cref="AppStateBlobs"/>), a snapshot replaces the state and its records become
+/// events in the same write (a refused one is logged once and keeps the state). <see cref="ModifyChat"/> writes one patch
+/// on the latest state.
 /// </summary>
 public sealed partial class SessionActor
 {
@@ -28,6 +32,7 @@ public sealed partial class SessionActor
     private readonly Dictionary<string, (AppStateCollectionState State, ulong Next)> _appState = new(StringComparer.Ordinal);
     private readonly HashSet<string> _appStateFetching = new(StringComparer.Ordinal);
     private readonly HashSet<string> _appStateFetchAgain = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _appStateRefusedSnapshots = new(StringComparer.Ordinal);
     private readonly List<(string Collection, Action Then)> _appStateWaiters = [];
     private readonly Queue<(ModifyChat Command, IActorRef ReplyTo)> _chatModifications = new();
     private bool _chatModifying;
@@ -39,7 +44,11 @@ public sealed partial class SessionActor
         Recover<AppStateCollectionStored>(ApplyAppStateCollection);
     }
 
-    private void ReceiveAppState() => Command<ModifyChat>(OnModifyChat);
+    private void ReceiveAppState()
+    {
+        Command<ModifyChat>(OnModifyChat);
+        Command<AppStateBlobsRead>(read => ApplyFetched(read.Wanted, read.Collections));
+    }
 
     /// <summary>End of recovery: the last key ring stored opens under <paramref name="box"/>; one that does not is logged as the registration's would be.</summary>
     private void OpenRecoveredAppStateKeys(SecretBox box)
@@ -67,6 +76,7 @@ public sealed partial class SessionActor
         _appStateKeyList = [];
         _recoveredAppStateKeys = null;
         _appState.Clear();
+        _appStateRefusedSnapshots.Clear();
     }
 
     private void SetAppStateKeys(IReadOnlyList<(byte[] Id, byte[] Data)> keys)
@@ -165,9 +175,38 @@ public sealed partial class SessionActor
             return;
         }
 
+        var mine = collections.Where(c => wanted.Contains(c.Name, StringComparer.Ordinal) && !c.Failed).ToList();
+        if (!mine.Any(AppStateBlobs.NeedsDownload))
+        {
+            ApplyFetched(wanted, mine);
+            return;
+        }
+
+        // Snapshots and external mutations are downloaded off the actor like history blobs; the fetch stays open meanwhile.
+        var downloader = _dependencies.HistoryDownloader;
+        WithMediaHosts(hosts => ResolveAppStateBlobsAsync(wanted, mine, downloader, hosts).PipeTo(Self));
+    }
+
+    private static async Task<AppStateBlobsRead> ResolveAppStateBlobsAsync(IReadOnlyList<string> wanted, IReadOnlyList<FetchedCollection> collections, MediaDownloader? downloader, IReadOnlyList<string> hosts)
+    {
+        using var timeout = new CancellationTokenSource(HistoryReadTimeout);
+        var resolved = new List<FetchedCollection>(collections.Count);
+        foreach (var collection in collections)
+        {
+            resolved.Add(AppStateBlobs.NeedsDownload(collection)
+                ? await AppStateBlobs.ResolveAsync(collection, reference => AppStateBlobs.DownloadAsync(downloader, hosts, reference, timeout.Token)).ConfigureAwait(false)
+                : collection);
+        }
+
+        return new AppStateBlobsRead(wanted, resolved);
+    }
+
+    /// <summary>Verifies and applies the fetched collections (blobs read); one atomic write of the states and their events.</summary>
+    private void ApplyFetched(IReadOnlyList<string> wanted, IReadOnlyList<FetchedCollection> collections)
+    {
         var writes = new List<IMessage>();
         var more = new List<string>();
-        foreach (var collection in collections.Where(c => wanted.Contains(c.Name, StringComparer.Ordinal) && !c.Failed))
+        foreach (var collection in collections)
         {
             var (records, blocked) = ApplyPatches(collection);
             writes.AddRange(records);
@@ -214,6 +253,22 @@ public sealed partial class SessionActor
         var mutations = 0;
         var changed = false;
         var blocked = false;
+        if (collection.Snapshot is { } snapshot)
+        {
+            switch (ApplySnapshot(collection.Name, snapshot, state, events))
+            {
+                case { } result:
+                    state = result.State;
+                    next = state.Version + 1;
+                    mutations += result.Mutations.Count;
+                    changed = true;
+                    break;
+                default:
+                    // Refused or waiting for a key: the patches after it were built on its state, not on this one.
+                    return ([], true);
+            }
+        }
+
         foreach (var patch in collection.Patches)
         {
             var version = patch.Version is { HasVersion: true } ? patch.Version.Version : next;
@@ -253,6 +308,13 @@ public sealed partial class SessionActor
             changed = true;
         }
 
+        if (collection.BlobFailure is { } failure && !blocked)
+        {
+            // A blob not had is no tampering proven: the collection waits there and the next fetch downloads it again.
+            AppStateLog.Blocked(_logger, _id.Value, collection.Name, state.Version, failure.Failure, failure.Message);
+            blocked = true;
+        }
+
         if (!changed)
         {
             return ([], blocked);
@@ -260,6 +322,57 @@ public sealed partial class SessionActor
 
         AppStateLog.Synced(_logger, _id.Value, collection.Name, state.Version, mutations, events.Count);
         return ([AppStateSyncs.ToRecord(state, next), .. events], blocked);
+    }
+
+    /// <summary>
+    /// Verifies a snapshot (docs/PROTOCOL.md §14 "Snapshots") and adds an event per record to <paramref name="events"/>;
+    /// null when it is refused (logged once per snapshot) or its key is missing, and the state then stays.
+    /// </summary>
+    private AppStatePatchResult? ApplySnapshot(string name, SyncdSnapshot snapshot, AppStateCollectionState state, List<IMessage> events)
+    {
+        var version = snapshot.Version?.Version ?? 0;
+        if (version <= state.Version)
+        {
+            return null;
+        }
+
+        AppStatePatchResult result;
+        try
+        {
+            result = AppStateSnapshotCodec.Decode(snapshot, name, _appStateKeys);
+        }
+        catch (AppStateException e) when (e.Failure is AppStateFailure.MissingKey)
+        {
+            AppStateLog.Blocked(_logger, _id.Value, name, state.Version, e.Failure, e.Message);
+            return null;
+        }
+        catch (AppStateException e)
+        {
+            // The same refused snapshot comes back on every fetch from version 0: it is logged the first time only.
+            if (_appStateRefusedSnapshots.Add($"{name}/{version}/{Convert.ToBase64String(snapshot.Mac.Span)}"))
+            {
+                AppStateLog.SnapshotRefused(_logger, _id.Value, name, version, e.Failure, e.Message, state.Version);
+            }
+            else
+            {
+                AppStateLog.SnapshotRefusedAgain(_logger, _id.Value, name, version);
+            }
+
+            return null;
+        }
+
+        foreach (var mutation in result.Mutations)
+        {
+            if (AppStateSyncs.BodyOf(mutation, byThisSession: false) is { } body && !IgnoredChat(body))
+            {
+                var record = NextEvent(body).ToRecord();
+                _lastEventSequence = record.Sequence;
+                events.Add(record);
+            }
+        }
+
+        AppStateLog.SnapshotApplied(_logger, _id.Value, name, version, result.Mutations.Count);
+        return result;
     }
 
     private bool IgnoredChat(SessionEventBody body) => body is ChatSettingChangedBody chat && Settings.Ignore.Ignores(chat.Chat);
@@ -408,4 +521,7 @@ public sealed partial class SessionActor
         replyTo.Tell(reply);
         NextChatModification();
     }
+
+    /// <summary>A fetch answer with its external blobs read, back on the actor.</summary>
+    private sealed record AppStateBlobsRead(IReadOnlyList<string> Wanted, IReadOnlyList<FetchedCollection> Collections);
 }

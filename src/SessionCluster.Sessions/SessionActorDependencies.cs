@@ -36,8 +36,9 @@ public sealed record SessionActorDependencies(SecretBox Secrets, RandomNumberGen
     public SessionEventFeed Events { get; init; } = new();
 
     /// <summary>
-    /// Downloads the history-sync blobs the own phone uploads (docs/PROTOCOL.md §15); default none: a chunk that is not
-    /// inline is then logged and acknowledged without an event.
+    /// Downloads the history-sync blobs the own phone uploads (docs/PROTOCOL.md §15) and the app-state snapshots and
+    /// external mutations the server names (§14); default none: a chunk that is not inline is then logged and acknowledged
+    /// without an event, and an app-state collection that needs a blob waits where it is.
     /// </summary>
     public MediaDownloader? HistoryDownloader { get; init; }
 }

@@ -1,9 +1,10 @@
 // App-state sync through Baileys and whatsapp-rust-bridge, for the cross-checks in
 // tests/SessionCluster.Interop.Tests/AppState: key expansion and LTHash from the bridge (a Rust
-// implementation), patch encoding and decoding from Baileys' chat-utils (encodeSyncdPatch, decodePatches).
+// implementation), patch encoding and decoding from Baileys' chat-utils (encodeSyncdPatch, decodePatches,
+// decodeSyncdSnapshot).
 // Bytes travel as base64. A state is {version, hash, indexValueMap: {base64 indexMac: base64 valueMac}}.
 
-import { encodeSyncdPatch, decodePatches, proto } from 'baileys';
+import { encodeSyncdPatch, decodePatches, decodeSyncdSnapshot, proto } from 'baileys';
 import { expandAppStateKeys, LTHashAntiTampering } from 'whatsapp-rust-bridge';
 import { runPeer } from './peer-protocol.mjs';
 
@@ -78,5 +79,18 @@ runPeer({
       version: m.syncAction.version,
     }));
     return { state: fromState(next), mutations, warnings };
+  },
+  // Decodes one SyncdSnapshot (its bytes, as downloaded and decrypted) with every MAC check on; warnings come back too.
+  decodeSnapshot: async ({ keyId, keyData, name, snapshot }) => {
+    const warnings = [];
+    const logger = { warn: (data, message) => warnings.push(message), trace: () => {}, debug: () => {}, info: () => {} };
+    const { state, mutationMap } = await decodeSyncdSnapshot(
+      name, proto.SyncdSnapshot.decode(bytes(snapshot)), keyLookup(keyId, keyData), undefined, true, logger);
+    const mutations = Object.values(mutationMap).map((m) => ({
+      index: m.index,
+      value: proto.SyncActionValue.toObject(m.syncAction.value, { longs: Number, bytes: String }),
+      version: m.syncAction.version,
+    }));
+    return { state: fromState(state), mutations, warnings };
   },
 });

@@ -15,7 +15,7 @@ internal static class SessionsComposition
 {
     public static AkkaConfigurationBuilder WithSessions(this AkkaConfigurationBuilder builder, SecretKey key, SessionServerSettings server, SendRate? defaultSendRate)
     {
-        // One downloader for every session's history-sync blobs (docs/PROTOCOL.md §15), trusting what the sessions' socket trusts.
+        // One downloader for every session's history-sync and app-state blobs (docs/PROTOCOL.md §15, §14), trusting what the sessions' socket trusts.
         var historyDownloader = new MediaDownloader(new HttpClient(MediaUploader.CreateHandler(server)) { Timeout = Timeout.InfiniteTimeSpan });
         return builder.WithShardRegion<SessionRegionKey>(
             SessionRegion.Name,

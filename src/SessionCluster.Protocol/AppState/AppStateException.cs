@@ -23,6 +23,12 @@ public enum AppStateFailure
 
     /// <summary>The patch or a record is structurally wrong: missing fields, bad padding, an index that is not a JSON array of strings.</summary>
     Malformed,
+
+    /// <summary>
+    /// A snapshot or external-mutations blob (docs/PROTOCOL.md §14 "External blobs") was not downloaded, could not be
+    /// downloaded, or does not decrypt to what its reference names (media MAC or hash).
+    /// </summary>
+    ExternalBlob,
 }
 
 /// <summary>

@@ -48,10 +48,11 @@ public static class AppStatePatchCodec
 
         if (patch.ExternalMutations is not null)
         {
-            throw new AppStateException(AppStateFailure.Malformed, $"The {state.Name} patch {version} keeps its mutations in an external blob, which this node does not download.");
+            // The patch MAC covers the blob's value MACs too: it cannot be checked before the blob is read (§14 "External blobs").
+            throw new AppStateException(AppStateFailure.ExternalBlob, $"The {state.Name} patch {version} keeps its mutations in an external blob; download it and merge it with AppStateExternalBlobs.WithExternalMutations first.");
         }
 
-        var patchKeyId = RequireKeyId(patch.KeyID, state.Name);
+        var patchKeyId = RequireKeyId(patch.KeyID, $"The {state.Name} patch {version}");
         var patchKeys = keys.Get(patchKeyId);
         var carriedMacs = patch.Mutations.Select(m => MutationValueCipher.CarriedMac(m.Record?.Value?.Blob.Memory ?? ReadOnlyMemory<byte>.Empty)).ToList();
         var patchMac = AppStateMacs.PatchMac(patchKeys, patch.SnapshotMAC.Span, carriedMacs, version, state.Name);
@@ -65,18 +66,9 @@ public static class AppStatePatchCodec
         foreach (var mutation in patch.Mutations)
         {
             var operation = mutation.Operation == SyncdMutation.Types.SyncdOperation.Remove ? AppStateOperation.Remove : AppStateOperation.Set;
-            var record = mutation.Record;
-            var keyId = RequireKeyId(record.KeyID, state.Name);
-            var recordKeys = keys.Get(keyId);
-            var data = MutationValueCipher.Decrypt(recordKeys, operation, keyId, record.Value.Blob.Memory);
-            var indexMac = record.Index?.Blob.ToByteArray() ?? [];
-            if (!CryptographicOperations.FixedTimeEquals(AppStateMacs.IndexMac(recordKeys, data.Index.Span), indexMac))
-            {
-                throw new AppStateException(AppStateFailure.IndexMacMismatch, $"A record of the {state.Name} patch {version} has an index MAC that does not match its index.");
-            }
-
-            mutations.Add(new AppStateMutation(operation, AppStateIndex.Decode(data.Index.Span), data.Value ?? new SyncActionValue(), data.Version));
-            macs.Add((operation, indexMac, MutationValueCipher.CarriedMac(record.Value.Blob.Memory).ToArray()));
+            var (decoded, indexMac, valueMac) = DecodeRecord(operation, mutation.Record, keys, $"the {state.Name} patch {version}");
+            mutations.Add(decoded);
+            macs.Add((operation, indexMac, valueMac));
         }
 
         var next = state.Mix(macs, version);
@@ -143,8 +135,32 @@ public static class AppStatePatchCodec
         return new AppStateEncodedPatch(patch, next);
     }
 
-    private static byte[] RequireKeyId(KeyId? keyId, string collection) =>
+    /// <summary>
+    /// Verifies one record (value MAC, decryption, index MAC) with the key it names: the mutation, its index MAC and the
+    /// value MAC it carries. <paramref name="where"/> names the patch or snapshot in messages.
+    /// </summary>
+    internal static (AppStateMutation Mutation, byte[] IndexMac, byte[] ValueMac) DecodeRecord(AppStateOperation operation, SyncdRecord? record, AppStateKeyRing keys, string where)
+    {
+        if (record?.Value is null)
+        {
+            throw new AppStateException(AppStateFailure.Malformed, $"A record of {where} has no value.");
+        }
+
+        var keyId = RequireKeyId(record.KeyID, where);
+        var recordKeys = keys.Get(keyId);
+        var data = MutationValueCipher.Decrypt(recordKeys, operation, keyId, record.Value.Blob.Memory);
+        var indexMac = record.Index?.Blob.ToByteArray() ?? [];
+        if (!CryptographicOperations.FixedTimeEquals(AppStateMacs.IndexMac(recordKeys, data.Index.Span), indexMac))
+        {
+            throw new AppStateException(AppStateFailure.IndexMacMismatch, $"A record of {where} has an index MAC that does not match its index.");
+        }
+
+        var mutation = new AppStateMutation(operation, AppStateIndex.Decode(data.Index.Span), data.Value ?? new SyncActionValue(), data.Version);
+        return (mutation, indexMac, MutationValueCipher.CarriedMac(record.Value.Blob.Memory).ToArray());
+    }
+
+    internal static byte[] RequireKeyId(KeyId? keyId, string where) =>
         keyId is { HasID: true } && !keyId.ID.IsEmpty
             ? keyId.ID.ToByteArray()
-            : throw new AppStateException(AppStateFailure.Malformed, $"A {collection} patch or record names no key id.");
+            : throw new AppStateException(AppStateFailure.Malformed, $"{where}, or a record of it, names no key id.");
 }

@@ -26,4 +26,13 @@ internal static partial class AppStateLog
 
     [LoggerMessage(EventId = 1856, Level = LogLevel.Warning, Message = "Session {SessionId}: app-state key share from {Device}, not the own phone, is ignored.")]
     public static partial void KeysNotOwn(ILogger logger, string sessionId, string device);
+
+    [LoggerMessage(EventId = 1857, Level = LogLevel.Information, Message = "Session {SessionId}: app state {Collection} restored from a snapshot at version {Version} ({Records} record(s)).")]
+    public static partial void SnapshotApplied(ILogger logger, string sessionId, string collection, ulong version, int records);
+
+    [LoggerMessage(EventId = 1858, Level = LogLevel.Warning, Message = "Session {SessionId}: app-state snapshot {Collection} version {Version} refused ({Failure}: {Detail}); the collection stays at version {Kept}.")]
+    public static partial void SnapshotRefused(ILogger logger, string sessionId, string collection, ulong version, AppStateFailure failure, string detail, ulong kept);
+
+    [LoggerMessage(EventId = 1859, Level = LogLevel.Debug, Message = "Session {SessionId}: app-state snapshot {Collection} version {Version}, refused before, came back and is refused again.")]
+    public static partial void SnapshotRefusedAgain(ILogger logger, string sessionId, string collection, ulong version);
 }

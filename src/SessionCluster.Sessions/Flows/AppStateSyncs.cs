@@ -11,8 +11,19 @@ using SessionCluster.Sessions.State.Proto;
 
 namespace SessionCluster.Sessions.Flows;
 
-/// <summary>One collection of a <c>w:sync:app:state</c> answer: its patches in order and whether more follow.</summary>
-internal sealed record FetchedCollection(string Name, IReadOnlyList<SyncdPatch> Patches, bool HasMore, bool Failed);
+/// <summary>
+/// One collection of a <c>w:sync:app:state</c> answer: its patches in order, whether more follow, and the reference of a
+/// snapshot before them. <see cref="AppStateBlobs.ResolveAsync"/> fills <see cref="Snapshot"/> and merges external
+/// mutations, or names the blob it could not have in <see cref="BlobFailure"/>.
+/// </summary>
+internal sealed record FetchedCollection(string Name, IReadOnlyList<SyncdPatch> Patches, bool HasMore, bool Failed)
+{
+    public ExternalBlobReference? SnapshotReference { get; init; }
+
+    public SyncdSnapshot? Snapshot { get; init; }
+
+    public AppStateException? BlobFailure { get; init; }
+}
 
 /// <summary>
 /// The wire and journal forms of app-state sync for the session (docs/PROTOCOL.md §14): the fetch and upload iqs, their
@@ -21,12 +32,12 @@ internal sealed record FetchedCollection(string Name, IReadOnlyList<SyncdPatch> 
 /// </summary>
 internal static class AppStateSyncs
 {
-    /// <summary>The fetch: every collection from the version it is at (BL resyncAppState; no snapshot, which this node cannot download).</summary>
+    /// <summary>The fetch: every collection from the version it is at, asking a snapshot from version 0 (BL resyncAppState).</summary>
     public static Node FetchQuery(string id, IEnumerable<(string Name, ulong Version)> collections) =>
         new("iq", [("id", id), ("xmlns", "w:sync:app:state"), ("type", "set"), ("to", "s.whatsapp.net")],
         [
             new Node("sync", null, collections.Select(c => new Node("collection",
-                [("name", c.Name), ("version", c.Version.ToString(CultureInfo.InvariantCulture)), ("return_snapshot", "false")])).ToList()),
+                [("name", c.Name), ("version", c.Version.ToString(CultureInfo.InvariantCulture)), ("return_snapshot", c.Version == 0 ? "true" : "false")])).ToList()),
         ]);
 
     /// <summary>The upload of one patch built on <paramref name="baseVersion"/> (BL appPatch).</summary>
@@ -68,7 +79,20 @@ internal static class AppStateSyncs
                 }
             }
 
-            collections.Add(new FetchedCollection(name, patches, collection.GetOptionalString("has_more_patches") == "true", Failed: false));
+            ExternalBlobReference? snapshot = null;
+            if (collection.GetOptionalChild("snapshot") is { Bytes.IsEmpty: false } snapshotNode)
+            {
+                try
+                {
+                    snapshot = ExternalBlobReference.Parser.ParseFrom(snapshotNode.Bytes.Span);
+                }
+                catch (InvalidProtocolBufferException e)
+                {
+                    throw new FormatException($"The {name} snapshot is not an ExternalBlobReference: {e.Message}", e);
+                }
+            }
+
+            collections.Add(new FetchedCollection(name, patches, collection.GetOptionalString("has_more_patches") == "true", Failed: false) { SnapshotReference = snapshot });
         }
 
         return collections;

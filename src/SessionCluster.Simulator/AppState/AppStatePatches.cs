@@ -12,6 +12,25 @@ internal sealed class AppStatePatches
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<(string Phone, string Collection), List<byte[]>> _patches = [];
+    private readonly Dictionary<(string Phone, string Collection), (ulong Version, ExternalBlobReference Reference)> _snapshots = [];
+
+    /// <summary>The collection's latest snapshot, if one was made: its version and the reference to its uploaded blob.</summary>
+    public (ulong Version, ExternalBlobReference Reference)? Snapshot(string phone, string collection)
+    {
+        lock (_lock)
+        {
+            return _snapshots.TryGetValue((phone, collection), out var snapshot) ? snapshot : null;
+        }
+    }
+
+    /// <summary>Keeps <paramref name="reference"/> as the collection's snapshot at <paramref name="version"/> (the patches stay too).</summary>
+    public void SetSnapshot(string phone, string collection, ulong version, ExternalBlobReference reference)
+    {
+        lock (_lock)
+        {
+            _snapshots[(phone, collection)] = (version, reference.Clone());
+        }
+    }
 
     /// <summary>The collection's version: how many patches it holds.</summary>
     public ulong Version(string phone, string collection)

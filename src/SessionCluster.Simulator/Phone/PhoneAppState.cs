@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using SessionCluster.Protocol.AppState;
 using SessionCluster.Protocol.Binary;
 using SessionCluster.Protocol.Crypto;
+using SessionCluster.Protocol.Media;
 using SessionCluster.Protocol.Messages;
 using SessionCluster.Protocol.Wa.AppState;
 using SessionCluster.Protocol.Wa.E2E;
@@ -92,9 +93,12 @@ internal sealed partial class Phone
     /// Writes one mutation as the next patch of <paramref name="collection"/>, as a phone changing a chat does, and tells the
     /// companions. With <paramref name="tamper"/> the patch is broken after encoding: the phone's own view does not take it.
     /// </summary>
-    public async Task<ulong> WriteAppStateAsync(string collection, AppStateMutationRequest mutation, AppStateTamper tamper, AppStateSync sync, CancellationToken cancellationToken)
+    /// <param name="external">Keep the mutations in an external blob uploaded to the media store (a large patch's form,
+    /// docs/PROTOCOL.md §14 "External blobs") instead of inline.</param>
+    public async Task<ulong> WriteAppStateAsync(string collection, AppStateMutationRequest mutation, AppStateTamper tamper, AppStateSync sync, CancellationToken cancellationToken, bool external = false)
     {
         ArgumentNullException.ThrowIfNull(sync);
+        var media = external ? _directory.Media ?? throw new InvalidOperationException("This simulator has no media store for an external mutations blob.") : null;
         ulong version;
         lock (_appStateLock)
         {
@@ -102,7 +106,16 @@ internal sealed partial class Phone
             // Built on the server's version: a refused patch left the state behind it, as on every reader.
             var encoded = AppStatePatchCodec.Encode(view.State with { Version = view.Seen }, AppStateKeys, AppStateKeyId, [mutation]);
             Tamper(encoded.Patch, tamper, AppStateKeys.Get(AppStateKeyId), view.Seen + 1, collection);
-            version = sync.Patches.TryAppend(Account.Phone, collection, view.Seen, encoded.Patch)
+            var patch = encoded.Patch;
+            if (media is not null)
+            {
+                (patch, var mutations) = AppStateExternalBlobs.Externalize(patch);
+                var (blob, reference) = AppStateExternalBlobs.Encrypt(mutations);
+                reference.DirectPath = media.Add(MediaKinds.MmsType(MediaKind.AppState), blob).DirectPath;
+                patch.ExternalMutations = reference;
+            }
+
+            version = sync.Patches.TryAppend(Account.Phone, collection, view.Seen, patch)
                 ?? throw new InvalidOperationException($"{collection} moved on while the phone held its lock; the phone reads every patch first.");
             view.Seen = version;
             view.Log.Add(new PhoneAppStateEntry(version, mutation.Operation.ToString(), mutation.Index, JsonFormatter.Default.Format(mutation.Value), tamper == AppStateTamper.None ? null : "tampered by the phone: " + tamper));
@@ -133,7 +146,7 @@ internal sealed partial class Phone
                 var version = patch.Version.Version;
                 try
                 {
-                    var result = AppStatePatchCodec.Decode(patch, view.State, AppStateKeys, version);
+                    var result = AppStatePatchCodec.Decode(AppStateSync.Inline(patch, _directory.Media), view.State, AppStateKeys, version);
                     view.State = result.State;
                     view.Log.AddRange(result.Mutations.Select(m => new PhoneAppStateEntry(version, m.Operation.ToString(), m.Index, JsonFormatter.Default.Format(m.Value), null)));
                 }
