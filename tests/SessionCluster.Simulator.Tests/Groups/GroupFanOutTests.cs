@@ -1,5 +1,6 @@
 using SessionCluster.Protocol.Binary;
 using SessionCluster.Simulator.Tests.Support;
+using static SessionCluster.Simulator.Tests.Support.SenderKeyStanzas;
 
 namespace SessionCluster.Simulator.Tests.Groups;
 
@@ -16,7 +17,7 @@ public sealed class GroupFanOutTests
         var (a, group) = await SetUpAsync(host);
         await using (a)
         {
-            var ack = await SendAsync(a, Message(group, "m1", To(B + ":1@s.whatsapp.net", "pkmsg")));
+            var ack = await SendAsync(a, Message(group.ToString(), "m1", To(B + ":1@s.whatsapp.net", "pkmsg")));
             Assert.Null(ack.GetOptionalString("error"));
             Assert.Equal(group.ToString(), ack.GetString("from"));
 
@@ -95,7 +96,7 @@ public sealed class GroupFanOutTests
         {
             // Baileys in LID mode sends the sender key to LID device JIDs (usync by the members' LIDs), its own sending
             // device among them: that one is skipped, not refused.
-            Assert.Null((await SendAsync(a, Message(group, "m1", To(LidDevice(host, B, 1), "pkmsg"), To(LidDevice(host, B, 0), "pkmsg"), To(LidDevice(host, A, 1), "pkmsg")))).GetOptionalString("error"));
+            Assert.Null((await SendAsync(a, Message(group.ToString(), "m1", To(LidDevice(host, B, 1), "pkmsg"), To(LidDevice(host, B, 0), "pkmsg"), To(LidDevice(host, A, 1), "pkmsg")))).GetOptionalString("error"));
             Assert.DoesNotContain(host.Server.DeviceQueues.Queued(host.Server.Accounts.Find(A)!, 1), n => n.Tag == "message");
             var atB1 = Assert.Single(host.Server.DeviceQueues.Queued(host.Server.Accounts.Find(B)!, 1), n => n.Tag == "message");
             Assert.Equal(["enc:pkmsg", "enc:skmsg", "device-identity:"], atB1.Children.Select(c => c.Tag + ":" + c.GetOptionalString("type")));
@@ -117,16 +118,16 @@ public sealed class GroupFanOutTests
         var (a, group) = await SetUpAsync(host);
         await using (a)
         {
-            Assert.Equal("404", (await SendAsync(a, Message(new Jid("120363000000000001", JidServer.Group), "m1"))).GetString("error"));
-            Assert.Equal("400", (await SendAsync(a, Message(group, "m2", To(C + ":1@s.whatsapp.net", "pkmsg")))).GetString("error"));
-            Assert.Equal("400", (await SendAsync(a, Message(group, "m3", To(B + ":9@s.whatsapp.net", "pkmsg")))).GetString("error"));
+            Assert.Equal("404", (await SendAsync(a, Message("120363000000000001@g.us", "m1"))).GetString("error"));
+            Assert.Equal("400", (await SendAsync(a, Message(group.ToString(), "m2", To(C + ":1@s.whatsapp.net", "pkmsg")))).GetString("error"));
+            Assert.Equal("400", (await SendAsync(a, Message(group.ToString(), "m3", To(B + ":9@s.whatsapp.net", "pkmsg")))).GetString("error"));
             Assert.Equal("400", (await SendAsync(a, new Node("message", [("to", group.ToString()), ("id", "m4"), ("type", "text")], [new Node("participants", null, [To(B + ":1@s.whatsapp.net", "msg")])]))).GetString("error"));
             Assert.DoesNotContain(host.Server.DeviceQueues.Queued(host.Server.Accounts.Find(B)!, 1), n => n.Tag == "message");
 
             var c = await LoggedInAsync(host, C, linkAnother: false);
             await using (c)
             {
-                Assert.Equal("403", (await SendAsync(c, Message(group, "m5"))).GetString("error"));
+                Assert.Equal("403", (await SendAsync(c, Message(group.ToString(), "m5"))).GetString("error"));
             }
 
             Assert.DoesNotContain(host.Server.DeviceQueues.Queued(host.Server.Accounts.Find(B)!, 1), n => n.Tag == "message");
@@ -159,32 +160,5 @@ public sealed class GroupFanOutTests
 
         var (connection, _) = await TestLinking.LoginAsync(host, phone, id, device);
         return connection;
-    }
-
-    private static string LidDevice(SimulatorHost host, string phone, int device) => host.Server.Accounts.Find(phone)!.DeviceLid(device).ToString();
-
-    private static Node To(string jid, string type) => new("to", [("jid", jid)], [new Node("enc", [("v", "2"), ("type", type)], new byte[] { 1, 2, 3 })]);
-
-    private static Node Message(Jid group, string id, params Node[] to) => new(
-        "message",
-        [("to", group.ToString()), ("id", id), ("type", "text")],
-        [
-            .. to.Length == 0 ? Array.Empty<Node>() : new[] { new Node("participants", null, to) },
-            new Node("enc", [("v", "2"), ("type", "skmsg")], new byte[] { 4, 5, 6 }),
-            new Node("device-identity", null, new byte[] { 7 }),
-        ]);
-
-    private static async Task SendReceiptAsync(TestConnection connection, Node receipt)
-    {
-        await connection.SendAsync(receipt);
-        var id = receipt.GetString("id");
-        await connection.ReceiveUntilAsync(n => n.Tag == "ack" && n.GetOptionalString("class") == "receipt" && n.GetOptionalString("id") == id);
-    }
-
-    private static async Task<Node> SendAsync(TestConnection connection, Node message)
-    {
-        await connection.SendAsync(message);
-        var id = message.GetString("id");
-        return await connection.ReceiveUntilAsync(n => n.Tag == "ack" && n.GetOptionalString("id") == id);
     }
 }

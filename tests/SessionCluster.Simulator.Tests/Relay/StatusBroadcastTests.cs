@@ -1,5 +1,6 @@
 using SessionCluster.Protocol.Binary;
 using SessionCluster.Simulator.Tests.Support;
+using static SessionCluster.Simulator.Tests.Support.SenderKeyStanzas;
 
 namespace SessionCluster.Simulator.Tests.Relay;
 
@@ -17,7 +18,7 @@ public sealed class StatusBroadcastTests
         var a = await SetUpAsync(host);
         await using (a)
         {
-            var ack = await SendAsync(a, Message("s1", To(B + ":1@s.whatsapp.net", "pkmsg"), To(LidDevice(host, A, 2), "msg"), To(LidDevice(host, A, 1), "msg")));
+            var ack = await SendAsync(a, Message(Status, "s1", To(B + ":1@s.whatsapp.net", "pkmsg"), To(LidDevice(host, A, 2), "msg"), To(LidDevice(host, A, 1), "msg")));
             Assert.Null(ack.GetOptionalString("error"));
             Assert.Equal(Status, ack.GetString("from"));
 
@@ -43,11 +44,11 @@ public sealed class StatusBroadcastTests
         var a = await SetUpAsync(host);
         await using (a)
         {
-            Assert.Equal("400", (await SendAsync(a, Message("s1"))).GetString("error"));
+            Assert.Equal("400", (await SendAsync(a, Message(Status, "s1"))).GetString("error"));
             Assert.Equal("400", (await SendAsync(a, new Node("message", [("to", Status), ("id", "s2"), ("type", "text")], [new Node("participants", null, [To(B + ":1@s.whatsapp.net", "msg")])]))).GetString("error"));
-            Assert.Equal("400", (await SendAsync(a, Message("s3", To(B + ":1@s.whatsapp.net", "msg"), To(B + ":9@s.whatsapp.net", "msg")))).GetString("error"));
-            Assert.Equal("400", (await SendAsync(a, Message("s4", To(B + ":1@s.whatsapp.net", "msg"), To("15559999999@s.whatsapp.net", "msg")))).GetString("error"));
-            Assert.Equal("400", (await SendAsync(a, Message("s5", new Node("to", [("jid", B + ":1@s.whatsapp.net")])))).GetString("error"));
+            Assert.Equal("400", (await SendAsync(a, Message(Status, "s3", To(B + ":1@s.whatsapp.net", "msg"), To(B + ":9@s.whatsapp.net", "msg")))).GetString("error"));
+            Assert.Equal("400", (await SendAsync(a, Message(Status, "s4", To(B + ":1@s.whatsapp.net", "msg"), To("15559999999@s.whatsapp.net", "msg")))).GetString("error"));
+            Assert.Equal("400", (await SendAsync(a, Message(Status, "s5", new Node("to", [("jid", B + ":1@s.whatsapp.net")])))).GetString("error"));
             Assert.DoesNotContain(host.Server.DeviceQueues.Queued(host.Server.Accounts.Find(B)!, 1), n => n.Tag == "message");
         }
     }
@@ -123,32 +124,5 @@ public sealed class StatusBroadcastTests
 
         var (connection, _) = await TestLinking.LoginAsync(host, phone, id, device);
         return connection;
-    }
-
-    private static string LidDevice(SimulatorHost host, string phone, int device) => host.Server.Accounts.Find(phone)!.DeviceLid(device).ToString();
-
-    private static Node To(string jid, string type) => new("to", [("jid", jid)], [new Node("enc", [("v", "2"), ("type", type)], new byte[] { 1, 2, 3 })]);
-
-    private static Node Message(string id, params Node[] to) => new(
-        "message",
-        [("to", Status), ("id", id), ("type", "text")],
-        [
-            .. to.Length == 0 ? Array.Empty<Node>() : new[] { new Node("participants", null, to) },
-            new Node("enc", [("v", "2"), ("type", "skmsg")], new byte[] { 4, 5, 6 }),
-            new Node("device-identity", null, new byte[] { 7 }),
-        ]);
-
-    private static async Task SendReceiptAsync(TestConnection connection, Node receipt)
-    {
-        await connection.SendAsync(receipt);
-        var id = receipt.GetString("id");
-        await connection.ReceiveUntilAsync(n => n.Tag == "ack" && n.GetOptionalString("class") == "receipt" && n.GetOptionalString("id") == id);
-    }
-
-    private static async Task<Node> SendAsync(TestConnection connection, Node message)
-    {
-        await connection.SendAsync(message);
-        var id = message.GetString("id");
-        return await connection.ReceiveUntilAsync(n => n.Tag == "ack" && n.GetOptionalString("id") == id);
     }
 }
