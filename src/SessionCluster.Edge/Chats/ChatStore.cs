@@ -90,7 +90,7 @@ public sealed class ChatStore(EdgeDatabase database)
             rows.Reverse();
         }
 
-        return await WithReactionsAsync(connection, actor, chat, rows, cancellationToken).ConfigureAwait(false);
+        return await WithReactionsAndVotesAsync(connection, actor, chat, rows, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Whether the chat has a message older (<paramref name="older"/>) or newer than the cursor.</summary>
@@ -113,7 +113,7 @@ public sealed class ChatStore(EdgeDatabase database)
             return null;
         }
 
-        message = (await WithReactionsAsync(connection, actor, message.Chat, [message], cancellationToken).ConfigureAwait(false))[0];
+        message = (await WithReactionsAndVotesAsync(connection, actor, message.Chat, [message], cancellationToken).ConfigureAwait(false))[0];
         var history = await connection.QueryAsync(
             "SELECT status, at, device, reason FROM store_statuses WHERE actor_id = @actor AND chat = @chat AND message_id = @id ORDER BY seq",
             r => new StoredStatus((MessageDelivery)r.GetInt64(0), r.UnixMs(1), r.NullableString(2), r.NullableString(3)),
@@ -272,7 +272,7 @@ public sealed class ChatStore(EdgeDatabase database)
     }
 
     /// <summary>The messages (of one chat) with their reactions and, for polls, votes: one query each.</summary>
-    private static async Task<List<StoredMessage>> WithReactionsAsync(DbConnection connection, SessionId actor, string chat, List<StoredMessage> messages, CancellationToken cancellationToken)
+    private static async Task<List<StoredMessage>> WithReactionsAndVotesAsync(DbConnection connection, SessionId actor, string chat, List<StoredMessage> messages, CancellationToken cancellationToken)
     {
         if (messages.Count == 0)
         {
