@@ -78,6 +78,7 @@ public sealed partial class SessionActor : ReceivePersistentActor, IWithTimers
         ReceiveGroups();
         ReceiveHistory();
         ReceiveAppState();
+        ReceiveHandOff();
     }
 
     public ITimerScheduler Timers { get; set; } = null!;

@@ -84,6 +84,30 @@ internal sealed partial class NodeProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>True once the process has exited (by itself, or killed).</summary>
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>The operating system's process id.</summary>
+    public int Id => _process.Id;
+
+    /// <summary>Sends <paramref name="signal"/> (KILL, STOP, CONT, TERM…) without waiting for anything.</summary>
+    public Task SignalAsync(string signal) => ProcessSignals.SendAsync(_process, signal);
+
+    /// <summary>Waits up to <paramref name="within"/> for the process to exit by itself; true when it did.</summary>
+    public async Task<bool> WaitForExitAsync(TimeSpan within)
+    {
+        using var deadline = new CancellationTokenSource(within);
+        try
+        {
+            await _process.WaitForExitAsync(deadline.Token);
+            return true;
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
     public ValueTask DisposeAsync() => ProcessSignals.KillAndDisposeAsync(_process);
 
     private void OnLine(string? line)

@@ -13,8 +13,8 @@ namespace SessionCluster.Host.Composition;
 
 /// <summary>
 /// The ActorSystem of a node, composed with Akka.Hosting: the HOCON defaults file underneath, then what the options
-/// decide (remoting, persistence) on top of it, Serilog as Akka's logger, a one-node cluster that joins itself, and
-/// the <c>session</c> shard region.
+/// decide (remoting, persistence) on top of it, Serilog as Akka's logger, cluster membership (ClusterComposition), and
+/// the <c>session</c> shard region or its proxy.
 /// </summary>
 internal static class AkkaComposition
 {
@@ -32,10 +32,9 @@ internal static class AkkaComposition
                     loggers.AddSerilogLogging();
                 })
                 .WithRemoting(new RemoteOptions { HostName = settings.Node.RemotingHost, Port = settings.Node.RemotingPort })
-                .WithClustering(new ClusterOptions())
+                .WithNodeCluster(settings)
                 .WithNodePersistence(settings)
-                .WithSessions(secretsKey, settings.WhatsApp.ToServerSettings(), settings.Sessions.DefaultSendRate)
-                .AddStartup(JoinSelf)
+                .WithSessions(settings, secretsKey)
                 .WithActors((system, registry) =>
                 {
                     // One probe persistence id per node address: nodes sharing a PostgreSQL journal never write the same one.
@@ -47,14 +46,4 @@ internal static class AkkaComposition
                     registry.Register<JournalProbeActor>(probe);
                 });
         });
-
-    /// <summary>
-    /// The node is its own seed: it joins the address it is bound to. Joining after start-up rather than through
-    /// <c>seed-nodes</c> lets port 0 (a free port) work too.
-    /// </summary>
-    private static void JoinSelf(ActorSystem system, IActorRegistry registry)
-    {
-        var cluster = Cluster.Get(system);
-        cluster.Join(cluster.SelfAddress);
-    }
 }

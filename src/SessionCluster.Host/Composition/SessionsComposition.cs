@@ -1,25 +1,44 @@
 using System.Security.Cryptography;
-using Akka.Cluster.Hosting;
+using Akka.Actor;
+using Akka.Cluster.Sharding;
+using Akka.DependencyInjection;
 using Akka.Hosting;
+using SessionCluster.Host.Clustering;
+using SessionCluster.Host.Options;
 using SessionCluster.Sessions;
+using SessionCluster.Sessions.Connection;
 using SessionCluster.Sessions.State;
 
 namespace SessionCluster.Host.Composition;
 
 /// <summary>
-/// The <c>session</c> shard region on this node: every session a remembered entity (it must be running to receive),
-/// remembered through the journal (<c>eventsourced</c>: no second store beside it), each given the secrets box made
-/// from the node's key, the system random source and clock, the node's loggers, and the server from <c>SC:WhatsApp</c>, and the default send pacing from <c>SC:Sessions</c>.
+/// The <c>session</c> shard region on a <c>sessions</c> node, or its proxy on an edge-only node (docs/CLUSTER.md
+/// "Roles"). On a sessions node every session is a remembered entity (it must be running to receive), remembered
+/// through the journal (<c>eventsourced</c>: no second store beside it), stopped by <see cref="SessionActor.HandOff"/>
+/// when its shard moves, and given the secrets box made from the node's key, the system random source and clock, the
+/// node's loggers, the server from <c>SC:WhatsApp</c>, the default send pacing from <c>SC:Sessions</c>, and the node's
+/// share of the cluster-wide reconnect cap.
 /// </summary>
 internal static class SessionsComposition
 {
-    public static AkkaConfigurationBuilder WithSessions(this AkkaConfigurationBuilder builder, SecretKey key, SessionServerSettings server, SendRate? defaultSendRate)
+    public static AkkaConfigurationBuilder WithSessions(this AkkaConfigurationBuilder builder, NodeSettings settings, SecretKey key)
     {
+        if (!settings.Cluster.HostsSessions)
+        {
+            // An edge-only node: the region's proxy routes every command to the node hosting its shard and hosts none.
+            return builder.WithActors((system, registry) =>
+                registry.Register<SessionRegionKey>(ClusterSharding.Get(system).StartProxy(SessionRegion.Name, ClusterOptions.SessionsRole, SessionRegion.MessageExtractor)));
+        }
+
+        var server = settings.WhatsApp.ToServerSettings();
+        var starts = new ConnectionStartLimiter(settings.Cluster.ReconnectsPerSecond, Math.Max(1, (int)Math.Ceiling(settings.Cluster.ReconnectsPerSecond)), TimeProvider.System);
+
         // One downloader for every session's history-sync and app-state blobs (docs/PROTOCOL.md §15, §14), trusting what the sessions' socket trusts.
         var historyDownloader = new MediaDownloader(new HttpClient(MediaUploader.CreateHandler(server)) { Timeout = Timeout.InfiniteTimeSpan });
-        return builder.WithShardRegion<SessionRegionKey>(
-            SessionRegion.Name,
-            (_, _, resolver) => SessionRegion.EntityProps(new SessionActorDependencies(
+        return builder.WithActors((system, registry, resolver) =>
+        {
+            system.ActorOf(ReconnectShareActor.Props(starts, settings.Cluster.ReconnectsPerSecond, ClusterOptions.SessionsRole), "reconnect-share");
+            var dependencies = new SessionActorDependencies(
                 new SecretBox(key, RandomNumberGenerator.Create()),
                 RandomNumberGenerator.Create(),
                 TimeProvider.System,
@@ -27,13 +46,25 @@ internal static class SessionsComposition
             {
                 Server = server,
                 Events = resolver.GetService<SessionEventFeed>(),
-                Messaging = new SessionCluster.Sessions.Flows.MessagingSettings { DefaultSendRate = defaultSendRate },
+                Messaging = new SessionCluster.Sessions.Flows.MessagingSettings { DefaultSendRate = settings.Sessions.DefaultSendRate },
                 HistoryDownloader = historyDownloader,
-            }),
-            SessionRegion.MessageExtractor,
-            new ShardOptions { RememberEntities = true, RememberEntitiesStore = Akka.Cluster.Sharding.RememberEntitiesStore.Eventsourced });
+                ConnectionStarts = starts,
+            };
+            var sharding = ClusterSharding.Get(system);
+            var shardingSettings = ClusterShardingSettings.Create(system)
+                .WithRole(ClusterOptions.SessionsRole)
+                .WithRememberEntities(true);
+            var region = sharding.Start(
+                SessionRegion.Name,
+                SessionRegion.EntityProps(dependencies),
+                shardingSettings,
+                SessionRegion.MessageExtractor,
+                sharding.DefaultShardAllocationStrategy(shardingSettings),
+                SessionActor.HandOff.Instance);
+            registry.Register<SessionRegionKey>(region);
+        });
     }
 }
 
-/// <summary>The registry key of the session region (<c>registry.Get&lt;SessionRegionKey&gt;()</c>).</summary>
+/// <summary>The registry key of the session region (<c>registry.Get&lt;SessionRegionKey&gt;()</c>), or its proxy on an edge-only node.</summary>
 internal sealed class SessionRegionKey;

@@ -4,11 +4,11 @@ using SessionCluster.Edge;
 namespace SessionCluster.Host.Options;
 
 /// <summary>Every option of the node, bound from .NET configuration and validated together before anything starts.</summary>
-public sealed record NodeSettings(NodeOptions Node, PersistenceOptions Persistence, SecretsOptions Secrets, WhatsAppOptions WhatsApp, EdgeOptions Edge, SessionsOptions Sessions)
+public sealed record NodeSettings(NodeOptions Node, PersistenceOptions Persistence, SecretsOptions Secrets, WhatsAppOptions WhatsApp, EdgeOptions Edge, SessionsOptions Sessions, ClusterOptions Cluster)
 {
     /// <summary>
     /// Binds <see cref="NodeOptions"/>, <see cref="PersistenceOptions"/>, <see cref="SecretsOptions"/> and
-    /// <see cref="WhatsAppOptions"/>, <see cref="EdgeOptions"/> and <see cref="SessionsOptions"/> and validates them. A value the binder
+    /// <see cref="WhatsAppOptions"/>, <see cref="EdgeOptions"/>, <see cref="SessionsOptions"/> and <see cref="ClusterOptions"/> and validates them. A value the binder
     /// cannot convert (<c>RemotingPort=abc</c>) and a value the options refuse are both a <see cref="NodeConfigurationException"/>.
     /// </summary>
     public static NodeSettings From(IConfiguration configuration)
@@ -19,7 +19,9 @@ public sealed record NodeSettings(NodeOptions Node, PersistenceOptions Persisten
         var whatsApp = Bind<WhatsAppOptions>(configuration, WhatsAppOptions.Section);
         var edge = Bind<EdgeOptions>(configuration, EdgeOptions.Section);
         var sessions = Bind<SessionsOptions>(configuration, SessionsOptions.Section);
+        var cluster = Bind<ClusterOptions>(configuration, ClusterOptions.Section);
         node.Validate();
+        cluster.Validate();
         sessions.Validate();
         persistence.Validate();
         secrets.Validate();
@@ -33,7 +35,14 @@ public sealed record NodeSettings(NodeOptions Node, PersistenceOptions Persisten
             throw new NodeConfigurationException(EdgeOptions.Section, e.Message);
         }
 
-        return new NodeSettings(node, persistence, secrets, whatsApp, edge, sessions);
+        if (cluster.JoinsOthers && persistence.EngineKind != PersistenceEngine.Postgres)
+        {
+            // Nodes of one cluster share their journal: an embedded SQLite file belongs to one node.
+            throw new NodeConfigurationException($"{PersistenceOptions.Section}:{nameof(PersistenceOptions.Engine)}",
+                $"is '{persistence.Engine}', but {ClusterOptions.Section} joins other nodes; a cluster's nodes share one PostgreSQL database (Engine=postgres).");
+        }
+
+        return new NodeSettings(node, persistence, secrets, whatsApp, edge, sessions, cluster);
     }
 
     private static T Bind<T>(IConfiguration configuration, string section)

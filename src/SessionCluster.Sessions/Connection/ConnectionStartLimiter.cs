@@ -31,20 +31,43 @@ public sealed class ConnectionStartLimiter
     /// <summary>No cap (the default): every start now.</summary>
     public static ConnectionStartLimiter Unlimited { get; } = new(double.PositiveInfinity, 1, TimeProvider.System);
 
-    public double PerSecond { get; }
+    public double PerSecond { get; private set; }
 
-    public int Burst { get; }
+    public int Burst { get; private set; }
+
+    /// <summary>
+    /// Changes the rate and burst from now on (a cluster node's share of the cluster-wide cap changes as sessions
+    /// nodes come and go); tokens already in the bucket stay, up to the new burst.
+    /// </summary>
+    public void Retune(double perSecond, int burst)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(perSecond);
+        ArgumentOutOfRangeException.ThrowIfLessThan(burst, 1);
+        lock (_gate)
+        {
+            var now = _clock.GetTimestamp();
+            if (!double.IsPositiveInfinity(PerSecond))
+            {
+                _tokens = Math.Min(Burst, _tokens + (_clock.GetElapsedTime(_stamp, now).TotalSeconds * PerSecond));
+            }
+
+            _stamp = now;
+            PerSecond = perSecond;
+            Burst = burst;
+            _tokens = Math.Min(_tokens, burst);
+        }
+    }
 
     /// <summary>Takes one start; returns how long the caller waits before using it (zero: at once).</summary>
     public TimeSpan Reserve()
     {
-        if (double.IsPositiveInfinity(PerSecond))
-        {
-            return TimeSpan.Zero;
-        }
-
         lock (_gate)
         {
+            if (double.IsPositiveInfinity(PerSecond))
+            {
+                return TimeSpan.Zero;
+            }
+
             var now = _clock.GetTimestamp();
             _tokens = Math.Min(Burst, _tokens + (_clock.GetElapsedTime(_stamp, now).TotalSeconds * PerSecond));
             _stamp = now;

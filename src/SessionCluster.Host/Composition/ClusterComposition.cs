@@ -1,0 +1,76 @@
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Cluster.Hosting;
+using Akka.Configuration;
+using Akka.Discovery.KubernetesApi;
+using Akka.Hosting;
+using Akka.Management;
+using Akka.Management.Cluster.Bootstrap;
+using SessionCluster.Host.Options;
+using NodeClusterOptions = SessionCluster.Host.Options.ClusterOptions;
+
+namespace SessionCluster.Host.Composition;
+
+/// <summary>
+/// How the node becomes a cluster member (docs/CLUSTER.md "Forming the cluster"): with its roles and app version,
+/// then one of three ways in: it joins itself (no seeds: a cluster of one), it joins the configured seed nodes, or
+/// Akka.Management's bootstrap finds the other pods through the Kubernetes API. Failure detection and the
+/// split-brain resolver are set in hocon/sessioncluster.conf.
+/// </summary>
+internal static class ClusterComposition
+{
+    public static AkkaConfigurationBuilder WithNodeCluster(this AkkaConfigurationBuilder builder, NodeSettings settings)
+    {
+        var cluster = settings.Cluster;
+        builder
+            .AddHocon(ConfigurationFactory.ParseString($"akka.cluster.app-version = {Quote(cluster.EffectiveAppVersion)}"), HoconAddMode.Prepend)
+            .WithClustering(new Akka.Cluster.Hosting.ClusterOptions
+            {
+                Roles = cluster.Roles,
+                SeedNodes = cluster.Discovery == "config" && cluster.SeedNodes.Length > 0 ? cluster.SeedNodes : null,
+            });
+
+        if (cluster.Discovery == "kubernetes")
+        {
+            return builder.WithKubernetesBootstrap(settings);
+        }
+
+        return cluster.JoinsOthers ? builder : builder.AddStartup(JoinSelf);
+    }
+
+    /// <summary>
+    /// Bootstrap inside Kubernetes: Akka.Management answers contact-point probes on <see cref="NodeClusterOptions.ManagementPort"/>,
+    /// and discovery lists the pods matching the label selector through the Kubernetes API (the pod's service account
+    /// needs <c>get</c>/<c>list</c>/<c>watch</c> on pods). Akka.Coordination.KubernetesApi (a lease on Kubernetes objects)
+    /// is not needed: shards lease from PostgreSQL.
+    /// </summary>
+    private static AkkaConfigurationBuilder WithKubernetesBootstrap(this AkkaConfigurationBuilder builder, NodeSettings settings)
+    {
+        var cluster = settings.Cluster;
+        return builder
+            .WithKubernetesDiscovery(cluster.KubernetesPodLabelSelector)
+            .WithAkkaManagement((AkkaManagementOptions management) =>
+            {
+                management.HostName = settings.Node.RemotingHost;
+                management.Port = cluster.ManagementPort;
+            }, autoStart: true)
+            .WithClusterBootstrap(bootstrap =>
+            {
+                bootstrap.ContactPointDiscovery.DiscoveryMethod = "kubernetes-api";
+                bootstrap.ContactPointDiscovery.RequiredContactPointsNr = cluster.RequiredContactPoints;
+            }, autoStart: true);
+    }
+
+    /// <summary>
+    /// The node is its own seed: it joins the address it is bound to. Joining after start-up rather than through
+    /// <c>seed-nodes</c> lets port 0 (a free port) work too.
+    /// </summary>
+    private static void JoinSelf(ActorSystem system, IActorRegistry registry)
+    {
+        var cluster = Cluster.Get(system);
+        cluster.Join(cluster.SelfAddress);
+    }
+
+    /// <summary>A HOCON quoted string.</summary>
+    private static string Quote(string value) => "\"" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+}
