@@ -75,6 +75,18 @@ public sealed class PostgresServer : IAsyncLifetime
         return ConnectionString(name);
     }
 
+    /// <summary>
+    /// Stops the server (fast shutdown: every connection is cut, as when PostgreSQL restarts under load), keeps it down
+    /// for <paramref name="down"/>, and starts it again on the same port and data.
+    /// </summary>
+    public async Task RestartAsync(TimeSpan down)
+    {
+        await RunAsPostgresAsync(Path.Combine(_bin, "pg_ctl"), "-D", DataFolder, "-m", "fast", "-w", "stop");
+        await Task.Delay(down);
+        await RunAsPostgresAsync(Path.Combine(_bin, "pg_ctl"), "-D", DataFolder, "-l", LogFile, "-w", "-t", "120", "-o",
+            $"-p {Port} -k {_root} -c listen_addresses=127.0.0.1 -c max_connections=300", "start");
+    }
+
     public async Task DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();

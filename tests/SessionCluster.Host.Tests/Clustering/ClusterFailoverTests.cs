@@ -38,10 +38,7 @@ public sealed partial class ClusterFailoverTests(PostgresServer postgres, ITestO
         }
 
         const string Friend = "15553999999";
-        using (var http = new HttpClient())
-        {
-            await http.PostAsync($"{rig.Simulator.AdminUrl}/accounts", System.Net.Http.Json.JsonContent.Create(new { phone = Friend }));
-        }
+        await rig.CreateAccountAsync(Friend);
 
         var hosts = sessions.ToDictionary(s => s.Session, s => HostOf(nodes, s.Phone));
         var victim = nodes.OrderByDescending(n => hosts.Values.Count(h => h == n)).First();

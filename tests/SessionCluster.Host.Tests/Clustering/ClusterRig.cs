@@ -95,15 +95,18 @@ internal sealed class ClusterRig : IAsyncDisposable
         return node;
     }
 
+    /// <summary>Creates a simulator account (a phone that only sends).</summary>
+    public async Task CreateAccountAsync(string phone)
+    {
+        using var http = new HttpClient();
+        using var account = await http.PostAsJsonAsync($"{Simulator.AdminUrl}/accounts", new { phone });
+        Assert.Equal(HttpStatusCode.Created, account.StatusCode);
+    }
+
     /// <summary>Creates a simulator account and a session for it through <paramref name="via"/>, and links it by QR.</summary>
     public async Task LinkSessionAsync(ClusterNode via, string sessionId, string phone)
     {
-        using var http = new HttpClient();
-        using (var account = await http.PostAsJsonAsync($"{Simulator.AdminUrl}/accounts", new { phone }))
-        {
-            Assert.Equal(HttpStatusCode.Created, account.StatusCode);
-        }
-
+        await CreateAccountAsync(phone);
         using (var created = await via.Http.PostAsJsonAsync("/v1/sessions", new { id = sessionId }))
         {
             Assert.True(created.StatusCode == HttpStatusCode.Created, $"create {sessionId}: {(int)created.StatusCode} {await created.Content.ReadAsStringAsync()}");
