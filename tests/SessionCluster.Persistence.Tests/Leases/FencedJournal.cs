@@ -1,8 +1,6 @@
 using Akka.Actor;
 using Akka.Configuration;
-using Google.Protobuf.WellKnownTypes;
 using SessionCluster.Persistence.Leases;
-using SessionCluster.Persistence.Tests.Plugin;
 using SessionCluster.Persistence.Tests.Support;
 
 namespace SessionCluster.Persistence.Tests.Leases;
@@ -17,13 +15,14 @@ public static class FencedJournal
         """).WithFallback(SessionClusterPersistence.Postgres(FencedConnectionString.For(connectionString, incarnation)));
 
     /// <summary>
-    /// Makes Akka.Persistence.Sql create its journal and snapshot tables (an unfenced id writes once and recovers), then
-    /// attaches the fence, as the host does at start.
+    /// Starts the journal and snapshot store (Akka.Persistence.Sql creates their tables as they start) and attaches the
+    /// fence, as the host does at start before its shard region.
     /// </summary>
     public static async Task StartAndAttachAsync(ActorSystem system, string connectionString)
     {
-        var warmup = system.ActorOf(NotesActor.Props("warmup-" + Guid.NewGuid().ToString("N")));
-        await warmup.Ask<int>(new StringValue { Value = "warm" }, Systems.Timeout);
+        var persistence = Akka.Persistence.Persistence.Instance.Apply(system);
+        persistence.JournalFor(null);
+        persistence.SnapshotStoreFor(null);
         await LeaseSchema.AttachFenceAsync(connectionString, Systems.Timeout, CancellationToken.None);
     }
 }
