@@ -17,8 +17,8 @@ internal static partial class LeaseLog
     [LoggerMessage(EventId = 5052, Level = LogLevel.Warning, Message = "Lease {Lease}: a renewal at epoch {Epoch} failed; it is given up in {RemainingMs} ms unless one succeeds")]
     public static partial void RenewFailed(ILogger logger, Exception exception, string lease, long epoch, long remainingMs);
 
-    [LoggerMessage(EventId = 5053, Level = LogLevel.Error, Message = "Lease {Lease} at epoch {Epoch} is lost ({Failure}); its shard stops its entities")]
-    public static partial void Lost(ILogger logger, Exception exception, string lease, long epoch, LeaseFailure failure);
+    [LoggerMessage(EventId = 5053, Level = LogLevel.Error, Message = "Lease {Lease} at epoch {Epoch} is lost ({Cause}); its shard stops its entities")]
+    public static partial void Lost(ILogger logger, Exception exception, string lease, long epoch, string cause);
 
     [LoggerMessage(EventId = 5054, Level = LogLevel.Information, Message = "Lease {Lease} at epoch {Epoch} released (it was still live: {WasLive})")]
     public static partial void Released(ILogger logger, string lease, long epoch, bool wasLive);

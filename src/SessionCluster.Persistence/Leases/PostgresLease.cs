@@ -210,7 +210,7 @@ public sealed class PostgresLease : Lease
             }
         }
 
-        LeaseLog.Lost(_log, reason, Settings.LeaseName, holding.Epoch, (reason as LeaseFailureException)?.Failure ?? LeaseFailure.RenewalOverdue);
+        LeaseLog.Lost(_log, reason, Settings.LeaseName, holding.Epoch, reason is LeaseFailureException typed ? typed.Failure.ToString() : reason.GetType().Name);
         holding.LostCallback(reason);
         if (reason is LeaseFailureException { Failure: LeaseFailure.TakenOver })
         {
