@@ -28,7 +28,7 @@ public sealed class WriteFenceSqlTests(PostgresServer server, ITestOutputHelper 
     [InlineData("ratchet-nodash", "")]
     public async Task A_session_family_id_resolves_to_its_candidate_sessions(string persistenceId, string expected)
     {
-        var db = await LeaseDatabase.CreateAsync(server, "candidates");
+        var db = await ClassDatabaseAsync();
         var candidates = await db.ScalarAsync<string[]>("SELECT sc_fence_candidates(@p)", ("p", persistenceId));
         Assert.NotNull(candidates);
         Assert.Equal(expected.Split(',', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal), candidates!.Order(StringComparer.Ordinal));
@@ -37,11 +37,12 @@ public sealed class WriteFenceSqlTests(PostgresServer server, ITestOutputHelper 
     [Theory]
     [InlineData("/sharding/sessionShard/12")]
     [InlineData("/sharding/sessionCoordinator")]
+    [InlineData("sessioncluster-health-probe@127.0.0.1:5081")]
     [InlineData("health-probe")]
     [InlineData("sessions-index")]
     public async Task An_id_outside_the_session_family_is_not_fenced(string persistenceId)
     {
-        var db = await LeaseDatabase.CreateAsync(server, "unfenced");
+        var db = await ClassDatabaseAsync();
         Assert.Null(await db.ScalarAsync<string[]>("SELECT sc_fence_candidates(@p)", ("p", persistenceId)));
     }
 
@@ -117,6 +118,14 @@ public sealed class WriteFenceSqlTests(PostgresServer server, ITestOutputHelper 
     }
 
     private const string LeaseSqlState = "SC409";
+
+    /// <summary>One database for the read-only tests of this class (the install is idempotent).</summary>
+    private async Task<LeaseDatabase> ClassDatabaseAsync()
+    {
+        var connectionString = await server.DatabaseForClassAsync(nameof(WriteFenceSqlTests));
+        await LeaseSchema.InstallAsync(connectionString, CancellationToken.None);
+        return new LeaseDatabase(connectionString);
+    }
 
     private async Task<LeaseDatabase> FencedDatabaseAsync(string hint)
     {
