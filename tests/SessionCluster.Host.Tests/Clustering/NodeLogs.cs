@@ -1,0 +1,39 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace SessionCluster.Host.Tests.Clustering;
+
+/// <summary>
+/// What the nodes' text logs say about sessions (the log names a session by its internal id, e.g. <c>s-01a2…</c>):
+/// which internal id a phone's session has, and when and where each session connected or was handed off.
+/// </summary>
+internal static partial class NodeLogs
+{
+    /// <summary>The internal id of the session linked as <paramref name="phone"/>, from any node's log.</summary>
+    public static string InternalId(IEnumerable<ClusterNode> nodes, string phone)
+    {
+        foreach (var node in nodes)
+        {
+            var match = Regex.Match(node.Process.Output, $@"Session (?<id>[A-Za-z0-9._-]+): linked as {phone}:");
+            if (match.Success)
+            {
+                return match.Groups["id"].Value;
+            }
+        }
+
+        throw new InvalidOperationException($"No node logged a session linked as {phone}.");
+    }
+
+    /// <summary>Every "connected" and "handed off" line of <paramref name="sessionId"/> on every node, in time order.</summary>
+    public static IReadOnlyList<SessionMoment> Moments(IEnumerable<ClusterNode> nodes, string sessionId) => nodes
+        .SelectMany(node => node.Process.Output.Split('\n').Select(line => Moment().Match(line)).Where(m => m.Success && m.Groups["id"].Value == sessionId)
+            .Select(m => new SessionMoment(node, TimeOnly.ParseExact(m.Groups["time"].Value, "HH:mm:ss.fff", CultureInfo.InvariantCulture), m.Groups["what"].Value == "connected.")))
+        .OrderBy(m => m.Time)
+        .ToList();
+
+    [GeneratedRegex(@"^\[(?<time>\d\d:\d\d:\d\d\.\d\d\d) [A-Z]{3}\] SessionCluster\.Sessions\.SessionActor: Session (?<id>[A-Za-z0-9._-]+): (?<what>connected\.|handed off)")]
+    private static partial Regex Moment();
+}
+
+/// <summary>A session connected on <see cref="Node"/> (or was handed off there) at <see cref="Time"/> (the node's clock, this machine's).</summary>
+internal sealed record SessionMoment(ClusterNode Node, TimeOnly Time, bool Connected);
