@@ -53,7 +53,7 @@ public sealed partial class SessionActor : ReceivePersistentActor, IWithTimers
         RecoverMessaging();
         RecoverAppState();
         RecoverProxySet();
-        Recover<RecoveryCompleted>(_ => OnRecovered());
+        Recover<RecoveryCompleted>(_ => RegisterWithFence(OnRecovered));
 
         Ready();
     }

@@ -29,6 +29,14 @@ public sealed record SessionActorDependencies(SecretBox Secrets, RandomNumberGen
     /// </summary>
     public ConnectionStartLimiter ConnectionStarts { get; init; } = ConnectionStartLimiter.Unlimited;
 
+    /// <summary>
+    /// Default none (one node, nothing to fence). In a cluster on PostgreSQL: registers the session with the write
+    /// fence (its shard's lease) before its first write of each start, so that PostgreSQL refuses any write of the
+    /// session, its keys and its ratchets from a node that does not hold that lease (docs/CLUSTER.md "Leases and
+    /// write fencing"). The session stashes commands until it is done; a failure stops it, and its shard starts it again.
+    /// </summary>
+    public Func<SessionId, CancellationToken, Task>? WriteFence { get; init; }
+
     /// <summary>How the session keeps its contact devices' ratchet actors (idle time, how many live at once).</summary>
     public MessagingSettings Messaging { get; init; } = new();
 

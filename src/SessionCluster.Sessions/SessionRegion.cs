@@ -22,6 +22,9 @@ public static class SessionRegion
     /// <summary>Routes <see cref="IWithSessionId"/> messages by session id.</summary>
     public static IMessageExtractor MessageExtractor { get; } = new SessionMessageExtractor(MaxShards);
 
+    /// <summary>The shard a session lives in (what its shard's lease is named after).</summary>
+    public static string ShardIdOf(SessionId id) => MessageExtractor.ShardId(id.Value, null);
+
     /// <summary>The entity props for an entity id (a session id).</summary>
     public static Func<string, Props> EntityProps(SessionActorDependencies dependencies) =>
         entityId => SessionActor.Props(new SessionId(entityId), dependencies);

@@ -7,6 +7,7 @@ using Akka.Logger.Serilog;
 using Akka.Remote.Hosting;
 using SessionCluster.Host.Health;
 using SessionCluster.Host.Options;
+using SessionCluster.Persistence.Leases;
 using SessionCluster.Sessions.State;
 
 namespace SessionCluster.Host.Composition;
@@ -24,6 +25,8 @@ internal static class AkkaComposition
     public static IServiceCollection AddNodeActorSystem(this IServiceCollection services, NodeSettings settings, Config defaults, SecretKey secretsKey) =>
         services.AddAkka(SystemName, builder =>
         {
+            // This process's incarnation: the lease owner's suffix and the journal connection's application_name.
+            var incarnation = LeaseIncarnation.New();
             builder
                 .AddHocon(defaults, HoconAddMode.Append)
                 .ConfigureLoggers(loggers =>
@@ -33,7 +36,8 @@ internal static class AkkaComposition
                 })
                 .WithRemoting(new RemoteOptions { HostName = settings.Node.RemotingHost, Port = settings.Node.RemotingPort })
                 .WithNodeCluster(settings)
-                .WithNodePersistence(settings)
+                .WithNodePersistence(settings, incarnation)
+                .WithShardLeases(settings, incarnation)
                 .WithSessions(settings, secretsKey)
                 .WithActors((system, registry) =>
                 {

@@ -23,16 +23,20 @@ internal static class PersistenceComposition
 
     /// <summary>
     /// Registers the configured provider's journal and snapshot store as the defaults, and binds every protobuf
-    /// message to our serializer on all of them (Akka.Persistence.Sql on SQLite does not load persistence.conf).
+    /// message to our serializer on all of them (Akka.Persistence.Sql on SQLite does not load persistence.conf). On
+    /// PostgreSQL the journal connects as <paramref name="incarnation"/> (the write fence's token).
     /// </summary>
-    public static AkkaConfigurationBuilder WithNodePersistence(this AkkaConfigurationBuilder builder, NodeSettings settings)
+    public static AkkaConfigurationBuilder WithNodePersistence(this AkkaConfigurationBuilder builder, NodeSettings settings, string incarnation)
     {
         var persistence = settings.Persistence;
         var withJournal = persistence.ProviderKind switch
         {
             // On PostgreSQL both providers are Akka.Persistence.Sql: a plugin of our own does not reach the 3x the
             // project requires there (docs/BENCHMARKS.md, "Persistence through Akka").
-            _ when persistence.EngineKind == PersistenceEngine.Postgres => builder.WithSessionClusterPostgresPersistence(persistence.ConnectionString!),
+            // Every journal and snapshot write carries this node's incarnation (its connection's application_name),
+            // which the write fence checks against the session's shard lease (docs/CLUSTER.md "Leases and write fencing").
+            _ when persistence.EngineKind == PersistenceEngine.Postgres => builder.WithSessionClusterPostgresPersistence(
+                Persistence.Leases.FencedConnectionString.For(persistence.ConnectionString!, incarnation)),
             PersistenceProvider.SessionCluster => builder.WithSessionClusterSqlitePersistence(SqliteFile(settings)),
             PersistenceProvider.Sql => builder.WithAkkaPersistenceSqlOnSqlite(settings),
             var other => throw new NodeConfigurationException($"{PersistenceOptions.Section}:{nameof(PersistenceOptions.Provider)}",

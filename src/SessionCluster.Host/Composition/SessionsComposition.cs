@@ -37,6 +37,12 @@ internal static class SessionsComposition
         var historyDownloader = new MediaDownloader(new HttpClient(MediaUploader.CreateHandler(server)) { Timeout = Timeout.InfiniteTimeSpan });
         return builder.WithActors((system, registry, resolver) =>
         {
+            var fenced = LeaseComposition.UsesLeases(settings);
+            if (fenced)
+            {
+                LeaseComposition.PrepareFence(system, settings);
+            }
+
             system.ActorOf(ReconnectShareActor.Props(starts, settings.Cluster.ReconnectsPerSecond, ClusterOptions.SessionsRole), "reconnect-share");
             var dependencies = new SessionActorDependencies(
                 new SecretBox(key, RandomNumberGenerator.Create()),
@@ -49,6 +55,7 @@ internal static class SessionsComposition
                 Messaging = new SessionCluster.Sessions.Flows.MessagingSettings { DefaultSendRate = settings.Sessions.DefaultSendRate },
                 HistoryDownloader = historyDownloader,
                 ConnectionStarts = starts,
+                WriteFence = fenced ? LeaseComposition.Register(system, settings) : null,
             };
             var sharding = ClusterSharding.Get(system);
             var shardingSettings = ClusterShardingSettings.Create(system)

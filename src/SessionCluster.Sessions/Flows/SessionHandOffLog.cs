@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace SessionCluster.Sessions.Flows;
 
-/// <summary>A session leaving its node for another (docs/CLUSTER.md "Handoff"). EventIds 1270–1279 of the flows' 1200–1299.</summary>
+/// <summary>A session leaving its node for another (docs/CLUSTER.md "Handoff"). EventIds 1270–1274 of the flows' 1200–1299.</summary>
 internal static partial class SessionHandOffLog
 {
     [LoggerMessage(EventId = 1270, Level = LogLevel.Information, Message = "Session {SessionId}: handed off (status {Status}); its writes are durable and its socket closes now.")]

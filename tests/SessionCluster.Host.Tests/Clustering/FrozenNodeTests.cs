@@ -1,0 +1,83 @@
+using System.Globalization;
+using SessionCluster.TestSupport;
+using Xunit.Abstractions;
+
+namespace SessionCluster.Host.Tests.Clustering;
+
+/// <summary>
+/// A node frozen with SIGSTOP for 60 s, then thawed with SIGCONT: the others down it and take its shards once its
+/// leases expire; when it wakes it still believes it holds its sessions, but PostgreSQL refuses whatever they try to
+/// write (the write fence), it never logs a device in again (the simulator's conflict count does not move after the
+/// thaw: it never takes a connection back from the new owner), and it leaves by itself.
+/// </summary>
+[Collection(PostgresCollection.Name)]
+public sealed class FrozenNodeTests(PostgresServer postgres, ITestOutputHelper output)
+{
+    [Fact]
+    public async Task A_node_frozen_for_60_s_loses_its_sessions_to_the_others_and_after_it_thaws_its_writes_are_refused_it_never_reconnects_a_device_and_it_leaves()
+    {
+        await using var rig = await ClusterRig.CreateAsync(postgres, nameof(FrozenNodeTests));
+        var nodes = new List<ClusterNode>();
+        for (var i = 0; i < 3; i++)
+        {
+            nodes.Add(await rig.StartNodeAsync());
+        }
+
+        foreach (var node in nodes)
+        {
+            await node.WaitReadyAsync();
+        }
+
+        var sessions = Enumerable.Range(0, 6)
+            .Select(i => (Session: $"fz-{i}", Phone: string.Create(CultureInfo.InvariantCulture, $"1555340{i:D4}")))
+            .ToList();
+        foreach (var (session, phone) in sessions)
+        {
+            await rig.LinkSessionAsync(nodes[0], session, phone);
+        }
+
+        const string Friend = "15553499999";
+        await rig.CreateAccountAsync(Friend);
+        var hosts = sessions.ToDictionary(s => s.Session, s => ClusterFailoverTests.HostOf(nodes, s.Phone));
+        var victim = nodes.Skip(1).OrderByDescending(n => hosts.Values.Count(h => h == n)).First();
+        var survivor = nodes.First(n => n != victim);
+        var moved = hosts.Where(h => h.Value == victim).Select(h => h.Key).ToList();
+        Assert.True(moved.Count > 0, "no session on the node to freeze");
+
+        var traffic = new TrafficRun(rig, Friend, sessions, TimeSpan.FromMilliseconds(100));
+        traffic.Start();
+        await Task.Delay(TimeSpan.FromSeconds(2));
+
+        var frozenAt = DateTimeOffset.UtcNow;
+        await victim.Process.SignalAsync("STOP");
+        foreach (var session in moved)
+        {
+            await ClusterRig.Eventually(async () => TrafficRun.FirstAfter(await survivor.EventsAsync(session), "connected", frozenAt) is { } ? "" : null,
+                $"{session} connected on another node while node {victim.Index} is frozen");
+        }
+
+        output.WriteLine($"{moved.Count} sessions of the frozen node {victim.Index} moved within {(DateTimeOffset.UtcNow - frozenAt).TotalSeconds:F1} s");
+        await Task.Delay(frozenAt + TimeSpan.FromSeconds(60) - DateTimeOffset.UtcNow);
+        var conflictsBeforeThaw = (await rig.SimulatorStatsAsync()).GetProperty("conflicts").GetInt64();
+        await victim.Process.SignalAsync("CONT");
+
+        Assert.True(await victim.Process.WaitForExitAsync(TimeSpan.FromSeconds(60)), $"the thawed node did not leave by itself:\n{victim.Tail()}");
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        await traffic.StopAsync();
+        await traffic.AssertEachReceivedOnceAsync(survivor);
+
+        // The thawed node never logged a device in again: it would have replaced (conflicted) the new owner's connection.
+        var conflictsAfter = (await rig.SimulatorStatsAsync()).GetProperty("conflicts").GetInt64();
+        Assert.Equal(conflictsBeforeThaw, conflictsAfter);
+        Assert.True(conflictsBeforeThaw <= moved.Count, $"{conflictsBeforeThaw} conflicts for {moved.Count} moved sessions");
+        foreach (var (session, _) in sessions)
+        {
+            Assert.Equal("connected", await survivor.StatusAsync(session));
+            var events = await survivor.EventsAsync(session);
+            Assert.DoesNotContain(events, e => e.GetProperty("type").GetString() == "session.status" && e.GetProperty("payload").GetProperty("status").GetString() == "replaced");
+        }
+
+        var refusals = victim.Process.Output.Split('\n').Where(l => l.Contains("SC409", StringComparison.Ordinal) || l.Contains("lease", StringComparison.OrdinalIgnoreCase)).Take(12).ToList();
+        output.WriteLine($"thawed node: {traffic.Sent} texts; conflicts {conflictsAfter}; its lease and fence lines:\n{string.Join("\n", refusals)}");
+    }
+}
