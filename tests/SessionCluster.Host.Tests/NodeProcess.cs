@@ -12,6 +12,9 @@ namespace SessionCluster.Host.Tests;
 /// </summary>
 internal sealed partial class NodeProcess : IAsyncDisposable
 {
+    /// <summary>How long the node may take to start or stop: a deadline, not a speed claim.</summary>
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
+
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _lines = new();
     private readonly TaskCompletionSource<string> _httpAddress = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -57,7 +60,7 @@ internal sealed partial class NodeProcess : IAsyncDisposable
     public async Task<Uri> HttpAddressAsync()
     {
         var exited = _process.WaitForExitAsync();
-        var first = await Task.WhenAny(_httpAddress.Task, exited, Task.Delay(RunningNode.Deadline));
+        var first = await Task.WhenAny(_httpAddress.Task, exited, Task.Delay(Deadline));
         if (first != _httpAddress.Task)
         {
             throw new TimeoutException($"The node logged no 'Node listening' line (exited: {_process.HasExited}). Output:\n{Output}");
@@ -69,7 +72,7 @@ internal sealed partial class NodeProcess : IAsyncDisposable
     /// <summary>Waits for the process to exit by itself; returns its exit code.</summary>
     public async Task<int> ExitCodeAsync()
     {
-        using var deadline = new CancellationTokenSource(RunningNode.Deadline);
+        using var deadline = new CancellationTokenSource(Deadline);
         await _process.WaitForExitAsync(deadline.Token);
         return _process.ExitCode;
     }
@@ -79,7 +82,7 @@ internal sealed partial class NodeProcess : IAsyncDisposable
     {
         await ProcessSignals.SendAsync(_process, "TERM");
 
-        using var deadline = new CancellationTokenSource(RunningNode.Deadline);
+        using var deadline = new CancellationTokenSource(Deadline);
         await _process.WaitForExitAsync(deadline.Token);
         return _process.ExitCode;
     }

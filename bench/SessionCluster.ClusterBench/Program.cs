@@ -1,0 +1,141 @@
+using System.Globalization;
+using SessionCluster.Host.Tests;
+using SessionCluster.Host.Tests.Clustering;
+using SessionCluster.Sessions;
+using SessionCluster.TestSupport;
+
+// The cluster benchmark (docs/BENCHMARKS.md "Cluster (issue 14)"): 3 node processes on one PostgreSQL, N sessions
+// linked to the simulator, then (1) sessions and memory per node, (2) kill -9 of the fullest node and each of its
+// sessions' failover time, (3) a rolling restart of the survivors to a new version and the handoff gap per shard.
+//   dotnet run -c Release --project bench/SessionCluster.ClusterBench -- [--sessions 300] [--parallel 12]
+var sessions = Option("--sessions", 300);
+var parallel = Option("--parallel", 12);
+
+var postgres = new PostgresServer();
+await postgres.InitializeAsync();
+try
+{
+    await using var rig = await ClusterRig.CreateAsync(postgres, "clusterbench");
+    var nodes = new List<ClusterNode>();
+    for (var i = 0; i < 3; i++)
+    {
+        nodes.Add(await rig.StartNodeAsync(appVersion: "1.0.0"));
+    }
+
+    foreach (var node in nodes)
+    {
+        await node.WaitReadyAsync();
+    }
+
+    var baseRss = nodes.ToDictionary(n => n, n => RssMegabytes(n.Process.Id));
+    var phones = Enumerable.Range(0, sessions).Select(i => string.Create(CultureInfo.InvariantCulture, $"1556{i:D7}")).ToList();
+    var linkStart = DateTime.UtcNow;
+    using (var gate = new SemaphoreSlim(parallel))
+    {
+        await Task.WhenAll(phones.Select(async (phone, i) =>
+        {
+            await gate.WaitAsync();
+            try
+            {
+                await rig.LinkSessionAsync(nodes[i % 3], $"b-{i}", phone);
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }));
+    }
+
+    Report($"linked {sessions} sessions in {(DateTime.UtcNow - linkStart).TotalSeconds:F0} s ({parallel} at a time)");
+    var ids = phones.ToDictionary(p => p, p => NodeLogs.InternalId(nodes, p));
+    var hosts = ids.Values.ToDictionary(id => id, id => NodeLogs.Moments(nodes, id).First(m => m.Connected).Node);
+    await Task.Delay(TimeSpan.FromSeconds(10));
+    foreach (var node in nodes)
+    {
+        var held = hosts.Values.Count(h => h == node);
+        var rss = RssMegabytes(node.Process.Id);
+        Report($"node {node.Index}: {held} sessions, RSS {rss:F0} MB ({baseRss[node]:F0} MB before linking: {(held == 0 ? 0 : (rss - baseRss[node]) * 1024 / held):F0} KB per session)");
+    }
+
+    // (2) kill -9 of the fullest node.
+    var victim = nodes.OrderByDescending(n => hosts.Values.Count(h => h == n)).First();
+    var moved = hosts.Where(h => h.Value == victim).Select(h => h.Key).ToList();
+    var killedAt = TimeOnly.FromDateTime(DateTime.Now);
+    await victim.Process.SignalAsync("KILL");
+    var survivors = nodes.Where(n => n != victim).ToList();
+    var failovers = new Dictionary<string, TimeSpan>();
+    var until = DateTime.UtcNow + TimeSpan.FromMinutes(5);
+    while (failovers.Count < moved.Count && DateTime.UtcNow < until)
+    {
+        await Task.Delay(1000);
+        foreach (var id in moved.Where(id => !failovers.ContainsKey(id)))
+        {
+            if (NodeLogs.Moments(survivors, id).FirstOrDefault(m => m.Connected && m.Time > killedAt) is { } back)
+            {
+                failovers[id] = back.Time - killedAt;
+            }
+        }
+    }
+
+    Report($"kill -9 of node {victim.Index} ({moved.Count} sessions): {failovers.Count} reconnected on the others; failover {Distribution(failovers.Values)}");
+
+    // (3) rolling restart of the two survivors to 1.1.0 (a new node first, then the old one stops).
+    var gapsByShard = new Dictionary<string, TimeSpan>();
+    var gaps = new List<TimeSpan>();
+    foreach (var stopping in survivors)
+    {
+        var fresh = await rig.StartNodeAsync(appVersion: "1.1.0");
+        await fresh.WaitReadyAsync();
+        var stoppedAt = DateTime.UtcNow;
+        await stopping.Process.TerminateAsync();
+        Report($"node {stopping.Index} stopped gracefully in {(DateTime.UtcNow - stoppedAt).TotalSeconds:F1} s");
+        await Task.Delay(TimeSpan.FromSeconds(15));
+    }
+
+    foreach (var id in ids.Values)
+    {
+        var moments = NodeLogs.Moments(rig.Nodes, id);
+        foreach (var handOff in moments.Where(m => !m.Connected))
+        {
+            if (moments.FirstOrDefault(m => m.Connected && m.Time >= handOff.Time) is { } next)
+            {
+                var gap = next.Time - handOff.Time;
+                gaps.Add(gap);
+                var shard = SessionRegion.ShardIdOf(new SessionId(id));
+                gapsByShard[shard] = gapsByShard.TryGetValue(shard, out var worst) && worst > gap ? worst : gap;
+            }
+        }
+    }
+
+    Report($"rolling restart: {gaps.Count} session handoffs, gap per session {Distribution(gaps)}; per shard (its slowest session, {gapsByShard.Count} shards) {Distribution(gapsByShard.Values)}");
+}
+finally
+{
+    await postgres.DisposeAsync();
+}
+
+int Option(string name, int fallback)
+{
+    var at = Array.IndexOf(args, name);
+    return at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : fallback;
+}
+
+static void Report(string line) => Console.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] {line}");
+
+static string Distribution(IEnumerable<TimeSpan> values)
+{
+    var sorted = values.OrderBy(v => v).ToList();
+    if (sorted.Count == 0)
+    {
+        return "(none)";
+    }
+
+    TimeSpan At(double q) => sorted[Math.Max(0, (int)Math.Ceiling(q * sorted.Count) - 1)];
+    return string.Create(CultureInfo.InvariantCulture, $"n={sorted.Count} min {sorted[0].TotalSeconds:F2} s, median {At(0.5).TotalSeconds:F2} s, p90 {At(0.9).TotalSeconds:F2} s, p99 {At(0.99).TotalSeconds:F2} s, max {sorted[^1].TotalSeconds:F2} s");
+}
+
+static double RssMegabytes(int pid)
+{
+    var line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+    return double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
+}
