@@ -82,6 +82,18 @@ public sealed class RollingRestartTests(PostgresServer postgres, ITestOutputHelp
             {
                 var handedOff = moments.Last(m => !m.Connected && m.Time <= connections[1].Time);
                 gaps.Add(connections[1].Time - handedOff.Time);
+                if (gaps.Count == 1)
+                {
+                    // Where one handoff's time goes: the new node's lines from the handoff to the session's connection.
+                    var id = NodeLogs.InternalId(all, phone);
+                    var shard = $"shard-session-{SessionCluster.Sessions.SessionRegion.ShardIdOf(new SessionCluster.Sessions.SessionId(id))} ";
+                    var from = handedOff.Time.ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture);
+                    output.WriteLine($"handed off at {from} on node{handedOff.Node.Index}; on node{connections[1].Node.Index}:");
+                    foreach (var line in connections[1].Node.Process.Output.Split('\n').Where(l => (l.Contains(id, StringComparison.Ordinal) || l.Contains(shard, StringComparison.Ordinal)) && string.CompareOrdinal(l, 1, from, 0, 12) >= 0).Take(12))
+                    {
+                        output.WriteLine("  " + line);
+                    }
+                }
             }
         }
 
