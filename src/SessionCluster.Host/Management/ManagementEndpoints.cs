@@ -25,7 +25,7 @@ internal static class ManagementEndpoints
         admin.AddEndpointFilter(new ManagementAuthFilter(new AdminKey(adminKey.Key)));
         ClusterRoutes.Map(admin, System, logger);
         ShardRoutes.Map(admin, System, Region, logger);
-        NodeDrainRoutes.Map(admin, System, logger);
+        NodeDrainRoutes.Map(admin, System, app.Lifetime, logger);
         admin.MapGet("/journal/stats", async (CancellationToken ct) =>
             Results.Ok(await JournalStatsView.ReadAsync(settings, System().Settings.Config, ct).ConfigureAwait(false)));
         return admin;

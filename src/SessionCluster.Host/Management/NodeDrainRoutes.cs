@@ -11,7 +11,7 @@ namespace SessionCluster.Host.Management;
 /// </summary>
 internal static class NodeDrainRoutes
 {
-    public static void Map(RouteGroupBuilder admin, Func<ActorSystem> system, ILogger logger)
+    public static void Map(RouteGroupBuilder admin, Func<ActorSystem> system, IHostApplicationLifetime lifetime, ILogger logger)
     {
         admin.MapGet("/node", () => Results.Ok(NodeView.Of(system())));
         admin.MapPost("/node:drain", () =>
@@ -22,8 +22,10 @@ internal static class NodeDrainRoutes
             if (!alreadyDraining)
             {
                 ManagementLog.Drain(logger, Cluster.Get(actors).SelfAddress.ToString());
-                // Not awaited: the answer goes out before the node stops. The shutdown's own phases log their failures.
-                _ = shutdown.Run(CoordinatedShutdown.ClusterLeavingReason.Instance);
+                // Not awaited: the answer goes out before the node stops. The shutdown's own phases log their failures;
+                // whichever way it ends, the host stops with it (its HTTP port closes: what scctl --wait waits for).
+                _ = shutdown.Run(CoordinatedShutdown.ClusterLeavingReason.Instance)
+                    .ContinueWith(_ => lifetime.StopApplication(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
             }
 
             return Results.Accepted("/v1/admin/node", new DrainView(NodeView.Of(actors), alreadyDraining));
