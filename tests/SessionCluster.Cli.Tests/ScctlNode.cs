@@ -15,7 +15,16 @@ public sealed class ScctlNode : IAsyncLifetime
 
     public const string AdminKey = "scctl-test-admin-key-0123456789abcdefghijklmnopqrstuvwxyz";
 
+    private readonly string[] _extraArgs;
     private WebApplication? _app;
+
+    public ScctlNode()
+        : this([])
+    {
+    }
+
+    /// <summary>A node with more command-line settings (last wins): another persistence engine or provider.</summary>
+    public ScctlNode(params string[] extraArgs) => _extraArgs = extraArgs;
 
     public string DataFolder { get; } = Directory.CreateTempSubdirectory("sessioncluster-scctl-").FullName;
 
@@ -34,7 +43,7 @@ public sealed class ScctlNode : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _app = NodeHost.Build([
-            "--data", DataFolder, "--SC:Node:HttpUrl=http://127.0.0.1:0", "--SC:Node:RemotingPort=0", $"--SC:Edge:AdminKey={AdminKey}",
+            "--data", DataFolder, "--SC:Node:HttpUrl=http://127.0.0.1:0", "--SC:Node:RemotingPort=0", $"--SC:Edge:AdminKey={AdminKey}", .. _extraArgs,
         ]);
         await _app.StartAsync();
         Url = _app.HttpAddresses().Single();
