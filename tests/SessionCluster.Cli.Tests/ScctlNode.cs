@@ -24,7 +24,7 @@ public sealed class ScctlNode : IAsyncLifetime
     }
 
     /// <summary>A node with more command-line settings (last wins): another persistence engine or provider.</summary>
-    public ScctlNode(params string[] extraArgs) => _extraArgs = extraArgs;
+    internal ScctlNode(params string[] extraArgs) => _extraArgs = extraArgs;
 
     public string DataFolder { get; } = Directory.CreateTempSubdirectory("sessioncluster-scctl-").FullName;
 
