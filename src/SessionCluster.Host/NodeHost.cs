@@ -90,6 +90,7 @@ public static class NodeHost
         var app = builder.Build();
         app.MapNodeHealth();
         app.MapNodeEdge(settings, adminKey, secretsKey);
+        Management.ManagementEndpoints.MapNodeManagement(app, settings, adminKey);
         LogLifecycle(app, settings, secretsKey, secretsKeySource, adminKey);
         return app;
     }

@@ -1,0 +1,1 @@
+return await SessionCluster.Cli.Scctl.RunAsync(args, Console.Out, Console.Error).ConfigureAwait(false);
