@@ -31,9 +31,6 @@ public sealed class SessionEventFeed
     /// <summary>Whether a session actor of <paramref name="sessionId"/> runs on this node now.</summary>
     public bool IsHosted(SessionId sessionId) => _hosted.TryGetValue(sessionId, out var count) && count > 0;
 
-    /// <summary>The sessions this node hosts now.</summary>
-    public IReadOnlyCollection<SessionId> HostedSessions => [.. _hosted.Where(h => h.Value > 0).Select(h => h.Key)];
-
     /// <summary>
     /// Calls <paramref name="changed"/> with (session, true) when a session starts on this node and (session, false)
     /// when it stops here (passivated, handed off to another node, deleted, or the node stopping), until disposed. It

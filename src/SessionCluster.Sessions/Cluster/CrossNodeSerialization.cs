@@ -22,12 +22,20 @@ public static class CrossNodeSerialization
     /// <summary>The serializer's name in <c>akka.actor.serializers</c>.</summary>
     public const string SerializerName = "hyperion";
 
+    /// <summary>
+    /// The largest message one node sends another: 8 MiB. Akka's default, 128,000 bytes, is less than a history-sync
+    /// event (up to <see cref="Flows.HistorySyncs.MaxItemsPerEvent"/> messages) or a large group's info can be; remoting
+    /// drops a larger message (logged), and a stream that missed a live event reads it from the journal.
+    /// </summary>
+    public const string MaximumFrameSize = "8MiB";
+
     /// <summary>The HOCON that binds every user message (<see cref="object"/>) to Hyperion, for an ActorSystem made without Akka.Hosting.</summary>
     public static Config Hocon { get; } = ConfigurationFactory.ParseString($$"""
         akka.actor {
           serializers.{{SerializerName}} = "Akka.Serialization.HyperionSerializer, Akka.Serialization.Hyperion"
           serialization-bindings { "System.Object" = {{SerializerName}} }
         }
+        akka.remote.dot-netty.tcp.maximum-frame-size = {{MaximumFrameSize}}
         """);
 
     /// <summary>Binds every user message to Hyperion on the node being built (call it on every node of a cluster: both ends must agree).</summary>
