@@ -94,20 +94,46 @@ internal sealed class TwoNodes : IAsyncDisposable
 
         ClusterEventBridge.Start(A, LocalA, ClusterA);
         ClusterEventBridge.Start(B, LocalB, ClusterB);
-        await SubscribersKnownAsync(B, 2);
-        await SubscribersKnownAsync(A, 2);
+        await SubscribedAsync(A);
+        await SubscribedAsync(B);
+        await SubscriptionsSpreadAsync(subscriber: A, publisher: B);
+        await SubscriptionsSpreadAsync(subscriber: B, publisher: A);
     }
 
-    /// <summary>Waits until <paramref name="node"/>'s mediator knows both nodes' subscribers (pub-sub spreads them by gossip).</summary>
-    private static async Task SubscribersKnownAsync(ActorSystem node, int count)
+    /// <summary>Waits until the node's bridge has subscribed to the topic (its mediator counts local subscribers only).</summary>
+    private static async Task SubscribedAsync(ActorSystem node)
     {
         var mediator = DistributedPubSub.Get(node).Mediator;
         var until = DateTime.UtcNow + Timeout;
-        while (await mediator.Ask<int>(new Akka.Cluster.Tools.PublishSubscribe.Internal.CountSubscribers(ClusterEventBridge.Topic), Timeout) < count)
+        while (await mediator.Ask<int>(new Akka.Cluster.Tools.PublishSubscribe.Internal.CountSubscribers(ClusterEventBridge.Topic), Timeout) < 1)
         {
-            Assert.True(DateTime.UtcNow < until, $"{node.Name}'s mediator never saw {count} subscribers of {ClusterEventBridge.Topic}");
-            await Task.Delay(100);
+            Assert.True(DateTime.UtcNow < until, $"{node.Name}'s bridge never subscribed to {ClusterEventBridge.Topic}");
+            await Task.Delay(50);
         }
+    }
+
+    /// <summary>
+    /// Waits until <paramref name="publisher"/> knows <paramref name="subscriber"/>'s subscriptions (pub-sub spreads a
+    /// node's subscriptions by gossip, all of them together): a probe topic subscribed after the bridge's is reached.
+    /// </summary>
+    private static async Task SubscriptionsSpreadAsync(ActorSystem subscriber, ActorSystem publisher)
+    {
+        var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var probe = subscriber.ActorOf(Props.Create(() => new Probe(reached)));
+        var topic = $"bridge-probe-{subscriber.GetHashCode()}";
+        await DistributedPubSub.Get(subscriber).Mediator.Ask<SubscribeAck>(new Subscribe(topic, probe), Timeout);
+        var until = DateTime.UtcNow + Timeout;
+        while (!reached.Task.IsCompleted)
+        {
+            Assert.True(DateTime.UtcNow < until, "the nodes' pub-sub subscriptions never spread");
+            DistributedPubSub.Get(publisher).Mediator.Tell(new Publish(topic, "probe"));
+            await Task.WhenAny(reached.Task, Task.Delay(200));
+        }
+    }
+
+    private sealed class Probe : ReceiveActor
+    {
+        public Probe(TaskCompletionSource reached) => Receive<string>(_ => reached.TrySetResult());
     }
 
     private ActorSystem Node(string role)
