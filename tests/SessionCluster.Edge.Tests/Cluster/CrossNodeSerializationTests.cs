@@ -3,7 +3,7 @@ using Akka.Actor;
 using Akka.Configuration;
 using SessionCluster.Protocol;
 using SessionCluster.Sessions;
-using SessionCluster.Sessions.Cluster;
+using SessionCluster.Sessions.CrossNode;
 
 namespace SessionCluster.Edge.Tests.Cluster;
 

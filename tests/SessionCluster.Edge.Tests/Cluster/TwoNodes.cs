@@ -10,7 +10,7 @@ using SessionCluster.Edge.Sessions;
 using SessionCluster.Edge.Store;
 using SessionCluster.Persistence;
 using SessionCluster.Sessions;
-using SessionCluster.Sessions.Cluster;
+using SessionCluster.Sessions.CrossNode;
 using SessionCluster.Sessions.State;
 
 namespace SessionCluster.Edge.Tests.Cluster;
@@ -27,16 +27,22 @@ internal sealed class TwoNodes : IAsyncDisposable
     private readonly string _folder = Directory.CreateTempSubdirectory("sc-crossnode-").FullName;
     private readonly List<IAsyncDisposable> _disposables = [];
 
-    private TwoNodes()
+    private readonly bool _sessionsOnBoth;
+
+    private TwoNodes(bool sessionsOnBoth)
     {
+        _sessionsOnBoth = sessionsOnBoth;
     }
 
     public ActorSystem A { get; private set; } = null!;
 
     public ActorSystem B { get; private set; } = null!;
 
-    /// <summary>The proxy on A: every command the edge sends goes here.</summary>
+    /// <summary>A's way to the sessions: a proxy, or its own region when both nodes host sessions. Every command the edge sends goes here.</summary>
     public IActorRef ProxyOnA { get; private set; } = null!;
+
+    /// <summary>B's region (B always hosts sessions).</summary>
+    public IActorRef RegionOnB { get; private set; } = null!;
 
     public SessionEventFeed LocalA { get; } = new();
 
@@ -52,9 +58,10 @@ internal sealed class TwoNodes : IAsyncDisposable
 
     public string EdgePath => Path.Combine(_folder, "edge.db");
 
-    public static async Task<TwoNodes> StartAsync()
+    /// <param name="sessionsOnBoth">Both nodes have the <c>sessions</c> role and a region (a session can move between them).</param>
+    public static async Task<TwoNodes> StartAsync(bool sessionsOnBoth = false)
     {
-        var nodes = new TwoNodes();
+        var nodes = new TwoNodes(sessionsOnBoth);
         await nodes.StartCoreAsync();
         return nodes;
     }
@@ -79,18 +86,15 @@ internal sealed class TwoNodes : IAsyncDisposable
     {
         await EdgeMigrations.ApplyAsync(OpenEdgeDatabase(), CancellationToken.None);
         B = Node("sessions");
-        A = Node("edge");
+        A = Node(_sessionsOnBoth ? "sessions" : "edge");
         var seed = Akka.Cluster.Cluster.Get(B).SelfAddress;
         await Akka.Cluster.Cluster.Get(B).JoinAsync(seed).WaitAsync(Timeout);
         await Akka.Cluster.Cluster.Get(A).JoinAsync(seed).WaitAsync(Timeout);
 
-        var dependencies = new SessionActorDependencies(new SecretBox(Key, RandomNumberGenerator.Create()), RandomNumberGenerator.Create(), TimeProvider.System, NullLoggerFactory.Instance)
-        {
-            Events = LocalB,
-        };
-        ClusterSharding.Get(B).Start(SessionRegion.Name, SessionRegion.EntityProps(dependencies),
-            ClusterShardingSettings.Create(B).WithRole("sessions").WithRememberEntities(true), SessionRegion.MessageExtractor);
-        ProxyOnA = await ClusterSharding.Get(A).StartProxyAsync(SessionRegion.Name, "sessions", SessionRegion.MessageExtractor).WaitAsync(Timeout);
+        RegionOnB = StartRegion(B, LocalB);
+        ProxyOnA = _sessionsOnBoth
+            ? StartRegion(A, LocalA)
+            : await ClusterSharding.Get(A).StartProxyAsync(SessionRegion.Name, "sessions", SessionRegion.MessageExtractor).WaitAsync(Timeout);
 
         ClusterEventBridge.Start(A, LocalA, ClusterA);
         ClusterEventBridge.Start(B, LocalB, ClusterB);
@@ -98,6 +102,16 @@ internal sealed class TwoNodes : IAsyncDisposable
         await SubscribedAsync(B);
         await SubscriptionsSpreadAsync(subscriber: A, publisher: B);
         await SubscriptionsSpreadAsync(subscriber: B, publisher: A);
+    }
+
+    private IActorRef StartRegion(ActorSystem node, SessionEventFeed feed)
+    {
+        var dependencies = new SessionActorDependencies(new SecretBox(Key, RandomNumberGenerator.Create()), RandomNumberGenerator.Create(), TimeProvider.System, NullLoggerFactory.Instance)
+        {
+            Events = feed,
+        };
+        return ClusterSharding.Get(node).Start(SessionRegion.Name, SessionRegion.EntityProps(dependencies),
+            ClusterShardingSettings.Create(node).WithRole("sessions").WithRememberEntities(true), SessionRegion.MessageExtractor);
     }
 
     /// <summary>Waits until the node's bridge has subscribed to the topic (its mediator counts local subscribers only).</summary>

@@ -1,7 +1,7 @@
 using Akka.Configuration;
 using Akka.Hosting;
 
-namespace SessionCluster.Sessions.Cluster;
+namespace SessionCluster.Sessions.CrossNode;
 
 /// <summary>
 /// How the session's commands, replies and live events cross nodes: Hyperion (Akka.Serialization.Hyperion) for every

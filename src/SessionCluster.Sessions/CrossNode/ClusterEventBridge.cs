@@ -2,7 +2,7 @@ using Akka.Actor;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Hosting;
 
-namespace SessionCluster.Sessions.Cluster;
+namespace SessionCluster.Sessions.CrossNode;
 
 /// <summary>
 /// The live events of every session in the cluster, whichever node hosts it: what the edge's event hub reads in a
