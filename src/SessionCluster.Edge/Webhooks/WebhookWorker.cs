@@ -186,6 +186,9 @@ public sealed class WebhookWorker(EdgeDependencies deps, WebhookServices service
                     _lanes.Remove(pair);
                 }
             }
+
+            // A lane a live event started just before the release (it saw the session still hosted) goes at this rescan.
+            services.Changed();
         });
     }
 

@@ -24,8 +24,9 @@ public static class CrossNodeSerialization
 
     /// <summary>
     /// The largest message one node sends another: 8 MiB. Akka's default, 128,000 bytes, is less than a history-sync
-    /// event (up to <see cref="Flows.HistorySyncs.MaxItemsPerEvent"/> messages) or a large group's info can be; remoting
-    /// drops a larger message (logged), and a stream that missed a live event reads it from the journal.
+    /// event (up to <see cref="Flows.HistorySyncs.MaxItemsPerEvent"/> messages, a few hundred KB with ordinary texts) or
+    /// a large group's info can be. Remoting drops a larger message (logged): a reply is then an ask timeout, and a live
+    /// event is read from the journal by the stream when the session's next event shows the gap.
     /// </summary>
     public const string MaximumFrameSize = "8MiB";
 
