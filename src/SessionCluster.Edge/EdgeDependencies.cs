@@ -27,6 +27,16 @@ public sealed record EdgeDependencies(
     /// <summary>Live events of the node's sessions, tagged with their tenant (null only in tests that need none).</summary>
     public EventHub? Hub { get; init; }
 
+    /// <summary>
+    /// Which sessions this node hosts now (<see cref="SessionCluster.Sessions.SessionEventFeed.IsHosted"/>): webhook lanes and the chats
+    /// store run only for those, so in a cluster each session's are run once, by its owner (docs/CLUSTER.md "Webhooks and
+    /// the store in a cluster"). Null: every session counts as this node's (a single node, tests).
+    /// </summary>
+    public SessionCluster.Sessions.SessionEventFeed? Hosting { get; init; }
+
+    /// <summary>Whether this node runs <paramref name="session"/>'s per-session work (see <see cref="Hosting"/>).</summary>
+    public bool Owns(SessionEntry session) => Hosting?.IsHosted(session.ActorId) ?? true;
+
     /// <summary>Journal-then-live event streams with no gap (over <see cref="Hub"/>).</summary>
     public EventFollower Follower => new(Hub ?? throw new InvalidOperationException("The edge was composed without an event hub."), Events);
 

@@ -85,6 +85,12 @@ public sealed partial class SessionActor : ReceivePersistentActor, IWithTimers
 
     public override string PersistenceId => _id.PersistenceId;
 
+    // crossnode: the node knows which sessions it hosts (SessionEventFeed.IsHosted), so per-session work runs on the owner only.
+    protected override void PreStart() { base.PreStart(); _dependencies.Events.Hosted(_id); }
+
+    // crossnode: see PreStart.
+    protected override void PostStop() { _dependencies.Events.Released(_id); base.PostStop(); }
+
     public static Props Props(SessionId id, SessionActorDependencies dependencies) =>
         Akka.Actor.Props.Create(() => new SessionActor(id, dependencies));
 

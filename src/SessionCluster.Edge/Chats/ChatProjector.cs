@@ -20,6 +20,13 @@ namespace SessionCluster.Edge.Chats;
 /// retried as is; events are never dropped. A deleted session's follower is restarted without it (its name may be
 /// used again) and its tombstone cursor keeps late events out.
 /// </para>
+/// <para>
+/// In a cluster every node runs a projector, and each follows only the sessions it hosts now
+/// (<see cref="EdgeDependencies.Owns"/>): when sessions arrive or leave, their tenants' followers start again with the
+/// node's sessions of the moment, after <see cref="RefollowDelay"/> so a node start's many arrivals make one restart
+/// per tenant. Until then the old owner may still project a session the new one projects too; the cursor check in
+/// <see cref="ChatProjection"/> keeps that exactly once (docs/CLUSTER.md "Webhooks and the store in a cluster").
+/// </para>
 /// </summary>
 public sealed partial class ChatProjector : IAsyncDisposable
 {
@@ -28,11 +35,16 @@ public sealed partial class ChatProjector : IAsyncDisposable
 
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
 
+    /// <summary>How long a tenant's restart waits for more sessions to arrive or leave (a node start brings hundreds at once).</summary>
+    private static readonly TimeSpan RefollowDelay = TimeSpan.FromMilliseconds(500);
+
     private readonly EdgeDependencies _deps;
     private readonly ChatStore _store;
     private readonly ILogger _logger;
     private readonly Channel<TenantEvent> _events = Channel.CreateBounded<TenantEvent>(new BoundedChannelOptions(BatchSize * 4) { SingleReader = true });
     private readonly ConcurrentDictionary<string, CancellationTokenSource> _tenants = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte> _refollowing = new(StringComparer.Ordinal);
+    private IDisposable? _hosting;
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _loops = [];
 
@@ -50,6 +62,7 @@ public sealed partial class ChatProjector : IAsyncDisposable
         {
             if (_loops.Count == 0)
             {
+                _hosting = _deps.Hosting?.WatchHosting((session, _) => Task.Run(() => RefollowAsync(session, _stop.Token)));
                 _loops.Add(Task.Run(() => WriteAsync(_stop.Token)));
                 _loops.Add(Task.Run(() => DiscoverAsync(_stop.Token)));
             }
@@ -120,10 +133,10 @@ public sealed partial class ChatProjector : IAsyncDisposable
         {
             try
             {
-                var sessions = await TenantSessionsAsync(tenantId, ct).ConfigureAwait(false);
+                var sessions = (await TenantSessionsAsync(tenantId, ct).ConfigureAwait(false)).Where(_deps.Owns).ToList();
                 var cursors = await _store.CursorsAsync(sessions.Select(s => s.ActorId), ct).ConfigureAwait(false);
                 var after = sessions.ToDictionary(s => s.Id, s => cursors.GetValueOrDefault(s.ActorId.Value), StringComparer.Ordinal);
-                await foreach (var e in _deps.Follower.FollowAsync(sessions, e => e.Session.TenantId == tenantId, Stored, after, ct).ConfigureAwait(false))
+                await foreach (var e in _deps.Follower.FollowAsync(sessions, e => e.Session.TenantId == tenantId && _deps.Owns(e.Session), Stored, after, ct).ConfigureAwait(false))
                 {
                     await _events.Writer.WriteAsync(e, ct).ConfigureAwait(false);
                 }
@@ -137,6 +150,46 @@ public sealed partial class ChatProjector : IAsyncDisposable
                 LogFollowFailed(_logger, tenantId, e);
                 await Task.Delay(RetryDelay, ct).ConfigureAwait(false);
             }
+        }
+    }
+
+    /// <summary>A session arrived on this node or left it: its tenant's follower starts again with the node's sessions of then.</summary>
+    private async Task RefollowAsync(SessionId session, CancellationToken ct)
+    {
+        try
+        {
+            while (true)
+            {
+                try
+                {
+                    var entry = await _deps.Directory.FindByActorAsync(session, ct).ConfigureAwait(false);
+                    if (entry is null || !_refollowing.TryAdd(entry.TenantId, 0))
+                    {
+                        // Not the edge's session, or its tenant's restart is already due (it will see this change).
+                        return;
+                    }
+
+                    await Task.Delay(RefollowDelay, ct).ConfigureAwait(false);
+                    _refollowing.TryRemove(entry.TenantId, out _);
+                    if (_tenants.TryRemove(entry.TenantId, out var follower))
+                    {
+                        await follower.CancelAsync().ConfigureAwait(false);
+                        follower.Dispose();
+                    }
+
+                    FollowTenant(entry.TenantId);
+                    return;
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    LogRefollowFailed(_logger, session.Value, e);
+                    await Task.Delay(RetryDelay, ct).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // The node stops.
         }
     }
 
@@ -190,6 +243,7 @@ public sealed partial class ChatProjector : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _hosting?.Dispose();
         await _stop.CancelAsync().ConfigureAwait(false);
         Task[] loops;
         lock (_loops)
@@ -222,4 +276,7 @@ public sealed partial class ChatProjector : IAsyncDisposable
 
     [LoggerMessage(EventId = 7402, Level = LogLevel.Error, Message = "The chats store could not list the sessions to follow; it tries again")]
     private static partial void LogDiscoveryFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 7403, Level = LogLevel.Error, Message = "The chats store could not look up session {ActorId}, which arrived on this node or left it; it tries again")]
+    private static partial void LogRefollowFailed(ILogger logger, string actorId, Exception exception);
 }

@@ -19,6 +19,9 @@ namespace SessionCluster.Edge.Webhooks;
 /// tenant-wide webhook; a lane that fails (its database unreachable) is logged and started again by the next rescan.
 /// Dead letters asked to be replayed are sent by one loop beside the lanes, apart from the live order (a replay is
 /// an old event sent again on purpose).
+/// In a cluster every node runs a worker, and each runs lanes (and replays) only for the sessions it hosts now
+/// (<see cref="EdgeDependencies.Owns"/>): a session's lanes start where it starts and stop when it leaves, and the new
+/// owner goes on from the cursors in the shared database (docs/CLUSTER.md "Webhooks and the store in a cluster").
 /// </summary>
 public sealed class WebhookWorker(EdgeDependencies deps, WebhookServices services, WebhookSender sender, ILogger<WebhookWorker> logger) : IAsyncDisposable
 {
@@ -66,6 +69,7 @@ public sealed class WebhookWorker(EdgeDependencies deps, WebhookServices service
         try
         {
             await deps.Ready.WaitAsync(cancellationToken).ConfigureAwait(false);
+            using var hosting = deps.Hosting?.WatchHosting(OnHostingChanged);
             var hub = WatchHubAsync(cancellationToken);
             var replays = ReplayLoopAsync(cancellationToken);
             var first = true;
@@ -99,7 +103,7 @@ public sealed class WebhookWorker(EdgeDependencies deps, WebhookServices service
             var wanted = new HashSet<(string, string)>();
             foreach (var webhook in webhooks)
             {
-                foreach (var session in sessions.Where(webhook.Covers))
+                foreach (var session in sessions.Where(s => webhook.Covers(s) && deps.Owns(s)))
                 {
                     wanted.Add((webhook.Id, session.ActorId.Value));
                     Ensure(webhook, session, restartFailed: true);
@@ -131,7 +135,7 @@ public sealed class WebhookWorker(EdgeDependencies deps, WebhookServices service
         var pair = (webhook.Id, session.ActorId.Value);
         lock (_lanes)
         {
-            if (_stop.IsCancellationRequested || (_lanes.TryGetValue(pair, out var known) && (!known.Task.IsCompleted || !restartFailed)))
+            if (_stop.IsCancellationRequested || !deps.Owns(session) || (_lanes.TryGetValue(pair, out var known) && (!known.Task.IsCompleted || !restartFailed)))
             {
                 return;
             }
@@ -151,7 +155,7 @@ public sealed class WebhookWorker(EdgeDependencies deps, WebhookServices service
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
-            // The webhook or session was deleted, or the node stops.
+            // The webhook or session was deleted, the session left this node, or the node stops.
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -160,13 +164,41 @@ public sealed class WebhookWorker(EdgeDependencies deps, WebhookServices service
         }
     }
 
+    /// <summary>
+    /// A session started on this node (its lanes start, by a rescan now) or left it (its lanes stop at once, so the new
+    /// owner's lanes overlap them as little as can be). Called on the session's thread: the work is handed to the pool.
+    /// </summary>
+    private void OnHostingChanged(SessionId session, bool hosted)
+    {
+        if (hosted)
+        {
+            services.Changed();
+            return;
+        }
+
+        _ = Task.Run(() =>
+        {
+            lock (_lanes)
+            {
+                foreach (var (pair, lane) in _lanes.Where(l => l.Key.Actor == session.Value).ToList())
+                {
+                    lane.Stop.Cancel();
+                    _lanes.Remove(pair);
+                }
+            }
+
+            // A lane a live event started just before the release (it saw the session still hosted) goes at this rescan.
+            services.Changed();
+        });
+    }
+
     /// <summary>Starts lanes for sessions whose live events reach a webhook before a rescan saw them (a session created just now).</summary>
     private async Task WatchHubAsync(CancellationToken cancellationToken)
     {
         var hub = deps.Hub ?? throw new InvalidOperationException("The edge was composed without an event hub.");
         while (!cancellationToken.IsCancellationRequested)
         {
-            using var live = hub.Subscribe(e => _webhooks.Any(w => w.Covers(e.Session)));
+            using var live = hub.Subscribe(e => deps.Owns(e.Session) && _webhooks.Any(w => w.Covers(e.Session)));
             try
             {
                 await foreach (var e in live.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
@@ -201,11 +233,12 @@ public sealed class WebhookWorker(EdgeDependencies deps, WebhookServices service
                 continue;
             }
 
+            var handled = 0;
             foreach (var letter in pending)
             {
                 try
                 {
-                    await ReplayAsync(letter, cancellationToken).ConfigureAwait(false);
+                    handled += await ReplayAsync(letter, cancellationToken).ConfigureAwait(false) ? 1 : 0;
                 }
                 catch (Exception e) when (e is DbException or SecretsException or InvalidOperationException or FormatException)
                 {
@@ -213,22 +246,29 @@ public sealed class WebhookWorker(EdgeDependencies deps, WebhookServices service
                 }
             }
 
-            if (pending.Count == 100)
+            // More may wait; but a page all of other nodes' sessions is left to them rather than read again at once.
+            if (pending.Count == 100 && handled > 0)
             {
                 services.Changed();
             }
         }
     }
 
-    private async Task ReplayAsync(DeadLetter letter, CancellationToken cancellationToken)
+    /// <summary>Replays the letter if its session is this node's; false: another node's, left to it.</summary>
+    private async Task<bool> ReplayAsync(DeadLetter letter, CancellationToken cancellationToken)
     {
         var webhook = _webhooks.FirstOrDefault(w => w.Id == letter.WebhookId);
         var session = await deps.Directory.FindByActorAsync(new SessionId(letter.SessionActor), cancellationToken).ConfigureAwait(false);
+        if (session is not null && !deps.Owns(session))
+        {
+            return false;
+        }
+
         var stored = await deps.Events.ReadAsync(new SessionId(letter.SessionActor), letter.Seq - 1, 1, cancellationToken).ConfigureAwait(false);
         if (webhook is null || session is null || stored.Count == 0 || stored[0].Sequence != letter.Seq)
         {
             // The webhook was deleted (its letters with it) or the worker has not loaded it yet: the next pass sees.
-            return;
+            return true;
         }
 
         var view = EventView.From(session.Id, stored[0]);
@@ -236,7 +276,7 @@ public sealed class WebhookWorker(EdgeDependencies deps, WebhookServices service
         if (body is null)
         {
             await services.Store.RemoveDeadLetterAsync(letter.Id, cancellationToken).ConfigureAwait(false);
-            return;
+            return true;
         }
 
         var key = services.Secrets.Open(webhook.Id, webhook.SealedSecret);
@@ -245,6 +285,8 @@ public sealed class WebhookWorker(EdgeDependencies deps, WebhookServices service
             await services.Store.RemoveDeadLetterAsync(letter.Id, cancellationToken).ConfigureAwait(false);
             WebhookLog.Replayed(logger, webhook.Id, letter.Id, letter.SessionActor, letter.Seq);
         }
+
+        return true;
     }
 
     /// <summary>

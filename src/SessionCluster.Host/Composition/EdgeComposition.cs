@@ -71,7 +71,11 @@ internal static class EdgeComposition
         ChatProjector? chats = null;
         deps = deps with
         {
-            Hub = new EventHub(services.GetRequiredService<SessionEventFeed>(), deps.Directory, services.GetRequiredService<ILogger<EventHub>>()),
+            // crossnode: in a cluster (a ClusterEventFeed registered and ClusterEventBridge started) the hub sees every
+            // node's sessions; webhook lanes and the chats store run for this node's hosted sessions only (docs/CLUSTER.md).
+            Hub = new EventHub(services.GetService<Sessions.CrossNode.ClusterEventFeed>()?.Events ?? services.GetRequiredService<SessionEventFeed>(),
+                deps.Directory, services.GetRequiredService<ILogger<EventHub>>()),
+            Hosting = services.GetRequiredService<SessionEventFeed>(),
             SessionDeleted = (entry, ct) => chats!.SessionDeletedAsync(entry, ct),
         };
         chats = new ChatProjector(deps, deps.Chats, services.GetRequiredService<ILogger<ChatProjector>>());
