@@ -80,11 +80,15 @@ public static class NodeHost
         builder.WebHost.UseUrls(settings.Node.HttpUrl);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(listen => listen.UseHttp1AndCleartextHttp2()));
         builder.Services.AddSingleton(settings);
-        builder.Services.AddSingleton(new SessionEventFeed());
+        // The sessions hosted here tell the local feed; the cluster feed carries every node's (docs/CLUSTER.md "Live events across nodes").
+        var localEvents = new SessionEventFeed();
+        var clusterEvents = new Sessions.CrossNode.ClusterEventFeed();
+        builder.Services.AddSingleton(localEvents);
+        builder.Services.AddSingleton(clusterEvents);
         builder.Services.AddEdgeDatabase(settings);
         builder.Services.AddEdgeGrpc();
         Edge.OpenApi.EdgeOpenApi.AddEdgeOpenApi(builder.Services);
-        builder.Services.AddNodeActorSystem(settings, hocon, secretsKey);
+        builder.Services.AddNodeActorSystem(settings, hocon, secretsKey, localEvents, clusterEvents);
         builder.Services.AddNodeHealthChecks();
 
         var app = builder.Build();

@@ -8,6 +8,8 @@ using Akka.Remote.Hosting;
 using SessionCluster.Host.Health;
 using SessionCluster.Host.Options;
 using SessionCluster.Persistence.Leases;
+using SessionCluster.Sessions;
+using SessionCluster.Sessions.CrossNode;
 using SessionCluster.Sessions.State;
 
 namespace SessionCluster.Host.Composition;
@@ -22,7 +24,8 @@ internal static class AkkaComposition
     /// <summary>The ActorSystem's name, part of every cluster address (<c>akka.tcp://sessioncluster@host:port</c>).</summary>
     public const string SystemName = "sessioncluster";
 
-    public static IServiceCollection AddNodeActorSystem(this IServiceCollection services, NodeSettings settings, Config defaults, SecretKey secretsKey) =>
+    public static IServiceCollection AddNodeActorSystem(
+        this IServiceCollection services, NodeSettings settings, Config defaults, SecretKey secretsKey, SessionEventFeed localEvents, ClusterEventFeed clusterEvents) =>
         services.AddAkka(SystemName, builder =>
         {
             // This process's incarnation: the lease owner's suffix and the journal connection's application_name.
@@ -36,6 +39,8 @@ internal static class AkkaComposition
                 })
                 .WithRemoting(new RemoteOptions { HostName = settings.Node.RemotingHost, Port = settings.Node.RemotingPort })
                 .WithNodeCluster(settings)
+                .WithCrossNodeSerialization()
+                .WithClusterEventBridge(localEvents, clusterEvents)
                 .WithNodePersistence(settings, incarnation)
                 .WithShardLeases(settings, incarnation)
                 .WithSessions(settings, secretsKey)

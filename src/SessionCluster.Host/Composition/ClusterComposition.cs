@@ -30,6 +30,10 @@ internal static class ClusterComposition
                 SeedNodes = cluster.Discovery == "config" && cluster.SeedNodes.Length > 0 ? cluster.SeedNodes : null,
             });
 
+        // Distributed pub-sub (live events, shard moves) starts with the node, not on first use: a mediator created
+        // at its first Publish knows no remote subscriber yet and drops what it was given.
+        builder.AddStartup((system, _) => Akka.Cluster.Tools.PublishSubscribe.DistributedPubSub.Get(system));
+
         if (cluster.Discovery == "kubernetes")
         {
             return builder.WithKubernetesBootstrap(settings);

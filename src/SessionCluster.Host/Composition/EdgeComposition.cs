@@ -97,6 +97,13 @@ internal static class EdgeComposition
         };
         deps = deps.WithWebhooks(app, secretsKey);
         deps = deps.WithMedia(app, settings);
+        if (!settings.Cluster.ServesEdge)
+        {
+            // A sessions-only node serves no API (docs/CLUSTER.md "Roles"), but it delivers the webhooks and projects
+            // the store of the sessions it hosts: the workers above run here, the routes below do not.
+            return;
+        }
+
         app.UseWebSockets();
         app.MapEdge(deps);
         app.MapEdgeGrpc(deps);

@@ -6,6 +6,7 @@ using Akka.Hosting;
 using SessionCluster.Host.Clustering;
 using SessionCluster.Host.Options;
 using SessionCluster.Sessions;
+using SessionCluster.Sessions.Cluster;
 using SessionCluster.Sessions.Connection;
 using SessionCluster.Sessions.State;
 
@@ -17,7 +18,8 @@ namespace SessionCluster.Host.Composition;
 /// through the journal (<c>eventsourced</c>: no second store beside it), stopped by <see cref="SessionActor.HandOff"/>
 /// when its shard moves, and given the secrets box made from the node's key, the system random source and clock, the
 /// node's loggers, the server from <c>SC:WhatsApp</c>, the default send pacing from <c>SC:Sessions</c>, and the node's
-/// share of the cluster-wide reconnect cap.
+/// share of the cluster-wide reconnect cap. Shards are allocated by <see cref="SessionShardAllocation"/>: Akka's
+/// least-shard allocation (newest app version first, no rebalance while versions are mixed) plus operator moves.
 /// </summary>
 internal static class SessionsComposition
 {
@@ -66,7 +68,9 @@ internal static class SessionsComposition
                 SessionRegion.EntityProps(dependencies),
                 shardingSettings,
                 SessionRegion.MessageExtractor,
-                sharding.DefaultShardAllocationStrategy(shardingSettings),
+                SessionShardAllocation.Create(
+                    system.Settings.Config.GetInt("akka.cluster.sharding.least-shard-allocation-strategy.rebalance-absolute-limit"),
+                    system.Settings.Config.GetDouble("akka.cluster.sharding.least-shard-allocation-strategy.rebalance-relative-limit")),
                 SessionActor.HandOff.Instance);
             registry.Register<SessionRegionKey>(region);
         });

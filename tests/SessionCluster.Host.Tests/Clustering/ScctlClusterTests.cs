@@ -103,8 +103,9 @@ public sealed class ScctlClusterTests(PostgresServer postgres, ITestOutputHelper
         await Ok(await Scctl("--json", "cluster", "down", sixth.Address));
         await ClusterRig.Eventually(async () =>
         {
-            var now = await Ok(await Scctl("--json", "cluster", "show"));
-            return now.GetProperty("members").EnumerateArray().Any(m => m.GetProperty("address").GetString() == sixth.Address) ? null : "";
+            var now = await Scctl("--json", "cluster", "show");
+            using var document = JsonDocument.Parse(now.Stdout);
+            return document.RootElement.GetProperty("members").EnumerateArray().Any(m => m.GetProperty("address").GetString() == sixth.Address) ? null : "";
         }, "the downed member removed");
 
         // Exit codes a script relies on.
