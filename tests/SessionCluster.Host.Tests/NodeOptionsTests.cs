@@ -186,6 +186,29 @@ public sealed class NodeOptionsTests
         Assert.Equal("/tmp/elsewhere", NodeSettings.From(configuration).Node.DataFolderFullPath);
     }
 
+    [Fact]
+    public void A_node_has_both_roles_by_default_and_exactly_the_roles_it_is_given_otherwise()
+    {
+        Assert.Equal(["sessions", "edge"], NodeSettings.From(Configuration()).Cluster.EffectiveRoles);
+        var edgeOnly = NodeSettings.From(Configuration(("SC:Cluster:Roles:0", "edge"))).Cluster;
+        Assert.Equal(["edge"], edgeOnly.EffectiveRoles);
+        Assert.False(edgeOnly.HostsSessions);
+        Assert.True(NodeSettings.From(Configuration(("SC:Cluster:Roles:0", "sessions"))).Cluster is { HostsSessions: true, ServesEdge: false });
+    }
+
+    [Fact]
+    public void Cluster_settings_a_node_cannot_start_with_are_refused_naming_their_key()
+    {
+        Assert.Equal("SC:Cluster:Roles", Assert.Throws<NodeConfigurationException>(() => NodeSettings.From(Configuration(("SC:Cluster:Roles:0", "web")))).Key);
+        Assert.Equal("SC:Cluster:SeedNodes", Assert.Throws<NodeConfigurationException>(() => NodeSettings.From(Configuration(("SC:Cluster:SeedNodes:0", "10.0.0.5:5081")))).Key);
+        Assert.Equal("SC:Cluster:Discovery", Assert.Throws<NodeConfigurationException>(() => NodeSettings.From(Configuration(("SC:Cluster:Discovery", "consul")))).Key);
+        Assert.Equal("SC:Cluster:ReconnectsPerSecond", Assert.Throws<NodeConfigurationException>(() => NodeSettings.From(Configuration(("SC:Cluster:ReconnectsPerSecond", "0")))).Key);
+
+        // Nodes of a cluster share one database: seeds on the embedded SQLite file are refused.
+        var onSqlite = Assert.Throws<NodeConfigurationException>(() => NodeSettings.From(Configuration(("SC:Cluster:SeedNodes:0", "akka.tcp://sessioncluster@10.0.0.5:5081"))));
+        Assert.Equal("SC:Persistence:Engine", onSqlite.Key);
+    }
+
     private static IConfiguration Configuration(params (string Key, string Value)[] values) =>
         new ConfigurationBuilder().AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>(v.Key, v.Value))).Build();
 }

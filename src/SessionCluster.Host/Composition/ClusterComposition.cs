@@ -26,7 +26,7 @@ internal static class ClusterComposition
             .AddHocon(ConfigurationFactory.ParseString($"akka.cluster.app-version = {Quote(cluster.EffectiveAppVersion)}"), HoconAddMode.Prepend)
             .WithClustering(new Akka.Cluster.Hosting.ClusterOptions
             {
-                Roles = cluster.Roles,
+                Roles = [.. cluster.EffectiveRoles],
                 SeedNodes = cluster.Discovery == "config" && cluster.SeedNodes.Length > 0 ? cluster.SeedNodes : null,
             });
 

@@ -29,10 +29,15 @@ public sealed class ClusterOptions
     public string[] SeedNodes { get; init; } = [];
 
     /// <summary>
-    /// Default both <c>sessions</c> and <c>edge</c>. A <c>sessions</c> node hosts session shards; an <c>edge</c> node serves
-    /// the API and reaches sessions through a shard-region proxy; a node needs at least one of the two.
+    /// Default (none given) both <c>sessions</c> and <c>edge</c>. A <c>sessions</c> node hosts session shards; an
+    /// <c>edge</c> node serves the API and reaches sessions through a shard-region proxy. The default is not an array
+    /// initializer on purpose: .NET's configuration binder appends to one, so <c>Roles:0=edge</c> would have meant
+    /// both roles and edge again. <see cref="EffectiveRoles"/> is what the node runs with.
     /// </summary>
-    public string[] Roles { get; init; } = [SessionsRole, EdgeRole];
+    public string[] Roles { get; init; } = [];
+
+    /// <summary>The roles the node runs with: <see cref="Roles"/>, or both when none are given.</summary>
+    public IReadOnlyList<string> EffectiveRoles => Roles.Length == 0 ? [SessionsRole, EdgeRole] : Roles.Distinct(StringComparer.Ordinal).ToArray();
 
     /// <summary>
     /// Default: this build's version (the host assembly's informational version). Sharding prefers members of the
@@ -75,10 +80,10 @@ public sealed class ClusterOptions
         : typeof(ClusterOptions).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "1.0.0";
 
     /// <summary>True when this node hosts session shards.</summary>
-    public bool HostsSessions => Roles.Contains(SessionsRole, StringComparer.Ordinal);
+    public bool HostsSessions => EffectiveRoles.Contains(SessionsRole, StringComparer.Ordinal);
 
     /// <summary>True when this node serves the edge API.</summary>
-    public bool ServesEdge => Roles.Contains(EdgeRole, StringComparer.Ordinal);
+    public bool ServesEdge => EffectiveRoles.Contains(EdgeRole, StringComparer.Ordinal);
 
     /// <summary>True when the node forms the cluster with others (seeds or discovery) rather than joining itself.</summary>
     public bool JoinsOthers => Discovery == "kubernetes" || SeedNodes.Length > 0;
@@ -86,7 +91,7 @@ public sealed class ClusterOptions
     /// <summary>Throws <see cref="NodeConfigurationException"/> for the first setting this node cannot start with.</summary>
     public void Validate()
     {
-        if (Roles.Length == 0 || Roles.Any(r => r is not (SessionsRole or EdgeRole)))
+        if (Roles.Any(r => r is not (SessionsRole or EdgeRole)))
         {
             throw new NodeConfigurationException($"{Section}:{nameof(Roles)}", $"'{string.Join(", ", Roles)}' must be one or both of: {SessionsRole}, {EdgeRole}.");
         }
