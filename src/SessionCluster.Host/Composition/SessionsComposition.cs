@@ -42,7 +42,9 @@ internal static class SessionsComposition
             var fenced = LeaseComposition.UsesLeases(settings);
             if (fenced)
             {
-                LeaseComposition.PrepareFence(system, settings);
+                var stopping = new CancellationTokenSource();
+                system.RegisterOnTermination(stopping.Cancel);
+                _ = LeaseComposition.PrepareFenceAsync(system, settings, stopping.Token);
             }
 
             system.ActorOf(ReconnectShareActor.Props(starts, settings.Cluster.ReconnectsPerSecond, ClusterOptions.SessionsRole), "reconnect-share");
