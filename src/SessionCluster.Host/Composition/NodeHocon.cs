@@ -47,6 +47,9 @@ internal static class NodeHocon
         /// <summary>Read: after how many confirmed probe events the probe deletes the older ones.</summary>
         public const string JournalProbeDeleteEvery = "sessioncluster.health.journal-probe.delete-every";
 
+        /// <summary>Read: how long the set of session regions must hold still before balancing moves a shard.</summary>
+        public const string RebalanceSettleAfter = "sessioncluster.sharding.rebalance-settle-after";
+
         /// <summary>Set from <c>SC:Node:RemotingHost</c>.</summary>
         public const string RemotingHostname = "akka.remote.dot-netty.tcp.hostname";
 
@@ -61,6 +64,6 @@ internal static class NodeHocon
 
         /// <summary>Every key above, for the test that checks each has a default in the file.</summary>
         public static IReadOnlyList<string> All =>
-            [JournalProbeTimeout, JournalProbeCacheFor, JournalProbeDeleteEvery, RemotingHostname, RemotingPort, JournalPlugin, SnapshotPlugin];
+            [JournalProbeTimeout, JournalProbeCacheFor, JournalProbeDeleteEvery, RebalanceSettleAfter, RemotingHostname, RemotingPort, JournalPlugin, SnapshotPlugin];
     }
 }

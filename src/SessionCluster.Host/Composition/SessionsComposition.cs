@@ -72,7 +72,8 @@ internal static class SessionsComposition
                 SessionRegion.MessageExtractor,
                 SessionShardAllocation.Create(
                     system.Settings.Config.GetInt("akka.cluster.sharding.least-shard-allocation-strategy.rebalance-absolute-limit"),
-                    system.Settings.Config.GetDouble("akka.cluster.sharding.least-shard-allocation-strategy.rebalance-relative-limit")),
+                    system.Settings.Config.GetDouble("akka.cluster.sharding.least-shard-allocation-strategy.rebalance-relative-limit"),
+                    system.Settings.Config.GetTimeSpan(NodeHocon.Keys.RebalanceSettleAfter)),
                 SessionActor.HandOff.Instance);
             registry.Register<SessionRegionKey>(region);
         });

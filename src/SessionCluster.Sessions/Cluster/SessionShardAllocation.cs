@@ -13,6 +13,12 @@ namespace SessionCluster.Sessions.Cluster;
 /// back. Pins live in this instance, which is the coordinator's on the oldest node: they are gone when the
 /// coordinator moves (the shards stay where they are until a later rebalance). A pin whose member has no region is
 /// waited on; a later move of the same shard replaces it.
+///
+/// Balancing also waits for the set of regions to hold still for <see cref="SettleAfter"/>: a rolling deploy is a
+/// chain of joins and leaves, each of which allocates the leaving node's shards to the newest members, and balancing
+/// between two steps would move a shard that the next step moves again. So during a deploy each shard moves once;
+/// balancing (as limited by the least-shard settings) starts once membership has settled (docs/CLUSTER.md
+/// "Rolling deploys"). Operator moves do not wait.
 /// </summary>
 /// <remarks>
 /// Akka calls <see cref="AllocateShard"/> and <see cref="Rebalance"/> from the coordinator actor, and
@@ -26,21 +32,33 @@ public sealed class SessionShardAllocation : IActorSystemDependentAllocationStra
     /// <summary>Akka's default <c>rebalance-relative-limit</c>: at most 10 % of the shards per round (and at least one).</summary>
     public const double DefaultRelativeLimit = 0.1;
 
+    /// <summary>Default 30 s: longer than the pause between two steps of a rolling deploy (a node starts, an old one stops).</summary>
+    public static readonly TimeSpan DefaultSettleAfter = TimeSpan.FromSeconds(30);
+
     private readonly IShardAllocationStrategy _leastShard;
+    private readonly TimeProvider _clock;
     private ImmutableDictionary<string, Address> _pins = ImmutableDictionary<string, Address>.Empty;
+    private ImmutableHashSet<IActorRef> _regions = ImmutableHashSet<IActorRef>.Empty;
+    private long _regionsChangedAt;
     private Address? _self;
     private int _subscribed;
 
     /// <summary>Wraps <paramref name="leastShard"/> (<see cref="Create"/> gives Akka's least-shard allocation).</summary>
-    public SessionShardAllocation(IShardAllocationStrategy leastShard, Address? selfAddress = null)
+    public SessionShardAllocation(IShardAllocationStrategy leastShard, Address? selfAddress = null, TimeSpan? settleAfter = null, TimeProvider? clock = null)
     {
         _leastShard = leastShard;
         _self = selfAddress;
+        SettleAfter = settleAfter ?? DefaultSettleAfter;
+        _clock = clock ?? TimeProvider.System;
+        _regionsChangedAt = _clock.GetTimestamp();
     }
 
+    /// <summary>How long the set of regions must hold still before balancing moves any shard.</summary>
+    public TimeSpan SettleAfter { get; }
+
     /// <summary>The strategy over <c>ShardAllocationStrategy.LeastShardAllocationStrategy(absoluteLimit, relativeLimit)</c>.</summary>
-    public static SessionShardAllocation Create(int absoluteLimit = DefaultAbsoluteLimit, double relativeLimit = DefaultRelativeLimit) =>
-        new(ShardAllocationStrategy.LeastShardAllocationStrategy(absoluteLimit, relativeLimit));
+    public static SessionShardAllocation Create(int absoluteLimit = DefaultAbsoluteLimit, double relativeLimit = DefaultRelativeLimit, TimeSpan? settleAfter = null) =>
+        new(ShardAllocationStrategy.LeastShardAllocationStrategy(absoluteLimit, relativeLimit), settleAfter: settleAfter);
 
     /// <summary>The shards pinned by moves and the member each is pinned to.</summary>
     public IReadOnlyDictionary<string, Address> Pins => Volatile.Read(ref _pins);
@@ -103,6 +121,18 @@ public sealed class SessionShardAllocation : IActorSystemDependentAllocationStra
                     moves.Add(shard);
                 }
             }
+        }
+
+        var regions = currentShardAllocations.Keys.ToImmutableHashSet();
+        if (!regions.SetEquals(_regions))
+        {
+            _regions = regions;
+            _regionsChangedAt = _clock.GetTimestamp();
+        }
+
+        if (_clock.GetElapsedTime(_regionsChangedAt) < SettleAfter)
+        {
+            return moves.ToImmutable();
         }
 
         var balancing = await _leastShard.Rebalance(currentShardAllocations, rebalanceInProgress).ConfigureAwait(false);

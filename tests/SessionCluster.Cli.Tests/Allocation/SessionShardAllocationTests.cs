@@ -24,7 +24,7 @@ public sealed class SessionShardAllocationTests
     public async Task A_requested_move_hands_the_shard_off_then_allocates_it_to_its_member()
     {
         var inner = new ScriptedLeastShard(allocateTo: A);
-        var strategy = new SessionShardAllocation(inner);
+        var strategy = new SessionShardAllocation(inner, settleAfter: TimeSpan.Zero);
         strategy.Request(new ShardMove("7", B.Address.ToString()));
 
         var handOff = await strategy.Rebalance(Regions((A, ["7", "8"]), (B, ["9"])), NoneInProgress);
@@ -39,17 +39,54 @@ public sealed class SessionShardAllocationTests
     public async Task A_shard_without_a_move_is_allocated_and_balanced_by_least_shard()
     {
         var inner = new ScriptedLeastShard(allocateTo: C, rebalance: ["8"]);
-        var strategy = new SessionShardAllocation(inner);
+        var strategy = new SessionShardAllocation(inner, settleAfter: TimeSpan.Zero);
 
         Assert.Same(C, await strategy.AllocateShard(A, "5", Regions((A, []), (C, []))));
         Assert.Equal(["8"], await strategy.Rebalance(Regions((A, ["7", "8"]), (C, [])), NoneInProgress));
     }
 
     [Fact]
+    public async Task Balancing_waits_until_the_regions_have_held_still_for_the_settle_time_but_a_move_does_not()
+    {
+        var clock = new ManualClock();
+        var inner = new ScriptedLeastShard(allocateTo: A, rebalance: ["8"]);
+        var strategy = new SessionShardAllocation(inner, settleAfter: TimeSpan.FromSeconds(30), clock: clock);
+        var three = Regions((A, ["7", "8"]), (B, ["9"]), (C, []));
+
+        // A region joined (C): nothing is balanced until the set of regions has held still for 30 s.
+        Assert.Empty(await strategy.Rebalance(three, NoneInProgress));
+        clock.Advance(TimeSpan.FromSeconds(29));
+        Assert.Empty(await strategy.Rebalance(three, NoneInProgress));
+
+        // An operator's move is not held back.
+        strategy.Request(new ShardMove("9", A.Address.ToString()));
+        Assert.Equal(["9"], await strategy.Rebalance(three, NoneInProgress));
+
+        // Another change (B left, as in the next step of a rolling deploy) starts the wait again.
+        var two = Regions((A, ["7", "8", "9"]), (C, []));
+        clock.Advance(TimeSpan.FromSeconds(2));
+        Assert.Empty(await strategy.Rebalance(two, NoneInProgress));
+        clock.Advance(TimeSpan.FromSeconds(30));
+        Assert.Equal(["8"], await strategy.Rebalance(two, NoneInProgress));
+    }
+
+    /// <summary>A clock that moves only when told.</summary>
+    private sealed class ManualClock : TimeProvider
+    {
+        private long _ticks;
+
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+        public override long GetTimestamp() => _ticks;
+
+        public void Advance(TimeSpan by) => _ticks += by.Ticks;
+    }
+
+    [Fact]
     public async Task A_pinned_shard_is_not_taken_back_by_balancing()
     {
         var inner = new ScriptedLeastShard(allocateTo: A, rebalance: ["7", "9"]);
-        var strategy = new SessionShardAllocation(inner);
+        var strategy = new SessionShardAllocation(inner, settleAfter: TimeSpan.Zero);
         strategy.Request(new ShardMove("7", B.Address.ToString()));
 
         // 7 is on B where it was asked to be; least-shard would move it and 9 off the fuller B: only 9 goes.
@@ -61,7 +98,7 @@ public sealed class SessionShardAllocationTests
     public async Task A_move_to_a_member_without_a_region_waits_until_it_has_one()
     {
         var inner = new ScriptedLeastShard(allocateTo: A);
-        var strategy = new SessionShardAllocation(inner);
+        var strategy = new SessionShardAllocation(inner, settleAfter: TimeSpan.Zero);
         strategy.Request(new ShardMove("7", C.Address.ToString()));
 
         Assert.Empty(await strategy.Rebalance(Regions((A, ["7"]), (B, [])), NoneInProgress));

@@ -88,11 +88,25 @@ internal sealed class ClusterRig : IAsyncDisposable
             environment[$"SC__Cluster__Roles__{i}"] = roles![i];
         }
 
-        var process = NodeProcess.Start(data, environment, remotingPort);
-        var node = new ClusterNode(index, remotingPort, data, process, AdminKey);
-        _nodes.Add(node);
-        await node.ConnectAsync();
-        return node;
+        // A free port found earlier can be taken meanwhile (an outgoing connection's ephemeral port): try again then,
+        // with another port for a non-seed node, the same one a moment later for a seed the others are told of.
+        for (var attempt = 1; ; attempt++)
+        {
+            var process = NodeProcess.Start(data, environment, remotingPort);
+            var node = new ClusterNode(index, remotingPort, data, process, AdminKey);
+            try
+            {
+                await node.ConnectAsync();
+                _nodes.Add(node);
+                return node;
+            }
+            catch (TimeoutException) when (attempt < 4 && process.HasExited && process.Output.Contains("Address already in use", StringComparison.Ordinal))
+            {
+                await node.DisposeAsync();
+                await Task.Delay(TimeSpan.FromSeconds(1));
+                remotingPort = port is null && index >= _seedPorts.Length ? FreePort() : remotingPort;
+            }
+        }
     }
 
     /// <summary>Creates a simulator account (a phone that only sends).</summary>

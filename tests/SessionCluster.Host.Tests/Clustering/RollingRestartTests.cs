@@ -68,12 +68,17 @@ public sealed class RollingRestartTests(PostgresServer postgres, ITestOutputHelp
         output.WriteLine($"{outbound.Accepted} sends accepted during the roll, {outbound.Retries.Count} calls retried: {string.Join("; ", outbound.Retries.Take(5))}");
 
         var all = rig.Nodes;
+        var chains = sessions.ToDictionary(s => s.Session, s => NodeLogs.Moments(all, NodeLogs.InternalId(all, s.Phone)));
+        foreach (var (session, moments) in chains)
+        {
+            output.WriteLine($"{session}: " + string.Join(" -> ", moments.Select(m => $"{(m.Connected ? "connected" : "handed off")} node{m.Node.Index}@{m.Time:HH:mm:ss.fff}")));
+        }
+
         var gaps = new List<TimeSpan>();
         foreach (var (session, phone) in sessions)
         {
-            var moments = NodeLogs.Moments(all, NodeLogs.InternalId(all, phone));
+            var moments = chains[session];
             var connections = moments.Where(m => m.Connected).ToList();
-            output.WriteLine($"{session}: " + string.Join(" -> ", connections.Select(c => $"node{c.Node.Index}@{c.Time:HH:mm:ss.fff}")));
 
             // Linked once on an old node, then at most one move, and a move lands on a new-version node.
             Assert.InRange(connections.Count, 1, 2);

@@ -44,7 +44,7 @@ public sealed class ScaleTests(PostgresServer postgres, ITestOutputHelper output
         await fourth.WaitReadyAsync();
         var arrived = await ClusterRig.Eventually(
             () => Task.FromResult(ConnectedCount(fourth) is var n and > 0 ? (object)n : null),
-            "a rebalance to start sessions on the fourth node", TimeSpan.FromSeconds(60));
+            "a rebalance to start sessions on the fourth node (after the regions settle for 30 s)", TimeSpan.FromSeconds(120));
         output.WriteLine($"sessions started on the fourth node by rebalancing: {arrived}");
         await Task.Delay(TimeSpan.FromSeconds(3));
 
