@@ -6,7 +6,7 @@ using Akka.Hosting;
 using SessionCluster.Host.Clustering;
 using SessionCluster.Host.Options;
 using SessionCluster.Sessions;
-using SessionCluster.Sessions.Cluster;
+using SessionCluster.Sessions.Allocation;
 using SessionCluster.Sessions.Connection;
 using SessionCluster.Sessions.State;
 

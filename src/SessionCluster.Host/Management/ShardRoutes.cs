@@ -2,7 +2,7 @@ using System.Text.Json;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Cluster.Sharding;
-using SessionCluster.Sessions.Cluster;
+using SessionCluster.Sessions.Allocation;
 
 namespace SessionCluster.Host.Management;
 

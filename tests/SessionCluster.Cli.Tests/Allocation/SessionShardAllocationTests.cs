@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using Akka.Actor;
 using Akka.Cluster.Sharding;
-using SessionCluster.Sessions.Cluster;
+using SessionCluster.Sessions.Allocation;
 
 namespace SessionCluster.Cli.Tests.Allocation;
 

@@ -1,7 +1,7 @@
 using Akka.Actor;
 using Akka.Cluster.Sharding;
 using Akka.Configuration;
-using SessionCluster.Sessions.Cluster;
+using SessionCluster.Sessions.Allocation;
 
 namespace SessionCluster.Cli.Tests.Allocation;
 

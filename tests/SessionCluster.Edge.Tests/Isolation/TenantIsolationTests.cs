@@ -147,6 +147,8 @@ public sealed partial class TenantIsolationTests(EdgeNode node) : IClassFixture<
             "action" => "add",
             "mediaId" => session + "~" + message,
             "uploadId" => "up_" + new string('a', 32),
+            "address" => "127.0.0.1:1",
+            "shardId" => "1",
             var other => throw new InvalidOperationException($"The isolation test has no value for the route parameter {{{other}}} in {template}: add one."),
         });
 

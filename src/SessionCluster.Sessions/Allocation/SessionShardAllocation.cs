@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 using Akka.Actor;
 using Akka.Cluster.Sharding;
 
-namespace SessionCluster.Sessions.Cluster;
+namespace SessionCluster.Sessions.Allocation;
 
 /// <summary>
 /// The <c>session</c> region's shard allocation: Akka's least-shard allocation (which prefers members of the newest

@@ -2,7 +2,7 @@ using Akka.Actor;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Event;
 
-namespace SessionCluster.Sessions.Cluster;
+namespace SessionCluster.Sessions.Allocation;
 
 /// <summary>
 /// An operator's request that <see cref="ShardId"/> of the <c>session</c> region live on the member at
