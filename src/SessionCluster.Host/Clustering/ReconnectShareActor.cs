@@ -18,13 +18,34 @@ internal sealed class ReconnectShareActor : ReceiveActor
     private readonly double _clusterPerSecond;
     private readonly string _role;
 
+    // The members as the events tell them (the cluster's own State can lag behind the event being handled).
+    private readonly Dictionary<UniqueAddress, Member> _members = [];
+
     public ReconnectShareActor(ConnectionStartLimiter limiter, double clusterPerSecond, string role)
     {
         _limiter = limiter;
         _clusterPerSecond = clusterPerSecond;
         _role = role;
-        Receive<ClusterEvent.CurrentClusterState>(state => Retune(state.Members));
-        Receive<ClusterEvent.IMemberEvent>(_ => Retune(Akka.Cluster.Cluster.Get(Context.System).State.Members));
+        Receive<ClusterEvent.CurrentClusterState>(state =>
+        {
+            _members.Clear();
+            foreach (var member in state.Members)
+            {
+                _members[member.UniqueAddress] = member;
+            }
+
+            Retune();
+        });
+        Receive<ClusterEvent.MemberRemoved>(removed =>
+        {
+            _members.Remove(removed.Member.UniqueAddress);
+            Retune();
+        });
+        Receive<ClusterEvent.IMemberEvent>(changed =>
+        {
+            _members[changed.Member.UniqueAddress] = changed.Member;
+            Retune();
+        });
     }
 
     public static Props Props(ConnectionStartLimiter limiter, double clusterPerSecond, string role) =>
@@ -38,9 +59,9 @@ internal sealed class ReconnectShareActor : ReceiveActor
 
     protected override void PostStop() => Akka.Cluster.Cluster.Get(Context.System).Unsubscribe(Self);
 
-    private void Retune(IEnumerable<Member> members)
+    private void Retune()
     {
-        var up = members.Count(m => m.Status == MemberStatus.Up && m.HasRole(_role));
+        var up = _members.Values.Count(m => m.Status == MemberStatus.Up && m.HasRole(_role));
         var share = ShareOf(_clusterPerSecond, up);
         _limiter.Retune(share, Math.Max(1, (int)Math.Ceiling(share)));
     }

@@ -35,6 +35,25 @@ public sealed class ConnectionStartLimiterTests
     }
 
     [Fact]
+    public void Retuned_to_a_smaller_share_the_bucket_keeps_at_most_the_new_burst_and_queues_at_the_new_rate()
+    {
+        var clock = new ManualClock();
+        var limiter = new ConnectionStartLimiter(perSecond: 30, burst: 30, clock);
+
+        // A third node left: this node's share of a 60/s cluster cap grows from 20/s to 30/s; one joined: down to 15/s.
+        limiter.Retune(perSecond: 15, burst: 2);
+        Assert.Equal(15, limiter.PerSecond);
+
+        var waits = Enumerable.Range(0, 4).Select(_ => Math.Round(limiter.Reserve().TotalMilliseconds)).ToArray();
+        Assert.Equal([0, 0, 67, 133], waits);
+
+        limiter.Retune(perSecond: 30, burst: 30);
+        clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(TimeSpan.Zero, limiter.Reserve());
+        Assert.Throws<ArgumentOutOfRangeException>(() => limiter.Retune(0, 1));
+    }
+
+    [Fact]
     public void Unlimited_never_waits_and_bad_settings_are_refused()
     {
         Assert.All(Enumerable.Range(0, 10_000), _ => Assert.Equal(TimeSpan.Zero, ConnectionStartLimiter.Unlimited.Reserve()));
