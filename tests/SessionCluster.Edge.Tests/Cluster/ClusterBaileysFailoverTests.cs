@@ -30,16 +30,7 @@ public sealed class ClusterBaileysFailoverTests(ITestOutputHelper output) : IAsy
     public async Task After_a_kill_9_Baileys_and_the_moved_sessions_still_decrypt_everything_both_ways_each_once()
     {
         await using var rig = await ClusterRig.CreateAsync(_postgres, nameof(ClusterBaileysFailoverTests));
-        var nodes = new List<ClusterNode>();
-        for (var i = 0; i < 3; i++)
-        {
-            nodes.Add(await rig.StartNodeAsync());
-        }
-
-        foreach (var node in nodes)
-        {
-            await node.WaitReadyAsync();
-        }
+        var nodes = await rig.StartNodesAsync(3);
 
         var sessions = Enumerable.Range(0, 4).Select(i => (Session: $"bf-{i}", Phone: string.Create(CultureInfo.InvariantCulture, $"1555370{i:D4}"))).ToList();
         foreach (var (session, phone) in sessions)
@@ -55,9 +46,9 @@ public sealed class ClusterBaileysFailoverTests(ITestOutputHelper output) : IAsy
         var (baileys, _) = await SimulatorInteropSupport.LinkWithHistorySyncAsync(admin, rig.Simulator, Bob, Path.Combine(folder, "bob"), options);
         await using (baileys)
         {
-            var victim = nodes.OrderByDescending(n => sessions.Count(s => HostOf(nodes, s.Phone) == n)).First();
+            var victim = nodes.OrderByDescending(n => sessions.Count(s => NodeLogs.HostOf(nodes, s.Phone) == n)).First();
             var survivor = nodes.First(n => n != victim);
-            var moved = sessions.Where(s => HostOf(nodes, s.Phone) == victim).ToList();
+            var moved = sessions.Where(s => NodeLogs.HostOf(nodes, s.Phone) == victim).ToList();
             Assert.NotEmpty(moved);
 
             // Before: one text each way per session (first contact both ways, before anything dies).
@@ -126,7 +117,4 @@ public sealed class ClusterBaileysFailoverTests(ITestOutputHelper output) : IAsy
         Directory.Delete(folder, recursive: true);
     }
 
-    /// <summary>The node whose log says it linked the session of <paramref name="phone"/>.</summary>
-    private static ClusterNode? HostOf(IReadOnlyList<ClusterNode> nodes, string phone) =>
-        nodes.SingleOrDefault(n => n.Process.Output.Contains($": linked as {phone}:", StringComparison.Ordinal));
 }

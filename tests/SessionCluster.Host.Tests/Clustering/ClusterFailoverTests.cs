@@ -1,4 +1,3 @@
-using System.Globalization;
 using SessionCluster.TestSupport;
 using Xunit.Abstractions;
 
@@ -18,29 +17,14 @@ public sealed partial class ClusterFailoverTests(PostgresServer postgres, ITestO
     public async Task After_a_kill_9_the_dead_nodes_sessions_reconnect_on_the_others_within_15_s_and_no_text_is_lost_or_doubled()
     {
         await using var rig = await ClusterRig.CreateAsync(postgres, nameof(ClusterFailoverTests));
-        var nodes = new List<ClusterNode>();
-        for (var i = 0; i < 3; i++)
-        {
-            nodes.Add(await rig.StartNodeAsync());
-        }
+        var nodes = await rig.StartNodesAsync(3);
 
-        foreach (var node in nodes)
-        {
-            await node.WaitReadyAsync();
-        }
-
-        var sessions = Enumerable.Range(0, Sessions)
-            .Select(i => (Session: $"fo-{i}", Phone: string.Create(CultureInfo.InvariantCulture, $"1555300{i:D4}")))
-            .ToList();
-        foreach (var (session, phone) in sessions)
-        {
-            await rig.LinkSessionAsync(nodes[0], session, phone);
-        }
+        var sessions = await rig.LinkSessionsAsync(nodes[0], "fo", "1555300", Sessions);
 
         const string Friend = "15553999999";
         await rig.CreateAccountAsync(Friend);
 
-        var hosts = sessions.ToDictionary(s => s.Session, s => HostOf(nodes, s.Phone));
+        var hosts = sessions.ToDictionary(s => s.Session, s => NodeLogs.HostOf(nodes, s.Phone));
         var victim = nodes.OrderByDescending(n => hosts.Values.Count(h => h == n)).First();
         var survivor = nodes.First(n => n != victim);
         var moved = hosts.Where(h => h.Value == victim).Select(h => h.Key).ToList();
@@ -84,7 +68,4 @@ public sealed partial class ClusterFailoverTests(PostgresServer postgres, ITestO
     [System.Text.RegularExpressions.GeneratedRegex("unreachable|Unreachable|SBR|down|Down|oldest|Singleton|[Cc]oordinator|[Ll]ease|: connected\\.")]
     private static partial System.Text.RegularExpressions.Regex Timeline();
 
-    /// <summary>The node whose log says it linked the session of <paramref name="phone"/> (the log names sessions by their internal id, the phone by its number).</summary>
-    internal static ClusterNode? HostOf(IReadOnlyList<ClusterNode> nodes, string phone) =>
-        nodes.SingleOrDefault(n => n.Process.Output.Contains($": linked as {phone}:", StringComparison.Ordinal));
 }

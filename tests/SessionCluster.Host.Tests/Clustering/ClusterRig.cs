@@ -109,6 +109,40 @@ internal sealed class ClusterRig : IAsyncDisposable
         }
     }
 
+    /// <summary>Starts <paramref name="count"/> nodes (all roles) and waits until every one is ready.</summary>
+    public async Task<List<ClusterNode>> StartNodesAsync(int count, string appVersion = "1.0.0")
+    {
+        var nodes = new List<ClusterNode>();
+        for (var i = 0; i < count; i++)
+        {
+            nodes.Add(await StartNodeAsync(appVersion));
+        }
+
+        foreach (var node in nodes)
+        {
+            await node.WaitReadyAsync();
+        }
+
+        return nodes;
+    }
+
+    /// <summary>
+    /// Links <paramref name="count"/> sessions through <paramref name="via"/>: <c>{prefix}-{i}</c> on the accounts
+    /// <c>{phonePrefix}{i:D4}</c> (a prefix of 7 digits gives 11-digit numbers).
+    /// </summary>
+    public async Task<List<(string Session, string Phone)>> LinkSessionsAsync(ClusterNode via, string prefix, string phonePrefix, int count)
+    {
+        var sessions = Enumerable.Range(0, count)
+            .Select(i => (Session: $"{prefix}-{i}", Phone: string.Create(CultureInfo.InvariantCulture, $"{phonePrefix}{i:D4}")))
+            .ToList();
+        foreach (var (session, phone) in sessions)
+        {
+            await LinkSessionAsync(via, session, phone);
+        }
+
+        return sessions;
+    }
+
     /// <summary>Creates a simulator account (a phone that only sends).</summary>
     public async Task CreateAccountAsync(string phone)
     {

@@ -1,4 +1,3 @@
-using System.Globalization;
 using SessionCluster.TestSupport;
 using Xunit.Abstractions;
 
@@ -17,28 +16,13 @@ public sealed class FrozenNodeTests(PostgresServer postgres, ITestOutputHelper o
     public async Task A_node_frozen_for_60_s_loses_its_sessions_to_the_others_and_after_it_thaws_its_writes_are_refused_it_never_reconnects_a_device_and_it_leaves()
     {
         await using var rig = await ClusterRig.CreateAsync(postgres, nameof(FrozenNodeTests));
-        var nodes = new List<ClusterNode>();
-        for (var i = 0; i < 3; i++)
-        {
-            nodes.Add(await rig.StartNodeAsync());
-        }
+        var nodes = await rig.StartNodesAsync(3);
 
-        foreach (var node in nodes)
-        {
-            await node.WaitReadyAsync();
-        }
-
-        var sessions = Enumerable.Range(0, 6)
-            .Select(i => (Session: $"fz-{i}", Phone: string.Create(CultureInfo.InvariantCulture, $"1555340{i:D4}")))
-            .ToList();
-        foreach (var (session, phone) in sessions)
-        {
-            await rig.LinkSessionAsync(nodes[0], session, phone);
-        }
+        var sessions = await rig.LinkSessionsAsync(nodes[0], "fz", "1555340", 6);
 
         const string Friend = "15553499999";
         await rig.CreateAccountAsync(Friend);
-        var hosts = sessions.ToDictionary(s => s.Session, s => ClusterFailoverTests.HostOf(nodes, s.Phone));
+        var hosts = sessions.ToDictionary(s => s.Session, s => NodeLogs.HostOf(nodes, s.Phone));
         var victim = nodes.Skip(1).OrderByDescending(n => hosts.Values.Count(h => h == n)).First();
         var survivor = nodes.First(n => n != victim);
         var moved = hosts.Where(h => h.Value == victim).Select(h => h.Key).ToList();

@@ -24,6 +24,10 @@ internal static partial class NodeLogs
         throw new InvalidOperationException($"No node logged a session linked as {phone}.");
     }
 
+    /// <summary>The node whose log says it linked the session of <paramref name="phone"/> (before anything moved).</summary>
+    public static ClusterNode? HostOf(IEnumerable<ClusterNode> nodes, string phone) =>
+        nodes.SingleOrDefault(n => n.Process.Output.Contains($": linked as {phone}:", StringComparison.Ordinal));
+
     /// <summary>Every "connected" and "handed off" line of <paramref name="sessionId"/> on every node, in time order.</summary>
     public static IReadOnlyList<SessionMoment> Moments(IEnumerable<ClusterNode> nodes, string sessionId) => nodes
         .SelectMany(node => node.Process.Output.Split('\n').Select(line => Moment().Match(line)).Where(m => m.Success && m.Groups["id"].Value == sessionId)

@@ -1,4 +1,3 @@
-using System.Globalization;
 using SessionCluster.TestSupport;
 using Xunit.Abstractions;
 
@@ -16,24 +15,9 @@ public sealed class PostgresRestartTests(PostgresServer postgres, ITestOutputHel
     public async Task PostgreSQL_restarted_under_traffic_loses_and_doubles_no_text_and_every_session_resumes_by_itself()
     {
         await using var rig = await ClusterRig.CreateAsync(postgres, nameof(PostgresRestartTests));
-        var nodes = new List<ClusterNode>();
-        for (var i = 0; i < 3; i++)
-        {
-            nodes.Add(await rig.StartNodeAsync());
-        }
+        var nodes = await rig.StartNodesAsync(3);
 
-        foreach (var node in nodes)
-        {
-            await node.WaitReadyAsync();
-        }
-
-        var sessions = Enumerable.Range(0, 4)
-            .Select(i => (Session: $"pg-{i}", Phone: string.Create(CultureInfo.InvariantCulture, $"1555310{i:D4}")))
-            .ToList();
-        foreach (var (session, phone) in sessions)
-        {
-            await rig.LinkSessionAsync(nodes[0], session, phone);
-        }
+        var sessions = await rig.LinkSessionsAsync(nodes[0], "pg", "1555310", 4);
 
         const string Friend = "15553199999";
         await rig.CreateAccountAsync(Friend);

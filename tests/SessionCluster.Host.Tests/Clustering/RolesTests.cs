@@ -39,7 +39,7 @@ public sealed class RolesTests(PostgresServer postgres, ITestOutputHelper output
         // The edge node hosts no session; the sessions nodes host them all and serve no API.
         Assert.True(!edge.Process.Output.Contains("SessionCluster.Sessions.SessionActor", StringComparison.Ordinal),
             "the edge node ran a session:\n" + string.Join("\n", edge.Process.Output.Split('\n').Where(l => l.Contains("Sessions", StringComparison.Ordinal)).Take(10)));
-        Assert.All(sessions, s => Assert.Contains(ClusterFailoverTests.HostOf([sessionsA, sessionsB], s.Phone), new[] { sessionsA, sessionsB }));
+        Assert.All(sessions, s => Assert.Contains(NodeLogs.HostOf([sessionsA, sessionsB], s.Phone), new[] { sessionsA, sessionsB }));
         using (var noApi = await sessionsA.Http.GetAsync("/v1/sessions"))
         {
             Assert.Equal(HttpStatusCode.NotFound, noApi.StatusCode);

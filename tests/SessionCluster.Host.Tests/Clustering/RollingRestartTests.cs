@@ -17,24 +17,9 @@ public sealed class RollingRestartTests(PostgresServer postgres, ITestOutputHelp
     public async Task A_rolling_restart_to_a_new_version_moves_each_session_at_most_once_onto_a_new_node_with_a_gap_p99_under_3_s_and_no_text_lost_or_doubled()
     {
         await using var rig = await ClusterRig.CreateAsync(postgres, nameof(RollingRestartTests));
-        var old = new List<ClusterNode>();
-        for (var i = 0; i < 3; i++)
-        {
-            old.Add(await rig.StartNodeAsync(appVersion: "1.0.0"));
-        }
+        var old = await rig.StartNodesAsync(3);
 
-        foreach (var node in old)
-        {
-            await node.WaitReadyAsync();
-        }
-
-        var sessions = Enumerable.Range(0, 6)
-            .Select(i => (Session: $"rr-{i}", Phone: string.Create(CultureInfo.InvariantCulture, $"1555330{i:D4}")))
-            .ToList();
-        foreach (var (session, phone) in sessions)
-        {
-            await rig.LinkSessionAsync(old[0], session, phone);
-        }
+        var sessions = await rig.LinkSessionsAsync(old[0], "rr", "1555330", 6);
 
         const string Friend = "15553399999";
         await rig.CreateAccountAsync(Friend);

@@ -1,4 +1,3 @@
-using System.Globalization;
 using SessionCluster.TestSupport;
 using Xunit.Abstractions;
 
@@ -16,24 +15,9 @@ public sealed class ScaleTests(PostgresServer postgres, ITestOutputHelper output
     public async Task Scaling_3_to_4_rebalances_sessions_onto_the_new_node_and_4_to_3_hands_them_back_with_no_text_lost_or_doubled()
     {
         await using var rig = await ClusterRig.CreateAsync(postgres, nameof(ScaleTests));
-        var nodes = new List<ClusterNode>();
-        for (var i = 0; i < 3; i++)
-        {
-            nodes.Add(await rig.StartNodeAsync());
-        }
+        var nodes = await rig.StartNodesAsync(3);
 
-        foreach (var node in nodes)
-        {
-            await node.WaitReadyAsync();
-        }
-
-        var sessions = Enumerable.Range(0, 9)
-            .Select(i => (Session: $"sc-{i}", Phone: string.Create(CultureInfo.InvariantCulture, $"1555320{i:D4}")))
-            .ToList();
-        foreach (var (session, phone) in sessions)
-        {
-            await rig.LinkSessionAsync(nodes[0], session, phone);
-        }
+        var sessions = await rig.LinkSessionsAsync(nodes[0], "sc", "1555320", 9);
 
         const string Friend = "15553299999";
         await rig.CreateAccountAsync(Friend);

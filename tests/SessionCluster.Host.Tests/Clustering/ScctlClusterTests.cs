@@ -18,16 +18,7 @@ public sealed class ScctlClusterTests(PostgresServer postgres, ITestOutputHelper
     public async Task Every_scctl_verb_works_against_a_running_cluster_with_json_and_its_exit_codes()
     {
         await using var rig = await ClusterRig.CreateAsync(postgres, nameof(ScctlClusterTests));
-        var nodes = new List<ClusterNode>();
-        for (var i = 0; i < 3; i++)
-        {
-            nodes.Add(await rig.StartNodeAsync());
-        }
-
-        foreach (var node in nodes)
-        {
-            await node.WaitReadyAsync();
-        }
+        var nodes = await rig.StartNodesAsync(3);
 
         var sessions = Enumerable.Range(0, 3).Select(i => (Session: $"cli-{i}", Phone: string.Create(CultureInfo.InvariantCulture, $"1555350{i:D4}"))).ToList();
         foreach (var (session, phone) in sessions)
