@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 run="BenchmarkDotNet.Artifacts/cluster/$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$run"
-bench/machine-info.sh > "$run/machine.txt" 2>&1 || true
+bench/machine-info.sh "bench/run-cluster-benchmarks.sh $*" src bench hocon | tee "$run/machine.txt"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$run/machine.txt"
 dotnet build bench/SessionCluster.ClusterBench -c Release -v q -nologo
 dotnet run -c Release --no-build --project bench/SessionCluster.ClusterBench -- "$@" | tee "$run/cluster.txt"
