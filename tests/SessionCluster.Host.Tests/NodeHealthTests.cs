@@ -17,7 +17,7 @@ public sealed class NodeHealthTests
     }
 
     [Fact]
-    public async Task Ready_turns_200_on_a_fresh_node_once_its_member_is_up_and_the_sqlite_journal_confirms_a_write()
+    public async Task Ready_turns_200_on_a_fresh_node_once_its_member_is_up_its_region_registered_and_the_sqlite_journal_confirms_a_write()
     {
         await using var node = await RunningNode.StartAsync();
 
@@ -26,6 +26,7 @@ public sealed class NodeHealthTests
         using var json = JsonDocument.Parse(body);
         var checks = json.RootElement.GetProperty("checks");
         Assert.Equal("Healthy", checks.GetProperty("cluster-member-up").GetProperty("status").GetString());
+        Assert.Equal("Healthy", checks.GetProperty("session-region-registered").GetProperty("status").GetString());
         Assert.Equal("Healthy", checks.GetProperty("journal-round-trip").GetProperty("status").GetString());
         Assert.True(File.Exists(Path.Combine(node.DataFolder, "sessioncluster.db")), "the SQLite journal is the file sessioncluster.db in the data folder");
     }

@@ -1,7 +1,10 @@
 using System.Text.Json;
 using Akka.Actor;
+using Akka.Hosting;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using SessionCluster.Host.Composition;
+using SessionCluster.Host.Options;
 
 namespace SessionCluster.Host.Health;
 
@@ -22,8 +25,13 @@ internal static class NodeHealth
         services.AddSingleton<JournalRoundTripCheck>();
         services.AddSingleton<ClusterMemberUpCheck>();
         services.AddSingleton<EdgeDatabaseCheck>();
+        services.AddSingleton(provider => new SessionRegionRegisteredCheck(
+            provider.GetRequiredService<ActorSystem>(),
+            provider.GetRequiredService<IRequiredActor<SessionRegionKey>>(),
+            provider.GetRequiredService<NodeSettings>().Cluster.HostsSessions));
         services.AddHealthChecks()
             .AddCheck<ClusterMemberUpCheck>(ClusterMemberUpCheck.Name, tags: [ReadyTag])
+            .AddCheck<SessionRegionRegisteredCheck>(SessionRegionRegisteredCheck.Name, tags: [ReadyTag])
             .AddCheck<EdgeDatabaseCheck>(EdgeDatabaseCheck.Name, tags: [ReadyTag])
             .AddCheck<JournalRoundTripCheck>(JournalRoundTripCheck.Name, tags: [ReadyTag]);
         return services;
