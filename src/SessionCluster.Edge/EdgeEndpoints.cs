@@ -28,9 +28,7 @@ public static class EdgeEndpoints
         v1.AddEndpointFilter(new ReadyFilter(deps.Ready));
         v1.AddEndpointFilter(new SessionTimeoutFilter(deps.Options.AskTimeout));
 
-        var admin = v1.MapGroup("/admin");
-        admin.AddEndpointFilter(new EdgeAuthFilter(deps.AdminKey, deps.Keys, adminOnly: true));
-        TenantRoutes.Map(admin, deps);
+        TenantRoutes.Map(v1.MapAdminGroup("/admin", deps), deps);
 
         var tenant = v1.MapGroup("");
         tenant.AddEndpointFilter(new EdgeAuthFilter(deps.AdminKey, deps.Keys, adminOnly: false));
@@ -54,6 +52,17 @@ public static class EdgeEndpoints
         ChatSettingRoutes.Map(tenant, deps);
         Webhooks.WebhookRoutes.Map(tenant, deps);
         return tenant;
+    }
+
+    /// <summary>
+    /// A group of routes for the admin key only, authenticated as <c>/v1/admin</c> is: an API key, even a live one, is
+    /// a 403 problem; anything else but the admin key a 401. The node's management API is mapped under one.
+    /// </summary>
+    public static RouteGroupBuilder MapAdminGroup(this IEndpointRouteBuilder endpoints, string prefix, EdgeDependencies deps)
+    {
+        var admin = endpoints.MapGroup(prefix);
+        admin.AddEndpointFilter(new EdgeAuthFilter(deps.AdminKey, deps.Keys, adminOnly: true));
+        return admin;
     }
 
     /// <summary>

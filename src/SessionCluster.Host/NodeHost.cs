@@ -93,8 +93,8 @@ public static class NodeHost
 
         var app = builder.Build();
         app.MapNodeHealth();
-        app.MapNodeEdge(settings, adminKey, secretsKey);
-        Management.ManagementEndpoints.MapNodeManagement(app, settings, adminKey);
+        var edge = app.MapNodeEdge(settings, adminKey, secretsKey);
+        Management.ManagementEndpoints.MapNodeManagement(app, settings, edge);
         LogLifecycle(app, settings, secretsKey, secretsKeySource, adminKey);
         return app;
     }

@@ -223,15 +223,23 @@ public sealed class ScctlVerbTests(ScctlNode node) : IClassFixture<ScctlNode>
     }
 
     [Fact]
-    public async Task A_wrong_key_is_unauthorized_and_an_api_key_forbidden()
+    public async Task A_wrong_key_is_unauthorized_and_a_live_api_key_forbidden()
     {
         var wrong = await ScctlRun.RunAsync(["--url", node.Url, "--admin-key", "not-the-key", "--json", "cluster", "show"]);
         Assert.Equal(ExitCodes.Unauthorized, wrong.ExitCode);
         Assert.Equal("unauthorized", wrong.Error().GetProperty("code").GetString());
 
-        var apiKey = await ScctlRun.RunAsync(["--url", node.Url, "--admin-key", "sck_000000000000_secret", "--json", "journal", "stats"]);
+        // A live API key is authenticated as the edge authenticates it, and refused here: 403. A made-up one is a 401.
+        using var created = await node.Http.PostAsJsonAsync("/v1/admin/tenants/default/keys", new { name = "scctl-test" });
+        created.EnsureSuccessStatusCode();
+        var liveKey = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("key").GetString()!;
+        var apiKey = await ScctlRun.RunAsync(["--url", node.Url, "--admin-key", liveKey, "--json", "journal", "stats"]);
         Assert.Equal(ExitCodes.Unauthorized, apiKey.ExitCode);
         Assert.Equal(403, apiKey.Error().GetProperty("status").GetInt32());
+        Assert.Equal("forbidden", apiKey.Error().GetProperty("code").GetString());
+
+        var madeUp = await ScctlRun.RunAsync(["--url", node.Url, "--admin-key", "sck_000000000000_secret", "--json", "journal", "stats"]);
+        Assert.Equal(401, madeUp.Error().GetProperty("status").GetInt32());
 
         Assert.Equal(ExitCodes.Unauthorized, (await ScctlRun.RunAsync(["--url", node.Url, "--admin-key", "not-the-key", "sessions", "list"])).ExitCode);
     }

@@ -6,7 +6,7 @@ namespace SessionCluster.Edge.Problems;
 /// Every problem+json answer (RFC 9457), each with its status and stable <see cref="ProblemCodes">code</see>. Details
 /// say what to change; none carries a key, a QR or message content.
 /// </summary>
-internal static class EdgeProblems
+public static class EdgeProblems
 {
     public static IResult Unauthorized(string detail) => Problem(StatusCodes.Status401Unauthorized, ProblemCodes.Unauthorized, "Unauthorized", detail);
 

@@ -52,7 +52,7 @@ internal static class EdgeComposition
     /// <summary>The edge's SQLite file in the data folder, beside the journal's.</summary>
     public const string EdgeDatabaseFile = "edge.db";
 
-    public static void MapNodeEdge(this WebApplication app, NodeSettings settings, AdminKeyFile.Resolved adminKey, SecretKey secretsKey)
+    public static EdgeDependencies MapNodeEdge(this WebApplication app, NodeSettings settings, AdminKeyFile.Resolved adminKey, SecretKey secretsKey)
     {
         // Resolved per request, never here: resolving the region (or the ActorSystem) now would start the ActorSystem
         // at Build, outside NodeHost.RunAsync's start-up error handling (a taken remoting port would crash unhandled).
@@ -101,13 +101,14 @@ internal static class EdgeComposition
         {
             // A sessions-only node serves no API (docs/CLUSTER.md "Roles"), but it delivers the webhooks and projects
             // the store of the sessions it hosts: the workers above run here, the routes below do not.
-            return;
+            return deps;
         }
 
         app.UseWebSockets();
         app.MapEdge(deps);
         app.MapEdgeGrpc(deps);
         Edge.OpenApi.EdgeOpenApi.MapEdgeOpenApi(app);
+        return deps;
     }
 
     /// <summary>

@@ -1,6 +1,6 @@
 using Akka.Actor;
 using Akka.Hosting;
-using SessionCluster.Edge.Auth;
+using SessionCluster.Edge;
 using SessionCluster.Host.Composition;
 using SessionCluster.Host.Options;
 
@@ -13,7 +13,7 @@ namespace SessionCluster.Host.Management;
 /// </summary>
 internal static class ManagementEndpoints
 {
-    public static RouteGroupBuilder MapNodeManagement(this WebApplication app, NodeSettings settings, AdminKeyFile.Resolved adminKey)
+    public static RouteGroupBuilder MapNodeManagement(this WebApplication app, NodeSettings settings, EdgeDependencies edge)
     {
         // Resolved per request, as the edge does: resolving the ActorSystem here would start it at Build.
         var services = app.Services;
@@ -21,8 +21,8 @@ internal static class ManagementEndpoints
         Task<IActorRef> Region(CancellationToken ct) => services.GetRequiredService<IRequiredActor<SessionRegionKey>>().GetAsync(ct);
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("SessionCluster.Host.Management");
 
-        var admin = app.MapGroup("/v1/admin");
-        admin.AddEndpointFilter(new ManagementAuthFilter(new AdminKey(adminKey.Key)));
+        // Authenticated as the edge's /v1/admin routes are (the admin key; an API key is a 403), on every node.
+        var admin = app.MapAdminGroup("/v1/admin", edge);
         ClusterRoutes.Map(admin, System, logger);
         ShardRoutes.Map(admin, System, Region, logger);
         NodeDrainRoutes.Map(admin, System, app.Lifetime, logger);
