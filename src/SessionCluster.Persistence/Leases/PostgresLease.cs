@@ -69,7 +69,24 @@ public sealed class PostgresLease : Lease
     /// Expires our holding at once; true when the lease is no longer ours afterwards (also when it was not held).
     /// Faults with <see cref="LeaseFailureException"/> when PostgreSQL fails; the row then expires by its TTL.
     /// </summary>
-    public override Task<bool> Release() => ReleaseAsync();
+    /// <remarks>
+    /// Runs on the calling thread and returns a completed task. Akka's Shard blocks its thread on this call in PostStop
+    /// (Akka.NET 1.5.31+): a node handing 50 shards off blocks 50 pool threads at once, and an asynchronous release
+    /// would wait for a free pool thread to finish its own I/O. That starved the pool for 9-13 s in the cluster
+    /// benchmark (the whole node stalled, heartbeats included, and the releases timed out, so the new node waited
+    /// for the TTL). Done here with Npgsql's synchronous calls, each blocked thread finishes its own release.
+    /// </remarks>
+    public override Task<bool> Release()
+    {
+        try
+        {
+            return Task.FromResult(ReleaseOnThisThread());
+        }
+        catch (LeaseFailureException e)
+        {
+            return Task.FromException<bool>(e);
+        }
+    }
 
     /// <summary>Whether the lease is held and a renewal succeeded within heartbeat-timeout − safety-margin.</summary>
     public override bool CheckLease() => Epoch is not null;
@@ -106,9 +123,15 @@ public sealed class PostgresLease : Lease
         }
     }
 
-    private async Task<bool> ReleaseAsync()
+    private bool ReleaseOnThisThread()
     {
-        await _operations.WaitAsync().ConfigureAwait(false);
+        // Waits behind an acquire in flight (itself bounded by the operation timeout), never longer.
+        if (!_operations.Wait(_options.OperationTimeout))
+        {
+            throw new LeaseFailureException(LeaseFailure.OperationTimedOut,
+                $"lease {Settings.LeaseName}: release waited {_options.OperationTimeout.TotalMilliseconds} ms behind another operation.");
+        }
+
         try
         {
             var holding = TakeHolding();
@@ -118,7 +141,7 @@ public sealed class PostgresLease : Lease
             }
 
             Stop(holding);
-            var wasLive = await WithinOperationTimeoutAsync(token => _store.ReleaseAsync(holding.Epoch, token), "release").ConfigureAwait(false);
+            var wasLive = _store.Release(holding.Epoch, _options.OperationTimeout);
             LeaseLog.Released(_log, Settings.LeaseName, holding.Epoch, wasLive);
             return true;
         }

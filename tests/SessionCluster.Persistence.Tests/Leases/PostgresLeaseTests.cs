@@ -190,6 +190,27 @@ public sealed class PostgresLeaseTests(PostgresServer server)
     }
 
     [Fact]
+    public async Task Release_finishes_on_the_calling_thread_so_fifty_shards_blocking_on_it_at_once_need_no_other_thread()
+    {
+        // Akka's Shard.PostStop blocks its pool thread on Release(): the release must not need another pool thread.
+        var db = await LeaseDatabase.CreateAsync(server, nameof(Release_finishes_on_the_calling_thread_so_fifty_shards_blocking_on_it_at_once_need_no_other_thread));
+        var leases = Enumerable.Range(0, 50).Select(i => db.Lease($"shard-r{i}", "10.0.0.1:4053", "aaaa0050")).ToList();
+        foreach (var lease in leases)
+        {
+            Assert.True(await lease.Acquire());
+        }
+
+        var released = await Task.WhenAll(leases.Select(lease => Task.Run(() =>
+        {
+            var release = lease.Release();
+            return release.IsCompleted && release.GetAwaiter().GetResult();
+        })));
+
+        Assert.All(released, Assert.True);
+        Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM sc_leases WHERE name LIKE 'shard-r%' AND expires_at > now()"));
+    }
+
+    [Fact]
     public async Task Acquire_against_an_unreachable_database_faults_with_a_typed_failure()
     {
         var db = await LeaseDatabase.CreateAsync(server, nameof(Acquire_against_an_unreachable_database_faults_with_a_typed_failure));
