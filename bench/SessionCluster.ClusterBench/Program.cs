@@ -92,6 +92,7 @@ try
         await Task.Delay(TimeSpan.FromSeconds(15));
     }
 
+    var handoffs = new List<(string Id, SessionMoment HandOff, SessionMoment Next)>();
     foreach (var id in ids.Values)
     {
         var moments = NodeLogs.Moments(rig.Nodes, id);
@@ -101,9 +102,31 @@ try
             {
                 var gap = next.Time - handOff.Time;
                 gaps.Add(gap);
+                handoffs.Add((id, handOff, next));
                 var shard = SessionRegion.ShardIdOf(new SessionId(id));
                 gapsByShard[shard] = gapsByShard.TryGetValue(shard, out var worst) && worst > gap ? worst : gap;
             }
+        }
+    }
+
+    // Where the time of a typical and of the slowest handoff goes: the new node's lines for that session and its shard.
+    var ordered = handoffs.OrderBy(h => h.Next.Time - h.HandOff.Time).ToList();
+    foreach (var (label, (id, handOff, next)) in ordered.Count == 0 ? [] : new[] { ("median", ordered[ordered.Count / 2]), ("slowest", ordered[^1]) })
+    {
+        var shard = $"shard-session-{SessionRegion.ShardIdOf(new SessionId(id))} ";
+        var from = handOff.Time.ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture);
+        Report($"{label} handoff: {id} handed off at {from} on node {handOff.Node.Index}, connected {(next.Time - handOff.Time).TotalSeconds:F2} s later on node {next.Node.Index}:");
+        foreach (var line in next.Node.Process.Output.Split('\n').Where(l => (l.Contains(id, StringComparison.Ordinal) || l.Contains(shard, StringComparison.Ordinal)) && string.CompareOrdinal(l, 1, from, 0, 12) >= 0).Take(16))
+        {
+            Console.WriteLine("    " + line);
+        }
+    }
+
+    if (Environment.GetEnvironmentVariable("SC_BENCH_LOGS") is { Length: > 0 } logs)
+    {
+        foreach (var node in rig.Nodes)
+        {
+            await File.WriteAllTextAsync(Path.Combine(logs, $"node{node.Index}.log"), node.Process.Output);
         }
     }
 
