@@ -12,12 +12,38 @@ namespace SessionCluster.Sessions;
 /// </summary>
 public sealed partial class SessionActor
 {
-    private void ReceiveHandOff() => Command<HandOff>(_ => StopForHandOff());
+    private void ReceiveHandOff()
+    {
+        Command<HandOff>(_ => PaceHandOff());
+        Command<HandOffSlot>(_ => StopForHandOff());
+    }
+
+    /// <summary>
+    /// Waits for the shard's slot (<see cref="SessionActorDependencies.HandOffs"/>) still connected and working, then
+    /// stops. The region already buffers new commands for the shard; what arrives on the socket meanwhile is handled.
+    /// </summary>
+    private void PaceHandOff()
+    {
+        if (Timers.IsTimerActive(HandOffSlot.Instance))
+        {
+            return;
+        }
+
+        var wait = _dependencies.HandOffs.Reserve(SessionRegion.ShardIdOf(_id));
+        if (wait <= TimeSpan.Zero)
+        {
+            StopForHandOff();
+            return;
+        }
+
+        SessionHandOffLog.Paced(_logger, _id.Value, (long)wait.TotalMilliseconds);
+        Timers.StartSingleTimer(HandOffSlot.Instance, HandOffSlot.Instance, wait);
+    }
 
     /// <summary>A handoff met in a state that does not stash (an inert session): it stops all the same.</summary>
     protected override void Unhandled(object message)
     {
-        if (message is HandOff)
+        if (message is HandOff or HandOffSlot)
         {
             StopForHandOff();
             return;
@@ -30,6 +56,12 @@ public sealed partial class SessionActor
     {
         SessionHandOffLog.Stopping(_logger, _id.Value, _status.ToString());
         Context.Stop(Self);
+    }
+
+    /// <summary>This session's slot in the node's paced handoff has come.</summary>
+    private sealed record HandOffSlot
+    {
+        public static HandOffSlot Instance { get; } = new();
     }
 
     /// <summary>The region's hand-off stop message for session entities (ShardOptions.HandOffStopMessage).</summary>

@@ -30,6 +30,12 @@ public sealed record SessionActorDependencies(SecretBox Secrets, RandomNumberGen
     public ConnectionStartLimiter ConnectionStarts { get; init; } = ConnectionStartLimiter.Unlimited;
 
     /// <summary>
+    /// Spreads the node's handoffs shard by shard at its share of the reconnect cap, so that each session's own gap
+    /// stays short when a node with many sessions stops. Default <see cref="HandOffPacer.None"/>: every session stops at once.
+    /// </summary>
+    public HandOffPacer HandOffs { get; init; } = HandOffPacer.None;
+
+    /// <summary>
     /// Default none (one node, nothing to fence). In a cluster on PostgreSQL: registers the session with the write
     /// fence (its shard's lease) before its first write of each start, so that PostgreSQL refuses any write of the
     /// session, its keys and its ratchets from a node that does not hold that lease (docs/CLUSTER.md "Leases and

@@ -31,6 +31,9 @@ public sealed class SessionEventFeed
     /// <summary>Whether a session actor of <paramref name="sessionId"/> runs on this node now.</summary>
     public bool IsHosted(SessionId sessionId) => _hosted.TryGetValue(sessionId, out var count) && count > 0;
 
+    /// <summary>How many sessions run on this node now.</summary>
+    public int HostedCount => _hosted.Count;
+
     /// <summary>
     /// Calls <paramref name="changed"/> with (session, true) when a session starts on this node and (session, false)
     /// when it stops here (passivated, handed off to another node, deleted, or the node stopping), until disposed. It

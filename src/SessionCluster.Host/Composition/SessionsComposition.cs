@@ -18,7 +18,7 @@ namespace SessionCluster.Host.Composition;
 /// through the journal (<c>eventsourced</c>: no second store beside it), stopped by <see cref="SessionActor.HandOff"/>
 /// when its shard moves, and given the secrets box made from the node's key, the system random source and clock, the
 /// node's loggers, the server from <c>SC:WhatsApp</c>, the default send pacing from <c>SC:Sessions</c>, and the node's
-/// share of the cluster-wide reconnect cap. Shards are allocated by <see cref="SessionShardAllocation"/>: Akka's
+/// share of the cluster-wide reconnect cap, which also paces its handoffs. Shards are allocated by <see cref="SessionShardAllocation"/>: Akka's
 /// least-shard allocation (newest app version first, no rebalance while versions are mixed) plus operator moves.
 /// </summary>
 internal static class SessionsComposition
@@ -48,6 +48,7 @@ internal static class SessionsComposition
             }
 
             system.ActorOf(ReconnectShareActor.Props(starts, settings.Cluster.ReconnectsPerSecond, ClusterOptions.SessionsRole), "reconnect-share");
+            var events = resolver.GetService<SessionEventFeed>();
             var dependencies = new SessionActorDependencies(
                 new SecretBox(key, RandomNumberGenerator.Create()),
                 RandomNumberGenerator.Create(),
@@ -55,10 +56,11 @@ internal static class SessionsComposition
                 resolver.GetService<ILoggerFactory>())
             {
                 Server = server,
-                Events = resolver.GetService<SessionEventFeed>(),
+                Events = events,
                 Messaging = new SessionCluster.Sessions.Flows.MessagingSettings { DefaultSendRate = settings.Sessions.DefaultSendRate },
                 HistoryDownloader = historyDownloader,
                 ConnectionStarts = starts,
+                HandOffs = new HandOffPacer(() => starts.PerSecond, () => events.HostedCount, TimeProvider.System),
                 WriteFence = fenced ? LeaseComposition.Register(system, settings) : null,
             };
             var sharding = ClusterSharding.Get(system);

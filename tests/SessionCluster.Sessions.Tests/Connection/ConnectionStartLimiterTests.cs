@@ -60,15 +60,4 @@ public sealed class ConnectionStartLimiterTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new ConnectionStartLimiter(0, 1, TimeProvider.System));
         Assert.Throws<ArgumentOutOfRangeException>(() => new ConnectionStartLimiter(10, 0, TimeProvider.System));
     }
-
-    private sealed class ManualClock : TimeProvider
-    {
-        private long _ticks;
-
-        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
-
-        public override long GetTimestamp() => _ticks;
-
-        public void Advance(TimeSpan by) => _ticks += by.Ticks;
-    }
 }
