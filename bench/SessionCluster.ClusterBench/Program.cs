@@ -7,9 +7,13 @@ using SessionCluster.TestSupport;
 // The cluster benchmark (docs/BENCHMARKS.md "Cluster (issue 14)"): 3 node processes on one PostgreSQL, N sessions
 // linked to the simulator, then (1) sessions and memory per node, (2) kill -9 of the fullest node and each of its
 // sessions' failover time, (3) a rolling restart of the survivors to a new version and the handoff gap per shard.
-//   dotnet run -c Release --project bench/SessionCluster.ClusterBench -- [--sessions 300] [--parallel 12]
+//   dotnet run -c Release --project bench/SessionCluster.ClusterBench -- [--sessions 300] [--parallel 12] [--reconnects-per-second 200]
 var sessions = Option("--sessions", 300);
 var parallel = Option("--parallel", 12);
+
+// SC:Cluster:ReconnectsPerSecond for every node (0: the node's default, 200 across the cluster).
+var reconnects = Option("--reconnects-per-second", 0);
+var nodeSettings = reconnects > 0 ? new Dictionary<string, string> { ["SC__Cluster__ReconnectsPerSecond"] = reconnects.ToString(CultureInfo.InvariantCulture) } : null;
 
 var postgres = new PostgresServer();
 await postgres.InitializeAsync();
@@ -19,7 +23,7 @@ try
     var nodes = new List<ClusterNode>();
     for (var i = 0; i < 3; i++)
     {
-        nodes.Add(await rig.StartNodeAsync(appVersion: "1.0.0"));
+        nodes.Add(await rig.StartNodeAsync("1.0.0", null, null, null, nodeSettings));
     }
 
     foreach (var node in nodes)
@@ -47,8 +51,10 @@ try
     }
 
     Report($"linked {sessions} sessions in {(DateTime.UtcNow - linkStart).TotalSeconds:F0} s ({parallel} at a time)");
-    var ids = phones.ToDictionary(p => p, p => NodeLogs.InternalId(nodes, p));
-    var hosts = ids.Values.ToDictionary(id => id, id => NodeLogs.Moments(nodes, id).First(m => m.Connected).Node);
+    var linkedIds = NodeLogs.InternalIds(nodes);
+    var ids = phones.ToDictionary(p => p, p => linkedIds[p]);
+    var linkedMoments = NodeLogs.MomentsById(nodes);
+    var hosts = ids.Values.ToDictionary(id => id, id => linkedMoments[id].First(m => m.Connected).Node);
     await Task.Delay(TimeSpan.FromSeconds(10));
     foreach (var node in nodes)
     {
@@ -68,9 +74,10 @@ try
     while (failovers.Count < moved.Count && DateTime.UtcNow < until)
     {
         await Task.Delay(1000);
+        var seen = NodeLogs.MomentsById(survivors);
         foreach (var id in moved.Where(id => !failovers.ContainsKey(id)))
         {
-            if (NodeLogs.Moments(survivors, id).FirstOrDefault(m => m.Connected && m.Time > killedAt) is { } back)
+            if (seen.GetValueOrDefault(id)?.FirstOrDefault(m => m.Connected && m.Time > killedAt) is { } back)
             {
                 failovers[id] = back.Time - killedAt;
             }
@@ -84,18 +91,31 @@ try
     var gaps = new List<TimeSpan>();
     foreach (var stopping in survivors)
     {
-        var fresh = await rig.StartNodeAsync(appVersion: "1.1.0");
+        var fresh = await rig.StartNodeAsync("1.1.0", null, null, null, nodeSettings);
         await fresh.WaitReadyAsync();
         var stoppedAt = DateTime.UtcNow;
         await stopping.Process.TerminateAsync();
         Report($"node {stopping.Index} stopped gracefully in {(DateTime.UtcNow - stoppedAt).TotalSeconds:F1} s");
-        await Task.Delay(TimeSpan.FromSeconds(15));
+
+        // Every session that was on the stopped node connects again before the next step (or the run says how many did not).
+        var waitUntil = DateTime.UtcNow + TimeSpan.FromMinutes(3);
+        var stoppedAtClock = TimeOnly.FromDateTime(stoppedAt.ToLocalTime());
+        int pending;
+        do
+        {
+            await Task.Delay(2000);
+            var now = NodeLogs.MomentsById(rig.Nodes);
+            pending = ids.Values.Count(id => now.TryGetValue(id, out var list) && list[^1] is { Connected: false } last && last.Time >= stoppedAtClock.Add(TimeSpan.FromSeconds(-1)));
+        }
+        while (pending > 0 && DateTime.UtcNow < waitUntil);
+        Report($"after node {stopping.Index}: {pending} handed-off sessions not connected again");
     }
 
     var handoffs = new List<(string Id, SessionMoment HandOff, SessionMoment Next)>();
+    var allMoments = NodeLogs.MomentsById(rig.Nodes);
     foreach (var id in ids.Values)
     {
-        var moments = NodeLogs.Moments(rig.Nodes, id);
+        var moments = allMoments[id];
         foreach (var handOff in moments.Where(m => !m.Connected))
         {
             if (moments.FirstOrDefault(m => m.Connected && m.Time >= handOff.Time) is { } next)

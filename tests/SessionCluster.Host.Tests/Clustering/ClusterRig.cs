@@ -64,6 +64,12 @@ internal sealed class ClusterRig : IAsyncDisposable
     /// </summary>
     public async Task<ClusterNode> StartNodeAsync(string appVersion = "1.0.0", string[]? roles = null, int? port = null, string? dataFolder = null)
     {
+        return await StartNodeAsync(appVersion, roles, port, dataFolder, settings: null);
+    }
+
+    /// <summary>As <see cref="StartNodeAsync(string, string[], int?, string)"/>, with more node settings (<c>SC__…</c> variables) on top.</summary>
+    public async Task<ClusterNode> StartNodeAsync(string appVersion, string[]? roles, int? port, string? dataFolder, IReadOnlyDictionary<string, string>? settings)
+    {
         var index = _started++;
         var remotingPort = port ?? (index < _seedPorts.Length ? _seedPorts[index] : FreePort());
         var data = dataFolder ?? Directory.CreateDirectory(Path.Combine(_root, $"node-{index}")).FullName;
@@ -81,6 +87,11 @@ internal sealed class ClusterRig : IAsyncDisposable
         for (var i = 0; i < _seedPorts.Length; i++)
         {
             environment[$"SC__Cluster__SeedNodes__{i}"] = AddressOf(_seedPorts[i]);
+        }
+
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            environment[key] = value;
         }
 
         for (var i = 0; i < (roles ?? []).Length; i++)

@@ -24,6 +24,50 @@ internal static partial class NodeLogs
         throw new InvalidOperationException($"No node logged a session linked as {phone}.");
     }
 
+    /// <summary>Every phone's internal session id, read once from all the nodes' logs (for runs with thousands of sessions).</summary>
+    public static IReadOnlyDictionary<string, string> InternalIds(IEnumerable<ClusterNode> nodes)
+    {
+        var ids = new Dictionary<string, string>();
+        foreach (var node in nodes)
+        {
+            foreach (Match match in Linked().Matches(node.Process.Output))
+            {
+                ids[match.Groups["phone"].Value] = match.Groups["id"].Value;
+            }
+        }
+
+        return ids;
+    }
+
+    /// <summary>Every session's "connected" and "handed off" lines on every node, in time order, read in one pass.</summary>
+    public static IReadOnlyDictionary<string, List<SessionMoment>> MomentsById(IEnumerable<ClusterNode> nodes)
+    {
+        var moments = new Dictionary<string, List<SessionMoment>>();
+        foreach (var node in nodes)
+        {
+            foreach (var line in node.Process.Output.Split('\n'))
+            {
+                if (Moment().Match(line) is { Success: true } m)
+                {
+                    var id = m.Groups["id"].Value;
+                    if (!moments.TryGetValue(id, out var list))
+                    {
+                        moments[id] = list = [];
+                    }
+
+                    list.Add(new SessionMoment(node, TimeOnly.ParseExact(m.Groups["time"].Value, "HH:mm:ss.fff", CultureInfo.InvariantCulture), m.Groups["what"].Value == "connected."));
+                }
+            }
+        }
+
+        foreach (var list in moments.Values)
+        {
+            list.Sort((a, b) => a.Time.CompareTo(b.Time));
+        }
+
+        return moments;
+    }
+
     /// <summary>The node whose log says it linked the session of <paramref name="phone"/> (before anything moved).</summary>
     public static ClusterNode? HostOf(IEnumerable<ClusterNode> nodes, string phone) =>
         nodes.SingleOrDefault(n => n.Process.Output.Contains($": linked as {phone}:", StringComparison.Ordinal));
@@ -34,6 +78,9 @@ internal static partial class NodeLogs
             .Select(m => new SessionMoment(node, TimeOnly.ParseExact(m.Groups["time"].Value, "HH:mm:ss.fff", CultureInfo.InvariantCulture), m.Groups["what"].Value == "connected.")))
         .OrderBy(m => m.Time)
         .ToList();
+
+    [GeneratedRegex(@"Session (?<id>[A-Za-z0-9._-]+): linked as (?<phone>\d+):")]
+    private static partial Regex Linked();
 
     [GeneratedRegex(@"^\[(?<time>\d\d:\d\d:\d\d\.\d\d\d) [A-Z]{3}\] SessionCluster\.Sessions\.SessionActor: Session (?<id>[A-Za-z0-9._-]+): (?<what>connected\.|handed off)")]
     private static partial Regex Moment();
