@@ -36,8 +36,17 @@ public sealed class FrozenNodeTests(PostgresServer postgres, ITestOutputHelper o
         await victim.Process.SignalAsync("STOP");
         foreach (var session in moved)
         {
-            await ClusterRig.Eventually(async () => TrafficRun.FirstAfter(await survivor.EventsAsync(session), "connected", frozenAt) is { } ? "" : null,
-                $"{session} connected on another node while node {victim.Index} is frozen");
+            try
+            {
+                await ClusterRig.Eventually(async () => TrafficRun.FirstAfter(await survivor.EventsAsync(session), "connected", frozenAt) is { } ? "" : null,
+                    $"{session} connected on another node while node {victim.Index} is frozen");
+            }
+            catch (TimeoutException e)
+            {
+                // What the nodes that are not frozen said about the session and its shard: where it got stuck.
+                var phone = sessions.Single(s => s.Session == session).Phone;
+                throw new TimeoutException(e.Message + "\n" + NodeLogs.AboutSession(nodes.Where(n => n != victim), phone, TimeOnly.FromDateTime(frozenAt.LocalDateTime)), e);
+            }
         }
 
         output.WriteLine($"{moved.Count} sessions of the frozen node {victim.Index} moved within {(DateTimeOffset.UtcNow - frozenAt).TotalSeconds:F1} s");

@@ -68,6 +68,32 @@ internal static partial class NodeLogs
         return moments;
     }
 
+    /// <summary>
+    /// Each node's lines since <paramref name="since"/> that name the session of <paramref name="phone"/> or its shard
+    /// (the lease, the shard's start), at most 30 per node: for a failure message.
+    /// </summary>
+    public static string AboutSession(IEnumerable<ClusterNode> nodes, string phone, TimeOnly since)
+    {
+        var all = nodes.ToList();
+        var id = InternalId(all, phone);
+        var shard = SessionCluster.Sessions.SessionRegion.ShardIdOf(new SessionCluster.Sessions.SessionId(id));
+        var from = since.ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture);
+        var text = new System.Text.StringBuilder();
+        foreach (var node in all)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"node {node.Index} about {id} (shard {shard}):");
+            foreach (var line in node.Process.Output.Split('\n')
+                .Where(l => string.CompareOrdinal(l, 1, from, 0, 12) >= 0
+                    && (l.Contains(id, StringComparison.Ordinal) || l.Contains($"shard-session-{shard} ", StringComparison.Ordinal) || l.Contains($"[{shard}]", StringComparison.Ordinal)))
+                .Take(30))
+            {
+                text.AppendLine("  " + line);
+            }
+        }
+
+        return text.ToString();
+    }
+
     /// <summary>The node whose log says it linked the session of <paramref name="phone"/> (before anything moved).</summary>
     public static ClusterNode? HostOf(IEnumerable<ClusterNode> nodes, string phone) =>
         nodes.SingleOrDefault(n => n.Process.Output.Contains($": linked as {phone}:", StringComparison.Ordinal));
