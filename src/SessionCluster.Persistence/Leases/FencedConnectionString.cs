@@ -11,7 +11,18 @@ public static class FencedConnectionString
     /// <summary>The application_name prefix the fence trigger strips to get the writer's incarnation.</summary>
     public const string ApplicationNamePrefix = "sc-";
 
-    /// <summary><paramref name="connectionString"/> with <c>Application Name=sc-{incarnation}</c> (any previous one replaced).</summary>
+    /// <summary>
+    /// 10 s, the lease's TTL: PostgreSQL ends a journal connection that sits this long inside a transaction. The fence
+    /// trigger share-locks the session's lease row until the write commits, so a writer frozen between its INSERT and
+    /// its COMMIT (SIGSTOP, a stalled VM, a partition with the socket still open) would otherwise block the next
+    /// holder's takeover of that lease for as long as it stays frozen, and its sessions would never move.
+    /// </summary>
+    public static readonly TimeSpan IdleInTransactionTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// <paramref name="connectionString"/> with <c>Application Name=sc-{incarnation}</c> (any previous one replaced) and
+    /// <c>idle_in_transaction_session_timeout</c> set to <see cref="IdleInTransactionTimeout"/> for its sessions.
+    /// </summary>
     /// <exception cref="LeaseFailureException"><paramref name="incarnation"/> is not a valid incarnation.</exception>
     public static string For(string connectionString, string incarnation)
     {
@@ -21,6 +32,9 @@ public static class FencedConnectionString
             throw new LeaseFailureException(LeaseFailure.InvalidConfiguration, "the incarnation must be 4–32 ASCII letters or digits.");
         }
 
-        return new NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = ApplicationNamePrefix + incarnation }.ConnectionString;
+        var builder = new NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = ApplicationNamePrefix + incarnation };
+        var idle = $"-c idle_in_transaction_session_timeout={(long)IdleInTransactionTimeout.TotalMilliseconds}";
+        builder.Options = string.IsNullOrWhiteSpace(builder.Options) ? idle : builder.Options + " " + idle;
+        return builder.ConnectionString;
     }
 }

@@ -43,9 +43,9 @@ public sealed class FrozenNodeTests(PostgresServer postgres, ITestOutputHelper o
             }
             catch (TimeoutException e)
             {
-                // What the nodes that are not frozen said about the session and its shard: where it got stuck.
+                // What the nodes said about the session and its shard since the freeze: where it got stuck.
                 var phone = sessions.Single(s => s.Session == session).Phone;
-                throw new TimeoutException(e.Message + "\n" + NodeLogs.AboutSession(nodes.Where(n => n != victim), phone, TimeOnly.FromDateTime(frozenAt.LocalDateTime)), e);
+                throw new TimeoutException(e.Message + "\n" + NodeLogs.AboutSession(nodes, phone, TimeOnly.FromDateTime(frozenAt.LocalDateTime)), e);
             }
         }
 

@@ -93,6 +93,33 @@ public sealed class WriteFenceSqlTests(PostgresServer server, ITestOutputHelper 
     }
 
     [Fact]
+    public async Task A_writer_frozen_inside_its_transaction_holds_up_a_takeover_only_until_postgres_ends_its_idle_transaction()
+    {
+        var db = await FencedDatabaseAsync(nameof(A_writer_frozen_inside_its_transaction_holds_up_a_takeover_only_until_postgres_ends_its_idle_transaction));
+        await HoldAsync(db, "lease-1", HolderA);
+        await new PostgresWriteFence(db.ConnectionString).RegisterAsync("s1", "lease-1", CancellationToken.None);
+
+        // The writer's INSERT ran (the trigger share-locked the lease row); then it froze before its COMMIT.
+        await using var frozen = new NpgsqlConnection(FencedConnectionString.For(db.ConnectionString, HolderA));
+        await frozen.OpenAsync();
+        await using var transaction = await frozen.BeginTransactionAsync();
+        await using (var insert = new NpgsqlCommand(
+            "INSERT INTO journal (persistence_id, sequence_number, deleted, created, message, identifier, manifest, writer_uuid) " +
+            "VALUES ('session-s1', 1, false, 0, '\\x00'::bytea, 1, '', 'test')", frozen, transaction))
+        {
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        // A takeover updates the lease row: it waits for the frozen writer, until PostgreSQL ends that session.
+        var started = DateTime.UtcNow;
+        await db.ScalarAsync<int>("UPDATE sc_leases SET expires_at = now() WHERE name = 'lease-1'");
+        var waited = DateTime.UtcNow - started;
+
+        Assert.InRange(waited, FencedConnectionString.IdleInTransactionTimeout - TimeSpan.FromSeconds(2), FencedConnectionString.IdleInTransactionTimeout + TimeSpan.FromSeconds(20));
+        await Assert.ThrowsAnyAsync<NpgsqlException>(() => transaction.CommitAsync());
+    }
+
+    [Fact]
     public async Task Snapshot_rows_are_fenced_like_journal_rows()
     {
         var db = await FencedDatabaseAsync(nameof(Snapshot_rows_are_fenced_like_journal_rows));
