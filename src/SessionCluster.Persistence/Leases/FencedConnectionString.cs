@@ -12,12 +12,12 @@ public static class FencedConnectionString
     public const string ApplicationNamePrefix = "sc-";
 
     /// <summary>
-    /// 10 s, the lease's TTL: PostgreSQL ends a journal connection that sits this long inside a transaction. The fence
+    /// The lease's TTL (<see cref="PostgresLeaseConfig.HeartbeatTimeout"/>, 10 s): PostgreSQL ends a journal connection that sits this long inside a transaction. The fence
     /// trigger share-locks the session's lease row until the write commits, so a writer frozen between its INSERT and
     /// its COMMIT (SIGSTOP, a stalled VM, a partition with the socket still open) would otherwise block the next
     /// holder's takeover of that lease for as long as it stays frozen, and its sessions would never move.
     /// </summary>
-    public static readonly TimeSpan IdleInTransactionTimeout = TimeSpan.FromSeconds(10);
+    public static TimeSpan IdleInTransactionTimeout => PostgresLeaseConfig.HeartbeatTimeout;
 
     /// <summary>
     /// <paramref name="connectionString"/> with <c>Application Name=sc-{incarnation}</c> (any previous one replaced) and

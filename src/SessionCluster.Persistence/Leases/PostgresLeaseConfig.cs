@@ -12,6 +12,12 @@ public static class PostgresLeaseConfig
     public const string Path = "sessioncluster.postgres-lease";
 
     /// <summary>
+    /// 10 s, the lease's TTL (<c>heartbeat-timeout</c>). The fenced journal connections end a transaction left idle this
+    /// long (<see cref="FencedConnectionString.IdleInTransactionTimeout"/>), so both come from this one value.
+    /// </summary>
+    public static readonly TimeSpan HeartbeatTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>
     /// The section with its defaults (see <see cref="PostgresLeaseOptions"/> for why each): heartbeat-timeout 10s,
     /// heartbeat-interval 1s, lease-operation-timeout 3s, safety-margin "" (= heartbeat-timeout / 2), and the host's
     /// <paramref name="connectionString"/> and <paramref name="incarnation"/>.
@@ -23,7 +29,7 @@ public static class PostgresLeaseConfig
         return ConfigurationFactory.ParseString($$"""
             {{Path}} {
               lease-class = {{SessionClusterPersistence.Quote(typeof(PostgresLease).AssemblyQualifiedName!)}}
-              heartbeat-timeout = 10s
+              heartbeat-timeout = {{(long)HeartbeatTimeout.TotalMilliseconds}}ms
               heartbeat-interval = 1s
               lease-operation-timeout = 3s
               safety-margin = ""

@@ -20,6 +20,14 @@ public sealed class PostgresLeaseOptionsTests
     }
 
     [Fact]
+    public void The_journal_connections_end_an_idle_transaction_after_the_same_ttl_the_lease_section_is_built_with()
+    {
+        var fenced = new Npgsql.NpgsqlConnectionStringBuilder(FencedConnectionString.For(ConnectionString, "aaaa5001"));
+        Assert.Equal(Options("").HeartbeatTimeout, FencedConnectionString.IdleInTransactionTimeout);
+        Assert.Contains($"idle_in_transaction_session_timeout={(long)Options("").HeartbeatTimeout.TotalMilliseconds}", fenced.Options, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void An_explicit_safety_margin_replaces_half_the_ttl()
     {
         Assert.Equal(TimeSpan.FromSeconds(7), Options("safety-margin = 3s").GiveUpAfter);
