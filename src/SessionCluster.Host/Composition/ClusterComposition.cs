@@ -4,8 +4,8 @@ using Akka.Cluster.Hosting;
 using Akka.Configuration;
 using Akka.Discovery.KubernetesApi;
 using Akka.Hosting;
-using Akka.Management;
 using Akka.Management.Cluster.Bootstrap;
+using SessionCluster.Host.Clustering;
 using SessionCluster.Host.Options;
 using NodeClusterOptions = SessionCluster.Host.Options.ClusterOptions;
 
@@ -19,6 +19,9 @@ namespace SessionCluster.Host.Composition;
 /// </summary>
 internal static class ClusterComposition
 {
+    /// <summary>The name of the pods' container port that Akka.Management listens on (<c>kubernetes</c> discovery).</summary>
+    public const string ManagementPortName = "management";
+
     public static AkkaConfigurationBuilder WithNodeCluster(this AkkaConfigurationBuilder builder, NodeSettings settings)
     {
         var cluster = settings.Cluster;
@@ -43,26 +46,31 @@ internal static class ClusterComposition
     }
 
     /// <summary>
-    /// Bootstrap inside Kubernetes: Akka.Management answers contact-point probes on <see cref="NodeClusterOptions.ManagementPort"/>,
-    /// and discovery lists the pods matching the label selector through the Kubernetes API (the pod's service account
-    /// needs <c>get</c>/<c>list</c>/<c>watch</c> on pods). Akka.Coordination.KubernetesApi (a lease on Kubernetes objects)
-    /// is not needed: shards lease from PostgreSQL.
+    /// Bootstrap inside Kubernetes: the node's <see cref="BootstrapContactPoint"/> answers contact-point probes on
+    /// <see cref="NodeClusterOptions.ManagementPort"/> (Akka.Management's own HTTP server cannot run with the packages served),
+    /// and discovery lists the running pods matching the label selector through the Kubernetes API (the pod's service
+    /// account needs <c>get</c>/<c>list</c>/<c>watch</c> on pods). Each pod's contact point is its IP and the container
+    /// port named <see cref="ManagementPortName"/>, so the manifests must name that port. Akka.Coordination.KubernetesApi
+    /// (a lease on Kubernetes objects) is not needed: shards lease from PostgreSQL.
     /// </summary>
     private static AkkaConfigurationBuilder WithKubernetesBootstrap(this AkkaConfigurationBuilder builder, NodeSettings settings)
     {
         var cluster = settings.Cluster;
         return builder
-            .WithKubernetesDiscovery(cluster.KubernetesPodLabelSelector)
-            .WithAkkaManagement((AkkaManagementOptions management) =>
+            .WithKubernetesDiscovery(discovery =>
             {
-                management.HostName = settings.Node.RemotingHost;
-                management.Port = cluster.ManagementPort;
-            }, autoStart: true)
+                discovery.PodLabelSelector = cluster.KubernetesPodLabelSelector;
+                discovery.ApiTokenPath = Path.Combine(cluster.KubernetesServiceAccountPath, "token");
+                discovery.PodNamespacePath = Path.Combine(cluster.KubernetesServiceAccountPath, "namespace");
+                discovery.RawIp = true;
+            })
             .WithClusterBootstrap(bootstrap =>
             {
                 bootstrap.ContactPointDiscovery.DiscoveryMethod = "kubernetes-api";
+                bootstrap.ContactPointDiscovery.PortName = ManagementPortName;
                 bootstrap.ContactPointDiscovery.RequiredContactPointsNr = cluster.RequiredContactPoints;
-            }, autoStart: true);
+            }, autoStart: false)
+            .AddStartup((system, _) => BootstrapContactPoint.StartBootstrap(system, settings.Node.RemotingHost, cluster.ManagementPort));
     }
 
     /// <summary>

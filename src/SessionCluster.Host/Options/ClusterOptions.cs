@@ -57,6 +57,15 @@ public sealed class ClusterOptions
     /// <summary>Default <c>app=sessioncluster</c>: the label selector of this cluster's pods (<c>kubernetes</c> discovery).</summary>
     public string KubernetesPodLabelSelector { get; init; } = "app=sessioncluster";
 
+    /// <summary>
+    /// Default <c>/var/run/secrets/kubernetes.io/serviceaccount</c>, where Kubernetes mounts the pod's service account:
+    /// discovery reads the API token (<c>token</c>) and the pod's namespace (<c>namespace</c>) from this folder
+    /// (<c>kubernetes</c> discovery). The API server's address comes from <c>KUBERNETES_SERVICE_HOST</c>/<c>_PORT</c>, and
+    /// its CA from the Kubernetes client's own configuration (in a pod: <c>ca.crt</c> of the standard folder; outside
+    /// one: <c>KUBECONFIG</c>).
+    /// </summary>
+    public string KubernetesServiceAccountPath { get; init; } = "/var/run/secrets/kubernetes.io/serviceaccount";
+
     /// <summary>Default 8558 (Akka.Management's port): where bootstrap contact points answer each other (<c>kubernetes</c> discovery).</summary>
     public int ManagementPort { get; init; } = 8558;
 
@@ -107,6 +116,11 @@ public sealed class ClusterOptions
             {
                 throw new NodeConfigurationException($"{Section}:{nameof(SeedNodes)}", $"'{seed}' is not an Akka address like akka.tcp://sessioncluster@10.0.0.5:5081.");
             }
+        }
+
+        if (string.IsNullOrWhiteSpace(KubernetesServiceAccountPath))
+        {
+            throw new NodeConfigurationException($"{Section}:{nameof(KubernetesServiceAccountPath)}", "must name the folder holding the service account's token.");
         }
 
         if (ManagementPort is < 1 or > 65_535)
