@@ -32,6 +32,7 @@ try
     }
 
     var baseRss = nodes.ToDictionary(n => n, n => RssMegabytes(n.Process.Id));
+    var cpu = new CpuMeter(() => rig.Nodes.Where(n => !n.Process.HasExited).Select(n => ($"node {n.Index}", n.Process.Id)).ToList());
     var phones = Enumerable.Range(0, sessions).Select(i => string.Create(CultureInfo.InvariantCulture, $"1556{i:D7}")).ToList();
     var linkStart = DateTime.UtcNow;
     using (var gate = new SemaphoreSlim(parallel))
@@ -66,6 +67,7 @@ try
     // (2) kill -9 of the fullest node.
     var victim = nodes.OrderByDescending(n => hosts.Values.Count(h => h == n)).First();
     var moved = hosts.Where(h => h.Value == victim).Select(h => h.Key).ToList();
+    var cpuBeforeKill = cpu.Read();
     var killedAt = TimeOnly.FromDateTime(DateTime.Now);
     await victim.Process.SignalAsync("KILL");
     var survivors = nodes.Where(n => n != victim).ToList();
@@ -85,6 +87,7 @@ try
     }
 
     Report($"kill -9 of node {victim.Index} ({moved.Count} sessions): {failovers.Count} reconnected on the others; failover {Distribution(failovers.Values)}");
+    Report($"failover {CpuMeter.Describe(cpuBeforeKill, cpu.Read(), moved.Count)}");
 
     // (3) rolling restart of the two survivors to 1.1.0 (a new node first, then the old one stops).
     var gapsByShard = new Dictionary<string, TimeSpan>();
@@ -93,6 +96,8 @@ try
     {
         var fresh = await rig.StartNodeAsync("1.1.0", null, null, null, nodeSettings);
         await fresh.WaitReadyAsync();
+        var movingOff = NodeLogs.MomentsById([stopping]).Count(m => m.Value[^1].Connected);
+        var cpuBeforeStop = cpu.Read();
         var stoppedAt = DateTime.UtcNow;
         await stopping.Process.TerminateAsync();
         Report($"node {stopping.Index} stopped gracefully in {(DateTime.UtcNow - stoppedAt).TotalSeconds:F1} s");
@@ -108,7 +113,7 @@ try
             pending = ids.Values.Count(id => now.TryGetValue(id, out var list) && list[^1] is { Connected: false } last && last.Time >= stoppedAtClock.Add(TimeSpan.FromSeconds(-1)));
         }
         while (pending > 0 && DateTime.UtcNow < waitUntil);
-        Report($"after node {stopping.Index}: {pending} handed-off sessions not connected again");
+        Report($"after node {stopping.Index}: {pending} handed-off sessions not connected again; {CpuMeter.Describe(cpuBeforeStop, cpu.Read(), movingOff)}");
     }
 
     var handoffs = new List<(string Id, SessionMoment HandOff, SessionMoment Next)>();
