@@ -15,7 +15,8 @@ namespace SessionCluster.Simulator;
 /// <c>&lt;chatstate to=USER&gt;&lt;composing|paused/&gt;&lt;/chatstate&gt;</c> goes to that account's connected companions as
 /// <c>&lt;chatstate from=SENDER_USER&gt;…&lt;/chatstate&gt;</c>, and to that account's phone (<paramref name="toPhone"/>:
 /// the phone's inbox lists it, <c>GET /admin/accounts/{phone}/chatstates</c>). Both are ephemeral: never queued, nothing
-/// answers the sender. An account's current presence is <see cref="Current"/> (<c>GET /admin/accounts/{phone}/presence</c>).
+/// answers the sender. An account's current presence is <see cref="Current"/> (<c>GET /admin/accounts/{phone}/presence</c>);
+/// its phone goes online or offline with <see cref="SetAsync"/> (<c>POST /admin/accounts/{phone}/presence</c>).
 /// </summary>
 /// <param name="toPhone">Hands a chatstate to the recipient account's phone.</param>
 internal sealed class Presence(AccountDirectory accounts, ConnectionRegistry connections, TimeProvider clock, Action<Account, PhoneChatstate> toPhone)
@@ -52,23 +53,7 @@ internal sealed class Presence(AccountDirectory accounts, ConnectionRegistry con
                 await connection.SendAsync(PresenceNode(target, current, last), cancellationToken).ConfigureAwait(false);
                 return;
             case "available" or "unavailable":
-                var now = clock.GetUtcNow().ToUnixTimeSeconds();
-                _current[device.Account.Phone] = (type, now);
-                if (_subscribers.TryGetValue(device.Account.Phone, out var subscribers))
-                {
-                    foreach (var (id, subscriber) in subscribers)
-                    {
-                        if (subscriber.IsClosed)
-                        {
-                            subscribers.TryRemove(id, out _);
-                        }
-                        else if (subscriber != connection)
-                        {
-                            await subscriber.SendAsync(PresenceNode(device.Account, type, now), cancellationToken).ConfigureAwait(false);
-                        }
-                    }
-                }
-
+                await SetAsync(device.Account, type, connection, cancellationToken).ConfigureAwait(false);
                 return;
             default:
                 connection.ReportUnhandled("presence type=" + type);
@@ -76,8 +61,35 @@ internal sealed class Presence(AccountDirectory accounts, ConnectionRegistry con
         }
     }
 
-    /// <summary>The account's presence as its companions last set it (<c>unavailable</c>, last 0, when never).</summary>
+    /// <summary>The account's presence as its phone or companions last set it (<c>unavailable</c>, last 0, when never).</summary>
     public (string Type, long Last) Current(Account account) => _current.GetValueOrDefault(account.Phone, ("unavailable", 0));
+
+    /// <summary>
+    /// Sets the account's presence (<c>available</c> or <c>unavailable</c>) and tells every subscriber but
+    /// <paramref name="sender"/>: a companion's <c>&lt;presence&gt;</c>, or the phone's (<c>POST /admin/accounts/{phone}/presence</c>,
+    /// <paramref name="sender"/> null).
+    /// </summary>
+    public async ValueTask SetAsync(Account account, string type, ChatConnection? sender, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().ToUnixTimeSeconds();
+        _current[account.Phone] = (type, now);
+        if (!_subscribers.TryGetValue(account.Phone, out var subscribers))
+        {
+            return;
+        }
+
+        foreach (var (id, subscriber) in subscribers)
+        {
+            if (subscriber.IsClosed)
+            {
+                subscribers.TryRemove(id, out _);
+            }
+            else if (subscriber != sender)
+            {
+                await subscriber.SendAsync(PresenceNode(account, type, now), cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
 
     private async ValueTask ChatstateAsync(Account sender, Node chatstate, CancellationToken cancellationToken)
     {

@@ -39,6 +39,8 @@
 //   updateMedia({ id })                    → { directPath }   Baileys' updateMediaMessage (media retry) for a
 //       received media message: asks the sender to upload it again and keeps the new path for downloadMedia
 //   readMessages({ keys: [key…] })         → null     sends read receipts
+//   sendPresenceUpdate({ type, to? })      → null     sock.sendPresenceUpdate: 'available' | 'unavailable' for the
+//       account (Baileys sends it only when creds.me.name is set), 'composing' | 'recording' | 'paused' shown in chat `to`
 //   groupCreate({ subject, participants }) → group metadata summary
 //   groupMetadata({ jid })                 → group metadata summary
 //   dropSession({ jid })                   → { deleted: [ids that existed], checked: [ids] }  deletes
@@ -818,6 +820,12 @@ async function chatModify({ mod, jid }) {
   return { ok: true };
 }
 
+/** sock.sendPresenceUpdate(type, to): the account's presence, or a chat state (recording = composing media="audio"). */
+async function sendPresenceUpdate({ type, to }) {
+  await currentSocket().sendPresenceUpdate(type, to);
+  return null;
+}
+
 function state() {
   const creds = auth?.state.creds;
   return {
@@ -852,6 +860,7 @@ runPeer({
   pollVote,
   decryptPollVote,
   chatModify,
+  sendPresenceUpdate,
   logout: () => closeWith((socket) => socket.logout()),
   end: () => closeWith((socket) => socket.end(undefined)),
   state,

@@ -95,6 +95,20 @@ internal static class AdminApi
             var (type, last) = server.Presence.Current(FindAccount(server, phone));
             return Task.FromResult(Results.Json(new PresenceResponse(type, last == 0 ? null : last)));
         }));
+        // The phone going online or offline: its subscribers are told as they are of a companion's presence.
+        admin.MapPost("/accounts/{phone}/presence", (string phone, HttpContext context) => Guarded(async () =>
+        {
+            var account = FindAccount(server, phone);
+            var request = await ReadBodyAsync<SetPresenceRequest>(context).ConfigureAwait(false);
+            if (request.Type is not ("available" or "unavailable"))
+            {
+                throw AdminProblemException.BadRequest("\"type\" must be \"available\" or \"unavailable\".");
+            }
+
+            await server.Presence.SetAsync(account, request.Type, sender: null, context.RequestAborted).ConfigureAwait(false);
+            var (type, last) = server.Presence.Current(account);
+            return Results.Json(new PresenceResponse(type, last == 0 ? null : last));
+        }));
         admin.MapPost("/accounts/{phone}/calls", (string phone, HttpContext context) => Guarded(async () =>
         {
             var caller = FindAccount(server, phone);
@@ -186,8 +200,11 @@ public sealed record RelayHoldResponse(bool Held, int QueueDepth);
 /// <summary><c>POST /admin/relay/release</c>: how many queued stanzas were written to active companions.</summary>
 public sealed record RelayReleaseResponse(int Written, int QueueDepth);
 
-/// <summary><c>GET /admin/accounts/{phone}/presence</c>: what the account's companions last set, and when it went offline.</summary>
+/// <summary><c>GET</c> (and <c>POST</c>) <c>/admin/accounts/{phone}/presence</c>: what the account's phone or companions last set, and when it went offline.</summary>
 public sealed record PresenceResponse(string Type, long? Last);
+
+/// <summary><c>POST /admin/accounts/{phone}/presence</c> body: <c>available</c> or <c>unavailable</c>.</summary>
+public sealed record SetPresenceRequest(string? Type);
 
 /// <summary><c>POST /admin/accounts/{phone}/calls</c> body: the callee's phone number (digits).</summary>
 public sealed record PlaceCallRequest(string? To);

@@ -10,8 +10,9 @@ namespace SessionCluster.Edge.Tests.AppState;
 
 /// <summary>
 /// App-state sync between the session and a real Baileys companion of the same account (docs/PROTOCOL.md §14): what
-/// Baileys writes with chatModify becomes the session's chat events, what the session writes through REST passes
-/// Baileys' own MAC and LTHash checks (it emits chats.update only for a patch it verified), and a patch with a wrong
+/// Baileys writes with chatModify becomes the session's chat events, what the session writes through REST (archive, the
+/// bodiless mark-read, pin, mute) passes Baileys' own MAC and LTHash checks (it emits chats.update only for a patch it
+/// verified, with the field each action sets), and a patch with a wrong
 /// MAC is refused by the session, which then still applies the next good one.
 /// </summary>
 [Trait("Category", "Interop")]
@@ -37,10 +38,13 @@ public sealed class AppStateBaileysTests(AppStateNode fixture, ITestOutputHelper
     }
 
     [Fact]
-    public async Task A_chat_the_session_archives_through_REST_passes_Baileys_checks_and_shows_archived_there()
+    public async Task What_the_session_writes_through_REST_archive_read_pin_and_mute_passes_Baileys_checks_and_shows_there()
     {
         const string chat = "15550612002@s.whatsapp.net";
         await WhenBaileysHasTheKeyAsync(() => Baileys.ChatModifyAsync(new { pin = true }, "15550612099@s.whatsapp.net"));
+        // The bodiless :read marks the chats store's unread messages, so the chat must be there first.
+        await SendTextAsync(chat, "to be read");
+        await WaitForChatAsync(chat, _ => true, "the chat in the store");
         var mark = Baileys.Mark();
 
         using (var archived = await Node.Http.PostAsync($"/v1/sessions/{Session}/chats/{chat}:archive", null))
@@ -50,10 +54,26 @@ public sealed class AppStateBaileysTests(AppStateNode fixture, ITestOutputHelper
             Assert.Equal((chat, "regular_low"), (view.GetProperty("chat").GetString(), view.GetProperty("collection").GetString()));
         }
 
-        // Baileys reads our patch on server_sync: decodePatches drops a patch whose MACs fail, so this event is its verdict.
-        await Baileys.WaitForEventAsync<BaileysOtherEvent>(
-            e => e.Name == "chats" && ChatUpdates(e).Any(u => u.GetProperty("id").GetString() == chat && u.TryGetProperty("archived", out var a) && a.GetBoolean()),
-            "Baileys' chats.update archived for the session's patch", AppStateNode.Timeout, mark);
+        using (var read = await Node.Http.PostAsync($"/v1/sessions/{Session}/chats/{chat}:read", null))
+        {
+            Assert.True(read.StatusCode == HttpStatusCode.OK, await read.Content.ReadAsStringAsync());
+            Assert.True((await read.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("synced").GetBoolean(), "markChatAsRead written");
+        }
+
+        foreach (var verb in new[] { "pin", "mute" })
+        {
+            using var changed = await Node.Http.PostAsync($"/v1/sessions/{Session}/chats/{chat}:{verb}", null);
+            Assert.True(changed.StatusCode == HttpStatusCode.OK, await changed.Content.ReadAsStringAsync());
+        }
+
+        // Baileys reads our patches on server_sync: decodePatches drops a patch whose MACs fail, so each chats.update is its
+        // verdict (it may merge one chat's updates into one event). What processSyncAction makes of each action:
+        // archiveChatAction → archived, markChatAsReadAction read → unreadCount 0, pinAction → pinned = the action's
+        // timestamp, muteAction forever → muteEndTime -1.
+        await BaileysChatUpdateAsync(chat, "archived", v => v.ValueKind == JsonValueKind.True, mark);
+        await BaileysChatUpdateAsync(chat, "unreadCount", v => v.ValueKind == JsonValueKind.Number && v.GetInt64() == 0, mark);
+        await BaileysChatUpdateAsync(chat, "pinned", v => v.ValueKind == JsonValueKind.Number && v.GetInt64() > 0, mark);
+        await BaileysChatUpdateAsync(chat, "muteEndTime", v => v.ValueKind == JsonValueKind.Number && v.GetInt64() == -1, mark);
         Assert.DoesNotContain(fixture.Lines, l => l.Contains("LTHash verification failed", StringComparison.Ordinal) || l.Contains("failed to decode patch", StringComparison.Ordinal));
         await WebhookTestKit.WaitForEventsAsync(Node.Http, Session, e => e.Any(x => Is(x, "chat.archived", chat) && x.GetProperty("payload").GetProperty("bySession").GetBoolean()), "the session's own chat.archived");
     }
@@ -85,13 +105,7 @@ public sealed class AppStateBaileysTests(AppStateNode fixture, ITestOutputHelper
     {
         const string chat = "15550612004@s.whatsapp.net";
         await WhenBaileysHasTheKeyAsync(() => Baileys.ChatModifyAsync(new { pin = true }, "15550612097@s.whatsapp.net"));
-        using (var sent = new HttpRequestMessage(HttpMethod.Post, $"/v1/sessions/{Session}/messages") { Content = JsonContent.Create(new { to = chat, type = "text", text = "hello" }) })
-        {
-            sent.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
-            using var response = await Node.Http.SendAsync(sent);
-            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        }
-
+        await SendTextAsync(chat, "hello");
         await WaitForChatAsync(chat, _ => true, "the chat in the store");
         foreach (var verb in new[] { "archive", "pin", "mute" })
         {
@@ -134,6 +148,20 @@ public sealed class AppStateBaileysTests(AppStateNode fixture, ITestOutputHelper
             await Task.Delay(200);
         }
     }
+
+    private async Task SendTextAsync(string chat, string text)
+    {
+        using var sent = new HttpRequestMessage(HttpMethod.Post, $"/v1/sessions/{Session}/messages") { Content = JsonContent.Create(new { to = chat, type = "text", text }) };
+        sent.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+        using var response = await Node.Http.SendAsync(sent);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+    }
+
+    /// <summary>Waits for a Baileys <c>chats.update</c> after <paramref name="since"/> whose update of <paramref name="chat"/> has <paramref name="field"/> as <paramref name="expected"/> says.</summary>
+    private Task<BaileysOtherEvent> BaileysChatUpdateAsync(string chat, string field, Func<JsonElement, bool> expected, int since) =>
+        Baileys.WaitForEventAsync<BaileysOtherEvent>(
+            e => e.Name == "chats" && ChatUpdates(e).Any(u => u.GetProperty("id").GetString() == chat && u.TryGetProperty(field, out var v) && expected(v)),
+            $"Baileys' chats.update {field} for the session's patch", AppStateNode.Timeout, since);
 
     private static bool Is(JsonElement e, string type, string chat) =>
         e.GetProperty("type").GetString() == type && e.GetProperty("payload").GetProperty("chat").GetString() == chat;

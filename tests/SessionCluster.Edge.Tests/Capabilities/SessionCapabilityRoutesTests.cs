@@ -77,7 +77,7 @@ public sealed class SessionCapabilityRoutesTests(EdgeNode node) : IClassFixture<
     }
 
     [Fact]
-    public async Task Presence_contact_checks_and_restart_reach_the_server_from_a_linked_session()
+    public async Task Presence_a_presence_subscription_contact_checks_and_restart_work_for_a_linked_session()
     {
         await SimulatorPhones.CreateAccountAsync(node.Simulator, Friend);
         await QrLinking.LinkAsync(node, "capable", Owner);
@@ -98,6 +98,21 @@ public sealed class SessionCapabilityRoutesTests(EdgeNode node) : IClassFixture<
             states => states.Any(s => s.State == "composing" && s.From.StartsWith(Owner, StringComparison.Ordinal)),
             "the friend's phone to see the session typing");
 
+        // Subscribed, the friend's presence is an event now (never set: unavailable) and again when the friend's phone goes online.
+        using (var subscribed = await node.Http.PostAsync($"/v1/sessions/capable/contacts/{Friend}/presence:subscribe", null))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, subscribed.StatusCode);
+        }
+
+        await node.WaitForEventsAsync("capable", e => FriendsPresence(e).Count == 1, "the friend's presence now");
+        using (var online = await http.PostAsJsonAsync($"{node.Simulator.AdminUrl}/accounts/{Friend}/presence", new { type = "available" }))
+        {
+            Assert.Equal(HttpStatusCode.OK, online.StatusCode);
+        }
+
+        var presences = FriendsPresence(await node.WaitForEventsAsync("capable", e => FriendsPresence(e).Count == 2, "the friend online"));
+        Assert.Equal(["unavailable", "available"], presences.Select(p => p.GetProperty("state").GetString()));
+
         using (var checkedContacts = await node.Http.PostAsJsonAsync("/v1/sessions/capable/contacts:check", new { phones = new[] { "+" + Friend, "15559999999" } }))
         {
             Assert.Equal(HttpStatusCode.OK, checkedContacts.StatusCode);
@@ -117,6 +132,10 @@ public sealed class SessionCapabilityRoutesTests(EdgeNode node) : IClassFixture<
 
         await node.WaitForEventsAsync("capable", e => e.Count(QrLinking.IsStatus("connected")) > connectedBefore, "connected again after the restart");
     }
+
+    private static List<JsonElement> FriendsPresence(List<JsonElement> events) =>
+        [.. events.Where(e => e.GetProperty("type").GetString() == "presence.update").Select(e => e.GetProperty("payload"))
+            .Where(p => p.GetProperty("jid").GetString() == Friend + "@s.whatsapp.net")];
 
     [Fact]
     public async Task Capabilities_of_a_session_not_linked_are_409_and_bad_input_400()

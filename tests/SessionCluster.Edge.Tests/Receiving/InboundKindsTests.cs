@@ -12,7 +12,8 @@ namespace SessionCluster.Edge.Tests.Receiving;
 /// <summary>
 /// A real Baileys companion (tests/Interop, installed from its lockfile) of another account sends every content kind
 /// to our session through the simulator: files, a voice note, a reaction to our message, an edit, a revoke, a location,
-/// a contact card, a poll and a reply quoting our message with a mention. The session's events
+/// a contact card, a poll and a reply quoting our message with a mention, and shows typing, recording and paused in our
+/// chat. The session's events
 /// (<c>GET /v1/sessions/{id}/events</c>) show each as its type with its content and no media secrets, the store keeps
 /// the real kind and caption, and a Cloud-format webhook gets the image and the reaction in Meta's shapes.
 /// </summary>
@@ -163,6 +164,22 @@ public sealed class InboundKindsTests(InboundNode inbound, ITestOutputHelper out
         var cloudReaction = messages.Single(m => Str(m, "id") == reaction.Id);
         Assert.Equal(("reaction", ours, "🎉"), (Str(cloudReaction, "type"), Str(cloudReaction.GetProperty("reaction"), "message_id"), Str(cloudReaction.GetProperty("reaction"), "emoji")));
         Assert.All(posts, p => Assert.True(p.SignatureValid, "every Cloud post is signed"));
+        Assert.Empty(Bob.Errors);
+    }
+
+    [Fact]
+    public async Task Baileys_typing_recording_and_pausing_in_our_chat_are_chat_state_events_in_that_order()
+    {
+        foreach (var state in new[] { "composing", "recording", "paused" })
+        {
+            await Bob.SendPresenceUpdateAsync(state, ChatA);
+        }
+
+        // Baileys sends recording as <composing media="audio"/>; the simulator relays each to our account's companions.
+        var events = await WebhookTestKit.WaitForEventsAsync(Node.Http, Session, all => all.Count(e => Str(e, "type") == "chat.state") >= 3, "three chat.state events");
+        var shown = events.Where(e => Str(e, "type") == "chat.state").Select(e => e.GetProperty("payload")).ToList();
+        Assert.Equal([(ChatB, ChatB, "composing"), (ChatB, ChatB, "recording"), (ChatB, ChatB, "paused")],
+            shown.Select(p => (Str(p, "chat"), Str(p, "sender"), Str(p, "state"))));
         Assert.Empty(Bob.Errors);
     }
 

@@ -370,6 +370,13 @@ public sealed class BaileysClient : IAsyncDisposable
     public Task ChatModifyAsync(object mod, string jid, CancellationToken cancellationToken = default) =>
         CallAsync("chatModify", new { mod, jid }, cancellationToken);
 
+    /// <summary>
+    /// <c>sock.sendPresenceUpdate(type, to)</c>: <c>available</c> or <c>unavailable</c> for the account (<paramref name="to"/> null),
+    /// or <c>composing</c>, <c>recording</c> (Baileys sends <c>&lt;composing media="audio"/&gt;</c>) or <c>paused</c> shown in chat <paramref name="to"/>.
+    /// </summary>
+    public Task SendPresenceUpdateAsync(string type, string? to = null, CancellationToken cancellationToken = default) =>
+        CallAsync("sendPresenceUpdate", new { type, to }, cancellationToken);
+
     /// <summary>Logs out (remove-companion-device) and waits for the close; the auth folder is then useless.</summary>
     public Task LogoutAsync(CancellationToken cancellationToken = default) => CallAsync("logout", null, cancellationToken);
 

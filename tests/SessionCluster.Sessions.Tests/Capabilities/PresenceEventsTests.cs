@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using SessionCluster.Sessions.Tests.Support;
 using Xunit.Abstractions;
 using static SessionCluster.Sessions.SessionCommands;
@@ -17,11 +18,32 @@ public sealed class PresenceEventsTests(ITestOutputHelper output) : CapabilityTe
 
         Assert.IsType<PresenceSent>(await Ask(session, new SubscribePresence(Alice, bob.Jid)));
 
-        var events = await SessionLog.WaitForAsync(system, Alice, e => e.Any(x => x.Body is PresenceUpdateBody), "Bob's presence");
-        var presence = events.Select(e => e.Body).OfType<PresenceUpdateBody>().First();
-        Assert.Equal(bob.Jid, presence.Jid);
+        // Now: Bob's account never set a presence, so it is unavailable with no last seen.
+        await SessionLog.WaitForAsync(system, Alice, e => Presences(e).Count == 1, "Bob's presence now");
+        // On change: Bob's phone goes online, then offline.
+        await SetPhonePresenceAsync(host, BobPhone, "available");
+        await SessionLog.WaitForAsync(system, Alice, e => Presences(e).Count == 2, "Bob online");
+        await SetPhonePresenceAsync(host, BobPhone, "unavailable");
+        var events = await SessionLog.WaitForAsync(system, Alice, e => Presences(e).Count == 3, "Bob offline");
+
+        var presences = Presences(events);
+        Assert.All(presences, p => Assert.Equal(bob.Jid, p.Jid));
+        Assert.Equal([false, true, false], presences.Select(p => p.Available));
+        Assert.Null(presences[0].LastSeen);
+        Assert.Null(presences[1].LastSeen);
+        Assert.InRange(presences[2].LastSeen!.Value, DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddSeconds(1));
         var refused = Assert.IsType<SendRefused>(await Ask(session, new SubscribePresence(Alice, "120363000000000001@g.us")));
         Assert.Equal(SendRefusal.BadRecipient, refused.Reason);
+    }
+
+    private static List<PresenceUpdateBody> Presences(IEnumerable<SessionEvent> events) => [.. events.Select(e => e.Body).OfType<PresenceUpdateBody>()];
+
+    /// <summary>The simulator's phone of <paramref name="phone"/> goes online or offline (<c>POST /admin/accounts/{phone}/presence</c>).</summary>
+    private static async Task SetPhonePresenceAsync(SessionCluster.Simulator.SimulatorHost host, string phone, string type)
+    {
+        using var http = new HttpClient();
+        using var response = await http.PostAsJsonAsync($"{host.AdminUrl}/accounts/{phone}/presence", new { type });
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
     }
 
     [Fact]

@@ -1,12 +1,13 @@
 using SessionCluster.Protocol.Binary;
+using SessionCluster.Simulator.Tests.Support;
 
 namespace SessionCluster.Simulator.Tests.Relay;
 
-/// <summary>Presence subscriptions and chatstate between two accounts' companions.</summary>
+/// <summary>Presence subscriptions and chatstate between two accounts' companions, and the phone's presence set through the admin API.</summary>
 public sealed class PresenceTests
 {
     [Fact]
-    public async Task A_subscriber_gets_the_current_presence_then_every_change_and_chatstates_reach_the_peer()
+    public async Task A_subscriber_gets_the_current_presence_then_every_change_of_companion_or_phone_and_chatstates_reach_the_peer()
     {
         await using var harness = await RelayHarness.StartAsync();
         var (a, _, _) = await harness.A.OnlineAsync(harness.Host);
@@ -31,6 +32,22 @@ public sealed class PresenceTests
             var gone = await a.ReceiveUntilAsync(n => n.Tag == "presence");
             Assert.Equal("unavailable", gone.GetString("type"));
             Assert.NotNull(gone.GetOptionalString("last"));
+
+            // The phone going online is told to the subscriber as a companion's presence is; a bad type changes nothing.
+            using var http = new HttpClient();
+            using (var bad = await http.PostAsync($"{harness.Host.AdminUrl}/accounts/15550002222/presence", TestSimulator.Json(new { type = "composing" })))
+            {
+                Assert.Equal(System.Net.HttpStatusCode.BadRequest, bad.StatusCode);
+            }
+
+            using (var online = await http.PostAsync($"{harness.Host.AdminUrl}/accounts/15550002222/presence", TestSimulator.Json(new { type = "available" })))
+            {
+                Assert.Equal(System.Net.HttpStatusCode.OK, online.StatusCode);
+            }
+
+            var phoneOnline = await a.ReceiveUntilAsync(n => n.Tag == "presence");
+            Assert.Equal(("15550002222@s.whatsapp.net", "available"), (phoneOnline.GetString("from"), phoneOnline.GetString("type")));
+            Assert.Equal("available", harness.Host.Server.Presence.Current(harness.AccountOf(harness.B)).Type);
 
             // Nothing is echoed to the sender, nothing is queued.
             await RelayHarness.AssertNothingPendingAsync(b);
