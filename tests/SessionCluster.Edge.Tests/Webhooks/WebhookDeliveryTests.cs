@@ -8,7 +8,8 @@ namespace SessionCluster.Edge.Tests.Webhooks;
 /// <summary>
 /// Webhook delivery from a real node to a real receiver on loopback, the events made by linking sessions with the
 /// simulator's phones and sending through the API: order, signatures, ids, dead letters and replay, retries, the
-/// Cloud envelope. Each test has a tenant of its own, so its tenant-wide webhooks see only its sessions.
+/// Cloud envelope, the event filter over the newer kinds (reactions to calls). Each test has a tenant of its own, so
+/// its tenant-wide webhooks see only its sessions.
 /// </summary>
 public sealed class WebhookDeliveryTests(EdgeNode node) : IClassFixture<EdgeNode>
 {
@@ -240,9 +241,9 @@ public sealed class WebhookDeliveryTests(EdgeNode node) : IClassFixture<EdgeNode
         await receiver.WaitForAsync(posts => kinds.All(kind => posts.Any(p => p.Type == kind)), "a post of each new kind");
         var (events, posts) = await WaitAsync(async () =>
         {
-            var wanted = (await WebhookTestKit.EventsAsync(http, "kinds-1")).Where(e => e.GetProperty("seq").GetInt64() > before).ToList();
+            var since = (await WebhookTestKit.EventsAsync(http, "kinds-1")).Where(e => e.GetProperty("seq").GetInt64() > before).ToList();
             var delivered = receiver.Posts.DistinctBy(p => p.Seq).ToList();
-            return delivered.Count == wanted.Count(e => WebhookEventTypes.Matches(filter, e.GetProperty("type").GetString()!)) ? Tuple.Create(wanted, delivered) : null;
+            return delivered.Count == since.Count(e => WebhookEventTypes.Matches(filter, e.GetProperty("type").GetString()!)) ? Tuple.Create(since, delivered) : null;
         }, "every event the filter takes to be posted");
 
         // Exactly the events the filter takes, in the log's order, signed, each the event as GET .../events shows it.
