@@ -1,13 +1,15 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using SessionCluster.Edge.Webhooks;
 
 namespace SessionCluster.Edge.Tests.Webhooks;
 
 /// <summary>
 /// Webhook delivery from a real node to a real receiver on loopback, the events made by linking sessions with the
 /// simulator's phones and sending through the API: order, signatures, ids, dead letters and replay, retries, the
-/// Cloud envelope. Each test has a tenant of its own, so its tenant-wide webhooks see only its sessions.
+/// Cloud envelope, the event filter over the newer kinds (reactions to calls). Each test has a tenant of its own, so
+/// its tenant-wide webhooks see only its sessions.
 /// </summary>
 public sealed class WebhookDeliveryTests(EdgeNode node) : IClassFixture<EdgeNode>
 {
@@ -181,6 +183,102 @@ public sealed class WebhookDeliveryTests(EdgeNode node) : IClassFixture<EdgeNode
         });
         Assert.All(receiver.Posts, p => Assert.Equal("whatsapp_business_account", p.Json.GetProperty("object").GetString()));
         Assert.All(receiver.Posts, p => Assert.True(p.SignatureValid));
+    }
+
+    [Fact]
+    public async Task A_webhook_filtered_to_the_new_kinds_gets_each_of_them_signed_in_order_and_none_of_the_other_events()
+    {
+        using var http = await WebhookTestKit.TenantAsync(node.Http, "deliver-kinds");
+        await using var receiver = await WebhookReceiver.StartAsync();
+        const string owner = "15550105001";
+        const string friend = "15550105002";
+        const string friendJid = friend + "@s.whatsapp.net";
+        await WebhookTestKit.LinkAsync(http, node.Simulator, "kinds-1", owner);
+        await WebhookTestKit.LinkAsync(http, node.Simulator, "kinds-2", friend);
+        string[] filter = ["message.reaction", "message.edited", "message.revoked", "group.*", "presence.update", "chat.state", "call.offer", "history.sync", "status.received", "chat.archived"];
+        var before = (await WebhookTestKit.EventsAsync(http, "kinds-1"))[^1].GetProperty("seq").GetInt64();
+        var hook = await WebhookTestKit.CreateWebhookAsync(http, "/v1/sessions/kinds-1/webhooks", new { url = receiver.Url(), events = filter });
+        receiver.Secret = hook.GetProperty("secret").GetString()!;
+
+        // The friend's session acts on a text it sent (the text itself is a message.received the filter leaves out)...
+        var text = await WebhookTestKit.SendTextAsync(http, "kinds-2", owner, "a text to act on");
+        await ActAsync(http, $"/v1/sessions/kinds-2/messages/{text}:react", new { emoji = "👍" });
+        await ActAsync(http, $"/v1/sessions/kinds-2/messages/{text}:edit", new { text = "an edited text" });
+        await ActAsync(http, $"/v1/sessions/kinds-2/messages/{text}:revoke", new { });
+        await ActAsync(http, "/v1/sessions/kinds-2/status", new { type = "text", text = "a story for the owner", audience = new[] { "+" + owner } });
+        using (var typing = await http.PostAsJsonAsync($"/v1/sessions/kinds-2/chats/{owner}/presence", new { state = "composing" }))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, typing.StatusCode);
+        }
+
+        using (var created = await http.PostAsJsonAsync("/v1/sessions/kinds-2/groups", new { subject = "Kinds", participants = new[] { "+" + owner } }))
+        {
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+            var group = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("jid").GetString();
+            using var promoted = await http.PostAsJsonAsync($"/v1/sessions/kinds-2/groups/{group}/participants:promote", new { participants = new[] { owner } });
+            Assert.Equal(HttpStatusCode.OK, promoted.StatusCode);
+        }
+
+        // ... the owner's session asks for the friend's presence, and the phones call, send history and archive a chat.
+        using (var subscribed = await http.PostAsync($"/v1/sessions/kinds-1/contacts/{friend}/presence:subscribe", null))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, subscribed.StatusCode);
+        }
+
+        using var admin = new HttpClient { Timeout = EdgeNode.Deadline };
+        foreach (var (path, body) in new (string, object?)[]
+                 {
+                     ($"/accounts/{friend}/calls", new { to = owner }),
+                     ($"/accounts/{owner}/history-sync", null),
+                     ($"/accounts/{owner}/app-state/regular_low", new { index = new[] { "archive", friendJid }, value = new { archiveChatAction = new { archived = true } }, version = 3 }),
+                 })
+        {
+            using var response = await admin.PostAsync(node.Simulator.AdminUrl + path, body is null ? null : JsonContent.Create(body));
+            Assert.True(response.IsSuccessStatusCode, $"{path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        }
+
+        string[] kinds = ["message.reaction", "message.edited", "message.revoked", "group.update", "group.participants", "presence.update", "chat.state", "call.offer", "history.sync", "status.received", "chat.archived"];
+        await receiver.WaitForAsync(posts => kinds.All(kind => posts.Any(p => p.Type == kind)), "a post of each new kind");
+        var (events, posts) = await WaitAsync(async () =>
+        {
+            var since = (await WebhookTestKit.EventsAsync(http, "kinds-1")).Where(e => e.GetProperty("seq").GetInt64() > before).ToList();
+            var delivered = receiver.Posts.DistinctBy(p => p.Seq).ToList();
+            return delivered.Count == since.Count(e => WebhookEventTypes.Matches(filter, e.GetProperty("type").GetString()!)) ? Tuple.Create(since, delivered) : null;
+        }, "every event the filter takes to be posted");
+
+        // Exactly the events the filter takes, in the log's order, signed, each the event as GET .../events shows it.
+        var taken = events.Where(e => WebhookEventTypes.Matches(filter, e.GetProperty("type").GetString()!)).ToList();
+        Assert.Equal(taken.Select(e => e.GetProperty("seq").GetInt64()), posts.Select(p => p.Seq));
+        foreach (var (post, e) in posts.Zip(taken, (post, e) => (post, e)))
+        {
+            Assert.True(post.SignatureValid);
+            Assert.Equal((e.GetProperty("id").GetString(), "kinds-1"), (post.WebhookId, post.Session));
+            Assert.True(JsonElement.DeepEquals(e, post.Json), $"seq {post.Seq}: posted {post.Json}, the log shows {e}");
+        }
+        Assert.Contains(events, e => e.GetProperty("type").GetString() == "message.received");
+
+        JsonElement Payload(string type) => posts.First(p => p.Type == type).Json.GetProperty("payload");
+        Assert.Equal((text, "👍", false), (Payload("message.reaction").GetProperty("targetId").GetString(), Payload("message.reaction").GetProperty("emoji").GetString(), Payload("message.reaction").GetProperty("targetFromMe").GetBoolean()));
+        Assert.Equal((text, "an edited text"), (Payload("message.edited").GetProperty("id").GetString(), Payload("message.edited").GetProperty("text").GetString()));
+        Assert.Equal(text, Payload("message.revoked").GetProperty("id").GetString());
+        Assert.Equal("a story for the owner", Payload("status.received").GetProperty("text").GetString());
+        Assert.Equal((friendJid, "composing"), (Payload("chat.state").GetProperty("chat").GetString(), Payload("chat.state").GetProperty("state").GetString()));
+        Assert.Equal(("created", "Kinds"), (Payload("group.update").GetProperty("change").GetString(), Payload("group.update").GetProperty("subject").GetString()));
+        Assert.Equal("promote", Payload("group.participants").GetProperty("action").GetString());
+        Assert.Equal([owner + "@s.whatsapp.net"], Payload("group.participants").GetProperty("participants").EnumerateArray().Select(p => p.GetString()));
+        Assert.Equal(friendJid, Payload("presence.update").GetProperty("jid").GetString());
+        Assert.Equal((friendJid, "voice", false), (Payload("call.offer").GetProperty("from").GetString(), Payload("call.offer").GetProperty("media").GetString(), Payload("call.offer").GetProperty("rejected").GetBoolean()));
+        Assert.Equal((friendJid, false), (Payload("chat.archived").GetProperty("chat").GetString(), Payload("chat.archived").GetProperty("bySession").GetBoolean()));
+        Assert.False(string.IsNullOrEmpty(Payload("history.sync").GetProperty("syncType").GetString()));
+    }
+
+    /// <summary>A send of its own (202, with an Idempotency-Key) on <paramref name="path"/>.</summary>
+    private static async Task ActAsync(HttpClient http, string path, object body)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
+        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+        using var response = await http.SendAsync(request);
+        Assert.True(response.StatusCode == HttpStatusCode.Accepted, $"{path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
     }
 
     private static JsonElement Value(ReceivedPost post) => post.Json.GetProperty("entry")[0].GetProperty("changes")[0].GetProperty("value");
