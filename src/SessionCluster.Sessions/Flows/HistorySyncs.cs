@@ -51,6 +51,13 @@ internal static class HistorySyncs
     /// <summary>How many items (conversations, messages, push names, mappings) one event carries at most.</summary>
     public const int MaxItemsPerEvent = 500;
 
+    /// <summary>
+    /// How many bytes of message text (UTF-8) one event carries at most, 1 MiB (a message may go over it alone; WhatsApp
+    /// caps a text at 65,536 characters). 500 long texts would otherwise make an event of tens of MiB: more than a
+    /// live event may be between nodes (8 MiB, docs/CLUSTER.md "Messages between nodes"), and a large journal row.
+    /// </summary>
+    public const int MaxTextBytesPerEvent = 1024 * 1024;
+
     /// <summary>Where the chunk's bytes are (the inline INITIAL_BOOTSTRAP payload wins, as in Baileys history.js).</summary>
     /// <exception cref="HistorySyncException">NoPayload.</exception>
     public static HistoryPayload Payload(HistorySyncNotification notification)
@@ -117,10 +124,12 @@ internal static class HistorySyncs
 
     /// <summary>
     /// The chunk as events of at most <paramref name="maxItems"/> items each (a conversation, a message, a push name and a
-    /// mapping count one each; a long conversation continues in the next event under the same jid). Always one event at least,
+    /// mapping count one each; a long conversation continues in the next event under the same jid) and at most
+    /// <paramref name="maxTextBytes"/> of message text each (beyond a single message's own). Always one event at least,
     /// so an empty chunk still reports its progress.
     /// </summary>
-    public static IReadOnlyList<HistorySyncBody> Batches(HistorySync sync, HistorySyncNotification notification, string messageId, string sender, int maxItems = MaxItemsPerEvent)
+    public static IReadOnlyList<HistorySyncBody> Batches(
+        HistorySync sync, HistorySyncNotification notification, string messageId, string sender, int maxItems = MaxItemsPerEvent, int maxTextBytes = MaxTextBytesPerEvent)
     {
         ArgumentNullException.ThrowIfNull(sync);
         ArgumentNullException.ThrowIfNull(notification);
@@ -133,6 +142,7 @@ internal static class HistorySyncs
         var pushNames = new List<HistoryPushName>();
         var mappings = new List<HistoryLidMapping>();
         var used = 0;
+        var usedTextBytes = 0;
 
         void Flush()
         {
@@ -141,6 +151,7 @@ internal static class HistorySyncs
             pushNames.Clear();
             mappings.Clear();
             used = 0;
+            usedTextBytes = 0;
         }
 
         foreach (var conversation in sync.Conversations.Where(c => c.HasID && c.ID.Length > 0))
@@ -152,13 +163,26 @@ internal static class HistorySyncs
             var taken = 0;
             do
             {
-                if (used + 2 > maxItems)
+                if (used + 2 > maxItems || (used > 0 && taken < messages.Count && usedTextBytes + TextBytes(messages[taken]) > maxTextBytes))
                 {
                     Flush();
                 }
 
+                // The first message of an event always fits, whatever its text: otherwise it would never go.
                 var room = maxItems - used - 1;
-                var part = messages.Skip(taken).Take(room).ToList();
+                var part = new List<HistoryMessage>();
+                while (taken + part.Count < messages.Count && part.Count < room)
+                {
+                    var textBytes = TextBytes(messages[taken + part.Count]);
+                    if (used + part.Count > 0 && usedTextBytes + textBytes > maxTextBytes)
+                    {
+                        break;
+                    }
+
+                    part.Add(messages[taken + part.Count]);
+                    usedTextBytes += textBytes;
+                }
+
                 conversations.Add(new HistoryConversation(conversation.ID, name, unread, part));
                 used += 1 + part.Count;
                 taken += part.Count;
@@ -195,6 +219,8 @@ internal static class HistorySyncs
 
         return batches;
     }
+
+    private static int TextBytes(HistoryMessage message) => message.Text is null ? 0 : System.Text.Encoding.UTF8.GetByteCount(message.Text);
 
     /// <summary>One stored message as the event shows it: id, direction, sender in a group, time, and its text if it is one.</summary>
     private static HistoryMessage Message(Protocol.Wa.History.WebMessageInfo info)

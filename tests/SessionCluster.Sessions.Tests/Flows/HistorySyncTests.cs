@@ -74,6 +74,27 @@ public sealed class HistorySyncTests
     }
 
     [Fact]
+    public void Long_texts_split_a_chunk_by_bytes_too_so_no_event_carries_more_than_its_text_budget_beyond_one_message()
+    {
+        var notification = Inline(Chunk(messages: 40, text: i => new string((char)('a' + (i % 26)), 60_000)));
+        var sync = HistorySyncs.Read(new MemoryStream(notification.InitialHistBootstrapInlinePayload.ToByteArray()));
+
+        var batches = HistorySyncs.Batches(sync, notification, "M1", "1555@s.whatsapp.net", maxTextBytes: 200_000);
+
+        // 40 texts of 60,000 bytes at 200,000 a batch: three a batch, so 14 batches (the last with one, and the push name
+        // and mapping after it), every message once and in order.
+        var texts = batches.Select(b => b.Conversations.SelectMany(c => c.Messages).Sum(m => m.Text!.Length)).ToList();
+        Assert.All(texts, bytes => Assert.InRange(bytes, 1, 200_000));
+        Assert.Equal(14, batches.Count);
+        Assert.Equal(Enumerable.Range(0, 40).Select(i => "m" + i), batches.SelectMany(b => b.Conversations).SelectMany(c => c.Messages).Select(m => m.Id));
+        Assert.Equal(Enumerable.Range(0, batches.Count), batches.Select(b => b.Part));
+
+        // One text over the budget still goes, alone.
+        var alone = HistorySyncs.Batches(sync, notification, "M1", "1555@s.whatsapp.net", maxTextBytes: 50_000);
+        Assert.Equal(40, alone.Count(b => b.Conversations.SelectMany(c => c.Messages).Count() == 1));
+    }
+
+    [Fact]
     public void A_notification_names_its_blob_as_history_media_and_one_without_payload_or_blob_is_refused()
     {
         var blob = new HistorySyncNotification
@@ -90,7 +111,7 @@ public sealed class HistorySyncTests
         Assert.DoesNotContain("MediaKey", descriptor.ToString(), StringComparison.Ordinal);
     }
 
-    private static HistorySync Chunk(int messages)
+    private static HistorySync Chunk(int messages, Func<int, string>? text = null)
     {
         var conversation = new Conversation { ID = Bob, Name = "Bob", UnreadCount = 1 };
         for (var i = 0; i < messages; i++)
@@ -101,7 +122,7 @@ public sealed class HistorySyncTests
                 Message = new WebMessageInfo
                 {
                     Key = new MessageKey { RemoteJID = Bob, FromMe = i % 2 == 0, ID = "m" + i },
-                    Message = new Message { Conversation = "text " + i },
+                    Message = new Message { Conversation = text?.Invoke(i) ?? "text " + i },
                     MessageTimestamp = 1_700_000_000 + (ulong)i,
                 },
             });
