@@ -15,8 +15,9 @@ namespace SessionCluster.Sessions;
 /// comes), their devices from usync (the same cache as 1:1 sends), one skmsg with our sender key (the group's
 /// sender-key actor makes it and keeps it durable before answering), and our key's distribution (SKDM) encrypted
 /// pairwise only for the devices that do not hold it yet — whom it reached is recorded once the server acks the
-/// stanza. When a member leaves or is removed the next send starts a new key, so a former member cannot read what
-/// follows. The rest (queue, ack, status, durable-before-wire) is the 1:1 send's.
+/// stanza. When a member leaves or is removed (by us or by another admin) the next send starts a new key, so a former
+/// member cannot read what follows: the sender-key actor sees a device that holds the key outside the devices it is
+/// given (<see cref="GroupProtocol.EncryptOwn"/>), which a restart cannot lose. The rest (queue, ack, status, durable-before-wire) is the 1:1 send's.
 /// </summary>
 public sealed partial class SessionActor
 {
@@ -24,9 +25,6 @@ public sealed partial class SessionActor
     private static readonly TimeSpan GroupMembersFor = TimeSpan.FromMinutes(5);
 
     private readonly Dictionary<Jid, (IReadOnlyList<Jid> Members, DateTimeOffset Until)> _groupMembers = [];
-
-    /// <summary>Groups a member left since our last send to them: the next send there uses a new sender key.</summary>
-    private readonly HashSet<Jid> _rotateGroups = [];
 
     private void ReceiveGroupSend() => Command<GroupProtocol.OwnEncrypted>(OnOwnEncrypted);
 
@@ -81,8 +79,7 @@ public sealed partial class SessionActor
             .Distinct()
             .ToList();
         work.GroupDevices = devices;
-        var rotate = _rotateGroups.Contains(work.Entry.To);
-        Groups.Request(work.Entry.To).Tell(new GroupProtocol.EncryptOwn(work.Entry.MessageId, MessagePadding.Pad(work.Entry.Content.ToByteArray()), devices, rotate, Broadcast: IsStatus(work.Entry.To)));
+        Groups.Request(work.Entry.To).Tell(new GroupProtocol.EncryptOwn(work.Entry.MessageId, MessagePadding.Pad(work.Entry.Content.ToByteArray()), devices, Broadcast: IsStatus(work.Entry.To)));
     }
 
     /// <summary>The skmsg is durable in the group's actor: the SKDM goes pairwise to the devices that lack our key, then the stanza.</summary>
@@ -94,7 +91,6 @@ public sealed partial class SessionActor
             return;
         }
 
-        _rotateGroups.Remove(encrypted.Group);
         work.Skmsg = encrypted.Skmsg;
         work.SenderKeyId = encrypted.KeyId;
         var distribution = MessagePadding.Pad(new Message
@@ -134,7 +130,7 @@ public sealed partial class SessionActor
 
     /// <summary>
     /// A <c>w:gp2</c> notification: the group's members or roles changed, so its member list is read again at the next
-    /// send; a member who left or was removed makes that send start a new sender key.
+    /// send (where a member who left or was removed makes the sender-key actor start a new key).
     /// </summary>
     /// <remarks>The change is a durable <see cref="GroupChangedBody"/> event before the notification is acked.</remarks>
     private void OnGroupNotification(Node node)
@@ -146,17 +142,10 @@ public sealed partial class SessionActor
             return;
         }
 
-        MembersChanged(Jid.Parse(change.Group), removed: change.Change is GroupChange.Removed or GroupChange.Left);
+        MembersChanged(Jid.Parse(change.Group));
         PersistEvents([change], () => connection?.Tell(new SendNode(Receipts.Ack(node))));
     }
 
-    /// <summary>The group's member list is read again at the next send; after a removal, that send starts a new sender key.</summary>
-    private void MembersChanged(Jid group, bool removed)
-    {
-        _groupMembers.Remove(group);
-        if (removed)
-        {
-            _rotateGroups.Add(group);
-        }
-    }
+    /// <summary>The group's member list is read again at the next send.</summary>
+    private void MembersChanged(Jid group) => _groupMembers.Remove(group);
 }

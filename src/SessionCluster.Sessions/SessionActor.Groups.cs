@@ -37,8 +37,8 @@ public sealed partial class SessionActor
             {
                 var changed = new GroupParticipantsChanged(_id, GroupQueries.ReadParticipants(result, command.Action));
                 // Our own change brings no notification to this device: the member list is read again at the next send,
-                // and a removal there starts a new sender key.
-                MembersChanged(group, removed: command.Action == GroupParticipantAction.Remove);
+                // where a removal makes the sender-key actor start a new key.
+                MembersChanged(group);
                 return changed;
             });
         }));
@@ -53,7 +53,7 @@ public sealed partial class SessionActor
             var group = CheckGroup(command.Group);
             return (id => GroupQueries.Leave(id, group), _ =>
             {
-                MembersChanged(group, removed: true);
+                MembersChanged(group);
                 return new GroupChanged(_id, group.ToString());
             });
         }));

@@ -18,6 +18,7 @@ internal sealed class SimulatorStats
     private long _acksReceived;
     private long _relayErrors;
     private long _bundlesServed;
+    private long _usyncQueries;
 
     public void ConnectionOpened()
     {
@@ -59,6 +60,9 @@ internal sealed class SimulatorStats
     /// <summary>A prekey bundle (one device) was served.</summary>
     public void BundleServed() => Interlocked.Increment(ref _bundlesServed);
 
+    /// <summary>A usync query (devices, LIDs, contacts of a list of users) was answered.</summary>
+    public void UsyncQuery() => Interlocked.Increment(ref _usyncQueries);
+
     public StatsSnapshot Snapshot(int accounts, int offlineQueueDepth) => new(
         Interlocked.Read(ref _connectionsOpen),
         Interlocked.Read(ref _connectionsTotal),
@@ -76,7 +80,8 @@ internal sealed class SimulatorStats
         Interlocked.Read(ref _acksReceived),
         offlineQueueDepth,
         Interlocked.Read(ref _relayErrors),
-        Interlocked.Read(ref _bundlesServed));
+        Interlocked.Read(ref _bundlesServed),
+        Interlocked.Read(ref _usyncQueries));
 }
 
 /// <summary>The JSON body of <c>GET /admin/stats</c>.</summary>
@@ -97,4 +102,5 @@ public sealed record StatsSnapshot(
     long AcksReceived,
     long OfflineQueueDepth,
     long RelayErrors,
-    long BundlesServed);
+    long BundlesServed,
+    long UsyncQueries);

@@ -15,13 +15,14 @@ namespace SessionCluster.Simulator;
 /// <c>disappearing_mode</c> (off); protocols the simulator has nothing for are left out of the user, and a JID with no
 /// account gets an empty <c>&lt;user jid/&gt;</c> (so a sender finds no devices for it).
 /// </summary>
-internal sealed class Usync(AccountDirectory accounts, DeviceLists deviceLists)
+internal sealed class Usync(AccountDirectory accounts, DeviceLists deviceLists, SimulatorStats stats)
 {
     public ValueTask<Node?> HandleAsync(ChatConnection connection, Node iq, CancellationToken cancellationToken)
     {
         var usync = IqRouter.RequireChild(iq, "usync");
         var protocols = IqRouter.RequireChild(usync, "query").Children.Select(p => p.Tag).ToArray();
         var users = IqRouter.RequireChild(usync, "list").GetChildren("user").ToArray();
+        stats.UsyncQuery();
         var answers = new List<Node>(users.Length);
         foreach (var user in users)
         {

@@ -13,15 +13,15 @@ public static class GroupProtocol
     public sealed record DecryptGroupMessage(string MessageId, Jid Sender, byte[] Ciphertext);
 
     /// <summary>
-    /// Encrypt <paramref name="Plaintext"/> (padded) with our own sender key, made first when there is none or when
-    /// <paramref name="Rotate"/> (a member left: a new key nobody outside the group now holds). The advanced key is
-    /// durable before the answer, <see cref="OwnEncrypted"/>; of <paramref name="Devices"/>, it names those that do not
-    /// hold the key yet. With <paramref name="Broadcast"/> (a status, docs/PROTOCOL.md §9 "Status") the audience is exactly
-    /// <paramref name="Devices"/>: all of them are named as needing the SKDM (the server delivers a status only to the
-    /// devices named in its <c>&lt;participants&gt;</c>, each with an enc), and a device that held the key but is not among
-    /// them any more makes a new key first, as a removal from a group does.
+    /// Encrypt <paramref name="Plaintext"/> (padded) with our own sender key, made first when there is none or when a
+    /// device that holds it is not among <paramref name="Devices"/> (a member left or was removed: a new key nobody
+    /// outside the group now holds; decided from the durable record of who holds it, so a restart cannot skip it). The
+    /// advanced key is durable before the answer, <see cref="OwnEncrypted"/>; of <paramref name="Devices"/>, it names
+    /// those that do not hold the key yet. With <paramref name="Broadcast"/> (a status, docs/PROTOCOL.md §9 "Status") the
+    /// audience is exactly <paramref name="Devices"/>: all of them are named as needing the SKDM (the server delivers a
+    /// status only to the devices named in its <c>&lt;participants&gt;</c>, each with an enc).
     /// </summary>
-    public sealed record EncryptOwn(string MessageId, byte[] Plaintext, IReadOnlyList<Jid> Devices, bool Rotate, bool Broadcast = false);
+    public sealed record EncryptOwn(string MessageId, byte[] Plaintext, IReadOnlyList<Jid> Devices, bool Broadcast = false);
 
     /// <summary>The skmsg, the distribution message (SKDM) of the key it used, and the devices that still need that SKDM.</summary>
     public sealed record OwnEncrypted(Jid Group, string MessageId, byte[] Skmsg, byte[] Distribution, uint KeyId, IReadOnlyList<Jid> NeedDistribution)

@@ -114,12 +114,11 @@ public sealed class GroupSenderKeysActor : ReceivePersistentActor
         Store(sender, record, null, null, () => replyTo.Tell(new DistributionProcessed(_group, request.Sender, request.MessageId)));
     }
 
-    /// <summary>Our own key: the newest own state of the record kept under <see cref="OwnSender"/> (a rotation starts an empty one).</summary>
+    /// <summary>Our own key: the newest own state of the record kept under <see cref="OwnSender"/> (a new key starts an empty one).</summary>
     private void OnEncryptOwn(EncryptOwn request)
     {
         var replyTo = Sender;
-        var rotate = request.Rotate || (request.Broadcast && AudienceShrank(request.Devices));
-        var distribution = GroupSessionBuilder.CreateDistribution(rotate ? SenderKeyRecord.Empty : _records.GetValueOrDefault(OwnSender) ?? SenderKeyRecord.Empty);
+        var distribution = GroupSessionBuilder.CreateDistribution(NeedsNewKey(request.Devices) ? SenderKeyRecord.Empty : _records[OwnSender]);
         var keyId = distribution.Record.NewestKeyId!.Value;
         var encrypted = GroupCipher.Encrypt(distribution.Record, request.Plaintext);
         var need = request.Broadcast
@@ -129,12 +128,22 @@ public sealed class GroupSenderKeysActor : ReceivePersistentActor
             replyTo.Tell(new OwnEncrypted(_group, request.MessageId, encrypted.Ciphertext, distribution.DistributionMessage, keyId, need)));
     }
 
-    /// <summary>Whether a device that holds our current key is not in <paramref name="devices"/> (a status audience got smaller).</summary>
-    private bool AudienceShrank(IReadOnlyList<Jid> devices)
+    /// <summary>
+    /// Whether our next message needs a new key: there is none, or a device that holds the current one is not among
+    /// <paramref name="devices"/> (a member left or was removed, by us or another admin; a device was unlinked; a status
+    /// audience got smaller), or the current one is not recorded as held at all (its SKDM may have gone out without the
+    /// ack reaching us: a new key costs nothing more, as every device gets the SKDM either way).
+    /// </summary>
+    /// <remarks>
+    /// Derived on every send from the durable holders record (<see cref="SenderKeyShared"/>) rather than from a "rotate
+    /// this group" flag set by a membership change: a flag in memory is lost when the session restarts between a
+    /// removal and the next send, and the removed member would keep reading; this needs no flag and cannot miss one.
+    /// </remarks>
+    private bool NeedsNewKey(IReadOnlyList<Jid> devices)
     {
         if (_records.GetValueOrDefault(OwnSender)?.NewestKeyId is not { } current || current != _sharedKeyId)
         {
-            return false;
+            return true;
         }
 
         var now = devices.Select(d => d.ToString()).ToHashSet(StringComparer.Ordinal);

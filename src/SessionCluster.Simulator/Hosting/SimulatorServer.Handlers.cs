@@ -86,7 +86,7 @@ internal sealed partial class SimulatorServer
     {
         var passive = new Passive(DeviceQueues);
         var preKeys = new PreKeys(Accounts, new PreKeyBundles(Accounts, DeviceQueues, Stats, Clock, () => PrimaryDevices));
-        var usync = new Usync(Accounts, DeviceLists);
+        var usync = new Usync(Accounts, DeviceLists, Stats);
         var groupIqs = new GroupIqs(Groups, Accounts, GroupNotifications);
         var mediaConn = new Simulator.Media.MediaConn(Media);
         var linkCodes = LinkCodeRegistration;

@@ -7,7 +7,7 @@ namespace SessionCluster.Edge.Tests.Groups;
 
 /// <summary>
 /// Group management through REST against the simulator's groups: create with members named by phone number, read,
-/// change subject and description, promote and remove members, the invite link and its reset, leave; and the
+/// change subject and description, promote, demote and remove members, the invite link and its reset, leave; and the
 /// refusals as problems with stable codes.
 /// </summary>
 public sealed class GroupRoutesTests(EdgeNode node) : IClassFixture<EdgeNode>
@@ -71,6 +71,13 @@ public sealed class GroupRoutesTests(EdgeNode node) : IClassFixture<EdgeNode>
         var read = await node.Http.GetFromJsonAsync<JsonElement>($"/v1/sessions/{Session}/groups/{jid}");
         Assert.Equal(2, read.GetProperty("participants").GetArrayLength());
         Assert.Equal("admin", read.GetProperty("participants").EnumerateArray().Single(p => p.GetProperty("phone").GetString() == Carol + "@s.whatsapp.net").GetProperty("role").GetString());
+        using (var demoted = await node.Http.PostAsJsonAsync($"/v1/sessions/{Session}/groups/{jid}/participants:demote", new { participants = new[] { Carol } }))
+        {
+            Assert.Equal(HttpStatusCode.OK, demoted.StatusCode);
+        }
+
+        read = await node.Http.GetFromJsonAsync<JsonElement>($"/v1/sessions/{Session}/groups/{jid}");
+        Assert.Equal("member", read.GetProperty("participants").EnumerateArray().Single(p => p.GetProperty("phone").GetString() == Carol + "@s.whatsapp.net").GetProperty("role").GetString());
 
         var invite = await node.Http.GetFromJsonAsync<JsonElement>($"/v1/sessions/{Session}/groups/{jid}/invite");
         Assert.StartsWith("https://chat.whatsapp.com/", invite.GetProperty("link").GetString(), StringComparison.Ordinal);

@@ -39,6 +39,11 @@ public sealed class GrpcGroupsAndContactsTests(EdgeNode node)
         var read = await grpc.Groups.GetAsync(new GetGroupRequest { Session = Session, Jid = group.Jid }, deadline: GrpcCaller.Deadline);
         Assert.Equal(2, read.Participants.Count);
         Assert.Equal("admin", read.Participants.Single(p => p.Phone == Carol + "@s.whatsapp.net" || p.Jid == Carol + "@s.whatsapp.net").Role);
+        var demoted = await grpc.Groups.ChangeParticipantsAsync(
+            new ChangeParticipantsRequest { Session = Session, Jid = group.Jid, Action = "demote", Participants = { Carol } }, deadline: GrpcCaller.Deadline);
+        Assert.All(demoted.Participants, p => Assert.Equal(200, p.Status));
+        read = await grpc.Groups.GetAsync(new GetGroupRequest { Session = Session, Jid = group.Jid }, deadline: GrpcCaller.Deadline);
+        Assert.Equal("member", read.Participants.Single(p => p.Phone == Carol + "@s.whatsapp.net" || p.Jid == Carol + "@s.whatsapp.net").Role);
 
         var invite = await grpc.Groups.GetInviteAsync(new GetInviteRequest { Session = Session, Jid = group.Jid }, deadline: GrpcCaller.Deadline);
         Assert.Equal("https://chat.whatsapp.com/" + invite.Code, invite.Link);

@@ -37,10 +37,13 @@ public sealed class GroupTests(ITestOutputHelper output) : CapabilityTestBase(ou
         Assert.Equal(("Team 2", "second"), (read.Subject, read.Description));
         Assert.Equal(GroupRole.Admin, Assert.Single(read.Members, m => m.PhoneNumber == carol.Jid).Role);
 
+        var demoted = Assert.IsType<GroupParticipantsChanged>(await Ask(session, new ChangeGroupParticipants(Alice, created.Jid, GroupParticipantAction.Demote, [carol.Jid])));
+        Assert.All(demoted.Participants, p => Assert.Equal(200, p.Status));
         Assert.IsType<GroupParticipantsChanged>(await Ask(session, new ChangeGroupParticipants(Alice, created.Jid, GroupParticipantAction.Remove, [bob.Jid])));
         Assert.IsType<GroupChanged>(await Ask(session, new SetGroupDescription(Alice, created.Jid, null)));
         read = Assert.IsType<GroupReady>(await Ask(session, new GetGroup(Alice, created.Jid))).Group;
         Assert.DoesNotContain(read.Members, m => m.PhoneNumber == bob.Jid);
+        Assert.Equal(GroupRole.Member, Assert.Single(read.Members, m => m.PhoneNumber == carol.Jid).Role);
         Assert.Null(read.Description);
 
         var invite = Assert.IsType<GroupInvite>(await Ask(session, new GetGroupInvite(Alice, created.Jid)));
