@@ -97,21 +97,22 @@ internal static class ChatRoutes
     /// </summary>
     private static async Task<IResult> ReadAsync(string rawId, string jid, HttpContext http, EdgeDependencies deps, CancellationToken ct)
     {
-        var (entry, problem) = await SessionAccess.FindAsync(http, rawId, deps, ct).ConfigureAwait(false);
-        if (entry is null)
-        {
-            return problem!;
-        }
+        var (read, problem) = await SessionCall.WithSessionAsync(http, rawId, deps, entry => ReadChatAsync(entry, jid, deps, ct), ct).ConfigureAwait(false);
+        return read is not null ? Results.Ok(read) : problem!;
+    }
 
+    /// <summary>The bodiless <c>:read</c> on a session found (REST and gRPC's <c>Chats.MarkRead</c> without ids).</summary>
+    public static async Task<(ReadView? Value, IResult? Problem)> ReadChatAsync(SessionEntry entry, string jid, EdgeDependencies deps, CancellationToken ct)
+    {
         if (!ChatJids.IsValid(jid))
         {
-            return BadJid();
+            return (null, BadJid());
         }
 
         var store = deps.Chats;
         if (!await store.HasChatAsync(entry.ActorId, jid, ct).ConfigureAwait(false))
         {
-            return EdgeProblems.NotFound(ProblemCodes.ChatNotFound, "Chat not found", $"session '{entry.Id}' has no chat '{jid}'");
+            return (null, EdgeProblems.NotFound(ProblemCodes.ChatNotFound, "Chat not found", $"session '{entry.Id}' has no chat '{jid}'"));
         }
 
         var unread = await store.UnreadAsync(entry.ActorId, jid, ct).ConfigureAwait(false);
@@ -120,14 +121,14 @@ internal static class ChatRoutes
             var reply = await deps.Sessions.AskAsync(new MarkRead(entry.ActorId, group.Key.WireChat, group.Key.Sender, group.Select(m => m.Id).ToList()), ct).ConfigureAwait(false);
             if (reply is not ReadMarked)
             {
-                return ReplyProblems.For(reply, entry.Id);
+                return (null, ReplyProblems.For(reply, entry.Id));
             }
         }
 
         await store.MarkReadAsync(entry.ActorId, jid, ct).ConfigureAwait(false);
         // The receipts are the route's promise; the app-state mark is what the phone's chat list shows, reported, not required.
         var synced = await deps.Sessions.AskAsync(new ModifyChat(entry.ActorId, jid, SessionCluster.Sessions.ChatSetting.Read, true), ct).ConfigureAwait(false) is ChatModified;
-        return Results.Ok(new ReadView(jid, unread.Count, synced));
+        return (new ReadView(jid, unread.Count, synced), null);
     }
 
     private static async Task<IResult> ContactsAsync(string rawId, HttpContext http, EdgeDependencies deps, CancellationToken ct)

@@ -34,16 +34,19 @@ internal static class ChatSettingRoutes
             // Bodiless, but declared as optionally JSON like the :read route beside it: when only some of the candidates of
             // one path segment carry consumes metadata, ASP.NET's consumes policy drops the others for a request without a
             // content type, and the complex segment {jid}:read then matched nothing (404).
-            SessionCommandRoute.MapPost(v1, "/sessions/{id}/chats/{jid}:" + verb, deps, (entry, http) => Build(entry, http, setting, on), Success)
+            SessionCommandRoute.MapPost(v1, "/sessions/{id}/chats/{jid}:" + verb, deps, (entry, http) => Build(entry, http.Request.RouteValues["jid"] as string, setting, on),
+                    reply => View(reply) is { } view ? Results.Ok(view) : null)
                 .Accepts<NoBody>(isOptional: true, "application/json");
         }
     }
 
-    private static SessionCommandRoute.Built Build(SessionEntry entry, HttpContext http, ChatSetting setting, bool on) =>
-        http.Request.RouteValues["jid"] is string jid && ChatJids.IsValid(jid)
+    /// <summary>The setting's command (REST and gRPC's <c>Chats</c> calls), or the problem with <paramref name="jid"/>.</summary>
+    public static SessionCommandRoute.Built Build(SessionEntry entry, string? jid, ChatSetting setting, bool on) =>
+        jid is not null && ChatJids.IsValid(jid)
             ? SessionCommandRoute.Built.Ask(new ModifyChat(entry.ActorId, jid, setting, on))
             : SessionCommandRoute.Built.Refuse(EdgeProblems.InvalidRequest("the chat must be a jid (user@s.whatsapp.net, id@lid, id@g.us), at most 128 characters"));
 
-    private static IResult? Success(Reply reply) =>
-        reply is ChatModified modified ? Results.Ok(new ChatSettingView(modified.Chat, modified.Collection, modified.Version)) : null;
+    /// <summary>What the session's reply shows when the patch was stored; null for any other reply.</summary>
+    public static ChatSettingView? View(Reply reply) =>
+        reply is ChatModified modified ? new ChatSettingView(modified.Chat, modified.Collection, modified.Version) : null;
 }

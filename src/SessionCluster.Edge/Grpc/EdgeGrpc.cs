@@ -24,6 +24,8 @@ public static class EdgeGrpc
         services.AddSingleton(_ => new GroupsService(binding.Dependencies));
         services.AddSingleton(_ => new ContactsService(binding.Dependencies));
         services.AddSingleton(_ => new FilesService(binding.Dependencies));
+        services.AddSingleton(_ => new ChatsService(binding.Dependencies));
+        services.AddSingleton(_ => new UploadsService(binding.Dependencies));
         services.AddSingleton(sp => new EventsService(binding.Dependencies, sp.GetRequiredService<ILogger<EventsService>>()));
         return services;
     }
@@ -36,6 +38,8 @@ public static class EdgeGrpc
         app.MapGrpcService<GroupsService>();
         app.MapGrpcService<ContactsService>();
         app.MapGrpcService<FilesService>();
+        app.MapGrpcService<ChatsService>();
+        app.MapGrpcService<UploadsService>();
         app.MapGrpcService<EventsService>();
     }
 

@@ -44,6 +44,13 @@ internal sealed class EdgeGrpcInterceptor(EdgeDependencies deps, ILogger<EdgeGrp
         }
     }
 
+    public override async Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(
+        IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        await AuthenticateAsync(context).ConfigureAwait(false);
+        return await continuation(requestStream, context).ConfigureAwait(false);
+    }
+
     private async Task AuthenticateAsync(ServerCallContext context)
     {
         var http = context.GetHttpContext();

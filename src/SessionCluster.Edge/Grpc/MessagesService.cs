@@ -17,9 +17,7 @@ internal sealed class MessagesService(EdgeDependencies deps) : V1.Messages.Messa
 {
     public override async Task<SendMessageResponse> Send(SendMessageRequest request, ServerCallContext context)
     {
-        var media = request.Media is { } m
-            ? new MessageRoutes.MediaBody(NullIfEmpty(m.Url), m.Data.IsEmpty ? null : Convert.ToBase64String(m.Data.Span), NullIfEmpty(m.Mimetype), NullIfEmpty(m.Filename), NullIfEmpty(m.Caption))
-            : null;
+        var media = MediaBody(request.Media);
         var reaction = request.Reaction is { } r ? new MessageRoutes.ReactionBody(r.MessageId, r.Emoji) : null;
         var location = request.Location is { } l ? new MessageRoutes.LocationBody(l.Latitude, l.Longitude, NullIfEmpty(l.Name), NullIfEmpty(l.Address)) : null;
         JsonElement? contacts = request.Contacts.Count == 0 ? null
@@ -34,9 +32,7 @@ internal sealed class MessagesService(EdgeDependencies deps) : V1.Messages.Messa
 
     public override async Task<SendMessageResponse> PostStatus(PostStatusRequest request, ServerCallContext context)
     {
-        var media = request.Media is { } m
-            ? new MessageRoutes.MediaBody(NullIfEmpty(m.Url), m.Data.IsEmpty ? null : Convert.ToBase64String(m.Data.Span), NullIfEmpty(m.Mimetype), NullIfEmpty(m.Filename), NullIfEmpty(m.Caption))
-            : null;
+        var media = MediaBody(request.Media);
         var body = new StatusRoutes.PostStatusRequest(
             NullIfEmpty(request.Type), NullIfEmpty(request.Text), media, NullIfEmpty(request.BackgroundColor), NullIfEmpty(request.Font), [.. request.Audience]);
         var accepted = GrpcProblems.Answer(await StatusRoutes.PostAsync(context.GetHttpContext(), request.Session, request.IdempotencyKey,
@@ -88,6 +84,10 @@ internal sealed class MessagesService(EdgeDependencies deps) : V1.Messages.Messa
 
     /// <summary>Contact cards handed to the REST reader as the JSON it reads (camelCase).</summary>
     private static readonly JsonSerializerOptions ContactJson = new(JsonSerializerDefaults.Web);
+
+    /// <summary>A file as REST's reader takes it: the bytes as its base64, an empty field as absent.</summary>
+    private static MessageRoutes.MediaBody? MediaBody(V1.Media? m) => m is null ? null
+        : new(NullIfEmpty(m.Url), m.Data.IsEmpty ? null : Convert.ToBase64String(m.Data.Span), NullIfEmpty(m.Mimetype), NullIfEmpty(m.Filename), NullIfEmpty(m.Caption), NullIfEmpty(m.UploadId));
 
     private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
 }

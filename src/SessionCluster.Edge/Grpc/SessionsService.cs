@@ -56,6 +56,12 @@ internal sealed class SessionsService(EdgeDependencies deps) : V1.Sessions.Sessi
         return new QrCode { Qr = qr.Qr, ExpiresAt = Timestamp.FromDateTimeOffset(qr.ExpiresAt) };
     }
 
+    public override async Task<SendPresenceResponse> SendPresence(SendPresenceRequest request, ServerCallContext context)
+    {
+        await GrpcSessionCall.AskAsync(context, request.Session, deps, entry => PresenceRoutes.Account(entry, request.State), reply => PresenceRoutes.IsSent(reply) ? reply : null).ConfigureAwait(false);
+        return new SendPresenceResponse();
+    }
+
     private static Session ToMessage(SessionView view)
     {
         var message = new Session

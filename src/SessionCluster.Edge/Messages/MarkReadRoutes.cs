@@ -28,22 +28,24 @@ internal static class MarkReadRoutes
 
     /// <summary>The route's form with a body naming the messages (the chats store's route takes the form without one).</summary>
     public static Func<string, HttpContext, CancellationToken, Task<IResult>> Handler(EdgeDependencies deps) =>
-        SessionCommandRoute.Handler<MarkReadRequest>(deps, Build, reply => reply is ReadMarked ? Results.NoContent() : null);
+        SessionCommandRoute.Handler<MarkReadRequest>(deps, (entry, body, http) => Build(entry, http.Request.RouteValues["jid"] as string, body.Sender, body.MessageIds),
+            reply => reply is ReadMarked ? Results.NoContent() : null);
 
-    private static SessionCommandRoute.Built Build(SessionEntry entry, MarkReadRequest body, HttpContext http)
+    /// <summary>The receipts' command (REST and gRPC's <c>Chats.MarkRead</c> with ids), or the problem with its input.</summary>
+    public static SessionCommandRoute.Built Build(SessionEntry entry, string? rawChat, string? rawSender, IReadOnlyList<string>? messageIds)
     {
-        if (body.MessageIds is not { Count: > 0 and <= MaxMessageIds } ids || ids.Any(m => string.IsNullOrEmpty(m) || m.Length > MaxMessageIdLength || !m.All(c => c is > ' ' and <= '~')))
+        if (messageIds is not { Count: > 0 and <= MaxMessageIds } ids || ids.Any(m => string.IsNullOrEmpty(m) || m.Length > MaxMessageIdLength || !m.All(c => c is > ' ' and <= '~')))
         {
             return SessionCommandRoute.Built.Refuse(EdgeProblems.InvalidRequest($"messageIds must list 1 to {MaxMessageIds} message ids (printable ASCII, at most {MaxMessageIdLength} characters)"));
         }
 
-        if (MessageRoutes.Recipient(http.Request.RouteValues["jid"] as string) is not { } chat)
+        if (MessageRoutes.Recipient(rawChat) is not { } chat)
         {
             return SessionCommandRoute.Built.Refuse(EdgeProblems.InvalidRequest("the chat must be a user jid (number@s.whatsapp.net, id@lid) or a phone number in international form"));
         }
 
         // A device jid (number:device@s.whatsapp.net) is a valid sender too: message.received names the sending device.
-        var sender = body.Sender ?? chat;
+        var sender = rawSender ?? chat;
         return sender.Length is 0 or > MaxJidLength || !sender.Contains('@', StringComparison.Ordinal)
             ? SessionCommandRoute.Built.Refuse(EdgeProblems.InvalidRequest("sender must be a jid as message.received's sender names it"))
             : SessionCommandRoute.Built.Ask(new MarkRead(entry.ActorId, chat, sender, ids));

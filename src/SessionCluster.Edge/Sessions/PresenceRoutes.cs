@@ -26,11 +26,9 @@ internal static class PresenceRoutes
     public static void Map(RouteGroupBuilder v1, EdgeDependencies deps)
     {
         SessionCommandRoute.MapPost<PresenceRequest>(v1, "/sessions/{id}/presence", deps,
-            (entry, body, _) => Build(entry, body, AccountStates, chat: null), Sent);
-        SessionCommandRoute.MapPost<PresenceRequest>(v1, "/sessions/{id}/chats/{jid}/presence", deps, (entry, body, http) =>
-            MessageRoutes.Recipient(http.Request.RouteValues["jid"] as string) is { } chat
-                ? Build(entry, body, ChatStates, chat)
-                : SessionCommandRoute.Built.Refuse(EdgeProblems.InvalidRequest("the chat must be a user jid (number@s.whatsapp.net, id@lid) or a phone number in international form")), Sent);
+            (entry, body, _) => Account(entry, body.State), reply => IsSent(reply) ? Results.NoContent() : null);
+        SessionCommandRoute.MapPost<PresenceRequest>(v1, "/sessions/{id}/chats/{jid}/presence", deps,
+            (entry, body, http) => Chat(entry, http.Request.RouteValues["jid"] as string, body.State), reply => IsSent(reply) ? Results.NoContent() : null);
         v1.MapPost("/sessions/{id}/contacts/{jid}/presence:subscribe", async (string id, string jid, HttpContext http, CancellationToken ct) =>
         {
             var (subscribed, problem) = await SessionCall.WithSessionAsync(http, id, deps, entry => Contacts.ContactCalls.SubscribePresenceAsync(entry, jid, deps, ct), ct).ConfigureAwait(false);
@@ -38,10 +36,20 @@ internal static class PresenceRoutes
         });
     }
 
-    private static SessionCommandRoute.Built Build(SessionEntry entry, PresenceRequest body, string[] allowed, string? chat) =>
-        body.State is { } state && allowed.Contains(state, StringComparer.Ordinal)
+    /// <summary>The account's presence command (REST and gRPC's <c>Sessions.SendPresence</c>), or the problem with <paramref name="state"/>.</summary>
+    public static SessionCommandRoute.Built Account(SessionEntry entry, string? state) => Build(entry, state, AccountStates, chat: null);
+
+    /// <summary>One chat's state command (REST and gRPC's <c>Chats.SendChatState</c>), or the problem with the chat or <paramref name="state"/>.</summary>
+    public static SessionCommandRoute.Built Chat(SessionEntry entry, string? rawChat, string? state) =>
+        MessageRoutes.Recipient(rawChat) is { } chat
+            ? Build(entry, state, ChatStates, chat)
+            : SessionCommandRoute.Built.Refuse(EdgeProblems.InvalidRequest("the chat must be a user jid (number@s.whatsapp.net, id@lid) or a phone number in international form"));
+
+    /// <summary>Whether the session's reply to a presence command means it was sent.</summary>
+    public static bool IsSent(Reply reply) => reply is PresenceSent;
+
+    private static SessionCommandRoute.Built Build(SessionEntry entry, string? state, string[] allowed, string? chat) =>
+        state is not null && allowed.Contains(state, StringComparer.Ordinal)
             ? SessionCommandRoute.Built.Ask(new SendPresence(entry.ActorId, Enum.Parse<PresenceState>(state, ignoreCase: true), chat))
             : SessionCommandRoute.Built.Refuse(EdgeProblems.InvalidRequest($"state must be one of {string.Join(", ", allowed)}"));
-
-    private static IResult? Sent(Reply reply) => reply is PresenceSent ? Results.NoContent() : null;
 }

@@ -27,6 +27,14 @@ public sealed class GrpcAuthAndQuotaTests(EdgeNode node)
         await GrpcErrors.AssertAsync(() => grpc.Sessions.CreateAsync(new CreateSessionRequest { Id = "g-anon" }).ResponseAsync, StatusCode.Unauthenticated, "unauthorized");
         await GrpcErrors.AssertAsync(() => grpc.Messages.GetAsync(new GetMessageRequest { Session = "g-anon", Id = "A" }).ResponseAsync, StatusCode.Unauthenticated, "unauthorized");
         await GrpcErrors.AssertAsync(() => grpc.ReadUntilAsync(new SubscribeRequest(), _ => false, "a refusal"), StatusCode.Unauthenticated, "unauthorized");
+        await GrpcErrors.AssertAsync(() => grpc.Chats.ArchiveAsync(new ChatRequest { Session = "g-anon", Chat = "15550000000@s.whatsapp.net" }).ResponseAsync, StatusCode.Unauthenticated, "unauthorized");
+        // A client-streaming call is checked before any chunk is read.
+        using (var upload = grpc.Uploads.Upload(deadline: GrpcCaller.Deadline))
+        {
+            await upload.RequestStream.CompleteAsync();
+            await GrpcErrors.AssertAsync(() => upload.ResponseAsync, StatusCode.Unauthenticated, "unauthorized");
+        }
+
         using var rest = await node.Http.GetAsync("/v1/sessions/g-anon");
         await Problems.AssertAsync(rest, HttpStatusCode.NotFound, "session_not_found");
     }

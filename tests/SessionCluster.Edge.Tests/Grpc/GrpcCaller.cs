@@ -33,6 +33,8 @@ internal sealed class GrpcCaller : IDisposable
         Groups = new V1.Groups.GroupsClient(_channel);
         Contacts = new V1.Contacts.ContactsClient(_channel);
         Files = new V1.Files.FilesClient(_channel);
+        Chats = new V1.Chats.ChatsClient(_channel);
+        Uploads = new V1.Uploads.UploadsClient(_channel);
     }
 
     public V1.Sessions.SessionsClient Sessions { get; }
@@ -46,6 +48,10 @@ internal sealed class GrpcCaller : IDisposable
     public V1.Contacts.ContactsClient Contacts { get; }
 
     public V1.Files.FilesClient Files { get; }
+
+    public V1.Chats.ChatsClient Chats { get; }
+
+    public V1.Uploads.UploadsClient Uploads { get; }
 
     /// <summary>A deadline for one call: a bound on a hang, not a speed claim.</summary>
     public static DateTime Deadline => DateTime.UtcNow + EdgeNode.Deadline;

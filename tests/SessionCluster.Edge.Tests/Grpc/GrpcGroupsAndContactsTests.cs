@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using System.Text.Json;
 using Grpc.Core;
 using SessionCluster.Edge.Grpc.V1;
 using SessionCluster.Edge.Tests.Linking;
@@ -6,9 +7,12 @@ using SessionCluster.Edge.Tests.Linking;
 namespace SessionCluster.Edge.Tests.Grpc;
 
 /// <summary>
-/// <c>sessioncluster.v1.Groups</c> and <c>sessioncluster.v1.Contacts</c> against the simulator, through the same calls
-/// as REST: a group created, changed, shared and left; numbers checked, a picture found and a missing one refused, a
-/// presence subscription answered by a <c>presence.update</c> event; bad requests as INVALID_ARGUMENT with REST's codes.
+/// <c>sessioncluster.v1.Groups</c>, <c>Contacts</c>, <c>Chats</c> and <c>Sessions.SendPresence</c> against the simulator,
+/// through the same calls as REST: a group created, changed, shared and left; numbers checked, a picture found and a
+/// missing one refused, a presence subscription answered by a <c>presence.update</c> event; our presence and typing
+/// seen by the server and the contact's phone, read receipts on the sender's phone, chat settings written as app-state
+/// patches the account's phone verifies and as the session's own <c>chat.*</c> events; bad requests as
+/// INVALID_ARGUMENT with REST's codes.
 /// </summary>
 [Collection(GrpcNodeCollection.Name)]
 public sealed class GrpcGroupsAndContactsTests(EdgeNode node)
@@ -62,11 +66,11 @@ public sealed class GrpcGroupsAndContactsTests(EdgeNode node)
     }
 
     [Fact]
-    public async Task Numbers_pictures_and_presence_over_grpc()
+    public async Task Numbers_pictures_presence_chat_states_read_receipts_and_chat_settings_over_grpc()
     {
         using var grpc = new GrpcCaller(node);
-        const string Session = "g-contacts", Bob = "15550032005", Carol = "15550032006";
-        await LinkedAsync(Session, "15550032004", Bob, Carol);
+        const string Session = "g-contacts", Owner = "15550032004", Bob = "15550032005", Carol = "15550032006";
+        await LinkedAsync(Session, Owner, Bob, Carol);
 
         var checkedContacts = await grpc.Contacts.CheckAsync(new CheckContactsRequest { Session = Session, Phones = { "+" + Bob, "15559999999" } }, deadline: GrpcCaller.Deadline);
         Assert.Equal([("+" + Bob, true), ("15559999999", false)], checkedContacts.Contacts.Select(c => (c.Phone, c.OnWhatsapp)));
@@ -92,6 +96,93 @@ public sealed class GrpcGroupsAndContactsTests(EdgeNode node)
             "a presence.update for Bob after the subscription");
         await GrpcErrors.AssertAsync(() => grpc.Contacts.SubscribePresenceAsync(new SubscribePresenceRequest { Session = Session, Jid = "120363000000000001@g.us" }).ResponseAsync,
             StatusCode.InvalidArgument, "invalid_request");
+
+        // Our presence (linked sessions start available) as the server keeps it, and typing as Bob's phone sees it.
+        using var simulator = new HttpClient { Timeout = EdgeNode.Deadline };
+        await grpc.Sessions.SendPresenceAsync(new SendPresenceRequest { Session = Session, State = "unavailable" }, deadline: GrpcCaller.Deadline);
+        await Eventually.WaitForAsync(async () => (await simulator.GetFromJsonAsync<JsonElement>($"{node.Simulator.AdminUrl}/accounts/{Owner}/presence")).GetProperty("type").GetString(),
+            type => type == "unavailable", "the server to keep the account unavailable");
+        await grpc.Chats.SendChatStateAsync(new SendChatStateRequest { Session = Session, Chat = "+" + Bob, State = "recording" }, deadline: GrpcCaller.Deadline);
+        await Eventually.WaitForAsync(async () => (await simulator.GetFromJsonAsync<JsonElement>($"{node.Simulator.AdminUrl}/accounts/{Bob}/chatstates")).EnumerateArray().ToList(),
+            // Recording is WhatsApp's <composing media="audio"/>.
+            states => states.Any(s => (s.GetProperty("state").GetString(), s.GetProperty("media").GetString()) == ("composing", "audio") && s.GetProperty("from").GetString()!.StartsWith(Owner, StringComparison.Ordinal)),
+            "Bob's phone to see the session recording");
+        await GrpcErrors.AssertAsync(() => grpc.Sessions.SendPresenceAsync(new SendPresenceRequest { Session = Session, State = "composing" }).ResponseAsync, StatusCode.InvalidArgument, "invalid_request");
+        await GrpcErrors.AssertAsync(() => grpc.Chats.SendChatStateAsync(new SendChatStateRequest { Session = Session, Chat = "120363000000000001@g.us", State = "paused" }).ResponseAsync,
+            StatusCode.InvalidArgument, "invalid_request");
+
+        var chat = Bob + "@s.whatsapp.net";
+        // Chat settings: each one app-state patch, which the account's phone reads and verifies (the phone shares the
+        // key after linking; until the session holds it, a setting is FAILED_PRECONDITION app_state_key_missing).
+        var archived = await Eventually.WaitForAsync(() => ArchiveUnlessKeyMissingAsync(grpc, Session, chat), a => a is not null, "the session to hold the app-state key");
+        Assert.Equal((chat, "regular_low"), (archived!.Chat, archived.Collection));
+        foreach (var change in new Func<ChatRequest, AsyncUnaryCall<ChatSettingChanged>>[]
+                 {
+                     r => grpc.Chats.PinAsync(r, deadline: GrpcCaller.Deadline), r => grpc.Chats.MuteAsync(r, deadline: GrpcCaller.Deadline),
+                     r => grpc.Chats.MarkUnreadAsync(r, deadline: GrpcCaller.Deadline), r => grpc.Chats.UnarchiveAsync(r, deadline: GrpcCaller.Deadline),
+                     r => grpc.Chats.UnpinAsync(r, deadline: GrpcCaller.Deadline), r => grpc.Chats.UnmuteAsync(r, deadline: GrpcCaller.Deadline),
+                 })
+        {
+            Assert.Equal(chat, (await change(new ChatRequest { Session = Session, Chat = chat })).Chat);
+        }
+
+        var low = await simulator.GetFromJsonAsync<JsonElement>($"{node.Simulator.AdminUrl}/accounts/{Owner}/app-state/regular_low");
+        var high = await simulator.GetFromJsonAsync<JsonElement>($"{node.Simulator.AdminUrl}/accounts/{Owner}/app-state/regular_high");
+        Assert.Equal(["archive", "pin_v1", "markChatAsRead", "archive", "pin_v1"], Writes(low, chat));
+        Assert.Equal(["mute", "mute"], Writes(high, chat));
+        var settings = await grpc.ReadUntilAsync(new SubscribeRequest { Sessions = { Session }, Types_ = { "chat.archived", "chat.unarchived", "chat.pinned", "chat.unpinned", "chat.muted", "chat.unmuted", "chat.unread" } },
+            read => read.Count >= 7, "the session's seven chat events");
+        Assert.Equal(["chat.archived", "chat.pinned", "chat.muted", "chat.unread", "chat.unarchived", "chat.unpinned", "chat.unmuted"], settings.Select(e => e.Type));
+        Assert.All(settings, e => Assert.True(JsonDocument.Parse(e.PayloadJson).RootElement.GetProperty("bySession").GetBoolean()));
+        await GrpcErrors.AssertAsync(() => grpc.Chats.PinAsync(new ChatRequest { Session = Session, Chat = "not-a-jid" }).ResponseAsync, StatusCode.InvalidArgument, "invalid_request");
+        await GrpcErrors.AssertAsync(() => grpc.Chats.MuteAsync(new ChatRequest { Session = "g-nobody", Chat = chat }).ResponseAsync, StatusCode.NotFound, "session_not_found");
+
+        // Read receipts: for every unread message of the chat in the store, then for the one named; each shows read on Bob's phone.
+        var first = await PhoneSendsAsync(simulator, Bob, Owner, "read me");
+        await Eventually.WaitForAsync(async () => await node.Http.GetFromJsonAsync<JsonElement>($"/v1/sessions/{Session}/chats"),
+            page => page.GetProperty("chats").EnumerateArray().Any(c => c.GetProperty("lastMessage").GetProperty("id").GetString() == first), "the store to take Bob's text");
+        var whole = await grpc.Chats.MarkReadAsync(new MarkReadRequest { Session = Session, Chat = chat }, deadline: GrpcCaller.Deadline);
+        Assert.Equal((chat, 1), (whole.Chat, whole.Marked));
+        // Marking the whole chat read also marks it read in app state, for the phone's chat list.
+        Assert.True(whole.Synced);
+        var marked = await simulator.GetFromJsonAsync<JsonElement>($"{node.Simulator.AdminUrl}/accounts/{Owner}/app-state/regular_low");
+        Assert.Equal("markChatAsRead", Writes(marked, chat)[^1]);
+        var second = await PhoneSendsAsync(simulator, Bob, Owner, "and me");
+        await Eventually.WaitForAsync(() => node.EventsAsync(Session), e => e.Any(x => x.GetProperty("type").GetString() == "message.received" && x.GetProperty("payload").GetProperty("id").GetString() == second),
+            "the session to receive Bob's second text");
+        var named = await grpc.Chats.MarkReadAsync(new MarkReadRequest { Session = Session, Chat = Bob, MessageIds = { second } }, deadline: GrpcCaller.Deadline);
+        Assert.Equal(1, named.Marked);
+        await Eventually.WaitForAsync(async () => (await simulator.GetFromJsonAsync<JsonElement>($"{node.Simulator.AdminUrl}/accounts/{Bob}/receipts")).EnumerateArray().ToList(),
+            receipts => new[] { first, second }.All(id => receipts.Any(r => r.GetProperty("id").GetString() == id && r.GetProperty("type").GetString() == "read")),
+            "Bob's phone to get read receipts for both texts");
+        await GrpcErrors.AssertAsync(() => grpc.Chats.MarkReadAsync(new MarkReadRequest { Session = Session, Chat = Carol + "@s.whatsapp.net" }).ResponseAsync, StatusCode.NotFound, "chat_not_found");
+    }
+
+    /// <summary>The index names of the verified mutations the phone read for <paramref name="chat"/>, in order.</summary>
+    private static List<string?> Writes(JsonElement view, string chat) =>
+        [.. view.GetProperty("log").EnumerateArray()
+            .Where(m => m.GetProperty("refused").ValueKind == JsonValueKind.Null && m.GetProperty("index").EnumerateArray().Any(i => i.GetString() == chat))
+            .Select(m => m.GetProperty("index")[0].GetString())];
+
+    private static async Task<ChatSettingChanged?> ArchiveUnlessKeyMissingAsync(GrpcCaller grpc, string session, string chat)
+    {
+        try
+        {
+            return await grpc.Chats.ArchiveAsync(new ChatRequest { Session = session, Chat = chat }, deadline: GrpcCaller.Deadline);
+        }
+        catch (RpcException e) when (e.Trailers.GetValue("problem-code") == "app_state_key_missing")
+        {
+            Assert.Equal(StatusCode.FailedPrecondition, e.StatusCode);
+            return null;
+        }
+    }
+
+    /// <summary>The simulator's phone of <paramref name="from"/> sends a text to <paramref name="to"/>'s account; its message id.</summary>
+    private async Task<string> PhoneSendsAsync(HttpClient admin, string from, string to, string text)
+    {
+        using var sent = await admin.PostAsJsonAsync($"{node.Simulator.AdminUrl}/accounts/{from}/messages", new { to = to + "@s.whatsapp.net", text });
+        Assert.True(sent.StatusCode == System.Net.HttpStatusCode.Created, await sent.Content.ReadAsStringAsync());
+        return (await sent.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
     }
 
     /// <summary>A session of its own for each test, linked by QR with the simulator's phone, and the members it needs.</summary>

@@ -2,26 +2,31 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
+using Google.Protobuf;
 using SessionCluster.Edge.Tests.Chats;
+using SessionCluster.Edge.Tests.Grpc;
 using SessionCluster.Edge.Tests.Linking;
 using SessionCluster.Edge.Tests.Webhooks;
 using SessionCluster.Interop.Tests.Simulator;
 using Xunit.Abstractions;
+using V1 = SessionCluster.Edge.Grpc.V1;
 
 namespace SessionCluster.Edge.Tests.Sending;
 
 /// <summary>
-/// Files and reactions sent through the Cloud facade and through REST reach a real Baileys companion (tests/Interop,
+/// Files and reactions sent through the Cloud facade, REST and gRPC reach a real Baileys companion (tests/Interop,
 /// installed from its lockfile) of another account through the simulator: Baileys parses each as the kind sent, with
 /// its caption, type, file name or voice-note flag, and downloads and decrypts bytes identical to the original from
-/// the simulator's media host; a reaction names the message it reacts to. Links come from a loopback source the node
-/// is allowed to fetch from (the default refuses private addresses).
+/// the simulator's media host; a reaction names the message it reacts to, and Baileys' own reaction is a
+/// <c>message.reaction</c> event on gRPC's stream. Links come from a loopback source the node is allowed to fetch from
+/// (the default refuses private addresses).
 /// </summary>
 [Trait("Category", "Interop")]
 [Collection(BaileysAlone.Name)]
 public sealed class MediaAndReactionSendTests(MediaNode media, ITestOutputHelper output) : IClassFixture<MediaNode>, IDisposable
 {
     private const string PhoneB = MediaNode.PhoneB;
+    private const string ChatA = MediaNode.PhoneA + "@s.whatsapp.net";
     private const string ChatB = PhoneB + "@s.whatsapp.net";
     private const string Session = MediaNode.Session;
     private static readonly TimeSpan Timeout = MediaNode.Timeout;
@@ -75,7 +80,7 @@ public sealed class MediaAndReactionSendTests(MediaNode media, ITestOutputHelper
     }
 
     [Fact]
-    public async Task Cloud_and_REST_reactions_reach_Baileys_naming_the_message_and_an_empty_emoji_takes_ours_back()
+    public async Task Cloud_REST_and_gRPC_reactions_reach_Baileys_naming_the_message_an_empty_emoji_takes_ours_back_and_Baileys_reaction_is_a_gRPC_event()
     {
         var theirs = await Bob.SendTextAsync("15550601001@s.whatsapp.net", "react to me");
         await WebhookTestKit.WaitForEventsAsync(Node.Http, Session, events => events.Any(e => e.GetProperty("type").GetString() == "message.received" &&
@@ -97,11 +102,24 @@ public sealed class MediaAndReactionSendTests(MediaNode media, ITestOutputHelper
         var heart = await RestSendAsync(new { to = ChatB, type = "reaction", reaction = new { messageId = ours, emoji = "❤️" } }, "react-own");
         var mine = await ReactionAsync(heart);
         Assert.Equal((ours, false, "❤️"), (Str(mine, "key", "id"), Bool(mine, "key", "fromMe"), Str(mine, "text")));
+
+        // gRPC's React is REST's :react.
+        using var grpc = new GrpcCaller(Node);
+        var wow = await grpc.Messages.ReactAsync(new V1.ReactMessageRequest { Session = Session, IdempotencyKey = "react-grpc", MessageId = theirs.Id, Emoji = "😮" }, deadline: GrpcCaller.Deadline);
+        var grpcReaction = await ReactionAsync(wow.Id);
+        Assert.Equal((theirs.Id, "😮"), (Str(grpcReaction, "key", "id"), Str(grpcReaction, "text")));
+
+        // Baileys reacts to our text: a message.reaction event on the gRPC stream, naming our message.
+        var fire = await Bob.SendContentAsync(ChatA, new { react = new { text = "🔥", key = new { remoteJid = ChatA, fromMe = false, id = ours } } });
+        var reactions = await grpc.ReadUntilAsync(new V1.SubscribeRequest { Sessions = { Session }, Types_ = { "message.reaction" } },
+            read => read.Any(e => JsonDocument.Parse(e.PayloadJson).RootElement.GetProperty("id").GetString() == fire.Id), "Baileys' reaction on the gRPC stream");
+        var payload = JsonDocument.Parse(reactions.Single(e => JsonDocument.Parse(e.PayloadJson).RootElement.GetProperty("id").GetString() == fire.Id).PayloadJson).RootElement;
+        Assert.Equal((ours, "🔥", true), (payload.GetProperty("targetId").GetString(), payload.GetProperty("emoji").GetString(), payload.GetProperty("targetFromMe").GetBoolean()));
         Assert.Empty(Bob.Errors);
     }
 
     [Fact]
-    public async Task REST_sends_a_base64_image_and_a_voice_note_by_link_that_Baileys_decrypts_to_identical_bytes()
+    public async Task REST_and_gRPC_send_files_by_bytes_link_and_upload_id_that_Baileys_decrypts_to_identical_bytes()
     {
         var image = RandomNumberGenerator.GetBytes(64_000);
         var imageId = await RestSendAsync(new { to = "+" + PhoneB, type = "image", media = new { base64 = Convert.ToBase64String(image), mimetype = "image/png", caption = "inline" } }, "rest-image");
@@ -133,6 +151,58 @@ public sealed class MediaAndReactionSendTests(MediaNode media, ITestOutputHelper
         // The same Idempotency-Key again answers the first send's id and sends nothing more.
         var again = await RestSendAsync(new { to = ChatB, type = "voice", media = new { url = link.ToString() } }, "rest-voice");
         Assert.Equal(voiceId, again);
+
+        // gRPC: each other file kind by link or by bytes, as Baileys parses it.
+        using var grpc = new GrpcCaller(Node);
+        var clip = RandomNumberGenerator.GetBytes(70_000);
+        var sticker = RandomNumberGenerator.GetBytes(20_000);
+        var sent = new (string Type, byte[] Bytes, V1.Media Media, string BaileysType, string Mimetype)[]
+        {
+            ("video", clip, new V1.Media { Url = media.Source.Serve("grpc.mp4", clip, "video/mp4").ToString(), Caption = "grpc clip" }, "videoMessage", "video/mp4"),
+            ("audio", voice, new V1.Media { Data = ByteString.CopyFrom(voice), Mimetype = "audio/mpeg" }, "audioMessage", "audio/mpeg"),
+            ("voice", voice, new V1.Media { Data = ByteString.CopyFrom(voice) }, "audioMessage", "audio/ogg; codecs=opus"),
+            ("document", document, new V1.Media { Data = ByteString.CopyFrom(document), Mimetype = "application/pdf", Filename = "grpc.pdf", Caption = "grpc doc" }, "documentMessage", "application/pdf"),
+            ("sticker", sticker, new V1.Media { Url = media.Source.Serve("grpc.webp", sticker, "image/webp").ToString() }, "stickerMessage", "image/webp"),
+        };
+        foreach (var (type, bytes, file, baileysType, mimetype) in sent)
+        {
+            var accepted = await grpc.Messages.SendAsync(new V1.SendMessageRequest { Session = Session, IdempotencyKey = "grpc-" + type, To = ChatB, Type = type, Media = file }, deadline: GrpcCaller.Deadline);
+            var received = await Bob.WaitForMessageAsync(m => m.Key.Id == accepted.Id && m.HasMedia, $"Baileys to receive the gRPC {type}", Timeout);
+            Assert.Equal((baileysType, mimetype, type == "voice"), (received.Type, Str(received.Data, "mimetype"), Bool(received.Data, "ptt") ?? false));
+            Assert.Equal(bytes, await Bob.DownloadMediaAsync(accepted.Id));
+            Assert.Equal(file.Caption.Length == 0 ? null : file.Caption, received.Caption);
+            Assert.Equal(file.Filename.Length == 0 ? null : file.Filename, Str(received.Data, "fileName"));
+        }
+
+        // A file streamed up through gRPC's Uploads is sent by its id, and arrives identical.
+        var report = RandomNumberGenerator.GetBytes(200_000);
+        using (var upload = grpc.Uploads.Upload(deadline: GrpcCaller.Deadline))
+        {
+            await upload.RequestStream.WriteAsync(new V1.UploadChunk { Info = new V1.UploadInfo { Mimetype = "application/pdf", Filename = "streamed.pdf" } });
+            foreach (var chunk in report.Chunk(64 * 1024))
+            {
+                await upload.RequestStream.WriteAsync(new V1.UploadChunk { Data = ByteString.CopyFrom(chunk) });
+            }
+
+            await upload.RequestStream.CompleteAsync();
+            var stored = await upload;
+            Assert.Equal((report.Length, "application/pdf", "streamed.pdf"), (stored.Size, stored.Mimetype, stored.Filename));
+            var byId = await grpc.Messages.SendAsync(new V1.SendMessageRequest
+            {
+                Session = Session, IdempotencyKey = "grpc-upload", To = ChatB, Type = "document", Media = new V1.Media { UploadId = stored.Id },
+            }, deadline: GrpcCaller.Deadline);
+            var streamed = await Bob.WaitForMessageAsync(m => m.Key.Id == byId.Id && m.HasMedia, "Baileys to receive the document uploaded through gRPC", Timeout);
+            Assert.Equal(("application/pdf", "streamed.pdf"), (Str(streamed.Data, "mimetype"), Str(streamed.Data, "fileName")));
+            Assert.Equal(report, await Bob.DownloadMediaAsync(byId.Id));
+        }
+
+        // An empty upload is refused as REST refuses it.
+        using (var empty = grpc.Uploads.Upload(deadline: GrpcCaller.Deadline))
+        {
+            await empty.RequestStream.CompleteAsync();
+            await GrpcErrors.AssertAsync(() => empty.ResponseAsync, global::Grpc.Core.StatusCode.ResourceExhausted, "media_too_large");
+        }
+
         Assert.Empty(Bob.Errors);
     }
 

@@ -36,7 +36,7 @@ public sealed class OutboundKindsSendTests(MediaNode media, ITestOutputHelper ou
     private BaileysClient Bob => media.Bob;
 
     [Fact]
-    public async Task REST_and_Cloud_replies_quote_the_message_with_its_text_and_mentions_name_the_user()
+    public async Task REST_Cloud_and_gRPC_replies_quote_the_message_with_its_text_and_mentions_name_the_user()
     {
         var theirs = await Bob.SendTextAsync(ChatA, "quote me");
         await WebhookTestKit.WaitForEventsAsync(Node.Http, Session, events => events.Any(e => e.GetProperty("type").GetString() == "message.received" &&
@@ -56,6 +56,16 @@ public sealed class OutboundKindsSendTests(MediaNode media, ITestOutputHelper ou
         var cloudReply = await CloudSendAsync($$$"""{"messaging_product":"whatsapp","to":"{{{PhoneB}}}","context":{"message_id":"{{{ours}}}"},"type":"text","text":{"body":"and our answer"}}""");
         var cloudInfo = Walk(await ContentAsync(cloudReply), "extendedTextMessage", "contextInfo");
         Assert.Equal((ours, "our question", ChatA), (Str(cloudInfo, "stanzaId"), Str(cloudInfo, "quotedMessage", "conversation"), Str(cloudInfo, "participant")));
+
+        // gRPC's reply_to and mentions are REST's.
+        using var grpc = new GrpcCaller(Node);
+        var grpcReply = await grpc.Messages.SendAsync(new V1.SendMessageRequest
+        {
+            Session = Session, IdempotencyKey = "reply-grpc", To = ChatB, Type = "text", Text = $"@{PhoneB} over grpc", ReplyTo = theirs.Id, Mentions = { PhoneB },
+        }, deadline: GrpcCaller.Deadline);
+        var grpcInfo = Walk(await ContentAsync(grpcReply.Id), "extendedTextMessage", "contextInfo");
+        Assert.Equal((theirs.Id, "quote me"), (Str(grpcInfo, "stanzaId"), Str(grpcInfo, "quotedMessage", "conversation")));
+        Assert.Equal([ChatB], grpcInfo!.Value.GetProperty("mentionedJid").EnumerateArray().Select(j => j.GetString()));
 
         // A reply with a location rides on the location itself.
         var located = await RestSendAsync(new { to = ChatB, type = "location", location = new { latitude = 48.8584, longitude = 2.2945 }, replyTo = theirs.Id }, "reply-location");
@@ -106,7 +116,7 @@ public sealed class OutboundKindsSendTests(MediaNode media, ITestOutputHelper ou
             .Single(m => m.GetProperty("id").GetString() == id);
 
     [Fact]
-    public async Task Locations_contact_cards_and_polls_reach_Baileys_as_such_from_REST_Cloud_and_gRPC()
+    public async Task Locations_contact_cards_and_polls_reach_Baileys_as_such_from_REST_Cloud_and_gRPC_and_gRPC_revokes_one()
     {
         var pin = await RestSendAsync(new { to = ChatB, type = "location", location = new { latitude = 52.52, longitude = 13.405, name = "Office", address = "Alexanderplatz 1" } }, "location");
         var location = Walk(await ContentAsync(pin), "locationMessage");
@@ -139,6 +149,22 @@ public sealed class OutboundKindsSendTests(MediaNode media, ITestOutputHelper ou
         Assert.Equal(32, Convert.FromBase64String(Str(singleContent, "messageContextInfo", "messageSecret")!).Length);
 
         using var grpc = new GrpcCaller(Node);
+        var grpcPin = await grpc.Messages.SendAsync(new V1.SendMessageRequest
+        {
+            Session = Session, IdempotencyKey = "location-grpc", To = ChatB, Type = "location", Location = new V1.Location { Latitude = 35.6586, Longitude = 139.7454, Name = "Tower" },
+        }, deadline: GrpcCaller.Deadline);
+        var grpcLocation = Walk(await ContentAsync(grpcPin.Id), "locationMessage");
+        Assert.Equal((35.6586, 139.7454, "Tower"), (Dbl(grpcLocation, "degreesLatitude"), Dbl(grpcLocation, "degreesLongitude"), Str(grpcLocation, "name")));
+        var grpcCard = await grpc.Messages.SendAsync(new V1.SendMessageRequest
+        {
+            Session = Session, IdempotencyKey = "contact-grpc", To = ChatB, Type = "contact", Contacts = { new V1.ContactCard { DisplayName = "Ann Example", Vcard = vcard } },
+        }, deadline: GrpcCaller.Deadline);
+        Assert.Equal(("Ann Example", vcard), (Str(await ContentAsync(grpcCard.Id), "contactMessage", "displayName"), Str(await ContentAsync(grpcCard.Id), "contactMessage", "vcard")));
+        // A revoke of our own message (any kind, not only texts) names it.
+        var grpcRevoke = await grpc.Messages.RevokeAsync(new V1.RevokeMessageRequest { Session = Session, IdempotencyKey = "revoke-grpc", MessageId = grpcPin.Id }, deadline: GrpcCaller.Deadline);
+        var grpcRevoked = Walk(await ContentAsync(grpcRevoke.Id), "protocolMessage");
+        Assert.Equal((Revoke, grpcPin.Id), (Int(grpcRevoked, "type"), Str(grpcRevoked, "key", "id")));
+
         var request = new V1.SendMessageRequest { Session = Session, IdempotencyKey = "poll-multi", To = ChatB, Type = "poll", Poll = new V1.Poll { Name = "Days?", SelectableCount = 2 } };
         request.Poll.Options.AddRange(new[] { "mon", "tue", "wed" });
         var multi = await grpc.Messages.SendAsync(request, deadline: GrpcCaller.Deadline);

@@ -93,7 +93,7 @@ public sealed class StatusPostTests(StatusNode node, ITestOutputHelper output) :
     }
 
     [Fact]
-    public async Task gRPC_posts_a_status_that_reaches_Baileys_and_refuses_an_empty_audience()
+    public async Task gRPC_posts_text_image_video_and_voice_statuses_that_reach_Baileys_and_refuses_an_empty_audience()
     {
         using var grpc = new GrpcCaller(Node);
         var request = new V1.PostStatusRequest { Session = Session, IdempotencyKey = "grpc-status", Type = "text", Text = "grpc story", Audience = { ChatB } };
@@ -101,6 +101,19 @@ public sealed class StatusPostTests(StatusNode node, ITestOutputHelper output) :
 
         var received = await Bob.WaitForMessageAsync(m => m.Key.Id == accepted.Id, "Baileys to receive the gRPC status", Timeout);
         Assert.Equal((StatusChat, "grpc story"), (received.Key.RemoteJid, received.Text));
+
+        foreach (var (type, mimetype, baileysType) in new[] { ("image", "image/jpeg", "imageMessage"), ("video", "video/mp4", "videoMessage"), ("voice", "audio/ogg; codecs=opus", "audioMessage") })
+        {
+            var bytes = RandomNumberGenerator.GetBytes(30_000);
+            var posted = await grpc.Messages.PostStatusAsync(new V1.PostStatusRequest
+            {
+                Session = Session, IdempotencyKey = "grpc-status-" + type, Type = type, Audience = { ChatB },
+                Media = new V1.Media { Data = Google.Protobuf.ByteString.CopyFrom(bytes), Mimetype = mimetype },
+            }, deadline: GrpcCaller.Deadline);
+            var file = await Bob.WaitForMessageAsync(m => m.Key.Id == posted.Id && m.HasMedia, $"Baileys to receive the gRPC {type} status", Timeout);
+            Assert.Equal((StatusChat, baileysType), (file.Key.RemoteJid, file.Type));
+            Assert.Equal(bytes, await Bob.DownloadMediaAsync(posted.Id));
+        }
 
         var refused = await Assert.ThrowsAsync<global::Grpc.Core.RpcException>(() => grpc.Messages.PostStatusAsync(
             new V1.PostStatusRequest { Session = Session, IdempotencyKey = "grpc-status-empty", Type = "text", Text = "nobody" }, deadline: GrpcCaller.Deadline).ResponseAsync);
