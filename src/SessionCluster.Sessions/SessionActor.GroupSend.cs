@@ -26,7 +26,11 @@ public sealed partial class SessionActor
 
     private readonly Dictionary<Jid, (IReadOnlyList<Jid> Members, DateTimeOffset Until)> _groupMembers = [];
 
-    private void ReceiveGroupSend() => Command<GroupProtocol.OwnEncrypted>(OnOwnEncrypted);
+    private void ReceiveGroupSend()
+    {
+        Command<GroupProtocol.OwnEncrypted>(OnOwnEncrypted);
+        Command<GroupProtocol.OwnShare>(OnOwnShare);
+    }
 
     private void StartGroupSend(SendWork work)
     {

@@ -44,7 +44,7 @@ public sealed partial class SessionActor
     private void RecoverSending()
     {
         Recover<OutboundAccepted>(accepted => ApplyAccepted(OutboundEntry.From(accepted), accepted.IdempotencyKey));
-        Recover<OutboundSettled>(settled => ApplySettled(settled.MessageId));
+        Recover<OutboundSettled>(settled => ApplySettled(settled.MessageId, settled.HasSenderKeyId ? settled.SenderKeyId : null));
     }
 
     private void ReceiveSending()
@@ -392,6 +392,11 @@ public sealed partial class SessionActor
         }
 
         var settled = new OutboundSettled { MessageId = work.Entry.MessageId };
+        if (work.Skmsg is not null)
+        {
+            settled.SenderKeyId = work.SenderKeyId;
+        }
+
         var record = NextEvent(new MessageStatusBody(work.Entry.MessageId, work.Entry.To.ToString(), status, null, reason)).ToRecord();
         _lastEventSequence = record.Sequence;
         PersistAll<IMessage>([settled, record], stored =>
@@ -399,7 +404,7 @@ public sealed partial class SessionActor
             switch (stored)
             {
                 case OutboundSettled:
-                    ApplySettled(work.Entry.MessageId);
+                    ApplySettled(work.Entry.MessageId, settled.HasSenderKeyId ? settled.SenderKeyId : null);
                     break;
                 case SessionEventRecord statusRecord:
                     ApplyEvent(statusRecord);
@@ -500,24 +505,63 @@ public sealed partial class SessionActor
             return;
         }
 
-        // In a group or a status every device, ours included, gets the message itself (there is no DeviceSentMessage).
-        var plaintext = IsOwnAccount(askingDevice) && !entry.To.IsGroup && !IsStatus(entry.To)
-            ? MessagePadding.Pad(new Message { DeviceSentMessage = new DeviceSentMessage { DestinationJID = entry.To.ToString(), Message = entry.Content } }.ToByteArray())
-            : MessagePadding.Pad(entry.Content.ToByteArray());
-        var work = new ResendWork(entry, askingDevice, device, count, plaintext);
+        var work = new ResendWork(entry, askingDevice, device, count, RetryBundle(receipt));
         _resends[ResendKey(id, device)] = work;
         MessagingLog.Resending(_logger, _id.Value, id, askingDevice.ToString(), count);
-        if (RetryBundle(receipt) is { } bundle)
+        if ((entry.To.IsGroup || IsStatus(entry.To)) && entry.SenderKeyId is { } keyId)
         {
-            Ratchets.Request(device).Tell(new RatchetProtocol.Encrypt(RetryPrefix + id, plaintext, Identity, bundle));
+            // It could not read the skmsg: our key's distribution goes inside the resent message (OnOwnShare).
+            Groups.Request(entry.To).Tell(new GroupProtocol.ShareOwn(id, keyId, device));
+            return;
         }
-        else if (count >= Retries.KeysFrom)
+
+        // In a group or a status every device, ours included, gets the message itself (there is no DeviceSentMessage).
+        EncryptResend(work, IsOwnAccount(askingDevice) && !entry.To.IsGroup && !IsStatus(entry.To)
+            ? new Message { DeviceSentMessage = new DeviceSentMessage { DestinationJID = entry.To.ToString(), Message = entry.Content } }
+            : entry.Content);
+    }
+
+    /// <summary>
+    /// The group's sender-key actor recorded the asking device as holding our key: the resend carries that key's
+    /// distribution beside the message, as whatsmeow's (retry.go) does, so the device reads this message pairwise and
+    /// our next skmsg with the key. When our key changed since, the message goes alone.
+    /// </summary>
+    private void OnOwnShare(GroupProtocol.OwnShare share)
+    {
+        Groups.Answered(share.Group);
+        if (!_resends.TryGetValue(ResendKey(share.MessageId, share.Device), out var work))
+        {
+            return;
+        }
+
+        var message = work.Entry.Content.Clone();
+        if (share.Distribution is { } distribution)
+        {
+            message.SenderKeyDistributionMessage = new SenderKeyDistributionMessage
+            {
+                GroupID = share.Group.ToString(),
+                AxolotlSenderKeyDistributionMessage = ByteString.CopyFrom(distribution),
+            };
+        }
+
+        EncryptResend(work, message);
+    }
+
+    /// <summary>Encrypt the resend for its device: from the retry receipt's keys, a fetched bundle from the second retry, else the open session.</summary>
+    private void EncryptResend(ResendWork work, Message message)
+    {
+        work.Plaintext = MessagePadding.Pad(message.ToByteArray());
+        if (work.Bundle is { } bundle)
+        {
+            Ratchets.Request(work.Device).Tell(new RatchetProtocol.Encrypt(RetryPrefix + work.Entry.MessageId, work.Plaintext, Identity, bundle));
+        }
+        else if (work.Count >= Retries.KeysFrom)
         {
             FetchBundleAndResend(work);
         }
         else
         {
-            Ratchets.Request(device).Tell(new RatchetProtocol.Encrypt(RetryPrefix + id, plaintext, Identity));
+            Ratchets.Request(work.Device).Tell(new RatchetProtocol.Encrypt(RetryPrefix + work.Entry.MessageId, work.Plaintext, Identity));
         }
     }
 
@@ -609,8 +653,14 @@ public sealed partial class SessionActor
         }
     }
 
-    private void ApplySettled(string messageId)
+    /// <summary>The send left the queue; a group or status send's entry keeps the id of the sender key it used.</summary>
+    private void ApplySettled(string messageId, uint? senderKeyId = null)
     {
+        if (senderKeyId is { } keyId && _sent.TryGetValue(messageId, out var sent))
+        {
+            _sent[messageId] = sent with { SenderKeyId = keyId };
+        }
+
         for (var node = _outbound.First; node is not null; node = node.Next)
         {
             if (node.Value.MessageId == messageId)
@@ -628,6 +678,9 @@ public sealed partial class SessionActor
     private sealed record OutboundEntry(string MessageId, Jid To, Message Content)
     {
         public IReadOnlyList<Jid> Audience { get; init; } = [];
+
+        /// <summary>A group or status send once settled: the id of our sender key its skmsg used.</summary>
+        public uint? SenderKeyId { get; init; }
 
         public static OutboundEntry From(OutboundAccepted accepted) =>
             new(accepted.MessageId, Jid.Parse(accepted.To), Message.Parser.ParseFrom(accepted.Message)) { Audience = [.. accepted.Audience.Select(Jid.Parse)] };
@@ -660,8 +713,8 @@ public sealed partial class SessionActor
         public IReadOnlyList<Jid> GroupDevices { get; set; } = [];
     }
 
-    /// <summary>A resend a retry receipt asked for: the device (as it asked, and the ratchet's address) and the retry count.</summary>
-    private sealed class ResendWork(OutboundEntry entry, Jid address, Jid device, int count, byte[] plaintext)
+    /// <summary>A resend a retry receipt asked for: the device (as it asked, and the ratchet's address), the retry count and the receipt's keys.</summary>
+    private sealed class ResendWork(OutboundEntry entry, Jid address, Jid device, int count, PreKeyBundle? bundle)
     {
         public OutboundEntry Entry { get; } = entry;
 
@@ -671,7 +724,10 @@ public sealed partial class SessionActor
 
         public int Count { get; } = count;
 
-        public byte[] Plaintext { get; } = plaintext;
+        public PreKeyBundle? Bundle { get; } = bundle;
+
+        /// <summary>The padded message, set once it is known (a group's waits for our key's distribution).</summary>
+        public byte[] Plaintext { get; set; } = [];
 
         public bool BundleAsked { get; set; }
     }

@@ -32,6 +32,20 @@ public static class GroupProtocol
     /// <summary>These devices now hold our key <paramref name="KeyId"/> (the stanza with their SKDM was acked). Not answered.</summary>
     public sealed record MarkShared(uint KeyId, IReadOnlyList<Jid> Devices);
 
+    /// <summary>
+    /// A member device asked again for our message <paramref name="MessageId"/> (a retry receipt), which used our key
+    /// <paramref name="KeyId"/>: that key's distribution (SKDM) for it, when the key is still our current one. The device
+    /// is durably recorded as holding the key before the answer, <see cref="OwnShare"/> (so a removal of its member still
+    /// starts a new key). The key itself is not advanced.
+    /// </summary>
+    public sealed record ShareOwn(string MessageId, uint KeyId, Jid Device);
+
+    /// <summary>The SKDM for <paramref name="Device"/>, or null when our key changed since the message (the next send distributes the new one to the members then).</summary>
+    public sealed record OwnShare(Jid Group, string MessageId, Jid Device, byte[]? Distribution)
+    {
+        public override string ToString() => $"OwnShare({Group}, {MessageId}, {Device}, {(Distribution is null ? "key changed" : "SKDM")})";
+    }
+
     public sealed record DistributionProcessed(Jid Group, Jid Sender, string MessageId);
 
     public sealed record GroupDecrypted(Jid Group, Jid Sender, string MessageId, byte[] Plaintext)

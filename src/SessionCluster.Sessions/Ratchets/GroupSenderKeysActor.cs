@@ -81,6 +81,7 @@ public sealed class GroupSenderKeysActor : ReceivePersistentActor
         Command<DecryptGroupMessage>(OnDecrypt);
         Command<EncryptOwn>(OnEncryptOwn);
         Command<MarkShared>(OnMarkShared);
+        Command<ShareOwn>(OnShareOwn);
         Command<ReceiveTimeout>(_ => Context.Parent.Tell(new GroupIdle(_group)));
         Command<SaveSnapshotSuccess>(saved => DeleteMessages(saved.Metadata.SequenceNr));
         Command<SaveSnapshotFailure>(failed => RatchetLog.SnapshotFailed(_logger, _session.Value, _group.ToString(), failed.Cause.GetType().Name));
@@ -155,6 +156,37 @@ public sealed class GroupSenderKeysActor : ReceivePersistentActor
         var shared = new SenderKeyShared { KeyId = request.KeyId };
         shared.Devices.AddRange(request.Devices.Select(d => d.ToString()));
         Persist(shared, ApplyShared);
+    }
+
+    /// <summary>
+    /// The SKDM of our current key for a device that asked again for a message of that key; recorded as a holder first,
+    /// so no record says fewer devices hold the key than were given it. The record is unchanged (already durable).
+    /// </summary>
+    private void OnShareOwn(ShareOwn request)
+    {
+        var replyTo = Sender;
+        var device = request.Device.ToString();
+        if (_records.GetValueOrDefault(OwnSender) is not { NewestKeyId: { } current } record || current != request.KeyId
+            || GroupSessionBuilder.CreateDistribution(record) is not { } distribution || !ReferenceEquals(distribution.Record, record))
+        {
+            replyTo.Tell(new OwnShare(_group, request.MessageId, request.Device, null));
+            return;
+        }
+
+        var answer = new OwnShare(_group, request.MessageId, request.Device, distribution.DistributionMessage);
+        if (_sharedKeyId == current && _shared.Contains(device))
+        {
+            replyTo.Tell(answer);
+            return;
+        }
+
+        var shared = new SenderKeyShared { KeyId = current };
+        shared.Devices.Add(device);
+        Persist(shared, stored =>
+        {
+            ApplyShared(stored);
+            replyTo.Tell(answer);
+        });
     }
 
     private void ApplyShared(SenderKeyShared shared)

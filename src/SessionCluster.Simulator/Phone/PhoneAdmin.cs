@@ -115,6 +115,8 @@ internal static class PhoneAdmin
         }));
         admin.MapDelete("/accounts/{phone}/media", (string phone) => Guarded(() =>
             Task.FromResult(Results.Json(new { forgotten = phones.Get(FindAccount(accounts, phone)).ForgetFiles() }))));
+        admin.MapDelete("/accounts/{phone}/sender-keys", (string phone) => Guarded(() =>
+            Task.FromResult(Results.Json(new { forgotten = phones.Get(FindAccount(accounts, phone)).ForgetSenderKeys() }))));
         admin.MapPost("/accounts/{phone}/history-sync", (string phone, HttpContext context) => Guarded(async () =>
         {
             var account = FindAccount(accounts, phone);

@@ -177,6 +177,20 @@ internal sealed partial class Phone
         return Message.Parser.ParseFrom(body.Span);
     }
 
+    /// <summary>
+    /// The phone loses the sender keys it received (as a reinstall does) while their senders still count it as a holder:
+    /// their next skmsg fails and the phone asks for it again with a retry receipt.
+    /// </summary>
+    public int ForgetSenderKeys()
+    {
+        lock (_lock)
+        {
+            var count = _senderKeys.Count;
+            _senderKeys.Clear();
+            return count;
+        }
+    }
+
     private void ProcessDistribution(SenderKeyDistributionMessage distribution, DeviceKey sender)
     {
         if (!Jid.TryParse(distribution.GroupID, out var group) || !SenderKeyChat(group))

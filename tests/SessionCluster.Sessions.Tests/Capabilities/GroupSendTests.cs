@@ -14,7 +14,8 @@ namespace SessionCluster.Sessions.Tests.Capabilities;
 /// as members: every member reads each message; our key's distribution goes only to devices that lack it (recorded
 /// per key id once acked); the members and their devices are asked once and kept (a member added is asked for then); a
 /// member removed — by us, by another admin, or leaving, and across a restart of the session — makes the next send use
-/// a new key, held by the members that remain and a member added since, never by the one removed.
+/// a new key, held by the members that remain and a member added since, never by the one removed. A member device that
+/// lost our key asks again (a retry receipt) and gets the message with our key's distribution, and reads what follows.
 /// </summary>
 public sealed class GroupSendTests(ITestOutputHelper output) : CapabilityTestBase(output)
 {
@@ -22,7 +23,7 @@ public sealed class GroupSendTests(ITestOutputHelper output) : CapabilityTestBas
     private const string DavePhone = "15550004444";
 
     [Fact]
-    public async Task Members_read_every_group_message_and_a_removed_member_is_left_out_of_the_next_key()
+    public async Task Members_read_every_group_message_a_retry_hands_back_our_key_and_a_removed_member_is_left_out_of_the_next_key()
     {
         await using var host = await Simulators.StartAsync();
         var bob = await SimulatorPhones.CreateAccountAsync(host, BobPhone);
@@ -42,6 +43,20 @@ public sealed class GroupSendTests(ITestOutputHelper output) : CapabilityTestBas
         // every device holding the key.
         var firstKey = Assert.Single(shared);
         Assert.Equal(3, firstKey.Devices.Count);
+
+        // Bob's phone loses our key while it is recorded as holding it: the next skmsg fails, its retry receipt gets the
+        // message pairwise with our key's distribution in it, and the message after that is read with the same key.
+        // Our Signal session with Bob's phone moves only when something is encrypted for it pairwise: the resend does;
+        // the next message, an skmsg alone, must not (without the distribution Bob would ask again and get another resend).
+        var bobRatchet = DeviceRatchetActor.PersistenceIdOf(Alice, SessionCluster.Protocol.Binary.Jid.Parse(bob.Lid));
+        var beforeRetry = (await SessionLog.StoredAsync(system, bobRatchet)).Count;
+        await ForgetSenderKeysAsync(host, BobPhone);
+        await SendAndDeliverAsync(session, group, "after bob lost the key", [BobPhone, CarolPhone], host);
+        var afterRetry = (await SessionLog.StoredAsync(system, bobRatchet)).Count;
+        Assert.True(afterRetry > beforeRetry, "Bob's phone read the message it could not decrypt only from a pairwise resend");
+        await SendAndDeliverAsync(session, group, "read with the key again", [BobPhone, CarolPhone], host);
+        Assert.Equal(afterRetry, (await SessionLog.StoredAsync(system, bobRatchet)).Count);
+        Assert.Equal(firstKey.KeyId, Assert.Single(await SharedAsync(system, senderKeys, 1)).KeyId);
 
         Assert.IsType<GroupParticipantsChanged>(await Ask(session, new ChangeGroupParticipants(Alice, group, GroupParticipantAction.Remove, [carol.Jid])));
         Assert.IsType<GroupParticipantsChanged>(await Ask(session, new ChangeGroupParticipants(Alice, group, GroupParticipantAction.Add, [dave.Jid])));
@@ -120,6 +135,14 @@ public sealed class GroupSendTests(ITestOutputHelper output) : CapabilityTestBas
     /// <summary>Whether the device jid <paramref name="device"/> is one of <paramref name="account"/>'s (by LID or phone number).</summary>
     private static bool IsOf(string device, SimulatorPhones.AccountInfo account) =>
         device.StartsWith(account.Lid.Split('@')[0], StringComparison.Ordinal) || device.StartsWith(account.Jid.Split('@')[0], StringComparison.Ordinal);
+
+    /// <summary>The simulator phone forgets the sender keys it received (its senders still count it as a holder).</summary>
+    private static async Task ForgetSenderKeysAsync(Simulator.SimulatorHost host, string phone)
+    {
+        using var http = new HttpClient();
+        using var response = await http.DeleteAsync(new Uri($"{host.AdminUrl}/accounts/{phone}/sender-keys"));
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+    }
 
     /// <summary>A member's change made from its phone (the simulator's admin API): the session is not the one acting.</summary>
     private static async Task ChangeMembersAsync(Simulator.SimulatorHost host, string group, string action, string by, string[] participants)
