@@ -67,15 +67,17 @@ internal static class SessionsComposition
             var shardingSettings = ClusterShardingSettings.Create(system)
                 .WithRole(ClusterOptions.SessionsRole)
                 .WithRememberEntities(true);
+            var allocation = SessionShardAllocation.Create(
+                system.Settings.Config.GetInt("akka.cluster.sharding.least-shard-allocation-strategy.rebalance-absolute-limit"),
+                system.Settings.Config.GetDouble("akka.cluster.sharding.least-shard-allocation-strategy.rebalance-relative-limit"),
+                system.Settings.Config.GetTimeSpan(NodeHocon.Keys.RebalanceSettleAfter));
+            allocation.Listen(system);
             var region = sharding.Start(
                 SessionRegion.Name,
                 SessionRegion.EntityProps(dependencies),
                 shardingSettings,
                 SessionRegion.MessageExtractor,
-                SessionShardAllocation.Create(
-                    system.Settings.Config.GetInt("akka.cluster.sharding.least-shard-allocation-strategy.rebalance-absolute-limit"),
-                    system.Settings.Config.GetDouble("akka.cluster.sharding.least-shard-allocation-strategy.rebalance-relative-limit"),
-                    system.Settings.Config.GetTimeSpan(NodeHocon.Keys.RebalanceSettleAfter)),
+                allocation,
                 SessionActor.HandOff.Instance);
             registry.Register<SessionRegionKey>(region);
         });

@@ -10,8 +10,9 @@ namespace SessionCluster.Sessions.Allocation;
 /// joining), plus operator moves. A requested <see cref="ShardMove"/> pins its shard to a member: the next
 /// <see cref="Rebalance"/> hands the shard off when it lives elsewhere and the member has a region, the next
 /// <see cref="AllocateShard"/> of it picks that member, and the least-shard rebalance never takes a pinned shard
-/// back. Pins live in this instance, which is the coordinator's on the oldest node: they are gone when the
-/// coordinator moves (the shards stay where they are until a later rebalance). A pin whose member has no region is
+/// back. Pins live in this instance on every sessions node (<see cref="Listen"/>), so a coordinator that moves to another
+/// node finds them there; only a node that joined after a move, or a whole cluster restarted, has not seen it (the
+/// shards stay where they are until a later rebalance). A pin whose member has no region is
 /// waited on; a later move of the same shard replaces it.
 ///
 /// Balancing also waits for the set of regions to hold still for <see cref="SettleAfter"/>: a rolling deploy is a
@@ -80,6 +81,17 @@ public sealed class SessionShardAllocation : IActorSystemDependentAllocationStra
         }
 
         _self = Akka.Cluster.Cluster.Get(system).SelfAddress;
+        Listen(system);
+    }
+
+    /// <summary>
+    /// Subscribes this instance to <see cref="ShardAllocationMoves.Topic"/> (once). Every sessions node calls it when its
+    /// region starts, not only the coordinator's: each node then keeps the moves requested while it runs, so when the
+    /// coordinator moves (its node left or died) the next one, usually an older node, honours the same pins.
+    /// </summary>
+    public void Listen(ActorSystem system)
+    {
+        ArgumentNullException.ThrowIfNull(system);
         if (Interlocked.Exchange(ref _subscribed, 1) == 0)
         {
             system.ActorOf(ShardAllocationMoves.Subscriber.Props(this));

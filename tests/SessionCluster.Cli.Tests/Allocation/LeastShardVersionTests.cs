@@ -62,4 +62,26 @@ public sealed class LeastShardVersionTests(VersionedCluster cluster) : IClassFix
         Assert.Equal(["42"], await strategy.Rebalance(Regions((old, ["42", "43"]), (newB, [])), ImmutableHashSet<string>.Empty));
         Assert.Equal(newB, await strategy.AllocateShard(old, "42", Regions((old, ["43"]), (newB, []))));
     }
+
+    [Fact]
+    public async Task A_member_that_is_not_the_coordinator_keeps_the_moves_too_so_a_coordinator_moving_there_honours_them()
+    {
+        // B's instance only listens (its node hosts a region, the coordinator runs elsewhere); a move published on C reaches it.
+        var onB = SessionShardAllocation.Create();
+        onB.Listen(cluster.NewB);
+        var to = Akka.Cluster.Cluster.Get(cluster.NewB).SelfAddress;
+        await ScctlNode.WaitUntilAsync(() =>
+        {
+            ShardAllocationMoves.Publish(cluster.NewC, new ShardMove("17", to.ToString()));
+            return Task.FromResult(onB.Pins.TryGetValue("17", out var pinned) && pinned.Equals(to));
+        }, "the move reaches a listening member");
+
+        // The coordinator now starts on B (the old coordinator's node went away): the pin is honoured at once. The
+        // regions as B sees them: its own has a local path, the old member's a remote one.
+        onB.Start(cluster.NewB);
+        var oldSeenFromB = await cluster.NewB.ActorSelection(new RootActorPath(Akka.Cluster.Cluster.Get(cluster.Old).SelfAddress) / "user" / "region").ResolveOne(ScctlNode.Deadline);
+        var ownOnB = await cluster.NewB.ActorSelection("/user/region").ResolveOne(ScctlNode.Deadline);
+        Assert.Equal(["17"], await onB.Rebalance(Regions((oldSeenFromB, ["17", "18"]), (ownOnB, [])), ImmutableHashSet<string>.Empty));
+        Assert.Equal(ownOnB, await onB.AllocateShard(oldSeenFromB, "17", Regions((oldSeenFromB, ["18"]), (ownOnB, []))));
+    }
 }
