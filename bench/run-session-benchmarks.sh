@@ -7,11 +7,12 @@
 #   3. Baileys: as many sockets as asked in one Node process against the same simulator, linked by QR the same way;
 #      memory per socket and inbound messages/s (bench/node/baileys-sessions-bench.mjs).
 # Everything lands in BenchmarkDotNet.Artifacts/sessions/<UTC timestamp>/ (gitignored). Run from anywhere:
-#   bench/run-session-benchmarks.sh [--sessions 1000] [--baileys 200] [--baileys-messages 10] [--perf S] [--pin]
+#   bench/run-session-benchmarks.sh [--sessions 1000] [--baileys 200] [--baileys-messages 10] [--perf S] [--perf-phase inbound|restart] [--pin]
 #     [other --sessions options, see SessionLoadBenchmark.cs]
 # With dotnet-gcdump installed (DOTNET_GCDUMP=<path to it> or on PATH), the idle heap is dumped and reported by type
 # (idle.gcdump, idle-gcdump.txt). With --perf SECONDS (needs `perf`, Debian's linux-perf), the node's CPU is sampled
-# for that long from the release of the established-sessions inbound round (perf.data, cpu-profile.md): JIT code is
+# for that long from the release of the established-sessions inbound round, or with --perf-phase restart from the
+# node's restart (every session recovering and connecting again) (perf.data, cpu-profile.md): JIT code is
 # named through the runtime's perf map (DOTNET_PerfMapEnabled=1, W^X off so perf can read it). With --pin the
 # simulator runs on CPU 1 and the node (and Baileys) on CPU 0 (taskset): each side has one core of its own, so the
 # inbound rate is the node's on one core, not shared with its load source.
@@ -26,6 +27,7 @@ load() { echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) ($1)" | tee -a "$r
 sessions=1000
 baileys=200
 perf_seconds=0
+perf_phase=inbound
 pin=0
 baileys_messages=10
 rest=()
@@ -34,6 +36,7 @@ while [[ $# -gt 0 ]]; do
     --sessions) sessions=$2; shift 2 ;;
     --baileys) baileys=$2; shift 2 ;;
     --perf) perf_seconds=$2; shift 2 ;;
+    --perf-phase) perf_phase=$2; shift 2 ;;
     --pin) pin=1; shift ;;
     --baileys-messages) baileys_messages=$2; shift 2 ;;
     *) rest+=("$1"); shift ;;
@@ -63,9 +66,14 @@ if [[ $sessions -gt 0 ]]; then
   if [[ $perf_seconds -gt 0 ]]; then
     export DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0
     (
-      # The second release is the established-sessions round (InboundLoad); sample the node while it drains.
+      # The second release is the established-sessions round (InboundLoad); sample the node while it drains. Or, with
+      # --perf-phase restart, from the node's restart while every session recovers and connects again.
       for _ in $(seq 1 7200); do
-        [[ $(grep -c "relay released" "$run/sessions.log" 2>/dev/null) -ge 2 ]] && break
+        if [[ $perf_phase == restart ]]; then
+          grep -q "node restart:" "$run/sessions.log" 2>/dev/null && break
+        else
+          [[ $(grep -c "relay released" "$run/sessions.log" 2>/dev/null) -ge 2 ]] && break
+        fi
         sleep 0.25
       done
       node_pid=$(pgrep -f -- "--out $run/sessions.md" | head -1)   # this run's node, not another run's
@@ -103,7 +111,7 @@ echo "runtime:      .NET $(dotnet --list-runtimes | sed -n 's/^Microsoft.NETCore
   echo
   [[ -f "$run/sessions.md" ]] && { echo "## SessionCluster"; echo; cat "$run/sessions.md"; echo; }
   [[ -f "$run/idle-heap.md" ]] && { echo "## SessionCluster idle heap by owner (dotnet-gcdump)"; echo; cat "$run/idle-heap.md"; echo; }
-  [[ -f "$run/cpu-profile.md" ]] && { echo "## SessionCluster CPU profile, established-sessions inbound drain (perf)"; echo; cat "$run/cpu-profile.md"; echo; }
+  [[ -f "$run/cpu-profile.md" ]] && { echo "## SessionCluster CPU profile, $([[ $perf_phase == restart ]] && echo "node restart (sessions recovering and reconnecting)" || echo "established-sessions inbound drain") (perf)"; echo; cat "$run/cpu-profile.md"; echo; }
   [[ -f "$run/baileys.md" ]] && { echo "## Baileys"; echo; cat "$run/baileys.md"; }
 } > "$run/summary.md"
 echo "== summary: $run/summary.md"
