@@ -54,7 +54,7 @@ public sealed class FrozenNodeTests(PostgresServer postgres, ITestOutputHelper o
         var conflictsBeforeThaw = (await rig.SimulatorStatsAsync()).GetProperty("conflicts").GetInt64();
         await victim.Process.SignalAsync("CONT");
 
-        Assert.True(await victim.Process.WaitForExitAsync(TimeSpan.FromSeconds(60)), $"the thawed node did not leave by itself:\n{victim.Tail()}");
+        Assert.True(await victim.Process.WaitForExitAsync(TimeSpan.FromSeconds(60)), $"the thawed node did not leave by itself; its membership and shutdown lines:\n{MembershipLines(victim)}\n…\n{victim.Tail(20)}");
         await Task.Delay(TimeSpan.FromSeconds(3));
         await traffic.StopAsync();
         await traffic.AssertEachReceivedOnceAsync(survivor);
@@ -73,4 +73,12 @@ public sealed class FrozenNodeTests(PostgresServer postgres, ITestOutputHelper o
         var refusals = victim.Process.Output.Split('\n').Where(l => l.Contains("SC409", StringComparison.Ordinal) || l.Contains("lease", StringComparison.OrdinalIgnoreCase)).Take(12).ToList();
         output.WriteLine($"thawed node: {traffic.Sent} texts; conflicts {conflictsAfter}; its lease and fence lines:\n{string.Join("\n", refusals)}");
     }
+
+    /// <summary>What a node said about membership, reachability, downing and shutting down: why it did or did not leave.</summary>
+    private static string MembershipLines(ClusterNode node) => string.Join('\n', node.Process.Output.Split('\n')
+        .Where(l => l.Contains("Cluster", StringComparison.Ordinal) || l.Contains("SplitBrain", StringComparison.Ordinal)
+            || l.Contains("Downing", StringComparison.Ordinal) || l.Contains("CoordinatedShutdown", StringComparison.Ordinal)
+            || l.Contains("Quarantin", StringComparison.Ordinal) || l.Contains("Lifetime", StringComparison.Ordinal))
+        .Where(l => !l.Contains("lease", StringComparison.OrdinalIgnoreCase))
+        .TakeLast(40));
 }
