@@ -37,6 +37,9 @@ internal static class ClusterComposition
         // at its first Publish knows no remote subscriber yet and drops what it was given.
         builder.AddStartup((system, _) => Akka.Cluster.Tools.PublishSubscribe.DistributedPubSub.Get(system));
 
+        // A node the others quarantined (they removed it) can only leave; see QuarantineWatch.
+        builder.AddStartup((system, _) => system.ActorOf(QuarantineWatch.Props(), "quarantine-watch"));
+
         if (cluster.Discovery == "kubernetes")
         {
             return builder.WithKubernetesBootstrap(settings);

@@ -72,6 +72,7 @@ public sealed class FrozenNodeTests(PostgresServer postgres, ITestOutputHelper o
 
         var refusals = victim.Process.Output.Split('\n').Where(l => l.Contains("SC409", StringComparison.Ordinal) || l.Contains("lease", StringComparison.OrdinalIgnoreCase)).Take(12).ToList();
         output.WriteLine($"thawed node: {traffic.Sent} texts; conflicts {conflictsAfter}; its lease and fence lines:\n{string.Join("\n", refusals)}");
+        output.WriteLine($"how it left:\n{MembershipLines(victim)}");
     }
 
     /// <summary>What a node said about membership, reachability, downing and shutting down: why it did or did not leave.</summary>
