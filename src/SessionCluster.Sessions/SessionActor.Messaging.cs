@@ -109,7 +109,7 @@ public sealed partial class SessionActor
                 case PreKeysGenerated generated:
                     try
                     {
-                        _preKeys = _preKeys.Add(OneTimePreKeys.Open(generated, box, _sealContext));
+                        _preKeys = _preKeys.AddSealed(generated, box, _sealContext);
                     }
                     catch (SecretsException e)
                     {

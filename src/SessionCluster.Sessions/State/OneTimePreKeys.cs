@@ -129,17 +129,38 @@ public sealed class OneTimePreKeys
         }
     }
 
-    /// <summary>Opens a batch <see cref="Seal"/> made; a wrong key or changed bytes are a <see cref="SecretsException"/>.</summary>
-    public static IReadOnlyList<PreKeyRecord> Open(PreKeysGenerated generated, SecretBox box, ReadOnlySpan<byte> context)
+    /// <summary>
+    /// These keys with a batch <see cref="Seal"/> made added (a key whose id is held is replaced); a wrong key or changed
+    /// bytes are a <see cref="SecretsException"/>. Only the private halves are read: deriving each public half (a scalar
+    /// multiplication) for every key of every batch cost about a sixth of a node's CPU while thousands of sessions
+    /// recovered at once (docs/BENCHMARKS.md), and <see cref="Find"/> derives it for the one key a pkmsg names.
+    /// </summary>
+    public OneTimePreKeys AddSealed(PreKeysGenerated generated, SecretBox box, ReadOnlySpan<byte> context)
     {
+        ArgumentNullException.ThrowIfNull(generated);
+        ArgumentNullException.ThrowIfNull(box);
         var plain = box.Open(generated.SealedKeys.Span, context);
         try
         {
-            return OneTimePreKeyBatch.Parser.ParseFrom(plain).Keys
-                .Select(k => new PreKeyRecord(k.Id, Curve25519.FromPrivateKey(k.PrivateKey.Span)))
-                .ToList();
+            var merged = new SortedDictionary<uint, ReadOnlyMemory<byte>>();
+            for (var i = 0; i < _ids.Length; i++)
+            {
+                merged[_ids[i]] = _privateKeys.AsMemory(i * Curve25519.KeySize, Curve25519.KeySize);
+            }
+
+            foreach (var key in OneTimePreKeyBatch.Parser.ParseFrom(plain).Keys)
+            {
+                if (key.PrivateKey.Length != Curve25519.KeySize || key.Id is 0 or > PreKeyRecord.MaxId)
+                {
+                    throw new SecretsException(SecretsFailure.Tampered, "A sealed prekey batch opened but holds a key that is no prekey.");
+                }
+
+                merged[key.Id] = key.PrivateKey.Memory;
+            }
+
+            return From(merged);
         }
-        catch (Exception e) when (e is InvalidProtocolBufferException or ArgumentException)
+        catch (InvalidProtocolBufferException e)
         {
             throw new SecretsException(SecretsFailure.Tampered, $"A sealed prekey batch opened but does not read as one: {e.GetType().Name}.");
         }

@@ -43,7 +43,7 @@ public sealed class LogoutSecretsTests(ITestOutputHelper output) : IAsyncLifetim
         var context = Encoding.UTF8.GetBytes(Alice.Value);
         var nodeBox = new SecretBox(_nodes.Key, RandomNumberGenerator.Create());
         var preKeys = stored.OfType<PreKeysGenerated>().First();
-        Assert.Equal(SecretsFailure.WrongKey, Assert.Throws<SecretsException>(() => OneTimePreKeys.Open(preKeys, nodeBox, context)).Failure);
+        Assert.Equal(SecretsFailure.WrongKey, Assert.Throws<SecretsException>(() => OneTimePreKeys.Empty.AddSealed(preKeys, nodeBox, context)).Failure);
         // Bob's ratchet (the own phone has one too: it shares the app-state key after linking).
         var ratchetId = Assert.Single(RatchetPersistenceIds(), id => id.EndsWith(bob.Lid, StringComparison.Ordinal));
         var ratchet = (await KeyJournal.StoredAsync(system, ratchetId)).OfType<RatchetStored>().Last();

@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using SessionCluster.Protocol.Crypto;
+using Google.Protobuf;
 using SessionCluster.Sessions.State;
+using SessionCluster.Sessions.State.Proto;
 
 namespace SessionCluster.Sessions.Tests.State;
 
@@ -57,16 +59,25 @@ public sealed class OneTimePreKeysTests
     }
 
     [Fact]
-    public void A_sealed_batch_opens_to_the_same_keys()
+    public void A_sealed_batch_opens_to_the_same_keys_beside_those_held_and_a_wrong_context_or_tampered_batch_is_refused()
     {
         var random = RandomNumberGenerator.Create();
         var box = new SecretBox(SecretKey.Generate(random), random);
+        var held = OneTimePreKeys.Empty.Add(OneTimePreKeys.Generate(random, 1, 2));
         var batch = OneTimePreKeys.Generate(random, 42, 3);
 
-        var opened = OneTimePreKeys.Open(OneTimePreKeys.Seal(batch, box, "s1"u8), box, "s1"u8);
+        var opened = held.AddSealed(OneTimePreKeys.Seal(batch, box, "s1"u8), box, "s1"u8);
 
-        Assert.Equal(batch.Select(k => (k.Id, Hex(k.KeyPair))), opened.Select(k => (k.Id, Hex(k.KeyPair))));
-        Assert.Throws<SecretsException>(() => OneTimePreKeys.Open(OneTimePreKeys.Seal(batch, box, "s1"u8), box, "s2"u8));
+        Assert.Equal(5, opened.Count);
+        Assert.Equal(batch.Select(k => (k.Id, Hex(k.KeyPair))), batch.Select(k => (k.Id, Hex(opened.Find(k.Id)!.KeyPair))));
+        Assert.NotNull(opened.Find(2));
+        Assert.Equal(SecretsFailure.Tampered, Assert.Throws<SecretsException>(() => held.AddSealed(OneTimePreKeys.Seal(batch, box, "s1"u8), box, "s2"u8)).Failure);
+
+        // A batch that opens but holds a key of the wrong length (sealed under the right key: no MAC catches it) is no prekey batch.
+        var broken = new OneTimePreKeyBatch();
+        broken.Keys.Add(new OneTimePreKey { Id = 7, PrivateKey = ByteString.CopyFrom(new byte[31]) });
+        var sealedBroken = new PreKeysGenerated { FirstId = 7, Count = 1, SealedKeys = ByteString.CopyFrom(box.Seal(broken.ToByteArray(), "s1"u8)), NextPrekeyId = 8 };
+        Assert.Equal(SecretsFailure.Tampered, Assert.Throws<SecretsException>(() => held.AddSealed(sealedBroken, box, "s1"u8)).Failure);
     }
 
     private static string Hex(KeyPair pair) => Convert.ToHexString(pair.PrivateKey.Span) + Convert.ToHexString(pair.PublicKey.Span);
