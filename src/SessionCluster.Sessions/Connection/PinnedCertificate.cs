@@ -1,4 +1,3 @@
-using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 
 namespace SessionCluster.Sessions.Connection;
@@ -8,22 +7,23 @@ namespace SessionCluster.Sessions.Connection;
 /// are not consulted) and must name the host. This is how a session trusts a simulator's self-signed certificate without
 /// trusting anything else.
 /// </summary>
+/// <remarks>
+/// Given to TLS as its chain policy rather than checked in a validation callback: with a callback .NET first builds the
+/// chain against the system's roots, fails, and the callback builds a second one, two chain builds per connection that
+/// made TLS the largest part of a node's CPU while thousands of sessions reconnected (docs/BENCHMARKS.md). The host name
+/// is checked by TLS itself either way.
+/// </remarks>
 internal static class PinnedCertificate
 {
-    public static RemoteCertificateValidationCallback TrustOnly(X509Certificate2 pinned) =>
-        (_, certificate, _, errors) =>
-            certificate is not null
-            && (errors & SslPolicyErrors.RemoteCertificateNameMismatch) == 0
-            && ChainsTo(certificate, pinned);
-
-    private static bool ChainsTo(X509Certificate certificate, X509Certificate2 root)
+    public static X509ChainPolicy TrustOnly(X509Certificate2 pinned)
     {
-        using var leaf = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.Add(root);
-        // A pinned root is its own revocation authority; there is no CRL to ask.
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        return chain.Build(leaf);
+        var policy = new X509ChainPolicy
+        {
+            TrustMode = X509ChainTrustMode.CustomRootTrust,
+            // A pinned root is its own revocation authority; there is no CRL to ask.
+            RevocationMode = X509RevocationMode.NoCheck,
+        };
+        policy.CustomTrustStore.Add(pinned);
+        return policy;
     }
 }

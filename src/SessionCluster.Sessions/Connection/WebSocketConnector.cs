@@ -51,7 +51,7 @@ internal static class WebSocketConnector
                     new SslClientAuthenticationOptions
                     {
                         TargetHost = uri.IdnHost,
-                        RemoteCertificateValidationCallback = settings.PinnedCertificate is { } pinned ? PinnedCertificate.TrustOnly(pinned) : null,
+                        CertificateChainPolicy = settings.PinnedCertificate is { } pinned ? PinnedCertificate.TrustOnly(pinned) : null,
                     },
                     cancellationToken).ConfigureAwait(false);
                 if (!TlsIdleBuffers.TryRelease(tls))

@@ -24,7 +24,7 @@ public sealed class MediaUploader(HttpClient http)
         var handler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), AllowAutoRedirect = false };
         if (server.PinnedCertificate is { } pinned)
         {
-            handler.SslOptions.RemoteCertificateValidationCallback = PinnedCertificate.TrustOnly(pinned);
+            handler.SslOptions.CertificateChainPolicy = PinnedCertificate.TrustOnly(pinned);
         }
 
         return handler;
