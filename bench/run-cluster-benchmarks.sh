@@ -5,7 +5,7 @@
 #   2. kill -9 of the fullest node: each of its sessions' failover time (kill to "connected" on a survivor, node logs);
 #   3. a surge-first rolling restart of the two survivors to a new app version: the handoff gap per session and per shard.
 # Output lands in BenchmarkDotNet.Artifacts/cluster/<UTC timestamp>/ (gitignored), with every node's log. Run from anywhere:
-#   bench/run-cluster-benchmarks.sh [--sessions 300] [--parallel 12] [--reconnects-per-second 200]
+#   bench/run-cluster-benchmarks.sh [--sessions 300] [--parallel 12] [--reconnects-per-second 200] [--perf-failover S]
 set -euo pipefail
 
 cd "$(dirname "$0")/.."

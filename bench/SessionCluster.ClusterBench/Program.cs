@@ -13,7 +13,20 @@ var parallel = Option("--parallel", 12);
 
 // SC:Cluster:ReconnectsPerSecond for every node (0: the node's default, 200 across the cluster).
 var reconnects = Option("--reconnects-per-second", 0);
-var nodeSettings = reconnects > 0 ? new Dictionary<string, string> { ["SC__Cluster__ReconnectsPerSecond"] = reconnects.ToString(CultureInfo.InvariantCulture) } : null;
+
+// --perf-failover S: `perf record` one survivor for S seconds from the kill (JIT frames named through the runtime's perf map).
+var perfSeconds = Option("--perf-failover", 0);
+var nodeSettings = new Dictionary<string, string>();
+if (reconnects > 0)
+{
+    nodeSettings["SC__Cluster__ReconnectsPerSecond"] = reconnects.ToString(CultureInfo.InvariantCulture);
+}
+
+if (perfSeconds > 0)
+{
+    nodeSettings["DOTNET_PerfMapEnabled"] = "1";
+    nodeSettings["DOTNET_EnableWriteXorExecute"] = "0";
+}
 
 var postgres = new PostgresServer();
 await postgres.InitializeAsync();
@@ -71,6 +84,10 @@ try
     var killedAt = TimeOnly.FromDateTime(DateTime.Now);
     await victim.Process.SignalAsync("KILL");
     var survivors = nodes.Where(n => n != victim).ToList();
+    var profiler = perfSeconds > 0 && Environment.GetEnvironmentVariable("SC_BENCH_LOGS") is { Length: > 0 } perfFolder
+        ? System.Diagnostics.Process.Start("perf", ["record", "-e", "cpu-clock", "-F", "499", "-g", "-p", survivors[0].Process.Id.ToString(CultureInfo.InvariantCulture),
+            "-o", Path.Combine(perfFolder, "perf-failover.data"), "--", "sleep", perfSeconds.ToString(CultureInfo.InvariantCulture)])
+        : null;
     var failovers = new Dictionary<string, TimeSpan>();
     var until = DateTime.UtcNow + TimeSpan.FromMinutes(5);
     while (failovers.Count < moved.Count && DateTime.UtcNow < until)
@@ -88,6 +105,11 @@ try
 
     Report($"kill -9 of node {victim.Index} ({moved.Count} sessions): {failovers.Count} reconnected on the others; failover {Distribution(failovers.Values)}");
     Report($"failover {CpuMeter.Describe(cpuBeforeKill, cpu.Read(), moved.Count)}");
+    if (profiler is not null)
+    {
+        await profiler.WaitForExitAsync();
+        Report($"perf of node {survivors[0].Index} during the failover: perf-failover.data in the run folder (summarize: bench/node/summarize-perf.mjs)");
+    }
 
     // (3) rolling restart of the two survivors to 1.1.0 (a new node first, then the old one stops).
     var gapsByShard = new Dictionary<string, TimeSpan>();
