@@ -74,9 +74,9 @@ internal sealed class UploadsService(EdgeDependencies deps) : V1.Uploads.Uploads
 
         public override bool CanWrite => false;
 
-        public override long Length => throw new NotSupportedException();
+        public override long Length => throw new NotSupportedException("An upload's stream is read-only and forward-only.");
 
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override long Position { get => throw new NotSupportedException("An upload's stream is read-only and forward-only."); set => throw new NotSupportedException("An upload's stream is read-only and forward-only."); }
 
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
@@ -103,13 +103,16 @@ internal sealed class UploadsService(EdgeDependencies deps) : V1.Uploads.Uploads
 
         public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException("an upload is read asynchronously");
 
-        public override void Flush() => throw new NotSupportedException();
+        // Nothing is buffered for writing in a read-only stream.
+        public override void Flush()
+        {
+        }
 
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException("An upload's stream is read-only and forward-only.");
 
-        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException("An upload's stream is read-only and forward-only.");
 
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException("An upload's stream is read-only and forward-only.");
 
         /// <summary>An info chunk after the first: the call is malformed.</summary>
         internal sealed class SecondInfoException(string message) : Exception(message);
