@@ -51,6 +51,28 @@ public sealed class DockerfileTests
     }
 
     [Fact]
+    public void The_dockerfile_reader_joins_continued_lines_sets_run_flags_apart_and_refuses_a_shell_form_entrypoint()
+    {
+        var dockerfile = Dockerfile.Parse("""
+            # comment
+            FROM base:1 AS build
+            RUN --mount=type=cache,target=/x \
+                dotnet publish src/App -o /app
+            FROM runtime:1
+            ENV A=1 \
+                B=two
+            ENTRYPOINT dotnet App.dll
+            """);
+
+        Assert.Equal(["build", null], dockerfile.Stages.Select(stage => stage.Name));
+        var (flags, command) = dockerfile.Named("build").Last("RUN").RunCommand();
+        Assert.Equal(["--mount=type=cache,target=/x"], flags);
+        Assert.Equal(["dotnet", "publish", "src/App", "-o", "/app"], command);
+        Assert.Equal(new Dictionary<string, string> { ["A"] = "1", ["B"] = "two" }, dockerfile.Stages[1].Environment());
+        Assert.Throws<FormatException>(() => dockerfile.Stages[1].Last("ENTRYPOINT").ExecForm());
+    }
+
+    [Fact]
     public async Task The_dockerfiles_publish_output_started_as_its_entrypoint_with_its_environment_turns_ready_passes_its_healthcheck_and_exits_0_on_sigterm()
     {
         var dockerfile = Dockerfile.Parse(File.ReadAllText(Path.Combine(RepositoryRoot, "Dockerfile")));
