@@ -1,5 +1,9 @@
 using System.Net;
+using System.Net.Http.Headers;
 using System.Text.Json;
+using Akka;
+using Akka.Actor;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace SessionCluster.Host.Tests;
 
@@ -42,6 +46,46 @@ public sealed class NodeHealthTests
         Assert.Equal("Healthy", json.RootElement.GetProperty("checks").GetProperty("journal-round-trip").GetProperty("status").GetString());
         Assert.True(File.Exists(Path.Combine(node.DataFolder, "akka-persistence-sql.db")), "Akka.Persistence.Sql keeps its own file in the data folder");
         Assert.False(File.Exists(Path.Combine(node.DataFolder, "sessioncluster.db")), "our journal's file is not created when it is not selected");
+    }
+
+    [Fact]
+    public async Task Ready_turns_503_naming_the_not_draining_check_as_soon_as_a_drain_starts_while_live_stays_200_and_the_member_is_still_up()
+    {
+        const string adminKey = "health-drain-admin-key-0123456789abcdefghij";
+        await using var node = await RunningNode.StartAsync($"--SC:Edge:AdminKey={adminKey}");
+        var ready = await node.WaitForAsync("/health/ready", HttpStatusCode.OK);
+        using (var before = JsonDocument.Parse(ready))
+        {
+            Assert.Equal("Healthy", before.RootElement.GetProperty("checks").GetProperty("not-draining").GetProperty("status").GetString());
+        }
+
+        // Hold the drain in its first phase, where the shards have not begun to hand off and the member is still Up:
+        // the moment readiness must already be false. Released at the end (the phase's 5 s timeout releases it too).
+        var hold = new TaskCompletionSource<Done>(TaskCreationOptions.RunContinuationsAsynchronously);
+        CoordinatedShutdown.Get(node.Services.GetRequiredService<ActorSystem>())
+            .AddTask(CoordinatedShutdown.PhaseBeforeServiceUnbind, "test-hold-the-drain", () => hold.Task);
+        try
+        {
+            using var drain = new HttpRequestMessage(HttpMethod.Post, "/v1/admin/node:drain");
+            drain.Headers.Authorization = new AuthenticationHeaderValue("Bearer", adminKey);
+            using var accepted = await node.Http.SendAsync(drain);
+            Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+
+            using var notReady = await node.Http.GetAsync("/health/ready");
+            using var live = await node.Http.GetAsync("/health/live");
+
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, notReady.StatusCode);
+            using var json = JsonDocument.Parse(await notReady.Content.ReadAsStringAsync());
+            var checks = json.RootElement.GetProperty("checks");
+            Assert.Equal("Unhealthy", checks.GetProperty("not-draining").GetProperty("status").GetString());
+            Assert.Contains("draining", checks.GetProperty("not-draining").GetProperty("description").GetString(), StringComparison.Ordinal);
+            Assert.Equal("Healthy", checks.GetProperty("cluster-member-up").GetProperty("status").GetString());
+            Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+        }
+        finally
+        {
+            hold.TrySetResult(Done.Instance);
+        }
     }
 
     [Fact]

@@ -47,6 +47,34 @@ internal sealed partial class NodeProcess : IAsyncDisposable
             start.Environment[key] = value;
         }
 
+        return Launch(start);
+    }
+
+    /// <summary>Runs <paramref name="command"/> (program, then its arguments: a published node as an image's ENTRYPOINT says) in <paramref name="workingDirectory"/>.</summary>
+    public static NodeProcess StartCommand(IReadOnlyList<string> command, string workingDirectory, IReadOnlyDictionary<string, string> environment)
+    {
+        var start = new ProcessStartInfo(command[0])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory,
+        };
+        foreach (var argument in command.Skip(1))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        return Launch(start);
+    }
+
+    private static NodeProcess Launch(ProcessStartInfo start)
+    {
         var node = new NodeProcess(new Process { StartInfo = start });
         node._process.OutputDataReceived += (_, e) => node.OnLine(e.Data);
         node._process.ErrorDataReceived += (_, e) => node.OnLine(e.Data);

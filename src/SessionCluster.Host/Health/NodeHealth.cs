@@ -9,8 +9,9 @@ using SessionCluster.Host.Options;
 namespace SessionCluster.Host.Health;
 
 /// <summary>
-/// <c>GET /health/live</c>: 200 while the process serves HTTP (no check runs). <c>GET /health/ready</c>: 200 when
-/// every readiness check is healthy, 503 otherwise; both answer a small JSON body naming each check and its state.
+/// <c>GET /health/live</c>: 200 while the process serves HTTP (no check runs, so a draining node stays live).
+/// <c>GET /health/ready</c>: 200 when every readiness check is healthy, 503 otherwise (from the first moment of a
+/// drain or stop, <see cref="NotDrainingCheck"/>); both answer a small JSON body naming each check and its state.
 /// </summary>
 internal static class NodeHealth
 {
@@ -24,6 +25,7 @@ internal static class NodeHealth
         services.AddSingleton(provider => JournalProbeSettings.From(provider.GetRequiredService<ActorSystem>().Settings.Config));
         services.AddSingleton<JournalRoundTripCheck>();
         services.AddSingleton<ClusterMemberUpCheck>();
+        services.AddSingleton<NotDrainingCheck>();
         services.AddSingleton<EdgeDatabaseCheck>();
         services.AddSingleton(provider => new SessionRegionRegisteredCheck(
             provider.GetRequiredService<ActorSystem>(),
@@ -31,6 +33,7 @@ internal static class NodeHealth
             provider.GetRequiredService<NodeSettings>().Cluster.HostsSessions));
         services.AddHealthChecks()
             .AddCheck<ClusterMemberUpCheck>(ClusterMemberUpCheck.Name, tags: [ReadyTag])
+            .AddCheck<NotDrainingCheck>(NotDrainingCheck.Name, tags: [ReadyTag])
             .AddCheck<SessionRegionRegisteredCheck>(SessionRegionRegisteredCheck.Name, tags: [ReadyTag])
             .AddCheck<EdgeDatabaseCheck>(EdgeDatabaseCheck.Name, tags: [ReadyTag])
             .AddCheck<JournalRoundTripCheck>(JournalRoundTripCheck.Name, tags: [ReadyTag]);
