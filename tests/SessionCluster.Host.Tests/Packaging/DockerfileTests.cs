@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text;
+using SessionCluster.Interop.Tests.Infrastructure;
 
 namespace SessionCluster.Host.Tests.Packaging;
 
@@ -18,21 +19,7 @@ public sealed class DockerfileTests
     /// <summary>How long the publish may take: a deadline, not a speed claim (an up-to-date build publishes in seconds).</summary>
     private static readonly TimeSpan PublishDeadline = TimeSpan.FromMinutes(5);
 
-    private static string RepositoryRoot
-    {
-        get
-        {
-            for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-            {
-                if (File.Exists(Path.Combine(folder.FullName, "Dockerfile")) && File.Exists(Path.Combine(folder.FullName, "SessionCluster.sln")))
-                {
-                    return folder.FullName;
-                }
-            }
-
-            throw new InvalidOperationException($"No folder with the Dockerfile and SessionCluster.sln above {AppContext.BaseDirectory}.");
-        }
-    }
+    private static string RepositoryRoot => RepositoryPaths.Root;
 
     [Fact]
     public void The_dockerfile_builds_in_the_dotnet_sdk_and_runs_in_the_aspnet_runtime_as_a_non_root_user_with_a_data_volume()
