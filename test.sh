@@ -2,7 +2,8 @@
 # Runs every test of SessionCluster on a fresh machine of this kind (Debian, .NET 10 SDK, Node 20+).
 # It installs what the tests need first and fails loudly if it cannot: nothing is ever skipped.
 #   - the npm peers the interop tests run against (Baileys, libsignal), with `npm ci` from tests/Interop's lockfile;
-#   - PostgreSQL's server binaries (the persistence and host tests start their own throwaway server), from apt when missing.
+#   - PostgreSQL's server binaries (the persistence and host tests start their own throwaway server), from apt when missing;
+#   - kubectl, whose `kubectl kustomize` renders k8s/ for the manifests' test (Debian's kubernetes-client when missing).
 #   libsodium comes from NuGet with the build.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -18,6 +19,11 @@ apt_install() {
 
 if ! compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; then
   apt_install postgresql
+fi
+
+# k8s/ manifests: tests/SessionCluster.Host.Tests/Deployment/KustomizeTests render every overlay with kubectl.
+if ! command -v kubectl >/dev/null; then
+  apt_install kubernetes-client
 fi
 
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then

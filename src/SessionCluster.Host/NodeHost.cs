@@ -67,7 +67,7 @@ public static class NodeHost
 
     private static WebApplication Build(WebApplicationBuilder builder, NodeSettings settings)
     {
-        var hocon = NodeHocon.LoadDefaults();
+        var hocon = NodeHocon.Load(settings.Node.ConfigFile);
         Directory.CreateDirectory(settings.Node.DataFolderFullPath);
         var (secretsKey, secretsKeySource) = SecretsComposition.ResolveKey(settings.Secrets, settings.Node.DataFolderFullPath, Environment.GetEnvironmentVariable);
         var adminKey = EdgeComposition.ResolveAdminKey(settings);

@@ -35,6 +35,36 @@ internal static class NodeHocon
         }
     }
 
+    /// <summary>
+    /// The node's HOCON: the defaults file, with the operator's file (<c>SC:Node:ConfigFile</c>) laid over it when one
+    /// is given. Either file missing or unparsable is a <see cref="NodeConfigurationException"/> naming its key.
+    /// </summary>
+    public static Config Load(string? overridesPath, string? defaultsPath = null)
+    {
+        var defaults = LoadDefaults(defaultsPath);
+        if (string.IsNullOrWhiteSpace(overridesPath))
+        {
+            return defaults;
+        }
+
+        const string key = $"{NodeOptions.Section}:{nameof(NodeOptions.ConfigFile)}";
+        var path = Path.GetFullPath(overridesPath);
+        if (!File.Exists(path))
+        {
+            throw new NodeConfigurationException(key, $"names {path}, which does not exist.");
+        }
+
+        try
+        {
+            return ConfigurationFactory.ParseString(File.ReadAllText(path)).WithFallback(defaults);
+        }
+        catch (Exception e) when (e is ConfigurationException or FormatException)
+        {
+            // Akka's parser is lenient with stray braces; it throws FormatException for an unresolved ${substitution}.
+            throw new NodeConfigurationException(key, $"{path} does not parse as HOCON: {e.Message}");
+        }
+    }
+
     /// <summary>Every HOCON key the node's code sets (from options) or reads.</summary>
     public static class Keys
     {

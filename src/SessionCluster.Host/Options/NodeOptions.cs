@@ -46,6 +46,14 @@ public sealed class NodeOptions
     /// </summary>
     public string LogFormat { get; init; } = "text";
 
+    /// <summary>
+    /// Default none. An operator's HOCON file laid over hocon/sessioncluster.conf (its keys win over the defaults file;
+    /// the keys the options set still take the options' values). Relative to the working directory. For a deployment
+    /// that changes a few Akka settings without copying the whole defaults file (k8s/: a ConfigMap mounted as a file);
+    /// missing or unparsable stops the node at start naming this key.
+    /// </summary>
+    public string? ConfigFile { get; init; }
+
     /// <summary>The data folder as an absolute path (resolved against the working directory).</summary>
     public string DataFolderFullPath => Path.GetFullPath(DataFolder);
 
