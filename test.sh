@@ -2,7 +2,8 @@
 # Runs every test of SessionCluster on a fresh machine of this kind (Debian, .NET 10 SDK, Node 20+).
 # It installs what the tests need first and fails loudly if it cannot: nothing is ever skipped.
 #   - the npm peers the interop tests run against (Baileys, libsignal), with `npm ci` from tests/Interop's lockfile;
-#   - PostgreSQL's server binaries (the persistence and host tests start their own throwaway server), from apt when missing.
+#   - PostgreSQL's server binaries (the persistence and host tests start their own throwaway server), from apt when missing;
+#   - Debian's chromium, which the dashboard's test drives headless through Playwright (no browser is downloaded), from apt when missing.
 #   libsodium comes from NuGet with the build.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -18,6 +19,11 @@ apt_install() {
 
 if ! compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; then
   apt_install postgresql
+fi
+
+# The dashboard's test (tests/SessionCluster.Edge.Tests/Dashboard) launches /usr/bin/chromium.
+if [ ! -x /usr/bin/chromium ]; then
+  apt_install chromium
 fi
 
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
