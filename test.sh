@@ -3,7 +3,8 @@
 # It installs what the tests need first and fails loudly if it cannot: nothing is ever skipped.
 #   - the npm peers the interop tests run against (Baileys, libsignal), with `npm ci` from tests/Interop's lockfile;
 #   - PostgreSQL's server binaries (the persistence and host tests start their own throwaway server), from apt when missing;
-#   - kubectl, whose `kubectl kustomize` renders k8s/ for the manifests' test (Debian's kubernetes-client when missing).
+#   - kubectl, whose `kubectl kustomize` renders k8s/ for the manifests' test (Debian's kubernetes-client when missing);
+#   - Debian's chromium, which the dashboard's test drives headless through Playwright (no browser is downloaded), from apt when missing.
 #   libsodium comes from NuGet with the build.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -13,7 +14,10 @@ apt_install() {
     echo "test.sh: '$*' is missing and installing it needs root (apt-get install -y $*)" >&2
     exit 1
   fi
-  apt-get update -qq
+  if [ -z "${apt_updated:-}" ]; then
+    apt-get update -qq
+    apt_updated=1
+  fi
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@"
 }
 
@@ -24,6 +28,11 @@ fi
 # k8s/ manifests: tests/SessionCluster.Host.Tests/Deployment/KustomizeTests render every overlay with kubectl.
 if ! command -v kubectl >/dev/null; then
   apt_install kubernetes-client
+fi
+
+# The dashboard's test (tests/SessionCluster.Edge.Tests/Dashboard) launches /usr/bin/chromium.
+if [ ! -x /usr/bin/chromium ]; then
+  apt_install chromium
 fi
 
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then

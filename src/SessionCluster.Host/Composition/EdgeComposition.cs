@@ -108,6 +108,7 @@ internal static class EdgeComposition
         app.MapEdge(deps);
         app.MapEdgeGrpc(deps);
         Edge.OpenApi.EdgeOpenApi.MapEdgeOpenApi(app);
+        Edge.Dashboard.DashboardRoutes.MapDashboard(app);
         return deps;
     }
 
