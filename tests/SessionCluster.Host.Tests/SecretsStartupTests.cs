@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Akka.Actor;
 using Akka.Hosting;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using SessionCluster.Host.Composition;
 using SessionCluster.Host.Options;
@@ -134,7 +135,7 @@ public sealed class SecretsStartupTests
     {
         var current = SecretKey.FromBase64(ConfiguredKey, "test");
         var previous = SecretKey.Generate(RandomNumberGenerator.Create());
-        static SecretsOptions Bound(params string[] previousKeys) => NodeSettings.From(new Microsoft.Extensions.Configuration.ConfigurationBuilder()
+        static SecretsOptions Bound(params string[] previousKeys) => NodeSettings.From(new ConfigurationBuilder()
             .AddInMemoryCollection(previousKeys.Select((key, i) => KeyValuePair.Create($"SC:Secrets:PreviousKeys:{i}", (string?)key)))
             .Build()).Secrets;
 
