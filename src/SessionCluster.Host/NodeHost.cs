@@ -70,6 +70,7 @@ public static class NodeHost
         var hocon = NodeHocon.Load(settings.Node.ConfigFile);
         Directory.CreateDirectory(settings.Node.DataFolderFullPath);
         var (secretsKey, secretsKeySource) = SecretsComposition.ResolveKey(settings.Secrets, settings.Node.DataFolderFullPath, Environment.GetEnvironmentVariable);
+        var secrets = new NodeSecrets(secretsKey, SecretsComposition.ResolvePrevious(settings.Secrets, secretsKey), new Sessions.State.StaleSeals());
         var adminKey = EdgeComposition.ResolveAdminKey(settings);
 
         // Akka.Logger.Serilog writes through Serilog's static logger, so the node's logger is that one too.
@@ -88,14 +89,14 @@ public static class NodeHost
         builder.Services.AddEdgeDatabase(settings);
         builder.Services.AddEdgeGrpc();
         Edge.OpenApi.EdgeOpenApi.AddEdgeOpenApi(builder.Services);
-        builder.Services.AddNodeActorSystem(settings, hocon, secretsKey, localEvents, clusterEvents);
+        builder.Services.AddNodeActorSystem(settings, hocon, secrets, localEvents, clusterEvents);
         builder.Services.AddNodeHealthChecks();
 
         var app = builder.Build();
         app.MapNodeHealth();
-        var edge = app.MapNodeEdge(settings, adminKey, secretsKey);
-        Management.ManagementEndpoints.MapNodeManagement(app, settings, edge);
-        LogLifecycle(app, settings, secretsKey, secretsKeySource, adminKey);
+        var edge = app.MapNodeEdge(settings, adminKey, secrets);
+        Management.ManagementEndpoints.MapNodeManagement(app, settings, edge, secrets);
+        LogLifecycle(app, settings, secrets, secretsKeySource, adminKey);
         return app;
     }
 
@@ -150,7 +151,7 @@ public static class NodeHost
     }
 
     private static void LogLifecycle(
-        WebApplication app, NodeSettings settings, Sessions.State.SecretKey secretsKey, SecretsComposition.KeySource secretsKeySource, Edge.Auth.AdminKeyFile.Resolved adminKey)
+        WebApplication app, NodeSettings settings, NodeSecrets secrets, SecretsComposition.KeySource secretsKeySource, Edge.Auth.AdminKeyFile.Resolved adminKey)
     {
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("SessionCluster.Host");
         app.Lifetime.ApplicationStarted.Register(() =>
@@ -159,13 +160,13 @@ public static class NodeHost
             HostLog.Listening(log, string.Join(", ", app.HttpAddresses()), cluster.SelfAddress.ToString(), settings.Node.DataFolderFullPath);
             HostLog.Persistence(log, settings.Persistence.ProviderKind.ToString().ToLowerInvariant(), settings.Persistence.EngineKind.ToString().ToLowerInvariant(),
                 PersistenceComposition.DescribeLocation(settings));
-            HostLog.SecretsKey(log, secretsKey.KeyIdHex, secretsKeySource switch
+            HostLog.SecretsKey(log, secrets.Current.KeyIdHex, secretsKeySource switch
             {
                 SecretsComposition.KeySource.Configuration => $"{SecretsOptions.Section}:{nameof(SecretsOptions.Key)}",
                 SecretsComposition.KeySource.Environment => SecretsOptions.EnvironmentVariable,
                 SecretsComposition.KeySource.KeyFile => settings.Secrets.KeyFileFullPath(settings.Node.DataFolderFullPath),
                 _ => $"{settings.Secrets.KeyFileFullPath(settings.Node.DataFolderFullPath)} (generated now: back it up with the journal)",
-            });
+            }, secrets.Previous.Count == 0 ? "none" : string.Join(", ", secrets.Previous.Select(k => k.KeyIdHex)));
             HostLog.AdminKey(log, adminKey.Source == Edge.Auth.AdminKeyFile.Source.Configuration ? $"{Edge.EdgeOptions.Section}:{nameof(Edge.EdgeOptions.AdminKey)}" : adminKey.File);
             if (adminKey.Source == Edge.Auth.AdminKeyFile.Source.GeneratedKeyFile)
             {

@@ -133,6 +133,8 @@ public sealed partial class SessionActor
             ? (Google.Protobuf.ByteString.CopyFrom(registration.Seal(SessionBox(key), _sealContext)), true)
             : (Google.Protobuf.ByteString.CopyFrom(registration.Seal(_dependencies.Secrets, _sealContext)), false);
 
+    private string StaleRegistrationItem => _id.PersistenceId + "/registration";
+
     private SecretBox SessionBox(SecretKey key) => new(key, _dependencies.Random);
 
     /// <summary>
@@ -147,6 +149,7 @@ public sealed partial class SessionActor
     /// </summary>
     private void OnRecovered()
     {
+        OpenStoredProxy();
         if (_status is SessionStatus.LoggedOut or SessionStatus.Deleted)
         {
             _stored = null;
@@ -162,6 +165,14 @@ public sealed partial class SessionActor
             StartKeys();
             BecomeStacked(AwaitingRecoveredKey);
             return;
+        }
+
+        if (_stored is { } legacy && _dependencies.Secrets.NeedsReseal(legacy.Sealed.Span))
+        {
+            // A session from before per-session data keys: its registration, prekeys and ratchets are all under the node
+            // key, in several journals; they are not moved (see docs/CONFIGURATION.md "Rotating the secrets key").
+            _dependencies.StaleSeals.Found(StaleRegistrationItem);
+            SessionStateLog.LegacyUnderPreviousKey(_logger, _id.Value);
         }
 
         OpenStored(_dependencies.Secrets);

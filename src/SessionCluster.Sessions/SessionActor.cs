@@ -89,7 +89,14 @@ public sealed partial class SessionActor : ReceivePersistentActor, IWithTimers
     protected override void PreStart() { base.PreStart(); _dependencies.Events.Hosted(_id); }
 
     // crossnode: see PreStart.
-    protected override void PostStop() { _dependencies.Events.Released(_id); base.PostStop(); }
+    protected override void PostStop()
+    {
+        _dependencies.Events.Released(_id);
+        // What is still under a previous key is looked at again where the session starts next.
+        _dependencies.StaleSeals.Forget(StaleProxyItem);
+        _dependencies.StaleSeals.Forget(StaleRegistrationItem);
+        base.PostStop();
+    }
 
     public static Props Props(SessionId id, SessionActorDependencies dependencies) =>
         Akka.Actor.Props.Create(() => new SessionActor(id, dependencies));
@@ -191,7 +198,7 @@ public sealed partial class SessionActor : ReceivePersistentActor, IWithTimers
     {
         _stored = new StoredSeal(created.SealedRegistration.Memory, created.SealedUnderSessionKey);
         ApplyCreated(created, null);
-        RecoverProxy(created.Options.SealedProxy);
+        _storedProxy = created.Options.SealedProxy;
     }
 
     private void ApplyCreated(SessionCreated created, Registration? registration)
@@ -248,6 +255,11 @@ public sealed partial class SessionActor : ReceivePersistentActor, IWithTimers
             SessionStateLog.SecretsUnreadable(_logger, _id.Value, failure.Failure, failure.Message);
             Become(Inert);
             return;
+        }
+
+        if (_proxyStale)
+        {
+            Self.Tell(ResealProxy.Instance);
         }
 
         // No connection survives a restart: a session stored as linking goes back to Created, one stored as connecting

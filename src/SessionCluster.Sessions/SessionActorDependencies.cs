@@ -43,6 +43,12 @@ public sealed record SessionActorDependencies(SecretBox Secrets, RandomNumberGen
     /// </summary>
     public Func<SessionId, CancellationToken, Task>? WriteFence { get; init; }
 
+    /// <summary>
+    /// What the node's sessions found sealed under a previous node key and have not moved yet (rotation; the node's one
+    /// instance, read by <c>GET /v1/admin/secrets</c>). Default: a fresh one nobody reads.
+    /// </summary>
+    public StaleSeals StaleSeals { get; init; } = new();
+
     /// <summary>How the session keeps its contact devices' ratchet actors (idle time, how many live at once).</summary>
     public MessagingSettings Messaging { get; init; } = new();
 

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Akka.Actor;
 using Akka.Hosting;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using SessionCluster.Host.Composition;
 using SessionCluster.Host.Options;
@@ -127,6 +128,24 @@ public sealed class SecretsStartupTests
 
         Assert.Equal("SC_SECRETS_KEY", error.Key);
         Assert.DoesNotContain("c2VjcmV0LXRoYXQtaXMtc2hvcnQ=", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Previous_keys_bind_from_their_indexed_keys_and_a_malformed_one_or_the_current_key_is_refused_naming_its_index_without_its_value()
+    {
+        var current = SecretKey.FromBase64(ConfiguredKey, "test");
+        var previous = SecretKey.Generate(RandomNumberGenerator.Create());
+        static SecretsOptions Bound(params string[] previousKeys) => NodeSettings.From(new ConfigurationBuilder()
+            .AddInMemoryCollection(previousKeys.Select((key, i) => KeyValuePair.Create($"SC:Secrets:PreviousKeys:{i}", (string?)key)))
+            .Build()).Secrets;
+
+        Assert.Equal([previous.KeyIdHex], SecretsComposition.ResolvePrevious(Bound(previous.ExportBase64()), current).Select(k => k.KeyIdHex));
+        var malformed = Assert.Throws<NodeConfigurationException>(() => SecretsComposition.ResolvePrevious(Bound(previous.ExportBase64(), "c2VjcmV0LXRoYXQtaXMtc2hvcnQ="), current));
+        Assert.Equal("SC:Secrets:PreviousKeys:1", malformed.Key);
+        Assert.DoesNotContain("c2VjcmV0LXRoYXQtaXMtc2hvcnQ=", malformed.Message, StringComparison.Ordinal);
+        var listedTwice = Assert.Throws<NodeConfigurationException>(() => SecretsComposition.ResolvePrevious(Bound(ConfiguredKey), current));
+        Assert.Equal("SC:Secrets:PreviousKeys:0", listedTwice.Key);
+        Assert.DoesNotContain(ConfiguredKey, listedTwice.Message, StringComparison.Ordinal);
     }
 
     [Fact]

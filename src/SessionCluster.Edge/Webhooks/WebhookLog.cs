@@ -40,6 +40,13 @@ internal static partial class WebhookLog
     [LoggerMessage(EventId = 7209, Level = LogLevel.Debug, Message = "Webhook delivery fell behind the live events; it rescans and every lane resumes from the journal")]
     public static partial void HubCutOff(ILogger logger);
 
+    [LoggerMessage(EventId = 7211, Level = LogLevel.Information,
+        Message = "Webhook secrets under a previous node key: {Moved} stored again under key {KeyId}, {Failed} could not be opened (they stay as they are)")]
+    public static partial void SecretsResealed(ILogger logger, int moved, string keyId, int failed);
+
+    [LoggerMessage(EventId = 7212, Level = LogLevel.Warning, Message = "Webhook secrets could not be looked at for re-sealing; the next start tries again")]
+    public static partial void ResealFailed(ILogger logger, Exception exception);
+
     [LoggerMessage(EventId = 7210, Level = LogLevel.Information, Message = "Webhook delivery is off on this node (SC:Edge:Webhooks:Enabled=false)")]
     public static partial void Disabled(ILogger logger);
 }

@@ -55,6 +55,17 @@ public sealed class WebhookStore(EdgeDatabase database)
         return await connection.QueryAsync($"SELECT {Columns} FROM webhooks ORDER BY id", Read, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Replaces a webhook's sealed secret if it is still <paramref name="expected"/> (another node may have moved it
+    /// first, or the webhook been deleted); true when this call changed it.
+    /// </summary>
+    public async Task<bool> ReplaceSecretAsync(string id, string expected, string replacement, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await connection.ExecuteAsync("UPDATE webhooks SET secret = @replacement WHERE id = @id AND secret = @expected",
+            cancellationToken, ("id", id), ("expected", expected), ("replacement", replacement)).ConfigureAwait(false) == 1;
+    }
+
     /// <summary>The last seq done for the pair (acknowledged, dead-lettered or filtered out); 0 when none is.</summary>
     public async Task<long> CursorAsync(string webhookId, string sessionActor, CancellationToken cancellationToken)
     {

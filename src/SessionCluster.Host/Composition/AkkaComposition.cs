@@ -25,7 +25,7 @@ internal static class AkkaComposition
     public const string SystemName = "sessioncluster";
 
     public static IServiceCollection AddNodeActorSystem(
-        this IServiceCollection services, NodeSettings settings, Config defaults, SecretKey secretsKey, SessionEventFeed localEvents, ClusterEventFeed clusterEvents) =>
+        this IServiceCollection services, NodeSettings settings, Config defaults, NodeSecrets secrets, SessionEventFeed localEvents, ClusterEventFeed clusterEvents) =>
         services.AddAkka(SystemName, builder =>
         {
             // This process's incarnation: the lease owner's suffix and the journal connection's application_name.
@@ -43,7 +43,7 @@ internal static class AkkaComposition
                 .WithClusterEventBridge(localEvents, clusterEvents)
                 .WithNodePersistence(settings, incarnation)
                 .WithShardLeases(settings, incarnation)
-                .WithSessions(settings, secretsKey)
+                .WithSessions(settings, secrets)
                 .WithActors((system, registry) =>
                 {
                     // One probe persistence id per node address: nodes sharing a PostgreSQL journal never write the same one.

@@ -52,7 +52,7 @@ internal static class EdgeComposition
     /// <summary>The edge's SQLite file in the data folder, beside the journal's.</summary>
     public const string EdgeDatabaseFile = "edge.db";
 
-    public static EdgeDependencies MapNodeEdge(this WebApplication app, NodeSettings settings, AdminKeyFile.Resolved adminKey, SecretKey secretsKey)
+    public static EdgeDependencies MapNodeEdge(this WebApplication app, NodeSettings settings, AdminKeyFile.Resolved adminKey, NodeSecrets secrets)
     {
         // Resolved per request, never here: resolving the region (or the ActorSystem) now would start the ActorSystem
         // at Build, outside NodeHost.RunAsync's start-up error handling (a taken remoting port would crash unhandled).
@@ -95,7 +95,7 @@ internal static class EdgeComposition
         {
             Streams = new LiveStreams(StreamOptions(app.Configuration), services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(LiveStreams)), app.Lifetime.ApplicationStopping),
         };
-        deps = deps.WithWebhooks(app, secretsKey);
+        deps = deps.WithWebhooks(app, secrets);
         deps = deps.WithMedia(app, settings);
         if (!settings.Cluster.ServesEdge)
         {
@@ -142,12 +142,16 @@ internal static class EdgeComposition
     /// node has started (the journal it reads needs the ActorSystem) and stopped when the node stops, before the hub.
     /// A deleted session's webhooks, cursors and dead letters go with it.
     /// </summary>
-    private static EdgeDependencies WithWebhooks(this EdgeDependencies deps, WebApplication app, SecretKey secretsKey)
+    private static EdgeDependencies WithWebhooks(this EdgeDependencies deps, WebApplication app, NodeSecrets secrets)
     {
         var options = deps.Options.Webhooks;
         var client = WebhookSender.CreateClient(options.RequestTimeout);
-        var services = new WebhookServices(options, new WebhookStore(deps.Database), new WebhookSecrets(new SecretBox(secretsKey, RandomNumberGenerator.Create())),
+        var services = new WebhookServices(options, new WebhookStore(deps.Database), new WebhookSecrets(secrets.NewBox()),
             new CloudVerification(client));
+        // Secrets under a previous node key move to the current one once the database is ready (rotation), on every node.
+        var ready = deps.Ready;
+        app.Lifetime.ApplicationStarted.Register(() => _ = WebhookSecretRotation.ResealAtStartAsync(services, ready,
+            app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(WebhookSecretRotation)), app.Lifetime.ApplicationStopping));
         var sessionDeleted = deps.SessionDeleted;
         deps = deps with
         {

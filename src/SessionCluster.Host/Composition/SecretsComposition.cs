@@ -57,6 +57,33 @@ internal static class SecretsComposition
         return (key, KeySource.GeneratedKeyFile);
     }
 
+    /// <summary>
+    /// The previous keys (<see cref="SecretsOptions.PreviousKeys"/>), each checked: a malformed one, or one that is the
+    /// current key, stops the node at start naming <c>SC:Secrets:PreviousKeys:{i}</c> (never the value). A key listed
+    /// twice is kept once.
+    /// </summary>
+    public static IReadOnlyList<SecretKey> ResolvePrevious(SecretsOptions options, SecretKey current)
+    {
+        var previous = new List<SecretKey>();
+        for (var i = 0; i < options.PreviousKeys.Length; i++)
+        {
+            var setting = $"{SecretsOptions.Section}:{nameof(SecretsOptions.PreviousKeys)}:{i.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+            var key = Read(options.PreviousKeys[i], setting);
+            if (key.KeyIdHex == current.KeyIdHex)
+            {
+                throw new NodeConfigurationException(setting,
+                    $"is the current key ({current.KeyIdHex}); list only the keys that sealed before it, and remove this one once nothing is sealed under it.");
+            }
+
+            if (previous.TrueForAll(known => known.KeyIdHex != key.KeyIdHex))
+            {
+                previous.Add(key);
+            }
+        }
+
+        return previous;
+    }
+
     private static SecretKey Read(string base64, string setting)
     {
         try

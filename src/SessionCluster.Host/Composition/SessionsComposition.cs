@@ -23,7 +23,7 @@ namespace SessionCluster.Host.Composition;
 /// </summary>
 internal static class SessionsComposition
 {
-    public static AkkaConfigurationBuilder WithSessions(this AkkaConfigurationBuilder builder, NodeSettings settings, SecretKey key)
+    public static AkkaConfigurationBuilder WithSessions(this AkkaConfigurationBuilder builder, NodeSettings settings, NodeSecrets secrets)
     {
         if (!settings.Cluster.HostsSessions)
         {
@@ -50,7 +50,7 @@ internal static class SessionsComposition
             system.ActorOf(ReconnectShareActor.Props(starts, settings.Cluster.ReconnectsPerSecond, ClusterOptions.SessionsRole), "reconnect-share");
             var events = resolver.GetService<SessionEventFeed>();
             var dependencies = new SessionActorDependencies(
-                new SecretBox(key, RandomNumberGenerator.Create()),
+                secrets.NewBox(),
                 RandomNumberGenerator.Create(),
                 TimeProvider.System,
                 resolver.GetService<ILoggerFactory>())
@@ -62,6 +62,7 @@ internal static class SessionsComposition
                 ConnectionStarts = starts,
                 HandOffs = new HandOffPacer(() => starts.PerSecond, () => events.HostedCount, TimeProvider.System),
                 WriteFence = fenced ? LeaseComposition.Register(system, settings) : null,
+                StaleSeals = secrets.Stale,
             };
             var sharding = ClusterSharding.Get(system);
             var shardingSettings = ClusterShardingSettings.Create(system)

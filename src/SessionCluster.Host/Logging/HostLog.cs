@@ -19,8 +19,8 @@ internal static partial class HostLog
     [LoggerMessage(EventId = 7003, Level = LogLevel.Information, Message = "Node stopping: leaving the cluster and stopping actors (CoordinatedShutdown)")]
     public static partial void Stopping(ILogger logger);
 
-    [LoggerMessage(EventId = 7005, Level = LogLevel.Information, Message = "Secrets at rest: key {KeyId} from {KeySource}")]
-    public static partial void SecretsKey(ILogger logger, string keyId, string keySource);
+    [LoggerMessage(EventId = 7005, Level = LogLevel.Information, Message = "Secrets at rest: key {KeyId} from {KeySource}, previous keys {PreviousKeyIds}")]
+    public static partial void SecretsKey(ILogger logger, string keyId, string keySource, string previousKeyIds);
 
     [LoggerMessage(EventId = 7006, Level = LogLevel.Information, Message = "Edge API on /v1: admin key from {AdminKeySource}")]
     public static partial void AdminKey(ILogger logger, string adminKeySource);

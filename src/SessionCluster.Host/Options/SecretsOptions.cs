@@ -22,6 +22,15 @@ public sealed class SecretsOptions
     public string? Key { get; init; }
 
     /// <summary>
+    /// Default none. Keys that sealed before the current one (rotation): base64 of 32 bytes each, as
+    /// <c>SC:Secrets:PreviousKeys:0</c>, <c>:1</c> ... (environment <c>SC__Secrets__PreviousKeys__0</c>). The node opens
+    /// with them and seals with the current key only, and moves what is sealed directly under them to the current key
+    /// as its sessions start (docs/CONFIGURATION.md "Rotating the secrets key"). Never logged: the node logs their ids.
+    /// Listing the current key here is refused at start (it would look like a rotation that is not one).
+    /// </summary>
+    public string[] PreviousKeys { get; init; } = [];
+
+    /// <summary>
     /// Default <c>secrets.key</c>, inside the data folder (a relative path is taken from there). Read when no key is
     /// configured; written on first start (file mode 600) when <see cref="GenerateKeyFile"/> is on. Back it up with
     /// the journal: the journal's secrets cannot be opened without it.

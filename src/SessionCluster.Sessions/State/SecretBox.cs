@@ -54,6 +54,17 @@ public sealed class SecretBox
     /// <summary>The id of the key new seals use, safe to log.</summary>
     public string CurrentKeyId => _current.KeyIdHex;
 
+    /// <summary>The ids of the keys this box only opens with (rotation), safe to log.</summary>
+    public IReadOnlyList<string> PreviousKeyIds => [.. _keys.Skip(1).Select(k => k.KeyIdHex)];
+
+    /// <summary>
+    /// Whether <paramref name="envelope"/> names another key than the current one, so that sealing it again would move
+    /// it to the current key (rotation). Reads only the key id; whether the envelope opens is <see cref="Open"/>'s
+    /// question. An empty or short envelope (nothing sealed) is false.
+    /// </summary>
+    public bool NeedsReseal(ReadOnlySpan<byte> envelope) =>
+        envelope.Length >= 1 + SecretKey.KeyIdSize && !envelope.Slice(1, SecretKey.KeyIdSize).SequenceEqual(_current.KeyId.Span);
+
     public byte[] Seal(ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> context)
     {
         var envelope = new byte[Overhead + plaintext.Length];

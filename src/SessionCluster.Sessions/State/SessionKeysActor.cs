@@ -17,6 +17,10 @@ namespace SessionCluster.Sessions.State;
 /// Why a separate journal: Akka deletes a log only from its start up to a sequence number, and the session's log starts
 /// with its domain events; one key in a log of its own can go alone. After a wipe a new key may be made (a new link); it
 /// is a later event of the same journal, and recovery takes the last one.
+///
+/// Rotation: a key recovered from under a previous node key is stored again under the current one before the session
+/// hears <see cref="Recovered"/> (so the session does not stop this actor mid-write), and the older events are deleted,
+/// so the journal keeps no copy under the key the operator means to remove.
 /// </remarks>
 internal sealed class SessionKeysActor : ReceivePersistentActor
 {
@@ -29,6 +33,8 @@ internal sealed class SessionKeysActor : ReceivePersistentActor
 
     private SecretKey? _key;
     private SecretsException? _failure;
+    private bool _underPreviousKey;
+    private long _resealDeletingTo = -1;
 
     public SessionKeysActor(SessionId id, SessionActorDependencies dependencies, IActorRef session)
     {
@@ -39,10 +45,13 @@ internal sealed class SessionKeysActor : ReceivePersistentActor
         _sealContext = Encoding.UTF8.GetBytes("session-keys:" + id.Value);
 
         Recover<SessionDataKeyStored>(OnKeyRecovered);
-        Recover<RecoveryCompleted>(_ => _session.Tell(new Recovered(_key, _failure)));
+        Recover<RecoveryCompleted>(_ => OnRecoveryCompleted());
 
         Command<EnsureKey>(_ => OnEnsureKey());
         Command<Wipe>(_ => OnWipe());
+        Command<Reseal>(_ => OnReseal());
+        Command<DeleteMessagesSuccess>(deleted => deleted.ToSequenceNr == _resealDeletingTo, _ => ResealDone(null));
+        Command<DeleteMessagesFailure>(failed => failed.ToSequenceNr == _resealDeletingTo, failed => ResealDone(failed.Cause));
         Command<DeleteMessagesSuccess>(_ =>
         {
             SessionEndLog.KeyWiped(_logger, _id.Value);
@@ -58,8 +67,11 @@ internal sealed class SessionKeysActor : ReceivePersistentActor
     public static Props Props(SessionId id, SessionActorDependencies dependencies, IActorRef session) =>
         Akka.Actor.Props.Create(() => new SessionKeysActor(id, dependencies, session));
 
+    private string StaleItem => PersistenceId;
+
     private void OnKeyRecovered(SessionDataKeyStored stored)
     {
+        _underPreviousKey = _dependencies.Secrets.NeedsReseal(stored.SealedKey.Span);
         try
         {
             var bytes = _dependencies.Secrets.Open(stored.SealedKey.Span, _sealContext);
@@ -72,6 +84,65 @@ internal sealed class SessionKeysActor : ReceivePersistentActor
             _key = null;
             _failure = e;
         }
+    }
+
+    private void OnRecoveryCompleted()
+    {
+        if (_key is not null && _underPreviousKey)
+        {
+            // Recovery handlers must not persist: the re-seal is the first command; Recovered follows it.
+            _dependencies.StaleSeals.Found(StaleItem);
+            Self.Tell(Reseal.Instance);
+            return;
+        }
+
+        _session.Tell(new Recovered(_key, _failure));
+    }
+
+    /// <summary>The recovered key stored again under the current node key, then the older events deleted.</summary>
+    private void OnReseal()
+    {
+        if (_key is not { } key)
+        {
+            // A wipe came first: the journal is being deleted anyway.
+            _dependencies.StaleSeals.Forget(StaleItem);
+            _session.Tell(new Recovered(_key, _failure));
+            return;
+        }
+
+        var stored = new SessionDataKeyStored
+        {
+            SessionId = _id.Value,
+            StoredAtUnixMs = _dependencies.Clock.GetUtcNow().ToUnixTimeMilliseconds(),
+            SealedKey = Google.Protobuf.ByteString.CopyFrom(_dependencies.Secrets.Seal(key.Bytes, _sealContext)),
+        };
+        Persist(stored, _ =>
+        {
+            _underPreviousKey = false;
+            _dependencies.StaleSeals.Moved(StaleItem);
+            SessionStateLog.DataKeyResealed(_logger, _id.Value, _dependencies.Secrets.CurrentKeyId);
+            _resealDeletingTo = LastSequenceNr - 1;
+            DeleteMessages(_resealDeletingTo);
+        });
+    }
+
+    private void ResealDone(Exception? cause)
+    {
+        _resealDeletingTo = -1;
+        if (cause is not null)
+        {
+            // The key under the current node key is the last event, which recovery takes: the older copy stays stored
+            // but is no longer needed to open the session.
+            SessionStateLog.ResealDeleteFailed(_logger, _id.Value, cause.GetType().Name);
+        }
+
+        _session.Tell(new Recovered(_key, _failure));
+    }
+
+    protected override void PostStop()
+    {
+        _dependencies.StaleSeals.Forget(StaleItem);
+        base.PostStop();
     }
 
     private void OnEnsureKey()
@@ -135,6 +206,12 @@ internal sealed class SessionKeysActor : ReceivePersistentActor
 
     /// <summary>To the session after recovery: the data key (null: none stored, or wiped), or why it cannot be opened.</summary>
     public sealed record Recovered(SecretKey? Key, SecretsException? Failure);
+
+    /// <summary>To itself after recovery: store the key again under the current node key.</summary>
+    private sealed record Reseal
+    {
+        public static Reseal Instance { get; } = new();
+    }
 
     /// <summary>Answered <see cref="KeyReady"/> (the held key, or a new one once it is durable) or <see cref="KeyUnavailable"/>.</summary>
     public sealed record EnsureKey

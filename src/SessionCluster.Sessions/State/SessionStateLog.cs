@@ -20,4 +20,18 @@ internal static partial class SessionStateLog
 
     [LoggerMessage(EventId = 1503, Level = LogLevel.Warning, Message = "Session {SessionId}: a write was rejected and the command not answered: {Reason}.")]
     public static partial void PersistRejected(ILogger logger, string sessionId, string reason);
+
+    [LoggerMessage(EventId = 1504, Level = LogLevel.Information, Message = "Session {SessionId}: its data key, sealed under a previous node key, is stored again under key {KeyId}.")]
+    public static partial void DataKeyResealed(ILogger logger, string sessionId, string keyId);
+
+    [LoggerMessage(EventId = 1505, Level = LogLevel.Warning,
+        Message = "Session {SessionId}: its data key is stored under the current node key, but deleting the older copy failed ({Reason}); the session opens without it.")]
+    public static partial void ResealDeleteFailed(ILogger logger, string sessionId, string reason);
+
+    [LoggerMessage(EventId = 1506, Level = LogLevel.Information, Message = "Session {SessionId}: its proxy, sealed under a previous node key, is stored again under key {KeyId}.")]
+    public static partial void ProxyResealed(ILogger logger, string sessionId, string keyId);
+
+    [LoggerMessage(EventId = 1507, Level = LogLevel.Warning,
+        Message = "Session {SessionId} is from before per-session data keys and keeps its secrets under a previous node key; they are not moved, so keep that key or link the session again.")]
+    public static partial void LegacyUnderPreviousKey(ILogger logger, string sessionId);
 }

@@ -1,7 +1,10 @@
+using System.Security.Cryptography;
+using System.Text;
 using SessionCluster.Edge.Sessions;
 using SessionCluster.Edge.Store;
 using SessionCluster.Edge.Tenants;
 using SessionCluster.Edge.Webhooks;
+using SessionCluster.Sessions.State;
 using SessionCluster.TestSupport;
 
 namespace SessionCluster.Edge.Tests.Webhooks;
@@ -125,6 +128,26 @@ public abstract class WebhookStoreContractTests : IAsyncLifetime
         await _store.DeadLetterAsync(Letter("dl_3", "wh_dead", actor, 8, 410), default);
         Assert.True(await _store.DeleteAsync("default", "", "wh_dead", default));
         Assert.Empty(await _store.DeadLettersAsync("wh_dead", 10, default));
+    }
+
+    [Fact]
+    public async Task A_secret_sealed_under_a_previous_node_key_is_sealed_again_under_the_current_one_which_alone_then_opens_it()
+    {
+        var oldKey = SecretKey.Generate(RandomNumberGenerator.Create());
+        var newKey = SecretKey.Generate(RandomNumberGenerator.Create());
+        var before = new WebhookSecrets(new SecretBox(oldKey, RandomNumberGenerator.Create()));
+        await _store.CreateAsync(Hook("wh_old", "default", null) with { SealedSecret = before.Seal("wh_old", "whsec_rotated") }, default);
+        using var http = new HttpClient();
+        var rotated = new WebhookServices(new WebhookOptions(), _store, new WebhookSecrets(new SecretBox(newKey, [oldKey], RandomNumberGenerator.Create())), new CloudVerification(http));
+        Assert.Equal(1, await WebhookSecretRotation.CountStaleAsync(rotated, default));
+
+        Assert.Equal((1, 0), await WebhookSecretRotation.ResealAsync(rotated, default));
+
+        Assert.Equal(0, await WebhookSecretRotation.CountStaleAsync(rotated, default));
+        var stored = (await _store.FindAsync("default", "", "wh_old", default))!.SealedSecret;
+        var newKeyOnly = new WebhookSecrets(new SecretBox(newKey, RandomNumberGenerator.Create()));
+        Assert.Equal("whsec_rotated", Encoding.UTF8.GetString(newKeyOnly.Open("wh_old", stored)));
+        Assert.Equal((0, 0), await WebhookSecretRotation.ResealAsync(rotated, default));
     }
 
     private static Webhook Hook(string id, string tenant, string? session) => new(

@@ -97,6 +97,18 @@ public sealed class SecretBoxTests
         Assert.Equal(newKey.KeyId.ToArray(), rotated.Seal(Secret, Context)[1..5]);
     }
 
+    [Fact]
+    public void A_rotated_box_says_an_envelope_of_the_previous_key_needs_resealing_and_one_of_the_current_key_does_not()
+    {
+        var oldBox = NewBox(out var oldKey);
+        var rotated = new SecretBox(SecretKey.Generate(RandomNumberGenerator.Create()), [oldKey], RandomNumberGenerator.Create());
+
+        Assert.True(rotated.NeedsReseal(oldBox.Seal(Secret, Context)));
+        Assert.False(rotated.NeedsReseal(rotated.Seal(Secret, Context)));
+        Assert.False(rotated.NeedsReseal([]));
+        Assert.Equal([oldKey.KeyIdHex], rotated.PreviousKeyIds);
+    }
+
     [Theory]
     [InlineData(null)]
     [InlineData("")]

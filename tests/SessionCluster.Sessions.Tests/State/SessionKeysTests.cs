@@ -55,6 +55,40 @@ public sealed class SessionKeysTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_session_made_under_a_previous_node_key_starts_moves_its_data_key_and_proxy_to_the_current_key_and_then_opens_without_the_old_one()
+    {
+        var first = _nodes.Start();
+        var proxy = new Sessions.Connection.ProxySettings(Sessions.Connection.ProxyKind.Socks5, "proxy.example", 1080, "operator", "proxy-password-1");
+        var made = first.ActorOf(SessionActor.Props(Alice, _nodes.Dependencies()));
+        var created = Assert.IsType<Created>(await made.Ask<Reply>(new Create(Alice, Flows.LinkByQrTests.Options with { Proxy = proxy }), SessionNodes.Timeout));
+        await SessionNodes.StopAsync(first);
+
+        var newKey = SecretKey.Generate(RandomNumberGenerator.Create());
+        var stale = new StaleSeals();
+        var rotated = _nodes.Start();
+        var session = rotated.ActorOf(SessionActor.Props(Alice, _nodes.Dependencies() with { Secrets = new SecretBox(newKey, [_nodes.Key], RandomNumberGenerator.Create()), StaleSeals = stale }));
+        Assert.Null(Assert.IsType<StatusReply>(await session.Ask<Reply>(new GetStatus(Alice), SessionNodes.Timeout)).Status.SecretsFailure);
+        var deadline = DateTimeOffset.UtcNow + SessionNodes.Timeout;
+        while (stale.Resealed < 2)
+        {
+            Assert.True(DateTimeOffset.UtcNow < deadline, $"moved {stale.Resealed} of 2 (the data key, the proxy)");
+            await Task.Delay(50);
+        }
+
+        Assert.Equal(0, stale.Pending);
+        // Only the copy under the new key is left of the data key; the proxy's last copy is under the new key.
+        var keys = Assert.Single((await KeyJournal.StoredKeysAsync(rotated, Alice)).OfType<SessionDataKeyStored>());
+        Assert.Equal(newKey.KeyId.ToArray(), keys.SealedKey.Span[1..5].ToArray());
+        Assert.Equal(newKey.KeyId.ToArray(), (await SessionLog.StoredAsync(rotated, Alice)).OfType<SessionProxySet>().Last().SealedProxy.Span[1..5].ToArray());
+        await SessionNodes.StopAsync(rotated);
+
+        var newKeyOnly = _nodes.Start();
+        var reopened = newKeyOnly.ActorOf(SessionActor.Props(Alice, _nodes.Dependencies(newKey)));
+        var status = Assert.IsType<StatusReply>(await reopened.Ask<Reply>(new GetStatus(Alice), SessionNodes.Timeout)).Status;
+        Assert.Equal((null, created.Status.RegistrationId, "socks5://operator@proxy.example:1080"), (status.SecretsFailure, status.RegistrationId, status.Proxy));
+    }
+
+    [Fact]
     public async Task Delete_shreds_the_sessions_data_key_and_a_new_ActorSystem_recovers_it_Deleted_without_keys()
     {
         var system = _nodes.Start();
