@@ -86,6 +86,7 @@ public static class NodeHost
         builder.Services.AddSingleton(localEvents);
         builder.Services.AddSingleton(clusterEvents);
         builder.Services.AddEdgeDatabase(settings);
+        builder.Services.AddNodeMetrics(settings);
         builder.Services.AddEdgeGrpc();
         Edge.OpenApi.EdgeOpenApi.AddEdgeOpenApi(builder.Services);
         builder.Services.AddNodeActorSystem(settings, hocon, secretsKey, localEvents, clusterEvents);
@@ -95,6 +96,7 @@ public static class NodeHost
         app.MapNodeHealth();
         var edge = app.MapNodeEdge(settings, adminKey, secretsKey);
         Management.ManagementEndpoints.MapNodeManagement(app, settings, edge);
+        app.MapNodeMetrics(settings, edge);
         LogLifecycle(app, settings, secretsKey, secretsKeySource, adminKey);
         return app;
     }

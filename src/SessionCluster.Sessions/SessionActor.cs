@@ -89,7 +89,7 @@ public sealed partial class SessionActor : ReceivePersistentActor, IWithTimers
     protected override void PreStart() { base.PreStart(); _dependencies.Events.Hosted(_id); }
 
     // crossnode: see PreStart.
-    protected override void PostStop() { _dependencies.Events.Released(_id); base.PostStop(); }
+    protected override void PostStop() { _dependencies.Events.Released(_id); _dependencies.Metrics.Vitals.Released(_id); base.PostStop(); }
 
     public static Props Props(SessionId id, SessionActorDependencies dependencies) =>
         Akka.Actor.Props.Create(() => new SessionActor(id, dependencies));
@@ -217,6 +217,11 @@ public sealed partial class SessionActor : ReceivePersistentActor, IWithTimers
         if (record.BodyCase == SessionEventRecord.BodyOneofCase.StatusChanged)
         {
             _status = (SessionStatus)record.StatusChanged.Status;
+            if (!IsRecovering)
+            {
+                _dependencies.Metrics.Vitals.Status(_id, _status);
+            }
+
             if (_status == SessionStatus.LoggedOut)
             {
                 // Logged out: the keys are wiped; a registration stored before can never be used again, nor the one-time
@@ -263,6 +268,11 @@ public sealed partial class SessionActor : ReceivePersistentActor, IWithTimers
         {
             _status = status;
             Self.Tell(new RecordStatusAfterRecovery(status));
+        }
+
+        if (_exists)
+        {
+            _dependencies.Metrics.Vitals.Status(_id, _status);
         }
 
         // A linked session connects again by itself; the message follows the status write in the mailbox.

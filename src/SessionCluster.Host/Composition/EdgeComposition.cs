@@ -146,7 +146,10 @@ internal static class EdgeComposition
         var options = deps.Options.Webhooks;
         var client = WebhookSender.CreateClient(options.RequestTimeout);
         var services = new WebhookServices(options, new WebhookStore(deps.Database), new WebhookSecrets(new SecretBox(secretsKey, RandomNumberGenerator.Create())),
-            new CloudVerification(client));
+            new CloudVerification(client))
+        {
+            Metrics = app.Services.GetRequiredService<Metrics.NodeMetrics>().Webhooks,
+        };
         var sessionDeleted = deps.SessionDeleted;
         deps = deps with
         {

@@ -62,6 +62,7 @@ internal static class SessionsComposition
                 ConnectionStarts = starts,
                 HandOffs = new HandOffPacer(() => starts.PerSecond, () => events.HostedCount, TimeProvider.System),
                 WriteFence = fenced ? LeaseComposition.Register(system, settings) : null,
+                Metrics = resolver.GetService<SessionCluster.Sessions.Metrics.SessionMetrics>(),
             };
             var sharding = ClusterSharding.Get(system);
             var shardingSettings = ClusterShardingSettings.Create(system)
