@@ -19,11 +19,10 @@ internal static class PrometheusText
         var text = new StringBuilder();
         foreach (var family in families)
         {
+            // In 0.0.4 (unlike OpenMetrics) HELP and TYPE name a counter as its sample is named, with _total.
             var name = family.Type == MetricType.Counter && !family.Name.EndsWith("_total", StringComparison.Ordinal) ? family.Name + "_total" : family.Name;
-            // The family of a counter is named without _total; its samples with it.
-            var familyName = family.Type == MetricType.Counter ? name[..^"_total".Length] : name;
-            text.Append("# HELP ").Append(familyName).Append(' ').Append(EscapeHelp(family.Help)).Append('\n');
-            text.Append("# TYPE ").Append(familyName).Append(' ').Append(TypeName(family.Type)).Append('\n');
+            text.Append("# HELP ").Append(name).Append(' ').Append(EscapeHelp(family.Help)).Append('\n');
+            text.Append("# TYPE ").Append(name).Append(' ').Append(TypeName(family.Type)).Append('\n');
             foreach (var sample in family.Samples)
             {
                 Line(text, name, sample.Labels, null, sample.Value);

@@ -49,7 +49,7 @@ public sealed class PrometheusTextTests
         counter.Add(3);
         var text = PrometheusText.Write(collector.Collect());
 
-        Assert.StartsWith("# HELP t_messages Messages.\n# TYPE t_messages counter\nt_messages_total 5\n", text, StringComparison.Ordinal);
+        Assert.StartsWith("# HELP t_messages_total Messages.\n# TYPE t_messages_total counter\nt_messages_total 5\n", text, StringComparison.Ordinal);
     }
 
     [Fact]
