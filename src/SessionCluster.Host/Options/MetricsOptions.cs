@@ -16,7 +16,7 @@ public sealed class MetricsOptions
 
     /// <summary>
     /// Default <c>false</c>: Prometheus scrapes without credentials, as it does on a pod network, and the series carry
-    /// no secret (counts, ages and operator-chosen session ids). <c>true</c> asks for <c>Authorization: Bearer</c> the
+    /// no secret (counts, ages and session actor ids). <c>true</c> asks for <c>Authorization: Bearer</c> the
     /// admin key (Prometheus's <c>authorization</c> scrape setting), for a node whose HTTP port is reachable from where
     /// session ids should not be seen.
     /// </summary>

@@ -10,7 +10,7 @@ namespace SessionCluster.Sessions.Metrics;
 ///
 /// Per session the gauges are bounded: the silence of all connected sessions is counted into a few fixed thresholds,
 /// and only the <see cref="TopSessions"/> stalest and most reconnecting sessions get a series with a <c>session</c>
-/// label (the operator's session id, never a phone number or key), so thousands of sessions make a few dozen series.
+/// label (the session's actor id, as the logs name it; never a phone number or key), so thousands of sessions make a few dozen series.
 /// </summary>
 public sealed class SessionMetrics
 {
