@@ -4,7 +4,8 @@
 #   - the npm peers the interop tests run against (Baileys, libsignal), with `npm ci` from tests/Interop's lockfile;
 #   - PostgreSQL's server binaries (the persistence and host tests start their own throwaway server), from apt when missing;
 #   - kubectl, whose `kubectl kustomize` renders k8s/ for the manifests' test (Debian's kubernetes-client when missing);
-#   - Debian's chromium, which the dashboard's test drives headless through Playwright (no browser is downloaded), from apt when missing.
+#   - Debian's chromium, which the dashboard's test drives headless through Playwright (no browser is downloaded), from apt when missing;
+#   - Prometheus's Python client (its text parser checks /metrics), from apt when missing.
 #   libsodium comes from NuGet with the build.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -38,6 +39,13 @@ fi
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
   apt_install nodejs npm
 fi
+
+# --- metrics: the /metrics tests parse the node's text with Prometheus's official Python client parser, run by
+# Debian's /usr/bin/python3 (a pyenv python3 on PATH would not see Debian's packages).
+if ! /usr/bin/python3 -c 'import prometheus_client.parser' 2>/dev/null; then
+  apt_install python3 python3-prometheus-client
+fi
+# --- end metrics
 
 npm ci --prefix tests/Interop --no-audit --no-fund --loglevel=error
 

@@ -87,6 +87,7 @@ public static class NodeHost
         builder.Services.AddSingleton(localEvents);
         builder.Services.AddSingleton(clusterEvents);
         builder.Services.AddEdgeDatabase(settings);
+        builder.Services.AddNodeMetrics(settings);
         builder.Services.AddEdgeGrpc();
         Edge.OpenApi.EdgeOpenApi.AddEdgeOpenApi(builder.Services);
         builder.Services.AddNodeActorSystem(settings, hocon, secrets, localEvents, clusterEvents);
@@ -96,6 +97,7 @@ public static class NodeHost
         app.MapNodeHealth();
         var edge = app.MapNodeEdge(settings, adminKey, secrets);
         Management.ManagementEndpoints.MapNodeManagement(app, settings, edge, secrets);
+        app.MapNodeMetrics(settings, edge);
         LogLifecycle(app, settings, secrets, secretsKeySource, adminKey);
         return app;
     }

@@ -286,6 +286,7 @@ public sealed partial class SessionActor
             return;
         }
 
+        _dependencies.Metrics.Reconnecting(_id);
         ConnectAgain(then: null);
     }
 

@@ -431,6 +431,7 @@ public sealed partial class SessionActor
             Remember(work.Key);
             _inboundRetries.Remove(work.Key);
             MessagingLog.Received(_logger, _id.Value, work.Message.Id, work.Message.SenderDevice.ToString());
+            _dependencies.Metrics.MessagesReceived(_id, 1);
             if (_inflight.Contains(work))
             {
                 _connection?.Tell(new SendNode(Receipts.Delivery(work.Message, IsOwnAccount(work.Message.SenderDevice), ChatOfOwnCopy(work.Message, work.SentCopy))));
@@ -535,9 +536,11 @@ public sealed partial class SessionActor
 
         var count = _inboundRetries.GetValueOrDefault(work.Key) + 1;
         var ask = retry && count <= Retries.MaxRetries;
+        _dependencies.Metrics.DecryptFailed();
         if (ask)
         {
             _inboundRetries[work.Key] = count;
+            _dependencies.Metrics.RetryReceiptSent();
             MessagingLog.Undecryptable(_logger, _id.Value, message.Id, message.SenderDevice.ToString(), reason, count);
         }
         else

@@ -362,6 +362,7 @@ public sealed partial class SessionActor
             : OutboundStanzas.Message(work.Entry.MessageId, work.Entry.To, StanzaKind.Of(work.Entry.Content), work.Done.Select(d => (d.Key, d.Value)).ToList(), _registration!.AdvSignedIdentity);
         _connection.Tell(new SendNode(stanza));
         MessagingLog.Sent(_logger, _id.Value, work.Entry.MessageId, work.Done.Count);
+        _dependencies.Metrics.MessageSent();
     }
 
     /// <summary>The server's <c>&lt;ack class="message"&gt;</c>: the send in flight is Sent, or Failed with the ack's error.</summary>
@@ -489,6 +490,7 @@ public sealed partial class SessionActor
     /// </summary>
     private void OnRetryReceipt(Node receipt)
     {
+        _dependencies.Metrics.RetryReceiptReceived();
         var retry = receipt.GetOptionalChild("retry");
         var id = retry?.GetOptionalString("id") ?? receipt.GetOptionalString("id") ?? "";
         var count = retry?.GetOptionalInt("count") ?? 1;

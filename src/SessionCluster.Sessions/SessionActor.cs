@@ -92,6 +92,7 @@ public sealed partial class SessionActor : ReceivePersistentActor, IWithTimers
     protected override void PostStop()
     {
         _dependencies.Events.Released(_id);
+        _dependencies.Metrics.Vitals.Released(_id);
         // What is still under a previous key is looked at again where the session starts next.
         _dependencies.StaleSeals.Forget(StaleProxyItem);
         _dependencies.StaleSeals.Forget(StaleRegistrationItem);
@@ -224,6 +225,11 @@ public sealed partial class SessionActor : ReceivePersistentActor, IWithTimers
         if (record.BodyCase == SessionEventRecord.BodyOneofCase.StatusChanged)
         {
             _status = (SessionStatus)record.StatusChanged.Status;
+            if (!IsRecovering)
+            {
+                _dependencies.Metrics.Vitals.Status(_id, _status);
+            }
+
             if (_status == SessionStatus.LoggedOut)
             {
                 // Logged out: the keys are wiped; a registration stored before can never be used again, nor the one-time
@@ -275,6 +281,11 @@ public sealed partial class SessionActor : ReceivePersistentActor, IWithTimers
         {
             _status = status;
             Self.Tell(new RecordStatusAfterRecovery(status));
+        }
+
+        if (_exists)
+        {
+            _dependencies.Metrics.Vitals.Status(_id, _status);
         }
 
         // A linked session connects again by itself; the message follows the status write in the mailbox.

@@ -61,4 +61,7 @@ public sealed record SessionActorDependencies(SecretBox Secrets, RandomNumberGen
     /// without an event, and an app-state collection that needs a blob waits where it is.
     /// </summary>
     public MediaDownloader? HistoryDownloader { get; init; }
+
+    /// <summary>Where the session counts what it does for the node's <c>/metrics</c> (docs/METRICS.md); default a meter nobody listens to.</summary>
+    public Metrics.SessionMetrics Metrics { get; init; } = SessionCluster.Sessions.Metrics.SessionMetrics.Unobserved;
 }

@@ -115,6 +115,8 @@ public sealed class NodeOptionsTests
     [InlineData("SC:Node:HttpUrl", "127.0.0.1:5080", "SC:Node:HttpUrl")]
     [InlineData("SC:Node:DataFolder", " ", "SC:Node:DataFolder")]
     [InlineData("SC:Node:LogFormat", "xml", "SC:Node:LogFormat")]
+    [InlineData("SC:Metrics:TopSessions", "101", "SC:Metrics:TopSessions")]
+    [InlineData("SC:Metrics:TopSessions", "-1", "SC:Metrics:TopSessions")]
     public void A_node_setting_out_of_range_or_unparsable_is_a_configuration_error_naming_its_key(string key, string value, string expectedKey)
     {
         var error = Assert.Throws<NodeConfigurationException>(() => NodeSettings.From(Configuration((key, value))));

@@ -16,7 +16,7 @@ public enum DeliveryOutcome
 /// receiver acknowledged (2xx) or the dead letter is stored, so a lane that moves its cursor afterwards never skips an
 /// event. Used by the lanes and by dead-letter replays.
 /// </summary>
-public sealed class WebhookDelivery(WebhookSender sender, WebhookStore store, TimeProvider clock, ILogger logger)
+public sealed class WebhookDelivery(WebhookSender sender, WebhookStore store, TimeProvider clock, ILogger logger, WebhookMetrics metrics)
 {
     public async Task<DeliveryOutcome> DeliverAsync(Webhook webhook, ReadOnlyMemory<byte> key, string sessionActor, EventView view, byte[] body, CancellationToken cancellationToken)
     {
@@ -40,6 +40,7 @@ public sealed class WebhookDelivery(WebhookSender sender, WebhookStore store, Ti
                     await store.DeadLetterAsync(new DeadLetter("dl_" + Guid.CreateVersion7().ToString("N"), webhook.Id, sessionActor, view.Seq, view.Id, view.Type,
                         attempt.Status, attempt.Error, attempts, clock.GetUtcNow(), null), cancellationToken).ConfigureAwait(false);
                     WebhookLog.DeadLettered(logger, webhook.Id, webhook.Url.Host, sessionActor, view.Seq, attempts, dead.Reason, attempt.Describe());
+                    metrics.DeadLettered();
                     return DeliveryOutcome.DeadLettered;
             }
         }

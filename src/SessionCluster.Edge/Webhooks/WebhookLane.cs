@@ -14,7 +14,7 @@ namespace SessionCluster.Edge.Webhooks;
 /// </summary>
 internal sealed class WebhookLane(
     Webhook webhook, SessionEntry session, byte[] key, WebhookStore store, CursorWriter cursors, WebhookDelivery delivery, EventFollower follower,
-    Func<SessionEntry, CancellationToken, Task<string?>> ownNumber, TimeProvider clock)
+    Func<SessionEntry, CancellationToken, Task<string?>> ownNumber, TimeProvider clock, WebhookMetrics metrics)
 {
     private const int SkipFlush = 100;
 
@@ -36,6 +36,7 @@ internal sealed class WebhookLane(
 
             if (body is not null)
             {
+                using var lag = metrics.Delivering(view.At);
                 await delivery.DeliverAsync(webhook, key, actor, view, body, cancellationToken).ConfigureAwait(false);
             }
 

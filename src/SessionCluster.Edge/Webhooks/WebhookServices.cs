@@ -16,6 +16,9 @@ public sealed class WebhookServices(WebhookOptions options, WebhookStore store, 
 
     public CloudVerification Verification => verification;
 
+    /// <summary>Where the delivery counts dead letters and shows its lag (docs/METRICS.md); default a meter nobody listens to.</summary>
+    public WebhookMetrics Metrics { get; init; } = WebhookMetrics.Unobserved;
+
     /// <summary>Tells the worker that webhooks, sessions or replay requests changed: it acts now rather than at its next interval.</summary>
     public void Changed()
     {

@@ -27,7 +27,7 @@ public sealed class WebhookWorker(EdgeDependencies deps, WebhookServices service
 {
     private readonly Dictionary<(string Webhook, string Actor), (Task Task, CancellationTokenSource Stop)> _lanes = [];
     private readonly CancellationTokenSource _stop = new();
-    private readonly WebhookDelivery _delivery = new(sender, services.Store, deps.Clock, logger);
+    private readonly WebhookDelivery _delivery = new(sender, services.Store, deps.Clock, logger, services.Metrics);
     private readonly CursorWriter _cursors = new(services.Store);
     private volatile IReadOnlyList<Webhook> _webhooks = [];
     private Task _run = Task.CompletedTask;
@@ -150,7 +150,7 @@ public sealed class WebhookWorker(EdgeDependencies deps, WebhookServices service
         try
         {
             var key = services.Secrets.Open(webhook.Id, webhook.SealedSecret);
-            var lane = new WebhookLane(webhook, session, key, services.Store, _cursors, _delivery, deps.Follower, OwnNumberAsync, deps.Clock);
+            var lane = new WebhookLane(webhook, session, key, services.Store, _cursors, _delivery, deps.Follower, OwnNumberAsync, deps.Clock, services.Metrics);
             await lane.RunAsync(stop.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)

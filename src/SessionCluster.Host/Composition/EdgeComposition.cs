@@ -147,7 +147,10 @@ internal static class EdgeComposition
         var options = deps.Options.Webhooks;
         var client = WebhookSender.CreateClient(options.RequestTimeout);
         var services = new WebhookServices(options, new WebhookStore(deps.Database), new WebhookSecrets(secrets.NewBox()),
-            new CloudVerification(client));
+            new CloudVerification(client))
+        {
+            Metrics = app.Services.GetRequiredService<Metrics.NodeMetrics>().Webhooks,
+        };
         // Secrets under a previous node key move to the current one once the database is ready (rotation), on every node.
         var ready = deps.Ready;
         app.Lifetime.ApplicationStarted.Register(() => _ = WebhookSecretRotation.ResealAtStartAsync(services, ready,

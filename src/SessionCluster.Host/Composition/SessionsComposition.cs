@@ -63,6 +63,7 @@ internal static class SessionsComposition
                 HandOffs = new HandOffPacer(() => starts.PerSecond, () => events.HostedCount, TimeProvider.System),
                 WriteFence = fenced ? LeaseComposition.Register(system, settings) : null,
                 StaleSeals = secrets.Stale,
+                Metrics = resolver.GetService<SessionCluster.Sessions.Metrics.SessionMetrics>(),
             };
             var sharding = ClusterSharding.Get(system);
             var shardingSettings = ClusterShardingSettings.Create(system)

@@ -4,11 +4,11 @@ using SessionCluster.Edge;
 namespace SessionCluster.Host.Options;
 
 /// <summary>Every option of the node, bound from .NET configuration and validated together before anything starts.</summary>
-public sealed record NodeSettings(NodeOptions Node, PersistenceOptions Persistence, SecretsOptions Secrets, WhatsAppOptions WhatsApp, EdgeOptions Edge, SessionsOptions Sessions, ClusterOptions Cluster)
+public sealed record NodeSettings(NodeOptions Node, PersistenceOptions Persistence, SecretsOptions Secrets, WhatsAppOptions WhatsApp, EdgeOptions Edge, SessionsOptions Sessions, ClusterOptions Cluster, MetricsOptions Metrics)
 {
     /// <summary>
     /// Binds <see cref="NodeOptions"/>, <see cref="PersistenceOptions"/>, <see cref="SecretsOptions"/> and
-    /// <see cref="WhatsAppOptions"/>, <see cref="EdgeOptions"/>, <see cref="SessionsOptions"/> and <see cref="ClusterOptions"/> and validates them. A value the binder
+    /// <see cref="WhatsAppOptions"/>, <see cref="EdgeOptions"/>, <see cref="SessionsOptions"/>, <see cref="ClusterOptions"/> and <see cref="MetricsOptions"/> and validates them. A value the binder
     /// cannot convert (<c>RemotingPort=abc</c>) and a value the options refuse are both a <see cref="NodeConfigurationException"/>.
     /// </summary>
     public static NodeSettings From(IConfiguration configuration)
@@ -20,9 +20,11 @@ public sealed record NodeSettings(NodeOptions Node, PersistenceOptions Persisten
         var edge = Bind<EdgeOptions>(configuration, EdgeOptions.Section);
         var sessions = Bind<SessionsOptions>(configuration, SessionsOptions.Section);
         var cluster = Bind<ClusterOptions>(configuration, ClusterOptions.Section);
+        var metrics = Bind<MetricsOptions>(configuration, MetricsOptions.Section);
         node.Validate();
         cluster.Validate();
         sessions.Validate();
+        metrics.Validate();
         persistence.Validate();
         secrets.Validate();
         whatsApp.Validate();
@@ -42,7 +44,7 @@ public sealed record NodeSettings(NodeOptions Node, PersistenceOptions Persisten
                 $"is '{persistence.Engine}', but {ClusterOptions.Section} joins other nodes; a cluster's nodes share one PostgreSQL database (Engine=postgres).");
         }
 
-        return new NodeSettings(node, persistence, secrets, whatsApp, edge, sessions, cluster);
+        return new NodeSettings(node, persistence, secrets, whatsApp, edge, sessions, cluster, metrics);
     }
 
     private static T Bind<T>(IConfiguration configuration, string section)
