@@ -31,6 +31,9 @@ internal sealed record SoakOptions
     /// <summary>Phones without companions that the sessions write to and that write to them.</summary>
     public int Friends { get; init; } = 10;
 
+    /// <summary>Seconds for every session to have sent one text and received one (the traffic takes them in turn).</summary>
+    public double RoundSeconds => Sessions / (Rate / 2);
+
     public required string AdminUrl { get; init; }
 
     public required string WebSocketUrl { get; init; }

@@ -139,6 +139,12 @@ internal static class SoakRun
         feed.Start();
         traffic.Start();
         Report(F($"traffic: {options.Rate} messages/s (half API sends, half from phones), {options.RestartsPerMinute} restarts/min, {options.Minutes} min ({options.WarmupMinutes} warm-up), a sample every {options.SampleSeconds} s"));
+        if (options.WarmupMinutes * 60 < 2 * options.RoundSeconds)
+        {
+            // Memory grows until every session has sent and received once (its first contact: prekey bundles, new
+            // ratchets, chat rows); a warm-up shorter than that counts this growth as drift.
+            Report(F($"warning: the warm-up is shorter than two rounds of the sessions ({2 * options.RoundSeconds:F0} s at this rate): first contacts will count as growth"));
+        }
         for (var i = 1; i * options.SampleSeconds <= options.Minutes * 60; i++)
         {
             var wait = TimeSpan.FromSeconds(i * options.SampleSeconds) - Stopwatch.GetElapsedTime(start);
@@ -182,7 +188,7 @@ internal static class SoakRun
         {
             $"# Soak: {options.Sessions} sessions, {options.Minutes} min ({options.WarmupMinutes} min warm-up)",
             "",
-            F($"Traffic {options.Rate} messages/s (half API sends, half from simulated phones), {options.RestartsPerMinute} session restarts/min, a sample every {options.SampleSeconds} s."),
+            F($"Traffic {options.Rate} messages/s (half API sends, half from simulated phones; every session sends and receives once per {options.RoundSeconds:F0} s), {options.RestartsPerMinute} session restarts/min, a sample every {options.SampleSeconds} s."),
             F($"Set-up (node start, {options.Sessions} sessions created and linked) {setupSeconds:F0} s; node RSS {idle.RssMegabytes:F0} MB before linking, {linked.RssMegabytes:F0} MB linked, {linked.Threads} threads, {linked.Handles} handles."),
             F($"Sent {windows.LastOrDefault()?.Sent ?? 0} messages, {windows.LastOrDefault()?.Skipped ?? 0} skipped (over {SoakTraffic.MaxInFlight} in flight), {windows.LastOrDefault()?.Failed ?? 0} failed requests."),
             "",
