@@ -1,4 +1,5 @@
 using System.Globalization;
+using SessionCluster.ClusterBench.Soak;
 using SessionCluster.Host.Tests;
 using SessionCluster.Host.Tests.Clustering;
 using SessionCluster.Sessions;
@@ -8,6 +9,13 @@ using SessionCluster.TestSupport;
 // linked to the simulator, then (1) sessions and memory per node, (2) kill -9 of the fullest node and each of its
 // sessions' failover time, (3) a rolling restart of the survivors to a new version and the handoff gap per shard.
 //   dotnet run -c Release --project bench/SessionCluster.ClusterBench -- [--sessions 300] [--parallel 12] [--reconnects-per-second 200]
+// --soak-minutes M: the soak instead (bench/run-soak.sh, Soak/SoakRun.cs): one node, steady traffic for M minutes.
+if (args.Contains("--soak-minutes"))
+{
+    Environment.ExitCode = await SoakRun.RunAsync(SoakOptions.Parse(args));
+    return;
+}
+
 var sessions = Option("--sessions", 300);
 var parallel = Option("--parallel", 12);
 
