@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using Akka.Actor;
 using Akka.Hosting;
 using SessionCluster.Edge;
+using SessionCluster.Host.Logging;
 using SessionCluster.Host.Metrics;
 using SessionCluster.Host.Options;
 using SessionCluster.Sessions.Metrics;
@@ -41,10 +42,35 @@ internal static class MetricsComposition
             settings.Cluster.HostsSessions ? ct => services.GetRequiredService<IRequiredActor<SessionRegionKey>>().GetAsync(ct) : null));
 
         IEndpointRouteBuilder routes = settings.Metrics.RequireAdminKey ? app.MapAdminGroup("", edge) : app;
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(MetricsComposition));
         routes.MapGet(Path, async (CancellationToken ct) =>
         {
             await metrics.Cluster.RefreshAsync(ct).ConfigureAwait(false);
-            return Results.Text(PrometheusText.Write(collector.Collect()), PrometheusText.ContentType);
+            var families = collector.Collect();
+            return Results.Text(PrometheusText.Write(await NameSessionsAsync(families, edge, logger, ct).ConfigureAwait(false)), PrometheusText.ContentType);
         }).ExcludeFromDescription();
+    }
+
+    /// <summary>
+    /// The per-session series named by tenant and session (<see cref="SessionNames"/>). Metrics matter most when the
+    /// database is in trouble, so a directory that cannot answer leaves the actor ids and the scrape still succeeds.
+    /// </summary>
+    private static async Task<IReadOnlyList<MetricFamily>> NameSessionsAsync(
+        IReadOnlyList<MetricFamily> families, EdgeDependencies edge, ILogger logger, CancellationToken ct)
+    {
+        if (!edge.Ready.IsCompletedSuccessfully)
+        {
+            return families;
+        }
+
+        try
+        {
+            return await SessionNames.NameAsync(families, edge.Directory.FindByActorAsync, ct).ConfigureAwait(false);
+        }
+        catch (System.Data.Common.DbException e)
+        {
+            HostLog.MetricsSessionNamesUnavailable(logger, e.Message);
+            return families;
+        }
     }
 }

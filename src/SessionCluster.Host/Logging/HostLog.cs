@@ -31,6 +31,9 @@ internal static partial class HostLog
     [LoggerMessage(EventId = 7008, Level = LogLevel.Warning, Message = "Edge database ({Engine}) cannot be migrated yet ({Failure}); the API answers 503 until it is; next attempt in {RetrySeconds} s")]
     public static partial void EdgeDatabaseUnreachable(ILogger logger, string engine, string failure, double retrySeconds);
 
+    [LoggerMessage(EventId = 7009, Level = LogLevel.Warning, Message = "Metrics: the edge directory could not name the per-session series ({Failure}); this scrape labels them by actor id")]
+    public static partial void MetricsSessionNamesUnavailable(ILogger logger, string failure);
+
     [LoggerMessage(EventId = 7004, Level = LogLevel.Information, Message = "Node stopped")]
     public static partial void Stopped(ILogger logger);
 }

@@ -67,17 +67,19 @@ public sealed class MetricsScrapeTests(EdgeNode node) : IClassFixture<EdgeNode>
         // Per session, bounded: the inbound silence in fixed thresholds, and the session named among the top few.
         Assert.Equal(6, metrics["sessioncluster_sessions_silent"].Samples.Count);
         Assert.Equal(0, metrics["sessioncluster_sessions_silent"].Value(("for_at_least_seconds", "3600")));
-        // Named by its actor id (the id its log lines carry), not by the tenant's name for it nor its number.
+        // Named as the operator names it (tenant and session, what scctl takes), its actor id (what its log lines carry)
+        // beside: never its number.
         var stalest = Assert.Single(metrics["sessioncluster_session_last_inbound_age_seconds"].Samples);
-        var actor = stalest.Labels["session"];
-        Assert.Matches("^s-[0-9a-f]{32}$", actor);
+        Assert.Equal("default", stalest.Labels["tenant"]);
+        Assert.Equal(Session, stalest.Labels["session"]);
+        Assert.Matches("^s-[0-9a-f]{32}$", stalest.Labels["actor"]);
         Assert.InRange(stalest.Value, 0, EdgeNode.Deadline.TotalSeconds);
 
         // The node restarts: the session recovers and reconnects by itself, counted on the node and for the session.
         await node.RestartAsync();
         var after = await ScrapeUntilAsync(m => m["sessioncluster_sessions"].Value(("status", "connected")) == 1, "the session to connect again");
         Assert.True(after["sessioncluster_reconnects"].Value() >= 1);
-        Assert.True(after["sessioncluster_session_reconnects"].Value(("session", actor)) >= 1);
+        Assert.True(after["sessioncluster_session_reconnects"].Value(("session", Session)) >= 1);
     }
 
     [Fact]
