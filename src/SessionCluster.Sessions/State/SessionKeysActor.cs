@@ -110,13 +110,7 @@ internal sealed class SessionKeysActor : ReceivePersistentActor
             return;
         }
 
-        var stored = new SessionDataKeyStored
-        {
-            SessionId = _id.Value,
-            StoredAtUnixMs = _dependencies.Clock.GetUtcNow().ToUnixTimeMilliseconds(),
-            SealedKey = Google.Protobuf.ByteString.CopyFrom(_dependencies.Secrets.Seal(key.Bytes, _sealContext)),
-        };
-        Persist(stored, _ =>
+        Persist(Sealed(key), _ =>
         {
             _underPreviousKey = false;
             _dependencies.StaleSeals.Moved(StaleItem);
@@ -161,18 +155,20 @@ internal sealed class SessionKeysActor : ReceivePersistentActor
         }
 
         var key = SecretKey.Generate(_dependencies.Random);
-        var stored = new SessionDataKeyStored
-        {
-            SessionId = _id.Value,
-            StoredAtUnixMs = _dependencies.Clock.GetUtcNow().ToUnixTimeMilliseconds(),
-            SealedKey = Google.Protobuf.ByteString.CopyFrom(_dependencies.Secrets.Seal(key.Bytes, _sealContext)),
-        };
-        Persist(stored, _ =>
+        Persist(Sealed(key), _ =>
         {
             _key = key;
             replyTo.Tell(new KeyReady(key));
         });
     }
+
+    /// <summary>The data key as stored: sealed under the node's current key.</summary>
+    private SessionDataKeyStored Sealed(SecretKey key) => new()
+    {
+        SessionId = _id.Value,
+        StoredAtUnixMs = _dependencies.Clock.GetUtcNow().ToUnixTimeMilliseconds(),
+        SealedKey = Google.Protobuf.ByteString.CopyFrom(_dependencies.Secrets.Seal(key.Bytes, _sealContext)),
+    };
 
     private void OnWipe()
     {
