@@ -21,7 +21,7 @@ public sealed partial class DashboardTests(EdgeNode node, ITestOutputHelper outp
     private const string Friend = "15550302002";
 
     [Fact]
-    public async Task A_session_created_in_the_page_links_by_its_qr_and_sends_and_receives_in_the_page()
+    public async Task A_session_created_in_the_page_links_sends_and_receives_and_a_tenants_key_then_sees_only_its_tenant()
     {
         Assert.True(File.Exists(Chromium), $"{Chromium} is missing: install Debian's chromium (test.sh does: apt-get install -y chromium)");
         await SimulatorPhones.CreateAccountAsync(node.Simulator, Owner);
@@ -48,8 +48,7 @@ public sealed partial class DashboardTests(EdgeNode node, ITestOutputHelper outp
         };
 
         await page.GotoAsync(new Uri(node.Http.BaseAddress!, DashboardRoutes.Path).ToString());
-        await page.GetByLabel("API key or admin key").FillAsync(EdgeNode.AdminKey);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Use key" }).ClickAsync();
+        await UseKeyAsync(page, EdgeNode.AdminKey);
 
         // The admin key sees the node (one, Up) and its shard region.
         await Expect(page.Locator("#nodes tbody tr")).ToHaveCountAsync(1);
@@ -73,10 +72,7 @@ public sealed partial class DashboardTests(EdgeNode node, ITestOutputHelper outp
         await Expect(page.Locator("#session-jid")).ToContainTextAsync(Owner);
         await Expect(page.Locator("#session-list tr[data-session='dash-1'] [data-status]")).ToHaveAttributeAsync("data-status", "connected");
         await Expect(page.Locator("#qr")).ToBeHiddenAsync();
-        var screenshot = Path.Combine(AppContext.BaseDirectory, "TestResults", "dashboard", "linked-session.png");
-        Directory.CreateDirectory(Path.GetDirectoryName(screenshot)!);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot, FullPage = true });
-        output.WriteLine($"screenshot of the linked session: {screenshot}");
+        await ScreenshotAsync(page, "linked-session.png", "the linked session");
 
         // A webhook whose receiver is down (nothing listens on the discard port): what it has not delivered is its lag.
         using (var webhook = await node.Http.PostAsJsonAsync("/v1/webhooks", new
@@ -108,7 +104,83 @@ public sealed partial class DashboardTests(EdgeNode node, ITestOutputHelper outp
         await page.GetByRole(AriaRole.Button, new() { Name = "Refresh" }).ClickAsync();
         await Expect(page.Locator("#webhook-list tr[data-session='dash-1']")).ToHaveAttributeAsync("data-pending", new Regex("^([3-9]|[1-9][0-9]+)$"));
 
+        await TheTenantsKeySeesItsOwnTenantOnlyAsync(page);
         Assert.Empty(faults);
+    }
+
+    /// <summary>
+    /// The same page switched to other keys with its key form: one the node does not know, a tenant's key with a tenant
+    /// typed (which only the admin key may name), then the tenant's key alone, which sees its session and webhook and
+    /// none of the default tenant's (<c>dash-1</c>, the admin's webhook), and is told that nodes and shards are the admin's.
+    /// </summary>
+    private async Task TheTenantsKeySeesItsOwnTenantOnlyAsync(IPage page)
+    {
+        using var tenant = await node.TenantClientAsync("dash-tenant");
+        using (var webhook = await tenant.PostAsJsonAsync("/v1/webhooks", new
+        {
+            url = "http://127.0.0.1:9/tenant-hooks",
+            events = new[] { "session.*" },
+            retry = new { attempts = 100, initialDelay = 600, maxDelay = 600 },
+        }))
+        {
+            Assert.Equal(HttpStatusCode.Created, webhook.StatusCode);
+        }
+
+        using (var session = await tenant.PostAsJsonAsync("/v1/sessions", new { id = "tenant-1" }))
+        {
+            Assert.Equal(HttpStatusCode.Created, session.StatusCode);
+        }
+
+        var keyStatus = page.Locator("#key-status");
+        await UseKeyAsync(page, "sck_000000000000_not-a-key-the-node-knows");
+        await Expect(keyStatus).ToContainTextAsync("Key refused");
+        await Expect(keyStatus).ToHaveClassAsync(new Regex("error"));
+        await Expect(page.Locator("#panels")).ToBeHiddenAsync();
+
+        var tenantKey = tenant.DefaultRequestHeaders.Authorization!.Parameter!;
+        await UseKeyAsync(page, tenantKey, "dash-tenant");
+        await Expect(keyStatus).ToContainTextAsync("empty the Tenant field");
+        await Expect(page.Locator("#panels")).ToBeHiddenAsync();
+
+        await UseKeyAsync(page, tenantKey);
+        await Expect(page.Locator("#session-list tr[data-session='tenant-1']")).ToBeVisibleAsync();
+        await Expect(page.Locator("#session-list tbody tr")).ToHaveCountAsync(1);
+        var clusterNote = page.Locator("#cluster-note");
+        await Expect(clusterNote).ToContainTextAsync("admin key only");
+        await Expect(clusterNote).Not.ToHaveClassAsync(new Regex("error"));
+        await Expect(page.Locator("#nodes")).ToBeHiddenAsync();
+        await Expect(page.Locator("#shards")).ToBeHiddenAsync();
+
+        // Its webhook's lag is its session's status events; the default tenant's webhook and dash-1 are not there.
+        var webhooks = page.Locator("#webhook-list tbody tr");
+        await Expect(webhooks).ToHaveCountAsync(1);
+        await Expect(webhooks).ToHaveAttributeAsync("data-session", "tenant-1");
+        await Expect(webhooks).ToHaveAttributeAsync("data-pending", new Regex("^[1-9][0-9]*$"));
+        await Expect(webhooks).ToContainTextAsync("tenant-hooks");
+        await Expect(page.Locator("#webhooks-note")).Not.ToHaveClassAsync(new Regex("error"));
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "tenant-1" }).ClickAsync();
+        await Expect(page.Locator("#session-name")).ToHaveTextAsync("tenant-1");
+        await Expect(page.Locator("#session-status")).ToHaveAttributeAsync("data-status", "new");
+        await Expect(page.Locator("#key-status")).ToHaveTextAsync("Events: live.");
+        await ScreenshotAsync(page, "tenant-key.png", "the page with the tenant's key");
+    }
+
+    /// <summary>Writes the whole page to <c>TestResults/dashboard/</c> under the test's output folder, and says where.</summary>
+    private async Task ScreenshotAsync(IPage page, string fileName, string what)
+    {
+        var screenshot = Path.Combine(AppContext.BaseDirectory, "TestResults", "dashboard", fileName);
+        Directory.CreateDirectory(Path.GetDirectoryName(screenshot)!);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot, FullPage = true });
+        output.WriteLine($"screenshot of {what}: {screenshot}");
+    }
+
+    /// <summary>Types a key (and a tenant, or none) into the page's key form; the page reloads with it.</summary>
+    private static async Task UseKeyAsync(IPage page, string key, string tenant = "")
+    {
+        await page.GetByLabel("API key or admin key").FillAsync(key);
+        await page.GetByLabel("Tenant").FillAsync(tenant);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Use key" }).ClickAsync();
     }
 
     [Fact]

@@ -5,6 +5,7 @@ import { el, badge, note } from './dom.js';
 export class ClusterPanel {
   constructor(api, root) {
     this.api = api;
+    this.tables = [root.querySelector('#nodes'), root.querySelector('#shards')];
     this.nodes = root.querySelector('#nodes tbody');
     this.shards = root.querySelector('#shards tbody');
     this.note = root.querySelector('#cluster-note');
@@ -39,7 +40,10 @@ export class ClusterPanel {
   }
 
   fail(error) {
-    if (error.status === 403) note(this.note, 'Nodes and shards are shown to the admin key only; this key is a tenant\'s.');
+    // A tenant's key is not wrong here, only not the admin's: said as a fact, with no empty tables under it.
+    const forbidden = error.status === 403;
+    for (const table of this.tables) table.hidden = forbidden;
+    if (forbidden) note(this.note, 'Nodes and shards are shown to the admin key only; this key is a tenant\'s.');
     else note(this.note, `Could not read the cluster: ${error.message}`, true);
   }
 }

@@ -63,7 +63,7 @@ async function start() {
   try {
     await sessions.load();
   } catch (error) {
-    note(status, error.status === 401 ? 'The node does not know this key.' : `Could not read the sessions: ${error.message}`, true);
+    note(status, refusal(error, tenant), true);
     return;
   }
   panels.hidden = false;
@@ -74,6 +74,13 @@ async function start() {
     cluster.refresh();
     webhooks.refresh(selected);
   }, RefreshMs);
+}
+
+// Why the first read failed, said so that the person knows which field to change; no panel is shown.
+function refusal(error, tenant) {
+  if (error.status === 401) return 'Key refused: the node does not know this key (or it was revoked).';
+  if (error.status === 403 && tenant) return `Key refused in tenant ${tenant}: a tenant's key works in its own tenant only; empty the Tenant field.`;
+  return `Could not read the sessions: ${error.message}`;
 }
 
 start();
