@@ -26,7 +26,9 @@ public static class DashboardRoutes
         endpoints.MapGet(Path + "/{file?}", (string? file, HttpContext http) =>
             file is not null ? Serve(http, files, file)
             : http.Request.Path.Value!.EndsWith('/') ? Serve(http, files, "index.html")
-            : Results.Redirect(Path + "/"));
+            : Results.Redirect(Path + "/"))
+            // A page, not part of the API: it stays out of the OpenAPI document.
+            .ExcludeFromDescription();
     }
 
     private static IResult Serve(HttpContext http, DashboardFiles files, string name)
