@@ -186,7 +186,7 @@ public sealed class ScctlVerbTests(ScctlNode node) : IClassFixture<ScctlNode>
     }
 
     [Fact]
-    public async Task Webhook_dead_letters_are_listed_per_webhook_and_unknown_ones_are_not_found()
+    public async Task Webhook_dead_letters_are_listed_per_webhook_a_secret_is_rotated_given_or_generated_and_unknown_ones_are_not_found()
     {
         using var created = await node.Http.PostAsJsonAsync("/v1/webhooks", new { url = "http://127.0.0.1:1/hook" });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
@@ -210,6 +210,12 @@ public sealed class ScctlVerbTests(ScctlNode node) : IClassFixture<ScctlNode>
         Assert.Equal(ExitCodes.NotFound, (await node.RunAsync("webhooks", "dead-letters", "--webhook", "wh_none")).ExitCode);
         Assert.Equal(ExitCodes.Usage, (await node.RunAsync("webhooks", "replay", "--webhook", webhook)).ExitCode);
         Assert.Equal(ExitCodes.Usage, (await node.RunAsync("webhooks", "replay", "dl_x", "--all", "--webhook", webhook)).ExitCode);
+
+        var rotated = await node.RunAsync("--json", "webhooks", "rotate-secret", "--webhook", webhook, "--secret", "the-operators-new-secret");
+        Assert.Equal(ExitCodes.Ok, rotated.ExitCode);
+        Assert.Equal((webhook, "the-operators-new-secret"), (rotated.Json().GetProperty("id").GetString(), rotated.Json().GetProperty("secret").GetString()));
+        Assert.StartsWith("whsec_", (await node.RunAsync("--json", "webhooks", "rotate-secret", "--webhook", webhook)).Json().GetProperty("secret").GetString(), StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.NotFound, (await node.RunAsync("webhooks", "rotate-secret", "--webhook", "wh_none")).ExitCode);
     }
 
     [Fact]

@@ -4,17 +4,18 @@ using System.Text.Json.Nodes;
 namespace SessionCluster.Cli;
 
 /// <summary>
-/// <c>webhooks dead-letters [--webhook ID]</c> and <c>webhooks replay (&lt;deadLetterId&gt; | --all) --webhook ID</c>
-/// over the edge's webhook routes: the tenant's webhooks (<c>/v1/webhooks</c>) or one session's
+/// <c>webhooks dead-letters [--webhook ID]</c>, <c>webhooks replay (&lt;deadLetterId&gt; | --all) --webhook ID</c> and
+/// <c>webhooks rotate-secret --webhook ID [--secret S]</c> over the edge's webhook routes: the tenant's webhooks (<c>/v1/webhooks</c>) or one session's
 /// (<c>--session ID</c>: <c>/v1/sessions/{id}/webhooks</c>).
 /// </summary>
 internal static class WebhookVerbs
 {
     public static Command Create(VerbRunner runner)
     {
-        var webhooks = new Command("webhooks", "Webhooks' dead letters: list them, send them again");
+        var webhooks = new Command("webhooks", "Webhooks' dead letters (list them, send them again) and signing secrets");
         webhooks.Subcommands.Add(DeadLetters(runner));
         webhooks.Subcommands.Add(Replay(runner));
+        webhooks.Subcommands.Add(RotateSecret(runner));
         return webhooks;
     }
 
@@ -55,6 +56,21 @@ internal static class WebhookVerbs
                 letters.Select(l => (IReadOnlyList<string>)[Output.Cell(l?["webhook"]), Output.Cell(l?["id"]), Output.Cell(l?["session"]), Output.Cell(l?["seq"]),
                     Output.Cell(l?["eventType"]), Output.Cell(l?["lastStatus"]), Output.Cell(l?["attempts"]), Output.Cell(l?["deadAt"]), Output.Cell(l?["replayRequested"])]),
                 $"{letters.Count} dead letters"));
+        });
+    }
+
+    private static Command RotateSecret(VerbRunner runner)
+    {
+        var webhook = new Option<string>("--webhook") { Description = "The webhook whose signing secret is replaced", Required = true };
+        var session = SessionOption();
+        var secret = new Option<string?>("--secret") { Description = "The new secret, 16 to 256 characters (default: one generated and printed)" };
+        var command = new Command("rotate-secret", "Give a webhook a new signing secret (printed once; docs/API.md \"Rotating a webhook's secret\")") { webhook, session, secret };
+        return runner.Action(command, async (verb, ct) =>
+        {
+            var path = $"{Scope(verb.Parse.GetValue(session))}/{Paths.Segment(verb.Parse.GetValue(webhook)!)}/secret";
+            var given = verb.Parse.GetValue(secret);
+            var answer = await verb.Node.SendAsync(HttpMethod.Put, path, given is null ? null : new { secret = given }, ct).ConfigureAwait(false) ?? new JsonObject();
+            verb.Output.Result(answer, () => verb.Output.Line($"webhook {Output.Cell(answer["id"])} signs with {Output.Cell(answer["secret"])} from its next attempt"));
         });
     }
 

@@ -18,13 +18,15 @@ public enum DeliveryOutcome
 /// </summary>
 public sealed class WebhookDelivery(WebhookSender sender, WebhookStore store, TimeProvider clock, ILogger logger, WebhookMetrics metrics)
 {
-    public async Task<DeliveryOutcome> DeliverAsync(Webhook webhook, ReadOnlyMemory<byte> key, string sessionActor, EventView view, byte[] body, CancellationToken cancellationToken)
+    /// <param name="key">The signing key, asked at every attempt: a secret rotated while an event is retried signs the next attempt.</param>
+    public async Task<DeliveryOutcome> DeliverAsync(
+        Webhook webhook, Func<ReadOnlyMemory<byte>> key, string sessionActor, EventView view, byte[] body, CancellationToken cancellationToken)
     {
         var attempts = 0;
         while (true)
         {
             attempts++;
-            var attempt = await sender.PostAsync(webhook.Url, body, key, view.Id, view.Seq, cancellationToken).ConfigureAwait(false);
+            var attempt = await sender.PostAsync(webhook.Url, body, key(), view.Id, view.Seq, cancellationToken).ConfigureAwait(false);
             if (attempt.Acknowledged)
             {
                 return DeliveryOutcome.Acknowledged;

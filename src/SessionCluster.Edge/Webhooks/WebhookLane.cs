@@ -10,10 +10,11 @@ namespace SessionCluster.Edge.Webhooks;
 /// the next. So a later event is never posted before an earlier one is done, and after a crash the lane posts again
 /// from the cursor: at most the one event in flight is posted twice, with the same <c>X-Webhook-Id</c>.
 /// Events the webhook does not take move the cursor too, written every <see cref="SkipFlush"/> of them (or with the
-/// next delivery) so a restart does not rescan a long filtered-out history.
+/// next delivery) so a restart does not rescan a long filtered-out history. The signing key is asked of
+/// <see cref="WebhookKeys"/> at every attempt, so a rotated secret needs no new lane.
 /// </summary>
 internal sealed class WebhookLane(
-    Webhook webhook, SessionEntry session, byte[] key, WebhookStore store, CursorWriter cursors, WebhookDelivery delivery, EventFollower follower,
+    Webhook webhook, SessionEntry session, WebhookKeys keys, WebhookStore store, CursorWriter cursors, WebhookDelivery delivery, EventFollower follower,
     Func<SessionEntry, CancellationToken, Task<string?>> ownNumber, TimeProvider clock, WebhookMetrics metrics)
 {
     private const int SkipFlush = 100;
@@ -37,7 +38,7 @@ internal sealed class WebhookLane(
             if (body is not null)
             {
                 using var lag = metrics.Delivering(view.At);
-                await delivery.DeliverAsync(webhook, key, actor, view, body, cancellationToken).ConfigureAwait(false);
+                await delivery.DeliverAsync(webhook, () => keys.For(webhook), actor, view, body, cancellationToken).ConfigureAwait(false);
             }
 
             await cursors.AdvanceAsync(webhook.Id, actor, view.Seq, clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);

@@ -47,6 +47,9 @@ internal static partial class WebhookLog
     [LoggerMessage(EventId = 7212, Level = LogLevel.Warning, Message = "Webhook secrets could not be looked at for re-sealing; the next start tries again")]
     public static partial void ResealFailed(ILogger logger, Exception exception);
 
+    [LoggerMessage(EventId = 7213, Level = LogLevel.Information, Message = "Webhook {WebhookId} of tenant {TenantId} has a new signing secret ({Origin}); deliveries sign with it from their next attempt")]
+    public static partial void SecretRotated(ILogger logger, string webhookId, string tenantId, string origin);
+
     [LoggerMessage(EventId = 7210, Level = LogLevel.Information, Message = "Webhook delivery is off on this node (SC:Edge:Webhooks:Enabled=false)")]
     public static partial void Disabled(ILogger logger);
 }

@@ -32,9 +32,9 @@ public sealed record WebhookRequest(
             return Fail($"events must be 1 to {MaxFilters} of \"*\", an event type ({string.Join(", ", WebhookEventTypes.Known)}) or a family such as \"message.*\"");
         }
 
-        if (Secret is not null && (Secret.Length is < 16 or > 256 || Secret.Any(char.IsControl)))
+        if (WebhookSecretRequest.Problem(Secret) is { } secretError)
         {
-            return Fail("secret must be 16 to 256 characters without control characters (leave it out to have one generated)");
+            return Fail(secretError);
         }
 
         var (policy, policyError) = CheckPolicy();

@@ -11,7 +11,7 @@ namespace SessionCluster.Edge.Webhooks;
 
 /// <summary>
 /// <c>/v1/webhooks</c> (every session of the caller's tenant) and <c>/v1/sessions/{id}/webhooks</c> (one session):
-/// create, list, get, delete, the dead letters and their replay. The same handlers serve both; a webhook is found
+/// create, list, get, delete, a new signing secret, the dead letters and their replay. The same handlers serve both; a webhook is found
 /// only in its own tenant and scope, so another tenant's webhook, or another session's, is the same 404 as none.
 /// </summary>
 internal static class WebhookRoutes
@@ -36,6 +36,7 @@ internal static class WebhookRoutes
             group.MapGet("", (HttpContext http, CancellationToken ct) => ListAsync(http, scope, services, ct));
             group.MapGet("/{wid}", (string wid, HttpContext http, CancellationToken ct) => GetAsync(http, scope, services, wid, ct));
             group.MapDelete("/{wid}", (string wid, HttpContext http, CancellationToken ct) => DeleteAsync(http, scope, services, wid, logger, ct));
+            group.MapPut("/{wid}/secret", (string wid, HttpContext http, CancellationToken ct) => RotateSecretAsync(http, scope, services, wid, logger, ct));
             group.MapGet("/{wid}/cursors", (string wid, HttpContext http, CancellationToken ct) => CursorsAsync(http, scope, services, wid, ct));
             group.MapGet("/{wid}/dead-letters", (string wid, HttpContext http, CancellationToken ct) => DeadLettersAsync(http, scope, services, wid, ct));
             group.MapPost("/{wid}/dead-letters:replay", (string wid, HttpContext http, CancellationToken ct) => ReplayAsync(http, scope, services, wid, null, ct));
@@ -114,6 +115,42 @@ internal static class WebhookRoutes
         services.Changed();
         WebhookLog.Deleted(logger, wid, scope.TenantId);
         return Results.NoContent();
+    }
+
+    /// <summary>
+    /// A new signing secret, sealed as at creation and shown only in this answer. The webhook is found before the body is
+    /// read, so another tenant's webhook is a 404 whatever the body. This node's lanes sign with it from their next
+    /// attempt (the rescan <see cref="WebhookServices.Changed"/> starts); other nodes' from their next rescan.
+    /// </summary>
+    private static async Task<IResult> RotateSecretAsync(HttpContext http, Scoping scoping, WebhookServices services, string wid, ILogger logger, CancellationToken ct)
+    {
+        var (webhook, scope, problem) = await FindAsync(http, scoping, services, wid, ct).ConfigureAwait(false);
+        if (webhook is null)
+        {
+            return problem!;
+        }
+
+        var (request, bodyProblem) = await JsonBody.ReadAsync(http.Request, new WebhookSecretRequest(null), ct).ConfigureAwait(false);
+        if (request is null)
+        {
+            return bodyProblem!;
+        }
+
+        var (secret, error) = request.Check();
+        if (secret is null)
+        {
+            return EdgeProblems.InvalidRequest(error!);
+        }
+
+        if (!await services.Store.RotateSecretAsync(scope!.TenantId, scope.Key, webhook.Id, services.Secrets.Seal(webhook.Id, secret), ct).ConfigureAwait(false))
+        {
+            // Deleted between the read and the update.
+            return WebhookNotFound(wid);
+        }
+
+        services.Changed();
+        WebhookLog.SecretRotated(logger, webhook.Id, scope.TenantId, request.Secret is null ? "generated" : "given");
+        return Results.Ok(new WebhookSecretView(webhook.Id, secret));
     }
 
     private static async Task<IResult> CursorsAsync(HttpContext http, Scoping scoping, WebhookServices services, string wid, CancellationToken ct)

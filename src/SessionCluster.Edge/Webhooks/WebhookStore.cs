@@ -66,6 +66,18 @@ public sealed class WebhookStore(EdgeDatabase database)
             cancellationToken, ("id", id), ("expected", expected), ("replacement", replacement)).ConfigureAwait(false) == 1;
     }
 
+    /// <summary>
+    /// Gives the webhook a new sealed secret (a rotation by its owner); false when the scope has no such webhook. Whatever
+    /// the re-sealing sweep (<see cref="ReplaceSecretAsync"/>) does at the same time, the rotation's secret stays: the
+    /// sweep's update is conditional on the secret it read.
+    /// </summary>
+    public async Task<bool> RotateSecretAsync(string tenantId, string scope, string id, string sealedSecret, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await connection.ExecuteAsync("UPDATE webhooks SET secret = @secret WHERE tenant_id = @tenant AND COALESCE(session_actor, '') = @scope AND id = @id",
+            cancellationToken, ("tenant", tenantId), ("scope", scope), ("id", id), ("secret", sealedSecret)).ConfigureAwait(false) == 1;
+    }
+
     /// <summary>The last seq done for the pair (acknowledged, dead-lettered or filtered out); 0 when none is.</summary>
     public async Task<long> CursorAsync(string webhookId, string sessionActor, CancellationToken cancellationToken)
     {

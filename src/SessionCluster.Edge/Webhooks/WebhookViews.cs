@@ -16,6 +16,9 @@ public sealed record WebhookView(
         webhook.Policy.NonRetryable, webhook.CreatedAt, secret);
 }
 
+/// <summary>The answer of <c>PUT …/webhooks/{wid}/secret</c>: the only time the new secret is shown.</summary>
+public sealed record WebhookSecretView(string Id, string Secret);
+
 public sealed record WebhookList(IReadOnlyList<WebhookView> Webhooks);
 
 /// <summary>A dead letter as the API shows it; <see cref="Session"/> is the tenant's name for the session.</summary>

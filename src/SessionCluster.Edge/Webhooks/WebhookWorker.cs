@@ -29,6 +29,7 @@ public sealed class WebhookWorker(EdgeDependencies deps, WebhookServices service
     private readonly CancellationTokenSource _stop = new();
     private readonly WebhookDelivery _delivery = new(sender, services.Store, deps.Clock, logger, services.Metrics);
     private readonly CursorWriter _cursors = new(services.Store);
+    private readonly WebhookKeys _keys = new(services.Secrets);
     private volatile IReadOnlyList<Webhook> _webhooks = [];
     private Task _run = Task.CompletedTask;
 
@@ -99,6 +100,7 @@ public sealed class WebhookWorker(EdgeDependencies deps, WebhookServices service
         {
             var webhooks = await services.Store.AllAsync(cancellationToken).ConfigureAwait(false);
             var sessions = await deps.Directory.ListAllAsync(cancellationToken).ConfigureAwait(false);
+            _keys.Refresh(webhooks);
             _webhooks = webhooks;
             var wanted = new HashSet<(string, string)>();
             foreach (var webhook in webhooks)
@@ -149,8 +151,9 @@ public sealed class WebhookWorker(EdgeDependencies deps, WebhookServices service
     {
         try
         {
-            var key = services.Secrets.Open(webhook.Id, webhook.SealedSecret);
-            var lane = new WebhookLane(webhook, session, key, services.Store, _cursors, _delivery, deps.Follower, OwnNumberAsync, deps.Clock, services.Metrics);
+            // Opened now so a secret the node's key cannot open fails the lane at its start (logged, retried by the next rescan).
+            _keys.For(webhook);
+            var lane = new WebhookLane(webhook, session, _keys, services.Store, _cursors, _delivery, deps.Follower, OwnNumberAsync, deps.Clock, services.Metrics);
             await lane.RunAsync(stop.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -279,8 +282,7 @@ public sealed class WebhookWorker(EdgeDependencies deps, WebhookServices service
             return true;
         }
 
-        var key = services.Secrets.Open(webhook.Id, webhook.SealedSecret);
-        if (await _delivery.DeliverAsync(webhook, key, letter.SessionActor, view, body, cancellationToken).ConfigureAwait(false) == DeliveryOutcome.Acknowledged)
+        if (await _delivery.DeliverAsync(webhook, () => _keys.For(webhook), letter.SessionActor, view, body, cancellationToken).ConfigureAwait(false) == DeliveryOutcome.Acknowledged)
         {
             await services.Store.RemoveDeadLetterAsync(letter.Id, cancellationToken).ConfigureAwait(false);
             WebhookLog.Replayed(logger, webhook.Id, letter.Id, letter.SessionActor, letter.Seq);

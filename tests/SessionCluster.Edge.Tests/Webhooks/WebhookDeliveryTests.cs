@@ -142,6 +142,49 @@ public sealed class WebhookDeliveryTests(EdgeNode node) : IClassFixture<EdgeNode
     }
 
     [Fact]
+    public async Task A_rotated_secret_signs_the_next_attempt_of_the_event_being_retried_and_every_later_post_and_no_event_is_lost()
+    {
+        using var http = await WebhookTestKit.TenantAsync(node.Http, "deliver-rotate");
+        await using var receiver = await WebhookReceiver.StartAsync();
+        const string oldSecret = "the-old-secret-of-this-hook";
+        const string newSecret = "the-new-secret-chosen-beforehand";
+        receiver.Answer = (_, _) => 500;
+        var retry = new { attempts = 100, initialDelay = 0.2, maxDelay = 0.5, jitter = 0 };
+        var id = (await WebhookTestKit.CreateWebhookAsync(http, "/v1/webhooks", new { url = receiver.Url(), secret = oldSecret, retry })).GetProperty("id").GetString();
+        using (var created = await http.PostAsJsonAsync("/v1/sessions", new { id = "rotate-1" }))
+        {
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/v1/sessions/rotate-1/qr")).StatusCode);
+        var refused = await receiver.WaitForAsync(posts => posts.Count >= 2, "the first event refused twice");
+        Assert.All(refused, p => Assert.True(p.SignedWith(oldSecret), $"seq {p.Seq}: not signed with the secret it was created with"));
+
+        // Between the PUT and the end of the rotation a real receiver takes both; this one takes only the new secret, so
+        // an attempt still signed with the old one is refused and retried, never acknowledged.
+        receiver.Secret = newSecret;
+        receiver.Answer = (post, _) => post.SignedWith(newSecret) ? 200 : 500;
+        using (var rotated = await http.PutAsJsonAsync($"/v1/webhooks/{id}/secret", new { secret = newSecret }))
+        {
+            Assert.Equal(HttpStatusCode.OK, rotated.StatusCode);
+            var answer = await rotated.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Equal((id, newSecret), (answer.GetProperty("id").GetString(), answer.GetProperty("secret").GetString()));
+        }
+
+        // Well within the 30 s rescan interval: the node that took the PUT rescans at once, and the lane does not restart.
+        var signedAnew = await receiver.WaitForAsync(posts => posts.Any(p => p.SignedWith(newSecret)), "a post signed with the new secret", TimeSpan.FromSeconds(10));
+        Assert.Equal(refused[0].WebhookId, signedAnew.First(p => p.SignedWith(newSecret)).WebhookId);
+
+        var events = await DeliveredAllAsync(http, receiver, "rotate-1");
+        var last = events[^1].GetProperty("seq").GetInt64();
+        var posts = await receiver.WaitForAsync(posts => posts.Any(p => p.Seq == last && p.AnsweredStatus == 200), $"seq {last} acknowledged");
+        Assert.All(posts, p => Assert.True(p.SignedWith(oldSecret) != p.SignedWith(newSecret), $"seq {p.Seq}: signed with neither secret or both"));
+        Assert.All(posts.SkipWhile(p => !p.SignedWith(newSecret)), p => Assert.True(p.SignedWith(newSecret), $"seq {p.Seq}: the old secret again after the new one"));
+        WebhookTestKit.AssertDeliveredInOrder([.. posts.Where(p => p.AnsweredStatus == 200 && p.Seq <= last)], "rotate-1", events);
+        Assert.Empty((await http.GetFromJsonAsync<JsonElement>($"/v1/webhooks/{id}/dead-letters")).GetProperty("deadLetters").EnumerateArray());
+    }
+
+    [Fact]
     public async Task A_cloud_webhook_gets_an_inbound_text_as_a_cloud_message_and_a_send_as_cloud_statuses_and_nothing_else()
     {
         using var http = await WebhookTestKit.TenantAsync(node.Http, "deliver-cloud");

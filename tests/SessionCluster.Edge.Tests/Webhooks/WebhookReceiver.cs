@@ -15,6 +15,12 @@ public sealed record ReceivedPost(string Path, string? WebhookId, long Seq, stri
     public string? Session => Json.TryGetProperty("session", out var s) ? s.GetString() : null;
 
     public string? Type => Json.TryGetProperty("type", out var t) ? t.GetString() : null;
+
+    /// <summary>The X-Hub-Signature-256 header as sent.</summary>
+    public string Signature { get; init; } = "";
+
+    /// <summary>Whether the signature checks against <paramref name="secret"/> (whatever the receiver's secret was at the time).</summary>
+    public bool SignedWith(string secret) => WebhookReceiver.Verifies(secret, Body, Signature);
 }
 
 /// <summary>
@@ -98,18 +104,23 @@ public sealed class WebhookReceiver : IAsyncDisposable
         }
     }
 
+    /// <summary>What a receiver checks: the header is sha256= and the hex HMAC-SHA256 of the body keyed with the secret's UTF-8.</summary>
+    internal static bool Verifies(string secret, byte[] body, string signature)
+    {
+        var expected = "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body));
+        return CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(signature));
+    }
+
     private async Task ReceiveAsync(HttpContext context, string? path)
     {
         using var buffer = new MemoryStream();
         await context.Request.Body.CopyToAsync(buffer);
         var body = buffer.ToArray();
         var headers = context.Request.Headers;
-        var expected = "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(Secret), body));
         var signature = headers["X-Hub-Signature-256"].ToString();
-        var valid = CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(signature));
         using var json = JsonDocument.Parse(body);
         var post = new ReceivedPost("/" + path, headers["X-Webhook-Id"].ToString(), long.Parse(headers["X-Webhook-Seq"].ToString(), System.Globalization.CultureInfo.InvariantCulture),
-            headers["X-Webhook-Timestamp"].ToString(), valid, body, json.RootElement.Clone(), 0);
+            headers["X-Webhook-Timestamp"].ToString(), Verifies(Secret, body, signature), body, json.RootElement.Clone(), 0) { Signature = signature };
         if (Delay > TimeSpan.Zero)
         {
             await Task.Delay(Delay);

@@ -66,6 +66,50 @@ public sealed class WebhookRoutesTests(EdgeNode node) : IClassFixture<EdgeNode>
     }
 
     [Fact]
+    public async Task A_new_secret_is_shown_once_in_the_put_answer_generated_when_none_is_given_and_bad_ones_are_400_and_change_nothing()
+    {
+        using var http = await WebhookTestKit.TenantAsync(node.Http, "routes-rotate");
+        var id = (await WebhookTestKit.CreateWebhookAsync(http, "/v1/webhooks", new { url = "https://127.0.0.1:9/hook", secret = "the-first-secret-1234" })).GetProperty("id").GetString();
+        var sealedBefore = await SealedSecretAsync(id!);
+        foreach (var body in new[] { "{\"secret\":\"short\"}", $"{{\"secret\":\"{new string('x', 257)}\"}}", "{\"secret\":\"has-a-tab\\tin-it-1234\"}", "{\"other\":1}", "{" })
+        {
+            using var bad = await http.PutAsync($"/v1/webhooks/{id}/secret", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+            await Problems.AssertAsync(bad, HttpStatusCode.BadRequest, "invalid_request");
+        }
+
+        Assert.Equal(sealedBefore, await SealedSecretAsync(id!));
+        using (var generated = await http.PutAsync($"/v1/webhooks/{id}/secret", null))
+        {
+            Assert.Equal(HttpStatusCode.OK, generated.StatusCode);
+            var answer = await generated.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Equal(id, answer.GetProperty("id").GetString());
+            Assert.StartsWith("whsec_", answer.GetProperty("secret").GetString(), StringComparison.Ordinal);
+        }
+
+        var sealedAfter = await SealedSecretAsync(id!);
+        Assert.NotEqual(sealedBefore, sealedAfter);
+        Assert.DoesNotContain("whsec_", sealedAfter, StringComparison.Ordinal);
+        var read = await http.GetFromJsonAsync<JsonElement>($"/v1/webhooks/{id}");
+        Assert.False(read.TryGetProperty("secret", out _));
+        Assert.DoesNotContain("secret", await http.GetStringAsync("/v1/webhooks"), StringComparison.Ordinal);
+
+        // A session's webhook is rotated under its session's path only.
+        using (var session = await http.PostAsJsonAsync("/v1/sessions", new { id = "rotate-session" }))
+        {
+            Assert.Equal(HttpStatusCode.Created, session.StatusCode);
+        }
+
+        var scoped = (await WebhookTestKit.CreateWebhookAsync(http, "/v1/sessions/rotate-session/webhooks", new { url = "https://127.0.0.1:9/x" })).GetProperty("id").GetString();
+        using (var wrongScope = await http.PutAsJsonAsync($"/v1/webhooks/{scoped}/secret", new { secret = "a-secret-of-my-own-1234" }))
+        {
+            await Problems.AssertAsync(wrongScope, HttpStatusCode.NotFound, "webhook_not_found");
+        }
+
+        using var given = await http.PutAsJsonAsync($"/v1/sessions/rotate-session/webhooks/{scoped}/secret", new { secret = "a-secret-of-my-own-1234" });
+        Assert.Equal("a-secret-of-my-own-1234", (await given.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("secret").GetString());
+    }
+
+    [Fact]
     public async Task Bad_webhook_input_is_400_invalid_request_and_creates_nothing()
     {
         using var http = await WebhookTestKit.TenantAsync(node.Http, "routes-bad");
@@ -132,6 +176,7 @@ public sealed class WebhookRoutesTests(EdgeNode node) : IClassFixture<EdgeNode>
             (HttpMethod.Get, $"/v1/webhooks/{tenantWide}/cursors"),
             (HttpMethod.Post, $"/v1/webhooks/{tenantWide}/dead-letters:replay"),
             (HttpMethod.Post, $"/v1/webhooks/{tenantWide}/dead-letters/dl_0:replay"),
+            (HttpMethod.Put, $"/v1/webhooks/{tenantWide}/secret"),
             (HttpMethod.Get, $"/v1/webhooks/{perSession}"),
         })
         {
@@ -147,6 +192,7 @@ public sealed class WebhookRoutesTests(EdgeNode node) : IClassFixture<EdgeNode>
             (HttpMethod.Delete, $"/v1/sessions/shared-name/webhooks/{perSession}"),
             (HttpMethod.Get, $"/v1/sessions/shared-name/webhooks/{perSession}/dead-letters"),
             (HttpMethod.Post, $"/v1/sessions/shared-name/webhooks/{perSession}/dead-letters:replay"),
+            (HttpMethod.Put, $"/v1/sessions/shared-name/webhooks/{perSession}/secret"),
         })
         {
             using var response = await b.SendAsync(new HttpRequestMessage(method, path));
@@ -210,6 +256,16 @@ public sealed class WebhookRoutesTests(EdgeNode node) : IClassFixture<EdgeNode>
         Assert.DoesNotContain(secret, stored, StringComparison.Ordinal);
         Assert.DoesNotContain(Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(secret)), stored, StringComparison.Ordinal);
         Assert.True(Convert.FromBase64String(stored).Length > secret.Length, "the sealed secret is shorter than the secret");
+    }
+
+    private async Task<string> SealedSecretAsync(string id)
+    {
+        await using var connection = new SqliteConnection($"Data Source={Path.Combine(node.DataFolder, "edge.db")};Pooling=false");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT secret FROM webhooks WHERE id = $id";
+        command.Parameters.AddWithValue("$id", id);
+        return (string)(await command.ExecuteScalarAsync())!;
     }
 
     [Fact]
