@@ -42,14 +42,19 @@ public abstract class EdgeDatabase : IAsyncDisposable
             DefaultTimeout = 30,
         }.ToString();
 
+        /// <summary>The same 30 s as the command timeout, waited inside SQLite.</summary>
+        private const int BusyTimeoutMilliseconds = 30_000;
+
         public override EdgeDialect Dialect => EdgeDialect.Sqlite;
 
         public override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
         {
             var connection = new SqliteConnection(_connectionString);
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            // Per connection: foreign keys are off by default in SQLite.
-            await connection.ExecuteAsync("PRAGMA foreign_keys = ON", cancellationToken).ConfigureAwait(false);
+            // Per connection: foreign keys are off by default in SQLite. busy_timeout lets SQLite itself wait for another
+            // connection's write lock, in steps of 1 to 100 ms: without it Microsoft.Data.Sqlite retries a busy statement
+            // after a fixed Thread.Sleep(150), which the soak saw as a 150 ms p99 on 1 % of sends (docs/BENCHMARKS.md "Soak").
+            await connection.ExecuteAsync($"PRAGMA foreign_keys = ON; PRAGMA busy_timeout = {BusyTimeoutMilliseconds}", cancellationToken).ConfigureAwait(false);
             return connection;
         }
 
