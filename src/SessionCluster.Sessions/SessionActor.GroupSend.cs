@@ -5,6 +5,7 @@ using SessionCluster.Protocol.Messages;
 using SessionCluster.Protocol.Wa.E2E;
 using SessionCluster.Sessions.Flows;
 using SessionCluster.Sessions.Ratchets;
+using SessionCluster.Sessions.State;
 using static SessionCluster.Sessions.Connection.ConnectionProtocol;
 
 namespace SessionCluster.Sessions;
@@ -69,15 +70,14 @@ public sealed partial class SessionActor
         });
     }
 
-    private void GroupDevices(SendWork work, IReadOnlyList<Jid> members) => WithDevices(work, members, () => GroupEncrypt(work, members));
+    private void GroupDevices(SendWork work, IReadOnlyList<Jid> members) => WithDevices(work, members, devices => GroupEncrypt(work, members, devices));
 
     /// <summary>Every member device but this one, and the skmsg for them all from the group's sender-key actor.</summary>
-    private void GroupEncrypt(SendWork work, IReadOnlyList<Jid> members)
+    private void GroupEncrypt(SendWork work, IReadOnlyList<Jid> members, DeviceListSnapshot memberDevices)
     {
-        var now = _dependencies.Clock.GetUtcNow();
         var ownDevice = OwnDeviceNumber;
         var devices = members
-            .SelectMany(u => _deviceLists.Find(u, now) ?? [])
+            .SelectMany(memberDevices.Of)
             .Select(d => _lids.Canonical(d))
             .Where(d => !(IsOwnAccount(d) && d.Device == ownDevice))
             .Distinct()

@@ -7,6 +7,7 @@ using SessionCluster.Protocol.Stanzas;
 using SessionCluster.Protocol.Wa.E2E;
 using SessionCluster.Sessions.Flows;
 using SessionCluster.Sessions.Ratchets;
+using SessionCluster.Sessions.State;
 using SessionCluster.Sessions.State.Proto;
 using static SessionCluster.Sessions.Connection.ConnectionProtocol;
 using static SessionCluster.Sessions.SessionCommands;
@@ -175,25 +176,24 @@ public sealed partial class SessionActor
             return;
         }
 
-        WithDevices(work, [work.Entry.To, new Jid(OwnUser, JidServer.WhatsApp)], () => FanOut(work));
+        WithDevices(work, [work.Entry.To, new Jid(OwnUser, JidServer.WhatsApp)], devices => FanOut(work, devices));
     }
 
     /// <summary>
-    /// Runs <paramref name="then"/> once the device lists of <paramref name="users"/> are known (asked by usync for the
+    /// Runs <paramref name="then"/> with the device lists of <paramref name="users"/>, read once (asked by usync for the
     /// ones not cached, the LIDs learned stored first), if <paramref name="work"/> is still the send in flight. Not
     /// answered (connection lost, timeout): the send stays queued for the next connection.
     /// </summary>
-    private void WithDevices(SendWork work, IReadOnlyList<Jid> users, Action then)
+    private void WithDevices(SendWork work, IReadOnlyList<Jid> users, Action<DeviceListSnapshot> then)
     {
-        var now = _dependencies.Clock.GetUtcNow();
-        var unknown = users.Where(u => _deviceLists.Find(u, now) is null).ToList();
-        if (unknown.Count == 0)
+        var snapshot = _deviceLists.Snapshot(users, _dependencies.Clock.GetUtcNow());
+        if (snapshot.Missing.Count == 0)
         {
-            then();
+            then(snapshot);
             return;
         }
 
-        SendIq(id => DeviceDiscovery.DeviceQuery(id, unknown), outcome =>
+        SendIq(id => DeviceDiscovery.DeviceQuery(id, snapshot.Missing), outcome =>
         {
             if (!ReferenceEquals(_sending, work))
             {
@@ -212,23 +212,23 @@ public sealed partial class SessionActor
                 _deviceLists.Store(user.User, user.Devices, _dependencies.Clock.GetUtcNow());
             }
 
+            var complete = snapshot.With(answers.Select(a => (a.User, a.Devices)));
             LearnLids(answers.Where(u => u.Lid is not null).Select(u => (u.User, u.Lid!.Value)), () =>
             {
                 if (ReferenceEquals(_sending, work))
                 {
-                    then();
+                    then(complete);
                 }
             });
         });
     }
 
     /// <summary>Asks each target device's ratchet actor to encrypt: the recipient's devices, and our other devices a DeviceSentMessage.</summary>
-    private void FanOut(SendWork work)
+    private void FanOut(SendWork work, DeviceListSnapshot devices)
     {
-        var now = _dependencies.Clock.GetUtcNow();
         var ownDevice = OwnDeviceNumber;
-        var recipients = _deviceLists.Find(work.Entry.To, now) ?? [];
-        var ownDevices = (_deviceLists.Find(new Jid(OwnUser, JidServer.WhatsApp), now) ?? []).Where(d => d.Device != ownDevice);
+        var recipients = devices.Of(work.Entry.To);
+        var ownDevices = devices.Of(new Jid(OwnUser, JidServer.WhatsApp)).Where(d => d.Device != ownDevice);
         var content = MessagePadding.Pad(work.Entry.Content.ToByteArray());
         var copy = MessagePadding.Pad(new Message
         {

@@ -26,5 +26,25 @@ public sealed class DeviceListCache(TimeSpan lifetime)
 
     public void Invalidate(Jid user) => _lists = _lists.Remove(Key(user));
 
-    private static string Key(Jid user) => user.ToNonAd().ToString();
+    /// <summary>The fresh lists of <paramref name="users"/> now, for one send to decide on (<see cref="DeviceListSnapshot"/>).</summary>
+    public DeviceListSnapshot Snapshot(IEnumerable<Jid> users, DateTimeOffset now)
+    {
+        var lists = ImmutableDictionary.CreateBuilder<string, IReadOnlyList<Jid>>();
+        var missing = new List<Jid>();
+        foreach (var user in users)
+        {
+            if (Find(user, now) is { } devices)
+            {
+                lists[Key(user)] = devices;
+            }
+            else
+            {
+                missing.Add(user);
+            }
+        }
+
+        return new DeviceListSnapshot(lists.ToImmutable(), missing);
+    }
+
+    internal static string Key(Jid user) => user.ToNonAd().ToString();
 }
