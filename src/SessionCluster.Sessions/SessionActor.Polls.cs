@@ -85,7 +85,7 @@ public sealed partial class SessionActor
             return;
         }
 
-        if (vote.IdempotencyKey is { } idempotencyKey && _idempotency.TryGetValue(idempotencyKey, out var first))
+        if (vote.IdempotencyKey is { } idempotencyKey && _idempotency.Find(idempotencyKey, _dependencies.Clock.GetUtcNow()) is { } first)
         {
             // Answered before the poll is looked up: a repeated vote is the first one even once its poll is forgotten.
             Sender.Tell(new SendAccepted(_id, first));

@@ -36,7 +36,7 @@ public sealed partial class SessionActor
     private const string RetryPrefix = "retry:";
 
     private readonly LinkedList<OutboundEntry> _outbound = new();
-    private readonly Dictionary<string, string> _idempotency = [];
+    private readonly IdempotencyKeys _idempotency = new(IdempotencyKeys.DefaultWindow, IdempotencyKeys.DefaultCapacity);
     private readonly Dictionary<string, OutboundEntry> _sent = [];
     private readonly Queue<string> _sentOrder = new();
     private readonly Dictionary<string, ResendWork> _resends = [];
@@ -44,7 +44,7 @@ public sealed partial class SessionActor
 
     private void RecoverSending()
     {
-        Recover<OutboundAccepted>(accepted => ApplyAccepted(OutboundEntry.From(accepted), accepted.IdempotencyKey));
+        Recover<OutboundAccepted>(accepted => ApplyAccepted(OutboundEntry.From(accepted), accepted.IdempotencyKey, DateTimeOffset.FromUnixTimeMilliseconds(accepted.AcceptedAtUnixMs)));
         Recover<OutboundSettled>(settled => ApplySettled(settled.MessageId, settled.HasSenderKeyId ? settled.SenderKeyId : null));
     }
 
@@ -71,7 +71,7 @@ public sealed partial class SessionActor
             return;
         }
 
-        if (send.IdempotencyKey is { } key && _idempotency.TryGetValue(key, out var existing))
+        if (send.IdempotencyKey is { } key && _idempotency.Find(key, _dependencies.Clock.GetUtcNow()) is { } existing)
         {
             Sender.Tell(new SendAccepted(_id, existing));
             return;
@@ -101,7 +101,7 @@ public sealed partial class SessionActor
             switch (stored)
             {
                 case OutboundAccepted:
-                    ApplyAccepted(entry, accepted.IdempotencyKey);
+                    ApplyAccepted(entry, accepted.IdempotencyKey, DateTimeOffset.FromUnixTimeMilliseconds(accepted.AcceptedAtUnixMs));
                     break;
                 case SessionEventRecord record:
                     ApplyEvent(record);
@@ -635,13 +635,13 @@ public sealed partial class SessionActor
 
     private static string ResendKey(string id, Jid device) => id + "|" + device;
 
-    private void ApplyAccepted(OutboundEntry entry, string idempotencyKey)
+    private void ApplyAccepted(OutboundEntry entry, string idempotencyKey, DateTimeOffset acceptedAt)
     {
         _outbound.AddLast(entry);
         RememberSentPoll(entry.MessageId, entry.To, entry.Content);
         if (idempotencyKey.Length > 0)
         {
-            _idempotency[idempotencyKey] = entry.MessageId;
+            _idempotency.Add(idempotencyKey, entry.MessageId, acceptedAt, _dependencies.Clock.GetUtcNow());
         }
 
         if (_sent.TryAdd(entry.MessageId, entry))

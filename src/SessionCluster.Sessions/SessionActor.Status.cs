@@ -35,7 +35,7 @@ public sealed partial class SessionActor
             return;
         }
 
-        if (post.IdempotencyKey is { } key && _idempotency.TryGetValue(key, out var existing))
+        if (post.IdempotencyKey is { } key && _idempotency.Find(key, _dependencies.Clock.GetUtcNow()) is { } existing)
         {
             Sender.Tell(new SendAccepted(_id, existing));
             return;
