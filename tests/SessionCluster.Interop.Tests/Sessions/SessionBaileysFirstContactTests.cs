@@ -30,14 +30,15 @@ public sealed class SessionBaileysFirstContactTests(ITestOutputHelper output) : 
     private const string ChatA = PhoneA + "@s.whatsapp.net";
     private const string ChatB = PhoneB + "@s.whatsapp.net";
     private static readonly SessionId Alice = new("alice");
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(120);
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(150);
     private static readonly string[] BaileysOwn = [nameof(DecryptFailure.DuplicateMessage), nameof(DecryptFailure.InvalidMac), nameof(DecryptFailure.TooFarInFuture)];
 
     // Only Baileys sending one by one is in CI: with its sendMessage calls all at once (20 or 100 each way), one CI run in
     // three lost a Baileys text for good (its key-store race, docs/SIMULATOR.md "First contact from both ends"), an open
-    // problem; add the rows (20, false) and (100, false) back to reproduce it.
+    // problem; add the rows (20, false) and (100, false) back to reproduce it. 100 one by one, not 250: on a loaded 2-core
+    // machine 250 took up to 106 s of the 120 s it had, and CI has no time for it; the crossing happens in the first few.
     [Theory]
-    [InlineData(250, true)]
+    [InlineData(100, true)]
     public async Task A_session_and_a_Baileys_peer_that_never_talked_both_send_at_once_and_every_message_arrives_once_and_only_Baileys_own_breakage_is_asked_again(int perSide, bool bobOneByOne)
     {
         await using var host = await SimulatorHost.StartAsync(configureLogging: Logs.Attach);
@@ -66,6 +67,25 @@ public sealed class SessionBaileysFirstContactTests(ITestOutputHelper output) : 
                 return keys.ToArray();
             })
             : Task.WhenAll(Enumerable.Range(0, perSide).Select(i => bob.SendTextAsync(ChatA, Text("b->a", i))));
+        try
+        {
+            await CheckEveryMessageArrivesOnceAsync(node, bob, markB, ours, theirs, perSide);
+        }
+        catch (Exception e)
+        {
+            // The runner shows a failing test's output after its message, and CI keeps only the output's tail: say it last.
+            var events = await node.EventsAsync(Alice);
+            var undecryptable = events.Select(x => x.Body).OfType<UndecryptableBody>().GroupBy(u => u.Reason.Split(':')[0]).Select(g => $"{g.Key} {g.Count()}");
+            var decrypted = bob.Events.Skip(markB).OfType<BaileysMessage>().Count(m => m.Text?.StartsWith("a->b", StringComparison.Ordinal) == true);
+            var failures = bob.Events.Skip(markB).OfType<BaileysDecryptFailure>().GroupBy(f => f.ErrorName).Select(g => $"{g.Key} {g.Count()}");
+            Logs.Write($"FAILED: {e.Message}\n  the session: {Received(events).Count()} texts received; undecryptable: {string.Join(", ", undecryptable)}" +
+                $"\n  Baileys: {decrypted} of our texts decrypted; decrypt failures: {string.Join(", ", failures)}");
+            throw;
+        }
+    }
+
+    private async Task CheckEveryMessageArrivesOnceAsync(SessionClusterNode node, BaileysClient bob, int markB, Task<SendAccepted[]> ours, Task<BaileysMessageKey[]> theirs, int perSide)
+    {
         var accepted = await ours;
         var sentByBob = await theirs;
 

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Akka.Actor;
 using Akka.Configuration;
+using Microsoft.Extensions.Logging;
 using SessionCluster.Persistence;
 using SessionCluster.Sessions.Connection;
 using SessionCluster.Sessions.State;
@@ -63,6 +64,12 @@ internal sealed class SessionNodes(ITestOutputHelper output) : IAsyncDisposable
         foreach (var system in _systems)
         {
             await system.Terminate();
+        }
+
+        // The sessions' own log, shown by the runner only when a test fails: what the session saw is the first clue.
+        foreach (var (id, level, message) in Logs.Entries.Where(e => e.Level >= LogLevel.Information).TakeLast(150))
+        {
+            output.WriteLine($"{level} {id.Id}: {message}");
         }
 
         try
