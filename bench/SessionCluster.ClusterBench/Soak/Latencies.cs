@@ -29,6 +29,8 @@ internal sealed class Latencies
     private readonly Dictionary<(LatencyKind, string), long> _arrived = [];
     private readonly Dictionary<LatencyKind, List<double>> _window = Enum.GetValues<LatencyKind>().ToDictionary(k => k, _ => new List<double>());
     private readonly Dictionary<LatencyKind, int> _lost = Enum.GetValues<LatencyKind>().ToDictionary(k => k, _ => 0);
+    private readonly Dictionary<(LatencyKind, string), string> _sessionOf = [];
+    private readonly List<LostMessage> _lostMessages = [];
 
     /// <summary>Measured directly (no event to wait for).</summary>
     public void Add(LatencyKind kind, double milliseconds)
@@ -39,7 +41,28 @@ internal sealed class Latencies
         }
     }
 
-    public void Started(LatencyKind kind, string id, long timestamp) => Meet(kind, id, timestamp, isStart: true);
+    /// <summary>The message <paramref name="id"/> of session <paramref name="session"/> started at <paramref name="timestamp"/>.</summary>
+    public void Started(LatencyKind kind, string id, string session, long timestamp)
+    {
+        lock (_gate)
+        {
+            _sessionOf[(kind, id)] = session;
+        }
+
+        Meet(kind, id, timestamp, isStart: true);
+    }
+
+    /// <summary>Every start given up on so far, with its session: what the run looks up in the sessions' logs at the end.</summary>
+    public IReadOnlyList<LostMessage> LostMessages
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _lostMessages];
+            }
+        }
+    }
 
     public void Arrived(LatencyKind kind, string id, long timestamp) => Meet(kind, id, timestamp, isStart: false);
 
@@ -65,6 +88,8 @@ internal sealed class Latencies
             {
                 _started.Remove(key);
                 _lost[key.Item1]++;
+                _sessionOf.Remove(key, out var session);
+                _lostMessages.Add(new LostMessage(key.Item1, key.Item2, session ?? "?"));
             }
 
             // Arrivals nobody started: events of other messages (the stream's replay of older ones, sent copies). Kept a
@@ -93,6 +118,7 @@ internal sealed class Latencies
             var (mine, theirs) = isStart ? (_started, _arrived) : (_arrived, _started);
             if (theirs.Remove((kind, id), out var other))
             {
+                _sessionOf.Remove((kind, id));
                 var (start, end) = isStart ? (timestamp, other) : (other, timestamp);
                 _window[kind].Add(Stopwatch.GetElapsedTime(start, end).TotalMilliseconds);
             }
@@ -103,3 +129,6 @@ internal sealed class Latencies
         }
     }
 }
+
+/// <summary>A message whose event never came on the stream within <see cref="Latencies.LostAfter"/>.</summary>
+internal sealed record LostMessage(LatencyKind Kind, string Id, string Session);

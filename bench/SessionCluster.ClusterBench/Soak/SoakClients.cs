@@ -96,6 +96,34 @@ internal sealed class SoakClients : IDisposable
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
     }
 
+    /// <summary>The events of session <paramref name="name"/> about message <paramref name="id"/>, as "type status at" each.</summary>
+    public async Task<List<string>> EventsOfMessageAsync(string name, string id)
+    {
+        var found = new List<string>();
+        var after = 0L;
+        while (true)
+        {
+            using var page = JsonDocument.Parse(await Node.GetStringAsync($"/v1/sessions/{name}/events?after={after}&limit=1000"));
+            var events = page.RootElement.GetProperty("events");
+            if (events.GetArrayLength() == 0)
+            {
+                return found;
+            }
+
+            foreach (var e in events.EnumerateArray())
+            {
+                var payload = e.GetProperty("payload");
+                if (payload.ValueKind == JsonValueKind.Object && payload.TryGetProperty("id", out var messageId) && messageId.ValueKind == JsonValueKind.String && messageId.GetString() == id)
+                {
+                    var status = payload.TryGetProperty("status", out var s) ? " " + s.GetString() : "";
+                    found.Add($"{e.GetProperty("type").GetString()}{status} at {e.GetProperty("at").GetString()}");
+                }
+            }
+
+            after = page.RootElement.GetProperty("next").GetInt64();
+        }
+    }
+
     /// <summary>Drops the session's connection and logs in again (202); false when it was connecting already (409).</summary>
     public async Task<bool> RestartAsync(string name)
     {

@@ -47,9 +47,9 @@ internal static class SoakRun
             var setupSeconds = setup.Elapsed.TotalSeconds;
             Report(F($"set-up done in {setupSeconds:F0} s; RSS {idle.RssMegabytes:F0} MB before linking, {linked.RssMegabytes:F0} MB with {options.Sessions} sessions"));
 
-            var windows = await SoakAsync(node.Id, clients, options);
+            var (windows, notes) = await SoakAsync(node.Id, clients, options);
             var criteria = SoakVerdict.Judge(windows, options.WarmupMinutes * 60, options.SampleSeconds);
-            await File.WriteAllTextAsync(Path.Combine(options.Output, "summary.md"), Summary(options, setupSeconds, idle, linked, windows, criteria));
+            await File.WriteAllTextAsync(Path.Combine(options.Output, "summary.md"), Summary(options, setupSeconds, idle, linked, windows, criteria, notes));
             foreach (var criterion in criteria)
             {
                 Report($"{(criterion.Passed ? "PASS" : "FAIL")}  {criterion.Name}: {criterion.Measured}");
@@ -126,7 +126,7 @@ internal static class SoakRun
         Report(F($"linked {options.Sessions} sessions in {started.Elapsed.TotalSeconds:F0} s ({options.Parallel} at a time; per session p50 {SoakWindow.Percentile(sorted, 0.5):F0} ms, p99 {SoakWindow.Percentile(sorted, 0.99):F0} ms)"));
     }
 
-    private static async Task<List<SoakWindow>> SoakAsync(int pid, SoakClients clients, SoakOptions options)
+    private static async Task<(List<SoakWindow> Windows, List<string> Notes)> SoakAsync(int pid, SoakClients clients, SoakOptions options)
     {
         var latencies = new Latencies();
         var feed = new EventFeed(clients.Stream, latencies);
@@ -136,6 +136,8 @@ internal static class SoakRun
         var windows = new List<SoakWindow>();
         var start = Stopwatch.GetTimestamp();
         var previous = ProcessSample.Take(pid);
+        var counters = RuntimeCounters.Start(pid, options.Output, options.SampleSeconds, TimeSpan.FromMinutes(options.Minutes) + TimeSpan.FromSeconds(10));
+        var warmupEnds = DateTime.Now + TimeSpan.FromMinutes(options.WarmupMinutes);
         feed.Start();
         traffic.Start();
         Report(F($"traffic: {options.Rate} messages/s (half API sends, half from phones), {options.RestartsPerMinute} restarts/min, {options.Minutes} min ({options.WarmupMinutes} warm-up), a sample every {options.SampleSeconds} s"));
@@ -179,10 +181,32 @@ internal static class SoakRun
             Report($"the event stream was opened again {feed.Reopened} times (last error: {feed.LastError ?? "it ended"})");
         }
 
-        return windows;
+        var notes = new List<string>();
+        foreach (var lost in latencies.LostMessages.Take(50))
+        {
+            // Was it never written, or written and not streamed? The session's own log says which.
+            var events = await clients.EventsOfMessageAsync(lost.Session, lost.Id);
+            notes.Add($"Lost {lost.Kind} {lost.Id} of {lost.Session}: its events in the session's log: {(events.Count == 0 ? "none" : string.Join(", ", events))}");
+            Report(notes[^1]);
+        }
+
+        await counters.StopAsync();
+        var heap = counters.HeapAfterCollections();
+        var afterWarmup = heap.Where(h => h.At >= warmupEnds).ToList();
+        if (afterWarmup.Count > 0)
+        {
+            notes.Add(F($"Managed heap after the last collection (dotnet-counters, all generations): {afterWarmup[0].Megabytes:F0} MB at the end of the warm-up, {afterWarmup[^1].Megabytes:F0} MB at the end ({100 * (afterWarmup[^1].Megabytes / afterWarmup[0].Megabytes - 1):+0.0;-0.0} %), least {afterWarmup.Min(h => h.Megabytes):F0} MB, most {afterWarmup.Max(h => h.Megabytes):F0} MB over {afterWarmup.Count} samples (counters.csv)."));
+            Report(notes[^1]);
+        }
+        else
+        {
+            Report(counters.Collecting ? "dotnet-counters wrote no heap sample after the warm-up" : "dotnet-counters is not installed (dotnet tool install -g dotnet-counters): RSS only");
+        }
+
+        return (windows, notes);
     }
 
-    private static string Summary(SoakOptions options, double setupSeconds, ProcessSample idle, ProcessSample linked, List<SoakWindow> windows, List<SoakCriterion> criteria)
+    private static string Summary(SoakOptions options, double setupSeconds, ProcessSample idle, ProcessSample linked, List<SoakWindow> windows, List<SoakCriterion> criteria, List<string> notes)
     {
         var lines = new List<string>
         {
@@ -198,6 +222,7 @@ internal static class SoakRun
         lines.AddRange(criteria.Select(c => $"| {c.Name} | {c.Measured} | {(c.Passed ? "PASS" : "FAIL")} |"));
         lines.Add("");
         lines.Add($"Overall: {(criteria.All(c => c.Passed) ? "PASS" : "FAIL")}. The timeline, one row per sample: timeline.csv.");
+        lines.AddRange(notes.SelectMany(n => new[] { "", n }));
         return string.Join('\n', lines) + "\n";
     }
 

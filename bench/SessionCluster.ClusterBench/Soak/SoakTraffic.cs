@@ -84,10 +84,11 @@ internal sealed class SoakTraffic(SoakClients clients, Latencies latencies, Soak
     private async Task SendAsync(int session, int k)
     {
         var started = Stopwatch.GetTimestamp();
-        var id = await clients.SendAsync(SoakClients.SessionName(session), "+" + SoakClients.FriendPhone(session % options.Friends),
+        var name = SoakClients.SessionName(session);
+        var id = await clients.SendAsync(name, "+" + SoakClients.FriendPhone(session % options.Friends),
             string.Create(CultureInfo.InvariantCulture, $"soak out #{k}"), string.Create(CultureInfo.InvariantCulture, $"soak-{k}"));
         latencies.Add(LatencyKind.Accepted, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-        latencies.Started(LatencyKind.Delivered, id, started);
+        latencies.Started(LatencyKind.Delivered, id, name, started);
     }
 
     private async Task InboundAsync(int session, int k)
@@ -95,7 +96,7 @@ internal sealed class SoakTraffic(SoakClients clients, Latencies latencies, Soak
         var started = Stopwatch.GetTimestamp();
         var id = await clients.PhoneSendsAsync(SoakClients.FriendPhone(session % options.Friends), SoakClients.SessionPhone(session),
             string.Create(CultureInfo.InvariantCulture, $"soak in #{k}"));
-        latencies.Started(LatencyKind.Inbound, id, started);
+        latencies.Started(LatencyKind.Inbound, id, SoakClients.SessionName(session), started);
     }
 
     private async Task RestartAsync(int session)
