@@ -47,8 +47,12 @@ internal static class SoakRun
             var setupSeconds = setup.Elapsed.TotalSeconds;
             Report(F($"set-up done in {setupSeconds:F0} s; RSS {idle.RssMegabytes:F0} MB before linking, {linked.RssMegabytes:F0} MB with {options.Sessions} sessions"));
 
-            var (windows, notes) = await SoakAsync(node.Id, clients, options);
+            var (windows, notes, live) = await SoakAsync(node.Id, clients, options);
             var criteria = SoakVerdict.Judge(windows, options.WarmupMinutes * 60, options.SampleSeconds);
+            if (live is { } heap)
+            {
+                criteria.Add(SoakVerdict.LiveHeap(heap.Start, heap.End));
+            }
             await File.WriteAllTextAsync(Path.Combine(options.Output, "summary.md"), Summary(options, setupSeconds, idle, linked, windows, criteria, notes));
             foreach (var criterion in criteria)
             {
@@ -126,8 +130,10 @@ internal static class SoakRun
         Report(F($"linked {options.Sessions} sessions in {started.Elapsed.TotalSeconds:F0} s ({options.Parallel} at a time; per session p50 {SoakWindow.Percentile(sorted, 0.5):F0} ms, p99 {SoakWindow.Percentile(sorted, 0.99):F0} ms)"));
     }
 
-    private static async Task<(List<SoakWindow> Windows, List<string> Notes)> SoakAsync(int pid, SoakClients clients, SoakOptions options)
+    private static async Task<(List<SoakWindow> Windows, List<string> Notes, (LiveSample Start, LiveSample End)? Live)> SoakAsync(int pid, SoakClients clients, SoakOptions options)
     {
+        LiveSample? liveStart = null;
+        LiveSample? liveEnd = null;
         var latencies = new Latencies();
         var feed = new EventFeed(clients.Stream, latencies);
         var traffic = new SoakTraffic(clients, latencies, options);
@@ -164,9 +170,23 @@ internal static class SoakRun
             previous = sample;
             windows.Add(window);
             await File.AppendAllTextAsync(timeline, window.CsvRow() + "\n");
-            Report(F($"{elapsed,5:F0} s{(window.WarmingUp ? " (warm-up)" : "")}: RSS {sample.RssMegabytes:F0} MB, {sample.Threads} threads, {sample.Handles} handles, CPU {window.CpuPercent:F0} %; ")
+            if (LiveHeap.Available && liveStart is null && !window.WarmingUp)
+            {
+                liveStart = await MeasureLiveAsync(pid, options, "warmup-end");
+            }
+
+            Report(F($"{elapsed,5:F0} s{(window.WarmingUp ? " (warm-up)" : "")}: RSS {sample.RssMegabytes:F0} MB (anon {sample.AnonMegabytes:F0}, file {sample.FileMegabytes:F0}, shmem {sample.SharedMegabytes:F0}), {sample.Threads} threads, {sample.Handles} handles, CPU {window.CpuPercent:F0} %; ")
                 + string.Join(", ", Enum.GetValues<LatencyKind>().Select(k => F($"{k} n={completed[k].Length} p50 {SoakWindow.Percentile(completed[k], 0.5):F0} p99 {window.P99(k):F0} ms")))
                 + F($"; sent {traffic.Sent}, skipped {traffic.Skipped}, failed {traffic.Failed}, restarts {traffic.Restarts}, outstanding {latencies.Outstanding}, lost {lost.Values.Sum()}"));
+        }
+
+        if (LiveHeap.Available)
+        {
+            liveEnd = await MeasureLiveAsync(pid, options, "end");
+        }
+        else
+        {
+            Report("dotnet-gcdump is not installed (dotnet tool install -g dotnet-gcdump): no live heap measured");
         }
 
         await traffic.StopAsync();
@@ -203,7 +223,17 @@ internal static class SoakRun
             Report(counters.Collecting ? "dotnet-counters wrote no heap sample after the warm-up" : "dotnet-counters is not installed (dotnet tool install -g dotnet-counters): RSS only");
         }
 
-        return (windows, notes);
+        return (windows, notes, liveStart is { } a && liveEnd is { } b ? (a, b) : null);
+    }
+
+    /// <summary>A full collection by dotnet-gcdump, its live heap, and the node's RSS a few seconds later.</summary>
+    private static async Task<LiveSample> MeasureLiveAsync(int pid, SoakOptions options, string name)
+    {
+        var megabytes = await LiveHeap.MeasureAsync(pid, Path.Combine(options.Output, $"{name}.gcdump"));
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        var sample = new LiveSample(megabytes, ProcessSample.Take(pid).RssMegabytes);
+        Report(F($"live managed heap after a full GC ({name}): {sample.HeapMegabytes:F1} MB; RSS 5 s later {sample.RssMegabytes:F0} MB"));
+        return sample;
     }
 
     private static string Summary(SoakOptions options, double setupSeconds, ProcessSample idle, ProcessSample linked, List<SoakWindow> windows, List<SoakCriterion> criteria, List<string> notes)

@@ -5,6 +5,9 @@ namespace SessionCluster.ClusterBench.Soak;
 /// <summary>One criterion of the soak (docs/BENCHMARKS.md "Soak (issue 15)"): what was measured and whether it passed.</summary>
 internal sealed record SoakCriterion(string Name, string Measured, bool Passed);
 
+/// <summary>The live managed heap after a full collection, and the node's RSS just after it.</summary>
+internal sealed record LiveSample(double HeapMegabytes, double RssMegabytes);
+
 /// <summary>
 /// The soak's criteria over the windows after warm-up. Start and end values are medians of the first and the last few
 /// samples (up to 3, at most half of them each), so one sample taken during a GC or a burst of reconnects decides
@@ -69,6 +72,15 @@ internal static class SoakVerdict
         criteria.Add(new SoakCriterion("every message seen on the event stream (none lost after warm-up)",
             F($"{lost} lost ({string.Join(", ", Enum.GetValues<LatencyKind>().Select(kind => $"{kind} {steady.Sum(w => w.Lost[kind])}"))})"), lost == 0));
         return criteria;
+    }
+
+    /// <summary>The live managed heap after a full collection at the end of the warm-up and at the end (dotnet-gcdump).</summary>
+    public static SoakCriterion LiveHeap(LiveSample start, LiveSample end)
+    {
+        var growth = (end.HeapMegabytes - start.HeapMegabytes) / start.HeapMegabytes * 100;
+        return new SoakCriterion($"live managed heap growth < {MaxRssGrowthPercent} % (after a full GC at each end; added)",
+            F($"{start.HeapMegabytes:F1} → {end.HeapMegabytes:F1} MB ({growth:+0.0;-0.0} %); RSS right after: {start.RssMegabytes:F0} → {end.RssMegabytes:F0} MB"),
+            growth < MaxRssGrowthPercent);
     }
 
     private static double Median(IEnumerable<double> values)

@@ -18,7 +18,7 @@ internal sealed record SoakWindow(
 {
     public static string CsvHeader()
     {
-        var header = new StringBuilder("elapsed_s,warmup,rss_mb,threads,handles,cpu_percent,sent,skipped,failed,outstanding");
+        var header = new StringBuilder("elapsed_s,warmup,rss_mb,rss_anon_mb,rss_file_mb,rss_shmem_mb,threads,handles,cpu_percent,sent,skipped,failed,outstanding");
         foreach (var kind in Enum.GetValues<LatencyKind>())
         {
             var k = kind.ToString().ToLowerInvariant();
@@ -31,7 +31,7 @@ internal sealed record SoakWindow(
     public string CsvRow()
     {
         var row = new StringBuilder();
-        row.Append(CultureInfo.InvariantCulture, $"{ElapsedSeconds:F0},{(WarmingUp ? 1 : 0)},{Process.RssMegabytes:F1},{Process.Threads},{Process.Handles},{CpuPercent:F1},{Sent},{Skipped},{Failed},{Outstanding}");
+        row.Append(CultureInfo.InvariantCulture, $"{ElapsedSeconds:F0},{(WarmingUp ? 1 : 0)},{Process.RssMegabytes:F1},{Process.AnonMegabytes:F1},{Process.FileMegabytes:F1},{Process.SharedMegabytes:F1},{Process.Threads},{Process.Handles},{CpuPercent:F1},{Sent},{Skipped},{Failed},{Outstanding}");
         foreach (var kind in Enum.GetValues<LatencyKind>())
         {
             var sorted = Latencies[kind];
