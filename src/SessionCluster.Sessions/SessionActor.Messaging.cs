@@ -21,7 +21,7 @@ public sealed partial class SessionActor
     private static readonly TimeSpan IqTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan IqSweep = TimeSpan.FromSeconds(5);
 
-    private readonly DeviceListCache _deviceLists = new(DeviceListCache.DefaultLifetime);
+    private readonly DeviceListCache _deviceLists;
     private OneTimePreKeys _preKeys = OneTimePreKeys.Empty;
     private uint? _nextPreKeyId;
     private LidMap _lids = LidMap.Empty;

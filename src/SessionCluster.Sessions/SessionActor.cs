@@ -42,6 +42,7 @@ public sealed partial class SessionActor : ReceivePersistentActor, IWithTimers
         _id = id;
         _dependencies = dependencies;
         _logger = dependencies.Loggers.CreateLogger<SessionActor>();
+        _deviceLists = new DeviceListCache(dependencies.Messaging.DeviceListLifetime);
         // The session id is the seal's context: a sealed registration copied into another session's log does not open.
         _sealContext = Encoding.UTF8.GetBytes(id.Value);
 

@@ -12,6 +12,9 @@ public sealed record MessagingSettings
 
     public int LiveRatchetCap { get; init; } = 256;
 
+    /// <summary>How long a user's device list from usync is used before it is asked again (<see cref="State.DeviceListCache"/>).</summary>
+    public TimeSpan DeviceListLifetime { get; init; } = State.DeviceListCache.DefaultLifetime;
+
     /// <summary>
     /// How old the signed prekey may get before the session rotates it at login (our choice: a week; WhatsApp's period
     /// is not in docs/PROTOCOL.md, Signal's clients rotate every few days). The previous one is kept for pkmsgs in flight.

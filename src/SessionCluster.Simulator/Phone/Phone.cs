@@ -98,6 +98,9 @@ internal sealed partial class Phone
     [LoggerMessage(EventId = 403, Level = LogLevel.Information, Message = "Phone {Phone}: received {Id} from {Sender} ({Kind}, sent copy {SentCopy})")]
     private static partial void LogReceived(ILogger logger, string phone, string id, string sender, string kind, bool sentCopy);
 
+    [LoggerMessage(EventId = 433, Level = LogLevel.Information, Message = "Phone {Phone}: {Id} from {Sender} again; it has that message already (receipted, not shown twice)")]
+    private static partial void LogDuplicate(ILogger logger, string phone, string id, string sender);
+
     [LoggerMessage(EventId = 404, Level = LogLevel.Warning, Message = "Phone {Phone}: {Id} from {Sender} does not decrypt ({Reason}); sending a retry receipt")]
     private static partial void LogDecryptFailed(ILogger logger, string phone, string id, string sender, string reason);
 

@@ -25,6 +25,7 @@ internal sealed class PhoneInbox
 {
     private readonly Lock _lock = new();
     private readonly List<PhoneMessage> _messages = [];
+    private readonly HashSet<(string Chat, string SenderUser, bool SentCopy, string Id)> _keys = [];
     private readonly List<PhoneReceipt> _receipts = [];
     private readonly List<PhoneChatstate> _chatstates = [];
 
@@ -60,11 +61,26 @@ internal sealed class PhoneInbox
         }
     }
 
-    public void Add(PhoneMessage message)
+    /// <summary>
+    /// Keeps <paramref name="message"/> unless the phone has it already: a phone keys messages by chat, author, direction
+    /// and id, so a sender's second copy with the same id (Baileys, asked again by one device, sends again to every
+    /// device) is receipted but not shown twice. False for such a copy.
+    /// </summary>
+    public bool TryAdd(PhoneMessage message)
     {
+        var sender = message.Sender;
+        var at = sender.IndexOf('@', StringComparison.Ordinal);
+        var colon = sender.IndexOf(':', StringComparison.Ordinal);
+        var senderUser = colon >= 0 && colon < at ? sender[..colon] + sender[at..] : sender;
         lock (_lock)
         {
+            if (!_keys.Add((message.Chat, senderUser, message.SentCopy, message.Id)))
+            {
+                return false;
+            }
+
             _messages.Add(message);
+            return true;
         }
     }
 

@@ -110,8 +110,14 @@ internal sealed partial class Phone
 
             if (Record(stanza, id, from, sender.DeviceJid(senderDevice.Device), message, timestamp) is { } recorded)
             {
-                Inbox.Add(recorded);
-                LogReceived(_logger, Account.Phone, id, recorded.Sender, recorded.Kind, recorded.SentCopy);
+                if (Inbox.TryAdd(recorded))
+                {
+                    LogReceived(_logger, Account.Phone, id, recorded.Sender, recorded.Kind, recorded.SentCopy);
+                }
+                else
+                {
+                    LogDuplicate(_logger, Account.Phone, id, recorded.Sender);
+                }
             }
         }
 

@@ -106,6 +106,27 @@ public sealed class PhoneMessagingTests(ITestOutputHelper output) : IAsyncLifeti
         Assert.Equal([MessageDelivery.Accepted, MessageDelivery.Sent], Statuses(events, accepted.MessageId).Take(2));
     }
 
+    /// <summary>
+    /// Device lists that are stale as soon as they are stored (lifetime zero): the send must still go to the devices usync
+    /// just answered. It used to read the cache again after the answer, so a list that expired meanwhile left its user out
+    /// unseen (the soak's texts that reached only one side); here both would be left out and the send Failed.
+    /// </summary>
+    [Fact]
+    public async Task A_send_goes_to_the_devices_usync_answered_even_when_their_cached_lists_expire_before_the_encryption()
+    {
+        await using var host = await Simulators.StartAsync();
+        var bob = await SimulatorPhones.CreateAccountAsync(host, BobPhone);
+        var (system, session) = await LinkedAliceAsync(host, LinkByQrTests.Dependencies(_nodes, host) with { Messaging = new() { DeviceListLifetime = TimeSpan.Zero } });
+
+        var accepted = Assert.IsType<SendAccepted>(await Ask(session, Send.Text(Alice, bob.Jid, "hello bob")));
+
+        await SimulatorPhones.WaitForAsync(() => SimulatorPhones.MessagesAsync(host, BobPhone), m => m.Any(x => x.Id == accepted.MessageId), "Bob's phone to get it");
+        var own = await SimulatorPhones.WaitForAsync(() => SimulatorPhones.MessagesAsync(host, Phone), m => m.Any(x => x.Id == accepted.MessageId), "Alice's phone to get the copy");
+        Assert.True(Assert.Single(own, m => m.Id == accepted.MessageId).SentCopy);
+        var events = await SessionLog.WaitForAsync(system, Alice, e => Statuses(e, accepted.MessageId).Contains(MessageDelivery.Delivered), "Delivered");
+        Assert.DoesNotContain(MessageDelivery.Failed, Statuses(events, accepted.MessageId));
+    }
+
     [Fact]
     public async Task The_same_idempotency_key_is_answered_with_the_first_sends_id_and_sends_nothing_more()
     {

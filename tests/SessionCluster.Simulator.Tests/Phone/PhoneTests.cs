@@ -129,6 +129,30 @@ public sealed class PhoneTests
         Assert.True(_phones.Get(a).HasSession(a, 2));
     }
 
+    /// <summary>
+    /// Baileys, asked again by one device, sends the message again to every device with the same id; a phone keys its
+    /// messages by chat, author and id, so it answers the copy with a receipt but does not show the message twice.
+    /// </summary>
+    [Fact]
+    public async Task A_second_copy_of_a_message_with_the_same_id_is_receipted_but_kept_once()
+    {
+        var a = await AccountAsync("15550001111");
+        var b = await AccountAsync("15550002222");
+        var companion = new SignalCompanion(1);
+        b.AddDevice(companion.Device());
+        companion.StartSession("phone-a", PreKeyBundleNode.Parse(_phones.TakeBundle(a, a.DeviceJid(0))));
+        Node Copy(string text) => new("message", [("from", b.DeviceJid(1).ToString()), ("id", "3EB0BBBB"), ("t", "1700000000"), ("type", "text")],
+            [companion.Encrypt("phone-a", new Message { Conversation = text })]);
+
+        await _phones.DeliverAsync(a, Copy("once"), CancellationToken.None);
+        await _phones.DeliverAsync(a, Copy("once"), CancellationToken.None);
+        await _phones.DeliverAsync(a, new Node("message", [("from", b.DeviceJid(1).ToString()), ("id", "3EB0CCCC"), ("t", "1700000001"), ("type", "text")],
+            [companion.Encrypt("phone-a", new Message { Conversation = "another" })]), CancellationToken.None);
+
+        Assert.Equal([("3EB0BBBB", "once"), ("3EB0CCCC", "another")], _phones.Get(a).Inbox.Snapshot().Select(m => (m.Id, m.Text)));
+        Assert.Equal(["3EB0BBBB", "3EB0BBBB", "3EB0CCCC"], _relay.Receipts.Select(r => r.Receipt.GetString("id")));
+    }
+
     [Fact]
     public async Task A_message_that_does_not_decrypt_gets_retry_receipts_with_keys_from_the_second_on()
     {
