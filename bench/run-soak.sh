@@ -7,7 +7,10 @@
 # After the warm-up: RSS growth < 5 %, no growth in threads or handles, each p99 steady (SoakVerdict.cs says how each
 # is judged); exit code 1 when a criterion fails. Not CI: the full run takes M minutes plus the set-up.
 # Output lands in BenchmarkDotNet.Artifacts/soak/<UTC timestamp>/ (gitignored): machine.txt, soak.log, timeline.csv,
-# summary.md, node.log, simulator.log. Run from anywhere, on a quiet machine for figures worth recording:
+# summary.md, node.log, simulator.log; with the dotnet-counters and dotnet-gcdump global tools installed
+# (dotnet tool install -g dotnet-counters / dotnet-gcdump) also counters.csv and the live heap after a full GC at the
+# end of the warm-up and at the end (*.gcdump, a criterion of its own). Run from anywhere, on a quiet machine for
+# figures worth recording:
 #   bench/run-soak.sh [--sessions 1000] [--minutes 30] [--warmup-minutes 5] [--rate 20] [--sample-seconds 30]
 #     [--restarts-per-minute 2] [--parallel 8] [--friends 10]
 set -euo pipefail
